@@ -1,0 +1,102 @@
+/**
+ * What the rollout knows about one user: a directory snapshot (refreshed from Graph every night) and the
+ * rollout's own progress for that user. No phone number is ever held here: only what the synced mobile
+ * number *is* (its classification), so tables, logs and reports cannot leak it.
+ */
+
+/** What the synced `mobilePhone` profile value amounts to, decided by `classifyMobile`. */
+export type PhoneStatus =
+  | 'validMobile' // parses as a valid mobile (or fixed-line-or-mobile) number; writable as `+CC NNNN`
+  | 'missing' // no mobile number synced
+  | 'invalid' // present but not a valid number (typos, doubled prefixes, too short)
+  | 'noCountryCode' // national format and no MFA_DEFAULT_PHONE_REGION to resolve it
+  | 'landline' // valid, but a fixed line / VoIP / toll-free number: SMS impossible
+  | 'hasExtension'; // valid, but carries an extension: not a mobile
+
+/** Whether the user already has a strong MFA method (from `/authentication/methods`), if known. */
+export type MethodsKnowledge = 'unknown' | 'none' | 'registered';
+
+export interface DirectoryUser {
+  readonly id: string;
+  readonly userPrincipalName: string;
+  readonly accountEnabled: boolean;
+  readonly userType: 'Member' | 'Guest';
+  /** `true` synced now, `false` synced once and no longer, `null` never synced (cloud-only). */
+  readonly onPremisesSyncEnabled: boolean | null;
+  readonly onPremisesLastSyncDateTime: string | null;
+  readonly department: string | null;
+  readonly phone: PhoneStatus;
+  /** Ids of the configured groups (pilot, rings, exclusion) the user is a direct or nested member of. */
+  readonly groupIds: readonly string[];
+  readonly methods: MethodsKnowledge;
+  /** When `methods` was last read from Graph (ISO), or null. */
+  readonly methodsCheckedAt: string | null;
+}
+
+/** Per-user MFA state as Graph beta reports it. */
+export type PerUserMfaState = 'disabled' | 'enabled' | 'enforced';
+
+/** The Graph write steps of enrolling one user, in order. */
+export type WriteStep = 'phoneMethod' | 'enforce';
+
+/**
+ * The rollout's progress for one user: a tagged union, changed only through `rolloutState` transitions.
+ *   new -> announced -> inFlight -> enforced -> rolledBack
+ *                         inFlight -> failed -> (retried) inFlight | parked
+ */
+export type RolloutProgress =
+  | { readonly state: 'new' }
+  | { readonly state: 'announced'; readonly waveId: string; readonly announcedAt: string }
+  | {
+      readonly state: 'inFlight';
+      readonly waveId: string;
+      readonly step: WriteStep;
+      readonly since: string;
+      readonly attempts: number;
+      readonly announcedAt: string | null;
+    }
+  | {
+      readonly state: 'enforced';
+      readonly waveId: string;
+      readonly enforcedAt: string;
+      readonly attempts: number;
+      /** Per-user MFA state before the rollout wrote it (for rollback); `null` when the strategy does not use it. */
+      readonly previousMfaState: PerUserMfaState | null;
+      /** The rollout created the mobile phone method (rollback may remove it, with an explicit flag). */
+      readonly phoneMethodCreated: boolean;
+      /** The rollout wrote nothing: the user was already in the target state. */
+      readonly alreadyDone: boolean;
+      /** The user already had a mobile phone method that differs from the synced number; it was left as it was. */
+      readonly phoneConflict: boolean;
+      readonly registration: 'unknown' | 'registered' | 'notRegistered';
+      readonly verifiedAt: string | null;
+    }
+  | {
+      readonly state: 'failed';
+      readonly waveId: string;
+      readonly failedAt: string;
+      readonly attempts: number;
+      readonly errorCode: string;
+      readonly requestId: string | null;
+      readonly announcedAt: string | null;
+    }
+  | {
+      readonly state: 'parked';
+      readonly waveId: string;
+      readonly parkedAt: string;
+      readonly attempts: number;
+      readonly errorCode: string;
+      readonly requestId: string | null;
+    }
+  | { readonly state: 'rolledBack'; readonly waveId: string; readonly rolledBackAt: string; readonly rollbackWaveId: string };
+
+export type RolloutState = RolloutProgress['state'];
+
+export const rolloutStates: readonly RolloutState[] = ['new', 'announced', 'inFlight', 'enforced', 'failed', 'parked', 'rolledBack'];
+
+export interface RosterUser {
+  readonly directory: DirectoryUser;
+  readonly progress: RolloutProgress;
+  /** Whether the user was still present at the last roster refresh. */
+  readonly present: boolean;
+}

@@ -1,0 +1,42 @@
+/**
+ * Every error code the rollout can raise or record, with the hint an operator acts on.
+ * One table: the union type, the failures table, the report and the README are all derived from it.
+ */
+export const errorCodes = {
+  CONFIG_INVALID: { retryable: false, hint: 'Fix the named app setting(s) and restart; nothing was written.' },
+  BREAK_GLASS_MISSING: { retryable: false, hint: 'Set MFA_BREAK_GLASS to the object ids or UPNs of your emergency-access accounts (at least one, two recommended).' },
+  LEASE_HELD: { retryable: true, hint: 'Another run holds the rollout lease; it expires on its own if that run died. No action unless it persists.' },
+  SYNC_DISABLED: { retryable: true, hint: 'The tenant reports directory sync off. Fix Entra Connect, or set MFA_REQUIRE_DIRECTORY_SYNC=false for a cloud-only tenant.' },
+  SYNC_STALE: { retryable: true, hint: 'The last directory sync is older than MFA_MAX_SYNC_AGE_MINUTES. Check the Entra Connect server and its scheduler.' },
+  ROLLOUT_HALTED: { retryable: false, hint: 'A wave was halted by the failure-rate breaker. Read the failures, fix the cause, then run `mfa-rollout resume`.' },
+  PREFLIGHT_FAILED: { retryable: false, hint: 'A strategy preflight check refused to start; the message names the check.' },
+  GRAPH_THROTTLED: { retryable: true, hint: 'Graph answered 429 beyond the retry limits. The user is retried next night; lower MFA_GRAPH_CONCURRENCY if it recurs.' },
+  GRAPH_UNAVAILABLE: { retryable: true, hint: 'Graph answered 503/504 beyond the retry limits. Usually transient; retried next night.' },
+  GRAPH_TIMEOUT: { retryable: true, hint: 'A Graph call did not answer within MFA_GRAPH_TIMEOUT_SECONDS. Retried next night.' },
+  GRAPH_RETRY_BUDGET_EXHAUSTED: { retryable: true, hint: 'The run spent its Graph retry budget (MFA_GRAPH_RETRY_BUDGET) and stopped retrying; look for a Graph incident.' },
+  GRAPH_AUTH_FAILED: { retryable: false, hint: 'No token could be obtained or Graph refused it (401). Check the app registration / managed identity.' },
+  GRAPH_PERMISSION_MISSING: { retryable: false, hint: 'Graph answered 403 Authorization_RequestDenied: grant the application permission named in the message and admin-consent it.' },
+  GRAPH_USER_NOT_FOUND: { retryable: false, hint: 'Graph does not know this user any more (deleted or moved). It drops out at the next roster refresh.' },
+  GRAPH_PHONE_INVALID: { retryable: false, hint: 'Graph refused the phone number format. Fix the mobile attribute in on-prem AD; the next sync picks it up.' },
+  GRAPH_PHONE_DUPLICATE: { retryable: false, hint: 'A mobile phone method already exists for the user. The next run re-reads it and decides again.' },
+  GRAPH_BAD_REQUEST: { retryable: false, hint: 'Graph refused the request (400). The message and request-id identify it for Microsoft support.' },
+  GRAPH_MALFORMED_RESPONSE: { retryable: true, hint: 'Graph answered with a body the rollout could not read; retried next night. Persistent cases go to Microsoft with the request-id.' },
+  GRAPH_UNEXPECTED: { retryable: true, hint: 'Graph answered with an unexpected status; see the message and request-id.' },
+  PHONE_CONFLICT: { retryable: false, hint: 'The user already has a different mobile phone method than the synced number; it is never overwritten unless MFA_OVERWRITE_CONFLICTING_PHONE=true.' },
+  TABLE_CONFLICT: { retryable: true, hint: 'A table row changed under the run (ETag mismatch); the row is re-read on the next run.' },
+  TABLE_UNAVAILABLE: { retryable: true, hint: 'Table Storage could not be reached; check the storage account and MFA_TABLES_* settings.' },
+  ROW_CORRUPT: { retryable: false, hint: 'A roster row could not be read (unknown state or missing field). It is skipped; inspect it in the roster table.' },
+  CSV_INVALID: { retryable: false, hint: 'The CSV file has invalid rows; the message lists them by line. Nothing was imported.' },
+  TIME_BUDGET_REACHED: { retryable: true, hint: 'The wave stopped before the function timeout; the rest continues next night.' },
+  INTERNAL: { retryable: false, hint: 'An unexpected error in the rollout itself; report it with the log lines around it.' },
+} as const satisfies Record<string, { retryable: boolean; hint: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorCodes, value);
+}
+
+export function operatorHint(code: string): string {
+  return isErrorCode(code) ? errorCodes[code].hint : errorCodes.INTERNAL.hint;
+}
