@@ -16,6 +16,7 @@ export const errorCodes = {
   GRAPH_RETRY_BUDGET_EXHAUSTED: { retryable: true, hint: 'The run spent its Graph retry budget (MFA_GRAPH_RETRY_BUDGET) and stopped retrying; look for a Graph incident.' },
   GRAPH_AUTH_FAILED: { retryable: false, hint: 'No token could be obtained or Graph refused it (401). Check the app registration / managed identity.' },
   GRAPH_PERMISSION_MISSING: { retryable: false, hint: 'Graph answered 403 Authorization_RequestDenied: grant the application permission named in the message and admin-consent it.' },
+  GRAPH_NOT_FOUND: { retryable: false, hint: 'Graph does not know the object a setting names (group, mailbox). Check the object id in the setting.' },
   GRAPH_USER_NOT_FOUND: { retryable: false, hint: 'Graph does not know this user any more (deleted or moved). It drops out at the next roster refresh.' },
   GRAPH_PHONE_INVALID: { retryable: false, hint: 'Graph refused the phone number format. Fix the mobile attribute in on-prem AD; the next sync picks it up.' },
   GRAPH_PHONE_DUPLICATE: { retryable: false, hint: 'A mobile phone method already exists for the user. The next run re-reads it and decides again.' },

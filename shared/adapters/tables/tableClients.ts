@@ -1,0 +1,54 @@
+import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
+import { ManagedIdentityCredential } from '@azure/identity';
+import type { Config } from '../../config/configSchema.js';
+
+export interface RolloutTables {
+  readonly roster: TableClient;
+  readonly waves: TableClient;
+  readonly failures: TableClient;
+  readonly lease: TableClient;
+  readonly notices: TableClient;
+}
+
+type TablesConfig = Pick<Config, 'tablesConnection' | 'tablesEndpoint' | 'tablePrefix' | 'managedIdentityClientId'>;
+
+const tableSuffixes = { roster: 'Roster', waves: 'Waves', failures: 'Failures', lease: 'Lease', notices: 'Notices' } as const;
+
+/**
+ * One TableClient per table, from a connection string (Azurite, or a storage key) or from the table
+ * endpoint with the managed identity. Plain http is accepted only on loopback (Azurite).
+ */
+export function createRolloutTables(config: TablesConfig): RolloutTables {
+  const make = (suffix: string): TableClient => {
+    const tableName = `${config.tablePrefix}${suffix}`;
+    if (config.tablesConnection !== undefined) {
+      const options: TableServiceClientOptions = { allowInsecureConnection: isLoopbackHttp(config.tablesConnection) };
+      return TableClient.fromConnectionString(config.tablesConnection, tableName, options);
+    }
+    if (config.tablesEndpoint === undefined) throw new Error('MFA_TABLES_CONNECTION or MFA_TABLES_ENDPOINT is required');
+    const credential = config.managedIdentityClientId === undefined
+      ? new ManagedIdentityCredential()
+      : new ManagedIdentityCredential({ clientId: config.managedIdentityClientId });
+    return new TableClient(config.tablesEndpoint, tableName, credential);
+  };
+  return {
+    roster: make(tableSuffixes.roster),
+    waves: make(tableSuffixes.waves),
+    failures: make(tableSuffixes.failures),
+    lease: make(tableSuffixes.lease),
+    notices: make(tableSuffixes.notices),
+  };
+}
+
+/** Creates the tables on first use; an existing table is fine. */
+export async function ensureRolloutTables(tables: RolloutTables): Promise<void> {
+  await Promise.all(Object.values(tables).map((table: TableClient) => table.createTable()));
+}
+
+function isLoopbackHttp(connectionString: string): boolean {
+  if (/usedevelopmentstorage=true/i.test(connectionString)) return true;
+  const endpoint = /TableEndpoint=(http:\/\/[^;]+)/i.exec(connectionString)?.[1];
+  if (endpoint === undefined) return false;
+  const host = new URL(endpoint).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from '@jest/globals';
+import { createRolloutTables, ensureRolloutTables } from '../../../shared/adapters/tables/tableClients.js';
+import { RosterTable, isCorruptRow, type RosterRow } from '../../../shared/adapters/tables/rosterTable.js';
+import type { DirectoryUser } from '../../../shared/core/rosterUser.js';
+import { isRolloutError } from '../../../shared/errors/RolloutError.js';
+import { uniqueTablePrefix, useAzurite } from '../../helpers/azurite.js';
+import { testConfig } from '../../helpers/testConfig.js';
+
+const azurite = useAzurite();
+
+async function rosterFor(label: string) {
+  const config = testConfig({ MFA_TABLES_CONNECTION: azurite().connectionString, MFA_TABLE_PREFIX: uniqueTablePrefix(label) });
+  const tables = createRolloutTables(config);
+  await ensureRolloutTables(tables);
+  return { tables, roster: new RosterTable(tables.roster, 'r1') };
+}
+
+function user(id: string, overrides: Partial<DirectoryUser> = {}): DirectoryUser {
+  return {
+    id,
+    userPrincipalName: `${id}@contoso.com`,
+    accountEnabled: true,
+    userType: 'Member',
+    onPremisesSyncEnabled: true,
+    onPremisesLastSyncDateTime: '2026-11-24T23:40:00Z',
+    department: 'Finance',
+    phone: 'validMobile',
+    groupIds: [],
+    methods: 'unknown',
+    methodsCheckedAt: null,
+    ...overrides,
+  };
+}
+
+async function readAll(roster: RosterTable) {
+  const rows: RosterRow[] = [];
+  for await (const row of roster.rows()) if (!isCorruptRow(row)) rows.push(row);
+  return rows;
+}
+
+describe('RosterTable', () => {
+  it('stores 250 snapshots in transactions and reads them back as new users', async () => {
+    const { roster } = await rosterFor('bulk');
+    const users = Array.from({ length: 250 }, (_, index) => user(`u${String(index).padStart(4, '0')}`));
+    await roster.upsertSnapshots(users, 'refresh-1');
+    const rows = await readAll(roster);
+    expect(rows).toHaveLength(250);
+    expect(rows[0]?.user.progress).toEqual({ state: 'new' });
+    expect(rows[0]?.user.directory).toEqual(users[0]);
+    expect(rows[0]?.user.present).toBe(true);
+  });
+
+  it('a refresh merges the snapshot and keeps progress and methods knowledge', async () => {
+    const { roster } = await rosterFor('merge');
+    await roster.upsertSnapshots([user('a')], 'refresh-1');
+    const [row] = await readAll(roster);
+    await roster.writeProgress(row!, { state: 'announced', waveId: 'w1', announcedAt: '2026-11-25T01:00:00.000Z' });
+    await roster.recordMethods('a', 'registered', '2026-11-25T01:00:00.000Z');
+    await roster.upsertSnapshots([user('a', { department: null, phone: 'missing' })], 'refresh-2');
+    const [after] = await readAll(roster);
+    expect(after?.user.progress).toEqual({ state: 'announced', waveId: 'w1', announcedAt: '2026-11-25T01:00:00.000Z' });
+    expect(after?.user.directory.methods).toBe('registered');
+    expect(after?.user.directory.department).toBeNull();
+    expect(after?.user.directory.phone).toBe('missing');
+  });
+
+  it('marks users the refresh did not see as no longer present', async () => {
+    const { roster } = await rosterFor('absent');
+    await roster.upsertSnapshots([user('a'), user('b'), user('c')], 'refresh-1');
+    const [first] = await readAll(roster);
+    await roster.writeProgress(first!, { state: 'announced', waveId: 'w1', announcedAt: '2026-11-25T01:00:00.000Z' });
+    await roster.upsertSnapshots([user('b')], 'refresh-2');
+    expect(await roster.markAbsent('refresh-2')).toBe(2);
+    const present = Object.fromEntries((await readAll(roster)).map((row) => [row.user.directory.id, row.user.present]));
+    expect(present).toEqual({ a: false, b: true, c: false });
+  });
+
+  it('a progress write with a stale ETag is refused with TABLE_CONFLICT and changes nothing', async () => {
+    const { roster } = await rosterFor('etag');
+    await roster.upsertSnapshots([user('a')], 'refresh-1');
+    const [row] = await readAll(roster);
+    await roster.writeProgress(row!, { state: 'announced', waveId: 'w1', announcedAt: '2026-11-25T01:00:00.000Z' });
+    const stale = roster.writeProgress(row!, { state: 'announced', waveId: 'w2', announcedAt: '2026-11-26T01:00:00.000Z' });
+    await expect(stale).rejects.toMatchObject({ code: 'TABLE_CONFLICT', httpStatus: 412 });
+    const [after] = await readAll(roster);
+    expect(after?.user.progress).toMatchObject({ waveId: 'w1' });
+  });
+
+  it('replacing progress drops the previous state\'s fields', async () => {
+    const { roster, tables } = await rosterFor('replace');
+    await roster.upsertSnapshots([user('a')], 'refresh-1');
+    let [row] = await readAll(roster);
+    row = await roster.writeProgress(row!, { state: 'failed', waveId: 'w1', failedAt: '2026-11-25T01:00:00.000Z', attempts: 1, errorCode: 'GRAPH_THROTTLED', requestId: 'req-1', announcedAt: null });
+    await roster.writeProgress(row, {
+      state: 'enforced', waveId: 'w2', enforcedAt: '2026-11-26T01:00:00.000Z', attempts: 2, previousMfaState: 'disabled',
+      phoneMethodCreated: true, alreadyDone: false, phoneConflict: false, registration: 'unknown', verifiedAt: null,
+    });
+    const entity = await tables.roster.getEntity<Record<string, unknown>>('r1', 'a');
+    expect(entity['errorCode']).toBeUndefined();
+    expect(entity['failedAt']).toBeUndefined();
+    expect(entity['previousMfaState']).toBe('disabled');
+    const [after] = await readAll(roster);
+    expect(after?.user.progress.state).toBe('enforced');
+    expect(after?.seenBy).toBe('refresh-1');
+  });
+
+  it('a corrupt row is reported by name and does not stop the read', async () => {
+    const { roster, tables } = await rosterFor('corrupt');
+    await roster.upsertSnapshots([user('good1'), user('good2')], 'refresh-1');
+    await tables.roster.createEntity({ partitionKey: 'r1', rowKey: 'broken', upn: 'x@contoso.com', accountEnabled: true, userType: 'Member', syncEnabled: 'true', phone: 'validMobile', groupIds: '[]', present: true, state: 'teleported' });
+    const seen: string[] = [];
+    const corrupt: string[] = [];
+    for await (const row of roster.rows()) {
+      if (isCorruptRow(row)) {
+        corrupt.push(row.userId);
+        expect(isRolloutError(row.corrupt)).toBe(true);
+        expect(row.corrupt.code).toBe('ROW_CORRUPT');
+        expect(row.corrupt.message).toContain('broken');
+        expect(row.corrupt.message).toContain("'state'");
+      } else seen.push(row.user.directory.id);
+    }
+    expect(corrupt).toEqual(['broken']);
+    expect(seen.sort()).toEqual(['good1', 'good2']);
+  });
+});

@@ -1,0 +1,28 @@
+import { afterAll, beforeAll } from '@jest/globals';
+import { startAzurite, type AzuriteHandle } from '../../rehearsal/startAzurite.js';
+
+/**
+ * Starts a real Azurite (in memory, loopback, free port, telemetry off) for the test file and stops it after.
+ * Returns a getter, since the handle exists only once beforeAll ran.
+ */
+export function useAzurite(): () => AzuriteHandle {
+  let handle: AzuriteHandle | undefined;
+  beforeAll(async () => {
+    handle = await startAzurite();
+  }, 60_000);
+  afterAll(async () => {
+    await handle?.stop();
+  });
+  return () => {
+    if (handle === undefined) throw new Error('Azurite is not running (used outside a test?)');
+    return handle;
+  };
+}
+
+let tableCounter = 0;
+
+/** A table prefix no other test in the file uses, so tests never see each other's rows. */
+export function uniqueTablePrefix(label: string): string {
+  tableCounter += 1;
+  return `t${label.replace(/[^A-Za-z0-9]/g, '').slice(0, 20)}${tableCounter}x${process.pid}`;
+}
