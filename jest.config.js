@@ -5,6 +5,7 @@ export default {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'es6' } }],
   },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // our own sources import `./x.js` (NodeNext); jest resolves the `.ts` file. `.json.js` paths inside packages are left alone.
+  moduleNameMapper: { '^(\\.{1,2}/.*(?<!\\.json))\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
 };

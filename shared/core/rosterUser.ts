@@ -40,6 +40,19 @@ export type PerUserMfaState = 'disabled' | 'enabled' | 'enforced';
 export type WriteStep = 'phoneMethod' | 'enforce';
 
 /**
+ * What an attempt is about to write, decided from Graph's answers before the first write and recorded with
+ * the intent (write-ahead). A run that dies mid-write is recovered from it: the previous per-user state for
+ * rollback, and whether a phone method found afterwards was created by the rollout.
+ */
+export interface WriteIntent {
+  readonly previousMfaState: PerUserMfaState | null;
+  readonly createsPhoneMethod: boolean;
+  readonly phoneConflict: boolean;
+  /** The user is already in the target state: nothing to write for the enforcement. */
+  readonly alreadyDone: boolean;
+}
+
+/**
  * The rollout's progress for one user: a tagged union, changed only through `rolloutState` transitions.
  *   new -> announced -> inFlight -> enforced -> rolledBack
  *                         inFlight -> failed -> (retried) inFlight | parked
@@ -54,6 +67,7 @@ export type RolloutProgress =
       readonly since: string;
       readonly attempts: number;
       readonly announcedAt: string | null;
+      readonly intent: WriteIntent;
     }
   | {
       readonly state: 'enforced';

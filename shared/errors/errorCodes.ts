@@ -23,6 +23,7 @@ export const errorCodes = {
   GRAPH_BAD_REQUEST: { retryable: false, hint: 'Graph refused the request (400). The message and request-id identify it for Microsoft support.' },
   GRAPH_MALFORMED_RESPONSE: { retryable: true, hint: 'Graph answered with a body the rollout could not read; retried next night. Persistent cases go to Microsoft with the request-id.' },
   GRAPH_UNEXPECTED: { retryable: true, hint: 'Graph answered with an unexpected status; see the message and request-id.' },
+  USER_NOT_READY: { retryable: true, hint: 'At write time the user had neither a valid synced mobile nor an MFA method (their data changed since planning); nothing was enforced. The next refresh re-evaluates them.' },
   PHONE_CONFLICT: { retryable: false, hint: 'The user already has a different mobile phone method than the synced number; it is never overwritten unless MFA_OVERWRITE_CONFLICTING_PHONE=true.' },
   TABLE_CONFLICT: { retryable: true, hint: 'A table row changed under the run (ETag mismatch); the row is re-read on the next run.' },
   TABLE_UNAVAILABLE: { retryable: true, hint: 'Table Storage could not be reached; check the storage account and MFA_TABLES_* settings.' },

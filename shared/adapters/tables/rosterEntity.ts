@@ -46,7 +46,22 @@ const optionalString = z.string().nullable().optional().transform((value) => val
 const progressSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('new') }),
   z.object({ state: z.literal('announced'), waveId: z.string().min(1), announcedAt: isoString }),
-  z.object({ state: z.literal('inFlight'), waveId: z.string().min(1), step: z.enum(['phoneMethod', 'enforce']), since: isoString, attempts, announcedAt: nullableIso }),
+  z.object({
+    state: z.literal('inFlight'), waveId: z.string().min(1), step: z.enum(['phoneMethod', 'enforce']), since: isoString, attempts, announcedAt: nullableIso,
+    intent: z.string().transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected the JSON write intent' });
+        return z.NEVER;
+      }
+    }).pipe(z.object({
+      previousMfaState: z.enum(['disabled', 'enabled', 'enforced']).nullable(),
+      createsPhoneMethod: z.boolean(),
+      phoneConflict: z.boolean(),
+      alreadyDone: z.boolean(),
+    })),
+  }),
   z.object({
     state: z.literal('enforced'), waveId: z.string().min(1), enforcedAt: isoString, attempts,
     previousMfaState: z.enum(['disabled', 'enabled', 'enforced']).nullable().optional().transform((value) => value ?? null),
@@ -117,7 +132,8 @@ export function toDirectoryProperties(user: DirectoryUser, present: boolean): Re
 export function toProgressProperties(progress: RolloutProgress): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(progress)) {
-    if (value !== null && value !== undefined) properties[key] = value;
+    if (value === null || value === undefined) continue;
+    properties[key] = typeof value === 'object' ? JSON.stringify(value) : value;
   }
   return properties;
 }

@@ -1,0 +1,56 @@
+import type { Config } from '../config/configSchema.js';
+import type { RolloutProgress } from './rosterUser.js';
+import { projectWaveSizes } from './waveSizing.js';
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+/**
+ * Whether the notice period allows enforcing a user tonight:
+ * - `noticeDays: 0` switches announcements off: every plannable user may be enforced directly;
+ * - a retry (`failed`) needs no new notice;
+ * - an `announced` user once `announcedAt + noticeDays × 24 h <= now` (instants, not calendar days);
+ * - a `new` user must be announced first. Every other state is not plannable at all.
+ * The comparison is exact, so the shell passes the night's scheduled time as `now` and records that same
+ * instant as `announcedAt`; a run that starts a few seconds earlier than the announcing one then still counts.
+ */
+export function noticeServed(progress: RolloutProgress, config: Pick<Config, 'noticeDays'>, now: Date): boolean {
+  switch (progress.state) {
+    case 'new':
+      return config.noticeDays === 0;
+    case 'failed':
+      return true;
+    case 'announced':
+      return Date.parse(progress.announcedAt) + config.noticeDays * dayMs <= now.getTime();
+    default:
+      return false;
+  }
+}
+
+export interface AnnounceInput {
+  /** Tonight's ramp wave size (`nextWaveSize`): the first projected wave. */
+  readonly currentSize: number;
+  /** Whether tonight's wave enforces anybody from this pool. */
+  readonly enforcesTonight: boolean;
+  /** Users of this pool announced (or failed, awaiting retry) and still not enforced once tonight's wave is done. */
+  readonly outstanding: number;
+}
+
+/**
+ * The announce-ahead rule: how many more users to announce tonight (the next ones in plan order).
+ *
+ * Users announced tonight become enforceable `noticeDays` nights later. So that one wave follows another every
+ * night, the announced-but-not-yet-enforced users, counted after tonight's wave, must cover the projected sizes
+ * of the next `noticeDays` waves, projected with clean growth from the current size (`projectWaveSizes`:
+ * s, ceil(s×g), ... capped at maxWaveSize). If tonight's wave enforced someone, the next waves are the ones after
+ * it (s×g, s×g², ...); if not (the first nights, or a night waiting for notice) they start at s. The shortfall is
+ * announced. From a standing start this gives an initial gap of `noticeDays` nights, then one wave per night; a
+ * wave that does not grow leaves some users announced longer than the notice period, never shorter.
+ * With `noticeDays: 0` nobody is announced.
+ */
+export function announceCount(input: AnnounceInput, config: Pick<Config, 'noticeDays' | 'waveGrowth' | 'maxWaveSize'>): number {
+  if (config.noticeDays === 0) return 0;
+  const sizes = projectWaveSizes(input.currentSize, config.noticeDays + 1, config);
+  const upcoming = input.enforcesTonight ? sizes.slice(1) : sizes.slice(0, config.noticeDays);
+  const needed = upcoming.reduce((sum, size) => sum + size, 0);
+  return Math.max(0, needed - input.outstanding);
+}

@@ -1,0 +1,84 @@
+import type { Config } from '../config/configSchema.js';
+import { createExclusionCheck, type ExclusionConfig } from './exclusions.js';
+import type { DirectoryUser, PhoneStatus } from './rosterUser.js';
+
+/** Why a (not excluded) user cannot be enrolled yet; a report groups by it. */
+export type NotReadyReason =
+  | 'accountDisabled'
+  | 'notSynced'
+  | 'methodsUnknown'
+  | 'mobileMissing'
+  | 'mobileInvalid'
+  | 'mobileNoCountryCode'
+  | 'mobileIsLandline'
+  | 'mobileHasExtension';
+
+export const notReadyReasons: readonly NotReadyReason[] = [
+  'accountDisabled',
+  'notSynced',
+  'methodsUnknown',
+  'mobileMissing',
+  'mobileInvalid',
+  'mobileNoCountryCode',
+  'mobileIsLandline',
+  'mobileHasExtension',
+];
+
+export type Readiness =
+  | { readonly ready: true; readonly needsPhoneMethod: boolean }
+  | { readonly ready: false; readonly reason: NotReadyReason };
+
+export type ReadinessConfig = Pick<Config, 'allowCloudOnly'>;
+
+const phoneReasons: Record<Exclude<PhoneStatus, 'validMobile'>, NotReadyReason> = {
+  missing: 'mobileMissing',
+  invalid: 'mobileInvalid',
+  noCountryCode: 'mobileNoCountryCode',
+  landline: 'mobileIsLandline',
+  hasExtension: 'mobileHasExtension',
+};
+
+/**
+ * Whether a user can be enrolled, checked in this order:
+ * 1. `accountDisabled`: `accountEnabled` is false.
+ * 2. `notSynced`: `onPremisesSyncEnabled` is not `true`; with `allowCloudOnly` a cloud-only user (`null`) passes,
+ *    but `false` (sync stopped for this user) never does.
+ * 3. A user with a strong MFA method already (`methods: 'registered'`) is ready and needs no phone method.
+ * 4. A `validMobile` is ready and needs the phone method pre-registered.
+ * 5. Otherwise `methodsUnknown` when the methods were never read (the shell probes them, see
+ *    `needsMethodsProbe`), else the phone's reason (`mobileMissing`, `mobileInvalid`, ...).
+ * Exclusions are a separate check (`exclusions.ts`) that always runs first.
+ */
+export function readiness(user: DirectoryUser, config: ReadinessConfig): Readiness {
+  if (!user.accountEnabled) return { ready: false, reason: 'accountDisabled' };
+  const synced = user.onPremisesSyncEnabled === true || (config.allowCloudOnly && user.onPremisesSyncEnabled === null);
+  if (!synced) return { ready: false, reason: 'notSynced' };
+  if (user.methods === 'registered') return { ready: true, needsPhoneMethod: false };
+  if (user.phone === 'validMobile') return { ready: true, needsPhoneMethod: true };
+  if (user.methods === 'unknown') return { ready: false, reason: 'methodsUnknown' };
+  return { ready: false, reason: phoneReasons[user.phone] };
+}
+
+/** How old a methods read may be before a user held back only by the phone is probed again. */
+export const methodsProbeMaxAgeDays = 7;
+
+const probeMaxAgeMs = methodsProbeMaxAgeDays * 24 * 60 * 60 * 1000;
+
+/**
+ * The shell should read this user's authentication methods from Graph: the user is eligible but for the phone
+ * (not excluded, enabled, synced, no valid mobile), and the methods are unknown or were last read more than
+ * `methodsProbeMaxAgeDays` days before `now` (or at an unreadable time). A strong method found by the probe
+ * makes the user ready without a phone.
+ */
+export function needsMethodsProbe(user: DirectoryUser, config: ReadinessConfig & ExclusionConfig, now: Date): boolean {
+  if (createExclusionCheck(config)(user) !== null) return false;
+  return probeDue(user, readiness(user, config), now);
+}
+
+/** `needsMethodsProbe` for a user already known not to be excluded, with its readiness computed. */
+export function probeDue(user: DirectoryUser, userReadiness: Readiness, now: Date): boolean {
+  if (userReadiness.ready || userReadiness.reason === 'accountDisabled' || userReadiness.reason === 'notSynced') return false;
+  if (user.methods === 'unknown' || user.methodsCheckedAt === null) return true;
+  const checkedAt = Date.parse(user.methodsCheckedAt);
+  return Number.isNaN(checkedAt) || now.getTime() - checkedAt > probeMaxAgeMs;
+}

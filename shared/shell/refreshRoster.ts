@@ -1,0 +1,68 @@
+import type { Config } from '../config/configSchema.js';
+import { classifyMobile } from '../core/classifyMobile.js';
+import type { DirectoryUser } from '../core/rosterUser.js';
+import type { Logger } from '../log/logEvent.js';
+import { readGroupMemberIds, streamUsers, type GraphUser, type MalformedUser } from '../adapters/graph/directoryReads.js';
+import type { GraphGateway } from '../adapters/graph/graphGateway.js';
+import type { RosterTable } from '../adapters/tables/rosterTable.js';
+
+export interface RefreshSummary {
+  readonly users: number;
+  readonly pages: number;
+  readonly absent: number;
+  readonly malformed: readonly MalformedUser[];
+}
+
+/** The groups whose membership the core needs: pilot, exclusion and group rings. */
+export function configuredGroupIds(config: Config): string[] {
+  const ids = [config.pilotGroupId, config.exclusionGroupId, ...config.rings.map((ring) => ring.groupId)];
+  return [...new Set(ids.filter((id): id is string => id !== undefined))];
+}
+
+/**
+ * Refreshes the roster table from Graph: reads the configured groups' members, then streams every user
+ * page by page into the table (merge, 100 per transaction), and marks users Graph no longer returns as gone.
+ * Memory holds one page and the group memberships, whatever the tenant size. The phone number is classified
+ * and dropped here: only its classification reaches the table.
+ */
+export async function refreshRoster(gateway: GraphGateway, roster: RosterTable, config: Config, refreshId: string, logger: Logger, onPage?: (users: number) => void): Promise<RefreshSummary> {
+  const memberships = new Map<string, string[]>();
+  for (const groupId of configuredGroupIds(config)) {
+    for (const userId of await readGroupMemberIds(gateway, groupId)) {
+      const groups = memberships.get(userId) ?? [];
+      groups.push(groupId);
+      memberships.set(userId, groups);
+    }
+  }
+  let users = 0;
+  let pages = 0;
+  const malformed: MalformedUser[] = [];
+  for await (const page of streamUsers(gateway, config.userPageSize)) {
+    await roster.upsertSnapshots(page.users.map((user) => toDirectoryUser(user, memberships.get(user.id) ?? [], config)), refreshId);
+    malformed.push(...page.malformed);
+    users += page.users.length;
+    pages += 1;
+    onPage?.(users);
+  }
+  for (const entry of malformed) logger.event('roster.malformedUser', { userId: entry.id, reason: entry.field }, 'warn');
+  const absent = await roster.markAbsent(refreshId);
+  logger.event('roster.refreshed', { users, pages, absent, corrupt: malformed.length });
+  return { users, pages, absent, malformed };
+}
+
+/** The snapshot of one Graph user. Methods knowledge is not Graph's `/users` business: it stays as probed. */
+export function toDirectoryUser(user: GraphUser, groupIds: readonly string[], config: Pick<Config, 'defaultPhoneRegion'>): DirectoryUser {
+  return {
+    id: user.id,
+    userPrincipalName: user.userPrincipalName,
+    accountEnabled: user.accountEnabled,
+    userType: user.userType,
+    onPremisesSyncEnabled: user.onPremisesSyncEnabled,
+    onPremisesLastSyncDateTime: user.onPremisesLastSyncDateTime,
+    department: user.department,
+    phone: classifyMobile(user.mobilePhone, config.defaultPhoneRegion).status,
+    groupIds,
+    methods: 'unknown',
+    methodsCheckedAt: null,
+  };
+}
