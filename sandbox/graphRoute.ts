@@ -1,0 +1,74 @@
+import type { TenantState } from './tenantState.js';
+
+export type GraphVersion = 'v1.0' | 'beta';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** A Graph request detached from Node's HTTP objects, so that a later `$batch` can feed its items through the same pipeline. */
+export interface GraphRequest {
+  readonly method: string;
+  /** Absolute URL, e.g. `https://localhost:8443/v1.0/users?$top=5`. */
+  readonly url: URL;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly bodyText: string;
+  readonly requestId: string;
+  readonly clientRequestId: string;
+}
+
+export interface Reply {
+  readonly status: number;
+  /** JSON body; absent for 204. */
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** The calling app as its access token and app registration describe it. */
+export interface CallerApp {
+  readonly appId: string;
+  /** Permissions the app holds now (the app registration's consented roles). */
+  readonly roles: readonly string[];
+}
+
+/** Everything a stage or handler knows about one request; stages fill it in as they go. */
+export interface RequestContext {
+  readonly request: GraphRequest;
+  readonly version: GraphVersion;
+  /** Decoded path segments after the version. */
+  readonly segments: readonly string[];
+  readonly query: URLSearchParams;
+  readonly tenant: TenantState;
+  /** Origin of the sandbox, e.g. `https://localhost:8443` (no trailing slash), for absolute next links. */
+  readonly origin: string;
+  caller?: CallerApp;
+  route?: GraphRoute;
+  /** Why no route matched (answered after authentication, as Graph does). */
+  routeMiss?: Error;
+  params: Readonly<Record<string, string>>;
+  body?: unknown;
+  /** Facts for the journal: handlers set the resolved user and non-personal details. */
+  readonly audit: { userId: string | null; detail: Record<string, unknown> };
+}
+
+export interface GraphRoute {
+  readonly method: HttpMethod;
+  /** Path after the version, `{name}` for parameters, e.g. `users/{userId}/authentication/phoneMethods`. */
+  readonly pattern: string;
+  readonly versions: readonly GraphVersion[];
+  /** Application permissions of which any one grants access. */
+  readonly permissions: readonly string[];
+  /** System query options ($select, $top, …) the route understands; any other `$` option is rejected. */
+  readonly queryOptions?: readonly string[];
+  /** Journal operation name for writes, e.g. `phoneMethod.create`. */
+  readonly operation?: string;
+  handle(context: RequestContext): Reply | Promise<Reply>;
+}
+
+/** A pipeline step: may answer itself (or throw a GraphHttpError), or call `next`. Quotas and fault injection slot in here. */
+export type GraphStage = (context: RequestContext, next: () => Promise<Reply>) => Promise<Reply>;
+
+/** A route parameter the pattern guarantees. */
+export function routeParam(context: RequestContext, name: string): string {
+  const value = context.params[name];
+  if (value === undefined) throw new Error(`route parameter '${name}' missing from pattern ${context.route?.pattern ?? '?'}`);
+  return value;
+}

@@ -1,0 +1,17 @@
+import type { GraphRoute } from '../graphRoute.js';
+import { authenticationMethodRoutes } from './authenticationMethodRoutes.js';
+import { groupRoutes } from './groupRoutes.js';
+import { organizationRoutes } from './organizationRoutes.js';
+import { phoneMethodRoutes } from './phoneMethodRoutes.js';
+import { requirementsRoutes } from './requirementsRoutes.js';
+import { userRoutes } from './userRoutes.js';
+
+/** Every Graph endpoint the sandbox serves. New families ($batch, group writes, CA policies…) are added here. */
+export const graphRoutes: readonly GraphRoute[] = [
+  ...organizationRoutes,
+  ...userRoutes,
+  ...groupRoutes,
+  ...phoneMethodRoutes,
+  ...authenticationMethodRoutes,
+  ...requirementsRoutes,
+];

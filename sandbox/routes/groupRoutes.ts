@@ -1,0 +1,66 @@
+import { graphErrors } from '../graphErrors.js';
+import { graphPermissions } from '../graphPermissions.js';
+import { routeParam, type GraphRoute, type RequestContext } from '../graphRoute.js';
+import { groupProperties } from '../groupProperties.js';
+import { metadataUrl } from '../metadataUrl.js';
+import { pageOf } from '../pageOf.js';
+import { project, selectedProperties } from '../propertySet.js';
+import type { SandboxGroup } from '../tenantModel.js';
+import { userProperties } from '../userProperties.js';
+
+const both = ['v1.0', 'beta'] as const;
+const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function requireGroup(context: RequestContext): SandboxGroup {
+  const id = routeParam(context, 'groupId');
+  if (!guidPattern.test(id)) throw graphErrors.invalidObjectId(id);
+  const group = context.tenant.findGroup(id);
+  if (group === undefined) throw graphErrors.resourceNotFound(id);
+  return group;
+}
+
+/** Members and transitive members are the same here: the generated groups hold users only, no nested groups. */
+function memberRoute(segment: 'members' | 'transitiveMembers'): GraphRoute {
+  return {
+    method: 'GET',
+    pattern: `groups/{groupId}/${segment}`,
+    versions: both,
+    permissions: graphPermissions.readGroupMembers,
+    queryOptions: ['$select', '$top', '$skiptoken', '$count'],
+    handle: (context) => {
+      const group = requireGroup(context);
+      const select = selectedProperties(context.query, userProperties);
+      const now = context.tenant.now();
+      return pageOf(context, {
+        collection: `groups/${group.id}/${segment}`,
+        total: group.memberIds.length,
+        contextUrl: metadataUrl(context, 'directoryObjects', select),
+        render: (index) => {
+          const user = context.tenant.findUser(group.memberIds[index] ?? '');
+          return { '@odata.type': '#microsoft.graph.user', ...(user === undefined ? {} : project(user, select, userProperties, now)) };
+        },
+      });
+    },
+  };
+}
+
+/** `GET /groups/{id}`, `GET /groups/{id}/members`, `GET /groups/{id}/transitiveMembers`. */
+export const groupRoutes: readonly GraphRoute[] = [
+  {
+    method: 'GET',
+    pattern: 'groups/{groupId}',
+    versions: both,
+    permissions: graphPermissions.readGroups,
+    queryOptions: ['$select'],
+    handle: (context) => {
+      const group = requireGroup(context);
+      const select = selectedProperties(context.query, groupProperties);
+      return {
+        status: 200,
+        body: { '@odata.context': metadataUrl(context, 'groups/$entity', select), ...project(group, select, groupProperties, context.tenant.now()) },
+      };
+    },
+  },
+  memberRoute('members'),
+  memberRoute('transitiveMembers'),
+];

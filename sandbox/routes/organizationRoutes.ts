@@ -1,0 +1,48 @@
+import { graphErrors } from '../graphErrors.js';
+import { graphPermissions } from '../graphPermissions.js';
+import { routeParam, type GraphRoute } from '../graphRoute.js';
+import { metadataUrl } from '../metadataUrl.js';
+import { organizationProperties } from '../organizationProperties.js';
+import { project, selectedProperties } from '../propertySet.js';
+
+const both = ['v1.0', 'beta'] as const;
+
+/** `GET /organization` (a one-element collection) and `GET /organization/{tenantId}`. */
+export const organizationRoutes: readonly GraphRoute[] = [
+  {
+    method: 'GET',
+    pattern: 'organization',
+    versions: both,
+    permissions: graphPermissions.readOrganization,
+    queryOptions: ['$select'],
+    handle: (context) => {
+      const select = selectedProperties(context.query, organizationProperties);
+      return {
+        status: 200,
+        body: {
+          '@odata.context': metadataUrl(context, 'organization', select),
+          value: [project(context.tenant, select, organizationProperties, context.tenant.now())],
+        },
+      };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: 'organization/{organizationId}',
+    versions: both,
+    permissions: graphPermissions.readOrganization,
+    queryOptions: ['$select'],
+    handle: (context) => {
+      const id = routeParam(context, 'organizationId');
+      if (id.toLowerCase() !== context.tenant.tenantId.toLowerCase()) throw graphErrors.resourceNotFound(id);
+      const select = selectedProperties(context.query, organizationProperties);
+      return {
+        status: 200,
+        body: {
+          '@odata.context': metadataUrl(context, 'organization/$entity', select),
+          ...project(context.tenant, select, organizationProperties, context.tenant.now()),
+        },
+      };
+    },
+  },
+];

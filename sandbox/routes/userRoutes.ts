@@ -1,0 +1,47 @@
+import { graphPermissions } from '../graphPermissions.js';
+import type { GraphRoute } from '../graphRoute.js';
+import { metadataUrl } from '../metadataUrl.js';
+import { pageOf } from '../pageOf.js';
+import { project, selectedProperties } from '../propertySet.js';
+import { requireUser } from '../requireUser.js';
+import type { SandboxUser } from '../tenantModel.js';
+import { userProperties } from '../userProperties.js';
+
+const both = ['v1.0', 'beta'] as const;
+
+/** `GET /users` (paged, `$select`, `$top`, `$count` with ConsistencyLevel) and `GET /users/{id | UPN}`. */
+export const userRoutes: readonly GraphRoute[] = [
+  {
+    method: 'GET',
+    pattern: 'users',
+    versions: both,
+    permissions: graphPermissions.readUsers,
+    queryOptions: ['$select', '$top', '$skiptoken', '$count'],
+    handle: (context) => {
+      const select = selectedProperties(context.query, userProperties);
+      const now = context.tenant.now();
+      const users = context.tenant.users;
+      return pageOf(context, {
+        collection: 'users',
+        total: users.length,
+        contextUrl: metadataUrl(context, 'users', select),
+        render: (index) => project(users[index] as SandboxUser, select, userProperties, now),
+      });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: 'users/{userId}',
+    versions: both,
+    permissions: graphPermissions.readUsers,
+    queryOptions: ['$select'],
+    handle: (context) => {
+      const user = requireUser(context);
+      const select = selectedProperties(context.query, userProperties);
+      return {
+        status: 200,
+        body: { '@odata.context': metadataUrl(context, 'users/$entity', select), ...project(user, select, userProperties, context.tenant.now()) },
+      };
+    },
+  },
+];

@@ -1,0 +1,91 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export const graphAudience = 'https://graph.microsoft.com';
+
+/** The claims of an app-only Graph access token that the sandbox issues and checks. */
+export interface AccessTokenClaims {
+  readonly aud: string;
+  readonly iss: string;
+  readonly iat: number;
+  readonly nbf: number;
+  readonly exp: number;
+  readonly tid: string;
+  readonly appid: string;
+  readonly app_displayname: string;
+  readonly idtyp: 'app';
+  /** The app roles (application permissions) consented when the token was issued; informational, see verify(). */
+  readonly roles: readonly string[];
+  readonly ver: '1.0';
+  readonly uti: string;
+}
+
+export type TokenCheck =
+  | { readonly ok: true; readonly claims: AccessTokenClaims }
+  | { readonly ok: false; readonly reason: 'malformed' | 'signature' | 'expired' | 'audience' | 'tenant' };
+
+export interface TokenService {
+  readonly lifetimeSeconds: number;
+  issue(app: { clientId: string; displayName: string; roles: readonly string[] }): string;
+  verify(token: string): TokenCheck;
+}
+
+export interface TokenServiceOptions {
+  readonly tenantId: string;
+  /** Real time in ms (tokens follow the real clock, not the sandbox clock, because the credential caches them by real time). */
+  readonly realNowMs?: () => number;
+  readonly lifetimeSeconds?: number;
+  /** HMAC key; a fresh random key per sandbox by default, so tokens of another sandbox never validate. */
+  readonly key?: Buffer;
+}
+
+const base64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url');
+
+/** HS256 JWTs shaped like Entra's app-only Graph tokens (aud, tid, appid, roles, idtyp=app). */
+export function createTokenService(options: TokenServiceOptions): TokenService {
+  const key = options.key ?? randomBytes(32);
+  const realNowMs = options.realNowMs ?? Date.now;
+  const lifetimeSeconds = options.lifetimeSeconds ?? 3599;
+  const header = base64url(JSON.stringify({ typ: 'JWT', alg: 'HS256', kid: 'sandbox' }));
+  const sign = (input: string): Buffer => createHmac('sha256', key).update(input).digest();
+
+  return {
+    lifetimeSeconds,
+    issue: (app) => {
+      const now = Math.floor(realNowMs() / 1000);
+      const claims: AccessTokenClaims = {
+        aud: graphAudience,
+        iss: `https://sts.windows.net/${options.tenantId}/`,
+        iat: now,
+        nbf: now,
+        exp: now + lifetimeSeconds,
+        tid: options.tenantId,
+        appid: app.clientId,
+        app_displayname: app.displayName,
+        idtyp: 'app',
+        roles: [...app.roles],
+        ver: '1.0',
+        uti: base64url(randomBytes(16)),
+      };
+      const body = `${header}.${base64url(JSON.stringify(claims))}`;
+      return `${body}.${base64url(sign(body))}`;
+    },
+    verify: (token) => {
+      const parts = token.split('.');
+      if (parts.length !== 3) return { ok: false, reason: 'malformed' };
+      const [head = '', payload = '', signature = ''] = parts;
+      const expected = sign(`${head}.${payload}`);
+      const given = Buffer.from(signature, 'base64url');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature' };
+      let claims: AccessTokenClaims;
+      try {
+        claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as AccessTokenClaims;
+      } catch {
+        return { ok: false, reason: 'malformed' };
+      }
+      if (claims.aud !== graphAudience) return { ok: false, reason: 'audience' };
+      if (claims.tid !== options.tenantId) return { ok: false, reason: 'tenant' };
+      if (claims.exp * 1000 <= realNowMs()) return { ok: false, reason: 'expired' };
+      return { ok: true, claims };
+    },
+  };
+}
