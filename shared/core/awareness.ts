@@ -5,13 +5,20 @@ import { projectWaveSizes } from './waveSizing.js';
 const dayMs = 24 * 60 * 60 * 1000;
 
 /**
+ * A nightly job does not start at the same second every night (a timer fires a little early or late, a run
+ * takes a while to reach planning). A notice that ends within this margin after `now` counts as served, so a
+ * user announced at 01:00:03 is enforced at 01:00:01 three nights later instead of slipping a whole night.
+ * Users are never enforced more than this margin before their notice ends.
+ */
+export const noticeGraceMs = 60 * 60 * 1000;
+
+/**
  * Whether the notice period allows enforcing a user tonight:
  * - `noticeDays: 0` switches announcements off: every plannable user may be enforced directly;
  * - a retry (`failed`) needs no new notice;
- * - an `announced` user once `announcedAt + noticeDays × 24 h <= now` (instants, not calendar days);
+ * - an `announced` user once `announcedAt + noticeDays × 24 h <= now + noticeGraceMs` (instants, not
+ *   calendar days; the grace absorbs a nightly job's varying start time);
  * - a `new` user must be announced first. Every other state is not plannable at all.
- * The comparison is exact, so the shell passes the night's scheduled time as `now` and records that same
- * instant as `announcedAt`; a run that starts a few seconds earlier than the announcing one then still counts.
  */
 export function noticeServed(progress: RolloutProgress, config: Pick<Config, 'noticeDays'>, now: Date): boolean {
   switch (progress.state) {
@@ -20,7 +27,7 @@ export function noticeServed(progress: RolloutProgress, config: Pick<Config, 'no
     case 'failed':
       return true;
     case 'announced':
-      return Date.parse(progress.announcedAt) + config.noticeDays * dayMs <= now.getTime();
+      return Date.parse(progress.announcedAt) + config.noticeDays * dayMs <= now.getTime() + noticeGraceMs;
     default:
       return false;
   }

@@ -111,7 +111,7 @@ export type InFlightObservation =
  * Graph: already enforced there -> `enforced` (whatever step was recorded), with the outcome taken from the
  * recorded intent (a mobile method that the intent was about to create and that exists now was created by the
  * rollout, since the attempt read that there was none); not enforced -> the interrupted attempt counts as a
- * failure with code INTERNAL, so it is retried (the retry re-reads Graph and writes only what is missing), and
+ * failure with code RUN_INTERRUPTED, so it is retried (the retry re-reads Graph and writes only what is missing), and
  * a user who keeps killing the run is parked after `maxAttempts` instead of looping.
  */
 export function recoverInFlight(
@@ -130,7 +130,7 @@ export function recoverInFlight(
       phoneConflict: intent.phoneConflict,
     }, now);
   }
-  return fail(progress, { errorCode: 'INTERNAL', requestId: observation.requestId ?? null }, config, now);
+  return fail(progress, { errorCode: 'RUN_INTERRUPTED', requestId: observation.requestId ?? null }, config, now);
 }
 
 /** The registration check after enforcement (`verifyAfterDays`) saw the user registered or not. */

@@ -30,6 +30,7 @@ export const errorCodes = {
   ROW_CORRUPT: { retryable: false, hint: 'A roster row could not be read (unknown state or missing field). It is skipped; inspect it in the roster table.' },
   CSV_INVALID: { retryable: false, hint: 'The CSV file has invalid rows; the message lists them by line. Nothing was imported.' },
   TIME_BUDGET_REACHED: { retryable: true, hint: 'The wave stopped before the function timeout; the rest continues next night.' },
+  RUN_INTERRUPTED: { retryable: true, hint: 'A run stopped mid-write for this user (crash, timeout or host recycle). The next run read Graph, found the write not done, and retries it.' },
   INTERNAL: { retryable: false, hint: 'An unexpected error in the rollout itself; report it with the log lines around it.' },
 } as const satisfies Record<string, { retryable: boolean; hint: string }>;
 

@@ -1,0 +1,39 @@
+import azureFunctions from '@azure/functions';
+import type { InvocationContext, Timer } from '@azure/functions';
+import { loadConfig } from '../shared/config/loadConfig.js';
+import { toRolloutError } from '../shared/errors/RolloutError.js';
+import { createLogger } from '../shared/log/logEvent.js';
+import { invocationSink } from '../shared/log/invocationSink.js';
+import { openRollout } from '../shared/shell/rolloutPorts.js';
+import { runWave, type NightResult } from '../shared/shell/runWave.js';
+
+/**
+ * The nightly wave: reads the app settings (validated once), builds the adapters and runs the same
+ * `runWave` as `mfa-rollout run-wave`. A held night, a held lease or a halted rollout is a normal outcome,
+ * logged and returned; a run that fails throws, so the host records the invocation as failed.
+ */
+export async function nightlyWave(timer: Timer, context: InvocationContext): Promise<NightResult> {
+  const logger = createLogger(invocationSink(context), { runId: context.invocationId });
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    const failure = toRolloutError(error);
+    logger.event('config.invalid', { errorCode: failure.code, message: failure.message }, 'error');
+    throw failure;
+  }
+  if (timer.isPastDue) logger.event('night.pastDue', { rolloutId: config.rolloutId }, 'warn');
+  const rollout = await openRollout(config, logger);
+  try {
+    return await runWave({ config, clock: () => new Date(), ports: rollout.ports, logger, runId: context.invocationId });
+  } finally {
+    await rollout.close();
+  }
+}
+
+azureFunctions.app.timer('nightlyWave', {
+  schedule: '%MFA_WAVE_SCHEDULE%',
+  useMonitor: true,
+  runOnStartup: false,
+  handler: nightlyWave,
+});

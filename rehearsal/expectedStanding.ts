@@ -1,0 +1,27 @@
+import type { UserCategory } from '../sandbox/tenantModel.js';
+
+/**
+ * Where each kind of generated user must end after a full rehearsal, as the rollout's report names it:
+ * `enforced`, a not-ready reason, or an exclusion reason. The rehearsal compares this, user by user, with
+ * what the rollout recorded. It assumes the rehearsal's settings: the home country as default phone region,
+ * cloud-only users not allowed, the generated exclusion group and break-glass accounts configured.
+ */
+export const expectedStanding: Readonly<Record<UserCategory, string>> = {
+  ready: 'enforced',
+  readyNational: 'enforced',
+  hasPhoneMethod: 'enforced',
+  phoneConflict: 'enforced',
+  alreadyEnforced: 'enforced',
+  authenticatorOnly: 'enforced',
+  missingMobile: 'mobileMissing',
+  invalidMobile: 'mobileInvalid',
+  landline: 'mobileIsLandline',
+  mobileWithExtension: 'mobileHasExtension',
+  cloudOnly: 'notSynced',
+  noLongerSynced: 'notSynced',
+  disabled: 'accountDisabled',
+  guest: 'guest',
+  breakGlass: 'breakGlass',
+  serviceAccount: 'serviceAccount',
+  exclusionGroupMember: 'exclusionGroup',
+};

@@ -1,0 +1,31 @@
+import type { Config } from '../config/configSchema.js';
+import { createWavePlanner } from '../core/createWavePlanner.js';
+import { syncHealth, type SyncHealth } from '../core/syncHealth.js';
+import type { WavePlan } from '../core/wavePlan.js';
+import type { Logger } from '../log/logEvent.js';
+import { readOrganization } from '../adapters/graph/directoryReads.js';
+import { isCorruptRow } from '../adapters/tables/rosterTable.js';
+import { refreshRoster } from './refreshRoster.js';
+import type { RolloutPorts } from './rolloutPorts.js';
+
+export interface DryRun {
+  readonly health: SyncHealth;
+  readonly plan: WavePlan;
+  readonly corruptRows: readonly string[];
+}
+
+/**
+ * The dry run behind `mfa-rollout plan`: the tenant gate, optionally a roster refresh (table writes only),
+ * and the plan of the next wave with the reason every other user waits. No Graph write, no lease.
+ */
+export async function planNight(config: Config, ports: RolloutPorts, logger: Logger, now: Date, options: { refresh: boolean; runId: string }): Promise<DryRun> {
+  const health = syncHealth(await readOrganization(ports.gateway), config, now);
+  if (options.refresh) await refreshRoster(ports.gateway, ports.roster, config, options.runId, logger);
+  const planner = createWavePlanner(await ports.waves.history(), config, now);
+  const corruptRows: string[] = [];
+  for await (const row of ports.roster.rows()) {
+    if (isCorruptRow(row)) corruptRows.push(row.userId);
+    else planner.add(row.user);
+  }
+  return { health, plan: planner.finish(), corruptRows };
+}

@@ -1,0 +1,44 @@
+import type { Config } from '../config/configSchema.js';
+import type { Logger } from '../log/logEvent.js';
+import { createGraphConnection } from '../adapters/graph/graphClient.js';
+import { createGraphGateway, type GraphGateway } from '../adapters/graph/graphGateway.js';
+import { FailuresTable } from '../adapters/tables/failuresTable.js';
+import { NoticesTable } from '../adapters/tables/noticesTable.js';
+import { RosterTable } from '../adapters/tables/rosterTable.js';
+import { RunLease } from '../adapters/tables/runLease.js';
+import { createRolloutTables, ensureRolloutTables } from '../adapters/tables/tableClients.js';
+import { WavesTable } from '../adapters/tables/wavesTable.js';
+
+/** Everything the shell talks to: Graph through the gateway, and the five tables. */
+export interface RolloutPorts {
+  readonly gateway: GraphGateway;
+  readonly roster: RosterTable;
+  readonly waves: WavesTable;
+  readonly failures: FailuresTable;
+  readonly lease: RunLease;
+  readonly notices: NoticesTable;
+}
+
+export interface OpenRollout {
+  readonly ports: RolloutPorts;
+  close(): Promise<void>;
+}
+
+/** Builds the adapters from the validated config (the timer function and the CLI both come through here). */
+export async function openRollout(config: Config, logger: Logger): Promise<OpenRollout> {
+  const tables = createRolloutTables(config);
+  await ensureRolloutTables(tables);
+  const connection = createGraphConnection(config);
+  const gateway = createGraphGateway(connection, config, { logger });
+  return {
+    ports: {
+      gateway,
+      roster: new RosterTable(tables.roster, config.rolloutId),
+      waves: new WavesTable(tables.waves, config.rolloutId),
+      failures: new FailuresTable(tables.failures),
+      lease: new RunLease(tables.lease, config.rolloutId),
+      notices: new NoticesTable(tables.notices, config.rolloutId),
+    },
+    close: () => connection.close(),
+  };
+}

@@ -1,0 +1,347 @@
+import { createHash } from 'node:crypto';
+import pLimit from 'p-limit';
+import type { Config } from '../config/configSchema.js';
+import { createWavePlanner } from '../core/createWavePlanner.js';
+import { shouldHalt } from '../core/haltPolicy.js';
+import { announce, isInState, recoverInFlight } from '../core/rolloutState.js';
+import { syncHealth, type SyncHealth } from '../core/syncHealth.js';
+import { topErrors } from '../core/topErrors.js';
+import type { WaveSummary } from '../core/waveHistory.js';
+import type { WavePlan } from '../core/wavePlan.js';
+import { RolloutError, toRolloutError } from '../errors/RolloutError.js';
+import type { Logger } from '../log/logEvent.js';
+import { readOrganization } from '../adapters/graph/directoryReads.js';
+import { readMethods, readPerUserMfaState } from '../adapters/graph/userAuthentication.js';
+import { isCorruptRow, type RosterRow } from '../adapters/tables/rosterTable.js';
+import type { Lease } from '../adapters/tables/runLease.js';
+import { enrolUser, type EnrolmentResult } from './enrolUser.js';
+import { refreshRoster } from './refreshRoster.js';
+import type { RolloutPorts } from './rolloutPorts.js';
+import { waveIdAt } from './waveId.js';
+
+export interface NightOptions {
+  readonly config: Config;
+  /** The rollout's clock: "now" for the sync gate, notices and records (a rehearsal moves it night by night). */
+  readonly clock: () => Date;
+  readonly ports: RolloutPorts;
+  readonly logger: Logger;
+  /** Identifies this run in the lease and the logs. */
+  readonly runId: string;
+  /** Real elapsed time, for the time budget (milliseconds, monotonic). */
+  readonly elapsed?: () => number;
+  /** Progress of the long phases, for a progress bar. */
+  readonly onProgress?: (phase: 'refresh' | 'probe' | 'enforce', done: number, total: number | null) => void;
+}
+
+export type NightResult =
+  | { readonly outcome: 'leaseHeld'; readonly holder: string; readonly expiresAt: string }
+  | { readonly outcome: 'held'; readonly wave: WaveSummary; readonly health: SyncHealth }
+  | { readonly outcome: 'halted'; readonly plan: WavePlan; readonly corruptRows: readonly string[] }
+  | { readonly outcome: 'nothingToDo'; readonly plan: WavePlan; readonly corruptRows: readonly string[] }
+  | { readonly outcome: 'wave'; readonly wave: WaveSummary; readonly plan: WavePlan; readonly corruptRows: readonly string[] };
+
+/**
+ * One night of the rollout, shared by the timer function and the CLI:
+ * lease -> tenant sync gate -> roster refresh -> reconcile users left in flight -> plan (pure) -> probe
+ * methods where readiness depends on them -> announce -> enrol the wave (throttled, batched, write-ahead),
+ * halting on the failure rate and stopping on the time budget -> close the wave -> release the lease.
+ */
+export async function runWave(options: NightOptions): Promise<NightResult> {
+  const { config, clock, ports, logger, runId } = options;
+  const now = clock();
+  const lease = await ports.lease.acquire(runId, now, config.leaseSeconds);
+  if ('held' in lease) {
+    logger.event('night.leaseHeld', { holder: lease.held.holder, expiresAt: lease.held.expiresAt }, 'warn');
+    return { outcome: 'leaseHeld', holder: lease.held.holder, expiresAt: lease.held.expiresAt };
+  }
+  if (lease.tookOver) logger.event('night.leaseTakenOver', { runId }, 'warn');
+  const keeper = keepLease(lease, config, clock, logger);
+  try {
+    return await night(options, now, keeper);
+  } finally {
+    keeper.stop();
+    await lease.release().catch((error: unknown) => logger.event('night.leaseReleaseFailed', { errorCode: toRolloutError(error).code }, 'warn'));
+  }
+}
+
+interface LeaseKeeper {
+  /** Set when a renewal failed: the run must stop writing. */
+  lost: RolloutError | null;
+  stop(): void;
+}
+
+function keepLease(lease: Lease, config: Config, clock: () => Date, logger: Logger): LeaseKeeper {
+  const keeper: LeaseKeeper = { lost: null, stop: () => clearInterval(timer) };
+  const timer = setInterval(() => {
+    lease.renew(clock(), config.leaseSeconds).catch((error: unknown) => {
+      keeper.lost = toRolloutError(error, 'LEASE_HELD');
+      logger.event('night.leaseLost', { errorCode: keeper.lost.code }, 'error');
+    });
+  }, Math.max(1000, (config.leaseSeconds * 1000) / 3));
+  timer.unref();
+  return keeper;
+}
+
+async function night(options: NightOptions, now: Date, keeper: LeaseKeeper): Promise<NightResult> {
+  const { config, ports, logger } = options;
+  const configHash = hashConfig(config);
+
+  const health = syncHealth(await readOrganization(ports.gateway), config, now);
+  if (!health.open) {
+    const wave = heldWave(waveIdAt(now), now, health, configHash);
+    await ports.waves.save(wave);
+    logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: health.code }, 'warn');
+    return { outcome: 'held', wave, health };
+  }
+
+  const refreshId = `${options.runId}`;
+  await refreshRoster(ports.gateway, ports.roster, config, refreshId, logger, (users) => options.onProgress?.('refresh', users, null));
+  let history = await ports.waves.history();
+
+  const reconciled = await reconcileInFlight(options, now);
+  let { plan, corruptRows } = await planFromRoster(options, history, now);
+  if (plan.probe.length > 0 || reconciled > 0) {
+    await probeMethods(options, plan.probe, now);
+    ({ plan, corruptRows } = await planFromRoster(options, history, now));
+  }
+  for (const userId of corruptRows) logger.event('roster.corruptRow', { userId, errorCode: 'ROW_CORRUPT' }, 'warn');
+
+  if (plan.autoResumeOf !== undefined) {
+    await ports.waves.save(markerWave('resume', waveIdAt(now, 'resume'), now, plan.autoResumeOf, 'automatic resume (MFA_AUTO_RESUME_AFTER_NIGHTS)', configHash));
+    history = await ports.waves.history();
+  }
+  if (plan.status === 'halted') {
+    logger.event('night.halted', { waveId: plan.haltedWaveId ?? null, reason: plan.haltReason ?? null }, 'warn');
+    return { outcome: 'halted', plan, corruptRows };
+  }
+  if (plan.status === 'nothingToDo' || (plan.enforce.length === 0 && plan.announce.length === 0)) {
+    logger.event('night.nothingToDo', { counts: nonZero(plan.waiting) });
+    return { outcome: 'nothingToDo', plan, corruptRows };
+  }
+
+  const waveId = waveIdAt(now);
+  const needed = new Set([...plan.enforce.map((user) => user.id), ...plan.announce.map((user) => user.id)]);
+  const rows = await rowsById(options, needed);
+  let wave: WaveSummary = {
+    waveId, kind: 'enforce', status: 'running', startedAt: now.toISOString(), endedAt: null, pilot: plan.pilot,
+    targetSize: plan.targetSize, planned: plan.enforce.length, announced: 0, attempted: 0, enforced: 0, alreadyDone: 0,
+    phoneMethodsRegistered: 0, failed: 0, skipped: nonZero(plan.waiting), reason: null, topErrors: [], targetWaveId: null, configHash,
+  };
+  await ports.waves.save(wave);
+  logger.event('wave.started', { waveId, pilot: plan.pilot, targetSize: plan.targetSize, planned: plan.enforce.length, announced: plan.announce.length });
+
+  wave = { ...wave, announced: await announceUsers(options, plan, rows, waveId, now) };
+  try {
+    wave = await enforceWave(options, plan, rows, wave, keeper);
+  } catch (error) {
+    const failure = toRolloutError(error);
+    wave = { ...wave, status: 'stopped', endedAt: options.clock().toISOString(), reason: `${failure.code}: ${failure.message}` };
+    await ports.waves.save(wave).catch(() => undefined); // the table may be what failed
+    logger.event('wave.stopped', { waveId, errorCode: failure.code, reason: failure.message }, 'error');
+    throw failure;
+  }
+  await ports.waves.save(wave);
+  const summary = {
+    waveId, status: wave.status, planned: wave.planned, attempted: wave.attempted, enforced: wave.enforced, alreadyDone: wave.alreadyDone,
+    phoneMethodsRegistered: wave.phoneMethodsRegistered, failed: wave.failed, reason: wave.reason, topErrors: wave.topErrors,
+  };
+  if (wave.status === 'halted') logger.event('wave.halted', summary, 'error');
+  else logger.event('wave.closed', summary, wave.status === 'completed' ? 'info' : 'warn');
+  return { outcome: 'wave', wave, plan, corruptRows };
+}
+
+/** Streams the roster through the planner; corrupt rows are reported by name and left out. */
+async function planFromRoster(options: NightOptions, history: readonly WaveSummary[], now: Date): Promise<{ plan: WavePlan; corruptRows: string[] }> {
+  const planner = createWavePlanner(history, options.config, now);
+  const corruptRows: string[] = [];
+  for await (const row of options.ports.roster.rows()) {
+    if (isCorruptRow(row)) corruptRows.push(row.userId);
+    else planner.add(row.user);
+  }
+  return { plan: planner.finish(), corruptRows };
+}
+
+async function rowsById(options: NightOptions, ids: ReadonlySet<string>): Promise<Map<string, RosterRow>> {
+  const rows = new Map<string, RosterRow>();
+  if (ids.size === 0) return rows;
+  for await (const row of options.ports.roster.rows()) {
+    if (!isCorruptRow(row) && ids.has(row.user.directory.id)) rows.set(row.user.directory.id, row);
+  }
+  return rows;
+}
+
+/**
+ * Users left `inFlight` by a run that died: Graph is read to see whether the write landed, and the row is
+ * resolved (enforced, or failed to be retried). Only then is anything written again.
+ */
+async function reconcileInFlight(options: NightOptions, now: Date): Promise<number> {
+  const { config, ports, logger } = options;
+  const stuck: RosterRow[] = [];
+  for await (const row of ports.roster.rows()) {
+    if (!isCorruptRow(row) && isInState(row.user.progress, 'inFlight')) stuck.push(row);
+  }
+  const limit = pLimit(Math.max(1, config.graphConcurrency * 4));
+  await Promise.all(stuck.map((row) => limit(async () => {
+    const progress = row.user.progress;
+    if (!isInState(progress, 'inFlight')) return;
+    const userId = row.user.directory.id;
+    try {
+      const methods = await readMethods(ports.gateway, userId);
+      const state = config.strategy === 'perUserMfa' ? await readPerUserMfaState(ports.gateway, userId) : null;
+      const enforced = state === 'enforced' || state === config.perUserState;
+      const next = recoverInFlight(progress, enforced ? { enforced: true, mobileMethodExists: methods.phoneMethods.some((method) => method.phoneType === 'mobile') } : { enforced: false }, config, now);
+      if (next.state !== 'enforced') {
+        await ports.failures.record({
+          waveId: progress.waveId, userId, upn: row.user.directory.userPrincipalName, step: progress.step, errorCode: 'RUN_INTERRUPTED',
+          httpStatus: null, graphCode: null, requestId: null, attempt: progress.attempts, at: now.toISOString(),
+          message: `The run of wave ${progress.waveId} stopped during step ${progress.step}; Graph shows the write not done, so it is retried`,
+        });
+      }
+      await ports.roster.writeProgress(row, next);
+      logger.event('roster.reconciled', { userId, waveId: progress.waveId, step: progress.step, state: next.state });
+    } catch (error) {
+      const failure = toRolloutError(error);
+      if (failure.code === 'TABLE_CONFLICT') return; // another writer resolved it
+      logger.event('roster.reconcileFailed', { userId, errorCode: failure.code, requestId: failure.requestId ?? null }, 'warn');
+    }
+  })));
+  if (stuck.length > 0) logger.event('roster.inFlightFound', { users: stuck.length });
+  return stuck.length;
+}
+
+/** Reads the authentication methods of users whose readiness depends on them, and records what was found. */
+async function probeMethods(options: NightOptions, userIds: readonly string[], now: Date): Promise<void> {
+  const { ports, logger, config } = options;
+  const limit = pLimit(Math.max(1, config.graphConcurrency * 20));
+  let done = 0;
+  await Promise.all(userIds.map((userId) => limit(async () => {
+    try {
+      const methods = await readMethods(ports.gateway, userId);
+      await ports.roster.recordMethods(userId, methods.strongMethods.length > 0 ? 'registered' : 'none', now.toISOString());
+    } catch (error) {
+      const failure = toRolloutError(error);
+      if (failure.code === 'TABLE_UNAVAILABLE') throw failure;
+      logger.event('roster.probeFailed', { userId, errorCode: failure.code, requestId: failure.requestId ?? null }, 'warn');
+    }
+    done += 1;
+    options.onProgress?.('probe', done, userIds.length);
+  })));
+  if (userIds.length > 0) logger.event('roster.probed', { probed: userIds.length });
+}
+
+async function announceUsers(options: NightOptions, plan: WavePlan, rows: Map<string, RosterRow>, waveId: string, now: Date): Promise<number> {
+  const { ports, config } = options;
+  if (config.noticeDays === 0 || plan.announce.length === 0) return 0;
+  const enforceFrom = new Date(now.getTime() + config.noticeDays * 86_400_000).toISOString();
+  const notices = [];
+  for (const planned of plan.announce) {
+    const row = rows.get(planned.id);
+    if (row === undefined || !isInState(row.user.progress, 'new')) continue;
+    try {
+      rows.set(planned.id, await ports.roster.writeProgress(row, announce(row.user.progress, waveId, now)));
+      notices.push({ userId: planned.id, upn: planned.upn, waveId, announcedAt: now.toISOString(), enforceFrom, mailedAt: null });
+    } catch (error) {
+      if (toRolloutError(error).code !== 'TABLE_CONFLICT') throw error;
+    }
+  }
+  await ports.notices.save(notices);
+  return notices.length;
+}
+
+async function enforceWave(options: NightOptions, plan: WavePlan, rows: Map<string, RosterRow>, start: WaveSummary, keeper: LeaseKeeper): Promise<WaveSummary> {
+  const { config, ports, clock } = options;
+  const elapsed = options.elapsed ?? (() => performance.now());
+  const startedAt = elapsed();
+  const budgetMs = config.timeBudgetMinutes * 60_000;
+  const userLimit = pLimit(config.graphUseBatch ? config.graphConcurrency * 20 : config.graphConcurrency * 2);
+  const counts = { attempted: 0, enforced: 0, alreadyDone: 0, phoneMethodsRegistered: 0, failed: 0, rowChanged: 0 };
+  const errorCodes: string[] = [];
+  let stop: 'halted' | 'timeBudget' | null = null;
+  let fatal: RolloutError | null = null;
+  let done = 0;
+  const context = { waveId: start.waveId, config, clock, gateway: ports.gateway, roster: ports.roster, failures: ports.failures };
+
+  await Promise.all(plan.enforce.map((planned) => userLimit(async () => {
+    if (stop !== null || fatal !== null) return;
+    if (keeper.lost !== null) {
+      fatal = keeper.lost;
+      return;
+    }
+    if (elapsed() - startedAt > budgetMs) {
+      stop = 'timeBudget';
+      return;
+    }
+    const row = rows.get(planned.id);
+    if (row === undefined) return;
+    let result: EnrolmentResult;
+    try {
+      result = await enrolUser(row, context);
+    } catch (error) {
+      fatal ??= toRolloutError(error);
+      return;
+    }
+    switch (result.kind) {
+      case 'enforced':
+        counts.attempted += 1;
+        counts.enforced += 1;
+        if (result.alreadyDone) counts.alreadyDone += 1;
+        if (result.phoneMethodCreated) counts.phoneMethodsRegistered += 1;
+        break;
+      case 'failed':
+        counts.attempted += 1;
+        counts.failed += 1;
+        errorCodes.push(result.error.code);
+        break;
+      case 'skipped':
+        counts.rowChanged += 1;
+        break;
+    }
+    done += 1;
+    options.onProgress?.('enforce', done, plan.enforce.length);
+    if (stop === null && shouldHalt(counts, config)) stop = 'halted';
+  })));
+
+  const { rowChanged, ...waveCounts } = counts;
+  const skipped = { ...start.skipped, ...(rowChanged > 0 ? { rowChanged } : {}) };
+  const failure = fatal as RolloutError | null;
+  if (failure !== null) throw failure;
+  const endedAt = clock().toISOString();
+  const top = topErrors(errorCodes);
+  if (stop === 'halted') {
+    const rate = Math.round((counts.failed / Math.max(1, counts.attempted)) * 1000) / 10;
+    const reason = `failure rate ${rate}% after ${counts.attempted} users exceeded MFA_HALT_FAILURE_RATE ${config.haltFailureRate * 100}%; top errors: ${top.map((entry) => `${entry.code} ×${entry.count}`).join(', ')}`;
+    return { ...start, ...waveCounts, skipped, status: 'halted', endedAt, reason, topErrors: top };
+  }
+  if (stop === 'timeBudget') {
+    return { ...start, ...waveCounts, skipped, status: 'stopped', endedAt, reason: `time budget of ${config.timeBudgetMinutes} min reached; ${plan.enforce.length - counts.attempted - rowChanged} planned users continue next night`, topErrors: top };
+  }
+  return { ...start, ...waveCounts, skipped, status: 'completed', endedAt, topErrors: top };
+}
+
+function heldWave(waveId: string, now: Date, health: Extract<SyncHealth, { open: false }>, configHash: string): WaveSummary {
+  const detail = 'ageMinutes' in health ? ` (last sync ${health.ageMinutes} min ago)` : 'aheadMinutes' in health ? ` (last sync ${health.aheadMinutes} min in the future)` : '';
+  return {
+    waveId, kind: 'held', status: 'held', startedAt: now.toISOString(), endedAt: now.toISOString(), pilot: false, targetSize: 0, planned: 0,
+    announced: 0, attempted: 0, enforced: 0, alreadyDone: 0, phoneMethodsRegistered: 0, failed: 0, skipped: {},
+    reason: `${health.reason}${detail}`, topErrors: [], targetWaveId: null, configHash,
+  };
+}
+
+/** A resume or rollback record: it changes what the core decides, so it lives in the wave history. */
+export function markerWave(kind: 'resume' | 'rollback', waveId: string, now: Date, targetWaveId: string, reason: string, configHash: string): WaveSummary {
+  return {
+    waveId, kind, status: 'done', startedAt: now.toISOString(), endedAt: now.toISOString(), pilot: false, targetSize: 0, planned: 0,
+    announced: 0, attempted: 0, enforced: 0, alreadyDone: 0, phoneMethodsRegistered: 0, failed: 0, skipped: {}, reason, topErrors: [],
+    targetWaveId, configHash,
+  };
+}
+
+/** A short fingerprint of the settings a night ran with (secrets excluded), so a report shows when they changed. */
+export function hashConfig(config: Config): string {
+  const { clientSecret: _secret, tablesConnection: _connection, ...rest } = config;
+  return createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 12);
+}
+
+function nonZero(counts: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).filter(([, count]) => count > 0));
+}
