@@ -13,6 +13,7 @@ import { startSandbox, type SandboxHandle } from '../sandbox/startSandbox.js';
 import { expectedStanding } from './expectedStanding.js';
 import { checkJournal, type JournalChecks } from './checkJournal.js';
 import { renderNightRow, nightTableHeader, type NightRow } from './renderNights.js';
+import { sandboxSettings } from './sandboxSettings.js';
 import { startAzurite } from './startAzurite.js';
 
 export interface RehearsalOptions {
@@ -62,25 +63,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
     const caFile = path.join(workDir, 'sandbox-ca.pem');
     writeFileSync(caFile, sandbox.caPem);
     const manifest = sandbox.manifest;
-    const [firstBreakGlass, secondBreakGlass] = manifest.breakGlass;
     const config = loadConfig({
+      ...sandboxSettings(sandbox, azurite.connectionString, caFile),
       MFA_ROLLOUT_ID: 'rehearsal',
-      MFA_TABLES_CONNECTION: azurite.connectionString,
-      MFA_GRAPH_BASE_URL: sandbox.url,
-      MFA_AUTH_MODE: 'clientSecret',
-      MFA_AUTHORITY_HOST: sandbox.origin,
-      MFA_TENANT_ID: sandbox.tenantId,
-      MFA_CLIENT_ID: sandbox.clientId,
-      MFA_CLIENT_SECRET: sandbox.clientSecret,
-      MFA_EXTRA_CA_FILE: caFile,
-      // one by object id, one by UPN: both forms must hold
-      MFA_BREAK_GLASS: [firstBreakGlass?.id, secondBreakGlass?.upn].filter(Boolean).join(','),
-      MFA_EXCLUSION_GROUP_ID: manifest.groups.exclusion,
-      // the Entra Connect sync account and this tenant's service-account naming convention
-      MFA_EXCLUDE_UPN_PATTERNS: 'Sync_*,ADToAADSyncServiceAccount*,svc-*',
-      MFA_PILOT_GROUP_ID: manifest.groups.pilot,
-      MFA_RINGS: JSON.stringify(manifest.groups.rings.map((ring) => ({ name: ring.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 24), groupId: ring.id }))),
-      MFA_DEFAULT_PHONE_REGION: manifest.homeCountry,
       MFA_STRATEGY: options.strategy,
       MFA_WAVE_SIZE: String(options.waveSize),
       MFA_NOTICE_DAYS: String(options.noticeDays),

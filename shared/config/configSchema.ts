@@ -108,7 +108,7 @@ export const settings = {
 
   waveSize: setting({ env: 'MFA_WAVE_SIZE', default: '50', description: 'Users in the first wave after the pilot.', schema: integer(1, 100_000) }),
   waveGrowth: setting({ env: 'MFA_WAVE_GROWTH', default: '2', description: 'Factor the wave size grows by after a clean wave.', schema: z.coerce.number().min(1, 'expected at least 1').max(10) }),
-  maxWaveSize: setting({ env: 'MFA_MAX_WAVE_SIZE', default: '2000', description: 'Largest wave.', schema: integer(1, 100_000) }),
+  maxWaveSize: setting({ env: 'MFA_MAX_WAVE_SIZE', default: '2000', description: 'Largest wave: the ramp-up stops growing here.', schema: integer(1, 100_000) }),
   warnFailureRate: setting({ env: 'MFA_WARN_FAILURE_RATE', default: '0.02', description: 'Failure share above which the next wave does not grow.', schema: fraction }),
   haltFailureRate: setting({ env: 'MFA_HALT_FAILURE_RATE', default: '0.1', description: 'Failure share that halts a wave (after MFA_HALT_MIN_ATTEMPTS users).', schema: fraction }),
   haltMinAttempts: setting({ env: 'MFA_HALT_MIN_ATTEMPTS', default: '20', description: 'Users attempted before the halt rule may trip.', schema: integer(1, 100_000) }),

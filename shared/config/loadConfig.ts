@@ -27,7 +27,7 @@ export function loadConfig(env: Environment): Config {
       values[key] = result.data;
     } else {
       for (const issue of result.error.issues) {
-        const expected = raw === undefined && issue.code === 'invalid_type' ? 'a value (the setting is required)' : issue.message;
+        const expected = raw === undefined && issue.code === 'invalid_type' ? 'a value (the setting is required)' : issue.message.replace(/^expected /i, '');
         const where = issue.path.length > 0 ? ` (at ${issue.path.join('.')})` : '';
         problems.push({ setting: definition.env, expected: `${expected}${where}` });
       }

@@ -1,0 +1,29 @@
+import type { SandboxHandle } from '../sandbox/startSandbox.js';
+
+/**
+ * The app settings that point the rollout at a sandbox tenant exactly as at a real one: an https Graph
+ * root, a client-secret credential against the sandbox's authority, the sandbox's CA as an extra trusted
+ * authority, plus the generated tenant's break-glass accounts, groups and home country.
+ */
+export function sandboxSettings(sandbox: SandboxHandle, tablesConnection: string, caFile: string): Record<string, string> {
+  const { manifest } = sandbox;
+  const [first, second] = manifest.breakGlass;
+  return {
+    MFA_TABLES_CONNECTION: tablesConnection,
+    MFA_GRAPH_BASE_URL: sandbox.url,
+    MFA_AUTH_MODE: 'clientSecret',
+    MFA_AUTHORITY_HOST: sandbox.origin,
+    MFA_TENANT_ID: sandbox.tenantId,
+    MFA_CLIENT_ID: sandbox.clientId,
+    MFA_CLIENT_SECRET: sandbox.clientSecret,
+    MFA_EXTRA_CA_FILE: caFile,
+    // one by object id, one by UPN: both forms must hold
+    MFA_BREAK_GLASS: [first?.id, second?.upn].filter((value): value is string => value !== undefined).join(','),
+    MFA_EXCLUSION_GROUP_ID: manifest.groups.exclusion,
+    // the Entra Connect sync account and this tenant's service-account naming convention
+    MFA_EXCLUDE_UPN_PATTERNS: 'Sync_*,ADToAADSyncServiceAccount*,svc-*',
+    MFA_PILOT_GROUP_ID: manifest.groups.pilot,
+    MFA_RINGS: JSON.stringify(manifest.groups.rings.map((ring) => ({ name: ring.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 24), groupId: ring.id }))),
+    MFA_DEFAULT_PHONE_REGION: manifest.homeCountry,
+  };
+}
