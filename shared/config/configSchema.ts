@@ -75,7 +75,7 @@ export const settings = {
 
   tablesConnection: setting({ env: 'MFA_TABLES_CONNECTION', description: 'Table Storage connection string (Azurite: `UseDevelopmentStorage=true`). Use MFA_TABLES_ENDPOINT with a managed identity in Azure instead.', schema: z.string().min(1).optional(), secret: true }),
   tablesEndpoint: setting({ env: 'MFA_TABLES_ENDPOINT', description: 'Table service URL (https://<account>.table.core.windows.net), reached with the managed identity.', schema: z.url({ message: 'expected an https URL' }).optional() }),
-  tablePrefix: setting({ env: 'MFA_TABLE_PREFIX', default: 'mfa', description: 'Prefix of the table names (<prefix>Roster, <prefix>Waves, <prefix>Failures, <prefix>Lease, <prefix>Notices).', schema: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,49}$/, 'expected a letter then up to 49 letters or digits') }),
+  tablePrefix: setting({ env: 'MFA_TABLE_PREFIX', default: 'mfa', description: 'Prefix of the table names (<prefix>Roster, <prefix>Waves, <prefix>Failures, <prefix>Lease, <prefix>Notices, <prefix>Pilot).', schema: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,49}$/, 'expected a letter then up to 49 letters or digits') }),
 
   graphBaseUrl: setting({ env: 'MFA_GRAPH_BASE_URL', default: 'https://graph.microsoft.com/', description: 'Microsoft Graph root (national clouds, or the sandbox tenant in a rehearsal). Must be https.', schema: z.url().refine((url) => url.startsWith('https://'), 'expected an https:// URL (the Graph client sends its token only over https)') }),
   authMode: setting({ env: 'MFA_AUTH_MODE', default: 'managedIdentity', description: 'How the job gets its Graph token: `managedIdentity` (in Azure) or `clientSecret` (an app registration).', schema: z.enum(['managedIdentity', 'clientSecret']) }),

@@ -5,6 +5,7 @@ import type { WavePlan } from '../core/wavePlan.js';
 import { operatorHint } from '../errors/errorCodes.js';
 import type { FailureRecord } from '../adapters/tables/failuresTable.js';
 import { isCorruptRow } from '../adapters/tables/rosterTable.js';
+import { withImportedPilot } from './importPilot.js';
 import type { RolloutPorts } from './rolloutPorts.js';
 
 export interface FailureGroup {
@@ -30,7 +31,8 @@ export interface RolloutReport {
 }
 
 /** Gathers the on-call report from the tables: where every user stands, the last waves and their failures. */
-export async function buildReport(config: Config, ports: RolloutPorts, now: Date, options: { lastWaves: number } = { lastWaves: 10 }): Promise<RolloutReport> {
+export async function buildReport(settingsConfig: Config, ports: RolloutPorts, now: Date, options: { lastWaves: number } = { lastWaves: 10 }): Promise<RolloutReport> {
+  const config = await withImportedPilot(settingsConfig, ports);
   const history = await ports.waves.history();
   const planner = createWavePlanner(history, config, now);
   const corruptRows: string[] = [];

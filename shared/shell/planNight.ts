@@ -5,6 +5,7 @@ import type { WavePlan } from '../core/wavePlan.js';
 import type { Logger } from '../log/logEvent.js';
 import { readOrganization } from '../adapters/graph/directoryReads.js';
 import { isCorruptRow } from '../adapters/tables/rosterTable.js';
+import { withImportedPilot } from './importPilot.js';
 import { refreshRoster } from './refreshRoster.js';
 import type { RolloutPorts } from './rolloutPorts.js';
 
@@ -18,7 +19,8 @@ export interface DryRun {
  * The dry run behind `mfa-rollout plan`: the tenant gate, optionally a roster refresh (table writes only),
  * and the plan of the next wave with the reason every other user waits. No Graph write, no lease.
  */
-export async function planNight(config: Config, ports: RolloutPorts, logger: Logger, now: Date, options: { refresh: boolean; runId: string }): Promise<DryRun> {
+export async function planNight(settingsConfig: Config, ports: RolloutPorts, logger: Logger, now: Date, options: { refresh: boolean; runId: string }): Promise<DryRun> {
+  const config = await withImportedPilot(settingsConfig, ports);
   const health = syncHealth(await readOrganization(ports.gateway), config, now);
   if (options.refresh) await refreshRoster(ports.gateway, ports.roster, config, options.runId, logger);
   const planner = createWavePlanner(await ports.waves.history(), config, now);

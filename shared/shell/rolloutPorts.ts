@@ -4,6 +4,7 @@ import { createGraphConnection } from '../adapters/graph/graphClient.js';
 import { createGraphGateway, type GraphGateway } from '../adapters/graph/graphGateway.js';
 import { FailuresTable } from '../adapters/tables/failuresTable.js';
 import { NoticesTable } from '../adapters/tables/noticesTable.js';
+import { PilotTable } from '../adapters/tables/pilotTable.js';
 import { RosterTable } from '../adapters/tables/rosterTable.js';
 import { RunLease } from '../adapters/tables/runLease.js';
 import { createRolloutTables, ensureRolloutTables } from '../adapters/tables/tableClients.js';
@@ -17,6 +18,7 @@ export interface RolloutPorts {
   readonly failures: FailuresTable;
   readonly lease: RunLease;
   readonly notices: NoticesTable;
+  readonly pilot: PilotTable;
 }
 
 export interface OpenRollout {
@@ -38,6 +40,7 @@ export async function openRollout(config: Config, logger: Logger): Promise<OpenR
       failures: new FailuresTable(tables.failures),
       lease: new RunLease(tables.lease, config.rolloutId),
       notices: new NoticesTable(tables.notices, config.rolloutId),
+      pilot: new PilotTable(tables.pilot, config.rolloutId),
     },
     close: () => connection.close(),
   };

@@ -8,13 +8,15 @@ import { syncHealth, type SyncHealth } from '../core/syncHealth.js';
 import { topErrors } from '../core/topErrors.js';
 import type { WaveSummary } from '../core/waveHistory.js';
 import type { WavePlan } from '../core/wavePlan.js';
-import { RolloutError, toRolloutError } from '../errors/RolloutError.js';
+import type { RolloutError } from '../errors/RolloutError.js';
+import { toRolloutError } from '../errors/RolloutError.js';
 import type { Logger } from '../log/logEvent.js';
 import { readOrganization } from '../adapters/graph/directoryReads.js';
 import { readMethods, readPerUserMfaState } from '../adapters/graph/userAuthentication.js';
 import { isCorruptRow, type RosterRow } from '../adapters/tables/rosterTable.js';
 import type { Lease } from '../adapters/tables/runLease.js';
 import { enrolUser, type EnrolmentResult } from './enrolUser.js';
+import { withImportedPilot } from './importPilot.js';
 import { refreshRoster } from './refreshRoster.js';
 import type { RolloutPorts } from './rolloutPorts.js';
 import { waveIdAt } from './waveId.js';
@@ -46,7 +48,8 @@ export type NightResult =
  * methods where readiness depends on them -> announce -> enrol the wave (throttled, batched, write-ahead),
  * halting on the failure rate and stopping on the time budget -> close the wave -> release the lease.
  */
-export async function runWave(options: NightOptions): Promise<NightResult> {
+export async function runWave(nightOptions: NightOptions): Promise<NightResult> {
+  const options = { ...nightOptions, config: await withImportedPilot(nightOptions.config, nightOptions.ports) };
   const { config, clock, ports, logger, runId } = options;
   const now = clock();
   const lease = await ports.lease.acquire(runId, now, config.leaseSeconds);

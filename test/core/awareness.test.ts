@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { announceCount, noticeServed } from '../../shared/core/awareness.js';
+import { announceCount, noticeGraceMs, noticeServed } from '../../shared/core/awareness.js';
 import { testConfig } from './configBuilder.js';
 import { announced, failed, now } from './userBuilder.js';
 
@@ -19,8 +19,13 @@ describe('noticeServed', () => {
     expect(noticeServed(announced(3), config, now)).toBe(true);
   });
 
-  it('not one millisecond earlier', () => {
-    const justShort = { state: 'announced', waveId: 'w', announcedAt: new Date(now.getTime() - 3 * 86_400_000 + 1).toISOString() } as const;
+  it('a run a few seconds earlier than the announcing one still counts (grace)', () => {
+    const secondsShort = { state: 'announced', waveId: 'w', announcedAt: new Date(now.getTime() - 3 * 86_400_000 + 5_000).toISOString() } as const;
+    expect(noticeServed(secondsShort, config, now)).toBe(true);
+  });
+
+  it('not one millisecond before the grace', () => {
+    const justShort = { state: 'announced', waveId: 'w', announcedAt: new Date(now.getTime() - 3 * 86_400_000 + noticeGraceMs + 1).toISOString() } as const;
     expect(noticeServed(justShort, config, now)).toBe(false);
   });
 

@@ -156,8 +156,8 @@ describe('recoverInFlight', () => {
     expect(recoverInFlight(inFlight({ step: 'phoneMethod' }), { enforced: true, mobileMethodExists: false }, config, now)).toMatchObject({ state: 'enforced', phoneMethodCreated: false });
   });
 
-  it('-> failed INTERNAL when the write did not land', () => {
-    expect(recoverInFlight(inFlight({ attempts: 1 }), { enforced: false }, config, now)).toMatchObject({ state: 'failed', errorCode: 'INTERNAL', requestId: null });
+  it('-> failed RUN_INTERRUPTED when the write did not land', () => {
+    expect(recoverInFlight(inFlight({ attempts: 1 }), { enforced: false }, config, now)).toMatchObject({ state: 'failed', errorCode: 'RUN_INTERRUPTED', requestId: null });
   });
 
   it('-> parked when the user keeps interrupting runs', () => {

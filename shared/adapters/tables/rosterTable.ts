@@ -1,6 +1,7 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { DirectoryUser, MethodsKnowledge, RolloutProgress, RosterUser } from '../../core/rosterUser.js';
-import { RolloutError, isRolloutError } from '../../errors/RolloutError.js';
+import type { RolloutError } from '../../errors/RolloutError.js';
+import { isRolloutError } from '../../errors/RolloutError.js';
 import { fromRosterEntity, toDirectoryProperties, toProgressProperties, toSnapshotProperties, type RosterEntity } from './rosterEntity.js';
 import { toTableError } from './tableErrors.js';
 

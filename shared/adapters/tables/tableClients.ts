@@ -8,11 +8,12 @@ export interface RolloutTables {
   readonly failures: TableClient;
   readonly lease: TableClient;
   readonly notices: TableClient;
+  readonly pilot: TableClient;
 }
 
 type TablesConfig = Pick<Config, 'tablesConnection' | 'tablesEndpoint' | 'tablePrefix' | 'managedIdentityClientId'>;
 
-const tableSuffixes = { roster: 'Roster', waves: 'Waves', failures: 'Failures', lease: 'Lease', notices: 'Notices' } as const;
+const tableSuffixes = { roster: 'Roster', waves: 'Waves', failures: 'Failures', lease: 'Lease', notices: 'Notices', pilot: 'Pilot' } as const;
 
 /**
  * One TableClient per table, from a connection string (Azurite, or a storage key) or from the table
@@ -37,6 +38,7 @@ export function createRolloutTables(config: TablesConfig): RolloutTables {
     failures: make(tableSuffixes.failures),
     lease: make(tableSuffixes.lease),
     notices: make(tableSuffixes.notices),
+    pilot: make(tableSuffixes.pilot),
   };
 }
 

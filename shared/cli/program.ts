@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Config } from '../config/configSchema.js';
+import { loadConfig } from '../config/loadConfig.js';
+import { createLogger, stderrSink, type LogLevel, type LogSink, type Logger } from '../log/logEvent.js';
+import { RolloutError } from '../errors/RolloutError.js';
+import { buildReport } from '../shell/buildReport.js';
+import { exportNotices } from '../shell/exportNotices.js';
+import { importPilot } from '../shell/importPilot.js';
+import { planNight } from '../shell/planNight.js';
+import { resumeRollout } from '../shell/resumeRollout.js';
+import { openRollout, type RolloutPorts } from '../shell/rolloutPorts.js';
+import { runWave } from '../shell/runWave.js';
+import { renderPlan } from './renderPlan.js';
+import { renderReportText } from './renderReportText.js';
+import { settingsFrom } from './readSettingsFile.js';
+
+/**
+ * `mfa-rollout`: the operator's command line. Every command parses its arguments, builds the same adapters
+ * as the timer function (openRollout) and calls the same shell code; nothing here decides anything.
+ */
+
+interface GlobalOptions {
+  settings?: string;
+  logLevel: LogLevel;
+}
+
+export interface CliIo {
+  /** Where command output goes (the rehearsal's per-night table, plans, reports). */
+  readonly out: NodeJS.WritableStream;
+  /** Receives the structured log lines of a rehearsal (default: stderr at --log-level). */
+  readonly logSink?: LogSink;
+}
+
+/** The commander program; `main.ts` runs it on process.argv, tests run it in-process. */
+export function buildProgram(io: CliIo): Command {
+  const print = (text: string) => io.out.write(`${text}\n`);
+  const program = new Command()
+    .name('mfa-rollout')
+    .description('Roll out Microsoft Entra ID MFA in nightly waves (the same code as the Azure Function).')
+    .option('--settings <file>', 'read app settings from a local.settings.json (the environment wins)')
+    .addOption(new Option('--log-level <level>', 'structured log lines on stderr from this level').choices(['debug', 'info', 'warn', 'error']).default('warn'))
+    .showHelpAfterError();
+
+  function positiveInteger(value: string): number {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+    return number;
+  }
+
+  async function withRollout<T>(command: Command, work: (config: Config, ports: RolloutPorts, logger: Logger) => Promise<T>): Promise<T> {
+    const globals = command.optsWithGlobals<GlobalOptions>();
+    const config = loadConfig(settingsFrom(globals.settings, process.env));
+    const logger = createLogger(stderrSink(globals.logLevel), { runId: `cli-${randomUUID()}` });
+    const rollout = await openRollout(config, logger);
+    try {
+      return await work(config, rollout.ports, logger);
+    } finally {
+      await rollout.close();
+    }
+  }
+
+  program
+    .command('rehearse')
+    .description('Run a whole rollout against a generated sandbox tenant and Azurite (no Azure account), night by night')
+    .option('--users <n>', 'users in the sandbox tenant', positiveInteger, 2000)
+    .option('--wave-size <k>', 'MFA_WAVE_SIZE for the rehearsal', positiveInteger, 50)
+    .option('--nights <m>', 'nights to simulate', positiveInteger, 12)
+    .option('--seed <s>', 'seed of the generated tenant', positiveInteger, 1)
+    .addOption(new Option('--strategy <name>', 'how MFA is required').choices(['perUserMfa', 'conditionalAccessGroup']).default('perUserMfa'))
+    .option('--notice-days <d>', 'MFA_NOTICE_DAYS for the rehearsal', (value) => Number(value), 3)
+    .option('--report <file>', 'write the HTML report here at the end', 'rehearsal-report.html')
+    .action(async (options: { users: number; waveSize: number; nights: number; seed: number; strategy: string; noticeDays: number; report: string }) => {
+      const { rehearse } = await import('../../rehearsal/rehearse.js');
+      const outcome = await rehearse({ ...options, strategy: options.strategy as Config['strategy'], out: io.out, logLevel: program.opts<GlobalOptions>().logLevel, ...(io.logSink === undefined ? {} : { logSink: io.logSink }) });
+      process.exitCode = outcome.ok ? 0 : 1;
+    });
+
+  program
+    .command('plan')
+    .description('Dry run: the next wave, and why every other user waits (no Graph writes)')
+    .option('--no-refresh', 'plan from the roster as stored, without reading the users from Graph first')
+    .option('--show <n>', 'planned users to list', positiveInteger, 25)
+    .option('--json', 'print the plan as JSON')
+    .action(async (options: { refresh: boolean; show: number; json?: boolean }, command: Command) => {
+      await withRollout(command, async (config, ports, logger) => {
+        const dryRun = await planNight(config, ports, logger, new Date(), { refresh: options.refresh, runId: `plan-${Date.now()}` });
+        print(options.json === true ? JSON.stringify(dryRun, null, 2) : renderPlan(dryRun, { show: options.show }));
+      });
+    });
+
+  program
+    .command('run-wave')
+    .description('Run tonight\'s wave now (what the timer function does)')
+    .action(async (_options: unknown, command: Command) => {
+      await withRollout(command, async (config, ports, logger) => {
+        const result = await runWave({ config, clock: () => new Date(), ports, logger, runId: `cli-${randomUUID()}` });
+        switch (result.outcome) {
+          case 'leaseHeld':
+            print(`Another run holds the lease (${result.holder}, until ${result.expiresAt}); nothing done.`);
+            process.exitCode = 3;
+            break;
+          case 'held':
+            print(`Night held: ${result.wave.reason ?? ''}. Nothing written.`);
+            break;
+          case 'halted':
+            print(`Rollout halted since ${result.plan.haltedSince ?? '?'}: ${result.plan.haltReason ?? ''}. Run \`mfa-rollout resume\` once the cause is fixed.`);
+            break;
+          case 'nothingToDo':
+            print('Nothing to do tonight.');
+            break;
+          case 'wave': {
+            const wave = result.wave;
+            print(`Wave ${wave.waveId} ${wave.status}: planned ${wave.planned}, enforced ${wave.enforced} (${wave.alreadyDone} already), phone methods ${wave.phoneMethodsRegistered}, failed ${wave.failed}, announced ${wave.announced}${wave.reason === null ? '' : ` — ${wave.reason}`}`);
+          }
+        }
+      });
+    });
+
+  program
+    .command('report')
+    .description('Where the rollout stands: users by state, the last waves, failures by error code')
+    .option('--waves <n>', 'waves to show', positiveInteger, 10)
+    .option('--json', 'print the report as JSON')
+    .action(async (options: { waves: number; json?: boolean }, command: Command) => {
+      await withRollout(command, async (config, ports) => {
+        const report = await buildReport(config, ports, new Date(), { lastWaves: options.waves });
+        print(options.json === true ? JSON.stringify(report, null, 2) : renderReportText(report));
+      });
+    });
+
+  program
+    .command('resume')
+    .description('Lift a halt after the cause is fixed: the next night plans a wave again')
+    .requiredOption('--note <text>', 'why it is safe to resume (kept in the wave history)')
+    .action(async (options: { note: string }, command: Command) => {
+      await withRollout(command, async (config, ports, logger) => {
+        const { resumedWaveId } = await resumeRollout(config, ports, logger, new Date(), options.note);
+        print(`Resumed after halted wave ${resumedWaveId}.`);
+      });
+    });
+
+  const pilot = program.command('pilot').description('The pilot ring');
+  pilot
+    .command('import <file>')
+    .description('Replace the imported pilot list from a CSV: the MFA portal bulk-update file (Username, MFA Status) or a list of UPNs; every bad row is reported by line and nothing is imported unless all are good')
+    .action(async (file: string, _options: unknown, command: Command) => {
+      const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new RolloutError('CSV_INVALID', `${file}: cannot read the file (${error.code ?? 'unreadable'})`);
+      });
+      await withRollout(command, async (config, ports) => {
+        const result = await importPilot(config, ports, text, new Date());
+        print(`Imported ${result.imported} pilot user(s) from ${file} (${result.skipped} Disabled row(s) skipped, ${result.duplicates} duplicate(s)).`);
+        if (result.excluded.length > 0) print(`Kept out of the pilot because they are excluded: ${result.excluded.join(', ')}`);
+      });
+    });
+
+  program
+    .command('notices')
+    .description('Export the notice list for comms as CSV (who is announced, and from when MFA applies)')
+    .requiredOption('--csv <file>', 'write the CSV here (- for standard output)')
+    .option('--since <iso-date>', 'only notices announced from this date on')
+    .action(async (options: { csv: string; since?: string }, command: Command) => {
+      await withRollout(command, async (_config, ports) => {
+        const { csv, rows } = await exportNotices(ports, options.since === undefined ? {} : { since: options.since });
+        if (options.csv === '-') io.out.write(csv);
+        else {
+          await writeFile(options.csv, csv);
+          print(`Wrote ${rows} notice(s) to ${options.csv}.`);
+        }
+      });
+    });
+
+  return program;
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from '@jest/globals';
+import { FailuresTable } from '../../shared/adapters/tables/failuresTable.js';
+import { NoticesTable } from '../../shared/adapters/tables/noticesTable.js';
+import { PilotTable } from '../../shared/adapters/tables/pilotTable.js';
+import { RosterTable } from '../../shared/adapters/tables/rosterTable.js';
+import { RunLease } from '../../shared/adapters/tables/runLease.js';
+import { createRolloutTables, ensureRolloutTables } from '../../shared/adapters/tables/tableClients.js';
+import { WavesTable } from '../../shared/adapters/tables/wavesTable.js';
+import type { DirectoryUser } from '../../shared/core/rosterUser.js';
+import type { GraphGateway } from '../../shared/adapters/graph/graphGateway.js';
+import { importPilot, withImportedPilot } from '../../shared/shell/importPilot.js';
+import type { RolloutPorts } from '../../shared/shell/rolloutPorts.js';
+import { uniqueTablePrefix, useAzurite } from '../helpers/azurite.js';
+import { testConfig } from '../helpers/testConfig.js';
+
+const azurite = useAzurite();
+
+function user(upn: string, overrides: Partial<DirectoryUser> = {}): DirectoryUser {
+  return {
+    id: `id-${upn.split('@')[0] ?? upn}`, userPrincipalName: upn, accountEnabled: true, userType: 'Member', onPremisesSyncEnabled: true,
+    onPremisesLastSyncDateTime: null, department: null, phone: 'validMobile', groupIds: [], methods: 'unknown', methodsCheckedAt: null, ...overrides,
+  };
+}
+
+/** The table ports only: importing a pilot list never calls Graph. */
+async function tablePorts() {
+  const config = testConfig({ MFA_TABLES_CONNECTION: azurite().connectionString, MFA_TABLE_PREFIX: uniqueTablePrefix('pilot') });
+  const tables = createRolloutTables(config);
+  await ensureRolloutTables(tables);
+  const ports: RolloutPorts = {
+    gateway: undefined as unknown as GraphGateway,
+    roster: new RosterTable(tables.roster, config.rolloutId),
+    waves: new WavesTable(tables.waves, config.rolloutId),
+    failures: new FailuresTable(tables.failures),
+    lease: new RunLease(tables.lease, config.rolloutId),
+    notices: new NoticesTable(tables.notices, config.rolloutId),
+    pilot: new PilotTable(tables.pilot, config.rolloutId),
+  };
+  await ports.roster.upsertSnapshots([user('alice@contoso.com'), user('bob@contoso.com'), user('breakglass1@contoso.onmicrosoft.com')], 'refresh');
+  return { config, ports };
+}
+
+describe('importPilot', () => {
+  it('imports a bulk-update CSV into the pilot list that the night plans with', async () => {
+    const { config, ports } = await tablePorts();
+    const result = await importPilot(config, ports, 'Username,MFA Status\nalice@contoso.com,Enabled\nbob@contoso.com,Disabled\n', new Date());
+    expect(result).toEqual({ imported: 1, skipped: 1, duplicates: 0, excluded: [] });
+    expect(await ports.pilot.ids()).toEqual(['id-alice']);
+    expect((await withImportedPilot(config, ports)).pilotUsers).toEqual(['id-alice']);
+  });
+
+  it('a file with bad rows imports nothing and names every bad line', async () => {
+    const { config, ports } = await tablePorts();
+    await importPilot(config, ports, 'alice@contoso.com\n', new Date());
+    const bad = importPilot(config, ports, 'UPN\nbob@contoso.com\nnobody@contoso.com\nnot a upn\n', new Date());
+    await expect(bad).rejects.toMatchObject({
+      code: 'CSV_INVALID',
+      message: expect.stringMatching(/2 bad row\(s\); nothing was imported:\nline 3: no user nobody@contoso\.com in the directory .*\nline 4: not a user principal name/),
+    });
+    expect(await ports.pilot.ids()).toEqual(['id-alice']);
+  });
+
+  it('never puts an excluded account in the pilot', async () => {
+    const { config, ports } = await tablePorts();
+    const result = await importPilot(config, ports, 'alice@contoso.com\nbreakglass1@contoso.onmicrosoft.com\n', new Date());
+    expect(result.excluded).toEqual(['breakglass1@contoso.onmicrosoft.com']);
+    expect(await ports.pilot.ids()).toEqual(['id-alice']);
+  });
+
+  it('a new import replaces the previous list whole, across chunks', async () => {
+    const { config, ports } = await tablePorts();
+    await ports.pilot.replace(Array.from({ length: 2500 }, (_, index) => `id-${index}`), new Date().toISOString());
+    expect(await ports.pilot.ids()).toHaveLength(2500);
+    await importPilot(config, ports, 'bob@contoso.com\n', new Date());
+    expect(await ports.pilot.ids()).toEqual(['id-bob']);
+  });
+});
