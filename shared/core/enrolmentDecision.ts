@@ -12,6 +12,8 @@ export interface EnrolmentFacts {
   readonly hasStrongMethod: boolean;
   /** Per-user MFA state now (null when the strategy does not use it). */
   readonly mfaState: PerUserMfaState | null;
+  /** Strategy `conditionalAccessGroup`: already a member of the MFA group (null when the strategy does not use it). */
+  readonly inMfaGroup: boolean | null;
 }
 
 export type EnrolmentDecision =
@@ -23,6 +25,8 @@ export type EnrolmentDecision =
       readonly phoneWrite: { readonly action: 'create' | 'update'; readonly graphNumber: string } | null;
       /** The per-user MFA state to set, or null when there is nothing to set. */
       readonly setMfaState: PerUserMfaState | null;
+      /** Strategy `conditionalAccessGroup`: add the user to the MFA group. */
+      readonly addToMfaGroup: boolean;
     };
 
 /**
@@ -31,7 +35,8 @@ export type EnrolmentDecision =
  * - no mobile method, no valid synced mobile: fine only with another strong method, else not ready;
  * - a mobile method with a different number: a conflict, left as it is unless
  *   `overwriteConflictingPhone` (the user still has a working MFA phone, so enforcement goes ahead);
- * - per-user MFA: set the configured state unless the user is already there (or already `enforced`).
+ * - per-user MFA: set the configured state unless the user is already there (or already `enforced`);
+ * - Conditional Access group: add the user to the group unless they are a member already.
  * Nobody is ever enforced without a phone method or another strong method.
  */
 export function decideEnrolment(facts: EnrolmentFacts, config: Pick<Config, 'strategy' | 'perUserState' | 'overwriteConflictingPhone'>): EnrolmentDecision {
@@ -46,9 +51,12 @@ export function decideEnrolment(facts: EnrolmentFacts, config: Pick<Config, 'str
     else phoneConflict = true;
   }
   let setMfaState: PerUserMfaState | null = null;
+  let addToMfaGroup = false;
   if (config.strategy === 'perUserMfa') {
     const done = facts.mfaState === 'enforced' || facts.mfaState === config.perUserState;
     if (!done) setMfaState = config.perUserState;
+  } else {
+    addToMfaGroup = facts.inMfaGroup !== true;
   }
   return {
     kind: 'write',
@@ -56,9 +64,10 @@ export function decideEnrolment(facts: EnrolmentFacts, config: Pick<Config, 'str
       previousMfaState: facts.mfaState,
       createsPhoneMethod: phoneWrite?.action === 'create',
       phoneConflict,
-      alreadyDone: config.strategy === 'perUserMfa' && setMfaState === null,
+      alreadyDone: config.strategy === 'perUserMfa' ? setMfaState === null : !addToMfaGroup,
     },
     phoneWrite,
     setMfaState,
+    addToMfaGroup,
   };
 }

@@ -5,6 +5,7 @@ import { completeEnforced, fail, isInState, startWrite, type EnforceOutcome } fr
 import type { PerUserMfaState } from '../core/rosterUser.js';
 import { RolloutError, toRolloutError } from '../errors/RolloutError.js';
 import type { GraphGateway } from '../adapters/graph/graphGateway.js';
+import { addGroupMember } from '../adapters/graph/groupMembership.js';
 import {
   createMobileMethod,
   readMethods,
@@ -32,7 +33,8 @@ export type EnrolmentResult =
   | { readonly kind: 'skipped'; readonly reason: 'rowChanged' };
 
 /**
- * Enrols one user, write-ahead. Graph is read first and the writes are decided from its answers
+ * Enrols one user, write-ahead. Graph is read first (the synced mobile, the methods, the per-user state; the
+ * MFA group membership comes from tonight's roster refresh) and the writes are decided from its answers
  * (`decideEnrolment`), so a rerun writes only what is still missing; then the intent (wave, step and what is
  * about to be written) is recorded with the row's ETag before the first write, and the outcome after the last.
  * A failure is recorded in the roster (failed or parked) and in the failures table with its request-id.
@@ -59,6 +61,7 @@ export async function enrolUser(row: RosterRow, context: EnrolmentContext): Prom
         mobileMethodNumber: mobileMethod === undefined ? null : classifyMobile(mobileMethod.phoneNumber, config.defaultPhoneRegion).graphNumber ?? mobileMethod.phoneNumber,
         hasStrongMethod: methods.strongMethods.length > 0,
         mfaState,
+        inMfaGroup: config.strategy === 'conditionalAccessGroup' ? row.user.directory.groupIds.includes(config.caGroupId ?? '') : null,
       },
       config,
     );
@@ -77,6 +80,7 @@ export async function enrolUser(row: RosterRow, context: EnrolmentContext): Prom
 
     current = await roster.writeProgress(current, startWrite(inFlightOf(current), waveId, 'enforce', context.clock(), decision.intent));
     if (decision.setMfaState !== null) await setPerUserMfaState(gateway, userId, decision.setMfaState);
+    if (decision.addToMfaGroup) await addGroupMember(gateway, config.caGroupId ?? '', userId);
 
     const outcome: EnforceOutcome = {
       previousMfaState: decision.intent.previousMfaState,

@@ -13,9 +13,10 @@ export interface RefreshSummary {
   readonly malformed: readonly MalformedUser[];
 }
 
-/** The groups whose membership the core needs: pilot, exclusion and group rings. */
+/** The groups whose membership the night needs: pilot, exclusion, group rings, and the MFA group of the CA strategy. */
 export function configuredGroupIds(config: Config): string[] {
-  const ids = [config.pilotGroupId, config.exclusionGroupId, ...config.rings.map((ring) => ring.groupId)];
+  const caGroup = config.strategy === 'conditionalAccessGroup' ? config.caGroupId : undefined;
+  const ids = [config.pilotGroupId, config.exclusionGroupId, caGroup, ...config.rings.map((ring) => ring.groupId)];
   return [...new Set(ids.filter((id): id is string => id !== undefined))];
 }
 

@@ -12,12 +12,16 @@ import type { RolloutError } from '../errors/RolloutError.js';
 import { toRolloutError } from '../errors/RolloutError.js';
 import type { Logger } from '../log/logEvent.js';
 import { readOrganization } from '../adapters/graph/directoryReads.js';
+import { sendNotice } from '../adapters/graph/sendNotice.js';
 import { readMethods, readPerUserMfaState } from '../adapters/graph/userAuthentication.js';
+import type { Notice } from '../adapters/tables/noticesTable.js';
 import { isCorruptRow, type RosterRow } from '../adapters/tables/rosterTable.js';
 import type { Lease } from '../adapters/tables/runLease.js';
 import { enrolUser, type EnrolmentResult } from './enrolUser.js';
 import { withImportedPilot } from './importPilot.js';
 import { refreshRoster } from './refreshRoster.js';
+import { runPreflight } from './runPreflight.js';
+import { verifyRegistrations, type VerificationSummary } from './verifyRegistrations.js';
 import type { RolloutPorts } from './rolloutPorts.js';
 import { waveIdAt } from './waveId.js';
 
@@ -37,10 +41,10 @@ export interface NightOptions {
 
 export type NightResult =
   | { readonly outcome: 'leaseHeld'; readonly holder: string; readonly expiresAt: string }
-  | { readonly outcome: 'held'; readonly wave: WaveSummary; readonly health: SyncHealth }
-  | { readonly outcome: 'halted'; readonly plan: WavePlan; readonly corruptRows: readonly string[] }
-  | { readonly outcome: 'nothingToDo'; readonly plan: WavePlan; readonly corruptRows: readonly string[] }
-  | { readonly outcome: 'wave'; readonly wave: WaveSummary; readonly plan: WavePlan; readonly corruptRows: readonly string[] };
+  | { readonly outcome: 'held'; readonly wave: WaveSummary; readonly code: 'SYNC_STALE' | 'SYNC_DISABLED' | 'PREFLIGHT_FAILED' }
+  | { readonly outcome: 'halted'; readonly plan: WavePlan; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary }
+  | { readonly outcome: 'nothingToDo'; readonly plan: WavePlan; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary }
+  | { readonly outcome: 'wave'; readonly wave: WaveSummary; readonly plan: WavePlan; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary };
 
 /**
  * One night of the rollout, shared by the timer function and the CLI:
@@ -60,10 +64,23 @@ export async function runWave(nightOptions: NightOptions): Promise<NightResult> 
   if (lease.tookOver) logger.event('night.leaseTakenOver', { runId }, 'warn');
   const keeper = keepLease(lease, config, clock, logger);
   try {
-    return await night(options, now, keeper);
+    const result = await night(options, now, keeper);
+    if (result.outcome === 'held' || result.outcome === 'leaseHeld') return result;
+    return { ...result, verification: await verifyQuietly(options, now) };
   } finally {
     keeper.stop();
     await lease.release().catch((error: unknown) => logger.event('night.leaseReleaseFailed', { errorCode: toRolloutError(error).code }, 'warn'));
+  }
+}
+
+/** Registration checks never fail a night: the report API may be unlicensed, throttled or lagging. */
+async function verifyQuietly(options: NightOptions, now: Date): Promise<VerificationSummary> {
+  try {
+    return await verifyRegistrations(options.config, options.ports, options.logger, now);
+  } catch (error) {
+    const failure = toRolloutError(error);
+    options.logger.event('verify.skipped', { errorCode: failure.code, requestId: failure.requestId ?? null, message: failure.message }, 'warn');
+    return { checked: 0, registered: 0, notRegistered: 0 };
   }
 }
 
@@ -94,11 +111,20 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper): Pro
     const wave = heldWave(waveIdAt(now), now, health, configHash);
     await ports.waves.save(wave);
     logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: health.code }, 'warn');
-    return { outcome: 'held', wave, health };
+    return { outcome: 'held', wave, code: health.code };
   }
 
   const refreshId = `${options.runId}`;
   await refreshRoster(ports.gateway, ports.roster, config, refreshId, logger, (users) => options.onProgress?.('refresh', users, null));
+
+  const preflight = await runPreflight(config, ports);
+  for (const warning of preflight.warnings) logger.event('preflight.warning', { strategy: config.strategy, message: warning }, 'warn');
+  if (!preflight.ok) {
+    const wave = { ...heldWave(waveIdAt(now), now, health, configHash), reason: `preflight: ${preflight.refusal}` };
+    await ports.waves.save(wave);
+    logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: 'PREFLIGHT_FAILED' }, 'error');
+    return { outcome: 'held', wave, code: 'PREFLIGHT_FAILED' };
+  }
   let history = await ports.waves.history();
 
   const reconciled = await reconcileInFlight(options, now);
@@ -190,8 +216,10 @@ async function reconcileInFlight(options: NightOptions, now: Date): Promise<numb
     const userId = row.user.directory.id;
     try {
       const methods = await readMethods(ports.gateway, userId);
-      const state = config.strategy === 'perUserMfa' ? await readPerUserMfaState(ports.gateway, userId) : null;
-      const enforced = state === 'enforced' || state === config.perUserState;
+      // per-user state is read from Graph; the MFA group's membership came with tonight's roster refresh
+      const enforced = config.strategy === 'perUserMfa'
+        ? [config.perUserState, 'enforced'].includes(await readPerUserMfaState(ports.gateway, userId))
+        : row.user.directory.groupIds.includes(config.caGroupId ?? '');
       const next = recoverInFlight(progress, enforced ? { enforced: true, mobileMethodExists: methods.phoneMethods.some((method) => method.phoneType === 'mobile') } : { enforced: false }, config, now);
       if (next.state !== 'enforced') {
         await ports.failures.record({
@@ -233,10 +261,10 @@ async function probeMethods(options: NightOptions, userIds: readonly string[], n
 }
 
 async function announceUsers(options: NightOptions, plan: WavePlan, rows: Map<string, RosterRow>, waveId: string, now: Date): Promise<number> {
-  const { ports, config } = options;
+  const { ports, config, logger } = options;
   if (config.noticeDays === 0 || plan.announce.length === 0) return 0;
   const enforceFrom = new Date(now.getTime() + config.noticeDays * 86_400_000).toISOString();
-  const notices = [];
+  const notices: Notice[] = [];
   for (const planned of plan.announce) {
     const row = rows.get(planned.id);
     if (row === undefined || !isInState(row.user.progress, 'new')) continue;
@@ -248,6 +276,22 @@ async function announceUsers(options: NightOptions, plan: WavePlan, rows: Map<st
     }
   }
   await ports.notices.save(notices);
+  const mailbox = config.noticeMailbox;
+  if (mailbox !== undefined && notices.length > 0) {
+    // the notice is recorded first: a mail that fails leaves the notice for comms to send, never an unannounced user
+    const limit = pLimit(Math.max(1, config.graphConcurrency * 4));
+    const mailed = await Promise.all(notices.map((notice) => limit(async () => {
+      try {
+        await sendNotice(ports.gateway, { mailbox, recipientUpn: notice.upn, enforceFrom });
+        return { ...notice, mailedAt: options.clock().toISOString() };
+      } catch (error) {
+        const failure = toRolloutError(error);
+        logger.event('notice.mailFailed', { userId: notice.userId, errorCode: failure.code, requestId: failure.requestId ?? null }, 'warn');
+        return notice;
+      }
+    })));
+    await ports.notices.save(mailed.filter((notice) => notice.mailedAt !== null));
+  }
   return notices.length;
 }
 
@@ -321,8 +365,8 @@ async function enforceWave(options: NightOptions, plan: WavePlan, rows: Map<stri
   return { ...start, ...waveCounts, skipped, status: 'completed', endedAt, topErrors: top };
 }
 
-function heldWave(waveId: string, now: Date, health: Extract<SyncHealth, { open: false }>, configHash: string): WaveSummary {
-  const detail = 'ageMinutes' in health ? ` (last sync ${health.ageMinutes} min ago)` : 'aheadMinutes' in health ? ` (last sync ${health.aheadMinutes} min in the future)` : '';
+function heldWave(waveId: string, now: Date, health: SyncHealth, configHash: string): WaveSummary {
+  const detail = health.open ? '' : 'ageMinutes' in health ? ` (last sync ${health.ageMinutes} min ago)` : 'aheadMinutes' in health ? ` (last sync ${health.aheadMinutes} min in the future)` : '';
   return {
     waveId, kind: 'held', status: 'held', startedAt: now.toISOString(), endedAt: now.toISOString(), pilot: false, targetSize: 0, planned: 0,
     announced: 0, attempted: 0, enforced: 0, alreadyDone: 0, phoneMethodsRegistered: 0, failed: 0, skipped: {},

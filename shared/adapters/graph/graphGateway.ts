@@ -23,6 +23,11 @@ export interface GraphCall {
   readonly headers?: Readonly<Record<string, string>>;
   /** The application permission the call needs (named when Graph answers 403). */
   readonly permission: string;
+  /**
+   * Spacing between calls of this operation, for APIs with their own low limits (Conditional Access:
+   * about 1 request/s per tenant without Retry-After; the registration report: 5 per 10 s).
+   */
+  readonly minIntervalMs?: number;
 }
 
 export interface GraphAnswer {
@@ -97,6 +102,16 @@ export function createGraphGateway(connection: GraphConnection, config: GatewayC
   let retryBudget = config.graphRetryBudget;
   let readsPausedUntil = 0;
   const queues = new Map<string, { call: GraphCall; resolve: (outcome: Outcome) => void }[]>();
+  const nextSlot = new Map<string, number>();
+
+  /** Waits for this operation's turn when it has a minimum interval between calls. */
+  async function spaced(call: GraphCall): Promise<void> {
+    if (call.minIntervalMs === undefined) return;
+    const at = performance.now();
+    const slot = Math.max(at, nextSlot.get(call.operation) ?? 0);
+    nextSlot.set(call.operation, slot + call.minIntervalMs);
+    if (slot > at) await sleep(slot - at);
+  }
 
   const timeoutMs = config.graphTimeoutSeconds * 1000;
 
@@ -207,7 +222,9 @@ export function createGraphGateway(connection: GraphConnection, config: GatewayC
       stats.calls += 1;
       if (isWrite) await pacer.acquire(1);
       else if (readsPausedUntil > performance.now()) await sleep(readsPausedUntil - performance.now());
-      const outcome = config.graphUseBatch && !call.path.startsWith('https://') ? await enqueue(call) : await limit(() => exchange(call));
+      await spaced(call);
+      const direct = call.path.startsWith('https://') || call.minIntervalMs !== undefined;
+      const outcome = config.graphUseBatch && !direct ? await enqueue(call) : await limit(() => exchange(call));
 
       if (outcome.kind === 'answer' && outcome.status >= 200 && outcome.status < 300) {
         if (isWrite) pacer.observe({ throttled: false, limitPercentage: outcome.limitPercentage });
