@@ -8,4 +8,6 @@ export default {
   // our own sources import `./x.js` (NodeNext); jest resolves the `.ts` file. `.json.js` paths inside packages are left alone.
   moduleNameMapper: { '^(\\.{1,2}/.*(?<!\\.json))\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // integration tests talk to real Azurite and the sandbox tenant over HTTPS: allow for a loaded 2-core machine
+  testTimeout: 60_000,
 };

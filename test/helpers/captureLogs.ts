@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import azureFunctions from '@azure/functions';
 import type { InvocationContext } from '@azure/functions';
 
@@ -10,7 +11,7 @@ export interface CapturedLogs {
 export function captureLogs(functionName = 'test'): CapturedLogs {
   const lines: string[] = [];
   const context = new azureFunctions.InvocationContext({
-    invocationId: `test-${Date.now()}`,
+    invocationId: randomUUID(), // the host's invocation ids are GUIDs
     functionName,
     logHandler: (level, ...args) => lines.push(`${level} ${args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}`),
   });

@@ -153,7 +153,10 @@ export function createGraphGateway(connection: GraphConnection, config: GatewayC
         headers['Content-Type'] = 'application/json';
         init.body = JSON.stringify(entry.call.body);
       }
-      content.addRequest({ id: String(index + 1), request: new Request(`${connection.origin}/${version}${entry.call.path}`, init) });
+      // No version segment: BatchRequestContent 3.0.7 strips scheme and host but not the version, and Graph answers
+      // 400 "Resource not found for the segment 'v1.0'" (msgraph-sdk-javascript#1178, #1451). The batch endpoint
+      // itself (/v1.0/$batch or /beta/$batch) carries the version.
+      content.addRequest({ id: String(index + 1), request: new Request(`${connection.origin}${entry.call.path}`, init) });
     });
     const body = await content.getContent();
     let envelope: Outcome;
