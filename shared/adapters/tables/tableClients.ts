@@ -1,5 +1,5 @@
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
-import { ManagedIdentityCredential } from '@azure/identity';
+import { AzureCliCredential, ChainedTokenCredential, ManagedIdentityCredential } from '@azure/identity';
 import type { Config } from '../../config/configSchema.js';
 
 export interface RolloutTables {
@@ -27,10 +27,12 @@ export function createRolloutTables(config: TablesConfig): RolloutTables {
       return TableClient.fromConnectionString(config.tablesConnection, tableName, options);
     }
     if (config.tablesEndpoint === undefined) throw new Error('MFA_TABLES_CONNECTION or MFA_TABLES_ENDPOINT is required');
-    const credential = config.managedIdentityClientId === undefined
+    const managedIdentity = config.managedIdentityClientId === undefined
       ? new ManagedIdentityCredential()
       : new ManagedIdentityCredential({ clientId: config.managedIdentityClientId });
-    return new TableClient(config.tablesEndpoint, tableName, credential);
+    // In Azure the function's managed identity; on an operator's workstation (mfa-rollout report, resume,
+    // rollback) their own `az login`, which needs the Storage Table Data Contributor role on the account.
+    return new TableClient(config.tablesEndpoint, tableName, new ChainedTokenCredential(managedIdentity, new AzureCliCredential()));
   };
   return {
     roster: make(tableSuffixes.roster),
