@@ -26,8 +26,9 @@ export function checkJournal(sandbox: SandboxHandle, config: Config): JournalChe
   }
   const enforcedWithoutMethod = sandbox.state.users
     .filter((user) => {
-      const state = sandbox.state.perUserMfaState(user.id);
-      const required = config.strategy === 'perUserMfa' ? state !== 'disabled' : false;
+      const required = config.strategy === 'perUserMfa'
+        ? sandbox.state.perUserMfaState(user.id) !== 'disabled'
+        : sandbox.state.isGroupMember(sandbox.manifest.groups.mfaRequired, user.id);
       return required && !sandbox.state.hasStrongMethod(user.id);
     })
     .map((user) => user.userPrincipalName);

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Writable } from 'node:stream';
 import type { Config } from '../shared/config/configSchema.js';
 import { loadConfig } from '../shared/config/loadConfig.js';
 import { userStanding } from '../shared/core/userStanding.js';
@@ -24,12 +23,14 @@ export interface RehearsalOptions {
   readonly strategy: Config['strategy'];
   readonly noticeDays: number;
   /** Where the per-night table and the summary go. */
-  readonly out: Writable;
+  readonly out: NodeJS.WritableStream;
   readonly logLevel?: LogLevel;
   /** Receives every structured log line of the run (tests capture them); default stderr at `logLevel`. */
   readonly logSink?: LogSink;
   /** Extra app settings for the rollout (tests use this to vary config). */
   readonly settings?: Readonly<Record<string, string>>;
+  /** Share of the users required to do MFA who sign in on each simulated night (and so show up as registered). */
+  readonly signInShare?: number;
 }
 
 export interface RehearsalOutcome {
@@ -70,6 +71,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
       MFA_WAVE_SIZE: String(options.waveSize),
       MFA_NOTICE_DAYS: String(options.noticeDays),
       MFA_GRAPH_CONCURRENCY: '16',
+      MFA_VERIFY_AFTER_DAYS: '1',
+      MFA_STUCK_AFTER_DAYS: '4',
       ...options.settings,
     });
     const sink = options.logSink ?? (options.logLevel === undefined ? silentSink : stderrSink(options.logLevel));
@@ -86,7 +89,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
         sandbox.setNow(now);
         sandbox.setOrganization({ onPremisesSyncEnabled: true, lastSyncAgeMinutes: 20 });
         const result = await runWave({ config, clock: () => now, ports: rollout.ports, logger, runId: `rehearsal-night-${night}` });
-        const row = nightRow(night, now, result);
+        // during the day, some of the people now required to do MFA sign in (and so register, as Entra sees it)
+        sandbox.scenarios.signInNight({ share: options.signInShare ?? 0.6, seed: options.seed * 1000 + night });
+        const row = { ...nightRow(night, now, result), registration: await registrationProgress(rollout.ports, now, config) };
         nights.push(row);
         print(renderNightRow(row));
       }
@@ -105,7 +110,22 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
   }
 }
 
-function nightRow(night: number, now: Date, result: NightResult): NightRow {
+/** Enforced users whose registration the rollout has verified so far, and those stuck past MFA_STUCK_AFTER_DAYS. */
+async function registrationProgress(ports: RolloutPorts, now: Date, config: Config): Promise<NightRow['registration']> {
+  let enforced = 0;
+  let registered = 0;
+  let stuck = 0;
+  for await (const row of ports.roster.rows()) {
+    if (isCorruptRow(row) || row.user.progress.state !== 'enforced') continue;
+    const progress = row.user.progress;
+    enforced += 1;
+    if (progress.registration === 'registered') registered += 1;
+    else if (progress.registration === 'notRegistered' && Date.parse(progress.enforcedAt) + config.stuckAfterDays * dayMs <= now.getTime()) stuck += 1;
+  }
+  return { enforced, registered, stuck };
+}
+
+function nightRow(night: number, now: Date, result: NightResult): Omit<NightRow, 'registration'> {
   const date = now.toISOString().slice(0, 10);
   switch (result.outcome) {
     case 'wave':

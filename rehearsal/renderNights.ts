@@ -12,10 +12,12 @@ export interface NightRow {
   /** Everyone not enforced tonight, by reason (from the plan). */
   readonly waiting: Readonly<Record<string, number>>;
   readonly note: string;
+  /** Cumulative: users enforced, of them verified registered, and stuck (not registered after MFA_STUCK_AFTER_DAYS). */
+  readonly registration: { readonly enforced: number; readonly registered: number; readonly stuck: number };
 }
 
 export const nightTableHeader =
-  'night date        outcome    wave   announced phones enforced (already) failed  skipped by reason';
+  'night date        outcome    wave   announced phones enforced (already) failed  registered/total stuck  skipped by reason';
 
 /** The reasons worth a column's attention each night (the rest are in the final summary). */
 const shownReasons = ['awaitingNotice', 'pilotFirst', 'laterWave', 'methodsUnknown', 'inFlight', 'parked'];
@@ -36,6 +38,8 @@ export function renderNightRow(row: NightRow): string {
     String(row.enforced).padStart(8),
     `(${row.alreadyDone})`.padStart(9),
     String(row.failed).padStart(6),
+    `${row.registration.registered}/${row.registration.enforced}`.padStart(17),
+    String(row.registration.stuck).padStart(5),
     ` ${skipped}${row.note === '' ? '' : ` — ${row.note}`}`,
   ].join(' ');
 }

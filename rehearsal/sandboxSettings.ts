@@ -25,5 +25,7 @@ export function sandboxSettings(sandbox: SandboxHandle, tablesConnection: string
     MFA_PILOT_GROUP_ID: manifest.groups.pilot,
     MFA_RINGS: JSON.stringify(manifest.groups.rings.map((ring) => ({ name: ring.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 24), groupId: ring.id }))),
     MFA_DEFAULT_PHONE_REGION: manifest.homeCountry,
+    // the group the tenant's MFA Conditional Access policy includes (used by strategy conditionalAccessGroup)
+    MFA_CA_GROUP_ID: manifest.groups.mfaRequired,
   };
 }

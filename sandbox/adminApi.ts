@@ -1,5 +1,8 @@
+import { handleScenarioAdmin } from './adminScenarios.js';
+import { handleTrafficAdmin } from './adminTraffic.js';
 import type { Reply } from './graphRoute.js';
 import type { OrganizationChange, SandboxControls } from './sandboxControls.js';
+import type { TrafficControls } from './trafficControls.js';
 
 export interface AdminRequest {
   readonly method: string;
@@ -23,7 +26,7 @@ const readJson = (text: string): Record<string, unknown> | undefined => {
  * The sandbox's own control surface under `/_sandbox/` (never under /v1.0 or /beta; no token; loopback only):
  * manifest, journal, counters, clock, directory-sync state of /organization, and the app's consented roles.
  */
-export function handleAdminRequest(request: AdminRequest, controls: SandboxControls): Reply {
+export function handleAdminRequest(request: AdminRequest, controls: SandboxControls, traffic?: TrafficControls): Reply {
   const path = request.url.pathname.replace(/\/+$/, '');
   const key = `${request.method} ${path}`;
   const body = request.method === 'POST' ? readJson(request.bodyText) : {};
@@ -53,7 +56,11 @@ export function handleAdminRequest(request: AdminRequest, controls: SandboxContr
       case 'POST /_sandbox/roles':
         return { status: 200, body: { roles: controls.setRoles(body.roles as readonly string[]) } };
       default:
-        return adminError(404, 'NotFound', `No admin operation '${key}'. See GET /_sandbox/manifest, /journal, /counters; GET|POST /clock, /organization, /roles.`);
+        return (
+          handleScenarioAdmin(key, body, controls.scenarios) ??
+          (traffic === undefined ? undefined : handleTrafficAdmin(request, body, traffic)) ??
+          adminError(404, 'NotFound', `No admin operation '${key}'. See GET /_sandbox/manifest, /journal, /counters, /stats; GET|POST /clock, /organization, /roles, /quota, /faults, /latency, /conditionalAccess, /registrationReport; POST /signIn, /signInNight.`)
+        );
     }
   } catch (error) {
     if (error instanceof RangeError) return adminError(400, 'BadRequest', error.message);

@@ -10,6 +10,8 @@ export interface GraphOutcome {
   readonly family: string;
   /** Journal operation of the matched route, if it is a write route. */
   readonly operation: string | undefined;
+  /** The request was a `$batch` envelope (its items are dispatched, counted and journaled one by one). */
+  readonly envelope: boolean;
   readonly audit: RequestContext['audit'];
 }
 
@@ -74,6 +76,7 @@ export function createGraphDispatcher(options: GraphDispatcherOptions): (request
         reply,
         family: `/${version}/${route?.pattern ?? '(unmatched)'}`,
         operation: route?.operation,
+        envelope: route?.pattern === '$batch',
         audit,
       };
     }

@@ -7,16 +7,21 @@ import { graphErrorBody } from './graphErrorBody.js';
 import type { GraphRequest, Reply } from './graphRoute.js';
 import type { Journal } from './journal.js';
 import type { SandboxControls } from './sandboxControls.js';
+import type { OutcomeRecorder } from './stats/createOutcomeRecorder.js';
+import type { TrafficControls } from './trafficControls.js';
 
 export interface RequestListenerDependencies extends AuthorityDependencies {
   readonly dispatchGraph: (request: GraphRequest) => Promise<GraphOutcome>;
   readonly journal: Journal;
+  /** Books each Graph exchange (counters, write journal, statistics). */
+  readonly record: OutcomeRecorder;
   readonly controls: SandboxControls;
+  /** Quotas, faults and statistics for the admin API. */
+  readonly traffic?: TrafficControls;
   readonly onInternalError?: (error: unknown) => void;
 }
 
 const maxBodyBytes = 4 * 1024 * 1024;
-const writeMethods = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 const diagnostic = JSON.stringify({ ServerInfo: { DataCenter: 'Sandbox', Slice: 'E', Ring: '0', ScaleUnit: '000', RoleInstance: 'sandbox', ADSiteName: 'LOC' } });
 
@@ -44,11 +49,11 @@ export function createRequestListener(dependencies: RequestListenerDependencies)
       'x-ms-ags-diagnostic': diagnostic,
       ...reply.headers,
     };
-    if (reply.body === undefined || reply.status === 204) {
+    if ((reply.body === undefined && reply.rawBody === undefined) || reply.status === 204) {
       response.writeHead(reply.status, headers).end();
       return;
     }
-    const text = JSON.stringify(reply.body);
+    const text = reply.rawBody ?? JSON.stringify(reply.body);
     response.writeHead(reply.status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) }).end(text);
   };
 
@@ -81,7 +86,7 @@ export function createRequestListener(dependencies: RequestListenerDependencies)
         ? errorReply(403, 'Forbidden', 'The sandbox admin API only answers loopback callers.', ids)
         : bodyText === undefined
           ? errorReply(413, 'RequestEntityTooLarge', 'The request body is too large.', ids)
-          : handleAdminRequest({ method, url, bodyText }, dependencies.controls);
+          : handleAdminRequest({ method, url, bodyText }, dependencies.controls, dependencies.traffic);
       send(response, ids, reply);
       return;
     }
@@ -90,21 +95,17 @@ export function createRequestListener(dependencies: RequestListenerDependencies)
     if (firstSegment === 'v1.0' || firstSegment === 'beta') {
       const outcome: GraphOutcome =
         bodyText === undefined
-          ? { reply: errorReply(413, 'RequestEntityTooLarge', 'The request body is too large.', ids), family: `/${firstSegment}/(unmatched)`, operation: undefined, audit: { userId: null, detail: {} } }
+          ? {
+              reply: errorReply(413, 'RequestEntityTooLarge', 'The request body is too large.', ids),
+              family: `/${firstSegment}/(unmatched)`,
+              operation: undefined,
+              envelope: false,
+              audit: { userId: null, detail: {} },
+            }
           : await dependencies.dispatchGraph({ method, url, headers: lowerCaseHeaders(request), bodyText, requestId, clientRequestId });
-      send(response, ids, outcome.reply);
-      journal.count(method, outcome.family, outcome.reply.status);
-      if (writeMethods.has(method)) {
-        journal.append({
-          method,
-          path: url.pathname,
-          userId: outcome.audit.userId,
-          operation: outcome.operation ?? 'unknown',
-          status: outcome.reply.status,
-          requestId,
-          detail: outcome.audit.detail,
-        });
-      }
+      // A `hang` fault: the request was read and is never answered; the client's timeout (or stop()) ends the connection.
+      if (outcome.reply.hang !== true) send(response, ids, outcome.reply);
+      dependencies.record({ method, path: url.pathname, requestId, outcome });
       return;
     }
 

@@ -48,5 +48,41 @@ export const graphErrors = {
     new GraphHttpError(400, 'invalidRequest', "The property 'phoneType' cannot be changed. Delete the method and add a new one."),
   invalidMfaState: () =>
     new GraphHttpError(400, 'BadRequest', "Invalid value for property 'perUserMfaState'. Expected one of: disabled, enabled, enforced."),
+  alreadyMember: () =>
+    new GraphHttpError(400, 'Request_BadRequest', "One or more added object references already exist for the following modified properties: 'members'."),
+  invalidMemberReference: (property: '@odata.id' | 'members@odata.bind') =>
+    new GraphHttpError(400, 'Request_BadRequest', `Invalid URL format specified in ${property} for members.`),
+  tooManyLinkChanges: () => new GraphHttpError(400, 'Request_BadRequest', 'A resource cannot contain more than 20 link changes.'),
+  unsupportedGroupUpdate: (property: string) =>
+    new GraphHttpError(400, 'Request_BadRequest', `The sandbox tenant only updates 'members@odata.bind' on a group; '${property}' is not supported.`),
+  reportUnlicensed: () =>
+    new GraphHttpError(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', "Neither tenant is B2C or tenant doesn't have premium license"),
+  unsupportedFilter: (property: string, resource: string) =>
+    new GraphHttpError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${property}' of resource '${resource}'.`),
+  unsupportedOrderBy: (property: string, resource: string) =>
+    new GraphHttpError(400, 'Request_UnsupportedQuery', `Unsupported orderby property '${property}' of resource '${resource}'.`),
+  mailboxUserInvalid: (idOrUpn: string) => new GraphHttpError(404, 'ErrorInvalidUser', `The requested user '${idOrUpn}' is invalid.`),
+  mailboxNotEnabled: () =>
+    new GraphHttpError(404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.'),
+  mailMessageMissing: () => new GraphHttpError(400, 'ErrorInvalidParameter', "The value of the parameter 'Message' is empty."),
+  mailPayloadInvalid: (property: string) =>
+    new GraphHttpError(400, 'RequestBodyRead', `Invalid value for property '${property}' of the sendMail request body.`),
+  mailNoRecipients: () =>
+    new GraphHttpError(400, 'ErrorInvalidRecipients', "At least one recipient isn't valid., A message can't be sent because it contains no recipients."),
+  mailRecipientUnresolved: () =>
+    new GraphHttpError(400, 'ErrorInvalidRecipients', "At least one recipient isn't valid., A recipient isn't resolved. All recipients must be resolved before a message can be submitted."),
   internal: () => new GraphHttpError(500, 'generalException', 'An unexpected error occurred in the sandbox tenant.'),
+  tooManyRequests: (headers: Readonly<Record<string, string>>) => new GraphHttpError(429, 'TooManyRequests', 'Please retry again later.', headers),
+  serviceUnavailable: (headers: Readonly<Record<string, string>>) =>
+    new GraphHttpError(503, 'serviceNotAvailable', 'The service is temporarily unavailable. Please retry after a delay.', headers),
+  gatewayTimeout: (headers: Readonly<Record<string, string>>) => new GraphHttpError(504, 'UnknownError', '', headers),
+  batchMalformed: (detail: string) => new GraphHttpError(400, 'BadRequest', `Invalid batch payload format: ${detail}`),
+  batchTooLarge: () => new GraphHttpError(400, 'BadRequest', 'Number of included requests exceeds the maximum of 20.'),
+  batchDuplicateId: (id: string) => new GraphHttpError(400, 'BadRequest', `Request id '${id}' is used more than once; ids must be unique (ignoring case).`),
+  batchContentTypeMissing: (id: string) => new GraphHttpError(400, 'BadRequest', `Request '${id}' has a body but no Content-Type header.`),
+  batchUnknownDependency: (id: string, dependency: string) =>
+    new GraphHttpError(400, 'BadRequest', `Request '${id}' depends on '${dependency}', which is not in the batch or forms a cycle.`),
+  batchItemUrl: () => new GraphHttpError(400, 'BadRequest', 'The request URL must be relative to the batch endpoint version, e.g. /users/{id}.'),
+  batchNested: () => new GraphHttpError(400, 'BadRequest', 'A $batch request cannot contain another $batch request.'),
+  failedDependency: () => new GraphHttpError(424, 'FailedDependency', 'The request could not run because a request it depends on failed.'),
 } as const;

@@ -12,6 +12,10 @@ export const graphPermissions = {
   readAuthenticationMethods: ['UserAuthenticationMethod.Read.All', 'UserAuthenticationMethod.ReadWrite.All'],
   readRequirements: ['Policy.Read.All', 'Policy.ReadWrite.AuthenticationMethod'],
   writeRequirements: ['Policy.ReadWrite.AuthenticationMethod'],
+  writeGroupMembers: ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  readConditionalAccess: ['Policy.Read.All', 'Policy.ReadWrite.ConditionalAccess'],
+  readRegistrationReport: ['AuditLog.Read.All'],
+  sendMail: ['Mail.Send'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** What the sandbox's app registration is consented to unless told otherwise: enough for every endpoint. */
@@ -23,4 +27,7 @@ export const defaultAppRoles: readonly string[] = [
   'UserAuthenticationMethod.ReadWrite.All',
   'Policy.Read.All',
   'Policy.ReadWrite.AuthenticationMethod',
+  'GroupMember.ReadWrite.All',
+  'AuditLog.Read.All',
+  'Mail.Send',
 ];

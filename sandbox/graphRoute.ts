@@ -13,6 +13,8 @@ export interface GraphRequest {
   readonly bodyText: string;
   readonly requestId: string;
   readonly clientRequestId: string;
+  /** Set on the items of a `$batch` request: the envelope's `request-id` (journal entries of batched writes carry `viaBatch: true` and it). */
+  readonly batchRequestId?: string;
 }
 
 export interface Reply {
@@ -20,12 +22,16 @@ export interface Reply {
   /** JSON body; absent for 204. */
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Sent as the body text instead of `body` (fault injection: an answer that is not valid JSON). */
+  readonly rawBody?: string;
+  /** Fault injection: the sandbox never answers this request (the connection stays open until the client gives up or the sandbox stops). */
+  readonly hang?: boolean;
 }
 
-/** The calling app as its access token and app registration describe it. */
+/** The calling app as its access token describes it. */
 export interface CallerApp {
   readonly appId: string;
-  /** Permissions the app holds now (the app registration's consented roles). */
+  /** The `roles` claim of the presented token: the permissions consented when the token was issued. */
   readonly roles: readonly string[];
 }
 

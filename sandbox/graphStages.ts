@@ -9,8 +9,9 @@ export interface GraphStageDependencies {
 }
 
 /**
- * The standard steps of a Graph request, in the order of `defaultGraphPipeline`. Later features slot in between
- * (a quota after `authorize`, fault injection before `invoke`) without touching the handlers.
+ * The standard steps of a Graph request, in the order of `defaultGraphPipeline`. Other features slot in between
+ * (fault injection and the quota after `checkQueryOptions`, the duplicate-write observer before `invoke`) without
+ * touching the handlers.
  */
 export function graphStages(dependencies: GraphStageDependencies): Record<'resolveRoute' | 'authenticate' | 'requireRoute' | 'authorize' | 'checkQueryOptions' | 'parseBody' | 'invoke', GraphStage> {
   return {
@@ -34,9 +35,9 @@ export function graphStages(dependencies: GraphStageDependencies): Record<'resol
       if (match === null) throw graphErrors.tokenInvalid();
       const check = dependencies.tokens.verify(match[1] ?? '');
       if (!check.ok) throw check.reason === 'expired' ? graphErrors.tokenExpired() : graphErrors.tokenInvalid();
-      const app = context.tenant.app;
-      // Consent is read live from the app registration, so a role change applies without waiting for a new token.
-      context.caller = { appId: check.claims.appid, roles: check.claims.appid === app.clientId ? app.roles : check.claims.roles };
+      // As in Entra, the permissions are those in the token (consented when it was issued): a role change applies to
+      // tokens issued after it, and a token issued before keeps its roles until it expires.
+      context.caller = { appId: check.claims.appid, roles: Array.isArray(check.claims.roles) ? check.claims.roles : [] };
       return next();
     },
 
@@ -45,9 +46,11 @@ export function graphStages(dependencies: GraphStageDependencies): Record<'resol
       return next();
     },
 
+    /** Any one of the route's permissions in the token's roles; a route that names none (`$batch`, whose items are authorized one by one) only needs a valid token. */
     authorize: async (context, next) => {
       const roles = context.caller?.roles ?? [];
-      if (!context.route?.permissions.some((permission) => roles.includes(permission))) throw graphErrors.insufficientPrivileges();
+      const permissions = context.route?.permissions;
+      if (permissions === undefined || (permissions.length > 0 && !permissions.some((permission) => roles.includes(permission)))) throw graphErrors.insufficientPrivileges();
       return next();
     },
 
@@ -78,7 +81,29 @@ export function graphStages(dependencies: GraphStageDependencies): Record<'resol
   };
 }
 
+/** Stages from other modules, placed by `defaultGraphPipeline`. */
+export interface ExtraGraphStages {
+  /** Latency and injected answers (and malformed bodies on the way back): before the quota, so an injected answer consumes nothing. */
+  readonly faults?: GraphStage;
+  /** Quota metering (429s); after authorization, as Graph meters only requests it accepts. */
+  readonly quota?: GraphStage;
+  /** Sees the parsed body and the answer of every write, just around the handler. */
+  readonly observeWrites?: GraphStage;
+}
+
 /** The stage order startSandbox uses. */
-export function defaultGraphPipeline(stages: ReturnType<typeof graphStages>): readonly GraphStage[] {
-  return [stages.resolveRoute, stages.authenticate, stages.requireRoute, stages.authorize, stages.checkQueryOptions, stages.parseBody, stages.invoke];
+export function defaultGraphPipeline(stages: ReturnType<typeof graphStages>, extra: ExtraGraphStages = {}): readonly GraphStage[] {
+  const optional = (stage: GraphStage | undefined): GraphStage[] => (stage === undefined ? [] : [stage]);
+  return [
+    stages.resolveRoute,
+    stages.authenticate,
+    stages.requireRoute,
+    stages.authorize,
+    stages.checkQueryOptions,
+    ...optional(extra.faults),
+    ...optional(extra.quota),
+    stages.parseBody,
+    ...optional(extra.observeWrites),
+    stages.invoke,
+  ];
 }

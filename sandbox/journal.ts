@@ -1,4 +1,4 @@
-/** One write the sandbox received (any POST/PATCH/PUT/DELETE under /v1.0 or /beta), whatever its outcome. */
+/** One write the sandbox received (any POST/PATCH/PUT/DELETE under /v1.0 or /beta, batch items included, `$batch` envelopes not), whatever its outcome. */
 export interface JournalEntry {
   readonly seq: number;
   /** Real time (not the sandbox clock), ISO 8601. */
@@ -8,20 +8,36 @@ export interface JournalEntry {
   readonly path: string;
   /** Object id of the user the write addressed, once resolved; null when unknown. */
   readonly userId: string | null;
-  /** e.g. `phoneMethod.create`, `requirements.update`; `unknown` for writes that matched no route. */
+  /**
+   * e.g. `phoneMethod.create`, `requirements.update`, `group.addMember`, `group.removeMember`, `group.update`,
+   * `mail.send`; `unknown` for writes that matched no route. A PATCH adding group members also gets one
+   * `group.addMember` entry per user added (written by its handler, just before the PATCH's own entry).
+   */
   readonly operation: string;
   readonly status: number;
   readonly requestId: string;
-  /** Non-personal facts only (phoneType, perUserMfaState, errorCode): never a phone number. */
+  /** Facts only (phoneType, perUserMfaState, errorCode, fault, groupId, mail addresses of `mail.send`): never a phone number or a mail body. */
   readonly detail: Readonly<Record<string, unknown>>;
+  /** Present (true) when the write arrived as an item of a `$batch` request. */
+  readonly viaBatch?: true;
+  /** `request-id` of the `$batch` envelope that carried the write. */
+  readonly batchRequestId?: string;
 }
 
-export interface RequestCounters {
+export interface CounterTables {
   total: number;
   /** `METHOD family`, e.g. `GET /v1.0/users`, `POST /beta/users/{userId}/authentication/requirements`. */
   byRoute: Record<string, number>;
   byMethod: Record<string, number>;
+  /** Status 0: never answered (a `hang` fault). */
   byStatus: Record<string, number>;
+}
+
+/** HTTP requests (a `$batch` envelope counts once, under `POST /v1.0/$batch`), and separately the items of batches. */
+export interface RequestCounters extends CounterTables {
+  batchItems: CounterTables;
+  /** Time factor of the quota simulation (its windows run this many times faster); 1 is Graph's own pace. */
+  quotaTimeScale?: number;
 }
 
 export interface Journal {
@@ -30,14 +46,26 @@ export interface Journal {
   entries(since?: number): readonly JournalEntry[];
   /** Counts one request (Graph and token endpoints; the admin API is not counted). */
   count(method: string, family: string, status: number): void;
+  /** Counts one item of a `$batch` request. */
+  countItem(method: string, family: string, status: number): void;
   counters(): RequestCounters;
+  /** Where counters() reads the quota's time factor from. */
+  reportQuotaTimeScale(source: () => number): void;
 }
 
 export function createJournal(realNow: () => Date = () => new Date()): Journal {
   const entries: JournalEntry[] = [];
-  const counters: RequestCounters = { total: 0, byRoute: {}, byMethod: {}, byStatus: {} };
+  const tables = (): CounterTables => ({ total: 0, byRoute: {}, byMethod: {}, byStatus: {} });
+  const counters: RequestCounters = { ...tables(), batchItems: tables() };
+  let quotaTimeScale: (() => number) | undefined;
   const bump = (table: Record<string, number>, key: string): void => {
     table[key] = (table[key] ?? 0) + 1;
+  };
+  const countIn = (into: CounterTables, method: string, family: string, status: number): void => {
+    into.total += 1;
+    bump(into.byRoute, `${method} ${family}`);
+    bump(into.byMethod, method);
+    bump(into.byStatus, String(status));
   };
   return {
     append: (entry) => {
@@ -46,12 +74,11 @@ export function createJournal(realNow: () => Date = () => new Date()): Journal {
       return full;
     },
     entries: (since = 0) => entries.slice(Math.max(0, Math.floor(since))),
-    count: (method, family, status) => {
-      counters.total += 1;
-      bump(counters.byRoute, `${method} ${family}`);
-      bump(counters.byMethod, method);
-      bump(counters.byStatus, String(status));
+    count: (method, family, status) => countIn(counters, method, family, status),
+    countItem: (method, family, status) => countIn(counters.batchItems, method, family, status),
+    counters: () => ({ ...structuredClone(counters), ...(quotaTimeScale === undefined ? {} : { quotaTimeScale: quotaTimeScale() }) }),
+    reportQuotaTimeScale: (source) => {
+      quotaTimeScale = source;
     },
-    counters: () => structuredClone(counters),
   };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from './startSandbox.js';
+import { addTrafficFlags, trafficOptionsFrom, type TrafficFlags } from './trafficFlags.js';
 
 export interface CliIo {
   /** Receives exactly one line: the JSON ready message a parent process reads. */
@@ -35,8 +36,9 @@ export async function runSandboxCli(argv: readonly string[], io: CliIo): Promise
     .option('--client-secret <secret>', 'secret of the app registration (default: random)')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stderr(text.trimEnd()), writeErr: (text) => io.stderr(text.trimEnd()) });
+  addTrafficFlags(program);
   program.parse([...argv], { from: 'user' });
-  const flags = program.opts<{ users: number; seed: number; port: number; homeCountry: string; clientSecret?: string }>();
+  const flags = program.opts<{ users: number; seed: number; port: number; homeCountry: string; clientSecret?: string } & TrafficFlags>();
 
   const options: SandboxOptions = {
     users: flags.users,
@@ -44,6 +46,7 @@ export async function runSandboxCli(argv: readonly string[], io: CliIo): Promise
     port: flags.port,
     homeCountry: flags.homeCountry.toUpperCase(),
     ...(flags.clientSecret === undefined ? {} : { clientSecret: flags.clientSecret }),
+    ...trafficOptionsFrom(flags),
   };
   const sandbox = await startSandbox(options);
   const folder = await mkdtemp(join(tmpdir(), 'mfa-sandbox-'));
@@ -80,7 +83,8 @@ export async function runSandboxCli(argv: readonly string[], io: CliIo): Promise
     `  MFA_RINGS='${JSON.stringify(rings)}'`,
     "  MFA_EXCLUDE_UPN_PATTERNS='Sync_*,ADToAADSyncServiceAccount*,svc-*'",
     `  MFA_DEFAULT_PHONE_REGION=${manifest.homeCountry}`,
-    `Admin API (no token, loopback only): ${sandbox.adminUrl}{manifest,journal,counters,clock,organization,roles}`,
+    `  MFA_CA_GROUP_ID=${manifest.groups.mfaRequired}`,
+    `Admin API (no token, loopback only): ${sandbox.adminUrl}{manifest,journal,counters,stats,clock,organization,roles,quota,faults,latency,conditionalAccess,registrationReport,signIn,signInNight}`,
     'Stop with Ctrl+C (SIGINT) or SIGTERM.',
   ]) {
     io.stderr(line);

@@ -1,6 +1,7 @@
 import type { Journal, JournalEntry, RequestCounters } from './journal.js';
 import type { SandboxManifest } from './tenantModel.js';
 import { graphDateTime } from './graphDateTime.js';
+import { createSandboxScenarios, type SandboxScenarios } from './sandboxScenarios.js';
 import type { TenantState } from './tenantState.js';
 
 /** The directory-sync fields of /organization, as an admin sets them. */
@@ -24,6 +25,8 @@ export interface SandboxControls {
   setOrganization(change: OrganizationChange): { onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null };
   roles(): readonly string[];
   setRoles(roles: readonly string[]): readonly string[];
+  /** Conditional Access scenarios, the registration report's settings and simulated sign-ins. */
+  readonly scenarios: SandboxScenarios;
 }
 
 const isDate = (value: unknown): value is string => typeof value === 'string' && !Number.isNaN(Date.parse(value));
@@ -31,6 +34,7 @@ const isDate = (value: unknown): value is string => typeof value === 'string' &&
 export function createSandboxControls(tenant: TenantState, journal: Journal): SandboxControls {
   return {
     manifest: () => tenant.manifest,
+    scenarios: createSandboxScenarios(tenant),
     journal: (since) => journal.entries(since),
     counters: () => journal.counters(),
     now: () => tenant.now(),

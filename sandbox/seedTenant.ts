@@ -1,11 +1,13 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import { asciiFold } from './asciiFold.js';
 import { categoryCounts } from './categoryCounts.js';
+import { conditionalAccessPolicies, type ConditionalAccessIds } from './conditionalAccessPolicies.js';
 import { personNames } from './personNames.js';
 import { createPhoneNumbers, type PhoneNumbers } from './phoneNumbers.js';
 import { createRandom, type Random } from './random.js';
 import {
   phoneMethodIds,
+  type ConditionalAccessPolicy,
   type OtherAuthenticationMethod,
   type PerUserMfaState,
   type PhoneMethod,
@@ -32,7 +34,13 @@ export interface SeededTenant {
   readonly phoneMethods: Map<string, PhoneMethod[]>;
   readonly otherMethods: Map<string, OtherAuthenticationMethod[]>;
   readonly mfaStates: Map<string, PerUserMfaState>;
+  /** Pilot, exclusion and ring groups, which the generator fills. */
   readonly groups: SandboxGroup[];
+  /** "MFA Required": empty; the rollout (strategy conditionalAccessGroup) adds users, the default CA policy includes it. */
+  readonly mfaRequiredGroup: SandboxGroup;
+  readonly conditionalAccessIds: ConditionalAccessIds;
+  /** The `default` scenario: one enabled policy requiring MFA of the MFA Required group, break-glass excluded. */
+  readonly conditionalAccessPolicies: ConditionalAccessPolicy[];
   readonly manifest: SandboxManifest;
 }
 
@@ -75,8 +83,9 @@ type Draft = { -readonly [K in keyof SandboxUser]: SandboxUser[K] };
 
 /**
  * Generates a tenant of `size` users with a fixed mix of categories (see categoryCounts), phone numbers that
- * libphonenumber-js/max accepts or rejects as the category says, a pilot group, an exclusion group and two ring
- * groups. Linear in `size`: 100,000 users take about a second.
+ * libphonenumber-js/max accepts or rejects as the category says, a pilot group, an exclusion group, two ring
+ * groups, an empty "MFA Required" group and the Conditional Access policy that targets it. Linear in `size`:
+ * 100,000 users take about a second.
  */
 export function seedTenant(options: SeedTenantOptions): SeededTenant {
   const { seed, size, homeCountry } = options;
@@ -121,6 +130,15 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
   });
 
   const groups = buildGroups(users, exclusionIds, ids, random);
+  // Drawn after every other id, so adding them left the ids of existing tenants unchanged.
+  const mfaRequiredGroup = group(ids, 'MFA Required', 'Users the MFA Conditional Access policy applies to; the rollout adds them', []);
+  const breakGlass = users.filter((user) => user.category === 'breakGlass').map((user) => ({ id: user.id, upn: user.userPrincipalName }));
+  const conditionalAccessIds: ConditionalAccessIds = {
+    rolloutPolicyId: ids.guid(),
+    allUsersPolicyId: ids.guid(),
+    mfaRequiredGroupId: mfaRequiredGroup.id,
+    breakGlassIds: breakGlass.map((account) => account.id),
+  };
   const organization: SandboxOrganization = {
     id: tenantId,
     displayName: 'Contoso',
@@ -136,12 +154,14 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
     seed,
     size,
     homeCountry,
-    breakGlass: users.filter((user) => user.category === 'breakGlass').map((user) => ({ id: user.id, upn: user.userPrincipalName })),
+    breakGlass,
     groups: {
       pilot: groups.pilot.id,
       exclusion: groups.exclusion.id,
       rings: groups.rings.map((ring) => ({ name: ring.displayName, id: ring.id })),
+      mfaRequired: mfaRequiredGroup.id,
     },
+    conditionalAccess: { rolloutPolicyId: conditionalAccessIds.rolloutPolicyId, allUsersPolicyId: conditionalAccessIds.allUsersPolicyId },
     users: users.map((user) => ({ id: user.id, upn: user.userPrincipalName, category: user.category })),
     counts,
   };
@@ -154,6 +174,9 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
     otherMethods,
     mfaStates,
     groups: [groups.pilot, groups.exclusion, ...groups.rings],
+    mfaRequiredGroup,
+    conditionalAccessIds,
+    conditionalAccessPolicies: conditionalAccessPolicies('default', conditionalAccessIds, null),
     manifest,
   };
 }

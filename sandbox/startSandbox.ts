@@ -1,19 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { createCertificate } from './createCertificate.js';
-import { createGraphDispatcher } from './createGraphDispatcher.js';
+import type { FaultOptions } from './faults/faultRules.js';
 import { defaultAppRoles } from './graphPermissions.js';
-import { defaultGraphPipeline, graphStages } from './graphStages.js';
 import { createJournal, type Journal, type RequestCounters } from './journal.js';
-import { compileRoutes } from './compileRoutes.js';
 import { createRequestListener } from './createRequestListener.js';
-import { graphRoutes } from './routes/graphRoutes.js';
+import type { QuotaOptions } from './quota/quotaConfig.js';
 import { createSandboxControls, type OrganizationChange, type SandboxControls } from './sandboxControls.js';
+import type { SandboxScenarios } from './sandboxScenarios.js';
 import { seedTenant } from './seedTenant.js';
 import { listenHttps } from './server.js';
 import type { SandboxManifest } from './tenantModel.js';
 import { createTenantState, type TenantState } from './tenantState.js';
 import { createTokenService } from './tokens.js';
+import type { SandboxStats, TrafficControls } from './trafficControls.js';
+import { wireGraphTraffic } from './wireGraphTraffic.js';
 
 export interface SandboxOptions {
   /** Number of generated users (default 2000). */
@@ -34,6 +35,10 @@ export interface SandboxOptions {
   readonly tokenLifetimeSeconds?: number;
   /** Receives unexpected handler failures, which answer 500 `generalException` (default: console.error). */
   readonly onInternalError?: (error: unknown) => void;
+  /** Graph throttling (token buckets, graph-notes §8): any figure, `timeScale`, or `enabled: false`. Defaults to Graph's. */
+  readonly quota?: QuotaOptions;
+  /** Latency (default 10–40 ms), fault rules active from the start, and their seed (default: `seed`). */
+  readonly faults?: FaultOptions;
 }
 
 export interface SandboxHandle {
@@ -55,6 +60,11 @@ export interface SandboxHandle {
   readonly manifest: SandboxManifest;
   /** The same operations the admin API offers. */
   readonly controls: SandboxControls;
+  /** Conditional Access scenarios, the registration report and sign-ins: `/_sandbox/{conditionalAccess,registrationReport,signIn,signInNight}`. */
+  readonly scenarios: SandboxScenarios;
+  /** Quotas, faults, latency and statistics: the same operations as `/_sandbox/{stats,quota,faults,latency}`. */
+  readonly traffic: TrafficControls;
+  stats(options?: { readonly perUser?: boolean }): SandboxStats;
   setNow(date: Date | string): Date;
   setOrganization(change: OrganizationChange): { onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null };
   setRoles(roles: readonly string[]): readonly string[];
@@ -77,8 +87,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError("startSandbox: expected 'port' to be a TCP port number (0 for any free port)");
 
   const seeded = seedTenant({ seed, size, homeCountry });
+  const journal = createJournal();
   const tenant = createTenantState({
     seeded,
+    journal,
     clock: options.clock ?? (() => new Date()),
     clientSecret: options.clientSecret ?? `sbx~${randomBytes(24).toString('base64url')}`,
     roles: options.roles ?? defaultAppRoles,
@@ -89,16 +101,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const onInternalError = options.onInternalError ?? ((error: unknown) => console.error('sandbox: unexpected error', error));
 
   const tokens = createTokenService({ tenantId: tenant.tenantId, ...(options.tokenLifetimeSeconds === undefined ? {} : { lifetimeSeconds: options.tokenLifetimeSeconds }) });
-  const journal = createJournal();
   const controls = createSandboxControls(tenant, journal);
-  const stages = graphStages({ routes: compileRoutes(graphRoutes), tokens });
-  const dispatchGraph = createGraphDispatcher({
-    tenant,
-    origin,
-    stages: defaultGraphPipeline(stages),
-    onInternalError,
-  });
-  server.attach(createRequestListener({ tenant, tokens, origin, dispatchGraph, journal, controls, onInternalError }));
+  let graph: ReturnType<typeof wireGraphTraffic>;
+  try {
+    graph = wireGraphTraffic({ tenant, tokens, journal, origin, seed, onInternalError, ...(options.quota === undefined ? {} : { quota: options.quota }), ...(options.faults === undefined ? {} : { faults: options.faults }) });
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  const { dispatchGraph, record, traffic } = graph;
+  server.attach(createRequestListener({ tenant, tokens, origin, dispatchGraph, journal, record, controls, traffic, onInternalError }));
 
   let stopped: Promise<void> | undefined;
   return {
@@ -114,6 +126,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     journal,
     manifest: tenant.manifest,
     controls,
+    scenarios: controls.scenarios,
+    traffic,
+    stats: traffic.stats,
     setNow: controls.setNow,
     setOrganization: controls.setOrganization,
     setRoles: controls.setRoles,

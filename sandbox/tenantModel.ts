@@ -138,7 +138,87 @@ export interface SandboxManifest {
     readonly pilot: string;
     readonly exclusion: string;
     readonly rings: readonly { name: string; id: string }[];
+    /** "MFA Required": empty at generation; the Conditional Access policy of the `default` scenario includes it. */
+    readonly mfaRequired: string;
+  };
+  /** Ids of the Conditional Access policies the scenarios use (see conditionalAccessScenarios). */
+  readonly conditionalAccess: {
+    /** "Require MFA — rollout group": includes groups.mfaRequired, excludes both break-glass accounts. */
+    readonly rolloutPolicyId: string;
+    /** "Require MFA — all users": only present in the `allUsersMfa` scenario. */
+    readonly allUsersPolicyId: string;
   };
   readonly users: readonly ManifestUser[];
   readonly counts: Readonly<Record<UserCategory, number>>;
+}
+
+/** The Entra role template id of Global Administrator; the break-glass accounts hold it. */
+export const globalAdministratorRoleId = '62e90394-69f5-4237-9190-012177145e10';
+
+export const conditionalAccessStates = ['enabled', 'disabled', 'enabledForReportingButNotEnforced'] as const;
+export type ConditionalAccessState = (typeof conditionalAccessStates)[number];
+
+/** The `conditions.users` of a Conditional Access policy: object ids, or `All` / `None` / `GuestsOrExternalUsers`. */
+export interface ConditionalAccessUsers {
+  readonly includeUsers: readonly string[];
+  readonly excludeUsers: readonly string[];
+  readonly includeGroups: readonly string[];
+  readonly excludeGroups: readonly string[];
+  readonly includeRoles: readonly string[];
+  readonly excludeRoles: readonly string[];
+}
+
+/** A Conditional Access policy as far as the sandbox models it: who it targets and what it grants; read only over Graph. */
+export interface ConditionalAccessPolicy {
+  readonly id: string;
+  readonly displayName: string;
+  readonly state: ConditionalAccessState;
+  readonly createdDateTime: string;
+  readonly modifiedDateTime: string | null;
+  readonly users: ConditionalAccessUsers;
+  /** `grantControls.builtInControls`, e.g. `['mfa']`, `['block']`, `['compliantDevice', 'domainJoinedDevice']`. */
+  readonly builtInControls: readonly string[];
+  readonly grantOperator: 'OR' | 'AND';
+}
+
+/**
+ * Named policy sets the admin API can switch to. `default` is the generated tenant's; the others are the ways a tenant
+ * can be misconfigured that the rollout's preflight should notice.
+ */
+export const conditionalAccessScenarios = ['default', 'reportOnly', 'disabled', 'missingBreakGlassExclusion', 'noMfaGrant', 'allUsersMfa', 'none'] as const;
+export type ConditionalAccessScenario = (typeof conditionalAccessScenarios)[number];
+
+/**
+ * What the authentication-methods registration report says about one user at one moment (userRegistrationDetails,
+ * graph-notes §3). Identity fields (UPN, display name, user type, isAdmin) are read live; these are the computed ones.
+ */
+export interface RegistrationSnapshot {
+  /** When the entry was computed (sandbox clock, ms): at generation or at a sign-in. */
+  readonly computedAtMs: number;
+  readonly methodsRegistered: readonly string[];
+  readonly isMfaRegistered: boolean;
+  readonly isMfaCapable: boolean;
+  readonly isPasswordlessCapable: boolean;
+  readonly isSsprRegistered: boolean;
+  readonly systemPreferredAuthenticationMethods: readonly string[];
+  readonly userPreferredMethodForSecondaryAuthentication: string;
+}
+
+/** How the registration report behaves; the admin API changes it. */
+export interface RegistrationReportSettings {
+  /** Sandbox-clock minutes between a sign-in recomputing an entry and the report showing it (default 60). */
+  lagMinutes: number;
+  /** false: the tenant has no Entra ID P1/P2, and the report answers 403 (default true). */
+  licensed: boolean;
+  /** Graph's reports limit: 5 requests per 10 s per app and tenant (default true). */
+  throttled: boolean;
+  /** Entries per page of the list; the report takes no `$top` (default 100, 1–999). */
+  pageSize: number;
+}
+
+/** How the Conditional Access policies behave; the admin API changes it. */
+export interface ConditionalAccessSettings {
+  scenario: ConditionalAccessScenario;
+  /** Graph's Conditional Access limit: 1 request per second per tenant, 429 without Retry-After (default true). */
+  throttled: boolean;
 }

@@ -1,9 +1,13 @@
 import type { GraphRoute } from '../graphRoute.js';
 import { authenticationMethodRoutes } from './authenticationMethodRoutes.js';
+import { conditionalAccessRoutes } from './conditionalAccessRoutes.js';
 import { groupRoutes } from './groupRoutes.js';
+import { groupWriteRoutes } from './groupWriteRoutes.js';
 import { organizationRoutes } from './organizationRoutes.js';
 import { phoneMethodRoutes } from './phoneMethodRoutes.js';
+import { registrationReportRoutes } from './registrationReportRoutes.js';
 import { requirementsRoutes } from './requirementsRoutes.js';
+import { sendMailRoutes } from './sendMailRoutes.js';
 import { userRoutes } from './userRoutes.js';
 
 /** Every Graph endpoint the sandbox serves. New families ($batch, group writes, CA policies…) are added here. */
@@ -14,4 +18,8 @@ export const graphRoutes: readonly GraphRoute[] = [
   ...phoneMethodRoutes,
   ...authenticationMethodRoutes,
   ...requirementsRoutes,
+  ...groupWriteRoutes,
+  ...conditionalAccessRoutes,
+  ...registrationReportRoutes,
+  ...sendMailRoutes,
 ];

@@ -1,23 +1,13 @@
-import { graphErrors } from '../graphErrors.js';
 import { graphPermissions } from '../graphPermissions.js';
-import { routeParam, type GraphRoute, type RequestContext } from '../graphRoute.js';
+import type { GraphRoute } from '../graphRoute.js';
 import { groupProperties } from '../groupProperties.js';
 import { metadataUrl } from '../metadataUrl.js';
 import { pageOf } from '../pageOf.js';
 import { project, selectedProperties } from '../propertySet.js';
-import type { SandboxGroup } from '../tenantModel.js';
+import { requireGroup } from '../requireGroup.js';
 import { userProperties } from '../userProperties.js';
 
 const both = ['v1.0', 'beta'] as const;
-const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function requireGroup(context: RequestContext): SandboxGroup {
-  const id = routeParam(context, 'groupId');
-  if (!guidPattern.test(id)) throw graphErrors.invalidObjectId(id);
-  const group = context.tenant.findGroup(id);
-  if (group === undefined) throw graphErrors.resourceNotFound(id);
-  return group;
-}
 
 /** Members and transitive members are the same here: the generated groups hold users only, no nested groups. */
 function memberRoute(segment: 'members' | 'transitiveMembers'): GraphRoute {

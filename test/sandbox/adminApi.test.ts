@@ -4,6 +4,7 @@ import { defaultAppRoles } from '../../sandbox/graphPermissions.js';
 import type { JournalEntry } from '../../sandbox/journal.js';
 import { runSandboxCli } from '../../sandbox/sandboxCli.js';
 import type { SandboxManifest } from '../../sandbox/tenantModel.js';
+import { withFreshClient } from './helpers/connectFresh.js';
 import { startTestSandbox, type TestSandbox } from './helpers/startTestSandbox.js';
 
 const json = (body: unknown) => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -49,11 +50,14 @@ describe('admin API and journal', () => {
     expect([bad.status, (bad.json as { error: { code: string } }).error.code]).toEqual([400, 'BadRequest']);
   });
 
-  it('changes the app roles, which the next Graph call honours', async () => {
+  it('changes the app roles, which tokens issued afterwards carry', async () => {
     const set = await t.raw('/_sandbox/roles', json({ roles: ['Organization.Read.All'] }));
     expect(set.json).toEqual({ roles: ['Organization.Read.All'] });
-    await expect(t.client.api('/users').get()).rejects.toMatchObject({ statusCode: 403, code: 'Authorization_RequestDenied' });
-    await expect(t.client.api('/organization').get()).resolves.toMatchObject({ value: [expect.any(Object)] });
+    // The roles travel in the token: a new credential gets a token with the new roles.
+    await withFreshClient(t, async (client) => {
+      await expect(client.api('/users').get()).rejects.toMatchObject({ statusCode: 403, code: 'Authorization_RequestDenied' });
+      await expect(client.api('/organization').get()).resolves.toMatchObject({ value: [expect.any(Object)] });
+    });
     const restored = await t.raw('/_sandbox/roles', json({ roles: defaultAppRoles }));
     expect(restored.status).toBe(200);
     expect((await t.raw('/_sandbox/roles', json({ roles: 'everything' }))).status).toBe(400);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { GraphError } from '@microsoft/microsoft-graph-client';
 import { defaultAppRoles } from '../../sandbox/graphPermissions.js';
+import { withFreshClient } from './helpers/connectFresh.js';
 import { startTestSandbox, type TestSandbox } from './helpers/startTestSandbox.js';
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -83,28 +84,52 @@ describe('authentication and authorization', () => {
   it('answers 403 Authorization_RequestDenied when the app lacks the permission, and accepts a higher one', async () => {
     const user = t.sandbox.manifest.users[0];
     if (user === undefined) throw new Error('no users');
+    // The sandbox authorizes against the token's roles: each role change takes a new credential (a new token).
     try {
       t.sandbox.setRoles(defaultAppRoles.filter((role) => role !== 'User.Read.All'));
       let error: GraphError | undefined;
-      try {
-        await t.client.api('/users').get();
-      } catch (caught) {
-        error = caught as GraphError;
-      }
+      await withFreshClient(t, async (client) => {
+        try {
+          await client.api('/users').get();
+        } catch (caught) {
+          error = caught as GraphError;
+        }
+      });
       expect([error?.statusCode, error?.code, error?.message]).toEqual([403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.']);
       expect(error?.requestId).toMatch(guid);
 
       t.sandbox.setRoles(['Directory.Read.All']);
-      await expect(t.client.api(`/users/${user.id}`).get()).resolves.toMatchObject({ id: user.id });
+      await withFreshClient(t, async (client) => {
+        await expect(client.api(`/users/${user.id}`).get()).resolves.toMatchObject({ id: user.id });
+      });
 
       t.sandbox.setRoles(['UserAuthenticationMethod.Read.All', 'Policy.Read.All']);
-      await expect(t.client.api(`/users/${user.id}/authentication/phoneMethods`).get()).resolves.toMatchObject({ value: [] });
-      await expect(t.client.api(`/users/${user.id}/authentication/phoneMethods`).post({ phoneNumber: '+46 701234567', phoneType: 'mobile' })).rejects.toMatchObject({
-        statusCode: 403,
-        code: 'Authorization_RequestDenied',
+      await withFreshClient(t, async (client) => {
+        await expect(client.api(`/users/${user.id}/authentication/phoneMethods`).get()).resolves.toMatchObject({ value: [] });
+        await expect(client.api(`/users/${user.id}/authentication/phoneMethods`).post({ phoneNumber: '+46 701234567', phoneType: 'mobile' })).rejects.toMatchObject({
+          statusCode: 403,
+          code: 'Authorization_RequestDenied',
+        });
+        await expect(client.api(`/users/${user.id}/authentication/requirements`).version('beta').patch({ perUserMfaState: 'enforced' })).rejects.toMatchObject({
+          statusCode: 403,
+        });
       });
-      await expect(t.client.api(`/users/${user.id}/authentication/requirements`).version('beta').patch({ perUserMfaState: 'enforced' })).rejects.toMatchObject({
-        statusCode: 403,
+    } finally {
+      t.sandbox.setRoles(defaultAppRoles);
+    }
+  });
+
+  it('keeps the roles a token was issued with: a role removal applies to tokens issued after it', async () => {
+    const before = await t.token();
+    try {
+      t.sandbox.setRoles(defaultAppRoles.filter((role) => role !== 'User.Read.All'));
+      const after = await t.token();
+      const old = await t.raw('/v1.0/users?$top=1', { headers: { Authorization: `Bearer ${before}` } });
+      expect(old.status).toBe(200);
+      const fresh = await t.raw('/v1.0/users?$top=1', { headers: { Authorization: `Bearer ${after}` } });
+      expect([fresh.status, (fresh.json as { error: { code: string } }).error.code]).toEqual([403, 'Authorization_RequestDenied']);
+      await withFreshClient(t, async (client) => {
+        await expect(client.api('/users').top(1).get()).rejects.toMatchObject({ statusCode: 403, code: 'Authorization_RequestDenied' });
       });
     } finally {
       t.sandbox.setRoles(defaultAppRoles);

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import type { RouteTable } from '../compileRoutes.js';
+import type { GraphOutcome } from '../createGraphDispatcher.js';
+import { graphErrorBody } from '../graphErrorBody.js';
+import { graphErrors } from '../graphErrors.js';
+import type { GraphHttpError } from '../GraphHttpError.js';
+import type { GraphRequest, GraphRoute, GraphVersion, RequestContext } from '../graphRoute.js';
+import { createRandom } from '../random.js';
+import type { OutcomeRecorder } from '../stats/createOutcomeRecorder.js';
+import { parseBatchRequests, type BatchItem } from './parseBatchRequests.js';
+
+export const batchPattern = '$batch';
+
+export interface BatchRouteDependencies {
+  /** Runs one item through the same Graph pipeline as a direct request. */
+  readonly dispatch: (request: GraphRequest) => Promise<GraphOutcome>;
+  /** Books each item (counters, journal with `viaBatch`, statistics). */
+  readonly record: OutcomeRecorder;
+  /** To name the operation of an item that never ran (424). */
+  readonly routes: RouteTable;
+  /** Seeds the order of the answers. */
+  readonly seed: number;
+}
+
+/** One item of the answer, as Graph sends it. */
+export interface BatchItemResponse {
+  readonly id: string;
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+}
+
+interface ItemResult {
+  readonly item: BatchItem;
+  readonly requestId: string;
+  readonly outcome: GraphOutcome;
+}
+
+const isBatchPath = (relative: string): boolean => /^\$batch(?:[/?#]|$)/i.test(relative);
+
+/** Whether a route is the `$batch` envelope. */
+export function isBatchRoute(route: GraphRoute): boolean {
+  return route.pattern === batchPattern;
+}
+
+/**
+ * `POST /v1.0/$batch` and `POST /beta/$batch` (graph-notes §7). Items run through the same pipeline as direct
+ * requests, with the envelope's token: same permission checks, quotas (each item metered on its own), faults and
+ * journal. Independent items run concurrently, `dependsOn` waits (424 when a dependency did not succeed), and the
+ * answers come back in a shuffled order with `"Content-Type": "application/json"` on every item that has a body.
+ * The envelope needs only a valid token and costs no quota.
+ */
+export function createBatchRoute(dependencies: BatchRouteDependencies): GraphRoute {
+  let batches = 0;
+
+  const failure = (context: RequestContext, item: BatchItem, requestId: string, error: GraphHttpError, url: URL | undefined): GraphOutcome => {
+    let family = `/${context.version}/(unmatched)`;
+    let operation: string | undefined;
+    let userId: string | null = null;
+    if (url !== undefined) {
+      const [, , ...raw] = url.pathname.split('/');
+      const segments = raw.at(-1) === '' ? raw.slice(0, -1) : raw;
+      let decoded: string[] | undefined;
+      try {
+        decoded = segments.map((segment) => decodeURIComponent(segment));
+      } catch {
+        decoded = undefined;
+      }
+      const match = decoded === undefined ? undefined : dependencies.routes.match(item.method, context.version, decoded);
+      if (match?.kind === 'match') {
+        family = `/${context.version}/${match.route.pattern}`;
+        operation = match.route.operation;
+        const raw = match.params.userId;
+        userId = raw === undefined ? null : (context.tenant.findUser(raw)?.id ?? null);
+      }
+    }
+    return {
+      reply: {
+        status: error.status,
+        headers: error.headers,
+        body: graphErrorBody(error.code, error.message, { date: context.tenant.now(), requestId, clientRequestId: context.request.clientRequestId }),
+      },
+      family,
+      operation,
+      envelope: false,
+      audit: { userId, detail: { errorCode: error.code } },
+    };
+  };
+
+  const itemUrl = (context: RequestContext, item: BatchItem): URL | GraphHttpError => {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(item.url) || item.url.startsWith('//')) return graphErrors.batchItemUrl();
+    const relative = item.url.startsWith('/') ? item.url.slice(1) : item.url;
+    if (isBatchPath(relative)) return graphErrors.batchNested();
+    try {
+      return new URL(`${context.origin}/${context.version}/${relative}`);
+    } catch {
+      return graphErrors.batchItemUrl();
+    }
+  };
+
+  const render = (result: ItemResult): BatchItemResponse => {
+    const { reply } = result.outcome;
+    const headers: Record<string, string> = { 'request-id': result.requestId, ...reply.headers };
+    const body = reply.rawBody ?? reply.body;
+    if (body === undefined || reply.status === 204) return { id: result.item.id, status: reply.status, headers };
+    headers['Content-Type'] = 'application/json';
+    return { id: result.item.id, status: reply.status, headers, body };
+  };
+
+  return {
+    method: 'POST',
+    pattern: batchPattern,
+    versions: ['v1.0', 'beta'],
+    permissions: [],
+    handle: async (context) => {
+      const items = parseBatchRequests(context.body);
+      batches += 1;
+      const envelope = context.request;
+      const version: GraphVersion = context.version;
+      const byKey = new Map(items.map((item) => [item.key, item]));
+      const running = new Map<string, Promise<ItemResult>>();
+
+      const execute = async (item: BatchItem): Promise<ItemResult> => {
+        const prerequisites = await Promise.all(item.dependsOn.map((key) => run(byKey.get(key) as BatchItem)));
+        const requestId = randomUUID();
+        const url = itemUrl(context, item);
+        let outcome: GraphOutcome;
+        if (prerequisites.some((done) => done.outcome.reply.status < 200 || done.outcome.reply.status > 299)) {
+          outcome = failure(context, item, requestId, graphErrors.failedDependency(), url instanceof URL ? url : undefined);
+        } else if (!(url instanceof URL)) {
+          outcome = failure(context, item, requestId, url, undefined);
+        } else {
+          const headers: Record<string, string | undefined> = { ...item.headers, authorization: envelope.headers.authorization };
+          outcome = await dependencies.dispatch({
+            method: item.method,
+            url,
+            headers,
+            bodyText: item.bodyText ?? '',
+            requestId,
+            clientRequestId: item.headers['client-request-id'] ?? envelope.clientRequestId,
+            batchRequestId: envelope.requestId,
+          });
+        }
+        dependencies.record({
+          method: item.method,
+          path: url instanceof URL ? url.pathname : `/${version}/${item.url.replace(/^\//, '').split('?')[0] ?? ''}`,
+          requestId,
+          outcome,
+          batchRequestId: envelope.requestId,
+        });
+        return { item, requestId, outcome };
+      };
+
+      const run = (item: BatchItem): Promise<ItemResult> => {
+        let promise = running.get(item.key);
+        if (promise === undefined) {
+          promise = execute(item);
+          running.set(item.key, promise);
+        }
+        return promise;
+      };
+
+      const results = await Promise.all(items.map(run));
+      if (results.some((result) => result.outcome.reply.hang === true)) return { status: 0, hang: true };
+      const responses = createRandom(dependencies.seed + Math.imul(batches, 0x9e3779b1)).shuffle(results.map(render));
+      return { status: 200, body: { responses } };
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { conditionalAccessPolicyProperties } from '../conditionalAccessPolicyProperties.js';
+import { graphErrors } from '../graphErrors.js';
+import { graphPermissions } from '../graphPermissions.js';
+import { routeParam, type GraphRoute, type RequestContext } from '../graphRoute.js';
+import { project, selectedProperties } from '../propertySet.js';
+
+const both = ['v1.0', 'beta'] as const;
+const collection = 'identity/conditionalAccess/policies';
+
+/** Graph's Conditional Access limit: 1 request per second per tenant (all apps), answered 429 without Retry-After. */
+function throttle(context: RequestContext): void {
+  const { tenant } = context;
+  if (tenant.conditionalAccessSettings().throttled && !tenant.limits.conditionalAccess.take(tenant.tenantId).ok) throw graphErrors.tooManyRequests({});
+}
+
+function contextUrl(context: RequestContext, select: readonly string[], entity: boolean): string {
+  const selection = context.query.has('$select') ? `(${select.join(',')})` : '';
+  return `${context.origin}/${context.version}/$metadata#${collection}${selection}${entity ? '/$entity' : ''}`;
+}
+
+/**
+ * Conditional Access policies, read only (graph-notes §6): the policy set of the current scenario (admin API
+ * `/_sandbox/conditionalAccess`). `$select` works; the other query options of the real list are not modelled.
+ */
+export const conditionalAccessRoutes: readonly GraphRoute[] = [
+  {
+    method: 'GET',
+    pattern: collection,
+    versions: both,
+    permissions: graphPermissions.readConditionalAccess,
+    queryOptions: ['$select'],
+    handle: (context) => {
+      throttle(context);
+      const select = selectedProperties(context.query, conditionalAccessPolicyProperties);
+      const now = context.tenant.now();
+      return {
+        status: 200,
+        body: {
+          '@odata.context': contextUrl(context, select, false),
+          value: context.tenant.conditionalAccessPolicies().map((policy) => project(policy, select, conditionalAccessPolicyProperties, now)),
+        },
+      };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: `${collection}/{policyId}`,
+    versions: both,
+    permissions: graphPermissions.readConditionalAccess,
+    queryOptions: ['$select'],
+    handle: (context) => {
+      throttle(context);
+      const id = routeParam(context, 'policyId');
+      const policy = context.tenant.conditionalAccessPolicies().find((candidate) => candidate.id === id.toLowerCase());
+      if (policy === undefined) throw graphErrors.resourceNotFound(id);
+      const select = selectedProperties(context.query, conditionalAccessPolicyProperties);
+      return {
+        status: 200,
+        body: { '@odata.context': contextUrl(context, select, true), ...project(policy, select, conditionalAccessPolicyProperties, context.tenant.now()) },
+      };
+    },
+  },
+];

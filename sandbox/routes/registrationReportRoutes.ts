@@ -1,0 +1,86 @@
+import { graphErrors } from '../graphErrors.js';
+import { graphPermissions } from '../graphPermissions.js';
+import { routeParam, type GraphRoute, type RequestContext } from '../graphRoute.js';
+import { renderRegistrationDetails, type RegistrationRow } from '../registrationDetails.js';
+import { parseRegistrationQuery } from '../registrationReportQuery.js';
+import { guidPattern } from '../guidPattern.js';
+import { skipToken } from '../skipToken.js';
+import type { RegistrationSnapshot, SandboxUser } from '../tenantModel.js';
+
+const both = ['v1.0', 'beta'] as const;
+const collection = 'reports/authenticationMethods/userRegistrationDetails';
+
+/**
+ * What every report request checks first: Graph's reports limit (5 requests per 10 s per app and tenant, 429 with a
+ * whole-second Retry-After), then the tenant's licence (no Entra ID P1/P2: 403).
+ */
+function admit(context: RequestContext): void {
+  const { tenant } = context;
+  const settings = tenant.registrationReportSettings();
+  if (settings.throttled) {
+    const decision = tenant.limits.registrationReport.take(context.caller?.appId ?? '');
+    if (!decision.ok) throw graphErrors.tooManyRequests({ 'Retry-After': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) });
+  }
+  if (!settings.licensed) throw graphErrors.reportUnlicensed();
+}
+
+function rowOf(context: RequestContext, user: SandboxUser, entry: RegistrationSnapshot | undefined): RegistrationRow | undefined {
+  return entry === undefined ? undefined : { user, entry, isAdmin: context.tenant.userRoles(user.id).length > 0 };
+}
+
+/**
+ * The authentication-methods registration report (graph-notes §3). It is a report, not live state: an entry is
+ * computed from the user's methods at generation and at each sign-in, and shows only `lagMinutes` after a sign-in
+ * (admin API `/_sandbox/registrationReport`). Disabled accounts are not in it. The list takes `$filter` and
+ * `$orderby` only and pages by `@odata.nextLink` (page size a report setting, default 100).
+ */
+export const registrationReportRoutes: readonly GraphRoute[] = [
+  {
+    method: 'GET',
+    pattern: collection,
+    versions: both,
+    permissions: graphPermissions.readRegistrationReport,
+    queryOptions: ['$filter', '$orderby', '$skiptoken'],
+    handle: (context) => {
+      admit(context);
+      const { filter, compare } = parseRegistrationQuery(context.query);
+      const rows: RegistrationRow[] = [];
+      const entryOf = context.tenant.registrationView();
+      for (const user of context.tenant.users) {
+        const row = rowOf(context, user, entryOf(user));
+        if (row !== undefined && filter(row)) rows.push(row);
+      }
+      if (compare !== undefined) rows.sort(compare);
+
+      const token = context.query.get('$skiptoken');
+      const start = token === null ? 0 : skipToken.decode(token, collection, rows.length);
+      const end = Math.min(start + context.tenant.registrationReportSettings().pageSize, rows.length);
+      const body: Record<string, unknown> = { '@odata.context': `${context.origin}/${context.version}/$metadata#${collection}` };
+      if (end < rows.length) {
+        const kept: string[] = [];
+        for (const [name, raw] of context.query) if (name !== '$skiptoken') kept.push(`${name}=${encodeURIComponent(raw)}`);
+        kept.push(`$skiptoken=${skipToken.encode(collection, end)}`);
+        body['@odata.nextLink'] = `${context.origin}${context.request.url.pathname}?${kept.join('&')}`;
+      }
+      body.value = rows.slice(start, end).map(renderRegistrationDetails);
+      return { status: 200, body };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: `${collection}/{userId}`,
+    versions: both,
+    permissions: graphPermissions.readRegistrationReport,
+    handle: (context) => {
+      admit(context);
+      const id = routeParam(context, 'userId');
+      const user = guidPattern.test(id) ? context.tenant.findUser(id) : undefined;
+      const row = user === undefined ? undefined : rowOf(context, user, context.tenant.registrationEntry(user.id));
+      if (row === undefined) throw graphErrors.resourceNotFound(id);
+      return {
+        status: 200,
+        body: { '@odata.context': `${context.origin}/${context.version}/$metadata#${collection}/$entity`, ...renderRegistrationDetails(row) },
+      };
+    },
+  },
+];

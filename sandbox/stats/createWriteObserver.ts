@@ -1,0 +1,125 @@
+import { isGraphHttpError } from '../GraphHttpError.js';
+import type { GraphStage, RequestContext } from '../graphRoute.js';
+import type { TenantState } from '../tenantState.js';
+import type { DuplicateReason, TrafficStats } from './createTrafficStats.js';
+
+const phoneCollection = 'users/{userId}/authentication/phoneMethods';
+const phoneItem = `${phoneCollection}/{methodId}`;
+const requirements = 'users/{userId}/authentication/requirements';
+const guidAtEnd = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})['")]*$/i;
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The digits of a phone number, hashed (FNV-1a): enough to tell "the same number" without keeping it. */
+function numberKey(phoneNumber: string): string {
+  let hash = 0x811c9dc5;
+  for (const char of phoneNumber) {
+    if (char < '0' || char > '9') continue;
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(36);
+}
+
+/** User ids a group-membership write adds: `@odata.id` (members/$ref) or `members@odata.bind` (PATCH group). */
+function addedMembers(body: unknown): string[] {
+  if (!isRecord(body)) return [];
+  const references = [body['@odata.id'], ...(Array.isArray(body['members@odata.bind']) ? body['members@odata.bind'] : [])];
+  const ids: string[] = [];
+  for (const reference of references) {
+    const match = typeof reference === 'string' ? guidAtEnd.exec(reference) : null;
+    if (match?.[1] !== undefined) ids.push(match[1].toLowerCase());
+  }
+  return ids;
+}
+
+interface Pending {
+  readonly reason: DuplicateReason;
+  /** Decides from the answer's status whether this write duplicated an effect already in place, per user. */
+  readonly settle: (status: number, context: RequestContext) => readonly string[];
+}
+
+/**
+ * A pipeline stage (just before the handler) that spots duplicate writes: the same effective write landing twice for
+ * a user. A successful phone method create/update with a number the user already had (or that an earlier write of
+ * this run set), a successful requirements update to the state the user was already in, and adding a user to a group
+ * they are already in (or were added to earlier in this run, whatever Graph answers).
+ */
+export function createWriteObserver(tenant: TenantState, stats: TrafficStats): GraphStage {
+  const landedNumbers = new Set<string>();
+  const landedMembers = new Set<string>();
+
+  const prepare = (context: RequestContext): Pending | undefined => {
+    const route = context.route;
+    if (route === undefined) return undefined;
+    const method = context.request.method;
+    const pattern = route.pattern;
+    const rawUser = context.params.userId;
+    const user = rawUser === undefined ? undefined : tenant.findUser(rawUser);
+
+    if ((method === 'POST' && pattern === phoneCollection) || (method === 'PATCH' && pattern === phoneItem)) {
+      const phoneNumber = isRecord(context.body) ? context.body.phoneNumber : undefined;
+      if (user === undefined || typeof phoneNumber !== 'string') return undefined;
+      const key = `${user.id}|${numberKey(phoneNumber)}`;
+      const already = landedNumbers.has(key) || tenant.phoneMethods(user.id).some((existing) => numberKey(existing.phoneNumber) === numberKey(phoneNumber));
+      return {
+        reason: 'samePhoneNumber',
+        settle: (status) => {
+          if (status < 200 || status > 299) return [];
+          landedNumbers.add(key);
+          return already ? [user.id] : [];
+        },
+      };
+    }
+
+    if (method === 'PATCH' && pattern === requirements) {
+      if (user === undefined) return undefined;
+      const before = tenant.perUserMfaState(user.id);
+      return {
+        reason: 'sameMfaState',
+        settle: (status, settled) => (status >= 200 && status <= 299 && settled.audit.detail.perUserMfaState === before ? [user.id] : []),
+      };
+    }
+
+    const groupId = context.params.groupId;
+    if ((method === 'POST' || method === 'PATCH') && groupId !== undefined) {
+      const members = addedMembers(context.body);
+      if (members.length === 0) return undefined;
+      const group = groupId.toLowerCase();
+      const already = members.filter((id) => landedMembers.has(`${group}|${id}`) || tenant.isGroupMember(group, id));
+      return {
+        reason: 'alreadyMember',
+        settle: (status) => {
+          if (status >= 200 && status <= 299) for (const id of members) landedMembers.add(`${group}|${id}`);
+          return already;
+        },
+      };
+    }
+    return undefined;
+  };
+
+  return async (context, next) => {
+    if (context.request.method === 'GET') return next();
+    const pending = prepare(context);
+    if (pending === undefined) return next();
+    const report = (status: number): void => {
+      for (const userId of pending.settle(status, context)) {
+        stats.duplicate({
+          userId,
+          operation: `${context.request.method} ${context.route?.pattern ?? ''}`,
+          reason: pending.reason,
+          status,
+          requestId: context.request.requestId,
+        });
+      }
+    };
+    try {
+      const reply = await next();
+      report(reply.status);
+      return reply;
+    } catch (error) {
+      if (isGraphHttpError(error)) report(error.status);
+      throw error;
+    }
+  };
+}
