@@ -132,6 +132,9 @@ param graphUseBatch bool = true
 @description('MFA_GRAPH_WRITES_PER_SECOND: starting pace of Graph writes (a decimal number, as text).')
 param graphWritesPerSecond string = '20'
 
+@description('MFA_REPORT_REQUESTS_PER_10_SECONDS: pace of the registration-report calls (a decimal number, as text).')
+param reportRequestsPer10Seconds string = '5'
+
 @description('MFA_USER_PAGE_SIZE: $top of the roster refresh user pages.')
 @minValue(1)
 @maxValue(999)
@@ -458,6 +461,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     MFA_GRAPH_MAX_RETRY_AFTER_SECONDS: string(graphMaxRetryAfterSeconds)
     MFA_GRAPH_USE_BATCH: graphUseBatch ? 'true' : 'false'
     MFA_GRAPH_WRITES_PER_SECOND: graphWritesPerSecond
+    MFA_REPORT_REQUESTS_PER_10_SECONDS: reportRequestsPer10Seconds
     MFA_USER_PAGE_SIZE: string(userPageSize)
     MFA_BREAK_GLASS: breakGlass
     MFA_EXCLUSION_GROUP_ID: exclusionGroupId

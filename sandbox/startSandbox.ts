@@ -94,6 +94,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clock: options.clock ?? (() => new Date()),
     clientSecret: options.clientSecret ?? `sbx~${randomBytes(24).toString('base64url')}`,
     roles: options.roles ?? defaultAppRoles,
+    limitTimeScale: options.quota?.timeScale ?? 1,
   });
   const certificate = await createCertificate();
   const server = await listenHttps({ key: certificate.keyPem, cert: certificate.certPem, port });

@@ -135,6 +135,8 @@ export interface TenantStateOptions {
   readonly journal?: Pick<Journal, 'append'>;
   /** Real time in ms for the per-family request limits (default Date.now). */
   readonly realNow?: () => number;
+  /** Shortens the per-family limit windows like the quotas' `timeScale` (default 1: Graph's own). */
+  readonly limitTimeScale?: number;
 }
 
 /** Generation-time report entries are dated this long before the sandbox started. */
@@ -235,8 +237,8 @@ export function createTenantState(options: TenantStateOptions): TenantState {
 
   const realNow = options.realNow ?? Date.now;
   const limits: FamilyLimits = {
-    conditionalAccess: createSlidingWindowLimit({ limit: 1, windowMs: 1_000, now: realNow }),
-    registrationReport: createSlidingWindowLimit({ limit: 5, windowMs: 10_000, now: realNow }),
+    conditionalAccess: createSlidingWindowLimit({ limit: 1, windowMs: 1_000 / (options.limitTimeScale ?? 1), now: realNow }),
+    registrationReport: createSlidingWindowLimit({ limit: 5, windowMs: 10_000 / (options.limitTimeScale ?? 1), now: realNow }),
   };
 
   return {

@@ -92,6 +92,7 @@ export const settings = {
   graphMaxRetryAfterSeconds: setting({ env: 'MFA_GRAPH_MAX_RETRY_AFTER_SECONDS', default: '180', description: 'Longest Retry-After the job waits for; longer answers fail the call for this night.', schema: integer(1, 3600) }),
   graphUseBatch: setting({ env: 'MFA_GRAPH_USE_BATCH', default: 'true', description: 'Group calls into JSON $batch requests of up to 20.', schema: booleanSetting }),
   graphWritesPerSecond: setting({ env: 'MFA_GRAPH_WRITES_PER_SECOND', default: '20', description: 'Starting pace of Graph writes; the pacer adapts to throttling signals from there (Graph allows 3,000 writes per 150 s per app and tenant).', schema: z.coerce.number().positive().max(10_000) }),
+  reportRequestsPer10Seconds: setting({ env: 'MFA_REPORT_REQUESTS_PER_10_SECONDS', default: '5', description: 'Pace of the registration-report calls (userRegistrationDetails). Microsoft has published 5 per 10 s and 1,000 per 20 s for this family; the default is the conservative one.', schema: z.coerce.number().positive().max(1000) }),
   userPageSize: setting({ env: 'MFA_USER_PAGE_SIZE', default: '999', description: '$top of the roster refresh user pages (Graph allows 1-999).', schema: integer(1, 999) }),
 
   breakGlass: setting({ env: 'MFA_BREAK_GLASS', description: 'Comma-separated object ids or UPNs of the emergency-access accounts. Required: the job refuses to start without one. They are never written to.', schema: commaList }),

@@ -31,7 +31,7 @@ export async function verifyRegistrations(config: Config, ports: RolloutPorts, l
     if (isInState(progress, 'enforced') && progress.registration !== 'registered' && Date.parse(progress.enforcedAt) + config.verifyAfterDays * dayMs <= now.getTime()) due.push(row);
   }
   if (due.length === 0) return { checked: 0, registered: 0, notRegistered: 0 };
-  const unregistered = await readUnregisteredUserIds(ports.gateway);
+  const unregistered = await readUnregisteredUserIds(ports.gateway, config.reportRequestsPer10Seconds);
   const limit = pLimit(Math.max(1, config.graphConcurrency * 4));
   let registered = 0;
   let notRegistered = 0;

@@ -62,7 +62,7 @@ describe('loadConfig', () => {
 
   it('every setting has an MFA_ name and a description', () => {
     for (const definition of Object.values(settings)) {
-      expect(definition.env).toMatch(/^MFA_[A-Z_]+$/);
+      expect(definition.env).toMatch(/^MFA_[A-Z0-9_]+$/);
       expect(definition.description.length).toBeGreaterThan(20);
     }
   });

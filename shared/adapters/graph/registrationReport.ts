@@ -7,9 +7,9 @@ const entrySchema = z.object({ id: z.string() });
 /**
  * Ids of the users Entra's registration report says have no MFA method registered
  * (`userRegistrationDetails?$filter=isMfaRegistered eq false`). The report is not live state and may lag; it
- * allows about 5 requests per 10 s per app and tenant, so its pages are spaced by the gateway.
+ * has its own low limit (MFA_REPORT_REQUESTS_PER_10_SECONDS), so its pages are spaced by the gateway.
  */
-export async function readUnregisteredUserIds(gateway: GraphGateway): Promise<Set<string>> {
+export async function readUnregisteredUserIds(gateway: GraphGateway, requestsPer10Seconds: number): Promise<Set<string>> {
   const ids = new Set<string>();
   for await (const page of gateway.pages({
     operation: 'reports.registrationDetails',
@@ -17,7 +17,7 @@ export async function readUnregisteredUserIds(gateway: GraphGateway): Promise<Se
     version: 'v1.0',
     path: '/reports/authenticationMethods/userRegistrationDetails?$filter=isMfaRegistered eq false',
     permission: graphPermissions.readRegistrationReport,
-    minIntervalMs: 2100,
+    minIntervalMs: Math.ceil(10_000 / requestsPer10Seconds) + 50,
   })) {
     for (const item of page) {
       const entry = entrySchema.safeParse(item);
