@@ -10,6 +10,7 @@ import { exportNotices } from '../shell/exportNotices.js';
 import { importPilot } from '../shell/importPilot.js';
 import { planNight } from '../shell/planNight.js';
 import { resumeRollout } from '../shell/resumeRollout.js';
+import { rollbackWave } from '../shell/rollbackWave.js';
 import { openRollout, type RolloutPorts } from '../shell/rolloutPorts.js';
 import { runWave } from '../shell/runWave.js';
 import { renderPlan } from './renderPlan.js';
@@ -138,6 +139,28 @@ export function buildProgram(io: CliIo): Command {
       await withRollout(command, async (config, ports, logger) => {
         const { resumedWaveId } = await resumeRollout(config, ports, logger, new Date(), options.note);
         print(`Resumed after halted wave ${resumedWaveId}.`);
+      });
+    });
+
+  program
+    .command('rollback')
+    .description('Undo exactly what one wave changed (per-user MFA state back, or out of the MFA group); safe to run twice')
+    .requiredOption('--wave <id>', 'the wave to undo (see `mfa-rollout report`)')
+    .option('--dry-run', 'list what would change, write nothing')
+    .option('--remove-phone-methods', 'also delete the mobile phone methods the wave created (never ones that existed before)')
+    .action(async (options: { wave: string; dryRun?: boolean; removePhoneMethods?: boolean }, command: Command) => {
+      await withRollout(command, async (config, ports, logger) => {
+        const result = await rollbackWave(config, ports, logger, new Date(), {
+          waveId: options.wave, dryRun: options.dryRun === true, removePhoneMethods: options.removePhoneMethods === true, runId: `cli-rollback-${randomUUID()}`,
+        });
+        for (const entry of result.actions.slice(0, 50)) print(`  ${entry.upn.padEnd(48)} ${entry.actions.join(', ')}`);
+        if (result.actions.length > 50) print(`  ... and ${result.actions.length - 50} more`);
+        if (result.excluded.length > 0) print(`Not touched, excluded now: ${result.excluded.join(', ')}`);
+        if (result.dryRun) print(`Dry run: ${result.actions.length} user(s) of wave ${options.wave} would be rolled back (${result.alreadyReverted} already were). Nothing written.`);
+        else {
+          print(`Rollback ${result.rollbackWaveId ?? ''}: ${result.reverted} of ${result.actions.length} user(s) of wave ${options.wave} rolled back (${result.alreadyReverted} already were), ${result.failed.length} failed.`);
+          if (result.failed.length > 0) process.exitCode = 1;
+        }
       });
     });
 

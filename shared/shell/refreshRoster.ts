@@ -1,6 +1,7 @@
 import type { Config } from '../config/configSchema.js';
 import { classifyMobile } from '../core/classifyMobile.js';
 import type { DirectoryUser } from '../core/rosterUser.js';
+import { RolloutError, isRolloutError } from '../errors/RolloutError.js';
 import type { Logger } from '../log/logEvent.js';
 import { readGroupMemberIds, streamUsers, type GraphUser, type MalformedUser } from '../adapters/graph/directoryReads.js';
 import type { GraphGateway } from '../adapters/graph/graphGateway.js';
@@ -13,11 +14,17 @@ export interface RefreshSummary {
   readonly malformed: readonly MalformedUser[];
 }
 
-/** The groups whose membership the night needs: pilot, exclusion, group rings, and the MFA group of the CA strategy. */
-export function configuredGroupIds(config: Config): string[] {
-  const caGroup = config.strategy === 'conditionalAccessGroup' ? config.caGroupId : undefined;
-  const ids = [config.pilotGroupId, config.exclusionGroupId, caGroup, ...config.rings.map((ring) => ring.groupId)];
-  return [...new Set(ids.filter((id): id is string => id !== undefined))];
+/** The groups whose membership the night needs, each with the setting that names it. */
+export function configuredGroups(config: Config): { id: string; setting: string }[] {
+  const groups = [
+    { id: config.pilotGroupId, setting: 'MFA_PILOT_GROUP_ID' },
+    { id: config.exclusionGroupId, setting: 'MFA_EXCLUSION_GROUP_ID' },
+    { id: config.strategy === 'conditionalAccessGroup' ? config.caGroupId : undefined, setting: 'MFA_CA_GROUP_ID' },
+    ...config.rings.map((ring) => ({ id: ring.groupId, setting: `MFA_RINGS (ring ${ring.name})` })),
+  ];
+  const unique = new Map<string, { id: string; setting: string }>();
+  for (const group of groups) if (group.id !== undefined && !unique.has(group.id)) unique.set(group.id, { id: group.id, setting: group.setting });
+  return [...unique.values()];
 }
 
 /**
@@ -28,10 +35,19 @@ export function configuredGroupIds(config: Config): string[] {
  */
 export async function refreshRoster(gateway: GraphGateway, roster: RosterTable, config: Config, refreshId: string, logger: Logger, onPage?: (users: number) => void): Promise<RefreshSummary> {
   const memberships = new Map<string, string[]>();
-  for (const groupId of configuredGroupIds(config)) {
-    for (const userId of await readGroupMemberIds(gateway, groupId)) {
+  for (const group of configuredGroups(config)) {
+    let members: Set<string>;
+    try {
+      members = await readGroupMemberIds(gateway, group.id);
+    } catch (error) {
+      if (!(isRolloutError(error) && error.httpStatus === 404)) throw error;
+      // the strategy preflight names a missing MFA group; any other missing group leaves exclusions or rings unknown
+      if (group.setting === 'MFA_CA_GROUP_ID') continue;
+      throw new RolloutError('GRAPH_NOT_FOUND', `${group.setting} names group ${group.id}, which Graph does not know; nothing was written`, { httpStatus: 404, ...(error.requestId === undefined ? {} : { requestId: error.requestId }) });
+    }
+    for (const userId of members) {
       const groups = memberships.get(userId) ?? [];
-      groups.push(groupId);
+      groups.push(group.id);
       memberships.set(userId, groups);
     }
   }
