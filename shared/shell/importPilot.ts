@@ -3,7 +3,7 @@ import { exclusionReason } from '../core/exclusions.js';
 import { parsePilotCsv } from '../core/parsePilotCsv.js';
 import { RolloutError } from '../errors/RolloutError.js';
 import { isCorruptRow } from '../adapters/tables/rosterTable.js';
-import type { RolloutPorts } from './rolloutPorts.js';
+import type { TablePorts } from './rolloutPorts.js';
 
 export interface PilotImport {
   readonly imported: number;
@@ -17,7 +17,7 @@ export interface PilotImport {
  * `mfa-rollout pilot import FILE`: validates every row (format, status, user known to the roster) and
  * reports each bad one by line; only a file without problems replaces the pilot list, in one transaction.
  */
-export async function importPilot(config: Config, ports: RolloutPorts, csvText: string, now: Date): Promise<PilotImport> {
+export async function importPilot(config: Config, ports: TablePorts, csvText: string, now: Date): Promise<PilotImport> {
   const csv = parsePilotCsv(csvText);
   const problems = [...csv.problems];
   const byUpn = new Map<string, { id: string; excluded: boolean }>();
@@ -49,7 +49,7 @@ function lineOf(text: string, upn: string): number {
 }
 
 /** The config the core sees: the app setting's pilot users plus the imported list. */
-export async function withImportedPilot(config: Config, ports: RolloutPorts): Promise<Config> {
+export async function withImportedPilot(config: Config, ports: Pick<TablePorts, 'pilot'>): Promise<Config> {
   const imported = await ports.pilot.ids();
   return imported.length === 0 ? config : Object.freeze({ ...config, pilotUsers: [...config.pilotUsers, ...imported] });
 }

@@ -26,22 +26,26 @@ export interface OpenRollout {
   close(): Promise<void>;
 }
 
-/** Builds the adapters from the validated config (the timer function and the CLI both come through here). */
-export async function openRollout(config: Config, logger: Logger): Promise<OpenRollout> {
+export type TablePorts = Omit<RolloutPorts, 'gateway'>;
+
+/** The table adapters of one rollout, on tables that exist (created on first use). */
+export async function openTablePorts(config: Config): Promise<TablePorts> {
   const tables = createRolloutTables(config);
   await ensureRolloutTables(tables);
+  return {
+    roster: new RosterTable(tables.roster, config.rolloutId),
+    waves: new WavesTable(tables.waves, config.rolloutId),
+    failures: new FailuresTable(tables.failures),
+    lease: new RunLease(tables.lease, config.rolloutId),
+    notices: new NoticesTable(tables.notices, config.rolloutId),
+    pilot: new PilotTable(tables.pilot, config.rolloutId),
+  };
+}
+
+/** Builds the adapters from the validated config (the timer function and the CLI both come through here). */
+export async function openRollout(config: Config, logger: Logger): Promise<OpenRollout> {
+  const tablePorts = await openTablePorts(config);
   const connection = createGraphConnection(config);
   const gateway = createGraphGateway(connection, config, { logger });
-  return {
-    ports: {
-      gateway,
-      roster: new RosterTable(tables.roster, config.rolloutId),
-      waves: new WavesTable(tables.waves, config.rolloutId),
-      failures: new FailuresTable(tables.failures),
-      lease: new RunLease(tables.lease, config.rolloutId),
-      notices: new NoticesTable(tables.notices, config.rolloutId),
-      pilot: new PilotTable(tables.pilot, config.rolloutId),
-    },
-    close: () => connection.close(),
-  };
+  return { ports: { gateway, ...tablePorts }, close: () => connection.close() };
 }

@@ -1,15 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { FailuresTable } from '../../shared/adapters/tables/failuresTable.js';
-import { NoticesTable } from '../../shared/adapters/tables/noticesTable.js';
-import { PilotTable } from '../../shared/adapters/tables/pilotTable.js';
-import { RosterTable } from '../../shared/adapters/tables/rosterTable.js';
-import { RunLease } from '../../shared/adapters/tables/runLease.js';
-import { createRolloutTables, ensureRolloutTables } from '../../shared/adapters/tables/tableClients.js';
-import { WavesTable } from '../../shared/adapters/tables/wavesTable.js';
 import type { DirectoryUser } from '../../shared/core/rosterUser.js';
-import type { GraphGateway } from '../../shared/adapters/graph/graphGateway.js';
 import { importPilot, withImportedPilot } from '../../shared/shell/importPilot.js';
-import type { RolloutPorts } from '../../shared/shell/rolloutPorts.js';
+import { openTablePorts } from '../../shared/shell/rolloutPorts.js';
 import { uniqueTablePrefix, useAzurite } from '../helpers/azurite.js';
 import { testConfig } from '../helpers/testConfig.js';
 
@@ -25,17 +17,7 @@ function user(upn: string, overrides: Partial<DirectoryUser> = {}): DirectoryUse
 /** The table ports only: importing a pilot list never calls Graph. */
 async function tablePorts() {
   const config = testConfig({ MFA_TABLES_CONNECTION: azurite().connectionString, MFA_TABLE_PREFIX: uniqueTablePrefix('pilot') });
-  const tables = createRolloutTables(config);
-  await ensureRolloutTables(tables);
-  const ports: RolloutPorts = {
-    gateway: undefined as unknown as GraphGateway,
-    roster: new RosterTable(tables.roster, config.rolloutId),
-    waves: new WavesTable(tables.waves, config.rolloutId),
-    failures: new FailuresTable(tables.failures),
-    lease: new RunLease(tables.lease, config.rolloutId),
-    notices: new NoticesTable(tables.notices, config.rolloutId),
-    pilot: new PilotTable(tables.pilot, config.rolloutId),
-  };
+  const ports = await openTablePorts(config);
   await ports.roster.upsertSnapshots([user('alice@contoso.com'), user('bob@contoso.com'), user('breakglass1@contoso.onmicrosoft.com')], 'refresh');
   return { config, ports };
 }

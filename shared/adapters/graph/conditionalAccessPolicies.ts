@@ -1,19 +1,10 @@
 import { z } from 'zod';
+import type { CaPolicyFacts } from '../../core/caPreflight.js';
 import type { GraphGateway } from './graphGateway.js';
 import { graphPermissions } from './graphPermissions.js';
 
-/** The parts of a Conditional Access policy the preflight reads. */
-export interface CaPolicy {
-  readonly id: string;
-  readonly displayName: string;
-  readonly state: 'enabled' | 'disabled' | 'enabledForReportingButNotEnforced';
-  readonly includeUsers: readonly string[];
-  readonly excludeUsers: readonly string[];
-  readonly includeGroups: readonly string[];
-  readonly excludeGroups: readonly string[];
-  /** Grants MFA: the built-in `mfa` control, or an authentication strength. */
-  readonly requiresMfa: boolean;
-}
+/** The parts of a Conditional Access policy the preflight reads (the core's type). */
+export type CaPolicy = CaPolicyFacts;
 
 const list = z.array(z.string()).nullable().optional().transform((value) => value ?? []);
 const policySchema = z.object({
