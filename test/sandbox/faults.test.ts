@@ -148,9 +148,8 @@ describe('fault injection', () => {
 
   it('hangs the next N requests: the client gives up on its timeout, later requests are answered', async () => {
     await addFault({ kind: 'hang', operations: ['organization.read'], count: 1 });
-    const started = performance.now();
+    // never answered: only the client's own timeout ends it
     await expect(t.client.api('/organization').option('signal', AbortSignal.timeout(300)).get()).rejects.toThrow();
-    expect(performance.now() - started).toBeLessThan(2_000);
     await expect(t.client.api('/organization').get()).resolves.toMatchObject({ value: [expect.any(Object)] });
 
     await addFault({ kind: 'hang', operations: ['organization.read'], count: 1 });
@@ -236,9 +235,8 @@ describe('stop() with a hung connection', () => {
       );
       for (let i = 0; i < 100 && t.sandbox.stats().injected.hung === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(t.sandbox.stats().injected.hung).toBe(1);
-      const started = performance.now();
+      // stop() closes the hung connection instead of waiting for it (if it waited, this would never resolve)
       await t.sandbox.stop();
-      expect(performance.now() - started).toBeLessThan(1_000);
       expect(await pending).toBe('TypeError');
     } finally {
       await t.close();

@@ -6,30 +6,24 @@ interface Page {
   '@odata.nextLink'?: string;
 }
 
+// How fast the sandbox starts and pages at this size is measured by `npm run bench` (roster refresh of
+// 100,000 users), not asserted here: tests check outcomes, never timings.
 describe('a 100,000-user tenant', () => {
   let t: TestSandbox;
-  let startMs = 0;
   beforeAll(async () => {
-    const started = performance.now();
     t = await startTestSandbox({ users: 100_000, seed: 2 });
-    startMs = performance.now() - started;
-  }, 30_000);
+  }, 60_000);
   afterAll(async () => {
     await t.close();
   });
 
-  it('starts within seconds and serves deep pages as fast as the first', async () => {
-    expect(startMs).toBeLessThan(10_000);
+  it('is generated whole and pages deep into it in order, by absolute next links', async () => {
     expect(t.sandbox.manifest.users).toHaveLength(100_000);
-    const timings: number[] = [];
     let page = (await t.client.api('/users').select(['id', 'mobilePhone']).top(999).get()) as Page;
-    for (let hop = 0; hop < 5; hop += 1) {
-      const started = performance.now();
-      page = (await t.client.api(page['@odata.nextLink'] ?? '').get()) as Page;
-      timings.push(performance.now() - started);
-    }
+    expect(page.value).toHaveLength(999);
+    for (let hop = 0; hop < 5; hop += 1) page = (await t.client.api(page['@odata.nextLink'] ?? '').get()) as Page;
+    expect(page.value).toHaveLength(999);
     expect(page.value[0]?.id).toBe(t.sandbox.manifest.users[5 * 999]?.id);
-    expect(Math.max(...timings)).toBeLessThan(1_000);
     const last = t.sandbox.manifest.users.at(-1);
     const byUpn = (await t.client.api(`/users/${encodeURIComponent(last?.upn ?? '')}`).select(['id']).get()) as { id: string };
     expect(byUpn.id).toBe(last?.id);

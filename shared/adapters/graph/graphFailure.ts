@@ -30,6 +30,9 @@ export function readGraphError(body: unknown): { code: string | null; message: s
   };
 }
 
+/** 403 codes that mean a missing licence (Entra ID P1 for the reports), not a missing permission (graph-notes §9). */
+const licenceCodes = new Set(['Authentication_RequestFromNonPremiumTenantOrB2CTenant', 'Authentication_RequestFromUnsupportedUserRole']);
+
 /** Turns a non-2xx Graph answer into a RolloutError with a code an operator can act on, keeping the request-id. */
 export function toGraphFailure(input: GraphFailureInput): RolloutError {
   const graph = readGraphError(input.body);
@@ -37,9 +40,11 @@ export function toGraphFailure(input: GraphFailureInput): RolloutError {
   const said = `Graph answered ${input.status}${graph.code === null ? '' : ` ${graph.code}`}`;
   const code = codeFor(input, graph.code, graph.message);
   const message =
-    code === 'GRAPH_PERMISSION_MISSING'
-      ? `${input.operation} needs the Graph application permission ${input.permission} (${said}: ${graph.message ?? 'access denied'})`
-      : `${input.operation}: ${said}${graph.message === null ? '' : `: ${graph.message}`}`;
+    code !== 'GRAPH_PERMISSION_MISSING'
+      ? `${input.operation}: ${said}${graph.message === null ? '' : `: ${graph.message}`}`
+      : licenceCodes.has(graph.code ?? '')
+        ? `${input.operation} needs a licence the tenant lacks (Entra ID P1), besides the Graph application permission ${input.permission} (${said}: ${graph.message ?? 'access denied'})`
+        : `${input.operation} needs the Graph application permission ${input.permission} (${said}: ${graph.message ?? 'access denied'})`;
   return new RolloutError(code, message, {
     httpStatus: input.status,
     ...(requestId === undefined ? {} : { requestId }),
@@ -60,4 +65,20 @@ function codeFor(input: GraphFailureInput, graphCode: string | null, message: st
   }
   if (graphCode === 'InvalidAuthenticationToken') return 'GRAPH_AUTH_FAILED';
   return status >= 400 && status < 500 ? 'GRAPH_BAD_REQUEST' : 'GRAPH_UNEXPECTED';
+}
+
+/** A call Graph never answered: the timeout fired, the connection failed, or no token could be had. */
+export function toTransportFailure(input: { readonly operation: string; readonly timeout: boolean; readonly auth: boolean; readonly detail: string; readonly clientRequestId: string }): RolloutError {
+  const code: ErrorCode = input.auth ? 'GRAPH_AUTH_FAILED' : input.timeout ? 'GRAPH_TIMEOUT' : 'GRAPH_UNAVAILABLE';
+  // no request-id exists without an answer: the client-request-id we sent is what Microsoft support can search for
+  return new RolloutError(code, `${input.operation}: ${input.detail} (client-request-id ${input.clientRequestId})`, { retryable: !input.auth });
+}
+
+/** A 2xx answer the rollout could not read (not JSON, or a `$batch` answer without the item). */
+export function toMalformedFailure(input: { readonly operation: string; readonly status: number; readonly requestId: string | null; readonly detail: string }): RolloutError {
+  return new RolloutError('GRAPH_MALFORMED_RESPONSE', `${input.operation}: Graph answered ${input.status} with ${input.detail}`, {
+    httpStatus: input.status,
+    ...(input.requestId === null ? {} : { requestId: input.requestId }),
+    retryable: true,
+  });
 }

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import { enforcementBench, type EnforcementResult } from './enforcementBench.js';
+import { describeMachine } from './describeMachine.js';
+import { planningBench, type PlanningResult } from './planningBench.js';
+import { renderBenchTable } from './renderBenchTable.js';
+import { rosterBench, type RosterResult } from './rosterBench.js';
+
+/**
+ * `npm run bench`: the three measurements of issue 5, side by side in one run, printed as a table with their
+ * targets and written to bench/results.json. Benchmarks, not tests: nothing here is part of `npm test`.
+ */
+const whole = (name: string, min: number, max: number) => (value: string): number => {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < min || parsed > max) throw new InvalidArgumentError(`expected ${name} to be a whole number from ${min} to ${max}`);
+  return parsed;
+};
+const benches = ['enforcement', 'roster', 'planning'] as const;
+
+const program = new Command('bench')
+  .description('Benchmarks of mfa-rollout against the sandbox tenant and Azurite')
+  .option('--users <n>', 'tenant size of the enforcement throughput run', whole('--users', 100, 200_000), 6_000)
+  .option('--time-scale <n>', 'how many times faster the sandbox runs Graph quota windows (same capacities)', whole('--time-scale', 1, 100), 2)
+  .option('--sequential-seconds <n>', 'how long the sequential client runs', whole('--sequential-seconds', 5, 3_600), 30)
+  .option('--concurrency <n>', 'MFA_GRAPH_CONCURRENCY of the rollout', whole('--concurrency', 1, 64), 16)
+  .option('--roster-users <n>', 'tenant size of the roster refresh (streamed from the sandbox)', whole('--roster-users', 1_000, 1_000_000), 100_000)
+  .option('--roster-table-users <n>', 'tenant size of the roster refresh written into Azurite', whole('--roster-table-users', 100, 1_000_000), 100_000)
+  .option('--plan-users <n>', 'roster rows the wave is planned from', whole('--plan-users', 1_000, 1_000_000), 100_000)
+  .option('--seed <n>', 'tenant generation seed', whole('--seed', 0, 2 ** 31 - 1), 1)
+  .option('--only <benches>', `comma-separated subset of ${benches.join(', ')}`, (value) => value.split(',').map((name) => name.trim()))
+  .option('--out <file>', 'where the JSON results go', fileURLToPath(new URL('../../bench/results.json', import.meta.url)));
+program.parse();
+const flags = program.opts<{ users: number; timeScale: number; sequentialSeconds: number; concurrency: number; rosterUsers: number; rosterTableUsers: number; planUsers: number; seed: number; only?: string[]; out: string }>();
+const selected = new Set(flags.only ?? benches);
+for (const name of selected) if (!(benches as readonly string[]).includes(name)) program.error(`--only: unknown bench '${name}'; expected ${benches.join(', ')}`);
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const started = performance.now();
+const machine = describeMachine();
+log(`mfa-rollout bench on ${machine.cpus}× ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
+
+let enforcement: EnforcementResult | undefined;
+let roster: RosterResult | undefined;
+let planning: PlanningResult | undefined;
+if (selected.has('enforcement')) {
+  log('enforcement throughput…');
+  enforcement = await enforcementBench({ users: flags.users, timeScale: flags.timeScale, sequentialSeconds: flags.sequentialSeconds, concurrency: flags.concurrency, seed: flags.seed, log });
+}
+if (selected.has('roster')) {
+  log('roster refresh…');
+  roster = await rosterBench({ streamUsers: flags.rosterUsers, tableUsers: flags.rosterTableUsers, seed: flags.seed, log });
+}
+if (selected.has('planning')) {
+  log('planning…');
+  planning = await planningBench({ rows: flags.planUsers, seed: flags.seed });
+}
+
+const totalSeconds = Math.round((performance.now() - started) / 100) / 10;
+const results = { ranAt: new Date().toISOString(), totalSeconds, machine, flags: { ...flags, out: undefined }, enforcement, roster, planning };
+process.stdout.write(`${renderBenchTable(results)}\n`);
+await writeFile(flags.out, `${JSON.stringify(results, null, 2)}\n`);
+log(`results written to ${flags.out} (${totalSeconds} s in all)`);
