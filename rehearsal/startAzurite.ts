@@ -17,7 +17,7 @@ export interface AzuriteHandle {
   readonly port: number;
   readonly connectionString: string;
   readonly pid: number;
-  /** Stops Azurite and waits for the process to end. */
+  /** Stops Azurite gracefully (on-disk data saved) and waits for the process to end. */
   stop(): Promise<void>;
   /** Kills Azurite at once (SIGKILL), as a crash would. */
   kill(): Promise<void>;
@@ -61,7 +61,9 @@ function handleFor(child: ChildProcess, port: number): AzuriteHandle {
     pid: child.pid ?? -1,
     connectionString: azuriteConnectionString(port),
     stop: async () => {
-      child.kill('SIGTERM');
+      // SIGINT is Azurite's graceful close: it saves the on-disk database (LokiJS autosaves only every 5 s, and a
+      // SIGTERM ends the process without saving, so a restart on the same folder would lose the last writes)
+      child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
       clearTimeout(timer);

@@ -86,33 +86,40 @@ export interface WriteFailure {
   readonly requestId: string | null;
 }
 
-/** A write failed: `failed` (retried on a later night) or `parked` for a person, by `retryDecision`. */
+/**
+ * A write failed: `failed` (retried on a later night) or `parked` for a person, by `retryDecision`. A mobile phone
+ * method the attempt created stays on record (`phoneMethodCreated`): the attempt reached the `enforce` step, or
+ * `mobileMethodExists` says the method it was about to create is there now.
+ */
 export function fail(
   progress: ProgressIn<'inFlight'>,
   failure: WriteFailure,
   config: Pick<Config, 'maxAttempts'>,
   now: Date,
+  mobileMethodExists = false,
 ): ProgressIn<'failed' | 'parked'> {
   expectState(progress, ['inFlight'], 'fail');
   const at = now.toISOString();
   const base = { waveId: progress.waveId, attempts: progress.attempts, errorCode: failure.errorCode, requestId: failure.requestId };
+  const phoneMethodCreated = progress.intent.createsPhoneMethod && (progress.step === 'enforce' || mobileMethodExists);
   return retryDecision({ attempts: progress.attempts, errorCode: failure.errorCode }, config) === 'park'
     ? { state: 'parked', ...base, parkedAt: at }
-    : { state: 'failed', ...base, failedAt: at, announcedAt: progress.announcedAt };
+    : { state: 'failed', ...base, failedAt: at, announcedAt: progress.announcedAt, ...(phoneMethodCreated ? { phoneMethodCreated } : {}) };
 }
 
 /** What the shell found in Graph for a user left `inFlight` by a run that died. */
 export type InFlightObservation =
   | { readonly enforced: true; readonly mobileMethodExists: boolean }
-  | { readonly enforced: false; readonly requestId?: string | null };
+  | { readonly enforced: false; readonly mobileMethodExists?: boolean; readonly requestId?: string | null };
 
 /**
  * Resolves a user left `inFlight` by a run that died or timed out mid-write, once the shell has looked at
  * Graph: already enforced there -> `enforced` (whatever step was recorded), with the outcome taken from the
  * recorded intent (a mobile method that the intent was about to create and that exists now was created by the
- * rollout, since the attempt read that there was none); not enforced -> the interrupted attempt counts as a
- * failure with code RUN_INTERRUPTED, so it is retried (the retry re-reads Graph and writes only what is missing), and
- * a user who keeps killing the run is parked after `maxAttempts` instead of looping.
+ * rollout, since the attempt read that there was none); not enforced, or enforced but the mobile method the attempt
+ * was about to create is missing (the user was enforced before, and the pre-registration never happened) -> the
+ * interrupted attempt counts as a failure with code RUN_INTERRUPTED, so it is retried (the retry re-reads Graph and
+ * writes only what is missing), and a user who keeps killing the run is parked after `maxAttempts` instead of looping.
  */
 export function recoverInFlight(
   progress: ProgressIn<'inFlight'>,
@@ -121,7 +128,7 @@ export function recoverInFlight(
   now: Date,
 ): ProgressIn<'enforced' | 'failed' | 'parked'> {
   expectState(progress, ['inFlight'], 'recoverInFlight');
-  if (observation.enforced) {
+  if (observation.enforced && (observation.mobileMethodExists || !progress.intent.createsPhoneMethod)) {
     const { intent } = progress;
     return enforced(progress, {
       previousMfaState: intent.previousMfaState,
@@ -130,7 +137,8 @@ export function recoverInFlight(
       phoneConflict: intent.phoneConflict,
     }, now);
   }
-  return fail(progress, { errorCode: 'RUN_INTERRUPTED', requestId: observation.requestId ?? null }, config, now);
+  const requestId = observation.enforced ? null : (observation.requestId ?? null);
+  return fail(progress, { errorCode: 'RUN_INTERRUPTED', requestId }, config, now, observation.mobileMethodExists === true);
 }
 
 /** The registration check after enforcement (`verifyAfterDays`) saw the user registered or not. */

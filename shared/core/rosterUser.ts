@@ -93,6 +93,11 @@ export type RolloutProgress =
       readonly errorCode: string;
       readonly requestId: string | null;
       readonly announcedAt: string | null;
+      /**
+       * The failed attempt had already created the mobile phone method (absent: it had not). Carried into the retry,
+       * which finds the method in place and writes nothing for it, so the enforced record (and a rollback) still know.
+       */
+      readonly phoneMethodCreated?: boolean;
     }
   | {
       readonly state: 'parked';

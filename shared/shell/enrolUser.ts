@@ -29,7 +29,11 @@ export interface EnrolmentContext {
 export type EnrolmentResult =
   | ({ readonly kind: 'enforced' } & EnforceOutcome)
   | { readonly kind: 'failed'; readonly error: RolloutError; readonly parked: boolean }
-  /** The row changed under the run (ETag); nothing was written to Graph. */
+  /**
+   * The row changed under the run (ETag, HTTP 412): the user is left as the row says. Before the intent was recorded
+   * nothing was written to Graph; after it, the row stays in flight (or as the other writer left it) and the next
+   * run's reconcile reads Graph to resolve it. Either way the rest of the wave goes on.
+   */
   | { readonly kind: 'skipped'; readonly reason: 'rowChanged' };
 
 /**
@@ -48,6 +52,8 @@ export async function enrolUser(row: RosterRow, context: EnrolmentContext): Prom
   }
 
   let current = row;
+  // an earlier attempt created the mobile method and then failed (or its run died): the method is still the rollout's
+  const createdEarlier = isInState(progress, 'failed') && progress.phoneMethodCreated === true;
   try {
     const [mobilePhone, methods, mfaState] = await Promise.all([
       readMobilePhone(gateway, userId),
@@ -68,52 +74,76 @@ export async function enrolUser(row: RosterRow, context: EnrolmentContext): Prom
     if (decision.kind === 'notReady') {
       throw new RolloutError('USER_NOT_READY', `enrolUser: user ${userId} has no valid synced mobile (${decision.phone}) and no MFA method`);
     }
+    const intent = createdEarlier && mobileMethod !== undefined && !decision.intent.phoneConflict ? { ...decision.intent, createsPhoneMethod: true } : decision.intent;
 
     try {
-      current = await roster.writeProgress(current, startWrite(progress, waveId, 'phoneMethod', context.clock(), decision.intent));
+      current = await roster.writeProgress(current, startWrite(progress, waveId, 'phoneMethod', context.clock(), intent));
     } catch (error) {
       if (toRolloutError(error).code === 'TABLE_CONFLICT') return { kind: 'skipped', reason: 'rowChanged' };
       throw error;
     }
-    if (decision.phoneWrite?.action === 'create') await createMobileMethod(gateway, userId, decision.phoneWrite.graphNumber);
+    if (decision.phoneWrite?.action === 'create') await createOrFindMobileMethod(gateway, userId, decision.phoneWrite.graphNumber, config);
     if (decision.phoneWrite?.action === 'update') await updateMobileMethod(gateway, userId, decision.phoneWrite.graphNumber);
 
-    current = await roster.writeProgress(current, startWrite(inFlightOf(current), waveId, 'enforce', context.clock(), decision.intent));
+    current = await roster.writeProgress(current, startWrite(inFlightOf(current), waveId, 'enforce', context.clock(), intent));
     if (decision.setMfaState !== null) await setPerUserMfaState(gateway, userId, decision.setMfaState);
     if (decision.addToMfaGroup) await addGroupMember(gateway, config.caGroupId ?? '', userId);
 
     const outcome: EnforceOutcome = {
-      previousMfaState: decision.intent.previousMfaState,
-      phoneMethodCreated: decision.intent.createsPhoneMethod,
-      alreadyDone: decision.intent.alreadyDone,
-      phoneConflict: decision.intent.phoneConflict,
+      previousMfaState: intent.previousMfaState,
+      phoneMethodCreated: intent.createsPhoneMethod,
+      alreadyDone: intent.alreadyDone,
+      phoneConflict: intent.phoneConflict,
     };
     await roster.writeProgress(current, completeEnforced(inFlightOf(current), outcome, context.clock()));
     return { kind: 'enforced', ...outcome };
   } catch (caught) {
     const error = toRolloutError(caught);
-    if (error.code === 'TABLE_CONFLICT' || error.code === 'TABLE_UNAVAILABLE') throw error; // outcomes cannot be recorded: the run stops
-    if (!isInState(current.user.progress, 'inFlight')) {
-      // failed before any intent was recorded (a read failed): record the attempt the same way
-      current = await roster.writeProgress(current, startWrite(progress, waveId, 'phoneMethod', context.clock(), { previousMfaState: null, createsPhoneMethod: false, phoneConflict: false, alreadyDone: false }));
+    if (error.code === 'TABLE_UNAVAILABLE') throw error; // outcomes cannot be recorded: the run stops
+    // the row changed under the run (HTTP 412): only this user is left as it is, for the next run's reconcile
+    if (error.code === 'TABLE_CONFLICT') return { kind: 'skipped', reason: 'rowChanged' };
+    try {
+      if (!isInState(current.user.progress, 'inFlight')) {
+        // failed before any intent was recorded (a read failed): record the attempt the same way
+        current = await roster.writeProgress(current, startWrite(progress, waveId, 'phoneMethod', context.clock(), { previousMfaState: null, createsPhoneMethod: createdEarlier, phoneConflict: false, alreadyDone: false }));
+      }
+      const inFlight = inFlightOf(current);
+      const next = fail(inFlight, { errorCode: error.code, requestId: error.requestId ?? null }, config, context.clock(), createdEarlier && inFlight.intent.createsPhoneMethod);
+      await context.failures.record({
+        waveId,
+        userId,
+        upn: current.user.directory.userPrincipalName,
+        step: inFlight.step,
+        errorCode: error.code,
+        httpStatus: error.httpStatus ?? null,
+        graphCode: error.graphCode ?? null,
+        requestId: error.requestId ?? null,
+        attempt: inFlight.attempts,
+        at: context.clock().toISOString(),
+        message: error.message,
+      });
+      await roster.writeProgress(current, next);
+      return { kind: 'failed', error, parked: next.state === 'parked' };
+    } catch (recording) {
+      if (toRolloutError(recording).code === 'TABLE_CONFLICT') return { kind: 'skipped', reason: 'rowChanged' };
+      throw recording;
     }
-    const inFlight = inFlightOf(current);
-    const next = fail(inFlight, { errorCode: error.code, requestId: error.requestId ?? null }, config, context.clock());
-    await context.failures.record({
-      waveId,
-      userId,
-      upn: current.user.directory.userPrincipalName,
-      step: inFlight.step,
-      errorCode: error.code,
-      httpStatus: error.httpStatus ?? null,
-      graphCode: error.graphCode ?? null,
-      requestId: error.requestId ?? null,
-      attempt: inFlight.attempts,
-      at: context.clock().toISOString(),
-      message: error.message,
-    });
-    await roster.writeProgress(current, next);
-    return { kind: 'failed', error, parked: next.state === 'parked' };
+  }
+}
+
+/**
+ * Creates the mobile phone method. Graph refuses a create when a mobile method exists: if that method carries the
+ * synced number, it is this very write that landed before (a retry after an answer that was lost or unreadable),
+ * so the write is done; anything else stays an error.
+ */
+async function createOrFindMobileMethod(gateway: GraphGateway, userId: string, graphNumber: string, config: Config): Promise<void> {
+  try {
+    await createMobileMethod(gateway, userId, graphNumber);
+  } catch (error) {
+    if (toRolloutError(error).code !== 'GRAPH_PHONE_DUPLICATE') throw error;
+    const mobile = (await readMethods(gateway, userId)).phoneMethods.find((method) => method.phoneType === 'mobile');
+    const found = mobile === undefined ? null : classifyMobile(mobile.phoneNumber, config.defaultPhoneRegion).graphNumber ?? mobile.phoneNumber;
+    if (found !== graphNumber) throw error;
   }
 }
 

@@ -53,6 +53,7 @@ export type NightResult =
  * halting on the failure rate and stopping on the time budget -> close the wave -> release the lease.
  */
 export async function runWave(nightOptions: NightOptions): Promise<NightResult> {
+  const budget = timeBudget(nightOptions);
   const options = { ...nightOptions, config: await withImportedPilot(nightOptions.config, nightOptions.ports) };
   const { config, clock, ports, logger, runId } = options;
   const now = clock();
@@ -64,9 +65,9 @@ export async function runWave(nightOptions: NightOptions): Promise<NightResult> 
   if (lease.tookOver) logger.event('night.leaseTakenOver', { runId }, 'warn');
   const keeper = keepLease(lease, config, clock, logger);
   try {
-    const result = await night(options, now, keeper);
+    const result = await night(options, now, keeper, budget);
     if (result.outcome === 'held' || result.outcome === 'leaseHeld') return result;
-    return { ...result, verification: await verifyQuietly(options, now) };
+    return { ...result, verification: await verifyQuietly(options, now, budget) };
   } finally {
     keeper.stop();
     await lease.release().catch((error: unknown) => logger.event('night.leaseReleaseFailed', { errorCode: toRolloutError(error).code }, 'warn'));
@@ -74,7 +75,12 @@ export async function runWave(nightOptions: NightOptions): Promise<NightResult> 
 }
 
 /** Registration checks never fail a night: the report API may be unlicensed, throttled or lagging. */
-async function verifyQuietly(options: NightOptions, now: Date): Promise<VerificationSummary> {
+async function verifyQuietly(options: NightOptions, now: Date, budget: TimeBudget): Promise<VerificationSummary> {
+  if (budget.spent()) {
+    // the report pages slowly (5 calls per 10 s): after the budget, the run would outlive the host's functionTimeout
+    options.logger.event('verify.skipped', { errorCode: 'TIME_BUDGET_REACHED', reason: 'time budget spent; checked next night' }, 'warn');
+    return { checked: 0, registered: 0, notRegistered: 0 };
+  }
   try {
     return await verifyRegistrations(options.config, options.ports, options.logger, now);
   } catch (error) {
@@ -82,6 +88,18 @@ async function verifyQuietly(options: NightOptions, now: Date): Promise<Verifica
     options.logger.event('verify.skipped', { errorCode: failure.code, requestId: failure.requestId ?? null, message: failure.message }, 'warn');
     return { checked: 0, registered: 0, notRegistered: 0 };
   }
+}
+
+/** MFA_TIME_BUDGET_MINUTES, counted from the start of the run, as the host's functionTimeout counts. */
+interface TimeBudget {
+  spent(): boolean;
+}
+
+function timeBudget(options: NightOptions): TimeBudget {
+  const elapsed = options.elapsed ?? (() => performance.now());
+  const startedAt = elapsed();
+  const budgetMs = options.config.timeBudgetMinutes * 60_000;
+  return { spent: () => elapsed() - startedAt > budgetMs };
 }
 
 interface LeaseKeeper {
@@ -102,7 +120,7 @@ function keepLease(lease: Lease, config: Config, clock: () => Date, logger: Logg
   return keeper;
 }
 
-async function night(options: NightOptions, now: Date, keeper: LeaseKeeper): Promise<NightResult> {
+async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budget: TimeBudget): Promise<NightResult> {
   const { config, ports, logger } = options;
   const configHash = hashConfig(config);
 
@@ -126,6 +144,14 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper): Pro
     return { outcome: 'held', wave, code: 'PREFLIGHT_FAILED' };
   }
   let history = await ports.waves.history();
+  // one run at a time (the lease): a wave still `running` was left by a run that died before closing it
+  const dead = history.filter((wave) => wave.kind === 'enforce' && wave.status === 'running');
+  for (const wave of dead) {
+    const reason = `the run died before closing this wave (killed, timed out or recycled); the counts are as saved at its start, and the users it left in flight were reconciled from Graph by the next run`;
+    await ports.waves.save({ ...wave, status: 'stopped', reason });
+    logger.event('wave.closedAfterRunDied', { waveId: wave.waveId, reason }, 'warn');
+  }
+  if (dead.length > 0) history = await ports.waves.history();
 
   const reconciled = await reconcileInFlight(options, now);
   let { plan, corruptRows } = await planFromRoster(options, history, now);
@@ -161,7 +187,7 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper): Pro
 
   wave = { ...wave, announced: await announceUsers(options, plan, rows, waveId, now) };
   try {
-    wave = await enforceWave(options, plan, rows, wave, keeper);
+    wave = await enforceWave(options, plan, rows, wave, keeper, budget);
   } catch (error) {
     const failure = toRolloutError(error);
     wave = { ...wave, status: 'stopped', endedAt: options.clock().toISOString(), reason: `${failure.code}: ${failure.message}` };
@@ -173,6 +199,8 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper): Pro
   const summary = {
     waveId, status: wave.status, planned: wave.planned, attempted: wave.attempted, enforced: wave.enforced, alreadyDone: wave.alreadyDone,
     phoneMethodsRegistered: wave.phoneMethodsRegistered, failed: wave.failed, reason: wave.reason, topErrors: wave.topErrors,
+    pilot: wave.pilot, targetSize: wave.targetSize, announced: wave.announced,
+    durationSeconds: Math.round((Date.parse(wave.endedAt ?? wave.startedAt) - Date.parse(wave.startedAt)) / 1000),
   };
   if (wave.status === 'halted') logger.event('wave.halted', summary, 'error');
   else logger.event('wave.closed', summary, wave.status === 'completed' ? 'info' : 'warn');
@@ -220,7 +248,8 @@ async function reconcileInFlight(options: NightOptions, now: Date): Promise<numb
       const enforced = config.strategy === 'perUserMfa'
         ? [config.perUserState, 'enforced'].includes(await readPerUserMfaState(ports.gateway, userId))
         : row.user.directory.groupIds.includes(config.caGroupId ?? '');
-      const next = recoverInFlight(progress, enforced ? { enforced: true, mobileMethodExists: methods.phoneMethods.some((method) => method.phoneType === 'mobile') } : { enforced: false }, config, now);
+      const mobileMethodExists = methods.phoneMethods.some((method) => method.phoneType === 'mobile');
+      const next = recoverInFlight(progress, enforced ? { enforced: true, mobileMethodExists } : { enforced: false, mobileMethodExists }, config, now);
       if (next.state !== 'enforced') {
         await ports.failures.record({
           waveId: progress.waveId, userId, upn: row.user.directory.userPrincipalName, step: progress.step, errorCode: 'RUN_INTERRUPTED',
@@ -264,8 +293,15 @@ async function announceUsers(options: NightOptions, plan: WavePlan, rows: Map<st
   const { ports, config, logger } = options;
   if (config.noticeDays === 0 || plan.announce.length === 0) return 0;
   const enforceFrom = new Date(now.getTime() + config.noticeDays * 86_400_000).toISOString();
+  const toAnnounce = plan.announce.filter((planned) => {
+    const row = rows.get(planned.id);
+    return row !== undefined && isInState(row.user.progress, 'new');
+  });
+  // write-ahead: the notices are recorded before the users count as announced, so a run that dies half-way never
+  // leaves a user announced (and enforced `noticeDays` later) without a notice; a user still `new` is announced again
+  await ports.notices.save(toAnnounce.map((planned) => ({ userId: planned.id, upn: planned.upn, waveId, announcedAt: now.toISOString(), enforceFrom, mailedAt: null })));
   const notices: Notice[] = [];
-  for (const planned of plan.announce) {
+  for (const planned of toAnnounce) {
     const row = rows.get(planned.id);
     if (row === undefined || !isInState(row.user.progress, 'new')) continue;
     try {
@@ -275,7 +311,6 @@ async function announceUsers(options: NightOptions, plan: WavePlan, rows: Map<st
       if (toRolloutError(error).code !== 'TABLE_CONFLICT') throw error;
     }
   }
-  await ports.notices.save(notices);
   const mailbox = config.noticeMailbox;
   if (mailbox !== undefined && notices.length > 0) {
     // the notice is recorded first: a mail that fails leaves the notice for comms to send, never an unannounced user
@@ -295,15 +330,22 @@ async function announceUsers(options: NightOptions, plan: WavePlan, rows: Map<st
   return notices.length;
 }
 
-async function enforceWave(options: NightOptions, plan: WavePlan, rows: Map<string, RosterRow>, start: WaveSummary, keeper: LeaseKeeper): Promise<WaveSummary> {
+/**
+ * Errors that say nothing about the user (retryDecision does not park for them): a missing Graph permission, a
+ * credential Graph refuses, an object a setting names that Graph does not know. Named in the halt reason.
+ */
+const tenantWideCodes: ReadonlySet<string> = new Set(['GRAPH_PERMISSION_MISSING', 'GRAPH_AUTH_FAILED', 'GRAPH_NOT_FOUND']);
+
+async function enforceWave(options: NightOptions, plan: WavePlan, rows: Map<string, RosterRow>, start: WaveSummary, keeper: LeaseKeeper, budget: TimeBudget): Promise<WaveSummary> {
   const { config, ports, clock } = options;
-  const elapsed = options.elapsed ?? (() => performance.now());
-  const startedAt = elapsed();
-  const budgetMs = config.timeBudgetMinutes * 60_000;
   const userLimit = pLimit(config.graphUseBatch ? config.graphConcurrency * 20 : config.graphConcurrency * 2);
   const counts = { attempted: 0, enforced: 0, alreadyDone: 0, phoneMethodsRegistered: 0, failed: 0, rowChanged: 0 };
   const errorCodes: string[] = [];
+  /** The first message of a tenant-wide error (it names the missing permission, or the credential at fault). */
+  const tenantWide = new Map<string, string>();
   let stop: 'halted' | 'timeBudget' | null = null;
+  /** The counts when the breaker tripped: users already in flight still finish and change `counts` afterwards. */
+  let tripped: { readonly attempted: number; readonly failed: number } | null = null;
   let fatal: RolloutError | null = null;
   let done = 0;
   const context = { waveId: start.waveId, config, clock, gateway: ports.gateway, roster: ports.roster, failures: ports.failures };
@@ -314,7 +356,7 @@ async function enforceWave(options: NightOptions, plan: WavePlan, rows: Map<stri
       fatal = keeper.lost;
       return;
     }
-    if (elapsed() - startedAt > budgetMs) {
+    if (budget.spent()) {
       stop = 'timeBudget';
       return;
     }
@@ -338,6 +380,7 @@ async function enforceWave(options: NightOptions, plan: WavePlan, rows: Map<stri
         counts.attempted += 1;
         counts.failed += 1;
         errorCodes.push(result.error.code);
+        if (tenantWideCodes.has(result.error.code) && !tenantWide.has(result.error.code)) tenantWide.set(result.error.code, result.error.message);
         break;
       case 'skipped':
         counts.rowChanged += 1;
@@ -345,7 +388,10 @@ async function enforceWave(options: NightOptions, plan: WavePlan, rows: Map<stri
     }
     done += 1;
     options.onProgress?.('enforce', done, plan.enforce.length);
-    if (stop === null && shouldHalt(counts, config)) stop = 'halted';
+    if (stop === null && shouldHalt(counts, config)) {
+      stop = 'halted';
+      tripped = { attempted: counts.attempted, failed: counts.failed };
+    }
   })));
 
   const { rowChanged, ...waveCounts } = counts;
@@ -354,9 +400,18 @@ async function enforceWave(options: NightOptions, plan: WavePlan, rows: Map<stri
   if (failure !== null) throw failure;
   const endedAt = clock().toISOString();
   const top = topErrors(errorCodes);
-  if (stop === 'halted') {
-    const rate = Math.round((counts.failed / Math.max(1, counts.attempted)) * 1000) / 10;
-    const reason = `failure rate ${rate}% after ${counts.attempted} users exceeded MFA_HALT_FAILURE_RATE ${config.haltFailureRate * 100}%; top errors: ${top.map((entry) => `${entry.code} ×${entry.count}`).join(', ')}`;
+  // an error that is the tenant's or the app's halts the rollout even when the failure-rate rule did not trip (a wave
+  // smaller than MFA_HALT_MIN_ATTEMPTS, or only the users needing one kind of write met it): otherwise every night
+  // would spend another attempt of the same users on it, until they are parked
+  const haltedByTenantError = stop === null && tenantWide.size > 0;
+  if (stop === 'halted' || haltedByTenantError) {
+    const trip = (tripped as { readonly attempted: number; readonly failed: number } | null) ?? counts;
+    const rate = Math.round((trip.failed / Math.max(1, trip.attempted)) * 1000) / 10;
+    const said = [...tenantWide.entries()].map(([code, message]) => `; ${code}: ${message}`).join('');
+    const cause = haltedByTenantError
+      ? `${trip.failed} of ${trip.attempted} users failed on an error that is the tenant's or the app's, not theirs`
+      : `failure rate ${rate}% after ${trip.attempted} users exceeded MFA_HALT_FAILURE_RATE ${config.haltFailureRate * 100}%`;
+    const reason = `${cause}; top errors: ${top.map((entry) => `${entry.code} ×${entry.count}`).join(', ')}${said}`;
     return { ...start, ...waveCounts, skipped, status: 'halted', endedAt, reason, topErrors: top };
   }
   if (stop === 'timeBudget') {

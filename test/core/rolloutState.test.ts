@@ -121,6 +121,7 @@ describe('fail', () => {
       errorCode: 'GRAPH_UNAVAILABLE',
       requestId: 'req-9',
       announcedAt: '2026-11-20T01:00:00.000Z',
+      phoneMethodCreated: true, // the attempt had reached the enforce step: the mobile method it meant to create exists
     });
   });
 
@@ -152,8 +153,8 @@ describe('recoverInFlight', () => {
     });
   });
 
-  it('a phone method the intent meant to create but that is not there was not created', () => {
-    expect(recoverInFlight(inFlight({ step: 'phoneMethod' }), { enforced: true, mobileMethodExists: false }, config, now)).toMatchObject({ state: 'enforced', phoneMethodCreated: false });
+  it('enforced in Graph, but the phone method the intent meant to create is not there: still missing, so retried (RUN_INTERRUPTED)', () => {
+    expect(recoverInFlight(inFlight({ step: 'phoneMethod' }), { enforced: true, mobileMethodExists: false }, config, now)).toMatchObject({ state: 'failed', errorCode: 'RUN_INTERRUPTED' });
   });
 
   it('-> failed RUN_INTERRUPTED when the write did not land', () => {

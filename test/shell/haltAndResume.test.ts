@@ -25,7 +25,7 @@ describe('halt and resume', () => {
     expect(night1.wave.attempted).toBeGreaterThanOrEqual(10);
     expect(night1.wave.attempted).toBeLessThan(night1.wave.planned);
     expect(night1.wave.topErrors[0]).toEqual({ code: 'GRAPH_PERMISSION_MISSING', count: night1.wave.failed });
-    expect(night1.wave.reason).toMatch(/^failure rate \d+(\.\d)?% after \d+ users exceeded MFA_HALT_FAILURE_RATE 20%; top errors: GRAPH_PERMISSION_MISSING ×\d+$/);
+    expect(night1.wave.reason).toMatch(/^failure rate \d+(\.\d)?% after \d+ users exceeded MFA_HALT_FAILURE_RATE 20%; top errors: GRAPH_PERMISSION_MISSING ×\d+; GRAPH_PERMISSION_MISSING: requirements\.update needs the Graph application permission Policy\.ReadWrite\.AuthenticationMethod /);
     const failures = await rollout.ports.failures.forWave(night1.wave.waveId);
     expect(failures).toHaveLength(night1.wave.failed);
     for (const failure of failures) {

@@ -69,7 +69,10 @@ const progressSchema = z.discriminatedUnion('state', [
     registration: z.enum(['unknown', 'registered', 'notRegistered']).optional().transform((value) => value ?? 'unknown'),
     verifiedAt: nullableIso,
   }),
-  z.object({ state: z.literal('failed'), waveId: z.string().min(1), failedAt: isoString, attempts, errorCode: z.string().min(1), requestId: optionalString, announcedAt: nullableIso }),
+  z.object({
+    state: z.literal('failed'), waveId: z.string().min(1), failedAt: isoString, attempts, errorCode: z.string().min(1), requestId: optionalString, announcedAt: nullableIso,
+    phoneMethodCreated: z.boolean().optional(),
+  }),
   z.object({ state: z.literal('parked'), waveId: z.string().min(1), parkedAt: isoString, attempts, errorCode: z.string().min(1), requestId: optionalString }),
   z.object({ state: z.literal('rolledBack'), waveId: z.string().min(1), rolledBackAt: isoString, rollbackWaveId: z.string().min(1) }),
 ]);
@@ -141,5 +144,5 @@ export function toProgressProperties(progress: RolloutProgress): Record<string, 
 function corrupt(entity: RosterEntity, error: z.ZodError): RolloutError {
   const issue = error.issues[0];
   const field = issue === undefined ? 'unknown' : issue.path.join('.') || 'row';
-  return new RolloutError('ROW_CORRUPT', `Roster row ${entity.rowKey} (rollout ${entity.partitionKey}) is unreadable: field '${field}' ${issue?.message ?? 'is invalid'}`);
+  return new RolloutError('ROW_CORRUPT', `Roster row ${entity.rowKey} (partition ${entity.partitionKey}) is unreadable: field '${field}' ${issue?.message ?? 'is invalid'}`);
 }

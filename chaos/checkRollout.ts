@@ -1,0 +1,137 @@
+import type { Config } from '../shared/config/configSchema.js';
+import { isCorruptRow } from '../shared/adapters/tables/rosterTable.js';
+import type { RolloutPorts } from '../shared/shell/rolloutPorts.js';
+import type { SandboxHandle } from '../sandbox/startSandbox.js';
+
+/** What a rollout left behind, checked against what the sandbox tenant saw and holds. */
+export interface RolloutCheck {
+  /** Users in the tenant. */
+  readonly users: number;
+  /**
+   * Outcomes Graph holds that the roster does not (or the other way round), one line per user: enforced in Graph by
+   * a rollout write but not `enforced` in the roster; `enforced` in the roster but not in Graph; enforced under a
+   * wave the waves table does not know; a mobile method the rollout created but did not record as created; a user
+   * announced without a notice on record.
+   */
+  readonly lostRecords: readonly string[];
+  /** The sandbox's duplicate-write detector: a write whose effect was already in place (same number, same state, already a member). */
+  readonly duplicateWrites: number;
+  /** Users with more than one successful phone-method create or more than one successful enforcement write, one line each. */
+  readonly writtenTwice: readonly string[];
+  /** Writes Graph refused because the rollout had already made them (a second create of the mobile method, an add of a member). */
+  readonly refusedRepeats: readonly string[];
+  /** Users in no final or resumable state (left in flight, unreadable rows, missing from the roster), and waves left `running`. */
+  readonly unresolved: readonly string[];
+  /** Writes addressed to a break-glass account. */
+  readonly breakGlassWrites: number;
+  /** Users whose MFA is required without any strong method registered. */
+  readonly enforcedWithoutMethod: number;
+  /** Roster rows by progress state. */
+  readonly states: Readonly<Record<string, number>>;
+}
+
+export interface CheckOptions {
+  readonly sandbox: SandboxHandle;
+  readonly config: Config;
+  readonly ports: RolloutPorts;
+  /** Users whose rows a test corrupted on purpose: expected unreadable, not counted as unresolved. */
+  readonly corruptedOnPurpose?: ReadonlySet<string>;
+}
+
+const ok = (status: number): boolean => status >= 200 && status < 300;
+
+/**
+ * The invariants of a rollout after any number of kills, overlaps and faults, once a clean run has finished:
+ * nothing lost (the roster agrees with Graph for every user the rollout wrote), nothing done twice (the sandbox saw
+ * each effective write once), and every user in exactly one final or resumable state.
+ */
+export async function checkRollout(options: CheckOptions): Promise<RolloutCheck> {
+  const { sandbox, config, ports } = options;
+  const corruptedOnPurpose = options.corruptedOnPurpose ?? new Set<string>();
+  const entries = sandbox.journal.entries();
+  const caGroup = (config.caGroupId ?? '').toLowerCase();
+  const successful = new Map<string, { creates: number; enforcements: number }>();
+  const refusedRepeats: string[] = [];
+  const tally = (userId: string) => {
+    const found = successful.get(userId) ?? { creates: 0, enforcements: 0 };
+    successful.set(userId, found);
+    return found;
+  };
+  for (const entry of entries) {
+    if (entry.userId === null) continue;
+    const isCreate = entry.operation === 'phoneMethod.create';
+    const isEnforcement = entry.operation === 'requirements.update' || (entry.operation === 'group.addMember' && String(entry.detail['groupId'] ?? '').toLowerCase() === caGroup);
+    if (!isCreate && !isEnforcement) continue;
+    const counts = tally(entry.userId);
+    if (ok(entry.status)) {
+      if (isCreate) counts.creates += 1;
+      else counts.enforcements += 1;
+    } else if ((isCreate && counts.creates > 0) || (isEnforcement && counts.enforcements > 0)) {
+      refusedRepeats.push(`${entry.userId}: ${entry.operation} again after it succeeded (answered ${entry.status})`);
+    }
+  }
+  const writtenTwice = [...successful.entries()]
+    .filter(([, counts]) => counts.creates > 1 || counts.enforcements > 1)
+    .map(([userId, counts]) => `${userId}: ${counts.creates} phone-method create(s), ${counts.enforcements} enforcement write(s)`);
+
+  const history = await ports.waves.history();
+  const waveIds = new Set(history.map((wave) => wave.waveId));
+  const noticed = new Set<string>();
+  for await (const notice of ports.notices.all()) noticed.add(notice.userId);
+  const graphEnforced = (userId: string): boolean =>
+    config.strategy === 'perUserMfa'
+      ? [config.perUserState, 'enforced'].includes(sandbox.state.perUserMfaState(userId) ?? 'disabled')
+      : sandbox.state.isGroupMember(config.caGroupId ?? '', userId);
+
+  const lostRecords: string[] = [];
+  const unresolved: string[] = [];
+  const states: Record<string, number> = {};
+  const seen = new Set<string>();
+  for await (const row of ports.roster.rows()) {
+    if (isCorruptRow(row)) {
+      seen.add(row.userId);
+      states['corrupt'] = (states['corrupt'] ?? 0) + 1;
+      if (!corruptedOnPurpose.has(row.userId)) unresolved.push(`${row.userId}: unreadable row (${row.corrupt.message})`);
+      continue;
+    }
+    const userId = row.user.directory.id;
+    seen.add(userId);
+    const progress = row.user.progress;
+    states[progress.state] = (states[progress.state] ?? 0) + 1;
+    if (progress.state === 'inFlight') unresolved.push(`${userId}: still in flight (wave ${progress.waveId}, step ${progress.step})`);
+    if (progress.state === 'announced' && !noticed.has(userId)) lostRecords.push(`${userId}: announced in the roster, with no notice on record`);
+    const wrote = successful.get(userId);
+    if (wrote !== undefined && wrote.enforcements > 0 && progress.state !== 'enforced' && progress.state !== 'rolledBack') {
+      lostRecords.push(`${userId}: Graph took the rollout's enforcement write, the roster says ${progress.state}`);
+    }
+    if (progress.state === 'enforced') {
+      if (!graphEnforced(userId)) lostRecords.push(`${userId}: enforced in the roster, not in Graph`);
+      if (!waveIds.has(progress.waveId)) lostRecords.push(`${userId}: enforced under wave ${progress.waveId}, which the waves table does not know`);
+      if (wrote !== undefined && wrote.creates > 0 && !progress.phoneMethodCreated) lostRecords.push(`${userId}: the rollout created the mobile method, the roster does not say so`);
+    }
+  }
+  for (const user of sandbox.state.users) {
+    if (!seen.has(user.id)) unresolved.push(`${user.id}: not in the roster`);
+  }
+  for (const wave of history) if (wave.status === 'running') unresolved.push(`wave ${wave.waveId}: still recorded as running`);
+
+  const breakGlassIds = new Set(sandbox.manifest.breakGlass.map((account) => account.id));
+  const enforcedWithoutMethod = sandbox.state.users.filter((user) => {
+    const required = config.strategy === 'perUserMfa'
+      ? sandbox.state.perUserMfaState(user.id) !== 'disabled'
+      : sandbox.state.isGroupMember(sandbox.manifest.groups.mfaRequired, user.id);
+    return required && !sandbox.state.hasStrongMethod(user.id);
+  }).length;
+
+  return {
+    users: sandbox.state.users.length,
+    lostRecords,
+    duplicateWrites: sandbox.stats().duplicateWrites.total,
+    writtenTwice,
+    refusedRepeats,
+    unresolved,
+    breakGlassWrites: entries.filter((entry) => entry.userId !== null && breakGlassIds.has(entry.userId)).length,
+    enforcedWithoutMethod,
+    states,
+  };
+}

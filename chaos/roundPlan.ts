@@ -1,0 +1,102 @@
+import type { FaultRule } from '../sandbox/faults/faultRules.js';
+import type { Random } from './random.js';
+
+/** Where a run is killed: right after the sandbox journals its k-th write, or at a random moment after its first write. */
+export type KillPoint =
+  | { readonly kind: 'afterWrite'; readonly write: number }
+  | { readonly kind: 'atTime'; readonly msAfterFirstWrite: number };
+
+/** One round of the campaign: a fresh tenant and fresh tables, then kills, faults and overlaps, then a clean finish. */
+export interface RoundPlan {
+  readonly round: number;
+  /** Seed of the generated tenant and of the sandbox's fault draws. */
+  readonly seed: number;
+  readonly users: number;
+  readonly strategy: 'perUserMfa' | 'conditionalAccessGroup';
+  readonly useBatch: boolean;
+  /** One killed run per kill point, in order; each rerun starts after the dead run's lease expired. */
+  readonly kills: readonly KillPoint[];
+  /** Sandbox fault rules active from the start of the round until the clean finish. */
+  readonly faults: readonly FaultRule[];
+  /** The first run is two processes started together on the same rollout. */
+  readonly overlap: boolean;
+  /** Azurite is restarted (same port, same folder) during the run of this kill point, right after its write-th write; or null. */
+  readonly restartAzurite: { readonly run: number; readonly write: number } | null;
+  /** Roster rows written unreadable before the first run (unknown state), to be reported and skipped. */
+  readonly corruptRows: number;
+}
+
+const readOperations = ['users.list', 'users.get', 'methods.list', 'requirements.read', 'transitivemembers.list', 'organization.list', 'policies.list'];
+const writeOperations = ['phonemethods.create', 'requirements.update', 'members.create'];
+
+/** The rollout's Graph client timeout in the campaign (MFA_GRAPH_TIMEOUT_SECONDS); injected latency stays below it. */
+export const chaosGraphTimeoutSeconds = 3;
+
+/**
+ * A random fault the rollout must survive without losing or repeating anything: 503/504 bursts, 429 bursts, malformed
+ * answers to reads, hung connections and slow answers. Each is one Graph would give before (or instead of) applying a
+ * request, so a retry is always safe. In batch mode a hang is aimed at the `$batch` envelope: a hung item would hang its
+ * whole batch after the other items took effect, which is an answer-loss fault (below).
+ */
+export function randomFault(random: Random, useBatch: boolean): FaultRule {
+  const kind = random.pick(['unavailable', 'unavailable', 'throttle', 'malformed', 'malformed', 'hang', 'latency'] as const);
+  const anyOperation = random.chance(0.3);
+  const operations = anyOperation ? undefined : [random.pick([...readOperations, ...writeOperations, 'batch'])];
+  const scope = { ...(operations === undefined ? {} : { operations }), count: random.int(1, 25) };
+  switch (kind) {
+    case 'unavailable':
+      return { kind, status: random.pick([503, 504] as const), retryAfterSeconds: random.pick([null, 0, 1]), ...scope };
+    case 'throttle':
+      return { kind, retryAfterSeconds: random.pick([0, 1]), ...scope };
+    case 'malformed':
+      return { kind, shape: random.pick(['invalidJson', 'missingField', 'wrongType', 'emptyPageWithNextLink'] as const), operations: [random.pick(readOperations)], count: random.int(1, 6) };
+    case 'hang':
+      return { kind, operations: useBatch ? ['batch'] : [random.pick([...readOperations, ...writeOperations])], count: random.int(1, 3) };
+    case 'latency':
+      return { kind, minMs: 100, maxMs: random.int(200, 1200), ...scope };
+  }
+}
+
+/**
+ * A fault after which a write has taken effect but its answer never reaches the rollout, inside one run: a write
+ * answered later than the client timeout, a write answered with a broken body, or (batch mode) a read that hangs the
+ * batch its writes travel in. Only in campaigns run with `--answer-loss` (see docs/reliability.md).
+ */
+export function answerLossFault(random: Random, useBatch: boolean): FaultRule {
+  const kind = random.pick(['slowWrite', 'brokenWriteAnswer', ...(useBatch ? ['hungBatchItem' as const] : [])] as const);
+  switch (kind) {
+    case 'slowWrite': {
+      const beyond = chaosGraphTimeoutSeconds * 1000 + 500;
+      return { kind: 'latency', minMs: beyond, maxMs: beyond + 1000, operations: [random.pick(writeOperations)], count: random.int(1, 3) };
+    }
+    case 'brokenWriteAnswer':
+      return { kind: 'malformed', shape: 'invalidJson', operations: ['phonemethods.create'], count: random.int(1, 3) };
+    case 'hungBatchItem':
+      return { kind: 'hang', operations: [random.pick(['methods.list', 'requirements.read'])], count: 1 };
+  }
+}
+
+export function planRound(round: number, random: Random, options: { readonly users: number; readonly answerLoss?: boolean }): RoundPlan {
+  const killCount = random.int(1, 3);
+  const kills: KillPoint[] = [];
+  for (let index = 0; index < killCount; index += 1) {
+    kills.push(random.chance(0.7) ? { kind: 'afterWrite', write: random.int(1, Math.max(2, Math.round(options.users * 0.9))) } : { kind: 'atTime', msAfterFirstWrite: random.int(0, 1500) });
+  }
+  const strategy = random.chance(0.75) ? 'perUserMfa' : 'conditionalAccessGroup';
+  const useBatch = random.chance(0.6);
+  const faults: FaultRule[] = [];
+  for (let index = random.int(0, 3); index > 0; index -= 1) faults.push(randomFault(random, useBatch));
+  if (options.answerLoss === true) faults.push(answerLossFault(random, useBatch));
+  return {
+    round,
+    seed: random.int(1, 1_000_000),
+    users: options.users,
+    strategy,
+    useBatch,
+    kills,
+    faults,
+    overlap: random.chance(0.3),
+    restartAzurite: random.chance(0.2) ? { run: random.int(0, killCount - 1), write: random.int(1, 20) } : null,
+    corruptRows: random.chance(0.2) ? random.int(1, 2) : 0,
+  };
+}

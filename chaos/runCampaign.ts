@@ -1,0 +1,159 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startAzurite, type AzuriteHandle } from '../rehearsal/startAzurite.js';
+import { seededRandom } from './random.js';
+import { planRound } from './roundPlan.js';
+import { runRound, type RoundResult } from './runRound.js';
+
+export interface CampaignOptions {
+  readonly rounds: number;
+  readonly seed: number;
+  /** Users in each round's sandbox tenant. */
+  readonly users: number;
+  /** No new round starts after this long; the rounds not run are counted as skipped. */
+  readonly timeLimitMs: number;
+  /** Progress lines (one per round, and per run with `verbose`). */
+  readonly log?: (line: string) => void;
+  readonly verbose?: boolean;
+  /** Also inject faults where a write lands and its answer is lost within a run (see answerLossFault). */
+  readonly answerLoss?: boolean;
+}
+
+/** The figures the campaign prints. Every "must be 0" figure is a sum over the rounds. */
+export interface CampaignFigures {
+  readonly seed: number;
+  readonly roundsPlanned: number;
+  readonly rounds: number;
+  readonly killPoints: number;
+  readonly faultsInjected: number;
+  readonly azuriteRestarts: number;
+  readonly overlapsRefused: number;
+  readonly corruptRowsReported: number;
+  readonly runs: number;
+  readonly failedRuns: number;
+  readonly users: number;
+  readonly usersEnforced: number;
+  readonly lostRecords: number;
+  readonly duplicateWrites: number;
+  readonly usersWrittenTwice: number;
+  readonly refusedRepeats: number;
+  readonly unresolved: number;
+  readonly breakGlassWrites: number;
+  readonly enforcedWithoutMethod: number;
+  /** Rounds that could not finish cleanly, or lost a corrupt row's report. */
+  readonly roundProblems: number;
+  /** The first few findings, for a person to follow up. */
+  readonly findings: readonly string[];
+  readonly seconds: number;
+  readonly machine: string;
+}
+
+/**
+ * The chaos campaign: `rounds` randomized rounds (kills at write k or at a time, 503/504/429 bursts, malformed answers,
+ * hung connections, slow answers, overlapping processes, Azurite restarts, corrupt rows), all on loopback, against one
+ * on-disk Azurite (so it can be restarted) and a fresh sandbox tenant per round. Same seed, same plan.
+ */
+export async function runCampaign(options: CampaignOptions): Promise<CampaignFigures> {
+  const log = options.log ?? (() => undefined);
+  const started = performance.now();
+  const random = seededRandom(options.seed);
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'mfa-chaos-azurite-'));
+  let azurite: AzuriteHandle = await startAzurite({ location: folder });
+  const results: RoundResult[] = [];
+  try {
+    for (let round = 1; round <= options.rounds; round += 1) {
+      const plan = planRound(round, random, { users: options.users, answerLoss: options.answerLoss === true });
+      if (performance.now() - started > options.timeLimitMs) {
+        log(`round ${round}: not started (time limit reached)`);
+        continue;
+      }
+      const result = await runRound(plan, {
+        azurite: () => azurite,
+        restartAzurite: async () => {
+          const port = azurite.port;
+          await azurite.stop();
+          azurite = await startAzurite({ location: folder, port });
+        },
+        ...(options.verbose === true ? { log } : {}),
+      });
+      results.push(result);
+      const check = result.check;
+      const bad = check.lostRecords.length + check.duplicateWrites + check.writtenTwice.length + check.unresolved.length + result.problems.length;
+      log(
+        `round ${round}: ${plan.strategy}${plan.useBatch ? ' batch' : ''}, ${result.kills} kill(s) at ${plan.kills.map((kill) => (kill.kind === 'afterWrite' ? `write ${kill.write}` : `${kill.msAfterFirstWrite} ms into the writes`)).join(', ')}`
+          + `, ${result.faultsInjected} fault(s)${plan.overlap ? ', overlap' : ''}${result.azuriteRestarts > 0 ? ', Azurite restart' : ''}${plan.corruptRows > 0 ? `, ${plan.corruptRows} corrupt row(s)` : ''}`
+          + `, ${result.runs} runs in ${(result.ms / 1000).toFixed(1)} s: ${bad === 0 ? 'ok' : 'FAIL'} (${Object.entries(check.states).map(([state, count]) => `${state} ${count}`).join(', ')})`,
+      );
+    }
+  } finally {
+    await azurite.stop();
+    rmSync(folder, { recursive: true, force: true });
+  }
+  const sum = (value: (result: RoundResult) => number) => results.reduce((total, result) => total + value(result), 0);
+  const findings = results.flatMap((result) => [
+    ...result.problems,
+    ...result.check.lostRecords,
+    ...result.check.writtenTwice,
+    ...result.check.unresolved,
+    ...(result.check.duplicateWrites > 0 ? [`${result.check.duplicateWrites} duplicate write(s) by the sandbox's detector`] : []),
+  ].map((finding) => `round ${result.plan.round} (seed ${result.plan.seed}): ${finding}`));
+  return {
+    seed: options.seed,
+    roundsPlanned: options.rounds,
+    rounds: results.length,
+    killPoints: sum((result) => result.kills),
+    faultsInjected: sum((result) => result.faultsInjected),
+    azuriteRestarts: sum((result) => result.azuriteRestarts),
+    overlapsRefused: sum((result) => result.overlapsRefused),
+    corruptRowsReported: sum((result) => result.corruptRowsReported),
+    runs: sum((result) => result.runs),
+    failedRuns: sum((result) => result.failedRuns),
+    users: sum((result) => result.check.users),
+    usersEnforced: sum((result) => result.check.states['enforced'] ?? 0),
+    lostRecords: sum((result) => result.check.lostRecords.length),
+    duplicateWrites: sum((result) => result.check.duplicateWrites),
+    usersWrittenTwice: sum((result) => result.check.writtenTwice.length),
+    refusedRepeats: sum((result) => result.check.refusedRepeats.length),
+    unresolved: sum((result) => result.check.unresolved.length),
+    breakGlassWrites: sum((result) => result.check.breakGlassWrites),
+    enforcedWithoutMethod: sum((result) => result.check.enforcedWithoutMethod),
+    roundProblems: sum((result) => result.problems.length),
+    findings: findings.slice(0, 20),
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`,
+  };
+}
+
+/** True when every must-be-zero figure is zero. */
+export function campaignPassed(figures: CampaignFigures): boolean {
+  return figures.lostRecords === 0 && figures.duplicateWrites === 0 && figures.usersWrittenTwice === 0 && figures.unresolved === 0
+    && figures.breakGlassWrites === 0 && figures.enforcedWithoutMethod === 0 && figures.roundProblems === 0 && figures.rounds > 0;
+}
+
+/** The figures as printed (and quoted in docs/reliability.md). */
+export function renderFigures(figures: CampaignFigures): string {
+  const line = (label: string, value: string | number) => `  ${label.padEnd(44)} ${value}`;
+  return [
+    `Chaos campaign, seed ${figures.seed}: ${figures.rounds} of ${figures.roundsPlanned} rounds in ${figures.seconds} s`,
+    line('rounds', figures.rounds),
+    line('kill points (SIGKILL of a run-wave process)', figures.killPoints),
+    line('faults injected', figures.faultsInjected),
+    line('  of which Azurite restarts', figures.azuriteRestarts),
+    line('second processes refused by the lease', figures.overlapsRefused),
+    line('corrupt rows reported by name and skipped', figures.corruptRowsReported),
+    line('run-wave processes', `${figures.runs} (${figures.failedRuns} stopped on an error, not killed)`),
+    line('users', `${figures.users} (${figures.usersEnforced} enforced)`),
+    line('lost records (must be 0)', figures.lostRecords),
+    line('duplicate writes (must be 0)', figures.duplicateWrites),
+    line('users written twice (must be 0)', figures.usersWrittenTwice),
+    line('users not in a final or resumable state (must be 0)', figures.unresolved),
+    line('writes to break-glass accounts (must be 0)', figures.breakGlassWrites),
+    line('users required to do MFA without a method (must be 0)', figures.enforcedWithoutMethod),
+    line('rounds without a clean finish (must be 0)', figures.roundProblems),
+    line('refused repeats (a write Graph refused as already done)', figures.refusedRepeats),
+    line('machine', figures.machine),
+    ...(figures.findings.length > 0 ? ['Findings:', ...figures.findings.map((finding) => `  ${finding}`)] : []),
+    campaignPassed(figures) ? 'PASSED' : 'FAILED',
+  ].join('\n');
+}

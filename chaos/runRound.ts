@@ -1,0 +1,176 @@
+import { TableClient } from '@azure/data-tables';
+import { rosterPartitionKey } from '../shared/adapters/tables/rosterTable.js';
+import type { AzuriteHandle } from '../rehearsal/startAzurite.js';
+import { checkRollout, type RolloutCheck } from './checkRollout.js';
+import type { ProcessResult, RolloutProcess } from './rolloutProcess.js';
+import { startLab, type RolloutLab } from './rolloutLab.js';
+import { chaosGraphTimeoutSeconds, type RoundPlan } from './roundPlan.js';
+
+/** What one round did and found. */
+export interface RoundResult {
+  readonly plan: RoundPlan;
+  /** SIGKILLs delivered to rollout processes. */
+  readonly kills: number;
+  /** Answers the sandbox broke on purpose (503/504/429/malformed/hung/slowed), plus Azurite restarts and corrupt rows. */
+  readonly faultsInjected: number;
+  /** Second processes that found the lease held and exited at once. */
+  readonly overlapsRefused: number;
+  readonly azuriteRestarts: number;
+  /** Runs (child processes) in the round. */
+  readonly runs: number;
+  /** Runs that ended with an error exit (not killed): a table or Graph failure the run stopped on. */
+  readonly failedRuns: number;
+  /** Corrupt rows that the runs reported by name (`roster.corruptRow`). */
+  readonly corruptRowsReported: number;
+  readonly check: RolloutCheck;
+  /** Something the round itself could not do (no clean finish within the runs allowed). */
+  readonly problems: readonly string[];
+  readonly ms: number;
+}
+
+export interface RoundEnvironment {
+  readonly azurite: () => AzuriteHandle;
+  /** Restarts Azurite on the same port with the same folder (on-disk persistence). */
+  readonly restartAzurite: () => Promise<void>;
+  readonly log?: (line: string) => void;
+}
+
+const finishRuns = 6;
+
+/**
+ * One chaos round: a fresh sandbox tenant and fresh tables; the planned faults; one `mfa-rollout run-wave` process
+ * per kill point, each SIGKILLed at its point (the dead run's lease is then expired, as waiting it out would); then
+ * clean runs (faults cleared, `resume` after a halt) until a night has nothing left to do; then the invariants.
+ */
+export async function runRound(plan: RoundPlan, environment: RoundEnvironment): Promise<RoundResult> {
+  const started = performance.now();
+  const log = environment.log ?? (() => undefined);
+  const lab = await startLab({
+    azurite: environment.azurite,
+    label: `r${plan.round}`,
+    sandbox: { users: plan.users, seed: plan.seed, faults: { seed: plan.seed, latency: { minMs: 0, maxMs: 8 } } },
+    settings: {
+      MFA_STRATEGY: plan.strategy,
+      MFA_GRAPH_USE_BATCH: String(plan.useBatch),
+      MFA_GRAPH_TIMEOUT_SECONDS: String(chaosGraphTimeoutSeconds),
+      MFA_GRAPH_CONCURRENCY: '8',
+    },
+  });
+  const problems: string[] = [];
+  let kills = 0;
+  let runs = 0;
+  let failedRuns = 0;
+  let overlapsRefused = 0;
+  let azuriteRestarts = 0;
+  const stderr: string[] = [];
+  try {
+    const corrupted = await corruptRows(lab, environment.azurite, plan.corruptRows);
+    const longestLatency = Math.max(0, ...plan.faults.map((fault) => (fault.kind === 'latency' ? fault.maxMs : 0)));
+    for (const fault of plan.faults) lab.sandbox.traffic.addFault(fault);
+
+    for (const [index, kill] of plan.kills.entries()) {
+      // a run the faults stopped before the kill point (a 503 storm at the start, say) is run again, twice at most
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const children = [lab.spawn(), ...(index === 0 && attempt === 0 && plan.overlap ? [lab.spawn()] : [])];
+        const restart = plan.restartAzurite?.run === index && attempt === 0 ? restartAtWrite(lab, environment, plan.restartAzurite.write, children) : null;
+        const killed = await lab.killAt(children, kill.kind === 'afterWrite' ? { write: kill.write } : { msAfterFirstWrite: kill.msAfterFirstWrite });
+        const results = await Promise.all(children.map((child) => child.done));
+        if (restart !== null) azuriteRestarts += await restart;
+        runs += results.length;
+        kills += killed;
+        let stoppedEarly = false;
+        for (const result of results) {
+          stderr.push(result.stderr);
+          if (result.code === 3) overlapsRefused += 1;
+          else if (!result.killed && result.code !== 0) {
+            failedRuns += 1;
+            stoppedEarly = true;
+          }
+          log(`  run: ${describe(result)}`);
+        }
+        await lab.settle(longestLatency);
+        await lab.expireLease();
+        if (killed > 0 || !stoppedEarly) break;
+      }
+    }
+
+    lab.sandbox.traffic.clearFaults();
+    let finished = false;
+    for (let attempt = 0; attempt < finishRuns && !finished; attempt += 1) {
+      const result = await lab.run();
+      runs += 1;
+      stderr.push(result.stderr);
+      log(`  finish: ${describe(result)}`);
+      if (result.code !== 0) {
+        failedRuns += 1;
+        await lab.expireLease();
+        continue;
+      }
+      if (result.stdout.includes('Nothing to do tonight.')) finished = true;
+      else if (result.stdout.includes('Rollout halted')) {
+        const resumed = await lab.run(['resume', '--note', 'chaos round: faults cleared']);
+        runs += 1;
+        stderr.push(resumed.stderr);
+      }
+    }
+    if (!finished) problems.push(`no clean night within ${finishRuns} runs after the faults`);
+
+    const { config, rollout } = await lab.open();
+    const check = await checkRollout({ sandbox: lab.sandbox, config, ports: rollout.ports, corruptedOnPurpose: corrupted });
+    const injected = lab.sandbox.stats().injected;
+    const faultsInjected = injected.serviceUnavailable503 + injected.gatewayTimeout504 + injected.throttled429 + injected.hung + injected.slowed
+      + Object.values(injected.malformed).reduce((sum, count) => sum + count, 0) + azuriteRestarts + corrupted.size;
+    const reported = new Set<string>();
+    for (const text of stderr) {
+      for (const line of text.split('\n')) {
+        if (!line.includes('"roster.corruptRow"')) continue;
+        const userId = (JSON.parse(line) as { userId?: string }).userId;
+        if (userId !== undefined) reported.add(userId);
+      }
+    }
+    const corruptRowsReported = [...corrupted].filter((userId) => reported.has(userId)).length;
+    if (corruptRowsReported < corrupted.size) problems.push(`${corrupted.size - corruptRowsReported} corrupt row(s) never reported by name`);
+    return { plan, kills, faultsInjected, overlapsRefused, azuriteRestarts, runs, failedRuns, corruptRowsReported, check, problems, ms: Math.round(performance.now() - started) };
+  } finally {
+    await lab.close();
+  }
+}
+
+function describe(result: ProcessResult): string {
+  const said = result.stdout.trim().split('\n').at(-1) ?? '';
+  const error = result.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('{')).at(-1) ?? '';
+  return `${result.killed ? 'KILLED' : `exit ${result.code}`} in ${result.ms} ms ${said.slice(0, 160)} ${error.slice(0, 200)}`.trim();
+}
+
+/** Restarts Azurite right after the sandbox journals the write-th write (mid-wave); resolves with 1 once it is back, 0 if the run ended first. */
+function restartAtWrite(lab: RolloutLab, environment: RoundEnvironment, write: number, children: readonly RolloutProcess[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let seen = 0;
+    let started = false;
+    const stopWatching = lab.writes.onWrite(() => {
+      seen += 1;
+      if (seen !== write) return;
+      stopWatching();
+      started = true;
+      environment.restartAzurite().then(() => resolve(1), reject);
+    });
+    void Promise.all(children.map((child) => child.done)).then(() => {
+      stopWatching();
+      if (!started) resolve(0);
+    });
+  });
+}
+
+/** Writes `count` roster rows in an unknown state for real users, before the first run: each must be reported and skipped. */
+async function corruptRows(lab: RolloutLab, azurite: () => AzuriteHandle, count: number): Promise<Set<string>> {
+  const corrupted = new Set<string>();
+  if (count === 0) return corrupted;
+  const table = TableClient.fromConnectionString(azurite().connectionString, `${lab.settings['MFA_TABLE_PREFIX']}Roster`, { allowInsecureConnection: true });
+  await table.createTable();
+  const ready = lab.sandbox.manifest.users.filter((user) => user.category === 'ready');
+  for (const user of ready.slice(0, count)) {
+    await table.upsertEntity({ partitionKey: rosterPartitionKey(lab.config.rolloutId, user.id), rowKey: user.id, state: 'halfDone', upn: user.upn }, 'Replace');
+    corrupted.add(user.id);
+  }
+  return corrupted;
+}

@@ -1,0 +1,60 @@
+import { afterAll, afterEach } from '@jest/globals';
+import { checkRollout, type RolloutCheck } from '../../chaos/checkRollout.js';
+import type { ProcessResult } from '../../chaos/rolloutProcess.js';
+import { startLab, type LabOptions, type RolloutLab } from '../../chaos/rolloutLab.js';
+import type { AzuriteHandle } from '../../rehearsal/startAzurite.js';
+import { useAzurite } from '../helpers/azurite.js';
+
+/**
+ * Labs (a sandbox tenant, fresh tables, `mfa-rollout` child processes) on one Azurite for the test file; each lab is
+ * closed after its test. The children run `dist/`: `npm test` builds it first.
+ */
+export function useLabs(azurite: () => AzuriteHandle = useAzurite()): { start(options?: Omit<LabOptions, 'azurite'>): Promise<RolloutLab>; azurite: () => AzuriteHandle } {
+  const labs: RolloutLab[] = [];
+  const closeAll = async () => {
+    for (const lab of labs.splice(0)) await lab.close();
+  };
+  afterEach(closeAll);
+  afterAll(closeAll);
+  return {
+    azurite,
+    start: async (options = {}) => {
+      const lab = await startLab({ azurite, ...options });
+      labs.push(lab);
+      return lab;
+    },
+  };
+}
+
+/** The invariants of the lab's rollout as it stands (see chaos/checkRollout.ts). */
+export async function checkLab(lab: RolloutLab, corruptedOnPurpose: ReadonlySet<string> = new Set()): Promise<RolloutCheck> {
+  const { config, rollout } = await lab.open();
+  return checkRollout({ sandbox: lab.sandbox, config, ports: rollout.ports, corruptedOnPurpose });
+}
+
+/** Nothing lost, nothing written twice, nobody left in flight or unreadable. */
+export function expectClean(check: RolloutCheck): void {
+  const summary = {
+    lostRecords: check.lostRecords,
+    duplicateWrites: check.duplicateWrites,
+    writtenTwice: check.writtenTwice,
+    refusedRepeats: check.refusedRepeats,
+    unresolved: check.unresolved,
+    breakGlassWrites: check.breakGlassWrites,
+    enforcedWithoutMethod: check.enforcedWithoutMethod,
+  };
+  if (JSON.stringify(summary) !== JSON.stringify({ lostRecords: [], duplicateWrites: 0, writtenTwice: [], refusedRepeats: [], unresolved: [], breakGlassWrites: 0, enforcedWithoutMethod: 0 })) {
+    throw new Error(`the rollout is not clean: ${JSON.stringify(summary, null, 2)}`);
+  }
+}
+
+/** The structured log events a child printed on stderr (JSON lines; the CLI's own error line is left out). */
+export function eventsOf(result: ProcessResult): { event: string; [field: string]: unknown }[] {
+  return result.stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { event: string });
+}
+
+/** Users of the tenant the rollout must enforce (ready, or with an MFA method already), by the generated category. */
+export function enforceableUserIds(lab: RolloutLab): string[] {
+  const enforceable = new Set(['ready', 'readyNational', 'hasPhoneMethod', 'phoneConflict', 'alreadyEnforced', 'authenticatorOnly']);
+  return lab.sandbox.manifest.users.filter((user) => enforceable.has(user.category)).map((user) => user.id);
+}
