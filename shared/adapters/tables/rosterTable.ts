@@ -21,60 +21,79 @@ export interface CorruptRow {
 
 const transactionSize = 100;
 
+/** Roster rows are spread over this many partitions per rollout (see rosterPartitionKey). */
+export const rosterPartitions = 64;
+
+/**
+ * The roster partition of a user: `<rolloutId>~<bucket>`, the bucket a stable hash of the user id. One rollout
+ * is many partitions, so no single partition holds 100,000 rows (Table Storage scales per partition, and
+ * Azurite re-reads a whole partition on every write); `~` cannot occur in a rollout id, so the range
+ * `<rolloutId>~` .. `<rolloutId>~~` holds exactly this rollout's rows.
+ */
+export function rosterPartitionKey(rolloutId: string, userId: string): string {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < userId.length; index += 1) hash = Math.imul(hash ^ userId.charCodeAt(index), 0x01000193) >>> 0;
+  return `${rolloutId}~${(hash % rosterPartitions).toString(16).padStart(2, '0')}`;
+}
+
 /** The only code that reads and writes the roster table. */
 export class RosterTable {
+  private readonly inRollout: string;
+
   constructor(
     private readonly table: TableClient,
     private readonly rolloutId: string,
-  ) {}
+  ) {
+    this.inRollout = odata`PartitionKey ge ${`${rolloutId}~`} and PartitionKey lt ${`${rolloutId}~~`}`;
+  }
+
+  private partitionOf(userId: string): string {
+    return rosterPartitionKey(this.rolloutId, userId);
+  }
 
   /**
    * Merges the Graph snapshot of many users (insert or merge, 100 per entity-group transaction), marking
    * them seen by this refresh. Methods knowledge and progress are never touched.
    */
   async upsertSnapshots(users: readonly DirectoryUser[], refreshId: string): Promise<void> {
-    for (let start = 0; start < users.length; start += transactionSize) {
-      const actions: TransactionAction[] = users.slice(start, start + transactionSize).map((user) => [
-        'upsert',
-        { partitionKey: this.rolloutId, rowKey: user.id, ...toSnapshotProperties(user, true), seenBy: refreshId },
-        'Merge',
-      ]);
-      try {
-        await this.table.submitTransaction(actions);
-      } catch (error) {
-        throw toTableError(error, `Roster refresh (rows ${start + 1}-${start + actions.length})`);
+    // an entity-group transaction stays within one partition
+    const byPartition = new Map<string, TransactionAction[]>();
+    for (const user of users) {
+      const partitionKey = this.partitionOf(user.id);
+      const actions = byPartition.get(partitionKey) ?? [];
+      actions.push(['upsert', { partitionKey, rowKey: user.id, ...toSnapshotProperties(user, true), seenBy: refreshId }, 'Merge']);
+      byPartition.set(partitionKey, actions);
+    }
+    for (const [partitionKey, actions] of byPartition) {
+      for (let start = 0; start < actions.length; start += transactionSize) {
+        try {
+          await this.table.submitTransaction(actions.slice(start, start + transactionSize));
+        } catch (error) {
+          throw toTableError(error, `Roster refresh (partition ${partitionKey})`);
+        }
       }
     }
   }
 
   /** Marks every present row that this refresh did not see as gone from the directory. Returns how many. */
   async markAbsent(refreshId: string): Promise<number> {
-    const filter = odata`PartitionKey eq ${this.rolloutId} and present eq true and seenBy ne ${refreshId}`;
-    let marked = 0;
-    let batch: TransactionAction[] = [];
-    const flush = async () => {
-      if (batch.length === 0) return;
-      try {
-        await this.table.submitTransaction(batch);
-      } catch (error) {
-        throw toTableError(error, 'Roster refresh (marking users gone from the directory)');
+    const filter = `${this.inRollout} and ${odata`present eq true and seenBy ne ${refreshId}`}`;
+    const gone: { partitionKey: string; rowKey: string }[] = [];
+    try {
+      for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } })) {
+        gone.push({ partitionKey: entity.partitionKey ?? '', rowKey: entity.rowKey ?? '' });
       }
-      marked += batch.length;
-      batch = [];
-    };
-    for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['RowKey'] } })) {
-      batch.push(['update', { partitionKey: this.rolloutId, rowKey: entity.rowKey ?? '', present: false }, 'Merge']);
-      if (batch.length === transactionSize) await flush();
+      for (const { partitionKey, rowKey } of gone) await this.table.updateEntity({ partitionKey, rowKey, present: false }, 'Merge');
+    } catch (error) {
+      throw toTableError(error, 'Roster refresh (marking users gone from the directory)');
     }
-    await flush();
-    return marked;
+    return gone.length;
   }
 
   /** Every row of the rollout, page by page; corrupt rows come out as CorruptRow instead of stopping the read. */
   async *rows(): AsyncGenerator<RosterRow | CorruptRow> {
-    const filter = odata`PartitionKey eq ${this.rolloutId}`;
     try {
-      for await (const page of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({ maxPageSize: 1000 })) {
+      for await (const page of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: this.inRollout } }).byPage({ maxPageSize: 1000 })) {
         for (const entity of page) yield readRow(entity as RosterEntity);
       }
     } catch (error) {
@@ -84,7 +103,7 @@ export class RosterTable {
 
   async get(userId: string): Promise<RosterRow | CorruptRow | undefined> {
     try {
-      const entity = await this.table.getEntity<Record<string, unknown>>(this.rolloutId, userId);
+      const entity = await this.table.getEntity<Record<string, unknown>>(this.partitionOf(userId), userId);
       return readRow(entity as RosterEntity);
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) return undefined;
@@ -99,7 +118,7 @@ export class RosterTable {
   async writeProgress(row: RosterRow, progress: RolloutProgress): Promise<RosterRow> {
     const { directory, present } = row.user;
     const entity = {
-      partitionKey: this.rolloutId,
+      partitionKey: this.partitionOf(directory.id),
       rowKey: directory.id,
       ...toDirectoryProperties(directory, present),
       ...toProgressProperties(progress),
@@ -116,7 +135,7 @@ export class RosterTable {
   /** Records what a methods probe found (merge, no ETag: it only adds knowledge). */
   async recordMethods(userId: string, methods: MethodsKnowledge, checkedAt: string): Promise<void> {
     try {
-      await this.table.updateEntity({ partitionKey: this.rolloutId, rowKey: userId, methods, methodsCheckedAt: checkedAt }, 'Merge');
+      await this.table.updateEntity({ partitionKey: this.partitionOf(userId), rowKey: userId, methods, methodsCheckedAt: checkedAt }, 'Merge');
     } catch (error) {
       throw toTableError(error, `Recording authentication methods of user ${userId}`);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { createRolloutTables, ensureRolloutTables } from '../../../shared/adapters/tables/tableClients.js';
-import { RosterTable, isCorruptRow, type RosterRow } from '../../../shared/adapters/tables/rosterTable.js';
+import { RosterTable, isCorruptRow, rosterPartitionKey, type RosterRow } from '../../../shared/adapters/tables/rosterTable.js';
 import type { DirectoryUser } from '../../../shared/core/rosterUser.js';
 import { isRolloutError } from '../../../shared/errors/RolloutError.js';
 import { uniqueTablePrefix, useAzurite } from '../../helpers/azurite.js';
@@ -39,15 +39,28 @@ async function readAll(roster: RosterTable) {
 }
 
 describe('RosterTable', () => {
-  it('stores 250 snapshots in transactions and reads them back as new users', async () => {
-    const { roster } = await rosterFor('bulk');
+  it('stores 250 snapshots in transactions, spread over partitions, and reads them back as new users', async () => {
+    const { roster, tables } = await rosterFor('bulk');
     const users = Array.from({ length: 250 }, (_, index) => user(`u${String(index).padStart(4, '0')}`));
     await roster.upsertSnapshots(users, 'refresh-1');
     const rows = await readAll(roster);
     expect(rows).toHaveLength(250);
-    expect(rows[0]?.user.progress).toEqual({ state: 'new' });
-    expect(rows[0]?.user.directory).toEqual(users[0]);
-    expect(rows[0]?.user.present).toBe(true);
+    const byId = new Map(rows.map((row) => [row.user.directory.id, row]));
+    for (const expected of users) {
+      expect(byId.get(expected.id)?.user).toEqual({ directory: expected, progress: { state: 'new' }, present: true });
+    }
+    const partitions = new Set<string>();
+    for await (const entity of tables.roster.listEntities({ queryOptions: { select: ['PartitionKey'] } })) partitions.add(entity.partitionKey ?? '');
+    expect(partitions.size).toBeGreaterThan(32);
+    expect([...partitions].every((key) => /^r1~[0-9a-f]{2}$/.test(key))).toBe(true);
+  });
+
+  it('another rollout in the same table is invisible', async () => {
+    const { roster, tables } = await rosterFor('isolated');
+    await roster.upsertSnapshots([user('a')], 'refresh-1');
+    await new RosterTable(tables.roster, 'r1-other').upsertSnapshots([user('b')], 'refresh-1');
+    await new RosterTable(tables.roster, 'r10').upsertSnapshots([user('c')], 'refresh-1');
+    expect((await readAll(roster)).map((row) => row.user.directory.id)).toEqual(['a']);
   });
 
   it('a refresh merges the snapshot and keeps progress and methods knowledge', async () => {
@@ -95,7 +108,7 @@ describe('RosterTable', () => {
       state: 'enforced', waveId: 'w2', enforcedAt: '2026-11-26T01:00:00.000Z', attempts: 2, previousMfaState: 'disabled',
       phoneMethodCreated: true, alreadyDone: false, phoneConflict: false, registration: 'unknown', verifiedAt: null,
     });
-    const entity = await tables.roster.getEntity<Record<string, unknown>>('r1', 'a');
+    const entity = await tables.roster.getEntity<Record<string, unknown>>(rosterPartitionKey('r1', 'a'), 'a');
     expect(entity['errorCode']).toBeUndefined();
     expect(entity['failedAt']).toBeUndefined();
     expect(entity['previousMfaState']).toBe('disabled');
@@ -107,7 +120,7 @@ describe('RosterTable', () => {
   it('a corrupt row is reported by name and does not stop the read', async () => {
     const { roster, tables } = await rosterFor('corrupt');
     await roster.upsertSnapshots([user('good1'), user('good2')], 'refresh-1');
-    await tables.roster.createEntity({ partitionKey: 'r1', rowKey: 'broken', upn: 'x@contoso.com', accountEnabled: true, userType: 'Member', syncEnabled: 'true', phone: 'validMobile', groupIds: '[]', present: true, state: 'teleported' });
+    await tables.roster.createEntity({ partitionKey: rosterPartitionKey('r1', 'broken'), rowKey: 'broken', upn: 'x@contoso.com', accountEnabled: true, userType: 'Member', syncEnabled: 'true', phone: 'validMobile', groupIds: '[]', present: true, state: 'teleported' });
     const seen: string[] = [];
     const corrupt: string[] = [];
     for await (const row of roster.rows()) {
