@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Config } from '../shared/config/configSchema.js';
@@ -8,6 +9,11 @@ import { createLogger, silentSink, stderrSink, type LogLevel, type LogSink } fro
 import { isCorruptRow } from '../shared/adapters/tables/rosterTable.js';
 import { openRollout, type RolloutPorts } from '../shared/shell/rolloutPorts.js';
 import { runWave, type NightResult } from '../shared/shell/runWave.js';
+import { buildReport, type RolloutReport } from '../shared/shell/buildReport.js';
+import { renderReportHtml } from '../shared/report/renderReportHtml.js';
+import { progressOfNight } from '../shared/cli/progressOfNight.js';
+import { silentProgress, type ProgressReporter } from '../shared/cli/progressReporter.js';
+import type { FaultOptions } from '../sandbox/faults/faultRules.js';
 import { startSandbox, type SandboxHandle } from '../sandbox/startSandbox.js';
 import { expectedStanding } from './expectedStanding.js';
 import { checkJournal, type JournalChecks } from './checkJournal.js';
@@ -31,6 +37,12 @@ export interface RehearsalOptions {
   readonly settings?: Readonly<Record<string, string>>;
   /** Share of the users required to do MFA who sign in on each simulated night (and so show up as registered). */
   readonly signInShare?: number;
+  /** Write the on-call HTML report (`mfa-rollout report --html`) of the final tables here (relative to the working directory). */
+  readonly report?: string;
+  /** Progress of each night's phases (default: none). */
+  readonly progress?: ProgressReporter;
+  /** Sandbox faults active from the start (tests use this to put failures in the report). */
+  readonly faults?: FaultOptions;
 }
 
 export interface RehearsalOutcome {
@@ -41,6 +53,9 @@ export interface RehearsalOutcome {
   /** Users whose final standing differs from what their generated kind calls for. */
   readonly mismatches: readonly { upn: string; category: string; expected: string; actual: string }[];
   readonly journal: JournalChecks;
+  /** The on-call report of the final tables (as of the last night), and the file it was written to. */
+  readonly report: RolloutReport;
+  readonly reportFile: string | null;
 }
 
 /** First simulated night: 01:00 UTC, the usual nightly slot. */
@@ -63,7 +78,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
   try {
     // Graph's quota shape with windows 10× shorter (3,000 writes per 15 s instead of 150 s), so a rehearsal of
     // thousands of users takes minutes; the rollout's write pace is scaled to match. Said in the output.
-    sandbox = await startSandbox({ users: options.users, seed: options.seed, clock: () => now, quota: { timeScale: quotaTimeScale } });
+    sandbox = await startSandbox({ users: options.users, seed: options.seed, clock: () => now, quota: { timeScale: quotaTimeScale }, ...(options.faults === undefined ? {} : { faults: options.faults }) });
     const caFile = path.join(workDir, 'sandbox-ca.pem');
     writeFileSync(caFile, sandbox.caPem);
     const manifest = sandbox.manifest;
@@ -94,7 +109,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
         now = new Date(firstNight + (night - 1) * dayMs);
         sandbox.setNow(now);
         sandbox.setOrganization({ onPremisesSyncEnabled: true, lastSyncAgeMinutes: 20 });
-        const result = await runWave({ config, clock: () => now, ports: rollout.ports, logger, runId: `rehearsal-night-${night}` });
+        const phases = progressOfNight(options.progress ?? silentProgress, `night ${night}/${options.nights} · `);
+        const result = await runWave({ config, clock: () => now, ports: rollout.ports, logger, runId: `rehearsal-night-${night}`, onProgress: phases.onProgress }).finally(() => phases.finish());
         // during the day, some of the people now required to do MFA sign in (and so register, as Entra sees it)
         sandbox.scenarios.signInNight({ share: options.signInShare ?? 0.6, seed: options.seed * 1000 + night });
         const row = { ...nightRow(night, now, result), registration: await registrationProgress(rollout.ports, now, config) };
@@ -105,7 +121,13 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
       const journal = checkJournal(sandbox, config);
       const ok = mismatches.length === 0 && journal.breakGlassWrites === 0 && journal.enforcedWithoutMethod.length === 0;
       printSummary(print, standing, mismatches, journal, ok);
-      return { ok, nights, standing, mismatches, journal };
+      const report = await buildReport(config, rollout.ports, now);
+      const reportFile = options.report === undefined ? null : path.resolve(options.report);
+      if (reportFile !== null) {
+        await writeFile(reportFile, renderReportHtml(report));
+        print(`On-call report of the last night: ${reportFile}`);
+      }
+      return { ok, nights, standing, mismatches, journal, report, reportFile };
     } finally {
       await rollout.close();
     }

@@ -13,6 +13,9 @@ import { resumeRollout } from '../shell/resumeRollout.js';
 import { rollbackWave } from '../shell/rollbackWave.js';
 import { openRollout, type RolloutPorts } from '../shell/rolloutPorts.js';
 import { runWave } from '../shell/runWave.js';
+import { renderReportHtml } from '../report/renderReportHtml.js';
+import { progressOfNight } from './progressOfNight.js';
+import { createProgressReporter, type ProgressReporter } from './progressReporter.js';
 import { renderPlan } from './renderPlan.js';
 import { renderReportText } from './renderReportText.js';
 import { settingsFrom } from './readSettingsFile.js';
@@ -32,11 +35,14 @@ export interface CliIo {
   readonly out: NodeJS.WritableStream;
   /** Receives the structured log lines of a rehearsal (default: stderr at --log-level). */
   readonly logSink?: LogSink;
+  /** Progress of long work: rehearsal nights, roster refresh, rollback (default: bars on a terminal's stderr, else plain lines). */
+  readonly progress?: ProgressReporter;
 }
 
 /** The commander program; `main.ts` runs it on process.argv, tests run it in-process. */
 export function buildProgram(io: CliIo): Command {
   const print = (text: string) => io.out.write(`${text}\n`);
+  const progress = io.progress ?? createProgressReporter();
   const program = new Command()
     .name('mfa-rollout')
     .description('Roll out Microsoft Entra ID MFA in nightly waves (the same code as the Azure Function).')
@@ -50,13 +56,15 @@ export function buildProgram(io: CliIo): Command {
     return number;
   }
 
-  async function withRollout<T>(command: Command, work: (config: Config, ports: RolloutPorts, logger: Logger) => Promise<T>): Promise<T> {
+  /** One run id per command: the lease holder and every log line of the run carry the same one. */
+  async function withRollout<T>(command: Command, work: (config: Config, ports: RolloutPorts, logger: Logger, runId: string) => Promise<T>): Promise<T> {
     const globals = command.optsWithGlobals<GlobalOptions>();
     const config = loadConfig(settingsFrom(globals.settings, process.env));
-    const logger = createLogger(stderrSink(globals.logLevel), { runId: `cli-${randomUUID()}` });
+    const runId = `cli-${command.name()}-${randomUUID()}`;
+    const logger = createLogger(stderrSink(globals.logLevel), { runId });
     const rollout = await openRollout(config, logger);
     try {
-      return await work(config, rollout.ports, logger);
+      return await work(config, rollout.ports, logger, runId);
     } finally {
       await rollout.close();
     }
@@ -74,7 +82,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--report <file>', 'write the HTML report here at the end', 'rehearsal-report.html')
     .action(async (options: { users: number; waveSize: number; nights: number; seed: number; strategy: string; noticeDays: number; report: string }) => {
       const { rehearse } = await import('../../rehearsal/rehearse.js');
-      const outcome = await rehearse({ ...options, strategy: options.strategy as Config['strategy'], out: io.out, logLevel: program.opts<GlobalOptions>().logLevel, ...(io.logSink === undefined ? {} : { logSink: io.logSink }) });
+      const outcome = await rehearse({ ...options, strategy: options.strategy as Config['strategy'], out: io.out, progress, logLevel: program.opts<GlobalOptions>().logLevel, ...(io.logSink === undefined ? {} : { logSink: io.logSink }) });
       process.exitCode = outcome.ok ? 0 : 1;
     });
 
@@ -85,8 +93,10 @@ export function buildProgram(io: CliIo): Command {
     .option('--show <n>', 'planned users to list', positiveInteger, 25)
     .option('--json', 'print the plan as JSON')
     .action(async (options: { refresh: boolean; show: number; json?: boolean }, command: Command) => {
-      await withRollout(command, async (config, ports, logger) => {
-        const dryRun = await planNight(config, ports, logger, new Date(), { refresh: options.refresh, runId: `plan-${Date.now()}` });
+      await withRollout(command, async (config, ports, logger, runId) => {
+        const refresh = progressOfNight(progress);
+        const dryRun = await planNight(config, ports, logger, new Date(), { refresh: options.refresh, runId, onRefreshProgress: (users) => refresh.onProgress('refresh', users, null) })
+          .finally(() => refresh.finish());
         print(options.json === true ? JSON.stringify(dryRun, null, 2) : renderPlan(dryRun, { show: options.show }));
       });
     });
@@ -95,8 +105,9 @@ export function buildProgram(io: CliIo): Command {
     .command('run-wave')
     .description('Run tonight\'s wave now (what the timer function does)')
     .action(async (_options: unknown, command: Command) => {
-      await withRollout(command, async (config, ports, logger) => {
-        const result = await runWave({ config, clock: () => new Date(), ports, logger, runId: `cli-${randomUUID()}` });
+      await withRollout(command, async (config, ports, logger, runId) => {
+        const night = progressOfNight(progress);
+        const result = await runWave({ config, clock: () => new Date(), ports, logger, runId, onProgress: night.onProgress }).finally(() => night.finish());
         switch (result.outcome) {
           case 'leaseHeld':
             print(`Another run holds the lease (${result.holder}, until ${result.expiresAt}); nothing done.`);
@@ -124,10 +135,13 @@ export function buildProgram(io: CliIo): Command {
     .description('Where the rollout stands: users by state, the last waves, failures by error code')
     .option('--waves <n>', 'waves to show', positiveInteger, 10)
     .option('--json', 'print the report as JSON')
-    .action(async (options: { waves: number; json?: boolean }, command: Command) => {
+    .option('--html <file>', 'also write the report as one self-contained HTML page (chart and tables, works offline)')
+    .action(async (options: { waves: number; json?: boolean; html?: string }, command: Command) => {
       await withRollout(command, async (config, ports) => {
         const report = await buildReport(config, ports, new Date(), { lastWaves: options.waves });
+        if (options.html !== undefined) await writeFile(options.html, renderReportHtml(report));
         print(options.json === true ? JSON.stringify(report, null, 2) : renderReportText(report));
+        if (options.html !== undefined && options.json !== true) print(`\nHTML report written to ${options.html}.`);
       });
     });
 
@@ -149,10 +163,16 @@ export function buildProgram(io: CliIo): Command {
     .option('--dry-run', 'list what would change, write nothing')
     .option('--remove-phone-methods', 'also delete the mobile phone methods the wave created (never ones that existed before)')
     .action(async (options: { wave: string; dryRun?: boolean; removePhoneMethods?: boolean }, command: Command) => {
-      await withRollout(command, async (config, ports, logger) => {
+      await withRollout(command, async (config, ports, logger, runId) => {
+        let started = false;
         const result = await rollbackWave(config, ports, logger, new Date(), {
-          waveId: options.wave, dryRun: options.dryRun === true, removePhoneMethods: options.removePhoneMethods === true, runId: `cli-rollback-${randomUUID()}`,
-        });
+          waveId: options.wave, dryRun: options.dryRun === true, removePhoneMethods: options.removePhoneMethods === true, runId,
+          onProgress: (done, total) => {
+            if (!started) progress.start(`rolling back wave ${options.wave}`, total);
+            started = true;
+            progress.update(done, total);
+          },
+        }).finally(() => progress.stop());
         for (const entry of result.actions.slice(0, 50)) print(`  ${entry.upn.padEnd(48)} ${entry.actions.join(', ')}`);
         if (result.actions.length > 50) print(`  ... and ${result.actions.length - 50} more`);
         if (result.excluded.length > 0) print(`Not touched, excluded now: ${result.excluded.join(', ')}`);

@@ -19,10 +19,10 @@ export interface DryRun {
  * The dry run behind `mfa-rollout plan`: the tenant gate, optionally a roster refresh (table writes only),
  * and the plan of the next wave with the reason every other user waits. No Graph write, no lease.
  */
-export async function planNight(settingsConfig: Config, ports: RolloutPorts, logger: Logger, now: Date, options: { refresh: boolean; runId: string }): Promise<DryRun> {
+export async function planNight(settingsConfig: Config, ports: RolloutPorts, logger: Logger, now: Date, options: { refresh: boolean; runId: string; onRefreshProgress?: (users: number) => void }): Promise<DryRun> {
   const config = await withImportedPilot(settingsConfig, ports);
   const health = syncHealth(await readOrganization(ports.gateway), config, now);
-  if (options.refresh) await refreshRoster(ports.gateway, ports.roster, config, options.runId, logger);
+  if (options.refresh) await refreshRoster(ports.gateway, ports.roster, config, options.runId, logger, options.onRefreshProgress);
   const planner = createWavePlanner(await ports.waves.history(), config, now);
   const corruptRows: string[] = [];
   for await (const row of ports.roster.rows()) {

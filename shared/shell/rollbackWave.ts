@@ -17,6 +17,8 @@ export interface RollbackOptions {
   /** Also delete the mobile phone methods the wave created (never those that existed before). */
   readonly removePhoneMethods: boolean;
   readonly runId: string;
+  /** Progress of the writes, for a progress bar: users done (reverted or failed) of those to roll back. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export type RollbackAction = 'restorePerUserState' | 'leaveMfaGroup' | 'removePhoneMethod';
@@ -98,6 +100,7 @@ export async function rollbackWave(config: Config, ports: RolloutPorts, logger: 
           at: now.toISOString(), message: failure.message,
         });
       }
+      options.onProgress?.(reverted + failed.length, targets.length);
     })));
   } finally {
     await ports.waves.save({

@@ -1,0 +1,69 @@
+import azureFunctions from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { loadConfig } from '../shared/config/loadConfig.js';
+import { toRolloutError } from '../shared/errors/RolloutError.js';
+import { createLogger } from '../shared/log/logEvent.js';
+import { invocationSink } from '../shared/log/invocationSink.js';
+import { negotiateReportFormat } from '../shared/report/negotiateReportFormat.js';
+import { renderReportHtml, reportContentSecurityPolicy } from '../shared/report/renderReportHtml.js';
+import { renderReportText } from '../shared/cli/renderReportText.js';
+import { buildReport, type RolloutReport } from '../shared/shell/buildReport.js';
+import { openTablePorts } from '../shared/shell/rolloutPorts.js';
+
+/** The report names users: never cached, never framed, never sniffed, and it says which header chose its form. */
+const commonHeaders = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', Vary: 'Accept' };
+
+/**
+ * The on-call report over HTTP (`GET /api/report`, function key required): the same `buildReport` as
+ * `mfa-rollout report`, read from the rollout tables, as JSON (default, `Accept: application/json`), HTML
+ * (`Accept: text/html`, so a browser gets the page) or text; `?format=json|html|text` overrides the Accept header,
+ * `?waves=N` lists N waves (1-100, default 10). Reads only: no Graph call, no table write.
+ */
+export async function onCallReport(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const logger = createLogger(invocationSink(context), { runId: context.invocationId });
+  const format = negotiateReportFormat(request.query.get('format'), request.headers.get('accept'));
+  if (format === null) {
+    return { status: 406, headers: commonHeaders, jsonBody: { error: 'FORMAT_UNSUPPORTED', message: 'The report is served as application/json, text/html or text/plain (or ?format=json|html|text).' } };
+  }
+  const wavesParameter = request.query.get('waves');
+  const lastWaves = wavesParameter === null ? 10 : Number(wavesParameter);
+  if (!Number.isInteger(lastWaves) || lastWaves < 1 || lastWaves > 100) {
+    return { status: 400, headers: commonHeaders, jsonBody: { error: 'PARAMETER_INVALID', message: "Expected 'waves' to be a whole number from 1 to 100." } };
+  }
+
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    const failure = toRolloutError(error);
+    logger.event('config.invalid', { errorCode: failure.code, message: failure.message }, 'error');
+    return { status: 500, headers: commonHeaders, jsonBody: { error: failure.code, message: failure.message } };
+  }
+  let report: RolloutReport;
+  try {
+    report = await buildReport(config, await openTablePorts(config), new Date(), { lastWaves });
+  } catch (error) {
+    const failure = toRolloutError(error);
+    logger.event('report.failed', { errorCode: failure.code, requestId: failure.requestId ?? null, message: failure.message }, 'error');
+    return { status: failure.code === 'TABLE_UNAVAILABLE' ? 503 : 500, headers: commonHeaders, jsonBody: { error: failure.code, message: failure.message } };
+  }
+  switch (format) {
+    case 'json':
+      return { status: 200, headers: commonHeaders, jsonBody: report };
+    case 'text':
+      return { status: 200, headers: { ...commonHeaders, 'Content-Type': 'text/plain; charset=utf-8' }, body: `${renderReportText(report)}\n` };
+    case 'html':
+      return {
+        status: 200,
+        headers: { ...commonHeaders, 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': `${reportContentSecurityPolicy}; frame-ancestors 'none'` },
+        body: renderReportHtml(report),
+      };
+  }
+}
+
+azureFunctions.app.http('onCallReport', {
+  methods: ['GET'],
+  authLevel: 'function',
+  route: 'report',
+  handler: onCallReport,
+});

@@ -1,0 +1,161 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Page } from 'playwright-core';
+import { renderReportHtml } from '../../shared/report/renderReportHtml.js';
+import { rehearse, type RehearsalOutcome } from '../../rehearsal/rehearse.js';
+import { openChromium, type OpenChromium } from './helpers/chromium.js';
+import { readReportDom, reportMismatches } from './helpers/readReportDom.js';
+
+/**
+ * The HTML report from real tables, in a real browser: a short rehearsal (Azurite + the sandbox tenant, 7 simulated
+ * nights, mid-rollout) writes its report file; headless Chromium opens it from disk, and every number the page shows
+ * is read back from the DOM and compared with the report data, and with the rehearsal's own per-night counts.
+ * Sandbox faults make 4 enforcement writes fail (503, one attempt), so the failure tables have rows; a low sign-in
+ * share and MFA_STUCK_AFTER_DAYS=2 leave users stuck.
+ */
+
+const screenshotFile = process.env['MFA_REPORT_SCREENSHOT'] ?? path.join(tmpdir(), 'mfa-rollout-report.png');
+let workDir = '';
+let outcome: RehearsalOutcome;
+let html = '';
+let browser: OpenChromium;
+
+beforeAll(async () => {
+  browser = await openChromium(); // first: without Chromium the test fails at once, saying what to install
+  workDir = mkdtempSync(path.join(tmpdir(), 'mfa-report-'));
+  const printed: string[] = [];
+  outcome = await rehearse({
+    users: 400, waveSize: 10, nights: 7, seed: 3, strategy: 'perUserMfa', noticeDays: 1, signInShare: 0.15,
+    out: { write: (chunk: string) => printed.push(chunk) } as unknown as NodeJS.WritableStream,
+    report: path.join(workDir, 'rehearsal-report.html'),
+    settings: { MFA_GRAPH_MAX_ATTEMPTS: '1', MFA_STUCK_AFTER_DAYS: '2' },
+    faults: { rules: [{ kind: 'unavailable', status: 503, operations: ['requirements.update'], count: 4 }] },
+  });
+  expect(printed.join('')).toContain(`On-call report of the last night: ${outcome.reportFile ?? '?'}`);
+  html = readFileSync(outcome.reportFile ?? '', 'utf8');
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (workDir !== '') rmSync(workDir, { recursive: true, force: true });
+});
+
+/** Opens a report file as a person would (from disk), recording every request the page makes and every console error. */
+async function open(file: string): Promise<{ page: Page; requests: string[]; errors: string[] }> {
+  const page = await browser.context.newPage();
+  const requests: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (request) => requests.push(request.url()));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('dialog', (dialog) => {
+    errors.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  await page.goto(pathToFileURL(file).href);
+  return { page, requests, errors };
+}
+
+describe('the HTML report in headless Chromium (rehearsal tables)', () => {
+  it('the rehearsal wrote a mid-rollout report with failures, stuck users and nights left', () => {
+    const { report } = outcome;
+    expect(report.progress.enforced).toBeGreaterThan(100);
+    expect(report.progress.ready).toBeGreaterThan(0);
+    expect(report.estimate.nights).toBeGreaterThan(0);
+    expect(report.failures).toEqual([expect.objectContaining({ errorCode: 'GRAPH_UNAVAILABLE', count: 4 })]);
+    expect(report.failures[0]?.sampleRequestIds).toHaveLength(3);
+    expect(report.stuck.count).toBeGreaterThan(0);
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+  });
+
+  it('shows every number of the report: cards, chart points and bars, per-night table, waves, failures, stuck users', async () => {
+    const { page, requests, errors } = await open(outcome.reportFile ?? '');
+    try {
+      const dom = await readReportDom(page);
+      expect(reportMismatches(dom, outcome.report)).toEqual([]);
+      expect(dom.chart?.enforced.length).toBe(outcome.report.nights.length);
+
+      // self-contained: the page fetched nothing but itself, and nothing failed or ran
+      expect(requests).toEqual([pathToFileURL(outcome.reportFile ?? '').href]);
+      expect(errors).toEqual([]);
+      expect(await page.locator('script').count()).toBe(0);
+
+      await page.screenshot({ path: screenshotFile, fullPage: true });
+      expect(statSync(screenshotFile).size).toBeGreaterThan(20_000);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('agrees with what the rehearsal counted night by night, independently of the report code', () => {
+    const byDate = new Map(outcome.report.nights.map((night) => [night.date, night]));
+    for (const row of outcome.nights) {
+      expect({ date: row.date, enforced: byDate.get(row.date)?.cumulativeEnforced, registered: byDate.get(row.date)?.cumulativeRegistered })
+        .toEqual({ date: row.date, enforced: row.registration.enforced, registered: row.registration.registered });
+    }
+    expect(outcome.report.stuck.count).toBe(outcome.nights.at(-1)?.registration.stuck);
+    expect(outcome.report.failures.reduce((sum, group) => sum + group.count, 0)).toBe(outcome.nights.reduce((sum, row) => sum + row.failed, 0));
+    expect(outcome.report.progress.enforced).toBe(outcome.standing['enforced']);
+  });
+
+  it('the check fails when the page shows a wrong number (a tampered copy of the report)', async () => {
+    const report = outcome.report;
+    const night = report.nights.at(-2);
+    const group = report.failures[0];
+    if (night === undefined || group === undefined) throw new Error('the rehearsal report has no nights or no failures');
+    const tampered = html
+      .replace(`data-value="${report.progress.enforced}">`, `data-value="${report.progress.enforced + 1}">`)
+      .replace(`<circle data-date="${night.date}" data-value="${night.cumulativeEnforced}"`, `<circle data-date="${night.date}" data-value="${night.cumulativeEnforced + 7}"`)
+      .replace(`<td class="number" data-field="count">${group.count}</td>`, `<td class="number" data-field="count">${group.count + 1}</td>`);
+    const file = path.join(workDir, 'tampered.html');
+    writeFileSync(file, tampered);
+    const { page } = await open(file);
+    try {
+      const problems = reportMismatches(await readReportDom(page), report);
+      expect(problems).toEqual(expect.arrayContaining([
+        expect.stringMatching(/^card enforced \(data-value\)/),
+        expect.stringMatching(/^chart enforced points/),
+        expect.stringMatching(/^failures table/),
+      ]));
+      // and nothing else: the geometry check adds lines about the tampered point only
+      for (const problem of problems) expect(problem).toMatch(/^(card enforced \(data-value\)|chart enforced|failures table)/);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('escapes hostile values: they show as text, nothing runs', async () => {
+    const hostile = '<img src=x onerror=alert(1)>"\'&amp;<script>alert(2)</script>@evil.example';
+    const report = outcome.report;
+    const group = report.failures[0];
+    if (group === undefined) throw new Error('the rehearsal report has no failures');
+    const poisoned = {
+      ...report,
+      rolloutId: `"><script>alert(3)</script>`,
+      failures: [{ ...group, sampleUsers: [hostile], hint: `</td></tr></table><h1>${hostile}</h1>` }],
+      waves: report.waves.map((wave, index) => (index === 0 ? { ...wave, reason: hostile } : wave)),
+      stuck: { ...report.stuck, count: 1, users: [{ userId: 'u-1', upn: hostile, waveId: `w"<>`, enforcedAt: report.generatedAt, days: 9, lastCheckedAt: null }] },
+    };
+    const file = path.join(workDir, 'hostile.html');
+    writeFileSync(file, renderReportHtml(poisoned));
+    const { page, requests, errors } = await open(file);
+    try {
+      expect(await page.locator('script').count()).toBe(0);
+      expect(await page.locator('img').count()).toBe(0);
+      expect(await page.locator('h1').count()).toBe(1);
+      expect(await page.locator('[data-field="rolloutId"]').innerText()).toBe(`"><script>alert(3)</script>`);
+      expect(await page.locator('#failures-table [data-field="users"]').innerText()).toBe(hostile);
+      expect(await page.locator('#stuck-table [data-field="upn"]').innerText()).toBe(hostile);
+      expect(await page.locator('#waves-table [data-field="reason"]').first().innerText()).toContain(hostile);
+      expect(requests).toHaveLength(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
