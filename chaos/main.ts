@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
+import { createProgressReporter } from '../shared/cli/progressReporter.js';
 import { campaignPassed, renderFigures, runCampaign } from './runCampaign.js';
 
 /**
@@ -23,14 +24,27 @@ const program = new Command('chaos')
   .parse();
 const options = program.opts<{ rounds: number; seed: number; users: number; timeLimit: number; verbose?: boolean; answerLoss?: boolean }>();
 
-const figures = await runCampaign({
-  rounds: options.rounds,
-  seed: options.seed,
-  users: options.users,
-  timeLimitMs: options.timeLimit * 60_000,
-  verbose: options.verbose === true,
-  answerLoss: options.answerLoss === true,
-  log: (line) => process.stderr.write(`${line}\n`),
-});
+// On a terminal: a progress bar of the rounds, and the round lines after it (a line written under a live bar would
+// break it). Elsewhere, or with --verbose, the round lines as they come are the progress.
+const bar = process.stderr.isTTY === true && options.verbose !== true;
+const progress = bar ? createProgressReporter() : null;
+const roundLines: string[] = [];
+progress?.start('chaos rounds', options.rounds);
+let figures;
+try {
+  figures = await runCampaign({
+    rounds: options.rounds,
+    seed: options.seed,
+    users: options.users,
+    timeLimitMs: options.timeLimit * 60_000,
+    verbose: options.verbose === true,
+    answerLoss: options.answerLoss === true,
+    log: bar ? (line) => roundLines.push(line) : (line) => process.stderr.write(`${line}\n`),
+    onRound: (done) => progress?.update(done),
+  });
+} finally {
+  progress?.stop();
+  if (roundLines.length > 0) process.stderr.write(`${roundLines.join('\n')}\n`);
+}
 process.stdout.write(`${renderFigures(figures)}\n`);
 process.exitCode = campaignPassed(figures) ? 0 : 1;

@@ -16,6 +16,8 @@ export interface CampaignOptions {
   /** Progress lines (one per round, and per run with `verbose`). */
   readonly log?: (line: string) => void;
   readonly verbose?: boolean;
+  /** Called after each round, run or skipped, with the number of rounds done (for a progress bar). */
+  readonly onRound?: (done: number) => void;
   /** Also inject faults where a write lands and its answer is lost within a run (see answerLossFault). */
   readonly answerLoss?: boolean;
 }
@@ -66,6 +68,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignFig
       const plan = planRound(round, random, { users: options.users, answerLoss: options.answerLoss === true });
       if (performance.now() - started > options.timeLimitMs) {
         log(`round ${round}: not started (time limit reached)`);
+        options.onRound?.(round);
         continue;
       }
       const result = await runRound(plan, {
@@ -85,6 +88,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignFig
           + `, ${result.faultsInjected} fault(s)${plan.overlap ? ', overlap' : ''}${result.azuriteRestarts > 0 ? ', Azurite restart' : ''}${plan.corruptRows > 0 ? `, ${plan.corruptRows} corrupt row(s)` : ''}`
           + `, ${result.runs} runs in ${(result.ms / 1000).toFixed(1)} s: ${bad === 0 ? 'ok' : 'FAIL'} (${Object.entries(check.states).map(([state, count]) => `${state} ${count}`).join(', ')})`,
       );
+      options.onRound?.(round);
     }
   } finally {
     await azurite.stop();
