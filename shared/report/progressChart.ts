@@ -62,7 +62,12 @@ export function progressChart(nights: readonly NightProgress[], goal: number): s
   parts.push(`<line class="goal" data-series="goal" data-value="${goal}" x1="${margin.left}" x2="${width - margin.right}" y1="${round(y(goal))}" y2="${round(y(goal))}" stroke="#8a5a00" stroke-width="1.5" stroke-dasharray="6 4"/>`);
   parts.push(`<text x="${margin.left + 6}" y="${round(y(goal) - 6)}" text-anchor="start" font-size="12" fill="#8a5a00">${escapeHtml(`goal ${formatCount(goal)}`)}</text>`);
 
+  // end labels: each above its last point, but a label never closer than 16 px below the one before it (the
+  // registered line ends at or below the enforced one, often within a few pixels)
+  let previousLabelY = Number.NEGATIVE_INFINITY;
   for (const line of series) {
+    const labelY = Math.max(y(line.value(last)) - 8, previousLabelY + 16);
+    previousLabelY = labelY;
     const points = nights.map((night, index) => `${round(x(index))},${round(y(line.value(night)))}`).join(' ');
     parts.push(`<g class="series" data-series="${line.key}">`);
     parts.push(`<polyline points="${points}" fill="none" stroke="${line.colour}" stroke-width="2.5" stroke-linejoin="round"/>`);
@@ -73,7 +78,7 @@ export function progressChart(nights: readonly NightProgress[], goal: number): s
           `<title>${escapeHtml(`${night.date}: ${value} ${line.key}`)}</title></circle>`,
       );
     });
-    parts.push(`<text class="end-label" x="${round(Math.min(x(nights.length - 1) + 6, width - 4))}" y="${round(y(line.value(last)) - 8)}" text-anchor="end" font-size="12" font-weight="600" fill="${line.colour}">${escapeHtml(formatCount(line.value(last)))}</text>`);
+    parts.push(`<text class="end-label" x="${round(Math.min(x(nights.length - 1) + 6, width - 4))}" y="${round(labelY)}" text-anchor="end" font-size="12" font-weight="600" fill="${line.colour}">${escapeHtml(formatCount(line.value(last)))}</text>`);
     parts.push('</g>');
   }
 

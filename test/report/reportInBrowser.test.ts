@@ -129,6 +129,33 @@ describe('the HTML report in headless Chromium (rehearsal tables)', () => {
     }
   });
 
+  it('the end labels of the two lines do not overlap, even where the lines end one user apart', async () => {
+    const report = outcome.report;
+    const lastIndex = report.nights.length - 1;
+    const together = {
+      ...report,
+      nights: report.nights.map((night, index) => (index === lastIndex ? { ...night, cumulativeRegistered: night.cumulativeEnforced - 1 } : night)),
+    };
+    const file = path.join(workDir, 'together.html');
+    writeFileSync(file, renderReportHtml(together));
+    const { page } = await open(file);
+    try {
+      const labels = await page.locator('svg.chart text.end-label').evaluateAll((elements) =>
+        elements.map((element) => {
+          const box = element.getBoundingClientRect();
+          return { text: element.textContent, top: box.top, bottom: box.bottom };
+        }));
+      const last = report.nights[lastIndex];
+      if (last === undefined) throw new Error('the rehearsal report has no nights');
+      expect(labels.map((label) => label.text)).toEqual([last.cumulativeEnforced, last.cumulativeEnforced - 1].map((value) => value.toLocaleString('en-US')));
+      const [first, second] = labels;
+      if (first === undefined || second === undefined) throw new Error('two end labels expected');
+      expect(second.top).toBeGreaterThanOrEqual(first.bottom);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('escapes hostile values: they show as text, nothing runs', async () => {
     const hostile = '<img src=x onerror=alert(1)>"\'&amp;<script>alert(2)</script>@evil.example';
     const report = outcome.report;
