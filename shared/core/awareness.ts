@@ -1,22 +1,14 @@
 import type { Config } from '../config/configSchema.js';
 import type { RolloutProgress } from './rosterUser.js';
+import { daysHavePassed } from './nightGrace.js';
 import { projectWaveSizes } from './waveSizing.js';
 
-const dayMs = 24 * 60 * 60 * 1000;
-
-/**
- * A nightly job does not start at the same second every night (a timer fires a little early or late, a run
- * takes a while to reach planning). A notice that ends within this margin after `now` counts as served, so a
- * user announced at 01:00:03 is enforced at 01:00:01 three nights later instead of slipping a whole night.
- * Users are never enforced more than this margin before their notice ends.
- */
-export const noticeGraceMs = 60 * 60 * 1000;
 
 /**
  * Whether the notice period allows enforcing a user tonight:
  * - `noticeDays: 0` switches announcements off: every plannable user may be enforced directly;
  * - a retry (`failed`) needs no new notice;
- * - an `announced` user once `announcedAt + noticeDays × 24 h <= now + noticeGraceMs` (instants, not
+ * - an `announced` user once `announcedAt + noticeDays × 24 h <= now + nightGraceMs` (instants, not
  *   calendar days; the grace absorbs a nightly job's varying start time);
  * - a `new` user must be announced first. Every other state is not plannable at all.
  */
@@ -27,7 +19,7 @@ export function noticeServed(progress: RolloutProgress, config: Pick<Config, 'no
     case 'failed':
       return true;
     case 'announced':
-      return Date.parse(progress.announcedAt) + config.noticeDays * dayMs <= now.getTime() + noticeGraceMs;
+      return daysHavePassed(progress.announcedAt, config.noticeDays, now);
     default:
       return false;
   }

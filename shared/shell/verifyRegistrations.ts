@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import type { Config } from '../config/configSchema.js';
+import { daysHavePassed } from '../core/nightGrace.js';
 import { isInState, recordRegistration } from '../core/rolloutState.js';
 import { toRolloutError } from '../errors/RolloutError.js';
 import type { Logger } from '../log/logEvent.js';
@@ -14,8 +15,6 @@ export interface VerificationSummary {
   readonly notRegistered: number;
 }
 
-const dayMs = 86_400_000;
-
 /**
  * Did the people enforced at least `verifyAfterDays` ago really register? Entra's registration report says
  * who has no MFA method registered (it lags, and an entry is only refreshed when the user signs in), the live
@@ -28,7 +27,7 @@ export async function verifyRegistrations(config: Config, ports: RolloutPorts, l
   for await (const row of ports.roster.rows()) {
     if (isCorruptRow(row)) continue;
     const progress = row.user.progress;
-    if (isInState(progress, 'enforced') && progress.registration !== 'registered' && Date.parse(progress.enforcedAt) + config.verifyAfterDays * dayMs <= now.getTime()) due.push(row);
+    if (isInState(progress, 'enforced') && progress.registration !== 'registered' && daysHavePassed(progress.enforcedAt, config.verifyAfterDays, now)) due.push(row);
   }
   if (due.length === 0) return { checked: 0, registered: 0, notRegistered: 0 };
   const unregistered = await readUnregisteredUserIds(ports.gateway, config.reportRequestsPer10Seconds);

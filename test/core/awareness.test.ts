@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { announceCount, noticeGraceMs, noticeServed } from '../../shared/core/awareness.js';
+import { announceCount, noticeServed } from '../../shared/core/awareness.js';
+import { nightGraceMs } from '../../shared/core/nightGrace.js';
 import { testConfig } from './configBuilder.js';
 import { announced, failed, now } from './userBuilder.js';
 
@@ -25,7 +26,7 @@ describe('noticeServed', () => {
   });
 
   it('not one millisecond before the grace', () => {
-    const justShort = { state: 'announced', waveId: 'w', announcedAt: new Date(now.getTime() - 3 * 86_400_000 + noticeGraceMs + 1).toISOString() } as const;
+    const justShort = { state: 'announced', waveId: 'w', announcedAt: new Date(now.getTime() - 3 * 86_400_000 + nightGraceMs + 1).toISOString() } as const;
     expect(noticeServed(justShort, config, now)).toBe(false);
   });
 

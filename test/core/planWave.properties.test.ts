@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { Config } from '../../shared/config/configSchema.js';
 import { noticeServed } from '../../shared/core/awareness.js';
 import { exclusionReason } from '../../shared/core/exclusions.js';
-import { noticeGraceMs } from '../../shared/core/awareness.js';
+import { nightGraceMs } from '../../shared/core/nightGrace.js';
 import { planWave } from '../../shared/core/planWave.js';
 import { readiness } from '../../shared/core/readiness.js';
 import { ringOf } from '../../shared/core/rings.js';
@@ -268,7 +268,7 @@ describe('planWave properties', () => {
         const index = byId(users);
         for (const planned of plan.enforce) {
           const progress = (index.get(planned.id) as RosterUser).progress;
-          if (progress.state === 'announced') expect(Date.parse(progress.announcedAt) + config.noticeDays * 86_400_000).toBeLessThanOrEqual(now.getTime() + noticeGraceMs);
+          if (progress.state === 'announced') expect(Date.parse(progress.announcedAt) + config.noticeDays * 86_400_000).toBeLessThanOrEqual(now.getTime() + nightGraceMs);
           if (progress.state === 'new') expect(config.noticeDays).toBe(0);
           expect(planned.retry).toBe(progress.state === 'failed');
         }
