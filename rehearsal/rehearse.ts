@@ -73,6 +73,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
   const print = (line = '') => options.out.write(`${line}\n`);
   const workDir = mkdtempSync(path.join(tmpdir(), 'mfa-rehearsal-'));
   let now = new Date(firstNight);
+  let clock = () => now;
+  let nightEnd = now;
   const azurite = await startAzurite();
   let sandbox: SandboxHandle | undefined;
   try {
@@ -110,10 +112,16 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
         sandbox.setNow(now);
         sandbox.setOrganization({ onPremisesSyncEnabled: true, lastSyncAgeMinutes: 20 });
         const phases = progressOfNight(options.progress ?? silentProgress, `night ${night}/${options.nights} · `);
-        const result = await runWave({ config, clock: () => now, ports: rollout.ports, logger, runId: `rehearsal-night-${night}`, onProgress: phases.onProgress }).finally(() => phases.finish());
+        // the night starts at 01:00 of its simulated date and its clock then runs in real time, so the waves' start,
+        // close and duration are what they were
+        const nightStarted = performance.now();
+        const nightStart = now.getTime();
+        clock = () => new Date(nightStart + Math.round(performance.now() - nightStarted));
+        const result = await runWave({ config, clock, ports: rollout.ports, logger, runId: `rehearsal-night-${night}`, onProgress: phases.onProgress }).finally(() => phases.finish());
         // during the day, some of the people now required to do MFA sign in (and so register, as Entra sees it)
         sandbox.scenarios.signInNight({ share: options.signInShare ?? 0.6, seed: options.seed * 1000 + night });
-        const row = { ...nightRow(night, now, result), registration: await registrationProgress(rollout.ports, now, config) };
+        nightEnd = clock();
+        const row = { ...nightRow(night, now, result), registration: await registrationProgress(rollout.ports, nightEnd, config) };
         nights.push(row);
         print(renderNightRow(row));
       }
@@ -121,7 +129,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
       const journal = checkJournal(sandbox, config);
       const ok = mismatches.length === 0 && journal.breakGlassWrites === 0 && journal.enforcedWithoutMethod.length === 0;
       printSummary(print, standing, mismatches, journal, ok);
-      const report = await buildReport(config, rollout.ports, now);
+      // the report as of the end of the last night, the instant its row of the night table was counted at
+      const report = await buildReport(config, rollout.ports, nightEnd);
       const reportFile = options.report === undefined ? null : path.resolve(options.report);
       if (reportFile !== null) {
         await writeFile(reportFile, renderReportHtml(report));
