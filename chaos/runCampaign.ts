@@ -84,7 +84,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignFig
       const check = result.check;
       const bad = check.lostRecords.length + check.duplicateWrites + check.writtenTwice.length + check.unresolved.length + result.problems.length;
       log(
-        `round ${round}: ${plan.strategy}${plan.useBatch ? ' batch' : ''}, ${result.kills} kill(s) at ${plan.kills.map((kill) => (kill.kind === 'afterWrite' ? `write ${kill.write}` : `${kill.msAfterFirstWrite} ms into the writes`)).join(', ')}`
+        `round ${round}: ${plan.strategy}${plan.useBatch ? ' batch' : ''}, ${result.kills} of ${plan.kills.length} planned kill(s) (at ${plan.kills.map((kill) => (kill.kind === 'afterWrite' ? `write ${kill.write}` : `${kill.msAfterFirstWrite} ms into the writes`)).join(', ')}; a kill planned after the run's last write never happens)`
           + `, ${result.faultsInjected} fault(s)${plan.overlap ? ', overlap' : ''}${result.azuriteRestarts > 0 ? ', Azurite restart' : ''}${plan.corruptRows > 0 ? `, ${plan.corruptRows} corrupt row(s)` : ''}`
           + `, ${result.runs} runs in ${(result.ms / 1000).toFixed(1)} s: ${bad === 0 ? 'ok' : 'FAIL'} (${Object.entries(check.states).map(([state, count]) => `${state} ${count}`).join(', ')})`,
       );
