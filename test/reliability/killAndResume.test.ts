@@ -30,8 +30,10 @@ async function finish(lab: RolloutLab) {
 describe('SIGKILL of a real `mfa-rollout run-wave` process mid-wave, then reruns (write-ahead + reconcile)', () => {
   it('killed right after its k-th Graph write took effect (k = 1, 3, 10, 30 in successive runs): the reruns lose nothing and write nothing twice', async () => {
     // every kill interrupts every user in flight (up to 160 with batching), and an interruption counts as an attempt:
-    // room for four of them, so that all end enforced rather than parked after MFA_MAX_ATTEMPTS (3)
-    const lab = await labs.start({ label: 'killk', sandbox: { users: 60, seed: 21 }, settings: { MFA_MAX_ATTEMPTS: '6' } });
+    // room for four of them, so that all end enforced rather than parked after MFA_MAX_ATTEMPTS (3). The writes in
+    // flight at a kill still land, so each kill can use up dozens of writes: with 60 users the fourth run sometimes
+    // had fewer than 30 left and was never killed; 240 users leave it plenty.
+    const lab = await labs.start({ label: 'killk', sandbox: { users: 240, seed: 21 }, settings: { MFA_MAX_ATTEMPTS: '6' } });
     let leftInFlight = 0;
     for (const k of [1, 3, 10, 30]) {
       const child = lab.spawn();
