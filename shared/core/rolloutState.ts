@@ -13,6 +13,7 @@ import { rolloutStates, type PerUserMfaState, type RolloutProgress, type Rollout
  *   inFlight -completeEnforced-> enforced -recordRegistration-> enforced -rollBack-> rolledBack
  *   inFlight -fail-> failed | parked (retryDecision)
  *   inFlight -recoverInFlight-> enforced | failed | parked (after a run died mid-write)
+ *   parked -releaseParked-> failed (attempts 0; an operator fixed the cause)
  */
 
 /** The progress variant(s) of the given state(s). */
@@ -103,7 +104,7 @@ export function fail(
   const base = { waveId: progress.waveId, attempts: progress.attempts, errorCode: failure.errorCode, requestId: failure.requestId };
   const phoneMethodCreated = progress.intent.createsPhoneMethod && (progress.step === 'enforce' || mobileMethodExists);
   return retryDecision({ attempts: progress.attempts, errorCode: failure.errorCode }, config) === 'park'
-    ? { state: 'parked', ...base, parkedAt: at }
+    ? { state: 'parked', ...base, parkedAt: at, ...(phoneMethodCreated ? { phoneMethodCreated } : {}) }
     : { state: 'failed', ...base, failedAt: at, announcedAt: progress.announcedAt, ...(phoneMethodCreated ? { phoneMethodCreated } : {}) };
 }
 
@@ -139,6 +140,20 @@ export function recoverInFlight(
   }
   const requestId = observation.enforced ? null : (observation.requestId ?? null);
   return fail(progress, { errorCode: 'RUN_INTERRUPTED', requestId }, config, now, observation.mobileMethodExists === true);
+}
+
+/**
+ * An operator fixed what parked the user (their directory data, a permission, a conflicting phone method) and
+ * released them (`mfa-rollout retry-parked`): back to `failed` with no attempts counted, so the next nights retry
+ * them first in their ring, without a new notice, up to `maxAttempts` times again. The last error code and
+ * request-id stay on the row until the retry replaces them.
+ */
+export function releaseParked(progress: ProgressIn<'parked'>, now: Date): ProgressIn<'failed'> {
+  expectState(progress, ['parked'], 'releaseParked');
+  return {
+    state: 'failed', waveId: progress.waveId, failedAt: now.toISOString(), attempts: 0, errorCode: progress.errorCode, requestId: progress.requestId, announcedAt: null,
+    ...(progress.phoneMethodCreated === true ? { phoneMethodCreated: true } : {}),
+  };
 }
 
 /** The registration check after enforcement (`verifyAfterDays`) saw the user registered or not. */

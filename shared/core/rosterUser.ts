@@ -106,6 +106,8 @@ export type RolloutProgress =
       readonly attempts: number;
       readonly errorCode: string;
       readonly requestId: string | null;
+      /** As for `failed`: kept so that a user released by `mfa-rollout retry-parked` still knows the method is the rollout's. */
+      readonly phoneMethodCreated?: boolean;
     }
   | { readonly state: 'rolledBack'; readonly waveId: string; readonly rolledBackAt: string; readonly rollbackWaveId: string };
 

@@ -7,6 +7,7 @@ import {
   isInState,
   recordRegistration,
   recoverInFlight,
+  releaseParked,
   rollBack,
   startWrite,
   type EnforceOutcome,
@@ -125,7 +126,7 @@ describe('fail', () => {
     });
   });
 
-  it('-> parked at maxAttempts, with the last code and request-id', () => {
+  it('-> parked at maxAttempts, with the last code and request-id (and the phone method the attempt created)', () => {
     expect(fail(inFlight({ attempts: 3 }), { errorCode: 'GRAPH_UNAVAILABLE', requestId: 'req-9' }, config, now)).toEqual({
       state: 'parked',
       waveId: 'w1',
@@ -133,7 +134,9 @@ describe('fail', () => {
       attempts: 3,
       errorCode: 'GRAPH_UNAVAILABLE',
       requestId: 'req-9',
+      phoneMethodCreated: true,
     });
+    expect(fail(inFlight({ attempts: 3, step: 'phoneMethod' }), { errorCode: 'GRAPH_UNAVAILABLE', requestId: 'req-9' }, config, now)).not.toHaveProperty('phoneMethodCreated');
   });
 
   it('-> parked at once for a code that parks at once', () => {
@@ -163,6 +166,35 @@ describe('recoverInFlight', () => {
 
   it('-> parked when the user keeps interrupting runs', () => {
     expect(recoverInFlight(inFlight({ attempts: 3 }), { enforced: false, requestId: 'req-2' }, config, now)).toMatchObject({ state: 'parked', requestId: 'req-2' });
+  });
+});
+
+describe('releaseParked', () => {
+  const parked = fail(inFlight({ attempts: 3 }), { errorCode: 'GRAPH_UNAVAILABLE', requestId: 'req-9' }, config, now);
+  const later = daysFrom(now, 2);
+
+  it('parked -> failed with no attempts counted, the last code and request-id kept, the created phone method remembered', () => {
+    if (!isInState(parked, 'parked')) throw new Error('expected parked');
+    expect(releaseParked(parked, later)).toEqual({
+      state: 'failed', waveId: 'w1', failedAt: later.toISOString(), attempts: 0, errorCode: 'GRAPH_UNAVAILABLE', requestId: 'req-9', announcedAt: null, phoneMethodCreated: true,
+    });
+  });
+
+  it('the released user is retried up to maxAttempts again before it is parked again', () => {
+    if (!isInState(parked, 'parked')) throw new Error('expected parked');
+    let progress: RolloutProgress = releaseParked(parked, later);
+    const outcomes: string[] = [];
+    for (let night = 0; night < 3; night += 1) {
+      if (!isInState(progress, 'failed')) break;
+      progress = fail(startWrite(progress, `w${night + 2}`, 'enforce', later, intent), { errorCode: 'GRAPH_UNAVAILABLE', requestId: null }, config, later);
+      outcomes.push(progress.state);
+    }
+    expect(outcomes).toEqual(['failed', 'failed', 'parked']);
+  });
+
+  it('does not compile from failed, and throws at runtime', () => {
+    // @ts-expect-error only a parked user can be released
+    expect(() => releaseParked(failed(1), now)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
   });
 });
 

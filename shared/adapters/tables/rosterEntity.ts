@@ -73,7 +73,10 @@ const progressSchema = z.discriminatedUnion('state', [
     state: z.literal('failed'), waveId: z.string().min(1), failedAt: isoString, attempts, errorCode: z.string().min(1), requestId: optionalString, announcedAt: nullableIso,
     phoneMethodCreated: z.boolean().optional(),
   }),
-  z.object({ state: z.literal('parked'), waveId: z.string().min(1), parkedAt: isoString, attempts, errorCode: z.string().min(1), requestId: optionalString }),
+  z.object({
+    state: z.literal('parked'), waveId: z.string().min(1), parkedAt: isoString, attempts, errorCode: z.string().min(1), requestId: optionalString,
+    phoneMethodCreated: z.boolean().optional(),
+  }),
   z.object({ state: z.literal('rolledBack'), waveId: z.string().min(1), rolledBackAt: isoString, rollbackWaveId: z.string().min(1) }),
 ]);
 
