@@ -10,6 +10,7 @@ import { exportNotices } from '../shell/exportNotices.js';
 import { importPilot } from '../shell/importPilot.js';
 import { planNight } from '../shell/planNight.js';
 import { resumeRollout } from '../shell/resumeRollout.js';
+import { retryParkedUsers } from '../shell/retryParkedUsers.js';
 import { rollbackWave } from '../shell/rollbackWave.js';
 import { openRollout, type RolloutPorts } from '../shell/rolloutPorts.js';
 import { runWave } from '../shell/runWave.js';
@@ -153,6 +154,25 @@ export function buildProgram(io: CliIo): Command {
       await withRollout(command, async (config, ports, logger) => {
         const { resumedWaveId } = await resumeRollout(config, ports, logger, new Date(), options.note);
         print(`Resumed after halted wave ${resumedWaveId}.`);
+      });
+    });
+
+  program
+    .command('retry-parked [users...]')
+    .description('Give parked users (failed MFA_MAX_ATTEMPTS nights, or at once on a data error) new attempts once the cause is fixed: the next night retries them first')
+    .option('--all', 'every parked user')
+    .option('--dry-run', 'list who would be released, write nothing')
+    .action(async (users: string[], options: { all?: boolean; dryRun?: boolean }, command: Command) => {
+      if ((options.all === true) === (users.length > 0)) {
+        throw new RolloutError('USERS_NOT_PARKED', 'retry-parked: name the users (object ids or UPNs), or pass --all, not both');
+      }
+      await withRollout(command, async (config, ports, logger) => {
+        const result = await retryParkedUsers(config, ports, logger, new Date(), options.all === true ? { all: true } : { users }, options.dryRun === true);
+        for (const user of result.users.slice(0, 50)) print(`  ${user.upn.padEnd(48)} parked in ${user.waveId} after ${user.attempts} attempt(s): ${user.errorCode}`);
+        if (result.users.length > 50) print(`  ... and ${result.users.length - 50} more`);
+        print(result.dryRun
+          ? `Dry run: ${result.users.length} parked user(s) would get ${config.maxAttempts} new attempt(s). Nothing written.`
+          : `Released ${result.users.length} parked user(s): the next night retries them first, up to ${config.maxAttempts} attempt(s) (MFA_MAX_ATTEMPTS).`);
       });
     });
 

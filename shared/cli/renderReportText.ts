@@ -45,7 +45,7 @@ export function renderReportText(report: RolloutReport, options: { listUsers?: n
   for (const user of report.stuck.users.slice(0, listUsers)) lines.push(`  ${user.upn.padEnd(48)} enforced ${user.enforcedAt.slice(0, 10)} (${user.days} days)  wave ${user.waveId}`);
   if (report.stuck.count > Math.min(listUsers, report.stuck.users.length)) lines.push(`  ... ${formatCount(report.stuck.count - Math.min(listUsers, report.stuck.users.length))} more (mfa-rollout report --json or --html)`);
   if (report.parked.count > 0) {
-    lines.push('', `Parked users (no longer retried): ${formatCount(report.parked.count)}`);
+    lines.push('', `Parked users (no longer retried; fix the cause, then mfa-rollout retry-parked): ${formatCount(report.parked.count)}`);
     for (const user of report.parked.users.slice(0, listUsers)) lines.push(`  ${user.upn.padEnd(48)} ${user.errorCode} after ${user.attempts} attempt(s)${user.requestId === null ? '' : `  request-id ${user.requestId}`}`);
   }
   if (report.corruptRows.length > 0) lines.push('', `Unreadable roster rows: ${report.corruptRows.join(', ')}`);

@@ -148,7 +148,7 @@ ${renderStuck(report)}
 
 <section id="parked">
 <h2>Parked users</h2>
-<p data-metric="parked" data-value="${report.parked.count}"><strong>${formatCount(report.parked.count)}</strong> user(s) failed on MFA_MAX_ATTEMPTS nights and are no longer retried; fix the cause in the hint, then they need a person.${report.parked.users.length < report.parked.count ? ` The ${report.parked.users.length} oldest are listed.` : ''}</p>
+<p data-metric="parked" data-value="${report.parked.count}"><strong>${formatCount(report.parked.count)}</strong> user(s) failed on MFA_MAX_ATTEMPTS nights (or at once, on an error in their own data) and are no longer retried: fix the cause the error code names, then <code>mfa-rollout retry-parked</code> gives them new attempts.${report.parked.users.length < report.parked.count ? ` The ${report.parked.users.length} oldest are listed.` : ''}</p>
 ${renderParked(report)}
 </section>
 

@@ -2,22 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { buildProgram } from '../../shared/cli/program.js';
+import { runCli as cli } from '../helpers/runCli.js';
 import { useSandboxTenant } from '../helpers/sandboxTenant.js';
 
 const tenant = useSandboxTenant({ users: 50, seed: 61 });
-
-/** Runs `mfa-rollout <args>` in-process with a local.settings.json, as an operator would from a shell. */
-async function cli(settings: Record<string, string>, ...args: string[]): Promise<string> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'mfa-cli-'));
-  const file = path.join(dir, 'local.settings.json');
-  writeFileSync(file, JSON.stringify({ IsEncrypted: false, Values: settings }));
-  const chunks: string[] = [];
-  const program = buildProgram({ out: { write: (chunk: string) => chunks.push(chunk) } as unknown as NodeJS.WritableStream });
-  program.exitOverride();
-  await program.parseAsync(['node', 'mfa-rollout', '--settings', file, ...args]);
-  return chunks.join('');
-}
 
 describe('mfa-rollout CLI (settings from local.settings.json)', () => {
   it('plan: shows the next wave and why everyone else waits, and writes nothing to Graph', async () => {

@@ -52,6 +52,7 @@ describe('retryDecision', () => {
         'INTERNAL',
         'PREFLIGHT_FAILED',
         'ROLLOUT_HALTED',
+        'USERS_NOT_PARKED',
       ].sort(),
     );
   });
