@@ -1,7 +1,6 @@
 import azureFunctions from '@azure/functions';
 import type { InvocationContext, Timer } from '@azure/functions';
-import { loadConfig } from '../shared/config/loadConfig.js';
-import { toRolloutError } from '../shared/errors/RolloutError.js';
+import { loadConfigOrReport } from '../shared/config/loadConfigOrReport.js';
 import { createLogger } from '../shared/log/logEvent.js';
 import { invocationSink } from '../shared/log/invocationSink.js';
 import { openRollout } from '../shared/shell/rolloutPorts.js';
@@ -14,14 +13,7 @@ import { runWave, type NightResult } from '../shared/shell/runWave.js';
  */
 export async function nightlyWave(timer: Timer, context: InvocationContext): Promise<NightResult> {
   const logger = createLogger(invocationSink(context), { runId: context.invocationId });
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    const failure = toRolloutError(error);
-    logger.event('config.invalid', { errorCode: failure.code, message: failure.message }, 'error');
-    throw failure;
-  }
+  const config = loadConfigOrReport(process.env, logger);
   if (timer.isPastDue) logger.event('night.pastDue', { rolloutId: config.rolloutId }, 'warn');
   const rollout = await openRollout(config, logger);
   try {

@@ -1,12 +1,12 @@
 import azureFunctions from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { loadConfig } from '../shared/config/loadConfig.js';
+import { loadConfigOrReport } from '../shared/config/loadConfigOrReport.js';
 import { toRolloutError } from '../shared/errors/RolloutError.js';
 import { createLogger } from '../shared/log/logEvent.js';
 import { invocationSink } from '../shared/log/invocationSink.js';
 import { negotiateReportFormat } from '../shared/report/negotiateReportFormat.js';
 import { renderReportHtml, reportContentSecurityPolicy } from '../shared/report/renderReportHtml.js';
-import { renderReportText } from '../shared/cli/renderReportText.js';
+import { renderReportText } from '../shared/report/renderReportText.js';
 import { buildReport, type RolloutReport } from '../shared/shell/buildReport.js';
 import { openTablePorts } from '../shared/shell/rolloutPorts.js';
 
@@ -33,10 +33,9 @@ export async function onCallReport(request: HttpRequest, context: InvocationCont
 
   let config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfigOrReport(process.env, logger);
   } catch (error) {
     const failure = toRolloutError(error);
-    logger.event('config.invalid', { errorCode: failure.code, message: failure.message }, 'error');
     return { status: 500, headers: commonHeaders, jsonBody: { error: failure.code, message: failure.message } };
   }
   let report: RolloutReport;

@@ -18,7 +18,7 @@ import { renderReportHtml } from '../report/renderReportHtml.js';
 import { progressOfNight } from './progressOfNight.js';
 import { createProgressReporter, type ProgressReporter } from './progressReporter.js';
 import { renderPlan } from './renderPlan.js';
-import { renderReportText } from './renderReportText.js';
+import { renderReportText } from '../report/renderReportText.js';
 import { settingsFrom } from './readSettingsFile.js';
 
 /**

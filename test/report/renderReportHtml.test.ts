@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { escapeHtml } from '../../shared/report/escapeHtml.js';
 import { renderReportHtml } from '../../shared/report/renderReportHtml.js';
 import type { RolloutReport } from '../../shared/shell/buildReport.js';
-import { renderReportText } from '../../shared/cli/renderReportText.js';
+import { renderReportText } from '../../shared/report/renderReportText.js';
 import { wave } from '../core/waveBuilder.js';
 
 /** A small report as buildReport would return it. */

@@ -1,6 +1,6 @@
 import type { RolloutReport } from '../shell/buildReport.js';
-import { formatCount } from '../report/formatCount.js';
-import { formatDuration } from '../report/formatDuration.js';
+import { formatCount } from './formatCount.js';
+import { formatDuration } from './formatDuration.js';
 
 /** The on-call report as plain text, for a terminal (the HTML report has the same content plus the chart). */
 export function renderReportText(report: RolloutReport, options: { listUsers?: number } = {}): string {
