@@ -18,7 +18,11 @@ export type ExchangeOutcome =
       /** `x-ms-throttle-information` of a 429: `WriteLimitExceeded`, `ResourceUnitLimitExceeded`, ... */
       readonly throttleInformation: string | null;
     }
-  | { readonly kind: 'malformed'; readonly status: number; readonly requestId: string | null; readonly clientRequestId: string; readonly detail: string }
+  /**
+   * An answer that cannot be read. `ofCall`: `status` is the call's own answer (a 2xx with a body that is not JSON);
+   * false: it is the `$batch` envelope's, and what happened to the call itself is unknown.
+   */
+  | { readonly kind: 'malformed'; readonly status: number; readonly ofCall: boolean; readonly requestId: string | null; readonly clientRequestId: string; readonly detail: string }
   /** No answer: the timeout fired, the connection failed, or no token could be had (`auth`). */
   | { readonly kind: 'transport'; readonly timeout: boolean; readonly auth: boolean; readonly detail: string; readonly clientRequestId: string };
 
@@ -98,12 +102,12 @@ export function createGraphExchange(connection: GraphConnection, timeoutMs: numb
     if (envelope.kind !== 'answer' || envelope.status !== 200) return calls.map(() => envelope);
     const parsed = batchEnvelope.safeParse(envelope.body);
     if (!parsed.success) {
-      return calls.map(() => ({ kind: 'malformed', status: 200, requestId: envelope.requestId, clientRequestId, detail: 'a $batch answer without a valid responses array' }));
+      return calls.map(() => ({ kind: 'malformed', status: 200, ofCall: false, requestId: envelope.requestId, clientRequestId, detail: 'a $batch answer without a valid responses array' }));
     }
     const byId = new Map(parsed.data.responses.map((item) => [item.id, item]));
     return calls.map((_call, index): ExchangeOutcome => {
       const item = byId.get(String(index + 1));
-      if (item === undefined) return { kind: 'malformed', status: 200, requestId: envelope.requestId, clientRequestId, detail: `a $batch answer without item ${index + 1}` };
+      if (item === undefined) return { kind: 'malformed', status: 200, ofCall: false, requestId: envelope.requestId, clientRequestId, detail: `a $batch answer without item ${index + 1}` };
       const headers = lowerCaseKeys(item.headers ?? {});
       const requestId = headers['request-id'] ?? envelope.requestId;
       let itemBody: unknown = item.body ?? null;
@@ -112,7 +116,7 @@ export function createGraphExchange(connection: GraphConnection, timeoutMs: numb
         try {
           itemBody = JSON.parse(itemBody) as unknown;
         } catch {
-          if (item.status >= 200 && item.status < 300) return { kind: 'malformed', status: item.status, requestId, clientRequestId, detail: 'a body that is not JSON' };
+          if (item.status >= 200 && item.status < 300) return { kind: 'malformed', status: item.status, ofCall: true, requestId, clientRequestId, detail: 'a body that is not JSON' };
           itemBody = null;
         }
       }
@@ -163,7 +167,7 @@ async function readResponse(response: Response, clientRequestId: string): Promis
   } catch {
     // an error answer without a JSON body is still that error (its status decides); a 2xx must be readable
     if (!response.ok) return answer(null);
-    return { kind: 'malformed', status: response.status, requestId, clientRequestId, detail: 'a body that is not JSON' };
+    return { kind: 'malformed', status: response.status, ofCall: true, requestId, clientRequestId, detail: 'a body that is not JSON' };
   }
 }
 

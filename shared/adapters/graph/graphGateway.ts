@@ -62,6 +62,7 @@ const pageSchema = z.object({ value: z.array(z.unknown()), '@odata.nextLink': z.
  * - Batching: calls are grouped into `$batch` requests of up to 20 (`batchQueue.ts`); under load the batches fill
  *   up while they wait for a request slot, and a call that would travel alone goes as a plain request.
  * - Retries: 429, 5xx, timeouts and unreadable answers, for whole answers and for each batch item on its own,
+ *   except a write answered 2xx with an unreadable body, which has landed and counts as done;
  *   after Retry-After (or jittered backoff), up to MFA_GRAPH_MAX_ATTEMPTS per call and MFA_GRAPH_RETRY_BUDGET per run.
  * - Throttling: writes are paced by an adaptive pacer (`writePacer.ts`) that rides just under the write quota; a
  *   429 holds every call it concerns (writes for the write quota, everything for the resource-unit quota, one
@@ -128,6 +129,11 @@ export function createGraphGateway(connection: GraphConnection, config: GatewayC
       }
       if (outcome.kind === 'answer' && outcome.status >= 200 && outcome.status < 300) {
         return { status: outcome.status, body: outcome.body, requestId: outcome.requestId };
+      }
+      // a write Graph answered 2xx has landed, even when the body cannot be read: sending it again would write twice
+      // (the rollout never reads the body of a write's answer)
+      if (write && outcome.kind === 'malformed' && outcome.ofCall && outcome.status >= 200 && outcome.status < 300) {
+        return { status: outcome.status, body: null, requestId: outcome.requestId };
       }
 
       const failure = failureOf(call, outcome);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import type { GraphCall } from '../../../shared/adapters/graph/graphGateway.js';
 import { readMethods } from '../../../shared/adapters/graph/userAuthentication.js';
 import { defaultAppRoles } from '../../../sandbox/graphPermissions.js';
 import { enforce, expectOneRetryLayer, failureOf, readOrganization, readUser, userPool } from './helpers/graphCalls.js';
@@ -86,6 +87,30 @@ describe('graphGateway: failures an operator can act on', () => {
       expect(fine).toMatchObject({ status: 'fulfilled', value: { status: 200 } });
       expect(broken).toMatchObject({ status: 'rejected', reason: { code: 'GRAPH_MALFORMED_RESPONSE', httpStatus: 200 } });
       expect((broken as PromiseRejectedResult).reason.requestId).toMatch(requestIdPattern);
+    } finally {
+      harness().sandbox.traffic.removeFault(fault);
+    }
+  });
+
+  it('takes a write answered 2xx with an unreadable body as done: it landed, so it is not sent again, alone or inside a $batch', async () => {
+    const users = freshUsers(3) as [string, string, string];
+    const createPhone = (userId: string): GraphCall => ({
+      operation: 'phoneMethods.create', method: 'POST', version: 'v1.0', path: `/users/${userId}/authentication/phoneMethods`,
+      body: { phoneNumber: '+46 701234567', phoneType: 'mobile' }, permission: 'UserAuthenticationMethod.ReadWrite.All',
+    });
+    const fault = harness().addFault({ kind: 'malformed', shape: 'invalidJson', operations: ['phoneMethods.create'], userIds: users });
+    const brokenBefore = harness().sandbox.stats().injected.malformed.invalidJson;
+    try {
+      const since = harness().mark();
+      const plain = harness().gateway({ graphUseBatch: false });
+      await expect(plain.send(createPhone(users[0]))).resolves.toMatchObject({ status: 201, body: null });
+      const batched = harness().gateway();
+      const answers = await Promise.all([batched.send(createPhone(users[1])), batched.send(createPhone(users[2]))]);
+      expect(answers.map((answer) => answer.status)).toEqual([201, 201]);
+      const seen = since();
+      expect(seen.journal.filter((entry) => entry.operation === 'phoneMethod.create').map((entry) => [entry.userId, entry.status])).toEqual(users.map((user) => [user, 201]));
+      expect({ plain: plain.stats.retries, batched: batched.stats.retries, batches: batched.stats.batches }).toEqual({ plain: 0, batched: 0, batches: 1 });
+      expect(harness().sandbox.stats().injected.malformed.invalidJson - brokenBefore).toBe(3); // every answer was unreadable
     } finally {
       harness().sandbox.traffic.removeFault(fault);
     }
