@@ -63,7 +63,9 @@ export function progressChart(nights: readonly NightProgress[], goal: number): s
   parts.push(`<text x="${margin.left + 6}" y="${round(y(goal) - 6)}" text-anchor="start" font-size="12" fill="#8a5a00">${escapeHtml(`goal ${formatCount(goal)}`)}</text>`);
 
   // end labels: each above its last point, but a label never closer than 16 px below the one before it (the
-  // registered line ends at or below the enforced one, often within a few pixels)
+  // registered line ends at or below the enforced one, often within a few pixels); a white halo keeps each legible
+  // where it crosses a line; they are drawn after every line, so no line covers them
+  const endLabels: string[] = [];
   let previousLabelY = Number.NEGATIVE_INFINITY;
   for (const line of series) {
     const labelY = Math.max(y(line.value(last)) - 8, previousLabelY + 16);
@@ -78,9 +80,10 @@ export function progressChart(nights: readonly NightProgress[], goal: number): s
           `<title>${escapeHtml(`${night.date}: ${value} ${line.key}`)}</title></circle>`,
       );
     });
-    parts.push(`<text class="end-label" x="${round(Math.min(x(nights.length - 1) + 6, width - 4))}" y="${round(labelY)}" text-anchor="end" font-size="12" font-weight="600" fill="${line.colour}">${escapeHtml(formatCount(line.value(last)))}</text>`);
+    endLabels.push(`<text class="end-label" data-series="${line.key}" x="${round(Math.min(x(nights.length - 1) + 6, width - 4))}" y="${round(labelY)}" text-anchor="end" font-size="12" font-weight="600" fill="${line.colour}" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">${escapeHtml(formatCount(line.value(last)))}</text>`);
     parts.push('</g>');
   }
+  parts.push(...endLabels);
 
   // legend
   const legend = [...series.map((line) => ({ label: line.label, colour: line.colour, dashed: false })), { label: 'Enforced that night', colour: '#9cc3ea', dashed: false }, { label: 'Goal: all who will be enforced', colour: '#8a5a00', dashed: true }];
