@@ -642,7 +642,7 @@ resource eventAlertRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [
         customProperties: {
           rolloutId: rolloutId
           functionApp: functionAppName
-          runbook: 'Deploying to Azure > When an alert fires (README, docs/deployment.md)'
+          runbook: 'docs/deployment.md > When an alert fires'
         }
       }
     }
@@ -701,7 +701,7 @@ resource failedRunAlertRule 'Microsoft.Insights/scheduledQueryRules@2023-12-01' 
       customProperties: {
         rolloutId: rolloutId
         functionApp: functionAppName
-        runbook: 'Deploying to Azure > When an alert fires (README, docs/deployment.md)'
+        runbook: 'docs/deployment.md > When an alert fires'
       }
     }
   }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the deployment package of the Function App: the compiled JavaScript (dist/), host.json,
-# package.json and the production dependencies, zipped with host.json at the root. The build happens in
-# a staging folder, so the working tree keeps its dev dependencies.
+# Builds the deployment package of the Function App, and only that: the two functions compiled with exactly the
+# shared/ modules they import (tsconfig.app.json: the compiler follows the imports from functions/*.ts, so the
+# sandbox, the rehearsal, the chaos campaign, the bench and the CLI are never in it), host.json, package.json,
+# package-lock.json and the production dependencies, zipped with host.json at the root. Everything happens in a
+# staging folder: the working tree and its dist/ are left as they are.
 #
 #   infra/package-app.sh [output.zip]
 #
@@ -17,19 +19,22 @@ output="${1:-${TMPDIR:-/tmp}/mfa-rollout-$commit.zip}"
 
 command -v zip >/dev/null 2>&1 || { echo "error: zip is not installed" >&2; exit 1; }
 
-echo "building in $root"
-(cd "$root" && npm run build --silent)
-
 staging="$(mktemp -d)"
 trap 'rm -rf "$staging"' EXIT
-cp -R "$root/dist" "$root/host.json" "$root/package.json" "$root/package-lock.json" "$staging/"
+
+echo "compiling the functions (tsconfig.app.json) in $root"
+(cd "$root" && npm run build:app --silent -- --outDir "$staging/dist")
+cp "$root/host.json" "$root/package.json" "$root/package-lock.json" "$staging/"
 
 echo "installing production dependencies"
-# No install scripts: the production dependencies are plain JavaScript, and the dev-only `node` package
-# (the Node 22 binary for npm scripts) is not installed; Azure runs the Node 22 of functionAppConfig.
-(cd "$staging" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
+# From the lockfile; packages already in npm's cache are taken from there. No install scripts: the production
+# dependencies are plain JavaScript, and the dev-only `node` package (the Node 22 binary for npm scripts) is not
+# installed; Azure runs the Node 22 of functionAppConfig.
+(cd "$staging" && npm ci --omit=dev --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error)
 
-[[ -f "$staging/dist/functions/nightlyWave.js" ]] || { echo "error: dist/functions/nightlyWave.js was not built" >&2; exit 1; }
+for function in nightlyWave onCallReport; do
+  [[ -f "$staging/dist/functions/$function.js" ]] || { echo "error: dist/functions/$function.js was not built" >&2; exit 1; }
+done
 
 rm -f "$output"
 (cd "$staging" && zip -qr "$output" .)

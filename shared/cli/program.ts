@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Config } from '../config/configSchema.js';
 import { loadConfig } from '../config/loadConfig.js';
-import { createLogger, stderrSink, type LogLevel, type LogSink, type Logger } from '../log/logEvent.js';
+import { createLogger, stderrSink, type LogLevel, type Logger } from '../log/logEvent.js';
 import { RolloutError } from '../errors/RolloutError.js';
 import { buildReport } from '../shell/buildReport.js';
 import { exportNotices } from '../shell/exportNotices.js';
@@ -32,11 +32,9 @@ interface GlobalOptions {
 }
 
 export interface CliIo {
-  /** Where command output goes (the rehearsal's per-night table, plans, reports). */
+  /** Where command output goes (plans, reports, rollback lists). */
   readonly out: NodeJS.WritableStream;
-  /** Receives the structured log lines of a rehearsal (default: stderr at --log-level). */
-  readonly logSink?: LogSink;
-  /** Progress of long work: rehearsal nights, roster refresh, rollback (default: bars on a terminal's stderr, else plain lines). */
+  /** Progress of long work: roster refresh, rollback (default: bars on a terminal's stderr, else plain lines). */
   readonly progress?: ProgressReporter;
 }
 
@@ -70,22 +68,6 @@ export function buildProgram(io: CliIo): Command {
       await rollout.close();
     }
   }
-
-  program
-    .command('rehearse')
-    .description('Run a whole rollout against a generated sandbox tenant and Azurite (no Azure account), night by night')
-    .option('--users <n>', 'users in the sandbox tenant', positiveInteger, 2000)
-    .option('--wave-size <k>', 'MFA_WAVE_SIZE for the rehearsal', positiveInteger, 50)
-    .option('--nights <m>', 'nights to simulate', positiveInteger, 12)
-    .option('--seed <s>', 'seed of the generated tenant', positiveInteger, 1)
-    .addOption(new Option('--strategy <name>', 'how MFA is required').choices(['perUserMfa', 'conditionalAccessGroup']).default('perUserMfa'))
-    .option('--notice-days <d>', 'MFA_NOTICE_DAYS for the rehearsal', (value) => Number(value), 3)
-    .option('--report <file>', 'write the HTML report here at the end', 'rehearsal-report.html')
-    .action(async (options: { users: number; waveSize: number; nights: number; seed: number; strategy: string; noticeDays: number; report: string }) => {
-      const { rehearse } = await import('../../rehearsal/rehearse.js');
-      const outcome = await rehearse({ ...options, strategy: options.strategy as Config['strategy'], out: io.out, progress, logLevel: program.opts<GlobalOptions>().logLevel, ...(io.logSink === undefined ? {} : { logSink: io.logSink }) });
-      process.exitCode = outcome.ok ? 0 : 1;
-    });
 
   program
     .command('plan')

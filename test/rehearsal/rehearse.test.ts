@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildProgram } from '../../shared/cli/program.js';
+import { buildRehearsalProgram } from '../../rehearsal/rehearsalProgram.js';
 
 /** A writable that keeps what the command prints. */
 function capture() {
@@ -9,13 +9,13 @@ function capture() {
 
 const guid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
-describe('mfa-rollout rehearse (small tenant, whole CLI path)', () => {
+describe('npm run rehearse (small tenant, whole command-line path)', () => {
   it('rolls out a 150-user sandbox tenant night by night, passes its checks, and logs nothing sensitive', async () => {
     const printed = capture();
     const logLines: string[] = [];
-    const program = buildProgram({ out: printed.out, logSink: (_level, line) => logLines.push(line) });
+    const program = buildRehearsalProgram({ out: printed.out, logSink: (_level, line) => logLines.push(line) });
     program.exitOverride();
-    await program.parseAsync(['node', 'mfa-rollout', '--log-level', 'debug', 'rehearse', '--users', '150', '--nights', '10', '--wave-size', '20', '--notice-days', '2', '--seed', '3']);
+    await program.parseAsync(['node', 'rehearse', '--log-level', 'debug', '--users', '150', '--nights', '10', '--wave-size', '20', '--notice-days', '2', '--seed', '3']);
 
     const text = printed.text();
     expect(process.exitCode ?? 0).toBe(0);

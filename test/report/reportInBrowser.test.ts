@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { renderReportHtml } from '../../shared/report/renderReportHtml.js';
 import { rehearse, type RehearsalOutcome } from '../../rehearsal/rehearse.js';
-import { openChromium, type OpenChromium } from './helpers/chromium.js';
+import { openChromium, type OpenChromium } from './helpers/openChromium.js';
 import { readReportDom, reportMismatches } from './helpers/readReportDom.js';
 
 /**
@@ -24,7 +24,7 @@ let html = '';
 let browser: OpenChromium;
 
 beforeAll(async () => {
-  browser = await openChromium(); // first: without Chromium the test fails at once, saying what to install
+  browser = await openChromium(); // first: a Chromium that cannot be found or started fails the test at once
   workDir = mkdtempSync(path.join(tmpdir(), 'mfa-report-'));
   const printed: string[] = [];
   outcome = await rehearse({

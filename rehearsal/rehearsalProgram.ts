@@ -1,0 +1,62 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Config } from '../shared/config/configSchema.js';
+import type { LogLevel, LogSink } from '../shared/log/logEvent.js';
+import { createProgressReporter, type ProgressReporter } from '../shared/cli/progressReporter.js';
+import { rehearse } from './rehearse.js';
+
+export interface RehearsalIo {
+  /** Where the per-night table and the summary go. */
+  readonly out: NodeJS.WritableStream;
+  /** Receives the structured log lines of the rollout (default: stderr at --log-level). */
+  readonly logSink?: LogSink;
+  /** Progress of each night (default: bars on a terminal's stderr, else plain lines). */
+  readonly progress?: ProgressReporter;
+}
+
+interface RehearsalFlags {
+  users: number;
+  waveSize: number;
+  nights: number;
+  seed: number;
+  strategy: Config['strategy'];
+  noticeDays: number;
+  report: string;
+  logLevel: LogLevel;
+}
+
+function atLeastOne(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return number;
+}
+
+/**
+ * `npm run rehearse -- [options]`: a whole rollout against a generated sandbox tenant and Azurite, night by night.
+ * A dev-only program (it starts the sandbox), kept out of the product's `mfa-rollout` command line. `main.ts` runs
+ * it on process.argv; tests run it in-process. The exit code is 0 only when every check of the rehearsal passed.
+ */
+export function buildRehearsalProgram(io: RehearsalIo): Command {
+  const program = new Command('rehearse')
+    .description('Run a whole rollout against a generated sandbox tenant and Azurite (no Azure account), night by night')
+    .option('--users <n>', 'users in the sandbox tenant', atLeastOne, 2000)
+    .option('--wave-size <k>', 'MFA_WAVE_SIZE for the rehearsal', atLeastOne, 50)
+    .option('--nights <m>', 'nights to simulate', atLeastOne, 12)
+    .option('--seed <s>', 'seed of the generated tenant', atLeastOne, 1)
+    .addOption(new Option('--strategy <name>', 'how MFA is required').choices(['perUserMfa', 'conditionalAccessGroup']).default('perUserMfa'))
+    .option('--notice-days <d>', 'MFA_NOTICE_DAYS for the rehearsal', (value) => Number(value), 3)
+    .option('--report <file>', 'write the HTML report here at the end', 'rehearsal-report.html')
+    .addOption(new Option('--log-level <level>', 'structured log lines on stderr from this level').choices(['debug', 'info', 'warn', 'error']).default('warn'))
+    .showHelpAfterError()
+    .action(async (flags: RehearsalFlags) => {
+      const { logLevel, ...options } = flags;
+      const outcome = await rehearse({
+        ...options,
+        out: io.out,
+        progress: io.progress ?? createProgressReporter(),
+        logLevel,
+        ...(io.logSink === undefined ? {} : { logSink: io.logSink }),
+      });
+      process.exitCode = outcome.ok ? 0 : 1;
+    });
+  return program;
+}
