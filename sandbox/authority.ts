@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Reply } from './graphRoute.js';
+import type { Reply } from './http/graphRoute.js';
 import type { TenantState } from './tenantState.js';
 import type { TokenService } from './tokens.js';
 

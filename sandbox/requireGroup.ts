@@ -1,5 +1,5 @@
-import { graphErrors } from './graphErrors.js';
-import { routeParam, type RequestContext } from './graphRoute.js';
+import { graphErrors } from './http/graphErrors.js';
+import { routeParam, type RequestContext } from './http/graphRoute.js';
 import { guidPattern } from './guidPattern.js';
 import type { SandboxGroup } from './tenantModel.js';
 

@@ -1,5 +1,5 @@
-import { graphErrors } from './graphErrors.js';
-import { routeParam, type RequestContext } from './graphRoute.js';
+import { graphErrors } from './http/graphErrors.js';
+import { routeParam, type RequestContext } from './http/graphRoute.js';
 import type { SandboxUser } from './tenantModel.js';
 
 /** The user named by the `{userId}` segment (object id or UPN); records it for the journal; 404 when unknown. */

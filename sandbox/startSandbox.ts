@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { isSupportedCountry } from 'libphonenumber-js/max';
-import { createCertificate } from './createCertificate.js';
+import { createCertificate } from './http/createCertificate.js';
 import type { FaultOptions } from './faults/faultRules.js';
 import { defaultAppRoles } from './graphPermissions.js';
 import { createJournal, type Journal, type RequestCounters } from './journal.js';
-import { createRequestListener } from './createRequestListener.js';
+import { createRequestListener } from './http/createRequestListener.js';
 import type { QuotaOptions } from './quota/quotaConfig.js';
 import { createSandboxControls, type OrganizationChange, type SandboxControls } from './sandboxControls.js';
 import type { SandboxScenarios } from './sandboxScenarios.js';
 import { seedTenant } from './seedTenant.js';
-import { listenHttps } from './server.js';
+import { listenHttps } from './http/server.js';
 import type { SandboxManifest } from './tenantModel.js';
 import { createTenantState, type TenantState } from './tenantState.js';
 import { createTokenService } from './tokens.js';

@@ -1,10 +1,10 @@
 import { createBatchRoute, isBatchRoute } from './batch/createBatchRoute.js';
-import { compileRoutes } from './compileRoutes.js';
-import { createGraphDispatcher, type GraphOutcome } from './createGraphDispatcher.js';
+import { compileRoutes } from './http/compileRoutes.js';
+import { createGraphDispatcher, type GraphOutcome } from './http/createGraphDispatcher.js';
 import { createFaultInjector } from './faults/createFaultInjector.js';
 import { defaultLatency, mergeLatency, type FaultOptions } from './faults/faultRules.js';
-import type { GraphRequest } from './graphRoute.js';
-import { defaultGraphPipeline, graphStages } from './graphStages.js';
+import type { GraphRequest } from './http/graphRoute.js';
+import { defaultGraphPipeline, graphStages } from './http/graphStages.js';
 import type { Journal } from './journal.js';
 import { createQuotaMeter } from './quota/createQuotaMeter.js';
 import { defaultQuotaConfig, mergeQuotaConfig, type QuotaOptions } from './quota/quotaConfig.js';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { RouteTable } from '../compileRoutes.js';
-import type { GraphOutcome } from '../createGraphDispatcher.js';
-import { graphErrorBody } from '../graphErrorBody.js';
-import { graphErrors } from '../graphErrors.js';
-import type { GraphHttpError } from '../GraphHttpError.js';
-import type { GraphRequest, GraphRoute, GraphVersion, RequestContext } from '../graphRoute.js';
+import type { RouteTable } from '../http/compileRoutes.js';
+import type { GraphOutcome } from '../http/createGraphDispatcher.js';
+import { graphErrorBody } from '../http/graphErrorBody.js';
+import { graphErrors } from '../http/graphErrors.js';
+import type { GraphHttpError } from '../http/GraphHttpError.js';
+import type { GraphRequest, GraphRoute, GraphVersion, RequestContext } from '../http/graphRoute.js';
 import { createRandom } from '../random.js';
 import type { OutcomeRecorder } from '../stats/createOutcomeRecorder.js';
 import { parseBatchRequests, type BatchItem } from './parseBatchRequests.js';

@@ -1,4 +1,4 @@
-import { graphErrors } from '../graphErrors.js';
+import { graphErrors } from '../http/graphErrors.js';
 
 /** One request of a `$batch` body, checked. */
 export interface BatchItem {

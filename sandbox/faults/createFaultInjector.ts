@@ -1,5 +1,5 @@
-import { graphErrors } from '../graphErrors.js';
-import type { GraphRoute, GraphStage, Reply, RequestContext } from '../graphRoute.js';
+import { graphErrors } from '../http/graphErrors.js';
+import type { GraphRoute, GraphStage, Reply, RequestContext } from '../http/graphRoute.js';
 import type { TenantState } from '../tenantState.js';
 import { defaultLatency, mergeLatency, parseFaultRule, type FaultRule, type LatencyConfig, type MalformedShape } from './faultRules.js';
 import { malformReply } from './malformReply.js';

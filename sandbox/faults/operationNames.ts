@@ -1,4 +1,4 @@
-import type { GraphRoute } from '../graphRoute.js';
+import type { GraphRoute } from '../http/graphRoute.js';
 
 const verbs: Readonly<Record<string, { readonly item: readonly string[]; readonly collection: readonly string[] }>> = {
   GET: { item: ['get', 'read'], collection: ['list', 'read', 'get'] },

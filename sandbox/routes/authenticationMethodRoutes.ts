@@ -1,6 +1,6 @@
 import { graphPermissions } from '../graphPermissions.js';
-import type { GraphRoute } from '../graphRoute.js';
-import { metadataUrl } from '../metadataUrl.js';
+import type { GraphRoute } from '../http/graphRoute.js';
+import { metadataUrl } from '../http/metadataUrl.js';
 import { requireUser } from '../requireUser.js';
 import { passwordMethodId, type OtherAuthenticationMethod } from '../tenantModel.js';
 

@@ -1,7 +1,7 @@
 import { conditionalAccessPolicyProperties } from '../conditionalAccessPolicyProperties.js';
-import { graphErrors } from '../graphErrors.js';
+import { graphErrors } from '../http/graphErrors.js';
 import { graphPermissions } from '../graphPermissions.js';
-import { routeParam, type GraphRoute, type RequestContext } from '../graphRoute.js';
+import { routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
 import { project, selectedProperties } from '../propertySet.js';
 
 const both = ['v1.0', 'beta'] as const;

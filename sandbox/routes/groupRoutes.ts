@@ -1,8 +1,8 @@
 import { graphPermissions } from '../graphPermissions.js';
-import type { GraphRoute } from '../graphRoute.js';
+import type { GraphRoute } from '../http/graphRoute.js';
 import { groupProperties } from '../groupProperties.js';
-import { metadataUrl } from '../metadataUrl.js';
-import { pageOf } from '../pageOf.js';
+import { metadataUrl } from '../http/metadataUrl.js';
+import { pageOf } from '../http/pageOf.js';
 import { project, selectedProperties } from '../propertySet.js';
 import { requireGroup } from '../requireGroup.js';
 import { userProperties } from '../userProperties.js';

@@ -1,7 +1,7 @@
-import { graphErrors } from '../graphErrors.js';
+import { graphErrors } from '../http/graphErrors.js';
 import { graphPermissions } from '../graphPermissions.js';
-import { routeParam, type GraphRoute, type RequestContext } from '../graphRoute.js';
-import { requestBody } from '../requestBody.js';
+import { routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
+import { requestBody } from '../http/requestBody.js';
 import { guidPattern } from '../guidPattern.js';
 import { requireGroup } from '../requireGroup.js';
 import type { AddMembersResult } from '../tenantState.js';

@@ -1,7 +1,7 @@
-import { graphErrors } from '../graphErrors.js';
+import { graphErrors } from '../http/graphErrors.js';
 import { graphPermissions } from '../graphPermissions.js';
-import { routeParam, type GraphRoute } from '../graphRoute.js';
-import { metadataUrl } from '../metadataUrl.js';
+import { routeParam, type GraphRoute } from '../http/graphRoute.js';
+import { metadataUrl } from '../http/metadataUrl.js';
 import { organizationProperties } from '../organizationProperties.js';
 import { project, selectedProperties } from '../propertySet.js';
 

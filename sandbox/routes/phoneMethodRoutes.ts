@@ -1,9 +1,9 @@
-import { graphErrors } from '../graphErrors.js';
+import { graphErrors } from '../http/graphErrors.js';
 import { graphPermissions } from '../graphPermissions.js';
-import { routeParam, type GraphRoute, type RequestContext } from '../graphRoute.js';
+import { routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
 import { isGraphPhoneNumber } from '../isGraphPhoneNumber.js';
-import { metadataUrl } from '../metadataUrl.js';
-import { requestBody } from '../requestBody.js';
+import { metadataUrl } from '../http/metadataUrl.js';
+import { requestBody } from '../http/requestBody.js';
 import { requireUser } from '../requireUser.js';
 import { phoneTypes, type PhoneMethod, type PhoneType } from '../tenantModel.js';
 

@@ -1,10 +1,10 @@
-import { graphErrors } from '../graphErrors.js';
+import { graphErrors } from '../http/graphErrors.js';
 import { graphPermissions } from '../graphPermissions.js';
-import { routeParam, type GraphRoute, type RequestContext } from '../graphRoute.js';
+import { routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
 import { renderRegistrationDetails, type RegistrationRow } from '../registrationDetails.js';
 import { parseRegistrationQuery } from '../registrationReportQuery.js';
 import { guidPattern } from '../guidPattern.js';
-import { skipToken } from '../skipToken.js';
+import { skipToken } from '../http/skipToken.js';
 import type { RegistrationSnapshot, SandboxUser } from '../tenantModel.js';
 
 const both = ['v1.0', 'beta'] as const;

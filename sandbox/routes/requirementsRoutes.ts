@@ -1,8 +1,8 @@
-import { graphErrors } from '../graphErrors.js';
+import { graphErrors } from '../http/graphErrors.js';
 import { graphPermissions } from '../graphPermissions.js';
-import type { GraphRoute } from '../graphRoute.js';
-import { metadataUrl } from '../metadataUrl.js';
-import { requestBody } from '../requestBody.js';
+import type { GraphRoute } from '../http/graphRoute.js';
+import { metadataUrl } from '../http/metadataUrl.js';
+import { requestBody } from '../http/requestBody.js';
 import { requireUser } from '../requireUser.js';
 import { perUserMfaStates, type PerUserMfaState } from '../tenantModel.js';
 

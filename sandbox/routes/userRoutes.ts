@@ -1,7 +1,7 @@
 import { graphPermissions } from '../graphPermissions.js';
-import type { GraphRoute } from '../graphRoute.js';
-import { metadataUrl } from '../metadataUrl.js';
-import { pageOf } from '../pageOf.js';
+import type { GraphRoute } from '../http/graphRoute.js';
+import { metadataUrl } from '../http/metadataUrl.js';
+import { pageOf } from '../http/pageOf.js';
 import { project, selectedProperties } from '../propertySet.js';
 import { requireUser } from '../requireUser.js';
 import type { SandboxUser } from '../tenantModel.js';

@@ -1,4 +1,4 @@
-import type { GraphOutcome } from '../createGraphDispatcher.js';
+import type { GraphOutcome } from '../http/createGraphDispatcher.js';
 import type { Journal } from '../journal.js';
 import type { TrafficStats } from './createTrafficStats.js';
 

@@ -1,5 +1,5 @@
-import { isGraphHttpError } from '../GraphHttpError.js';
-import type { GraphStage, RequestContext } from '../graphRoute.js';
+import { isGraphHttpError } from '../http/GraphHttpError.js';
+import type { GraphStage, RequestContext } from '../http/graphRoute.js';
 import type { TenantState } from '../tenantState.js';
 import type { DuplicateReason, TrafficStats } from './createTrafficStats.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { isBatchRoute } from '../../sandbox/batch/createBatchRoute.js';
-import { GraphHttpError } from '../../sandbox/GraphHttpError.js';
-import type { GraphRoute, RequestContext } from '../../sandbox/graphRoute.js';
+import { GraphHttpError } from '../../sandbox/http/GraphHttpError.js';
+import type { GraphRoute, RequestContext } from '../../sandbox/http/graphRoute.js';
 import { createQuotaMeter } from '../../sandbox/quota/createQuotaMeter.js';
 import { defaultQuotaConfig, resourceUnitsForTenantSize } from '../../sandbox/quota/quotaConfig.js';
 import { requestCost } from '../../sandbox/quota/requestCost.js';

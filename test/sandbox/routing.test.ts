@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import type { GraphRoute } from '../../sandbox/graphRoute.js';
+import type { GraphRoute } from '../../sandbox/http/graphRoute.js';
 import { isGraphPhoneNumber } from '../../sandbox/isGraphPhoneNumber.js';
-import { compileRoutes } from '../../sandbox/compileRoutes.js';
-import { skipToken } from '../../sandbox/skipToken.js';
+import { compileRoutes } from '../../sandbox/http/compileRoutes.js';
+import { skipToken } from '../../sandbox/http/skipToken.js';
 
 const route = (method: GraphRoute['method'], pattern: string, versions: GraphRoute['versions'] = ['v1.0', 'beta']): GraphRoute => ({
   method,
