@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { createCertificate } from './http/createCertificate.js';
 import type { FaultOptions } from './faults/faultRules.js';
-import { defaultAppRoles } from './graphPermissions.js';
+import { defaultAppRoles } from './auth/graphPermissions.js';
 import { createJournal, type Journal, type RequestCounters } from './journal.js';
 import { createRequestListener } from './http/createRequestListener.js';
 import type { QuotaOptions } from './quota/quotaConfig.js';
@@ -12,7 +12,7 @@ import { seedTenant } from './seedTenant.js';
 import { listenHttps } from './http/server.js';
 import type { SandboxManifest } from './tenantModel.js';
 import { createTenantState, type TenantState } from './tenantState.js';
-import { createTokenService } from './tokens.js';
+import { createTokenService } from './auth/tokens.js';
 import type { SandboxStats, TrafficControls } from './trafficControls.js';
 import { wireGraphTraffic } from './wireGraphTraffic.js';
 

@@ -13,7 +13,7 @@ import { createOutcomeRecorder, type OutcomeRecorder } from './stats/createOutco
 import { createTrafficStats } from './stats/createTrafficStats.js';
 import { createWriteObserver } from './stats/createWriteObserver.js';
 import type { TenantState } from './tenantState.js';
-import type { TokenService } from './tokens.js';
+import type { TokenService } from './auth/tokens.js';
 import { createTrafficControls, type TrafficControls } from './trafficControls.js';
 
 export interface GraphTrafficOptions {

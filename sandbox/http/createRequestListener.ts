@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAdminRequest } from '../adminApi.js';
-import { handleAuthorityRequest, isAuthorityPath, type AuthorityDependencies } from '../authority.js';
+import { handleAuthorityRequest, isAuthorityPath, type AuthorityDependencies } from '../auth/authority.js';
 import type { GraphOutcome } from './createGraphDispatcher.js';
 import { graphErrorBody } from './graphErrorBody.js';
 import type { GraphRequest, Reply } from './graphRoute.js';

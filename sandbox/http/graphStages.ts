@@ -1,7 +1,7 @@
 import { graphErrors } from './graphErrors.js';
 import type { GraphStage } from './graphRoute.js';
 import type { RouteTable } from './compileRoutes.js';
-import type { TokenService } from '../tokens.js';
+import type { TokenService } from '../auth/tokens.js';
 
 export interface GraphStageDependencies {
   readonly routes: RouteTable;

@@ -1,4 +1,4 @@
-import { graphPermissions } from '../graphPermissions.js';
+import { graphPermissions } from '../auth/graphPermissions.js';
 import type { GraphRoute } from '../http/graphRoute.js';
 import { metadataUrl } from '../http/metadataUrl.js';
 import { requireUser } from '../requireUser.js';

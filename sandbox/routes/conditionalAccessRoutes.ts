@@ -1,6 +1,6 @@
 import { conditionalAccessPolicyProperties } from '../conditionalAccessPolicyProperties.js';
 import { graphErrors } from '../http/graphErrors.js';
-import { graphPermissions } from '../graphPermissions.js';
+import { graphPermissions } from '../auth/graphPermissions.js';
 import { routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
 import { project, selectedProperties } from '../propertySet.js';
 

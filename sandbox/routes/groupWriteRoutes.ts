@@ -1,5 +1,5 @@
 import { graphErrors } from '../http/graphErrors.js';
-import { graphPermissions } from '../graphPermissions.js';
+import { graphPermissions } from '../auth/graphPermissions.js';
 import { routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
 import { requestBody } from '../http/requestBody.js';
 import { guidPattern } from '../guidPattern.js';

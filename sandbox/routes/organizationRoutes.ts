@@ -1,5 +1,5 @@
 import { graphErrors } from '../http/graphErrors.js';
-import { graphPermissions } from '../graphPermissions.js';
+import { graphPermissions } from '../auth/graphPermissions.js';
 import { routeParam, type GraphRoute } from '../http/graphRoute.js';
 import { metadataUrl } from '../http/metadataUrl.js';
 import { organizationProperties } from '../organizationProperties.js';

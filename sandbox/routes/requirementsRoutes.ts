@@ -1,5 +1,5 @@
 import { graphErrors } from '../http/graphErrors.js';
-import { graphPermissions } from '../graphPermissions.js';
+import { graphPermissions } from '../auth/graphPermissions.js';
 import type { GraphRoute } from '../http/graphRoute.js';
 import { metadataUrl } from '../http/metadataUrl.js';
 import { requestBody } from '../http/requestBody.js';

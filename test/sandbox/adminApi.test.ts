@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
-import { defaultAppRoles } from '../../sandbox/graphPermissions.js';
+import { defaultAppRoles } from '../../sandbox/auth/graphPermissions.js';
 import type { JournalEntry } from '../../sandbox/journal.js';
 import { runSandboxCli } from '../../sandbox/sandboxCli.js';
 import type { SandboxManifest } from '../../sandbox/tenantModel.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { GraphError } from '@microsoft/microsoft-graph-client';
-import { defaultAppRoles } from '../../sandbox/graphPermissions.js';
+import { defaultAppRoles } from '../../sandbox/auth/graphPermissions.js';
 import { withFreshClient } from './helpers/connectFresh.js';
 import { startTestSandbox, type TestSandbox } from './helpers/startTestSandbox.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BatchRequestContent, BatchResponseContent } from '@microsoft/microsoft-graph-client';
-import { defaultAppRoles } from '../../sandbox/graphPermissions.js';
+import { defaultAppRoles } from '../../sandbox/auth/graphPermissions.js';
 import type { JournalEntry } from '../../sandbox/journal.js';
 import type { SandboxManifest } from '../../sandbox/tenantModel.js';
 import { rawGraph } from './helpers/rawGraph.js';

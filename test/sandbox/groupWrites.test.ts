@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { defaultAppRoles } from '../../sandbox/graphPermissions.js';
+import { defaultAppRoles } from '../../sandbox/auth/graphPermissions.js';
 import type { UserCategory } from '../../sandbox/tenantModel.js';
 import { caught, failureOf } from './helpers/caught.js';
 import { withFreshClient } from './helpers/connectFresh.js';

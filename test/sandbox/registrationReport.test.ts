@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { defaultAppRoles } from '../../sandbox/graphPermissions.js';
+import { defaultAppRoles } from '../../sandbox/auth/graphPermissions.js';
 import { createSlidingWindowLimit } from '../../sandbox/slidingWindowLimit.js';
 import type { UserCategory } from '../../sandbox/tenantModel.js';
 import { caught, failureOf } from './helpers/caught.js';

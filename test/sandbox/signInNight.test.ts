@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { defaultAppRoles } from '../../sandbox/graphPermissions.js';
+import { defaultAppRoles } from '../../sandbox/auth/graphPermissions.js';
 import { createSandboxScenarios } from '../../sandbox/sandboxScenarios.js';
 import { seedTenant } from '../../sandbox/seedTenant.js';
 import type { UserCategory } from '../../sandbox/tenantModel.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { GraphCall } from '../../../shared/adapters/graph/graphGateway.js';
 import { readMethods } from '../../../shared/adapters/graph/userAuthentication.js';
-import { defaultAppRoles } from '../../../sandbox/graphPermissions.js';
+import { defaultAppRoles } from '../../../sandbox/auth/graphPermissions.js';
 import { enforce, expectOneRetryLayer, failureOf, readOrganization, readUser, userPool } from './helpers/graphCalls.js';
 import { landedPerUser, requestIdPattern, useGatewayHarness } from './helpers/gatewayHarness.js';
 
