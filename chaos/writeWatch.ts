@@ -1,4 +1,4 @@
-import type { JournalEntry } from '../sandbox/journal.js';
+import type { JournalEntry } from '../sandbox/stats/journal.js';
 import type { SandboxHandle } from '../sandbox/startSandbox.js';
 
 export type WriteListener = (entry: JournalEntry) => void;

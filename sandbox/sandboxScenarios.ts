@@ -1,11 +1,11 @@
-import { createRandom } from './random.js';
+import { createRandom } from './tenant/random.js';
 import {
   conditionalAccessScenarios,
   type ConditionalAccessPolicy,
   type ConditionalAccessScenario,
   type RegistrationReportSettings,
-} from './tenantModel.js';
-import type { TenantState } from './tenantState.js';
+} from './tenant/tenantModel.js';
+import type { TenantState } from './tenant/tenantState.js';
 
 export interface ConditionalAccessView {
   readonly scenario: ConditionalAccessScenario;

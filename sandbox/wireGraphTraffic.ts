@@ -5,14 +5,14 @@ import { createFaultInjector } from './faults/createFaultInjector.js';
 import { defaultLatency, mergeLatency, type FaultOptions } from './faults/faultRules.js';
 import type { GraphRequest } from './http/graphRoute.js';
 import { defaultGraphPipeline, graphStages } from './http/graphStages.js';
-import type { Journal } from './journal.js';
+import type { Journal } from './stats/journal.js';
 import { createQuotaMeter } from './quota/createQuotaMeter.js';
 import { defaultQuotaConfig, mergeQuotaConfig, type QuotaOptions } from './quota/quotaConfig.js';
 import { graphRoutes } from './routes/graphRoutes.js';
 import { createOutcomeRecorder, type OutcomeRecorder } from './stats/createOutcomeRecorder.js';
 import { createTrafficStats } from './stats/createTrafficStats.js';
 import { createWriteObserver } from './stats/createWriteObserver.js';
-import type { TenantState } from './tenantState.js';
+import type { TenantState } from './tenant/tenantState.js';
 import type { TokenService } from './auth/tokens.js';
 import { createTrafficControls, type TrafficControls } from './trafficControls.js';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Reply } from '../http/graphRoute.js';
-import type { TenantState } from '../tenantState.js';
+import type { TenantState } from '../tenant/tenantState.js';
 import type { TokenService } from './tokens.js';
 
 export interface AuthorityRequest {

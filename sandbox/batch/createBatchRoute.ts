@@ -5,7 +5,7 @@ import { graphErrorBody } from '../http/graphErrorBody.js';
 import { graphErrors } from '../http/graphErrors.js';
 import type { GraphHttpError } from '../http/GraphHttpError.js';
 import type { GraphRequest, GraphRoute, GraphVersion, RequestContext } from '../http/graphRoute.js';
-import { createRandom } from '../random.js';
+import { createRandom } from '../tenant/random.js';
 import type { OutcomeRecorder } from '../stats/createOutcomeRecorder.js';
 import { parseBatchRequests, type BatchItem } from './parseBatchRequests.js';
 

@@ -1,6 +1,6 @@
 import { graphErrors } from '../http/graphErrors.js';
 import type { GraphRoute, GraphStage, Reply, RequestContext } from '../http/graphRoute.js';
-import type { TenantState } from '../tenantState.js';
+import type { TenantState } from '../tenant/tenantState.js';
 import { defaultLatency, mergeLatency, parseFaultRule, type FaultRule, type LatencyConfig, type MalformedShape } from './faultRules.js';
 import { malformReply } from './malformReply.js';
 import { operationNames } from './operationNames.js';

@@ -2,7 +2,7 @@ import { graphErrorBody } from './graphErrorBody.js';
 import { graphErrors } from './graphErrors.js';
 import { isGraphHttpError } from './GraphHttpError.js';
 import type { GraphRequest, GraphStage, GraphVersion, Reply, RequestContext } from './graphRoute.js';
-import type { TenantState } from '../tenantState.js';
+import type { TenantState } from '../tenant/tenantState.js';
 
 export interface GraphOutcome {
   readonly reply: Reply;

@@ -5,7 +5,7 @@ import { handleAuthorityRequest, isAuthorityPath, type AuthorityDependencies } f
 import type { GraphOutcome } from './createGraphDispatcher.js';
 import { graphErrorBody } from './graphErrorBody.js';
 import type { GraphRequest, Reply } from './graphRoute.js';
-import type { Journal } from '../journal.js';
+import type { Journal } from '../stats/journal.js';
 import type { SandboxControls } from '../sandboxControls.js';
 import type { OutcomeRecorder } from '../stats/createOutcomeRecorder.js';
 import type { TrafficControls } from '../trafficControls.js';

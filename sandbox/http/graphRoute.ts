@@ -1,4 +1,4 @@
-import type { TenantState } from '../tenantState.js';
+import type { TenantState } from '../tenant/tenantState.js';
 
 export type GraphVersion = 'v1.0' | 'beta';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';

@@ -2,9 +2,9 @@ import { graphErrors } from '../http/graphErrors.js';
 import { graphPermissions } from '../auth/graphPermissions.js';
 import { routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
 import { requestBody } from '../http/requestBody.js';
-import { guidPattern } from '../guidPattern.js';
+import { guidPattern } from '../tenant/guidPattern.js';
 import { requireGroup } from '../requireGroup.js';
-import type { AddMembersResult } from '../tenantState.js';
+import type { AddMembersResult } from '../tenant/tenantState.js';
 
 const both = ['v1.0', 'beta'] as const;
 const bindProperty = 'members@odata.bind';

@@ -1,11 +1,11 @@
 import { graphErrors } from '../http/graphErrors.js';
 import { graphPermissions } from '../auth/graphPermissions.js';
 import { routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
-import { isGraphPhoneNumber } from '../isGraphPhoneNumber.js';
+import { isGraphPhoneNumber } from '../tenant/isGraphPhoneNumber.js';
 import { metadataUrl } from '../http/metadataUrl.js';
 import { requestBody } from '../http/requestBody.js';
 import { requireUser } from '../requireUser.js';
-import { phoneTypes, type PhoneMethod, type PhoneType } from '../tenantModel.js';
+import { phoneTypes, type PhoneMethod, type PhoneType } from '../tenant/tenantModel.js';
 
 const both = ['v1.0', 'beta'] as const;
 const collection = 'users/{userId}/authentication/phoneMethods';

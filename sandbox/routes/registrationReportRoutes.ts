@@ -3,9 +3,9 @@ import { graphPermissions } from '../auth/graphPermissions.js';
 import { routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
 import { renderRegistrationDetails, type RegistrationRow } from '../registrationDetails.js';
 import { parseRegistrationQuery } from '../registrationReportQuery.js';
-import { guidPattern } from '../guidPattern.js';
+import { guidPattern } from '../tenant/guidPattern.js';
 import { skipToken } from '../http/skipToken.js';
-import type { RegistrationSnapshot, SandboxUser } from '../tenantModel.js';
+import type { RegistrationSnapshot, SandboxUser } from '../tenant/tenantModel.js';
 
 const both = ['v1.0', 'beta'] as const;
 const collection = 'reports/authenticationMethods/userRegistrationDetails';

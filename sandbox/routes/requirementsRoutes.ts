@@ -4,7 +4,7 @@ import type { GraphRoute } from '../http/graphRoute.js';
 import { metadataUrl } from '../http/metadataUrl.js';
 import { requestBody } from '../http/requestBody.js';
 import { requireUser } from '../requireUser.js';
-import { perUserMfaStates, type PerUserMfaState } from '../tenantModel.js';
+import { perUserMfaStates, type PerUserMfaState } from '../tenant/tenantModel.js';
 
 const pattern = 'users/{userId}/authentication/requirements';
 

@@ -4,7 +4,7 @@ import { metadataUrl } from '../http/metadataUrl.js';
 import { pageOf } from '../http/pageOf.js';
 import { project, selectedProperties } from '../propertySet.js';
 import { requireUser } from '../requireUser.js';
-import type { SandboxUser } from '../tenantModel.js';
+import type { SandboxUser } from '../tenant/tenantModel.js';
 import { userProperties } from '../userProperties.js';
 
 const both = ['v1.0', 'beta'] as const;

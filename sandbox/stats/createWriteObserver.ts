@@ -1,6 +1,6 @@
 import { isGraphHttpError } from '../http/GraphHttpError.js';
 import type { GraphStage, RequestContext } from '../http/graphRoute.js';
-import type { TenantState } from '../tenantState.js';
+import type { TenantState } from '../tenant/tenantState.js';
 import type { DuplicateReason, TrafficStats } from './createTrafficStats.js';
 
 const phoneCollection = 'users/{userId}/authentication/phoneMethods';

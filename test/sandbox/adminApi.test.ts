@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { defaultAppRoles } from '../../sandbox/auth/graphPermissions.js';
-import type { JournalEntry } from '../../sandbox/journal.js';
+import type { JournalEntry } from '../../sandbox/stats/journal.js';
 import { runSandboxCli } from '../../sandbox/sandboxCli.js';
-import type { SandboxManifest } from '../../sandbox/tenantModel.js';
+import type { SandboxManifest } from '../../sandbox/tenant/tenantModel.js';
 import { withFreshClient } from './helpers/connectFresh.js';
 import { startTestSandbox, type TestSandbox } from './helpers/startTestSandbox.js';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BatchRequestContent, BatchResponseContent } from '@microsoft/microsoft-graph-client';
 import { defaultAppRoles } from '../../sandbox/auth/graphPermissions.js';
-import type { JournalEntry } from '../../sandbox/journal.js';
-import type { SandboxManifest } from '../../sandbox/tenantModel.js';
+import type { JournalEntry } from '../../sandbox/stats/journal.js';
+import type { SandboxManifest } from '../../sandbox/tenant/tenantModel.js';
 import { rawGraph } from './helpers/rawGraph.js';
 import { startTestSandbox, type TestSandbox } from './helpers/startTestSandbox.js';
 

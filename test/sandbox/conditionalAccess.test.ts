@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { defaultAppRoles } from '../../sandbox/auth/graphPermissions.js';
-import type { ConditionalAccessScenario } from '../../sandbox/tenantModel.js';
+import type { ConditionalAccessScenario } from '../../sandbox/tenant/tenantModel.js';
 import { caught } from './helpers/caught.js';
 import { withFreshClient } from './helpers/connectFresh.js';
 import { rawGraph } from './helpers/rawGraph.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { defaultAppRoles } from '../../sandbox/auth/graphPermissions.js';
-import { createSlidingWindowLimit } from '../../sandbox/slidingWindowLimit.js';
-import type { UserCategory } from '../../sandbox/tenantModel.js';
+import { createSlidingWindowLimit } from '../../sandbox/quota/slidingWindowLimit.js';
+import type { UserCategory } from '../../sandbox/tenant/tenantModel.js';
 import { caught, failureOf } from './helpers/caught.js';
 import { withFreshClient } from './helpers/connectFresh.js';
 import { rawGraph } from './helpers/rawGraph.js';

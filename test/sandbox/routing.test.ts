@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { GraphRoute } from '../../sandbox/http/graphRoute.js';
-import { isGraphPhoneNumber } from '../../sandbox/isGraphPhoneNumber.js';
+import { isGraphPhoneNumber } from '../../sandbox/tenant/isGraphPhoneNumber.js';
 import { compileRoutes } from '../../sandbox/http/compileRoutes.js';
 import { skipToken } from '../../sandbox/http/skipToken.js';
 

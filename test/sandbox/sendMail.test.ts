@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { defaultAppRoles } from '../../sandbox/auth/graphPermissions.js';
-import type { UserCategory } from '../../sandbox/tenantModel.js';
+import type { UserCategory } from '../../sandbox/tenant/tenantModel.js';
 import { caught, failureOf } from './helpers/caught.js';
 import { withFreshClient } from './helpers/connectFresh.js';
 import { rawGraph } from './helpers/rawGraph.js';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { defaultAppRoles } from '../../sandbox/auth/graphPermissions.js';
 import { createSandboxScenarios } from '../../sandbox/sandboxScenarios.js';
-import { seedTenant } from '../../sandbox/seedTenant.js';
-import type { UserCategory } from '../../sandbox/tenantModel.js';
-import { createTenantState } from '../../sandbox/tenantState.js';
+import { seedTenant } from '../../sandbox/tenant/seedTenant.js';
+import type { UserCategory } from '../../sandbox/tenant/tenantModel.js';
+import { createTenantState } from '../../sandbox/tenant/tenantState.js';
 import { startTestSandbox, type TestSandbox } from './helpers/startTestSandbox.js';
 
 const json = (body: unknown) => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });

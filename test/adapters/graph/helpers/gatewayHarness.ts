@@ -4,9 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll } from '@jest/globals';
 import { createGraphConnection, type GraphConnection } from '../../../../shared/adapters/graph/graphClient.js';
 import { createGraphGateway, type GatewayConfig, type GatewayOptions, type GraphGateway } from '../../../../shared/adapters/graph/graphGateway.js';
-import type { JournalEntry } from '../../../../sandbox/journal.js';
+import type { JournalEntry } from '../../../../sandbox/stats/journal.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../../../sandbox/startSandbox.js';
-import type { SandboxManifest } from '../../../../sandbox/tenantModel.js';
+import type { SandboxManifest } from '../../../../sandbox/tenant/tenantModel.js';
 
 export const gatewayDefaults: GatewayConfig = {
   graphConcurrency: 4,

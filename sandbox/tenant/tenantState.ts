@@ -1,11 +1,11 @@
-import { conditionalAccessPolicies } from './conditionalAccessPolicies.js';
+import { conditionalAccessPolicies } from '../conditionalAccessPolicies.js';
 import { graphDateTime } from './graphDateTime.js';
-import type { Journal } from './journal.js';
-import { policyRequiresMfa, type PolicySubject } from './policyRequiresMfa.js';
+import type { Journal } from '../stats/journal.js';
+import { policyRequiresMfa, type PolicySubject } from '../policyRequiresMfa.js';
 import { createRandom } from './random.js';
-import { registrationSnapshot } from './registrationSnapshot.js';
+import { registrationSnapshot } from '../registrationSnapshot.js';
 import type { SeededTenant } from './seedTenant.js';
-import { createSlidingWindowLimit, type SlidingWindowLimit } from './slidingWindowLimit.js';
+import { createSlidingWindowLimit, type SlidingWindowLimit } from '../quota/slidingWindowLimit.js';
 import {
   globalAdministratorRoleId,
   phoneMethodIds,
