@@ -1,7 +1,7 @@
 import { graphPermissions } from '../auth/graphPermissions.js';
 import type { GraphRoute } from '../http/graphRoute.js';
 import { metadataUrl } from '../http/metadataUrl.js';
-import { requireUser } from '../requireUser.js';
+import { requireUser } from './requireUser.js';
 import { passwordMethodId, type OtherAuthenticationMethod } from '../tenant/tenantModel.js';
 
 const renderOther = (method: OtherAuthenticationMethod): Record<string, unknown> =>

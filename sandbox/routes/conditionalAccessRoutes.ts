@@ -1,8 +1,8 @@
-import { conditionalAccessPolicyProperties } from '../conditionalAccessPolicyProperties.js';
+import { conditionalAccessPolicyProperties } from '../render/conditionalAccessPolicyProperties.js';
 import { graphErrors } from '../http/graphErrors.js';
 import { graphPermissions } from '../auth/graphPermissions.js';
 import { routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
-import { project, selectedProperties } from '../propertySet.js';
+import { project, selectedProperties } from '../render/propertySet.js';
 
 const both = ['v1.0', 'beta'] as const;
 const collection = 'identity/conditionalAccess/policies';

@@ -1,11 +1,11 @@
 import { graphPermissions } from '../auth/graphPermissions.js';
 import type { GraphRoute } from '../http/graphRoute.js';
-import { groupProperties } from '../groupProperties.js';
+import { groupProperties } from '../render/groupProperties.js';
 import { metadataUrl } from '../http/metadataUrl.js';
 import { pageOf } from '../http/pageOf.js';
-import { project, selectedProperties } from '../propertySet.js';
-import { requireGroup } from '../requireGroup.js';
-import { userProperties } from '../userProperties.js';
+import { project, selectedProperties } from '../render/propertySet.js';
+import { requireGroup } from './requireGroup.js';
+import { userProperties } from '../render/userProperties.js';
 
 const both = ['v1.0', 'beta'] as const;
 

@@ -3,7 +3,7 @@ import { graphPermissions } from '../auth/graphPermissions.js';
 import { routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
 import { requestBody } from '../http/requestBody.js';
 import { guidPattern } from '../tenant/guidPattern.js';
-import { requireGroup } from '../requireGroup.js';
+import { requireGroup } from './requireGroup.js';
 import type { AddMembersResult } from '../tenant/tenantState.js';
 
 const both = ['v1.0', 'beta'] as const;

@@ -2,8 +2,8 @@ import { graphErrors } from '../http/graphErrors.js';
 import { graphPermissions } from '../auth/graphPermissions.js';
 import { routeParam, type GraphRoute } from '../http/graphRoute.js';
 import { metadataUrl } from '../http/metadataUrl.js';
-import { organizationProperties } from '../organizationProperties.js';
-import { project, selectedProperties } from '../propertySet.js';
+import { organizationProperties } from '../render/organizationProperties.js';
+import { project, selectedProperties } from '../render/propertySet.js';
 
 const both = ['v1.0', 'beta'] as const;
 

@@ -4,7 +4,7 @@ import { routeParam, type GraphRoute, type RequestContext } from '../http/graphR
 import { isGraphPhoneNumber } from '../tenant/isGraphPhoneNumber.js';
 import { metadataUrl } from '../http/metadataUrl.js';
 import { requestBody } from '../http/requestBody.js';
-import { requireUser } from '../requireUser.js';
+import { requireUser } from './requireUser.js';
 import { phoneTypes, type PhoneMethod, type PhoneType } from '../tenant/tenantModel.js';
 
 const both = ['v1.0', 'beta'] as const;

@@ -1,8 +1,8 @@
 import { graphErrors } from '../http/graphErrors.js';
 import { graphPermissions } from '../auth/graphPermissions.js';
 import { routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
-import { renderRegistrationDetails, type RegistrationRow } from '../registrationDetails.js';
-import { parseRegistrationQuery } from '../registrationReportQuery.js';
+import { renderRegistrationDetails, type RegistrationRow } from '../report/registrationDetails.js';
+import { parseRegistrationQuery } from '../report/registrationReportQuery.js';
 import { guidPattern } from '../tenant/guidPattern.js';
 import { skipToken } from '../http/skipToken.js';
 import type { RegistrationSnapshot, SandboxUser } from '../tenant/tenantModel.js';

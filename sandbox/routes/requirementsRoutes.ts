@@ -3,7 +3,7 @@ import { graphPermissions } from '../auth/graphPermissions.js';
 import type { GraphRoute } from '../http/graphRoute.js';
 import { metadataUrl } from '../http/metadataUrl.js';
 import { requestBody } from '../http/requestBody.js';
-import { requireUser } from '../requireUser.js';
+import { requireUser } from './requireUser.js';
 import { perUserMfaStates, type PerUserMfaState } from '../tenant/tenantModel.js';
 
 const pattern = 'users/{userId}/authentication/requirements';

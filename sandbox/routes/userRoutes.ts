@@ -2,10 +2,10 @@ import { graphPermissions } from '../auth/graphPermissions.js';
 import type { GraphRoute } from '../http/graphRoute.js';
 import { metadataUrl } from '../http/metadataUrl.js';
 import { pageOf } from '../http/pageOf.js';
-import { project, selectedProperties } from '../propertySet.js';
-import { requireUser } from '../requireUser.js';
+import { project, selectedProperties } from '../render/propertySet.js';
+import { requireUser } from './requireUser.js';
 import type { SandboxUser } from '../tenant/tenantModel.js';
-import { userProperties } from '../userProperties.js';
+import { userProperties } from '../render/userProperties.js';
 
 const both = ['v1.0', 'beta'] as const;
 

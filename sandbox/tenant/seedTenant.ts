@@ -1,7 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import { asciiFold } from './asciiFold.js';
 import { categoryCounts } from './categoryCounts.js';
-import { conditionalAccessPolicies, type ConditionalAccessIds } from '../conditionalAccessPolicies.js';
+import { conditionalAccessPolicies, type ConditionalAccessIds } from '../conditionalAccess/conditionalAccessPolicies.js';
 import { personNames } from './personNames.js';
 import { createPhoneNumbers, type PhoneNumbers } from './phoneNumbers.js';
 import { createRandom, type Random } from './random.js';

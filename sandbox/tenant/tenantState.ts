@@ -1,9 +1,9 @@
-import { conditionalAccessPolicies } from '../conditionalAccessPolicies.js';
+import { conditionalAccessPolicies } from '../conditionalAccess/conditionalAccessPolicies.js';
 import { graphDateTime } from './graphDateTime.js';
 import type { Journal } from '../stats/journal.js';
-import { policyRequiresMfa, type PolicySubject } from '../policyRequiresMfa.js';
+import { policyRequiresMfa, type PolicySubject } from '../conditionalAccess/policyRequiresMfa.js';
 import { createRandom } from './random.js';
-import { registrationSnapshot } from '../registrationSnapshot.js';
+import { registrationSnapshot } from '../report/registrationSnapshot.js';
 import type { SeededTenant } from './seedTenant.js';
 import { createSlidingWindowLimit, type SlidingWindowLimit } from '../quota/slidingWindowLimit.js';
 import {

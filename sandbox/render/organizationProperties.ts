@@ -1,5 +1,5 @@
 import type { PropertySet } from './propertySet.js';
-import type { TenantState } from './tenant/tenantState.js';
+import type { TenantState } from '../tenant/tenantState.js';
 
 /** The Graph `organization` properties the sandbox renders; directory sync comes from the adjustable sync setting. */
 export const organizationProperties: PropertySet<TenantState> = {

@@ -1,5 +1,5 @@
 import type { PropertySet } from './propertySet.js';
-import type { ConditionalAccessPolicy } from './tenant/tenantModel.js';
+import type { ConditionalAccessPolicy } from '../tenant/tenantModel.js';
 
 /**
  * The Graph `conditionalAccessPolicy` properties the sandbox renders, in the shape of the v1.0 list example: every

@@ -1,6 +1,6 @@
-import { graphErrors } from './http/graphErrors.js';
-import { routeParam, type RequestContext } from './http/graphRoute.js';
-import type { SandboxUser } from './tenant/tenantModel.js';
+import { graphErrors } from '../http/graphErrors.js';
+import { routeParam, type RequestContext } from '../http/graphRoute.js';
+import type { SandboxUser } from '../tenant/tenantModel.js';
 
 /** The user named by the `{userId}` segment (object id or UPN); records it for the journal; 404 when unknown. */
 export function requireUser(context: RequestContext): SandboxUser {

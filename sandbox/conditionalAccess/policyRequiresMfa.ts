@@ -1,4 +1,4 @@
-import type { ConditionalAccessPolicy, ConditionalAccessUsers } from './tenant/tenantModel.js';
+import type { ConditionalAccessPolicy, ConditionalAccessUsers } from '../tenant/tenantModel.js';
 
 /** What Conditional Access needs to know about a user to decide whether a policy applies. */
 export interface PolicySubject {

@@ -1,4 +1,4 @@
-import type { RegistrationSnapshot, SandboxUser } from './tenant/tenantModel.js';
+import type { RegistrationSnapshot, SandboxUser } from '../tenant/tenantModel.js';
 
 /** One row of the registration report: the user (identity fields are live) and their visible entry. */
 export interface RegistrationRow {

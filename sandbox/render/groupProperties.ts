@@ -1,5 +1,5 @@
 import type { PropertySet } from './propertySet.js';
-import type { SandboxGroup } from './tenant/tenantModel.js';
+import type { SandboxGroup } from '../tenant/tenantModel.js';
 
 /** The Graph `group` properties the sandbox renders: security groups with assigned membership. */
 export const groupProperties: PropertySet<SandboxGroup> = {

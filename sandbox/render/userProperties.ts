@@ -1,6 +1,6 @@
 import type { PropertySet } from './propertySet.js';
-import type { SandboxUser } from './tenant/tenantModel.js';
-import { graphDateTime } from './tenant/graphDateTime.js';
+import type { SandboxUser } from '../tenant/tenantModel.js';
+import { graphDateTime } from '../tenant/graphDateTime.js';
 
 const unmodelled = (): null => null;
 const emptyList = (): readonly string[] => [];

@@ -1,4 +1,4 @@
-import { graphErrors } from './http/graphErrors.js';
+import { graphErrors } from '../http/graphErrors.js';
 
 /** How to render one Graph entity type: its properties, and the ones returned when there is no `$select`. */
 export interface PropertySet<T> {

@@ -1,4 +1,4 @@
-import type { ConditionalAccessPolicy, ConditionalAccessScenario, ConditionalAccessUsers } from './tenant/tenantModel.js';
+import type { ConditionalAccessPolicy, ConditionalAccessScenario, ConditionalAccessUsers } from '../tenant/tenantModel.js';
 
 /** The ids a scenario's policies refer to: fixed per generated tenant. */
 export interface ConditionalAccessIds {

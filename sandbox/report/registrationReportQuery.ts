@@ -1,4 +1,4 @@
-import { graphErrors } from './http/graphErrors.js';
+import { graphErrors } from '../http/graphErrors.js';
 import { registrationBooleans, registrationLists, registrationStrings, type RegistrationRow } from './registrationDetails.js';
 
 const resource = 'userRegistrationDetails';

@@ -1,4 +1,4 @@
-import type { OtherAuthenticationMethod, PhoneMethod, RegistrationSnapshot } from './tenant/tenantModel.js';
+import type { OtherAuthenticationMethod, PhoneMethod, RegistrationSnapshot } from '../tenant/tenantModel.js';
 
 const phoneMethodNames = { mobile: 'mobilePhone', alternateMobile: 'alternateMobilePhone', office: 'officePhone' } as const;
 
