@@ -6,14 +6,14 @@ import { defaultAppRoles } from './auth/graphPermissions.js';
 import { createJournal, type Journal, type RequestCounters } from './stats/journal.js';
 import { createRequestListener } from './http/createRequestListener.js';
 import type { QuotaOptions } from './quota/quotaConfig.js';
-import { createSandboxControls, type OrganizationChange, type SandboxControls } from './sandboxControls.js';
-import type { SandboxScenarios } from './sandboxScenarios.js';
+import { createSandboxControls, type OrganizationChange, type SandboxControls } from './admin/sandboxControls.js';
+import type { SandboxScenarios } from './admin/sandboxScenarios.js';
 import { seedTenant } from './tenant/seedTenant.js';
 import { listenHttps } from './http/server.js';
 import type { SandboxManifest } from './tenant/tenantModel.js';
 import { createTenantState, type TenantState } from './tenant/tenantState.js';
 import { createTokenService } from './auth/tokens.js';
-import type { SandboxStats, TrafficControls } from './trafficControls.js';
+import type { SandboxStats, TrafficControls } from './admin/trafficControls.js';
 import { wireGraphTraffic } from './wireGraphTraffic.js';
 
 export interface SandboxOptions {

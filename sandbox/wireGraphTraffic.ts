@@ -14,7 +14,7 @@ import { createTrafficStats } from './stats/createTrafficStats.js';
 import { createWriteObserver } from './stats/createWriteObserver.js';
 import type { TenantState } from './tenant/tenantState.js';
 import type { TokenService } from './auth/tokens.js';
-import { createTrafficControls, type TrafficControls } from './trafficControls.js';
+import { createTrafficControls, type TrafficControls } from './admin/trafficControls.js';
 
 export interface GraphTrafficOptions {
   readonly tenant: TenantState;

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { handleAdminRequest } from '../adminApi.js';
+import { handleAdminRequest } from '../admin/adminApi.js';
 import { handleAuthorityRequest, isAuthorityPath, type AuthorityDependencies } from '../auth/authority.js';
 import type { GraphOutcome } from './createGraphDispatcher.js';
 import { graphErrorBody } from './graphErrorBody.js';
 import type { GraphRequest, Reply } from './graphRoute.js';
 import type { Journal } from '../stats/journal.js';
-import type { SandboxControls } from '../sandboxControls.js';
+import type { SandboxControls } from '../admin/sandboxControls.js';
 import type { OutcomeRecorder } from '../stats/createOutcomeRecorder.js';
-import type { TrafficControls } from '../trafficControls.js';
+import type { TrafficControls } from '../admin/trafficControls.js';
 
 export interface RequestListenerDependencies extends AuthorityDependencies {
   readonly dispatchGraph: (request: GraphRequest) => Promise<GraphOutcome>;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { defaultAppRoles } from '../../sandbox/auth/graphPermissions.js';
 import type { JournalEntry } from '../../sandbox/stats/journal.js';
-import { runSandboxCli } from '../../sandbox/sandboxCli.js';
+import { runSandboxCli } from '../../sandbox/admin/sandboxCli.js';
 import type { SandboxManifest } from '../../sandbox/tenant/tenantModel.js';
 import { withFreshClient } from './helpers/connectFresh.js';
 import { startTestSandbox, type TestSandbox } from './helpers/startTestSandbox.js';

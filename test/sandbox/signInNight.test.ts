@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { defaultAppRoles } from '../../sandbox/auth/graphPermissions.js';
-import { createSandboxScenarios } from '../../sandbox/sandboxScenarios.js';
+import { createSandboxScenarios } from '../../sandbox/admin/sandboxScenarios.js';
 import { seedTenant } from '../../sandbox/tenant/seedTenant.js';
 import type { UserCategory } from '../../sandbox/tenant/tenantModel.js';
 import { createTenantState } from '../../sandbox/tenant/tenantState.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SandboxStats } from '../../sandbox/trafficControls.js';
+import type { SandboxStats } from '../../sandbox/admin/trafficControls.js';
 import { rawGraph } from './helpers/rawGraph.js';
 import { startTestSandbox, type TestSandbox } from './helpers/startTestSandbox.js';
 

@@ -1,6 +1,6 @@
 import { handleScenarioAdmin } from './adminScenarios.js';
 import { handleTrafficAdmin } from './adminTraffic.js';
-import type { Reply } from './http/graphRoute.js';
+import type { Reply } from '../http/graphRoute.js';
 import type { OrganizationChange, SandboxControls } from './sandboxControls.js';
 import type { TrafficControls } from './trafficControls.js';
 

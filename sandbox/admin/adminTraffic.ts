@@ -1,5 +1,5 @@
 import type { AdminRequest } from './adminApi.js';
-import type { Reply } from './http/graphRoute.js';
+import type { Reply } from '../http/graphRoute.js';
 import type { TrafficControls } from './trafficControls.js';
 
 /**

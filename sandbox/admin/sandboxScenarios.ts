@@ -1,11 +1,11 @@
-import { createRandom } from './tenant/random.js';
+import { createRandom } from '../tenant/random.js';
 import {
   conditionalAccessScenarios,
   type ConditionalAccessPolicy,
   type ConditionalAccessScenario,
   type RegistrationReportSettings,
-} from './tenant/tenantModel.js';
-import type { TenantState } from './tenant/tenantState.js';
+} from '../tenant/tenantModel.js';
+import type { TenantState } from '../tenant/tenantState.js';
 
 export interface ConditionalAccessView {
   readonly scenario: ConditionalAccessScenario;

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { parseFaultRule, type FaultOptions, type FaultRule, type LatencyConfig } from './faults/faultRules.js';
-import type { QuotaOptions } from './quota/quotaConfig.js';
+import { parseFaultRule, type FaultOptions, type FaultRule, type LatencyConfig } from '../faults/faultRules.js';
+import type { QuotaOptions } from '../quota/quotaConfig.js';
 
 export interface TrafficFlags {
   readonly quota: boolean;

@@ -1,8 +1,8 @@
-import type { ActiveFault, FaultCounters, FaultInjector } from './faults/createFaultInjector.js';
-import type { LatencyConfig } from './faults/faultRules.js';
-import type { QuotaMeter, QuotaUsage } from './quota/createQuotaMeter.js';
-import type { QuotaConfig } from './quota/quotaConfig.js';
-import type { TrafficStats, TrafficStatsSnapshot } from './stats/createTrafficStats.js';
+import type { ActiveFault, FaultCounters, FaultInjector } from '../faults/createFaultInjector.js';
+import type { LatencyConfig } from '../faults/faultRules.js';
+import type { QuotaMeter, QuotaUsage } from '../quota/createQuotaMeter.js';
+import type { QuotaConfig } from '../quota/quotaConfig.js';
+import type { TrafficStats, TrafficStatsSnapshot } from '../stats/createTrafficStats.js';
 
 /** `GET /_sandbox/stats`: what the Graph traffic looked like, and the quota it ran under. */
 export interface SandboxStats extends TrafficStatsSnapshot {

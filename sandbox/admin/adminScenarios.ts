@@ -1,4 +1,4 @@
-import type { Reply } from './http/graphRoute.js';
+import type { Reply } from '../http/graphRoute.js';
 import type { ConditionalAccessChange, RegistrationReportChange, SandboxScenarios, SignInNightOptions } from './sandboxScenarios.js';
 
 /**

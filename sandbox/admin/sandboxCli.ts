@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { startSandbox, type SandboxHandle, type SandboxOptions } from './startSandbox.js';
+import { startSandbox, type SandboxHandle, type SandboxOptions } from '../startSandbox.js';
 import { addTrafficFlags, trafficOptionsFrom, type TrafficFlags } from './trafficFlags.js';
 
 export interface CliIo {

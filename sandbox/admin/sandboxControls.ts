@@ -1,8 +1,8 @@
-import type { Journal, JournalEntry, RequestCounters } from './stats/journal.js';
-import type { SandboxManifest } from './tenant/tenantModel.js';
-import { graphDateTime } from './tenant/graphDateTime.js';
+import type { Journal, JournalEntry, RequestCounters } from '../stats/journal.js';
+import type { SandboxManifest } from '../tenant/tenantModel.js';
+import { graphDateTime } from '../tenant/graphDateTime.js';
 import { createSandboxScenarios, type SandboxScenarios } from './sandboxScenarios.js';
-import type { TenantState } from './tenant/tenantState.js';
+import type { TenantState } from '../tenant/tenantState.js';
 
 /** The directory-sync fields of /organization, as an admin sets them. */
 export interface OrganizationChange {
