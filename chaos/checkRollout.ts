@@ -126,7 +126,7 @@ export async function checkRollout(options: CheckOptions): Promise<RolloutCheck>
   return {
     users: sandbox.state.users.length,
     lostRecords,
-    duplicateWrites: sandbox.stats().duplicateWrites.total,
+    duplicateWrites: sandbox.traffic.stats().duplicateWrites.total,
     writtenTwice,
     refusedRepeats,
     unresolved,

@@ -1,23 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { handleAdminRequest } from '../admin/adminApi.js';
+import { handleAdminRequest, type AdminSurface } from '../admin/adminApi.js';
 import { handleAuthorityRequest, isAuthorityPath, type AuthorityDependencies } from '../auth/authority.js';
 import type { GraphOutcome } from './createGraphDispatcher.js';
 import { graphErrorBody } from './graphErrorBody.js';
 import type { GraphRequest, Reply } from './graphRoute.js';
 import type { Journal } from '../stats/journal.js';
-import type { SandboxControls } from '../admin/sandboxControls.js';
 import type { OutcomeRecorder } from '../stats/createOutcomeRecorder.js';
-import type { TrafficControls } from '../admin/trafficControls.js';
 
 export interface RequestListenerDependencies extends AuthorityDependencies {
   readonly dispatchGraph: (request: GraphRequest) => Promise<GraphOutcome>;
   readonly journal: Journal;
   /** Books each Graph exchange (counters, write journal, statistics). */
   readonly record: OutcomeRecorder;
-  readonly controls: SandboxControls;
-  /** Quotas, faults and statistics for the admin API. */
-  readonly traffic?: TrafficControls;
+  /** What `/_sandbox/` reads and changes. */
+  readonly admin: AdminSurface;
   readonly onInternalError?: (error: unknown) => void;
 }
 
@@ -86,7 +83,7 @@ export function createRequestListener(dependencies: RequestListenerDependencies)
         ? errorReply(403, 'Forbidden', 'The sandbox admin API only answers loopback callers.', ids)
         : bodyText === undefined
           ? errorReply(413, 'RequestEntityTooLarge', 'The request body is too large.', ids)
-          : handleAdminRequest({ method, url, bodyText }, dependencies.controls, dependencies.traffic);
+          : handleAdminRequest({ method, url, bodyText }, dependencies.admin);
       send(response, ids, reply);
       return;
     }

@@ -110,7 +110,7 @@ describe('$batch', () => {
     expect([unauthenticated.status, (unauthenticated.json as { error: { code: string } }).error.code]).toEqual([401, 'InvalidAuthenticationToken']);
     const [user] = usersOf(t.sandbox.manifest, 'ready', 1);
     try {
-      t.sandbox.setRoles(defaultAppRoles.filter((role) => role !== 'Policy.ReadWrite.AuthenticationMethod'));
+      t.sandbox.controls.setRoles(defaultAppRoles.filter((role) => role !== 'Policy.ReadWrite.AuthenticationMethod'));
       const token = await t.token();
       const answer = (await rawGraph(t, '/beta/$batch', {
         token,
@@ -126,7 +126,7 @@ describe('$batch', () => {
       expect(byId['2']).toMatchObject({ status: 403, body: { error: { code: 'Authorization_RequestDenied' } } });
       expect(t.sandbox.state.perUserMfaState(user?.id ?? '')).toBe('disabled');
     } finally {
-      t.sandbox.setRoles(defaultAppRoles);
+      t.sandbox.controls.setRoles(defaultAppRoles);
     }
   });
 
@@ -155,7 +155,7 @@ describe('$batch', () => {
 
   it('journals each batched write like a direct one, marked viaBatch, and never the envelope', async () => {
     const before = t.sandbox.journal.entries().at(-1)?.seq ?? 0;
-    const countersBefore = t.sandbox.counters();
+    const countersBefore = t.sandbox.journal.counters();
     const [user] = usersOf(t.sandbox.manifest, 'readyNational', 1);
     const envelope = await rawGraph(t, '/beta/$batch', {
       body: {
@@ -178,7 +178,7 @@ describe('$batch', () => {
       expect(entry.path).toMatch(/^\/beta\/users\/[^/]+\/authentication\/requirements$/);
     }
     expect(entries.entries.find((entry) => entry.status === 204)?.requestId).toBe(items.w?.headers['request-id']);
-    const after = t.sandbox.counters();
+    const after = t.sandbox.journal.counters();
     expect(after.total - countersBefore.total).toBe(1);
     expect((after.byRoute['POST /beta/$batch'] ?? 0) - (countersBefore.byRoute['POST /beta/$batch'] ?? 0)).toBe(1);
     expect(after.batchItems.total - countersBefore.batchItems.total).toBe(3);
@@ -242,7 +242,7 @@ describe('$batch under a write quota', () => {
       expect(Number(item.headers['Retry-After'])).toBeLessThanOrEqual(1.5);
       expect(item.body).toMatchObject({ error: { code: 'TooManyRequests', message: 'Please retry again later.' } });
     }
-    const stats = t.sandbox.stats();
+    const stats = t.sandbox.traffic.stats();
     expect(stats.throttled).toMatchObject({ batchItems: 2, requests: 0 });
   });
 

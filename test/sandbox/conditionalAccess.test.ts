@@ -134,11 +134,11 @@ describe('Conditional Access policies', () => {
 
   it('needs Policy.Read.All in the token', async () => {
     try {
-      t.sandbox.setRoles(defaultAppRoles.filter((role) => role !== 'Policy.Read.All'));
+      t.sandbox.controls.setRoles(defaultAppRoles.filter((role) => role !== 'Policy.Read.All'));
       const denied = await withFreshClient(t, (client) => caught(client.api(policies).get()));
       expect([denied.statusCode, denied.code]).toEqual([403, 'Authorization_RequestDenied']);
     } finally {
-      t.sandbox.setRoles(defaultAppRoles);
+      t.sandbox.controls.setRoles(defaultAppRoles);
     }
   });
 });

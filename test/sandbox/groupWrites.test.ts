@@ -144,18 +144,18 @@ describe('group membership writes', () => {
   it('needs GroupMember.ReadWrite.All (or Group.ReadWrite.All / Directory.ReadWrite.All) in the token', async () => {
     const [userId = ''] = ids('serviceAccount');
     try {
-      t.sandbox.setRoles(defaultAppRoles.filter((role) => role !== 'GroupMember.ReadWrite.All'));
+      t.sandbox.controls.setRoles(defaultAppRoles.filter((role) => role !== 'GroupMember.ReadWrite.All'));
       await withFreshClient(t, async (client) => {
         const denied = await caught(client.api(`/groups/${groupId}/members/$ref`).post({ '@odata.id': reference(userId) }));
         expect([denied.statusCode, denied.code]).toEqual([403, 'Authorization_RequestDenied']);
         const patch = await caught(client.api(`/groups/${groupId}`).patch({ 'members@odata.bind': [reference(userId)] }));
         expect(patch.statusCode).toBe(403);
       });
-      t.sandbox.setRoles(['Group.ReadWrite.All']);
+      t.sandbox.controls.setRoles(['Group.ReadWrite.All']);
       await withFreshClient(t, (client) => client.api(`/groups/${groupId}/members/$ref`).post({ '@odata.id': reference(userId) }));
       expect(t.sandbox.state.isGroupMember(groupId, userId)).toBe(true);
     } finally {
-      t.sandbox.setRoles(defaultAppRoles);
+      t.sandbox.controls.setRoles(defaultAppRoles);
     }
   });
 });

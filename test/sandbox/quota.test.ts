@@ -179,7 +179,7 @@ describe('quotas over HTTPS', () => {
     const quota = (await t.raw('/_sandbox/quota')).json as { config: { timeScale: number; resourceUnits: number }; usage: { timeScale: number; buckets: { limit: string; effectiveWindowSeconds: number }[] } };
     expect(quota.config).toMatchObject({ timeScale: 50, resourceUnits: 4 });
     expect(quota.usage.buckets.find((bucket) => bucket.limit === 'resourceUnits')?.effectiveWindowSeconds).toBe(0.2);
-    expect(t.sandbox.stats().quota.config.timeScale).toBe(50);
+    expect(t.sandbox.traffic.stats().quota.config.timeScale).toBe(50);
   });
 
   it('meters batch items and not the envelope', async () => {

@@ -116,14 +116,14 @@ describe('userRegistrationDetails report', () => {
     const signIn = (await t.raw('/_sandbox/signIn', json({ user: id }))).json as Record<string, unknown>;
     expect(signIn).toMatchObject({ userId: id, mfaRequired: false, registeredAuthenticator: false, reportVisibleAt: '2026-05-04T11:00:00.000Z' });
     expect((await entry(id)).isMfaRegistered).toBe(false);
-    t.sandbox.setNow('2026-05-04T10:59:00Z');
+    t.sandbox.controls.setNow('2026-05-04T10:59:00Z');
     expect((await entry(id)).isMfaRegistered).toBe(false);
-    t.sandbox.setNow('2026-05-04T11:00:00Z');
+    t.sandbox.controls.setNow('2026-05-04T11:00:00Z');
     expect(await entry(id)).toMatchObject({ isMfaRegistered: true, methodsRegistered: ['mobilePhone'], lastUpdatedDateTime: start });
 
     await settings({ lagMinutes: 0 });
     await t.client.api(`/users/${id}/authentication/phoneMethods`).post({ phoneNumber: '+46 701234568', phoneType: 'office' });
-    t.sandbox.scenarios.signIn(id);
+    t.sandbox.controls.signIn(id);
     expect((await entry(id)).methodsRegistered).toEqual(['mobilePhone', 'officePhone']);
     expect((await t.raw('/_sandbox/registrationReport')).json).toEqual({ lagMinutes: 0, licensed: true, throttled: false, pageSize: 100 });
     expect((await t.raw('/_sandbox/registrationReport', json({ lagMinutes: -1 }))).status).toBe(400);
@@ -201,11 +201,11 @@ describe('userRegistrationDetails report', () => {
     expect(await failureOf(t.client.api(report).get())).toEqual([403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', "Neither tenant is B2C or tenant doesn't have premium license"]);
     await settings({ licensed: true });
     try {
-      t.sandbox.setRoles(defaultAppRoles.filter((role) => role !== 'AuditLog.Read.All'));
+      t.sandbox.controls.setRoles(defaultAppRoles.filter((role) => role !== 'AuditLog.Read.All'));
       const denied = await withFreshClient(t, (client) => caught(client.api(report).get()));
       expect([denied.statusCode, denied.code]).toEqual([403, 'Authorization_RequestDenied']);
     } finally {
-      t.sandbox.setRoles(defaultAppRoles);
+      t.sandbox.controls.setRoles(defaultAppRoles);
     }
   });
 });

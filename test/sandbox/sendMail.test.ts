@@ -87,11 +87,11 @@ describe('sendMail', () => {
 
   it('needs Mail.Send in the token', async () => {
     try {
-      t.sandbox.setRoles(defaultAppRoles.filter((role) => role !== 'Mail.Send'));
+      t.sandbox.controls.setRoles(defaultAppRoles.filter((role) => role !== 'Mail.Send'));
       const denied = await withFreshClient(t, (client) => caught(client.api(`/users/${one('ready').id}/sendMail`).post({ message: message(['a@contoso.com']) })));
       expect([denied.statusCode, denied.code]).toEqual([403, 'Authorization_RequestDenied']);
     } finally {
-      t.sandbox.setRoles(defaultAppRoles);
+      t.sandbox.controls.setRoles(defaultAppRoles);
     }
   });
 });

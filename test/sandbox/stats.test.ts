@@ -121,7 +121,7 @@ describe('traffic statistics', () => {
     expect(after.quota.config).toMatchObject({ timeScale: 10, appWrites: 3_000 });
     expect(after.quota.usage.timeScale).toBe(10);
     expect(after.quota.usage.buckets.map((bucket) => bucket.limit).sort()).toEqual(['appWrites', 'resourceUnits', 'tenantWrites']);
-    expect(t.sandbox.stats()).toMatchObject({ throttled: after.throttled });
+    expect(t.sandbox.traffic.stats()).toMatchObject({ throttled: after.throttled });
     expect(((await t.raw('/_sandbox/counters')).json as { quotaTimeScale: number }).quotaTimeScale).toBe(10);
   });
 });

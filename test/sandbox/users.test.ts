@@ -109,14 +109,14 @@ describe('users and directory reads through the product Graph client', () => {
   });
 
   it('serves /organization with sync fields that follow the sandbox clock and the admin settings', async () => {
-    t.sandbox.setNow('2026-03-01T12:00:00Z');
+    t.sandbox.controls.setNow('2026-03-01T12:00:00Z');
     const org = (await t.client.api('/organization').select(['id', 'onPremisesSyncEnabled', 'onPremisesLastSyncDateTime', 'verifiedDomains']).get()) as Page;
     expect(org.value).toHaveLength(1);
     expect(org.value[0]).toMatchObject({ id: t.sandbox.tenantId, onPremisesSyncEnabled: true, onPremisesLastSyncDateTime: '2026-03-01T11:40:00Z' });
-    t.sandbox.setOrganization({ onPremisesSyncEnabled: false, onPremisesLastSyncDateTime: '2026-02-20T08:00:00Z' });
+    t.sandbox.controls.setOrganization({ onPremisesSyncEnabled: false, onPremisesLastSyncDateTime: '2026-02-20T08:00:00Z' });
     const stale = (await t.client.api('/organization').get()) as Page;
     expect(stale.value[0]).toMatchObject({ onPremisesSyncEnabled: false, onPremisesLastSyncDateTime: '2026-02-20T08:00:00Z' });
-    t.sandbox.setOrganization({ onPremisesSyncEnabled: true, lastSyncAgeMinutes: 20 });
+    t.sandbox.controls.setOrganization({ onPremisesSyncEnabled: true, lastSyncAgeMinutes: 20 });
   });
 
   it('serves the generated groups, their members (with @odata.type) and paging', async () => {

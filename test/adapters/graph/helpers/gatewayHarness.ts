@@ -79,10 +79,10 @@ export function useGatewayHarness(options: SandboxOptions = {}): () => GatewayHa
       },
       addFault: (rule) => sandbox.traffic.addFault(rule).id,
       mark: () => {
-        const before = sandbox.stats();
+        const before = sandbox.traffic.stats();
         const journalFrom = sandbox.journal.entries().length;
         return () => {
-          const after = sandbox.stats();
+          const after = sandbox.traffic.stats();
           const operations = (stats: typeof before) => stats.requests.total - stats.requests.batchEnvelopes + stats.requests.batchItems;
           return {
             operations: operations(after) - operations(before),
