@@ -1,11 +1,11 @@
 import { createRandom } from '../tenant/random.js';
 import {
   conditionalAccessScenarios,
+  graphDateTime,
   type ConditionalAccessPolicy,
   type ConditionalAccessScenario,
   type RegistrationReportSettings,
 } from '../tenant/tenantModel.js';
-import { graphDateTime } from '../tenant/graphDateTime.js';
 import type { TenantState } from '../tenant/tenantState.js';
 
 /** The directory-sync fields of /organization, as an admin sets them. */

@@ -1,4 +1,5 @@
 import type { TenantState } from '../tenant/tenantState.js';
+import { graphErrors } from './graphErrors.js';
 
 export type GraphVersion = 'v1.0' | 'beta';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -77,4 +78,18 @@ export function routeParam(context: RequestContext, name: string): string {
   const value = context.params[name];
   if (value === undefined) throw new Error(`route parameter '${name}' missing from pattern ${context.route?.pattern ?? '?'}`);
   return value;
+}
+
+/** The parsed JSON body as an object; 400 when it is missing or not a JSON object. */
+export function requestBody(context: RequestContext): Record<string, unknown> {
+  if (context.body === undefined) throw graphErrors.bodyRequired();
+  if (typeof context.body !== 'object' || context.body === null || Array.isArray(context.body)) throw graphErrors.malformedJson();
+  return context.body as Record<string, unknown>;
+}
+
+/** An `@odata.context` value on the sandbox's origin, e.g. `https://localhost:8443/v1.0/$metadata#users(id,mail)`. */
+export function metadataUrl(context: RequestContext, fragment: string, select?: readonly string[]): string {
+  const selection = context.query.has('$select') && select !== undefined ? `(${select.join(',')})` : '';
+  const [head, ...rest] = fragment.split('/');
+  return `${context.origin}/${context.version}/$metadata#${head ?? ''}${selection}${rest.length > 0 ? `/${rest.join('/')}` : ''}`;
 }

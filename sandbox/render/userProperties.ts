@@ -1,6 +1,5 @@
 import type { PropertySet } from './propertySet.js';
-import type { SandboxUser } from '../tenant/tenantModel.js';
-import { graphDateTime } from '../tenant/graphDateTime.js';
+import { graphDateTime, type SandboxUser } from '../tenant/tenantModel.js';
 
 const unmodelled = (): null => null;
 const emptyList = (): readonly string[] => [];

@@ -1,7 +1,6 @@
 import { graphPermissions } from '../auth/graphPermissions.js';
-import type { GraphRoute } from '../http/graphRoute.js';
+import { metadataUrl, type GraphRoute } from '../http/graphRoute.js';
 import { groupProperties } from '../render/groupProperties.js';
-import { metadataUrl } from '../http/metadataUrl.js';
 import { pageOf } from '../http/pageOf.js';
 import { project, selectedProperties } from '../render/propertySet.js';
 import { requireGroup } from './requireGroup.js';

@@ -1,8 +1,7 @@
 import { graphErrors } from '../http/graphErrors.js';
 import { graphPermissions } from '../auth/graphPermissions.js';
-import { routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
-import { requestBody } from '../http/requestBody.js';
-import { guidPattern } from '../tenant/guidPattern.js';
+import { requestBody, routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
+import { guidPattern } from '../tenant/tenantModel.js';
 import { requireGroup } from './requireGroup.js';
 import type { AddMembersResult } from '../tenant/tenantState.js';
 

@@ -1,7 +1,6 @@
 import { graphErrors } from '../http/graphErrors.js';
 import { graphPermissions } from '../auth/graphPermissions.js';
-import { routeParam, type GraphRoute } from '../http/graphRoute.js';
-import { metadataUrl } from '../http/metadataUrl.js';
+import { metadataUrl, routeParam, type GraphRoute } from '../http/graphRoute.js';
 import { organizationProperties } from '../render/organizationProperties.js';
 import { project, selectedProperties } from '../render/propertySet.js';
 

@@ -1,9 +1,7 @@
 import { graphErrors } from '../http/graphErrors.js';
 import { graphPermissions } from '../auth/graphPermissions.js';
-import { routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
+import { metadataUrl, requestBody, routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
 import { isGraphPhoneNumber } from '../tenant/isGraphPhoneNumber.js';
-import { metadataUrl } from '../http/metadataUrl.js';
-import { requestBody } from '../http/requestBody.js';
 import { requireUser } from './requireUser.js';
 import { phoneTypes, type PhoneMethod, type PhoneType } from '../tenant/tenantModel.js';
 

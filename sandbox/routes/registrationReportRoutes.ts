@@ -3,9 +3,8 @@ import { graphPermissions } from '../auth/graphPermissions.js';
 import { routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
 import { renderRegistrationDetails, type RegistrationRow } from '../report/registrationDetails.js';
 import { parseRegistrationQuery } from '../report/registrationReportQuery.js';
-import { guidPattern } from '../tenant/guidPattern.js';
 import { skipToken } from '../http/skipToken.js';
-import type { RegistrationSnapshot, SandboxUser } from '../tenant/tenantModel.js';
+import { guidPattern, type RegistrationSnapshot, type SandboxUser } from '../tenant/tenantModel.js';
 
 const both = ['v1.0', 'beta'] as const;
 const collection = 'reports/authenticationMethods/userRegistrationDetails';

@@ -1,7 +1,6 @@
 import { graphErrors } from '../http/graphErrors.js';
 import { routeParam, type RequestContext } from '../http/graphRoute.js';
-import { guidPattern } from '../tenant/guidPattern.js';
-import type { SandboxGroup } from '../tenant/tenantModel.js';
+import { guidPattern, type SandboxGroup } from '../tenant/tenantModel.js';
 
 /** The group named by the `{groupId}` segment: 400 when it is not a GUID, 404 when there is no such group. */
 export function requireGroup(context: RequestContext): SandboxGroup {

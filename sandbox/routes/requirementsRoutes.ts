@@ -1,8 +1,6 @@
 import { graphErrors } from '../http/graphErrors.js';
 import { graphPermissions } from '../auth/graphPermissions.js';
-import type { GraphRoute } from '../http/graphRoute.js';
-import { metadataUrl } from '../http/metadataUrl.js';
-import { requestBody } from '../http/requestBody.js';
+import { metadataUrl, requestBody, type GraphRoute } from '../http/graphRoute.js';
 import { requireUser } from './requireUser.js';
 import { perUserMfaStates, type PerUserMfaState } from '../tenant/tenantModel.js';
 

@@ -1,7 +1,6 @@
 import { graphErrors } from '../http/graphErrors.js';
 import { graphPermissions } from '../auth/graphPermissions.js';
-import { routeParam, type GraphRoute } from '../http/graphRoute.js';
-import { requestBody } from '../http/requestBody.js';
+import { requestBody, routeParam, type GraphRoute } from '../http/graphRoute.js';
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const addressPattern = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:".]+$/;

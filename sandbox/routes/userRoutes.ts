@@ -1,6 +1,5 @@
 import { graphPermissions } from '../auth/graphPermissions.js';
-import type { GraphRoute } from '../http/graphRoute.js';
-import { metadataUrl } from '../http/metadataUrl.js';
+import { metadataUrl, type GraphRoute } from '../http/graphRoute.js';
 import { pageOf } from '../http/pageOf.js';
 import { project, selectedProperties } from '../render/propertySet.js';
 import { requireUser } from './requireUser.js';

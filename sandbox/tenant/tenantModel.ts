@@ -222,3 +222,11 @@ export interface ConditionalAccessSettings {
   /** Graph's Conditional Access limit: 1 request per second per tenant, 429 without Retry-After (default true). */
   throttled: boolean;
 }
+
+/** An object id as Graph writes it: a GUID in 8-4-4-4-12 hex form (either case). */
+export const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Graph's timestamp form: ISO 8601 in UTC, whole seconds (`2026-03-01T11:40:00Z`). */
+export function graphDateTime(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}

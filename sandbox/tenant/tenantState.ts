@@ -1,5 +1,4 @@
 import { conditionalAccessPolicies } from '../conditionalAccess/conditionalAccessPolicies.js';
-import { graphDateTime } from './graphDateTime.js';
 import type { Journal } from '../stats/journal.js';
 import { policyRequiresMfa, type PolicySubject } from '../conditionalAccess/policyRequiresMfa.js';
 import { createRandom } from './random.js';
@@ -8,6 +7,7 @@ import type { SeededTenant } from './seedTenant.js';
 import { createSlidingWindowLimit, type SlidingWindowLimit } from '../quota/slidingWindowLimit.js';
 import {
   globalAdministratorRoleId,
+  graphDateTime,
   phoneMethodIds,
   type ConditionalAccessPolicy,
   type ConditionalAccessSettings,
