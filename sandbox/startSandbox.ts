@@ -4,7 +4,7 @@ import { createSandboxControls, type SandboxControls } from './admin/sandboxCont
 import { createTrafficControls, type TrafficControls } from './admin/trafficControls.js';
 import { defaultAppRoles } from './auth/graphPermissions.js';
 import { createTokenService, type TokenService } from './auth/tokens.js';
-import { createBatchRoute, isBatchRoute } from './batch/createBatchRoute.js';
+import { batchOperation, createBatchRoute, isBatchRoute } from './batch/createBatchRoute.js';
 import { createFaultInjector } from './faults/createFaultInjector.js';
 import { defaultLatency, mergeLatency, type FaultOptions } from './faults/faultRules.js';
 import { compileRoutes } from './http/compileRoutes.js';
@@ -104,7 +104,8 @@ function wireGraphTraffic(options: GraphTrafficOptions): { dispatchGraph: (reque
   const record = createOutcomeRecorder(journal, stats);
   const quota = createQuotaMeter({ tenantId: tenant.tenantId, config: quotaConfig, isUnmetered: isBatchRoute });
   journal.reportQuotaTimeScale(() => quota.config().timeScale);
-  const faults = createFaultInjector({ tenant, seed: faultSeed, latency, rules: options.faults?.rules ?? [], isEnvelope: isBatchRoute });
+  const operations = new Set([...graphRoutes.map((route) => route.operation), batchOperation]);
+  const faults = createFaultInjector({ tenant, seed: faultSeed, latency, rules: options.faults?.rules ?? [], isEnvelope: isBatchRoute, operations });
 
   // The batch route runs its items through the dispatcher that contains it.
   const late: { dispatch?: (request: GraphRequest) => Promise<GraphOutcome> } = {};

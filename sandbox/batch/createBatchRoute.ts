@@ -10,6 +10,8 @@ import type { OutcomeRecorder } from '../stats/createOutcomeRecorder.js';
 import { parseBatchRequests, type BatchItem } from './parseBatchRequests.js';
 
 export const batchPattern = '$batch';
+/** The operation name of the `$batch` envelope (fault rules can aim at it). */
+export const batchOperation = 'batch.send';
 
 export interface BatchRouteDependencies {
   /** Runs one item through the same Graph pipeline as a direct request. */
@@ -110,6 +112,7 @@ export function createBatchRoute(dependencies: BatchRouteDependencies): GraphRou
   return {
     method: 'POST',
     pattern: batchPattern,
+    operation: batchOperation,
     versions: ['v1.0', 'beta'],
     permissions: [],
     handle: async (context) => {

@@ -8,7 +8,7 @@ export interface GraphOutcome {
   readonly reply: Reply;
   /** `/v1.0/users/{userId}` style family for counters; `(unmatched)` when no route matched. */
   readonly family: string;
-  /** Journal operation of the matched route, if it is a write route. */
+  /** Operation name of the matched route; undefined when none matched. */
   readonly operation: string | undefined;
   /** The request was a `$batch` envelope (its items are dispatched, counted and journaled one by one). */
   readonly envelope: boolean;

@@ -65,8 +65,11 @@ export interface GraphRoute {
   readonly permissions: readonly string[];
   /** System query options ($select, $top, …) the route understands; any other `$` option is rejected. */
   readonly queryOptions?: readonly string[];
-  /** Journal operation name for writes, e.g. `phoneMethod.create`. */
-  readonly operation?: string;
+  /**
+   * The operation's one name (`resource.verb`), the same in the product's `GraphCall.operation`, the journal, the
+   * statistics and fault rules, e.g. `phoneMethods.create`, `requirements.update`, `groups.addMember`.
+   */
+  readonly operation: string;
   handle(context: RequestContext): Reply | Promise<Reply>;
 }
 

@@ -29,6 +29,7 @@ export const authenticationMethodRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: 'users/{userId}/authentication/methods',
+    operation: 'methods.list',
     versions: ['v1.0', 'beta'],
     permissions: graphPermissions.readAuthenticationMethods,
     handle: (context) => {

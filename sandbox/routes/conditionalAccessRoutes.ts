@@ -26,6 +26,7 @@ export const conditionalAccessRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: collection,
+    operation: 'conditionalAccess.list',
     versions: both,
     permissions: graphPermissions.readConditionalAccess,
     queryOptions: ['$select'],
@@ -45,6 +46,7 @@ export const conditionalAccessRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: `${collection}/{policyId}`,
+    operation: 'conditionalAccess.read',
     versions: both,
     permissions: graphPermissions.readConditionalAccess,
     queryOptions: ['$select'],

@@ -13,6 +13,7 @@ function memberRoute(segment: 'members' | 'transitiveMembers'): GraphRoute {
   return {
     method: 'GET',
     pattern: `groups/{groupId}/${segment}`,
+    operation: segment === 'members' ? 'groups.listMembers' : 'groups.listTransitiveMembers',
     versions: both,
     permissions: graphPermissions.readGroupMembers,
     queryOptions: ['$select', '$top', '$skiptoken', '$count'],
@@ -38,6 +39,7 @@ export const groupRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: 'groups/{groupId}',
+    operation: 'groups.read',
     versions: both,
     permissions: graphPermissions.readGroups,
     queryOptions: ['$select'],

@@ -47,7 +47,7 @@ export const groupWriteRoutes: readonly GraphRoute[] = [
     pattern: 'groups/{groupId}/members/$ref',
     versions: both,
     permissions: graphPermissions.writeGroupMembers,
-    operation: 'group.addMember',
+    operation: 'groups.addMember',
     handle: (context) => {
       const group = requireGroup(context);
       context.audit.detail.groupId = group.id;
@@ -63,7 +63,7 @@ export const groupWriteRoutes: readonly GraphRoute[] = [
     pattern: 'groups/{groupId}',
     versions: both,
     permissions: graphPermissions.writeGroupMembers,
-    operation: 'group.update',
+    operation: 'groups.update',
     handle: (context) => {
       const group = requireGroup(context);
       context.audit.detail.groupId = group.id;
@@ -82,7 +82,7 @@ export const groupWriteRoutes: readonly GraphRoute[] = [
           method: context.request.method,
           path: context.request.url.pathname,
           userId,
-          operation: 'group.addMember',
+          operation: 'groups.addMember',
           status: 204,
           requestId: context.request.requestId,
           detail: { groupId: group.id, userId },
@@ -96,7 +96,7 @@ export const groupWriteRoutes: readonly GraphRoute[] = [
     pattern: 'groups/{groupId}/members/{userId}/$ref',
     versions: both,
     permissions: graphPermissions.writeGroupMembers,
-    operation: 'group.removeMember',
+    operation: 'groups.removeMember',
     handle: (context) => {
       const group = requireGroup(context);
       context.audit.detail.groupId = group.id;

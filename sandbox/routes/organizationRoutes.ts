@@ -11,6 +11,7 @@ export const organizationRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: 'organization',
+    operation: 'organization.read',
     versions: both,
     permissions: graphPermissions.readOrganization,
     queryOptions: ['$select'],
@@ -28,6 +29,7 @@ export const organizationRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: 'organization/{organizationId}',
+    operation: 'organization.readById',
     versions: both,
     permissions: graphPermissions.readOrganization,
     queryOptions: ['$select'],

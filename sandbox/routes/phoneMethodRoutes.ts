@@ -38,6 +38,7 @@ export const phoneMethodRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: collection,
+    operation: 'phoneMethods.list',
     versions: both,
     permissions: graphPermissions.readPhoneMethods,
     handle: (context) => {
@@ -56,7 +57,7 @@ export const phoneMethodRoutes: readonly GraphRoute[] = [
     pattern: collection,
     versions: both,
     permissions: graphPermissions.writePhoneMethods,
-    operation: 'phoneMethod.create',
+    operation: 'phoneMethods.create',
     handle: (context) => {
       const user = requireUser(context);
       const body = requestBody(context);
@@ -76,6 +77,7 @@ export const phoneMethodRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: item,
+    operation: 'phoneMethods.read',
     versions: both,
     permissions: graphPermissions.readPhoneMethods,
     handle: (context) => {
@@ -92,7 +94,7 @@ export const phoneMethodRoutes: readonly GraphRoute[] = [
     pattern: item,
     versions: both,
     permissions: graphPermissions.writePhoneMethods,
-    operation: 'phoneMethod.update',
+    operation: 'phoneMethods.update',
     handle: (context) => {
       const user = requireUser(context);
       const method = requireMethod(context, user.id);
@@ -107,7 +109,7 @@ export const phoneMethodRoutes: readonly GraphRoute[] = [
     pattern: item,
     versions: both,
     permissions: graphPermissions.writePhoneMethods,
-    operation: 'phoneMethod.delete',
+    operation: 'phoneMethods.delete',
     handle: (context) => {
       const user = requireUser(context);
       const method = requireMethod(context, user.id);

@@ -37,6 +37,7 @@ export const registrationReportRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: collection,
+    operation: 'registrationReport.list',
     versions: both,
     permissions: graphPermissions.readRegistrationReport,
     queryOptions: ['$filter', '$orderby', '$skiptoken'],
@@ -68,6 +69,7 @@ export const registrationReportRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: `${collection}/{userId}`,
+    operation: 'registrationReport.read',
     versions: both,
     permissions: graphPermissions.readRegistrationReport,
     handle: (context) => {

@@ -14,6 +14,7 @@ export const requirementsRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern,
+    operation: 'requirements.read',
     versions: ['beta'],
     permissions: graphPermissions.readRequirements,
     handle: (context) => {

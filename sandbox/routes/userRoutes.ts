@@ -13,6 +13,7 @@ export const userRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: 'users',
+    operation: 'users.list',
     versions: both,
     permissions: graphPermissions.readUsers,
     queryOptions: ['$select', '$top', '$skiptoken', '$count'],
@@ -31,6 +32,7 @@ export const userRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: 'users/{userId}',
+    operation: 'users.read',
     versions: both,
     permissions: graphPermissions.readUsers,
     queryOptions: ['$select'],

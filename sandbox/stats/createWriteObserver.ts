@@ -3,9 +3,6 @@ import type { GraphStage, RequestContext } from '../http/graphRoute.js';
 import type { TenantState } from '../tenant/tenantState.js';
 import type { DuplicateReason, TrafficStats } from './createTrafficStats.js';
 
-const phoneCollection = 'users/{userId}/authentication/phoneMethods';
-const phoneItem = `${phoneCollection}/{methodId}`;
-const requirements = 'users/{userId}/authentication/requirements';
 const guidAtEnd = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})['")]*$/i;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -52,12 +49,11 @@ export function createWriteObserver(tenant: TenantState, stats: TrafficStats): G
   const prepare = (context: RequestContext): Pending | undefined => {
     const route = context.route;
     if (route === undefined) return undefined;
-    const method = context.request.method;
-    const pattern = route.pattern;
+    const operation = route.operation;
     const rawUser = context.params.userId;
     const user = rawUser === undefined ? undefined : tenant.findUser(rawUser);
 
-    if ((method === 'POST' && pattern === phoneCollection) || (method === 'PATCH' && pattern === phoneItem)) {
+    if (operation === 'phoneMethods.create' || operation === 'phoneMethods.update') {
       const phoneNumber = isRecord(context.body) ? context.body.phoneNumber : undefined;
       if (user === undefined || typeof phoneNumber !== 'string') return undefined;
       const key = `${user.id}|${numberKey(phoneNumber)}`;
@@ -72,7 +68,7 @@ export function createWriteObserver(tenant: TenantState, stats: TrafficStats): G
       };
     }
 
-    if (method === 'PATCH' && pattern === requirements) {
+    if (operation === 'requirements.update') {
       if (user === undefined) return undefined;
       const before = tenant.perUserMfaState(user.id);
       return {
@@ -82,7 +78,7 @@ export function createWriteObserver(tenant: TenantState, stats: TrafficStats): G
     }
 
     const groupId = context.params.groupId;
-    if ((method === 'POST' || method === 'PATCH') && groupId !== undefined) {
+    if (operation === 'groups.addMember' && groupId !== undefined) {
       const members = addedMembers(context.body);
       if (members.length === 0) return undefined;
       const group = groupId.toLowerCase();
@@ -106,7 +102,7 @@ export function createWriteObserver(tenant: TenantState, stats: TrafficStats): G
       for (const userId of pending.settle(status, context)) {
         stats.duplicate({
           userId,
-          operation: `${context.request.method} ${context.route?.pattern ?? ''}`,
+          operation: context.route?.operation ?? 'unknown',
           reason: pending.reason,
           status,
           requestId: context.request.requestId,

@@ -9,9 +9,9 @@ export interface JournalEntry {
   /** Object id of the user the write addressed, once resolved; null when unknown. */
   readonly userId: string | null;
   /**
-   * e.g. `phoneMethod.create`, `requirements.update`, `group.addMember`, `group.removeMember`, `group.update`,
-   * `mail.send`; `unknown` for writes that matched no route. A PATCH adding group members also gets one
-   * `group.addMember` entry per user added (written by its handler, just before the PATCH's own entry).
+   * The route's operation name (`http/graphRoute.ts`), the same the product's `GraphCall.operation` uses, e.g.
+   * `phoneMethods.create`, `requirements.update`, `groups.addMember`, `groups.removeMember`, `mail.send`; `unknown`
+   * for writes that matched no route.
    */
   readonly operation: string;
   readonly status: number;

@@ -76,8 +76,8 @@ describe('admin API and journal', () => {
 
     const answer = (await t.raw(`/_sandbox/journal?since=${before.lastSeq}`)).json as { entries: JournalEntry[]; lastSeq: number };
     expect(answer.entries.map((entry) => [entry.method, entry.operation, entry.status, entry.userId])).toEqual([
-      ['POST', 'phoneMethod.create', 201, first.id],
-      ['POST', 'phoneMethod.create', 400, first.id],
+      ['POST', 'phoneMethods.create', 201, first.id],
+      ['POST', 'phoneMethods.create', 400, first.id],
       ['PATCH', 'requirements.update', 204, second.id],
       ['PATCH', 'requirements.update', 404, null],
       ['PATCH', 'unknown', 400, null],

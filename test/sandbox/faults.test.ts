@@ -56,7 +56,7 @@ describe('fault injection', () => {
   });
 
   it('keeps a fault for a time window', async () => {
-    await addFault({ kind: 'unavailable', durationMs: 800, operations: ['GET organization'] });
+    await addFault({ kind: 'unavailable', durationMs: 800, operations: ['organization.read'] });
     expect((await rawGraph(t, '/v1.0/organization')).status).toBe(503);
     expect((await rawGraph(t, '/v1.0/organization')).status).toBe(503);
     await new Promise((resolve) => setTimeout(resolve, 850));
@@ -65,7 +65,7 @@ describe('fault injection', () => {
 
   it('targets users by object id or UPN', async () => {
     const [first, second] = t.sandbox.manifest.users;
-    await addFault({ kind: 'unavailable', userIds: [first?.id], operations: ['users.get', 'phoneMethods.list'] });
+    await addFault({ kind: 'unavailable', userIds: [first?.id], operations: ['users.read', 'phoneMethods.list'] });
     expect((await rawGraph(t, `/v1.0/users/${first?.id}`)).status).toBe(503);
     expect((await rawGraph(t, `/v1.0/users/${encodeURIComponent(first?.upn ?? '')}`)).status).toBe(503);
     expect((await rawGraph(t, `/v1.0/users/${first?.id}/authentication/phoneMethods`)).status).toBe(503);
@@ -106,7 +106,7 @@ describe('fault injection', () => {
     expect(invalid.headers.get('content-type')).toBe('application/json');
     expect(() => JSON.parse(invalid.text) as unknown).toThrow();
 
-    await addFault({ kind: 'malformed', shape: 'missingField', operations: ['users.list', 'users.get'], count: 2 });
+    await addFault({ kind: 'malformed', shape: 'missingField', operations: ['users.list', 'users.read'], count: 2 });
     const noValue = (await rawGraph(t, '/v1.0/users?$top=2')).json as Page;
     expect(noValue).not.toHaveProperty('value');
     const noId = (await rawGraph(t, `/v1.0/users/${user?.id}`)).json as Record<string, unknown>;
@@ -163,7 +163,7 @@ describe('fault injection', () => {
 
   it('adds latency per rule, and a base latency with its own range for writes', async () => {
     const user = t.sandbox.manifest.users.find((candidate) => candidate.category === 'ready');
-    await addFault({ kind: 'latency', minMs: 150, maxMs: 150, operations: ['users.get'], count: 1 });
+    await addFault({ kind: 'latency', minMs: 150, maxMs: 150, operations: ['users.read'], count: 1 });
     let started = performance.now();
     await rawGraph(t, `/v1.0/users/${user?.id}`);
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
@@ -193,7 +193,7 @@ describe('fault injection', () => {
     expect(answer.responses.map((item) => item.status).sort()).toEqual([204, 204, 503]);
     expect(answer.responses.find((item) => item.status === 503)?.headers['Retry-After']).toBe('1');
 
-    await addFault({ kind: 'throttle', operations: ['batch'], count: 1 });
+    await addFault({ kind: 'throttle', operations: ['batch.send'], count: 1 });
     const envelope = await rawGraph(t, '/beta/$batch', { body: { requests } });
     expect([envelope.status, envelope.headers.get('retry-after')]).toEqual([429, '1']);
     expect(t.sandbox.traffic.stats().throttled.requests).toBeGreaterThanOrEqual(1);

@@ -53,8 +53,8 @@ describe('group membership writes', () => {
     const again = await caught(t.client.api(`/groups/${groupId}/members/$ref`).post({ '@odata.id': reference(userId) }));
     expect([again.statusCode, again.code, again.message]).toEqual([400, 'Request_BadRequest', alreadyMember]);
     expect(journalSince(before).map((entry) => [entry.operation, entry.status, entry.userId, entry.detail])).toEqual([
-      ['group.addMember', 204, userId, { groupId, userId }],
-      ['group.addMember', 400, userId, { groupId, userId, errorCode: 'Request_BadRequest' }],
+      ['groups.addMember', 204, userId, { groupId, userId }],
+      ['groups.addMember', 400, userId, { groupId, userId, errorCode: 'Request_BadRequest' }],
     ]);
   });
 
@@ -74,7 +74,7 @@ describe('group membership writes', () => {
     expect(t.sandbox.state.isGroupMember(groupId, userId)).toBe(false);
   });
 
-  it('adds 20 members with one PATCH (204) and journals one group.addMember entry per user', async () => {
+  it('adds 20 members with one PATCH (204) and journals one groups.addMember entry per user', async () => {
     const twenty = ids('hasPhoneMethod').concat(ids('missingMobile')).slice(0, 20);
     expect(twenty).toHaveLength(20);
     const before = lastSeq();
@@ -82,10 +82,10 @@ describe('group membership writes', () => {
     expect([patched.status, patched.text]).toEqual([204, '']);
     for (const id of twenty) expect(t.sandbox.state.isGroupMember(groupId, id)).toBe(true);
     const entries = journalSince(before);
-    expect(entries.filter((entry) => entry.operation === 'group.addMember').map((entry) => [entry.method, entry.status, entry.userId, entry.detail])).toEqual(
+    expect(entries.filter((entry) => entry.operation === 'groups.addMember').map((entry) => [entry.method, entry.status, entry.userId, entry.detail])).toEqual(
       twenty.map((userId) => ['PATCH', 204, userId, { groupId, userId }]),
     );
-    expect(entries.filter((entry) => entry.operation === 'group.update').map((entry) => [entry.status, entry.userId, entry.detail])).toEqual([[204, null, { groupId, memberCount: 20 }]]);
+    expect(entries.filter((entry) => entry.operation === 'groups.update').map((entry) => [entry.status, entry.userId, entry.detail])).toEqual([[204, null, { groupId, memberCount: 20 }]]);
   });
 
   it('refuses 21 references with 400 and adds nobody', async () => {
@@ -111,7 +111,7 @@ describe('group membership writes', () => {
     const repeated = await caught(t.client.api(`/groups/${groupId}`).patch({ 'members@odata.bind': [fresh[0] ?? '', fresh[0] ?? ''].map(reference) }));
     expect([repeated.statusCode, repeated.message]).toEqual([400, alreadyMember]);
     expect(memberIds()).toEqual(before);
-    expect(journalSince(seq).filter((entry) => entry.operation === 'group.addMember')).toEqual([]);
+    expect(journalSince(seq).filter((entry) => entry.operation === 'groups.addMember')).toEqual([]);
     const other = await caught(t.client.api(`/groups/${groupId}`).patch({ displayName: 'Renamed' }));
     expect([other.statusCode, other.code]).toEqual([400, 'Request_BadRequest']);
   });
@@ -128,8 +128,8 @@ describe('group membership writes', () => {
       `Resource '${member}' does not exist or one of its queried reference-property objects are not present.`,
     ]);
     expect(journalSince(before).map((entry) => [entry.operation, entry.status, entry.userId, entry.detail.groupId])).toEqual([
-      ['group.removeMember', 204, member, groupId],
-      ['group.removeMember', 404, member, groupId],
+      ['groups.removeMember', 204, member, groupId],
+      ['groups.removeMember', 404, member, groupId],
     ]);
   });
 

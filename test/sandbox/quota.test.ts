@@ -56,7 +56,7 @@ describe('request costs (graph-notes §8)', () => {
 });
 
 describe('createQuotaMeter on a fake clock', () => {
-  const route: GraphRoute = { method: 'GET', pattern: 'users/{userId}', versions: ['v1.0'], permissions: [], handle: () => ({ status: 200 }) };
+  const route: GraphRoute = { method: 'GET', pattern: 'users/{userId}', operation: 'users.read', versions: ['v1.0'], permissions: [], handle: () => ({ status: 200 }) };
   const context = (): RequestContext =>
     ({
       request: { method: 'GET', url: new URL('https://localhost/v1.0/users/x'), headers: {}, bodyText: '', requestId: 'r', clientRequestId: 'c' },

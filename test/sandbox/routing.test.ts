@@ -7,6 +7,7 @@ import { skipToken } from '../../sandbox/http/skipToken.js';
 const route = (method: GraphRoute['method'], pattern: string, versions: GraphRoute['versions'] = ['v1.0', 'beta']): GraphRoute => ({
   method,
   pattern,
+  operation: `${method} ${pattern}`,
   versions,
   permissions: [],
   handle: () => ({ status: 200 }),

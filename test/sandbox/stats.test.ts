@@ -48,10 +48,10 @@ describe('traffic statistics', () => {
       total: 5,
       byReason: { samePhoneNumber: 2, sameMfaState: 2, alreadyMember: 1 },
       byOperation: {
-        'PATCH users/{userId}/authentication/phoneMethods/{methodId}': 1,
-        'POST users/{userId}/authentication/phoneMethods': 1,
-        'PATCH users/{userId}/authentication/requirements': 2,
-        'POST groups/{groupId}/members/$ref': 1,
+        'phoneMethods.update': 1,
+        'phoneMethods.create': 1,
+        'requirements.update': 2,
+        'groups.addMember': 1,
       },
     });
     expect(answer.duplicateWrites.recent.map((entry) => [entry.reason, entry.userId, entry.status])).toEqual([

@@ -62,10 +62,10 @@ describe('strategy conditionalAccessGroup: a night and its rollback', () => {
     if (night.outcome !== 'wave') return;
     const toEnforce = sandbox.manifest.users.filter((user) => expectedStanding[user.category] === 'enforced' && !membersBefore.includes(user.id));
     const writes = sandbox.journal.entries().slice(journalBefore);
-    const added = writes.filter((entry) => entry.operation === 'group.addMember' && entry.status < 300).map((entry) => entry.userId);
+    const added = writes.filter((entry) => entry.operation === 'groups.addMember' && entry.status < 300).map((entry) => entry.userId);
     expect(added.sort()).toEqual(toEnforce.map((user) => user.id).sort());
     expect(writes.filter((entry) => entry.operation === 'requirements.update')).toEqual([]);
-    expect(writes.some((entry) => entry.operation === 'group.addMember' && entry.viaBatch === true)).toBe(true);
+    expect(writes.some((entry) => entry.operation === 'groups.addMember' && entry.viaBatch === true)).toBe(true);
     for (const user of toEnforce) {
       expect(sandbox.state.isGroupMember(group, user.id)).toBe(true);
       expect(sandbox.state.hasStrongMethod(user.id)).toBe(true);
@@ -76,7 +76,7 @@ describe('strategy conditionalAccessGroup: a night and its rollback', () => {
     const rollback = await rollbackWave(config, rollout.ports, quiet, sandbox.state.now(), { waveId: night.wave.waveId, dryRun: false, removePhoneMethods: false, runId: 'ca-rollback' });
     expect(rollback).toMatchObject({ reverted: toEnforce.length, failed: [] });
     const undone = sandbox.journal.entries().slice(beforeRollback);
-    expect(undone.map((entry) => entry.operation)).toEqual(toEnforce.map(() => 'group.removeMember'));
+    expect(undone.map((entry) => entry.operation)).toEqual(toEnforce.map(() => 'groups.removeMember'));
     expect(undone.map((entry) => entry.userId).sort()).toEqual(toEnforce.map((user) => user.id).sort());
     for (const user of toEnforce) expect(sandbox.state.isGroupMember(group, user.id)).toBe(false);
     for (const id of membersBefore) expect(sandbox.state.isGroupMember(group, id)).toBe(true);

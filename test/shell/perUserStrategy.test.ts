@@ -78,7 +78,7 @@ describe('strategy perUserMfa', () => {
     const writes = sandbox.journal.entries().slice(journalBefore);
     expect(writes.filter((entry) => entry.operation === 'requirements.update').map((entry) => entry.userId).sort()).toEqual([...changed].sort());
     expect(writes.filter((entry) => entry.operation === 'requirements.update').every((entry) => entry.detail['perUserMfaState'] === 'disabled')).toBe(true);
-    expect(writes.filter((entry) => entry.operation === 'phoneMethod.delete').map((entry) => entry.userId).sort()).toEqual([...created].sort());
+    expect(writes.filter((entry) => entry.operation === 'phoneMethods.delete').map((entry) => entry.userId).sort()).toEqual([...created].sort());
     expect(writes).toHaveLength(changed.length + created.length);
     for (const id of changed) expect(sandbox.state.perUserMfaState(id)).toBe('disabled');
     const untouched = sandbox.manifest.users.filter((user) => expectedStanding[user.category] !== 'enforced' || user.category === 'alreadyEnforced');

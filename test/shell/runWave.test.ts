@@ -30,7 +30,7 @@ describe('runWave, one night end to end (sandbox tenant over HTTPS + Azurite)', 
 
     const writes = sandbox.journal.entries().slice(journalBefore);
     const byOperation = (operation: string) => writes.filter((entry) => entry.operation === operation);
-    expect(byOperation('phoneMethod.create').map((entry) => entry.userId).sort()).toEqual(needsPhone.map((user) => user.id).sort());
+    expect(byOperation('phoneMethods.create').map((entry) => entry.userId).sort()).toEqual(needsPhone.map((user) => user.id).sort());
     expect(byOperation('requirements.update').map((entry) => entry.userId).sort()).toEqual(
       toEnforce.filter((user) => user.category !== 'alreadyEnforced').map((user) => user.id).sort(),
     );

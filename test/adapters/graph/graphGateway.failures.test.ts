@@ -54,7 +54,7 @@ describe('graphGateway: transient failures', () => {
     await batched.send(readOrganization);
     const users = someUsers(3);
     hungBefore = hung();
-    harness().addFault({ kind: 'hang', operations: ['users.get'], userIds: [users[0] ?? ''], count: 1 });
+    harness().addFault({ kind: 'hang', operations: ['users.read'], userIds: [users[0] ?? ''], count: 1 });
     const answers = await Promise.all(users.map((id) => batched.send(readUser(id))));
     expect(answers.map((answer) => (answer.body as { id: string }).id)).toEqual(users);
     expect(hung() - hungBefore).toBe(1);
@@ -74,7 +74,7 @@ describe('graphGateway: transient failures', () => {
 describe('graphGateway: failures an operator can act on', () => {
   it('surfaces a body that is not JSON as GRAPH_MALFORMED_RESPONSE with the request-id, alone and inside a $batch', async () => {
     const [alone, inBatch, other] = someUsers(3) as [string, string, string];
-    const fault = harness().addFault({ kind: 'malformed', shape: 'invalidJson', operations: ['users.get'], userIds: [alone, inBatch] });
+    const fault = harness().addFault({ kind: 'malformed', shape: 'invalidJson', operations: ['users.read'], userIds: [alone, inBatch] });
     try {
       const plain = harness().gateway({ graphUseBatch: false, graphMaxAttempts: 2 });
       const error = await failureOf(plain.send(readUser(alone)));
@@ -108,7 +108,7 @@ describe('graphGateway: failures an operator can act on', () => {
       const answers = await Promise.all([batched.send(createPhone(users[1])), batched.send(createPhone(users[2]))]);
       expect(answers.map((answer) => answer.status)).toEqual([201, 201]);
       const seen = since();
-      expect(seen.journal.filter((entry) => entry.operation === 'phoneMethod.create').map((entry) => [entry.userId, entry.status])).toEqual(users.map((user) => [user, 201]));
+      expect(seen.journal.filter((entry) => entry.operation === 'phoneMethods.create').map((entry) => [entry.userId, entry.status])).toEqual(users.map((user) => [user, 201]));
       expect({ plain: plain.stats.retries, batched: batched.stats.retries, batches: batched.stats.batches }).toEqual({ plain: 0, batched: 0, batches: 1 });
       expect(harness().sandbox.traffic.stats().injected.malformed.invalidJson - brokenBefore).toBe(3); // every answer was unreadable
     } finally {

@@ -40,7 +40,7 @@ describe('a night under throttling (runWave against a small write quota)', () =>
     expect(writes.some((entry) => entry.status === 429)).toBe(true);
 
     // exactly one successful phone-method write and one enforcement write per user, none for anyone else
-    const phones = landedPerUser(writes, 'phoneMethod.create');
+    const phones = landedPerUser(writes, 'phoneMethods.create');
     const enforcements = landedPerUser(writes, 'requirements.update');
     expect([...phones.keys()].sort()).toEqual(needsPhone.map((user) => user.id).sort());
     expect([...enforcements.keys()].sort()).toEqual(needsEnforcement.map((user) => user.id).sort());
