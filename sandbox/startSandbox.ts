@@ -109,14 +109,12 @@ function wireGraphTraffic(options: GraphTrafficOptions): { dispatchGraph: (reque
 
   // The batch route runs its items through the dispatcher that contains it.
   const late: { dispatch?: (request: GraphRequest) => Promise<GraphOutcome> } = {};
-  const itemRoutes = compileRoutes(graphRoutes);
   const batchRoute = createBatchRoute({
     dispatch: (request) => {
       if (late.dispatch === undefined) throw new Error('startSandbox: the dispatcher is not ready');
       return late.dispatch(request);
     },
     record,
-    routes: itemRoutes,
     seed: options.seed,
   });
   const stages = graphStages({ routes: compileRoutes([...graphRoutes, batchRoute]), tokens: options.tokens });
@@ -147,7 +145,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const journal = createJournal();
   const tenant = createTenantState({
     seeded,
-    journal,
     clock: options.clock ?? (() => new Date()),
     clientSecret: options.clientSecret ?? `sbx~${randomBytes(24).toString('base64url')}`,
     roles: options.roles ?? defaultAppRoles,

@@ -3,6 +3,12 @@ import type { GraphStage } from './graphRoute.js';
 import type { RouteTable } from './compileRoutes.js';
 import type { TokenService } from '../auth/tokens.js';
 
+/** Query options Graph offers that the sandbox does not model (the rollout never sends them). */
+const notModelledOptions: Readonly<Record<string, string>> = {
+  $count: '$count (with ConsistencyLevel: eventual)',
+  $orderby: '$orderby',
+};
+
 export interface GraphStageDependencies {
   readonly routes: RouteTable;
   readonly tokens: TokenService;
@@ -54,10 +60,14 @@ export function graphStages(dependencies: GraphStageDependencies): Record<'resol
       return next();
     },
 
+    /** Only the route's `$` options; Graph options the sandbox does not model are refused as such. */
     checkQueryOptions: async (context, next) => {
       const supported = context.route?.queryOptions ?? [];
       for (const name of context.query.keys()) {
-        if (name.startsWith('$') && !supported.includes(name.toLowerCase())) throw graphErrors.unsupportedQueryOption(name);
+        const lower = name.toLowerCase();
+        if (!name.startsWith('$') || supported.includes(lower)) continue;
+        const notModelled = notModelledOptions[lower];
+        throw notModelled === undefined ? graphErrors.unsupportedQueryOption(name) : graphErrors.notModelled(notModelled);
       }
       return next();
     },

@@ -37,8 +37,6 @@ export function pageOf(context: RequestContext, source: PageSource): Reply {
   for (let index = start; index < end; index += 1) value.push(source.render(index));
 
   const body: Record<string, unknown> = { '@odata.context': source.contextUrl };
-  const wantsCount = context.query.get('$count') === 'true' && context.request.headers.consistencylevel?.toLowerCase() === 'eventual';
-  if (wantsCount) body['@odata.count'] = source.total;
   if (end < source.total) {
     const kept: string[] = [];
     for (const [name, raw] of context.query) {

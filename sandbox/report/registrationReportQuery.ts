@@ -3,12 +3,6 @@ import { registrationBooleans, registrationLists, registrationStrings, type Regi
 
 const resource = 'userRegistrationDetails';
 
-export interface RegistrationQuery {
-  readonly filter: (row: RegistrationRow) => boolean;
-  /** Undefined: tenant order. */
-  readonly compare: ((a: RegistrationRow, b: RegistrationRow) => number) | undefined;
-}
-
 type Clause = (row: RegistrationRow) => boolean;
 
 const quoted = `'((?:[^']|'')*)'`;
@@ -39,16 +33,6 @@ const forms: readonly { readonly pattern: RegExp; readonly build: (match: RegExp
     },
   },
   {
-    pattern: new RegExp(`^startswith\\(\\s*(\\w+)\\s*,\\s*${quoted}\\s*\\)`, 'i'),
-    build: (match) => {
-      const name = canonical(registrationStrings, match[1] ?? '');
-      const field = name === undefined ? undefined : registrationStrings[name];
-      if (field === undefined) throw graphErrors.unsupportedFilter(match[1] ?? '', resource);
-      const prefix = unquote(match[2] ?? '').toLowerCase();
-      return (row) => field(row).toLowerCase().startsWith(prefix);
-    },
-  },
-  {
     pattern: new RegExp(`^(\\w+)/any\\(\\s*(\\w+)\\s*:\\s*(\\w+)\\s+eq\\s+${quoted}\\s*\\)`, 'i'),
     build: (match) => {
       const name = canonical(registrationLists, match[1] ?? '');
@@ -64,6 +48,7 @@ function parseFilter(text: string): Clause {
   const clauses: Clause[] = [];
   let rest = text.trim();
   while (rest !== '') {
+    if (/^startswith\s*\(/i.test(rest)) throw graphErrors.notModelled(`startsWith in the $filter of ${resource}`);
     const form = forms.find((candidate) => candidate.pattern.test(rest));
     const match = form?.pattern.exec(rest);
     if (form === undefined || match === null || match === undefined) {
@@ -80,32 +65,14 @@ function parseFilter(text: string): Clause {
   return (row) => clauses.every((clause) => clause(row));
 }
 
-function parseOrderBy(text: string): RegistrationQuery['compare'] {
-  const match = /^\s*(\w+)(?:\s+(asc|desc))?\s*$/i.exec(text);
-  const name = match === null ? undefined : canonical(registrationStrings, match[1] ?? '');
-  const field = name === undefined ? undefined : registrationStrings[name];
-  if (match === null || field === undefined) throw graphErrors.unsupportedOrderBy(/^\s*([^\s,]*)/.exec(text)?.[1] ?? text, resource);
-  const sign = (match[2] ?? 'asc').toLowerCase() === 'desc' ? -1 : 1;
-  return (a, b) => sign * field(a).localeCompare(field(b), 'en', { sensitivity: 'base' });
-}
-
-/** A query option by name, ignoring case (`$orderBy` as the docs spell it, `$orderby` as the SDK sends it). */
-function option(query: URLSearchParams, name: string): string | undefined {
-  for (const [key, value] of query) if (key.toLowerCase() === name) return value;
-  return undefined;
-}
-
 /**
- * `$filter` and `$orderby` of the registration report, as documented for v1.0: `eq true|false` on the booleans,
- * `eq` and `startsWith` on userPrincipalName and userDisplayName, `any(m: m eq '…')` on methodsRegistered and
- * systemPreferredAuthenticationMethods, clauses joined with `and`; `$orderby` on userPrincipalName or userDisplayName.
- * Anything else (`id in (…)`, `ne`, `or`, `not`, other properties) is 400 `Request_UnsupportedQuery`.
+ * The `$filter` of the registration report, as documented for v1.0: `eq true|false` on the booleans, `eq` on
+ * userPrincipalName and userDisplayName, `any(m: m eq '…')` on methodsRegistered and
+ * systemPreferredAuthenticationMethods, clauses joined with `and`. `startsWith` is not modelled (400
+ * `SandboxNotModelled`, as is `$orderby`); anything else (`id in (…)`, `ne`, `or`, `not`, other properties) is 400
+ * `Request_UnsupportedQuery`.
  */
-export function parseRegistrationQuery(query: URLSearchParams): RegistrationQuery {
-  const filter = option(query, '$filter');
-  const orderBy = option(query, '$orderby');
-  return {
-    filter: filter === undefined || filter.trim() === '' ? () => true : parseFilter(filter),
-    compare: orderBy === undefined || orderBy.trim() === '' ? undefined : parseOrderBy(orderBy),
-  };
+export function parseRegistrationFilter(query: URLSearchParams): (row: RegistrationRow) => boolean {
+  const filter = [...query].find(([key]) => key.toLowerCase() === '$filter')?.[1];
+  return filter === undefined || filter.trim() === '' ? () => true : parseFilter(filter);
 }

@@ -16,7 +16,7 @@ function memberRoute(segment: 'members' | 'transitiveMembers'): GraphRoute {
     operation: segment === 'members' ? 'groups.listMembers' : 'groups.listTransitiveMembers',
     versions: both,
     permissions: graphPermissions.readGroupMembers,
-    queryOptions: ['$select', '$top', '$skiptoken', '$count'],
+    queryOptions: ['$select', '$top', '$skiptoken'],
     handle: (context) => {
       const group = requireGroup(context);
       const select = selectedProperties(context.query, userProperties);

@@ -8,7 +8,7 @@ import { userProperties } from '../render/userProperties.js';
 
 const both = ['v1.0', 'beta'] as const;
 
-/** `GET /users` (paged, `$select`, `$top`, `$count` with ConsistencyLevel) and `GET /users/{id | UPN}`. */
+/** `GET /users` (paged, `$select`, `$top`; `$count` is not modelled) and `GET /users/{id | UPN}`. */
 export const userRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
@@ -16,7 +16,7 @@ export const userRoutes: readonly GraphRoute[] = [
     operation: 'users.list',
     versions: both,
     permissions: graphPermissions.readUsers,
-    queryOptions: ['$select', '$top', '$skiptoken', '$count'],
+    queryOptions: ['$select', '$top', '$skiptoken'],
     handle: (context) => {
       const select = selectedProperties(context.query, userProperties);
       const now = context.tenant.now();

@@ -18,16 +18,10 @@ function numberKey(phoneNumber: string): string {
   return hash.toString(36);
 }
 
-/** User ids a group-membership write adds: `@odata.id` (members/$ref) or `members@odata.bind` (PATCH group). */
-function addedMembers(body: unknown): string[] {
-  if (!isRecord(body)) return [];
-  const references = [body['@odata.id'], ...(Array.isArray(body['members@odata.bind']) ? body['members@odata.bind'] : [])];
-  const ids: string[] = [];
-  for (const reference of references) {
-    const match = typeof reference === 'string' ? guidAtEnd.exec(reference) : null;
-    if (match?.[1] !== undefined) ids.push(match[1].toLowerCase());
-  }
-  return ids;
+/** The user id a group-membership write (`POST members/$ref`) adds: the GUID its `@odata.id` ends with. */
+function addedMember(body: unknown): string | undefined {
+  const reference = isRecord(body) ? body['@odata.id'] : undefined;
+  return typeof reference === 'string' ? guidAtEnd.exec(reference)?.[1]?.toLowerCase() : undefined;
 }
 
 interface Pending {
@@ -79,15 +73,15 @@ export function createWriteObserver(tenant: TenantState, stats: TrafficStats): G
 
     const groupId = context.params.groupId;
     if (operation === 'groups.addMember' && groupId !== undefined) {
-      const members = addedMembers(context.body);
-      if (members.length === 0) return undefined;
-      const group = groupId.toLowerCase();
-      const already = members.filter((id) => landedMembers.has(`${group}|${id}`) || tenant.isGroupMember(group, id));
+      const member = addedMember(context.body);
+      if (member === undefined) return undefined;
+      const key = `${groupId.toLowerCase()}|${member}`;
+      const already = landedMembers.has(key) || tenant.isGroupMember(groupId.toLowerCase(), member);
       return {
         reason: 'alreadyMember',
         settle: (status) => {
-          if (status >= 200 && status <= 299) for (const id of members) landedMembers.add(`${group}|${id}`);
-          return already;
+          if (status >= 200 && status <= 299) landedMembers.add(key);
+          return already ? [member] : [];
         },
       };
     }

@@ -1,5 +1,4 @@
 import { conditionalAccessPolicies } from '../conditionalAccess/conditionalAccessPolicies.js';
-import type { Journal } from '../stats/journal.js';
 import { policyRequiresMfa, type PolicySubject } from '../conditionalAccess/policyRequiresMfa.js';
 import { createRandom } from './random.js';
 import { registrationSnapshot } from '../report/registrationSnapshot.js';
@@ -91,8 +90,6 @@ export interface TenantState {
   setDirectorySync(change: Partial<DirectorySyncSetting>): void;
   setRoles(roles: readonly string[]): void;
 
-  /** Extra journal entries a handler writes itself, e.g. one `group.addMember` per member a PATCH adds. */
-  readonly journal: Pick<Journal, 'append'>;
   readonly limits: FamilyLimits;
   isGroupMember(groupId: string, userId: string): boolean;
   /** Adds users (by object id) to a group, all or nothing: an unknown id, a member or a repeated id adds nobody. */
@@ -131,8 +128,6 @@ export interface TenantStateOptions {
   readonly clock: () => Date;
   readonly clientSecret: string;
   readonly roles: readonly string[];
-  /** Receives the entries handlers write themselves (default: dropped). */
-  readonly journal?: Pick<Journal, 'append'>;
   /** Real time in ms for the per-family request limits (default Date.now). */
   readonly realNow?: () => number;
   /** Shortens the per-family limit windows like the quotas' `timeScale` (default 1: Graph's own). */
@@ -300,7 +295,6 @@ export function createTenantState(options: TenantStateOptions): TenantState {
       app.roles = [...roles];
     },
 
-    journal: options.journal ?? { append: (entry) => ({ seq: 0, at: new Date(0).toISOString(), ...entry }) },
     limits,
     isGroupMember: (groupId, userId) => membersOf(groupId).has(byId.get(userId.toLowerCase())?.id ?? userId),
     addGroupMembers: (groupId, userIds) => {

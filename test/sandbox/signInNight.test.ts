@@ -52,7 +52,7 @@ describe('sign-in night', () => {
     // The rollout pre-registers a phone and adds the user to the CA group; membership changes no per-user state.
     await addPhone(stuck, '+46 701230002');
     const groupId = t.sandbox.manifest.groups.mfaRequired;
-    await t.client.api(`/groups/${groupId}`).patch({ 'members@odata.bind': [reference(stuck), reference(groupOnly)] });
+    for (const userId of [stuck, groupOnly]) await t.client.api(`/groups/${groupId}/members/$ref`).post({ '@odata.id': reference(userId) });
     expect([phoneFirst, noMethod, stuck, groupOnly].map((id) => state().perUserMfaState(id))).toEqual(['enforced', 'enabled', 'disabled', 'disabled']);
 
     // A night nobody signs in: the phone is there, but the report keeps saying "not registered" (a stuck user).
