@@ -20,7 +20,7 @@ import { graphRoutes } from './routes/graphRoutes.js';
 import { createOutcomeRecorder, type OutcomeRecorder } from './stats/createOutcomeRecorder.js';
 import { createTrafficStats } from './stats/createTrafficStats.js';
 import { createWriteObserver } from './stats/createWriteObserver.js';
-import { createJournal, type Journal } from './stats/journal.js';
+import { createJournal, type Journal, type JournalView } from './stats/journal.js';
 import { seedTenant } from './tenant/seedTenant.js';
 import type { SandboxManifest } from './tenant/tenantModel.js';
 import { createTenantState, type TenantState } from './tenant/tenantState.js';
@@ -67,7 +67,7 @@ export interface SandboxHandle {
   /** The live tenant (users, groups, methods, MFA states, clock): what a test reads to check Graph's state. */
   readonly state: TenantState;
   /** Every write, the request counters, and `onWrite` to see each write as it is journaled. */
-  readonly journal: Journal;
+  readonly journal: JournalView;
   readonly manifest: SandboxManifest;
   /** Clock, directory sync, roles, Conditional Access scenario, registration report and sign-ins (`/_sandbox/{clock,organization,roles,conditionalAccess,registrationReport,signIn,signInNight}`). */
   readonly controls: SandboxControls;

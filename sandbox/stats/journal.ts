@@ -40,15 +40,26 @@ export interface RequestCounters extends CounterTables {
   quotaTimeScale?: number;
 }
 
-export interface Journal {
-  append(entry: Omit<JournalEntry, 'seq' | 'at'>): JournalEntry;
+export type WriteListener = (entry: JournalEntry) => void;
+
+/** What a test or a harness reads of the journal, and the hook that sees each write as it is journaled. */
+export interface JournalView {
   /** Entries with `seq` greater than `since` (all when omitted). */
   entries(since?: number): readonly JournalEntry[];
+  counters(): RequestCounters;
+  /**
+   * Calls `listener` synchronously with each entry as it is appended: after the tenant applied the write, as its answer
+   * leaves (a listener that kills the client process hits the worst moment). Returns a function that stops it.
+   */
+  onWrite(listener: WriteListener): () => void;
+}
+
+export interface Journal extends JournalView {
+  append(entry: Omit<JournalEntry, 'seq' | 'at'>): JournalEntry;
   /** Counts one request (Graph and token endpoints; the admin API is not counted). */
   count(method: string, family: string, status: number): void;
   /** Counts one item of a `$batch` request. */
   countItem(method: string, family: string, status: number): void;
-  counters(): RequestCounters;
   /** Where counters() reads the quota's time factor from. */
   reportQuotaTimeScale(source: () => number): void;
 }
@@ -58,6 +69,7 @@ export function createJournal(realNow: () => Date = () => new Date()): Journal {
   const tables = (): CounterTables => ({ total: 0, byRoute: {}, byMethod: {}, byStatus: {} });
   const counters: RequestCounters = { ...tables(), batchItems: tables() };
   let quotaTimeScale: (() => number) | undefined;
+  const listeners = new Set<WriteListener>();
   const bump = (table: Record<string, number>, key: string): void => {
     table[key] = (table[key] ?? 0) + 1;
   };
@@ -71,7 +83,14 @@ export function createJournal(realNow: () => Date = () => new Date()): Journal {
     append: (entry) => {
       const full: JournalEntry = { seq: entries.length + 1, at: realNow().toISOString(), ...entry };
       entries.push(full);
+      for (const listener of [...listeners]) listener(full);
       return full;
+    },
+    onWrite: (listener) => {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
     },
     entries: (since = 0) => entries.slice(Math.max(0, Math.floor(since))),
     count: (method, family, status) => countIn(counters, method, family, status),
