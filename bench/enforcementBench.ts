@@ -4,8 +4,8 @@ import { createLogger } from '../shared/log/logEvent.js';
 import { openRollout } from '../shared/shell/rolloutPorts.js';
 import { runWave } from '../shared/shell/runWave.js';
 import { startAzurite } from '../rehearsal/startAzurite.js';
-import type { JournalEntry } from '../sandbox/journal.js';
-import type { SandboxStats } from '../sandbox/trafficControls.js';
+import type { JournalEntry } from '../sandbox/stats/journal.js';
+import type { SandboxStats } from '../sandbox/admin/trafficControls.js';
 import { startSandboxProcess } from './sandboxProcess.js';
 import { runSequentialClient } from './sequentialClient.js';
 

@@ -3,7 +3,7 @@ import { createWavePlanner } from '../shared/core/createWavePlanner.js';
 import type { RolloutProgress, RosterUser } from '../shared/core/rosterUser.js';
 import type { WaveSummary } from '../shared/core/waveHistory.js';
 import { toDirectoryUser } from '../shared/shell/refreshRoster.js';
-import { seedTenant } from '../sandbox/seedTenant.js';
+import { seedTenant } from '../sandbox/tenant/seedTenant.js';
 
 export interface PlanningResult {
   readonly rows: number;

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Agent, fetch } from 'undici';
 import { sandboxSettings } from '../rehearsal/sandboxSettings.js';
 import type { SandboxHandle } from '../sandbox/startSandbox.js';
-import type { SandboxManifest } from '../sandbox/tenantModel.js';
-import type { SandboxStats } from '../sandbox/trafficControls.js';
+import type { SandboxManifest } from '../sandbox/tenant/tenantModel.js';
+import type { SandboxStats } from '../sandbox/admin/trafficControls.js';
 
 /** The JSON line `sandbox/main.ts` prints once it listens. */
 interface ReadyLine {

@@ -59,8 +59,8 @@ export async function checkRollout(options: CheckOptions): Promise<RolloutCheck>
   };
   for (const entry of entries) {
     if (entry.userId === null) continue;
-    const isCreate = entry.operation === 'phoneMethod.create';
-    const isEnforcement = entry.operation === 'requirements.update' || (entry.operation === 'group.addMember' && String(entry.detail['groupId'] ?? '').toLowerCase() === caGroup);
+    const isCreate = entry.operation === 'phoneMethods.create';
+    const isEnforcement = entry.operation === 'requirements.update' || (entry.operation === 'groups.addMember' && String(entry.detail['groupId'] ?? '').toLowerCase() === caGroup);
     if (!isCreate && !isEnforcement) continue;
     const counts = tally(entry.userId);
     if (ok(entry.status)) {
@@ -126,7 +126,7 @@ export async function checkRollout(options: CheckOptions): Promise<RolloutCheck>
   return {
     users: sandbox.state.users.length,
     lostRecords,
-    duplicateWrites: sandbox.stats().duplicateWrites.total,
+    duplicateWrites: sandbox.traffic.stats().duplicateWrites.total,
     writtenTwice,
     refusedRepeats,
     unresolved,

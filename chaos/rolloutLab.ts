@@ -127,7 +127,7 @@ export async function startLab(options: LabOptions): Promise<RolloutLab> {
       let last = -1;
       for (let quiet = 0; quiet < 3;) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        const total = sandbox.counters().total + sandbox.journal.entries().length;
+        const total = sandbox.journal.counters().total + sandbox.journal.entries().length;
         quiet = total === last ? quiet + 1 : 0;
         last = total;
       }

@@ -26,8 +26,8 @@ export interface RoundPlan {
   readonly corruptRows: number;
 }
 
-const readOperations = ['users.list', 'users.get', 'methods.list', 'requirements.read', 'transitivemembers.list', 'organization.list', 'policies.list'];
-const writeOperations = ['phonemethods.create', 'requirements.update', 'members.create'];
+const readOperations = ['users.list', 'users.read', 'methods.list', 'requirements.read', 'groups.listTransitiveMembers', 'organization.read', 'conditionalAccess.list'];
+const writeOperations = ['phoneMethods.create', 'requirements.update', 'groups.addMember'];
 
 /** The rollout's Graph client timeout in the campaign (MFA_GRAPH_TIMEOUT_SECONDS); injected latency stays below it. */
 export const chaosGraphTimeoutSeconds = 3;
@@ -41,7 +41,7 @@ export const chaosGraphTimeoutSeconds = 3;
 export function randomFault(random: Random, useBatch: boolean): FaultRule {
   const kind = random.pick(['unavailable', 'unavailable', 'throttle', 'malformed', 'malformed', 'hang', 'latency'] as const);
   const anyOperation = random.chance(0.3);
-  const operations = anyOperation ? undefined : [random.pick([...readOperations, ...writeOperations, 'batch'])];
+  const operations = anyOperation ? undefined : [random.pick([...readOperations, ...writeOperations, 'batch.send'])];
   const scope = { ...(operations === undefined ? {} : { operations }), count: random.int(1, 25) };
   switch (kind) {
     case 'unavailable':
@@ -51,7 +51,7 @@ export function randomFault(random: Random, useBatch: boolean): FaultRule {
     case 'malformed':
       return { kind, shape: random.pick(['invalidJson', 'missingField', 'wrongType', 'emptyPageWithNextLink'] as const), operations: [random.pick(readOperations)], count: random.int(1, 6) };
     case 'hang':
-      return { kind, operations: useBatch ? ['batch'] : [random.pick([...readOperations, ...writeOperations])], count: random.int(1, 3) };
+      return { kind, operations: useBatch ? ['batch.send'] : [random.pick([...readOperations, ...writeOperations])], count: random.int(1, 3) };
     case 'latency':
       return { kind, minMs: 100, maxMs: random.int(200, 1200), ...scope };
   }
@@ -70,7 +70,7 @@ export function answerLossFault(random: Random, useBatch: boolean): FaultRule {
       return { kind: 'latency', minMs: beyond, maxMs: beyond + 1000, operations: [random.pick(writeOperations)], count: random.int(1, 3) };
     }
     case 'brokenWriteAnswer':
-      return { kind: 'malformed', shape: 'invalidJson', operations: ['phonemethods.create'], count: random.int(1, 3) };
+      return { kind: 'malformed', shape: 'invalidJson', operations: ['phoneMethods.create'], count: random.int(1, 3) };
     case 'hungBatchItem':
       return { kind: 'hang', operations: [random.pick(['methods.list', 'requirements.read'])], count: 1 };
   }

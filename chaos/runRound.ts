@@ -117,7 +117,7 @@ export async function runRound(plan: RoundPlan, environment: RoundEnvironment): 
 
     const { config, rollout } = await lab.open();
     const check = await checkRollout({ sandbox: lab.sandbox, config, ports: rollout.ports, corruptedOnPurpose: corrupted });
-    const injected = lab.sandbox.stats().injected;
+    const injected = lab.sandbox.traffic.stats().injected;
     const faultsInjected = injected.serviceUnavailable503 + injected.gatewayTimeout504 + injected.throttled429 + injected.hung + injected.slowed
       + Object.values(injected.malformed).reduce((sum, count) => sum + count, 0) + azuriteRestarts + corrupted.size;
     const reported = new Set<string>();

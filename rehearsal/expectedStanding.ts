@@ -1,4 +1,4 @@
-import type { UserCategory } from '../sandbox/tenantModel.js';
+import type { UserCategory } from '../sandbox/tenant/tenantModel.js';
 
 /**
  * Where each kind of generated user must end after a full rehearsal, as the rollout's report names it:

@@ -109,8 +109,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
       const nights: NightRow[] = [];
       for (let night = 1; night <= options.nights; night += 1) {
         now = new Date(firstNight + (night - 1) * dayMs);
-        sandbox.setNow(now);
-        sandbox.setOrganization({ onPremisesSyncEnabled: true, lastSyncAgeMinutes: 20 });
+        sandbox.controls.setNow(now);
+        sandbox.controls.setOrganization({ onPremisesSyncEnabled: true, lastSyncAgeMinutes: 20 });
         const phases = progressOfNight(options.progress ?? silentProgress, `night ${night}/${options.nights} · `);
         // the night starts at 01:00 of its simulated date and its clock then runs in real time, so the waves' start,
         // close and duration are what they were
@@ -119,7 +119,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
         clock = () => new Date(nightStart + Math.round(performance.now() - nightStarted));
         const result = await runWave({ config, clock, ports: rollout.ports, logger, runId: `rehearsal-night-${night}`, onProgress: phases.onProgress }).finally(() => phases.finish());
         // during the day, some of the people now required to do MFA sign in (and so register, as Entra sees it)
-        sandbox.scenarios.signInNight({ share: options.signInShare ?? 0.6, seed: options.seed * 1000 + night });
+        sandbox.controls.signInNight({ share: options.signInShare ?? 0.6, seed: options.seed * 1000 + night });
         nightEnd = clock();
         const row = { ...nightRow(night, now, result), registration: await registrationProgress(rollout.ports, nightEnd, config) };
         nights.push(row);

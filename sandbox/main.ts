@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
-import { runSandboxCli, type RunningCli } from './sandboxCli.js';
+import { runSandboxCli, type RunningCli } from './admin/sandboxCli.js';
 
 /**
  * `npm run sandbox -- --users 500 --seed 7 --port 8443`: runs until SIGINT/SIGTERM. The signal handlers are in place

@@ -1,20 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import { isSupportedCountry } from 'libphonenumber-js/max';
-import { createCertificate } from './createCertificate.js';
-import type { FaultOptions } from './faults/faultRules.js';
-import { defaultAppRoles } from './graphPermissions.js';
-import { createJournal, type Journal, type RequestCounters } from './journal.js';
-import { createRequestListener } from './createRequestListener.js';
-import type { QuotaOptions } from './quota/quotaConfig.js';
-import { createSandboxControls, type OrganizationChange, type SandboxControls } from './sandboxControls.js';
-import type { SandboxScenarios } from './sandboxScenarios.js';
-import { seedTenant } from './seedTenant.js';
-import { listenHttps } from './server.js';
-import type { SandboxManifest } from './tenantModel.js';
-import { createTenantState, type TenantState } from './tenantState.js';
-import { createTokenService } from './tokens.js';
-import type { SandboxStats, TrafficControls } from './trafficControls.js';
-import { wireGraphTraffic } from './wireGraphTraffic.js';
+import { createSandboxControls, type SandboxControls } from './admin/sandboxControls.js';
+import { createTrafficControls, type TrafficControls } from './admin/trafficControls.js';
+import { defaultAppRoles } from './auth/graphPermissions.js';
+import { createTokenService, type TokenService } from './auth/tokens.js';
+import { batchOperation, createBatchRoute, isBatchRoute } from './batch/createBatchRoute.js';
+import { createFaultInjector } from './faults/createFaultInjector.js';
+import { defaultLatency, mergeLatency, type FaultOptions } from './faults/faultRules.js';
+import { compileRoutes } from './http/compileRoutes.js';
+import { createCertificate } from './http/createCertificate.js';
+import { createGraphDispatcher, type GraphOutcome } from './http/createGraphDispatcher.js';
+import { createRequestListener } from './http/createRequestListener.js';
+import type { GraphRequest } from './http/graphRoute.js';
+import { defaultGraphPipeline, graphStages } from './http/graphStages.js';
+import { listenHttps } from './http/server.js';
+import { createQuotaMeter } from './quota/createQuotaMeter.js';
+import { defaultQuotaConfig, mergeQuotaConfig, type QuotaOptions } from './quota/quotaConfig.js';
+import { graphRoutes } from './routes/graphRoutes.js';
+import { createOutcomeRecorder, type OutcomeRecorder } from './stats/createOutcomeRecorder.js';
+import { createTrafficStats } from './stats/createTrafficStats.js';
+import { createWriteObserver } from './stats/createWriteObserver.js';
+import { createJournal, type Journal, type JournalView } from './stats/journal.js';
+import { seedTenant } from './tenant/seedTenant.js';
+import type { SandboxManifest } from './tenant/tenantModel.js';
+import { createTenantState, type TenantState } from './tenant/tenantState.js';
 
 export interface SandboxOptions {
   /** Number of generated users (default 2000). */
@@ -41,6 +50,7 @@ export interface SandboxOptions {
   readonly faults?: FaultOptions;
 }
 
+/** A running sandbox. Each operation has one home: `controls` and `traffic` are what the admin API offers. */
 export interface SandboxHandle {
   /** `https://localhost:PORT/`: the Graph base URL and the authority host. */
   readonly url: string;
@@ -54,23 +64,68 @@ export interface SandboxHandle {
   readonly tenantId: string;
   readonly clientId: string;
   readonly clientSecret: string;
-  /** The live tenant (users, groups, methods, MFA states, clock). */
+  /** The live tenant (users, groups, methods, MFA states, clock): what a test reads to check Graph's state. */
   readonly state: TenantState;
-  readonly journal: Journal;
+  /** Every write, the request counters, and `onWrite` to see each write as it is journaled. */
+  readonly journal: JournalView;
   readonly manifest: SandboxManifest;
-  /** The same operations the admin API offers. */
+  /** Clock, directory sync, roles, Conditional Access scenario, registration report and sign-ins (`/_sandbox/{clock,organization,roles,conditionalAccess,registrationReport,signIn,signInNight}`). */
   readonly controls: SandboxControls;
-  /** Conditional Access scenarios, the registration report and sign-ins: `/_sandbox/{conditionalAccess,registrationReport,signIn,signInNight}`. */
-  readonly scenarios: SandboxScenarios;
-  /** Quotas, faults, latency and statistics: the same operations as `/_sandbox/{stats,quota,faults,latency}`. */
+  /** Statistics, quotas, faults and latency (`/_sandbox/{stats,quota,faults,latency}`). */
   readonly traffic: TrafficControls;
-  stats(options?: { readonly perUser?: boolean }): SandboxStats;
-  setNow(date: Date | string): Date;
-  setOrganization(change: OrganizationChange): { onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null };
-  setRoles(roles: readonly string[]): readonly string[];
-  counters(): RequestCounters;
   /** Stops listening and closes open connections. */
   stop(): Promise<void>;
+}
+
+interface GraphTrafficOptions {
+  readonly tenant: TenantState;
+  readonly tokens: TokenService;
+  readonly journal: Journal;
+  readonly origin: string;
+  /** Default seed of faults and of the `$batch` answer order. */
+  readonly seed: number;
+  readonly quota?: QuotaOptions;
+  readonly faults?: FaultOptions;
+  readonly onInternalError?: (error: unknown) => void;
+}
+
+/**
+ * Puts the Graph side together: the route table with `$batch`, the pipeline with fault injection, quota metering and
+ * the duplicate-write observer, and the recorder that books every exchange. Options are checked eagerly (RangeError).
+ */
+function wireGraphTraffic(options: GraphTrafficOptions): { dispatchGraph: (request: GraphRequest) => Promise<GraphOutcome>; record: OutcomeRecorder; traffic: TrafficControls } {
+  const { tenant, journal } = options;
+  const quotaConfig = mergeQuotaConfig(defaultQuotaConfig(tenant.users.length), options.quota ?? {});
+  const latency = options.faults?.latency === undefined ? defaultLatency : mergeLatency(defaultLatency, options.faults.latency);
+  const faultSeed = options.faults?.seed ?? options.seed;
+  if (!Number.isInteger(faultSeed)) throw new RangeError("startSandbox: expected 'faults.seed' to be a whole number");
+
+  const stats = createTrafficStats();
+  const record = createOutcomeRecorder(journal, stats);
+  const quota = createQuotaMeter({ tenantId: tenant.tenantId, config: quotaConfig, isUnmetered: isBatchRoute });
+  journal.reportQuotaTimeScale(() => quota.config().timeScale);
+  const operations = new Set([...graphRoutes.map((route) => route.operation), batchOperation]);
+  const faults = createFaultInjector({ tenant, seed: faultSeed, latency, rules: options.faults?.rules ?? [], isEnvelope: isBatchRoute, operations });
+
+  // The batch route runs its items through the dispatcher that contains it.
+  const late: { dispatch?: (request: GraphRequest) => Promise<GraphOutcome> } = {};
+  const batchRoute = createBatchRoute({
+    dispatch: (request) => {
+      if (late.dispatch === undefined) throw new Error('startSandbox: the dispatcher is not ready');
+      return late.dispatch(request);
+    },
+    record,
+    seed: options.seed,
+  });
+  const stages = graphStages({ routes: compileRoutes([...graphRoutes, batchRoute]), tokens: options.tokens });
+  const dispatchGraph = createGraphDispatcher({
+    tenant,
+    origin: options.origin,
+    stages: defaultGraphPipeline(stages, { faults: faults.stage, quota: quota.stage, observeWrites: createWriteObserver(tenant, stats) }),
+    ...(options.onInternalError === undefined ? {} : { onInternalError: options.onInternalError }),
+  });
+  late.dispatch = dispatchGraph;
+  return { dispatchGraph, record, traffic: createTrafficControls({ stats, quota, faults }) };
 }
 
 /**
@@ -90,7 +145,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const journal = createJournal();
   const tenant = createTenantState({
     seeded,
-    journal,
     clock: options.clock ?? (() => new Date()),
     clientSecret: options.clientSecret ?? `sbx~${randomBytes(24).toString('base64url')}`,
     roles: options.roles ?? defaultAppRoles,
@@ -102,7 +156,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const onInternalError = options.onInternalError ?? ((error: unknown) => console.error('sandbox: unexpected error', error));
 
   const tokens = createTokenService({ tenantId: tenant.tenantId, ...(options.tokenLifetimeSeconds === undefined ? {} : { lifetimeSeconds: options.tokenLifetimeSeconds }) });
-  const controls = createSandboxControls(tenant, journal);
+  const controls = createSandboxControls(tenant);
   let graph: ReturnType<typeof wireGraphTraffic>;
   try {
     graph = wireGraphTraffic({ tenant, tokens, journal, origin, seed, onInternalError, ...(options.quota === undefined ? {} : { quota: options.quota }), ...(options.faults === undefined ? {} : { faults: options.faults }) });
@@ -111,7 +165,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw error;
   }
   const { dispatchGraph, record, traffic } = graph;
-  server.attach(createRequestListener({ tenant, tokens, origin, dispatchGraph, journal, record, controls, traffic, onInternalError }));
+  server.attach(createRequestListener({ tenant, tokens, origin, dispatchGraph, journal, record, admin: { tenant, journal, controls, traffic }, onInternalError }));
 
   let stopped: Promise<void> | undefined;
   return {
@@ -127,13 +181,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     journal,
     manifest: tenant.manifest,
     controls,
-    scenarios: controls.scenarios,
     traffic,
-    stats: traffic.stats,
-    setNow: controls.setNow,
-    setOrganization: controls.setOrganization,
-    setRoles: controls.setRoles,
-    counters: controls.counters,
     stop: () => {
       stopped ??= server.close();
       return stopped;

@@ -1,23 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import type { RouteTable } from '../compileRoutes.js';
-import type { GraphOutcome } from '../createGraphDispatcher.js';
-import { graphErrorBody } from '../graphErrorBody.js';
-import { graphErrors } from '../graphErrors.js';
-import type { GraphHttpError } from '../GraphHttpError.js';
-import type { GraphRequest, GraphRoute, GraphVersion, RequestContext } from '../graphRoute.js';
-import { createRandom } from '../random.js';
+import type { GraphOutcome } from '../http/createGraphDispatcher.js';
+import { graphErrorBody } from '../http/graphErrorBody.js';
+import { graphErrors } from '../http/graphErrors.js';
+import type { GraphHttpError } from '../http/GraphHttpError.js';
+import type { GraphRequest, GraphRoute, GraphVersion, RequestContext } from '../http/graphRoute.js';
+import { createRandom } from '../tenant/random.js';
 import type { OutcomeRecorder } from '../stats/createOutcomeRecorder.js';
 import { parseBatchRequests, type BatchItem } from './parseBatchRequests.js';
 
 export const batchPattern = '$batch';
+/** The operation name of the `$batch` envelope (fault rules can aim at it). */
+export const batchOperation = 'batch.send';
 
 export interface BatchRouteDependencies {
   /** Runs one item through the same Graph pipeline as a direct request. */
   readonly dispatch: (request: GraphRequest) => Promise<GraphOutcome>;
   /** Books each item (counters, journal with `viaBatch`, statistics). */
   readonly record: OutcomeRecorder;
-  /** To name the operation of an item that never ran (424). */
-  readonly routes: RouteTable;
   /** Seeds the order of the answers. */
   readonly seed: number;
 }
@@ -44,48 +43,27 @@ export function isBatchRoute(route: GraphRoute): boolean {
 }
 
 /**
- * `POST /v1.0/$batch` and `POST /beta/$batch` (graph-notes §7). Items run through the same pipeline as direct
- * requests, with the envelope's token: same permission checks, quotas (each item metered on its own), faults and
- * journal. Independent items run concurrently, `dependsOn` waits (424 when a dependency did not succeed), and the
- * answers come back in a shuffled order with `"Content-Type": "application/json"` on every item that has a body.
- * The envelope needs only a valid token and costs no quota.
+ * `POST /v1.0/$batch` and `POST /beta/$batch` (docs/graph-behaviour.md#json-batching). Items run through the same
+ * pipeline as direct requests, with the envelope's token: same permission checks, quotas (each item metered on its
+ * own), faults and journal. Items run concurrently (`dependsOn` is not modelled: refused with 400), and the answers
+ * come back in a shuffled order with `"Content-Type": "application/json"` on every item that has a body. The envelope
+ * needs only a valid token and costs no quota.
  */
 export function createBatchRoute(dependencies: BatchRouteDependencies): GraphRoute {
   let batches = 0;
 
-  const failure = (context: RequestContext, item: BatchItem, requestId: string, error: GraphHttpError, url: URL | undefined): GraphOutcome => {
-    let family = `/${context.version}/(unmatched)`;
-    let operation: string | undefined;
-    let userId: string | null = null;
-    if (url !== undefined) {
-      const [, , ...raw] = url.pathname.split('/');
-      const segments = raw.at(-1) === '' ? raw.slice(0, -1) : raw;
-      let decoded: string[] | undefined;
-      try {
-        decoded = segments.map((segment) => decodeURIComponent(segment));
-      } catch {
-        decoded = undefined;
-      }
-      const match = decoded === undefined ? undefined : dependencies.routes.match(item.method, context.version, decoded);
-      if (match?.kind === 'match') {
-        family = `/${context.version}/${match.route.pattern}`;
-        operation = match.route.operation;
-        const raw = match.params.userId;
-        userId = raw === undefined ? null : (context.tenant.findUser(raw)?.id ?? null);
-      }
-    }
-    return {
-      reply: {
-        status: error.status,
-        headers: error.headers,
-        body: graphErrorBody(error.code, error.message, { date: context.tenant.now(), requestId, clientRequestId: context.request.clientRequestId }),
-      },
-      family,
-      operation,
-      envelope: false,
-      audit: { userId, detail: { errorCode: error.code } },
-    };
-  };
+  /** An item refused before it reached the pipeline (its URL is not one Graph would take): no route, no user. */
+  const refused = (context: RequestContext, requestId: string, error: GraphHttpError): GraphOutcome => ({
+    reply: {
+      status: error.status,
+      headers: error.headers,
+      body: graphErrorBody(error.code, error.message, { date: context.tenant.now(), requestId, clientRequestId: context.request.clientRequestId }),
+    },
+    family: `/${context.version}/(unmatched)`,
+    operation: undefined,
+    envelope: false,
+    audit: { userId: null, detail: { errorCode: error.code } },
+  });
 
   const itemUrl = (context: RequestContext, item: BatchItem): URL | GraphHttpError => {
     if (/^[a-z][a-z0-9+.-]*:/i.test(item.url) || item.url.startsWith('//')) return graphErrors.batchItemUrl();
@@ -110,6 +88,7 @@ export function createBatchRoute(dependencies: BatchRouteDependencies): GraphRou
   return {
     method: 'POST',
     pattern: batchPattern,
+    operation: batchOperation,
     versions: ['v1.0', 'beta'],
     permissions: [],
     handle: async (context) => {
@@ -117,18 +96,13 @@ export function createBatchRoute(dependencies: BatchRouteDependencies): GraphRou
       batches += 1;
       const envelope = context.request;
       const version: GraphVersion = context.version;
-      const byKey = new Map(items.map((item) => [item.key, item]));
-      const running = new Map<string, Promise<ItemResult>>();
 
       const execute = async (item: BatchItem): Promise<ItemResult> => {
-        const prerequisites = await Promise.all(item.dependsOn.map((key) => run(byKey.get(key) as BatchItem)));
         const requestId = randomUUID();
         const url = itemUrl(context, item);
         let outcome: GraphOutcome;
-        if (prerequisites.some((done) => done.outcome.reply.status < 200 || done.outcome.reply.status > 299)) {
-          outcome = failure(context, item, requestId, graphErrors.failedDependency(), url instanceof URL ? url : undefined);
-        } else if (!(url instanceof URL)) {
-          outcome = failure(context, item, requestId, url, undefined);
+        if (!(url instanceof URL)) {
+          outcome = refused(context, requestId, url);
         } else {
           const headers: Record<string, string | undefined> = { ...item.headers, authorization: envelope.headers.authorization };
           outcome = await dependencies.dispatch({
@@ -151,16 +125,7 @@ export function createBatchRoute(dependencies: BatchRouteDependencies): GraphRou
         return { item, requestId, outcome };
       };
 
-      const run = (item: BatchItem): Promise<ItemResult> => {
-        let promise = running.get(item.key);
-        if (promise === undefined) {
-          promise = execute(item);
-          running.set(item.key, promise);
-        }
-        return promise;
-      };
-
-      const results = await Promise.all(items.map(run));
+      const results = await Promise.all(items.map(execute));
       if (results.some((result) => result.outcome.reply.hang === true)) return { status: 0, hang: true };
       const responses = createRandom(dependencies.seed + Math.imul(batches, 0x9e3779b1)).shuffle(results.map(render));
       return { status: 200, body: { responses } };

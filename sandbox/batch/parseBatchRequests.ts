@@ -1,11 +1,9 @@
-import { graphErrors } from '../graphErrors.js';
+import { graphErrors } from '../http/graphErrors.js';
 
 /** One request of a `$batch` body, checked. */
 export interface BatchItem {
   /** As the client wrote it (echoed in the answer). */
   readonly id: string;
-  /** Lower-case id: ids are unique ignoring case. */
-  readonly key: string;
   readonly method: string;
   /** Relative to the batch endpoint's version, with or without the leading `/`. */
   readonly url: string;
@@ -13,8 +11,6 @@ export interface BatchItem {
   readonly headers: Readonly<Record<string, string>>;
   /** JSON text of `body` (a string body is taken as it is); undefined without a body. */
   readonly bodyText: string | undefined;
-  /** Lower-case ids of the requests this one waits for. */
-  readonly dependsOn: readonly string[];
 }
 
 export const maxBatchRequests = 20;
@@ -23,9 +19,9 @@ const methods = new Set(['GET', 'POST', 'PATCH', 'PUT', 'DELETE']);
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * Checks a `$batch` body as Graph does (graph-notes §7): `{ requests: [...] }` with at most 20 requests, unique ids
- * (ignoring case), a Content-Type header on every request with a body, and `dependsOn` naming requests of the same
- * batch without cycles. Any failure is a 400 for the whole batch.
+ * Checks a `$batch` body as Graph does (docs/graph-behaviour.md#json-batching): `{ requests: [...] }` with at most 20
+ * requests, unique ids (ignoring case) and a Content-Type header on every request with a body. `dependsOn` is not
+ * modelled (the rollout's batches hold independent requests) and is refused. Any failure is a 400 for the whole batch.
  */
 export function parseBatchRequests(body: unknown): BatchItem[] {
   if (!isRecord(body) || !Array.isArray(body.requests)) throw graphErrors.batchMalformed("expected a JSON object with a 'requests' array");
@@ -55,35 +51,15 @@ export function parseBatchRequests(body: unknown): BatchItem[] {
     const hasBody = raw.body !== undefined && raw.body !== null;
     if (hasBody && headers['content-type'] === undefined) throw graphErrors.batchContentTypeMissing(id);
 
-    let dependsOn: string[] = [];
-    if (raw.dependsOn !== undefined && raw.dependsOn !== null) {
-      if (!Array.isArray(raw.dependsOn) || !raw.dependsOn.every((entry) => typeof entry === 'string')) {
-        throw graphErrors.batchMalformed(`request '${id}' has a 'dependsOn' that is not a list of ids`);
-      }
-      dependsOn = (raw.dependsOn as string[]).map((entry) => entry.toLowerCase());
-    }
+
+    if (raw.dependsOn !== undefined && raw.dependsOn !== null) throw graphErrors.notModelled(`'dependsOn' in a $batch request (request '${id}'); send requests that depend on each other one after the other`);
     items.push({
       id,
-      key,
       method: method.toUpperCase(),
       url: url.trim(),
       headers,
       bodyText: hasBody ? (typeof raw.body === 'string' ? raw.body : JSON.stringify(raw.body)) : undefined,
-      dependsOn,
     });
   });
-
-  const byKey = new Map(items.map((item) => [item.key, item]));
-  const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (item: BatchItem): void => {
-    state.set(item.key, 'visiting');
-    for (const dependency of item.dependsOn) {
-      const target = byKey.get(dependency);
-      if (target === undefined || state.get(dependency) === 'visiting') throw graphErrors.batchUnknownDependency(item.id, dependency);
-      if (state.get(dependency) === undefined) visit(target);
-    }
-    state.set(item.key, 'done');
-  };
-  for (const item of items) if (state.get(item.key) === undefined) visit(item);
   return items;
 }

@@ -1,9 +1,8 @@
-import { graphErrors } from '../graphErrors.js';
-import type { GraphRoute, GraphStage, Reply, RequestContext } from '../graphRoute.js';
-import type { TenantState } from '../tenantState.js';
+import { graphErrors } from '../http/graphErrors.js';
+import type { GraphRoute, GraphStage, Reply, RequestContext } from '../http/graphRoute.js';
+import type { TenantState } from '../tenant/tenantState.js';
 import { defaultLatency, mergeLatency, parseFaultRule, type FaultRule, type LatencyConfig, type MalformedShape } from './faultRules.js';
 import { malformReply } from './malformReply.js';
-import { operationNames } from './operationNames.js';
 import { unitFloat } from './unitFloat.js';
 
 /** A fault as the admin API lists it. */
@@ -52,6 +51,8 @@ export interface FaultInjectorOptions {
   readonly rules?: readonly FaultRule[];
   /** Routes whose requests only get latency from rules, never the base latency (the `$batch` envelope). */
   readonly isEnvelope: (route: GraphRoute) => boolean;
+  /** Every route's operation name: a rule's `operations` must name only these. */
+  readonly operations: ReadonlySet<string>;
   /** Real time in ms (default Date.now), for `durationMs`. */
   readonly nowMs?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -76,8 +77,8 @@ const unrefSleep = (ms: number): Promise<void> =>
   });
 
 /**
- * Seeded fault injection for the Graph paths: a base latency on every request and rules that target operation
- * families and/or users, each for the next N requests, for a time, and/or with a probability.
+ * Seeded fault injection for the Graph paths: a base latency on every request and rules that target operations
+ * (by name) and/or users, each for the next N requests, for a time, and/or with a probability.
  */
 export function createFaultInjector(options: FaultInjectorOptions): FaultInjector {
   const { tenant, seed } = options;
@@ -98,13 +99,15 @@ export function createFaultInjector(options: FaultInjectorOptions): FaultInjecto
 
   const add = (raw: unknown): ActiveFault => {
     const rule = parseFaultRule(raw);
+    const unknown = rule.operations?.find((name) => !options.operations.has(name));
+    if (unknown !== undefined) throw new RangeError(`fault: '${unknown}' is not an operation of the sandbox; expected one of ${[...options.operations].sort().join(', ')}`);
     serial += 1;
     const now = nowMs();
     const entry: Entry = {
       serial,
       id: `fault-${serial}`,
       rule,
-      operations: rule.operations === undefined ? undefined : new Set(rule.operations.map((name) => name.toLowerCase())),
+      operations: rule.operations === undefined ? undefined : new Set(rule.operations),
       userIds: rule.userIds === undefined ? undefined : new Set(rule.userIds.map((id) => id.toLowerCase())),
       addedAtMs: now,
       endsAtMs: rule.durationMs === undefined ? null : now + rule.durationMs,
@@ -133,19 +136,7 @@ export function createFaultInjector(options: FaultInjectorOptions): FaultInjecto
 
   /** Whether the rule is aimed at this request (target only; the probability is drawn by `fires`). */
   const aimedAt = (entry: Entry, context: RequestContext, userKey: () => string | undefined): boolean => {
-    if (entry.operations !== undefined) {
-      const route = context.route;
-      if (route === undefined) return false;
-      const names = operationNames(route);
-      let hit = false;
-      for (const name of entry.operations) {
-        if (names.has(name)) {
-          hit = true;
-          break;
-        }
-      }
-      if (!hit) return false;
-    }
+    if (entry.operations !== undefined && (context.route === undefined || !entry.operations.has(context.route.operation))) return false;
     if (entry.userIds !== undefined) {
       const key = userKey();
       if (key === undefined || !entry.userIds.has(key)) return false;

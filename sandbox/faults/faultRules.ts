@@ -8,10 +8,9 @@ export type MalformedShape = (typeof malformedShapes)[number];
 /** Which requests a fault applies to, and for how long. Every field is optional. */
 export interface FaultScope {
   /**
-   * Operation families, case-insensitive: `{noun}.{verb}` from the route (`users.list`, `users.get`,
-   * `phoneMethods.create`, `phoneMethods.update`, `requirements.update`, `requirements.read`, `members.list`,
-   * `methods.list`…), the route's journal operation (`phoneMethod.create`), `METHOD pattern`
-   * (`GET groups/{groupId}/members`), or `batch` for the `$batch` envelope. Every Graph request when absent.
+   * Operation names of the route table (`users.list`, `users.read`, `phoneMethods.create`, `requirements.update`,
+   * `groups.addMember`, …, `batch.send` for the `$batch` envelope), exactly as the product's `GraphCall.operation`
+   * and the journal spell them; an unknown name is refused. Every Graph request when absent.
    */
   readonly operations?: readonly string[];
   /** Users (object ids or UPNs) named by the request path's `{userId}`; any request when absent. */

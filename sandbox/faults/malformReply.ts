@@ -1,4 +1,4 @@
-import type { Reply } from '../graphRoute.js';
+import type { Reply } from '../http/graphRoute.js';
 import type { MalformedShape } from './faultRules.js';
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

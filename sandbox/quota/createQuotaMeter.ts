@@ -1,5 +1,5 @@
-import { graphErrors } from '../graphErrors.js';
-import type { GraphRoute, GraphStage } from '../graphRoute.js';
+import { graphErrors } from '../http/graphErrors.js';
+import type { GraphRoute, GraphStage } from '../http/graphRoute.js';
 import { mergeQuotaConfig, type QuotaConfig } from './quotaConfig.js';
 import { requestCost } from './requestCost.js';
 import { bucketUsedShare, bucketWaitMs, createTokenBucket, refillBucket, resizeBucket, type TokenBucket } from './tokenBucket.js';

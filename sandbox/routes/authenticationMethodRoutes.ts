@@ -1,8 +1,7 @@
-import { graphPermissions } from '../graphPermissions.js';
-import type { GraphRoute } from '../graphRoute.js';
-import { metadataUrl } from '../metadataUrl.js';
-import { requireUser } from '../requireUser.js';
-import { passwordMethodId, type OtherAuthenticationMethod } from '../tenantModel.js';
+import { graphPermissions } from '../auth/graphPermissions.js';
+import { metadataUrl, type GraphRoute } from '../http/graphRoute.js';
+import { requireUser } from './requireUser.js';
+import { passwordMethodId, type OtherAuthenticationMethod } from '../tenant/tenantModel.js';
 
 const renderOther = (method: OtherAuthenticationMethod): Record<string, unknown> =>
   method.kind === 'microsoftAuthenticator'
@@ -30,6 +29,7 @@ export const authenticationMethodRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: 'users/{userId}/authentication/methods',
+    operation: 'methods.list',
     versions: ['v1.0', 'beta'],
     permissions: graphPermissions.readAuthenticationMethods,
     handle: (context) => {

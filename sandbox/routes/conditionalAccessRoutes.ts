@@ -1,8 +1,8 @@
-import { conditionalAccessPolicyProperties } from '../conditionalAccessPolicyProperties.js';
-import { graphErrors } from '../graphErrors.js';
-import { graphPermissions } from '../graphPermissions.js';
-import { routeParam, type GraphRoute, type RequestContext } from '../graphRoute.js';
-import { project, selectedProperties } from '../propertySet.js';
+import { conditionalAccessPolicyProperties } from '../render/conditionalAccessPolicyProperties.js';
+import { graphErrors } from '../http/graphErrors.js';
+import { graphPermissions } from '../auth/graphPermissions.js';
+import { routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
+import { project, selectedProperties } from '../render/propertySet.js';
 
 const both = ['v1.0', 'beta'] as const;
 const collection = 'identity/conditionalAccess/policies';
@@ -26,6 +26,7 @@ export const conditionalAccessRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: collection,
+    operation: 'conditionalAccess.list',
     versions: both,
     permissions: graphPermissions.readConditionalAccess,
     queryOptions: ['$select'],
@@ -45,6 +46,7 @@ export const conditionalAccessRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: `${collection}/{policyId}`,
+    operation: 'conditionalAccess.read',
     versions: both,
     permissions: graphPermissions.readConditionalAccess,
     queryOptions: ['$select'],

@@ -1,4 +1,4 @@
-import type { GraphRoute } from '../graphRoute.js';
+import type { GraphRoute } from '../http/graphRoute.js';
 import { authenticationMethodRoutes } from './authenticationMethodRoutes.js';
 import { conditionalAccessRoutes } from './conditionalAccessRoutes.js';
 import { groupRoutes } from './groupRoutes.js';

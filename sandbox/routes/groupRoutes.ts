@@ -1,11 +1,10 @@
-import { graphPermissions } from '../graphPermissions.js';
-import type { GraphRoute } from '../graphRoute.js';
-import { groupProperties } from '../groupProperties.js';
-import { metadataUrl } from '../metadataUrl.js';
-import { pageOf } from '../pageOf.js';
-import { project, selectedProperties } from '../propertySet.js';
-import { requireGroup } from '../requireGroup.js';
-import { userProperties } from '../userProperties.js';
+import { graphPermissions } from '../auth/graphPermissions.js';
+import { metadataUrl, type GraphRoute } from '../http/graphRoute.js';
+import { groupProperties } from '../render/groupProperties.js';
+import { pageOf } from '../http/pageOf.js';
+import { project, selectedProperties } from '../render/propertySet.js';
+import { requireGroup } from './requireGroup.js';
+import { userProperties } from '../render/userProperties.js';
 
 const both = ['v1.0', 'beta'] as const;
 
@@ -14,9 +13,10 @@ function memberRoute(segment: 'members' | 'transitiveMembers'): GraphRoute {
   return {
     method: 'GET',
     pattern: `groups/{groupId}/${segment}`,
+    operation: segment === 'members' ? 'groups.listMembers' : 'groups.listTransitiveMembers',
     versions: both,
     permissions: graphPermissions.readGroupMembers,
-    queryOptions: ['$select', '$top', '$skiptoken', '$count'],
+    queryOptions: ['$select', '$top', '$skiptoken'],
     handle: (context) => {
       const group = requireGroup(context);
       const select = selectedProperties(context.query, userProperties);
@@ -39,6 +39,7 @@ export const groupRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: 'groups/{groupId}',
+    operation: 'groups.read',
     versions: both,
     permissions: graphPermissions.readGroups,
     queryOptions: ['$select'],

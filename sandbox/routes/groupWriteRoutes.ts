@@ -1,22 +1,18 @@
-import { graphErrors } from '../graphErrors.js';
-import { graphPermissions } from '../graphPermissions.js';
-import { routeParam, type GraphRoute, type RequestContext } from '../graphRoute.js';
-import { requestBody } from '../requestBody.js';
-import { guidPattern } from '../guidPattern.js';
-import { requireGroup } from '../requireGroup.js';
-import type { AddMembersResult } from '../tenantState.js';
+import { graphErrors } from '../http/graphErrors.js';
+import { graphPermissions } from '../auth/graphPermissions.js';
+import { requestBody, routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
+import { guidPattern } from '../tenant/tenantModel.js';
+import { requireGroup } from './requireGroup.js';
+import type { AddMembersResult } from '../tenant/tenantState.js';
 
 const both = ['v1.0', 'beta'] as const;
-const bindProperty = 'members@odata.bind';
-/** Graph takes at most 20 link changes in one request. */
-export const maxLinkChanges = 20;
 /** `https://graph.microsoft.com/v1.0/directoryObjects/{id}` (any host, either version, `users/` accepted too). */
 const referencePattern = /^https?:\/\/[^/]+\/(?:v1\.0|beta)\/(?:directoryObjects|users)\/([^/?#]+)$/i;
 
-/** The object id an `@odata.id` / `members@odata.bind` URL points at: 400 when the URL or the id is malformed. */
-function memberIdOf(reference: unknown, property: '@odata.id' | typeof bindProperty): string {
+/** The object id an `@odata.id` URL points at: 400 when the URL or the id is malformed. */
+function memberIdOf(reference: unknown): string {
   const match = typeof reference === 'string' ? referencePattern.exec(reference.trim()) : null;
-  if (match?.[1] === undefined) throw graphErrors.invalidMemberReference(property);
+  if (match?.[1] === undefined) throw graphErrors.invalidMemberReference();
   const id = decodeURIComponent(match[1]);
   if (!guidPattern.test(id)) throw graphErrors.invalidObjectId(id);
   return id.toLowerCase();
@@ -37,10 +33,10 @@ function audit(context: RequestContext, groupId: string, memberId: string): void
 }
 
 /**
- * Group membership writes (graph-notes §6), for the `conditionalAccessGroup` strategy. Adding to or removing from a
- * group never changes anyone's per-user MFA state. `POST members/$ref` adds one user (journal `group.addMember`);
- * `PATCH groups/{id}` with `members@odata.bind` adds up to 20, all or nothing, and journals one `group.addMember` entry
- * per user added besides its own `group.update` entry; `DELETE members/{id}/$ref` removes one (`group.removeMember`).
+ * Group membership writes (docs/graph-behaviour.md#groups-and-membership), for the `conditionalAccessGroup` strategy.
+ * Adding to or removing from a group never changes anyone's per-user MFA state. `POST members/$ref` adds one user
+ * (`groups.addMember`); `DELETE members/{id}/$ref` removes one (`groups.removeMember`). `PATCH groups/{id}` (Graph's
+ * `members@odata.bind`, up to 20 at once) is not modelled: the rollout adds members one by one, so it answers 400.
  */
 export const groupWriteRoutes: readonly GraphRoute[] = [
   {
@@ -48,11 +44,11 @@ export const groupWriteRoutes: readonly GraphRoute[] = [
     pattern: 'groups/{groupId}/members/$ref',
     versions: both,
     permissions: graphPermissions.writeGroupMembers,
-    operation: 'group.addMember',
+    operation: 'groups.addMember',
     handle: (context) => {
       const group = requireGroup(context);
       context.audit.detail.groupId = group.id;
-      const memberId = memberIdOf(requestBody(context)['@odata.id'], '@odata.id');
+      const memberId = memberIdOf(requestBody(context)['@odata.id']);
       audit(context, group.id, memberId);
       const result = context.tenant.addGroupMembers(group.id, [memberId]);
       if (!result.ok) throw failure(result);
@@ -64,32 +60,10 @@ export const groupWriteRoutes: readonly GraphRoute[] = [
     pattern: 'groups/{groupId}',
     versions: both,
     permissions: graphPermissions.writeGroupMembers,
-    operation: 'group.update',
+    operation: 'groups.update',
     handle: (context) => {
-      const group = requireGroup(context);
-      context.audit.detail.groupId = group.id;
-      const body = requestBody(context);
-      const unsupported = Object.keys(body).find((key) => key !== bindProperty);
-      if (unsupported !== undefined) throw graphErrors.unsupportedGroupUpdate(unsupported);
-      const references = body[bindProperty] ?? [];
-      if (!Array.isArray(references)) throw graphErrors.invalidMemberReference(bindProperty);
-      if (references.length > maxLinkChanges) throw graphErrors.tooManyLinkChanges();
-      const memberIds = references.map((reference) => memberIdOf(reference, bindProperty));
-      context.audit.detail.memberCount = memberIds.length;
-      const result = context.tenant.addGroupMembers(group.id, memberIds);
-      if (!result.ok) throw failure(result);
-      for (const userId of result.added) {
-        context.tenant.journal.append({
-          method: context.request.method,
-          path: context.request.url.pathname,
-          userId,
-          operation: 'group.addMember',
-          status: 204,
-          requestId: context.request.requestId,
-          detail: { groupId: group.id, userId },
-        });
-      }
-      return { status: 204 };
+      context.audit.detail.groupId = requireGroup(context).id;
+      throw graphErrors.notModelled("PATCH groups/{id} (members@odata.bind); add members one by one with POST groups/{id}/members/$ref");
     },
   },
   {
@@ -97,7 +71,7 @@ export const groupWriteRoutes: readonly GraphRoute[] = [
     pattern: 'groups/{groupId}/members/{userId}/$ref',
     versions: both,
     permissions: graphPermissions.writeGroupMembers,
-    operation: 'group.removeMember',
+    operation: 'groups.removeMember',
     handle: (context) => {
       const group = requireGroup(context);
       context.audit.detail.groupId = group.id;

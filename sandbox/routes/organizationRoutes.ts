@@ -1,9 +1,8 @@
-import { graphErrors } from '../graphErrors.js';
-import { graphPermissions } from '../graphPermissions.js';
-import { routeParam, type GraphRoute } from '../graphRoute.js';
-import { metadataUrl } from '../metadataUrl.js';
-import { organizationProperties } from '../organizationProperties.js';
-import { project, selectedProperties } from '../propertySet.js';
+import { graphErrors } from '../http/graphErrors.js';
+import { graphPermissions } from '../auth/graphPermissions.js';
+import { metadataUrl, routeParam, type GraphRoute } from '../http/graphRoute.js';
+import { organizationProperties } from '../render/organizationProperties.js';
+import { project, selectedProperties } from '../render/propertySet.js';
 
 const both = ['v1.0', 'beta'] as const;
 
@@ -12,6 +11,7 @@ export const organizationRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: 'organization',
+    operation: 'organization.read',
     versions: both,
     permissions: graphPermissions.readOrganization,
     queryOptions: ['$select'],
@@ -29,6 +29,7 @@ export const organizationRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: 'organization/{organizationId}',
+    operation: 'organization.readById',
     versions: both,
     permissions: graphPermissions.readOrganization,
     queryOptions: ['$select'],

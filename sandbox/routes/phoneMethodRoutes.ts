@@ -1,11 +1,9 @@
-import { graphErrors } from '../graphErrors.js';
-import { graphPermissions } from '../graphPermissions.js';
-import { routeParam, type GraphRoute, type RequestContext } from '../graphRoute.js';
-import { isGraphPhoneNumber } from '../isGraphPhoneNumber.js';
-import { metadataUrl } from '../metadataUrl.js';
-import { requestBody } from '../requestBody.js';
-import { requireUser } from '../requireUser.js';
-import { phoneTypes, type PhoneMethod, type PhoneType } from '../tenantModel.js';
+import { graphErrors } from '../http/graphErrors.js';
+import { graphPermissions } from '../auth/graphPermissions.js';
+import { metadataUrl, requestBody, routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
+import { isGraphPhoneNumber } from '../tenant/isGraphPhoneNumber.js';
+import { requireUser } from './requireUser.js';
+import { phoneTypes, type PhoneMethod, type PhoneType } from '../tenant/tenantModel.js';
 
 const both = ['v1.0', 'beta'] as const;
 const collection = 'users/{userId}/authentication/phoneMethods';
@@ -40,6 +38,7 @@ export const phoneMethodRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: collection,
+    operation: 'phoneMethods.list',
     versions: both,
     permissions: graphPermissions.readPhoneMethods,
     handle: (context) => {
@@ -58,7 +57,7 @@ export const phoneMethodRoutes: readonly GraphRoute[] = [
     pattern: collection,
     versions: both,
     permissions: graphPermissions.writePhoneMethods,
-    operation: 'phoneMethod.create',
+    operation: 'phoneMethods.create',
     handle: (context) => {
       const user = requireUser(context);
       const body = requestBody(context);
@@ -78,6 +77,7 @@ export const phoneMethodRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: item,
+    operation: 'phoneMethods.read',
     versions: both,
     permissions: graphPermissions.readPhoneMethods,
     handle: (context) => {
@@ -94,7 +94,7 @@ export const phoneMethodRoutes: readonly GraphRoute[] = [
     pattern: item,
     versions: both,
     permissions: graphPermissions.writePhoneMethods,
-    operation: 'phoneMethod.update',
+    operation: 'phoneMethods.update',
     handle: (context) => {
       const user = requireUser(context);
       const method = requireMethod(context, user.id);
@@ -109,7 +109,7 @@ export const phoneMethodRoutes: readonly GraphRoute[] = [
     pattern: item,
     versions: both,
     permissions: graphPermissions.writePhoneMethods,
-    operation: 'phoneMethod.delete',
+    operation: 'phoneMethods.delete',
     handle: (context) => {
       const user = requireUser(context);
       const method = requireMethod(context, user.id);

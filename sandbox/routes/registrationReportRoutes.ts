@@ -1,11 +1,10 @@
-import { graphErrors } from '../graphErrors.js';
-import { graphPermissions } from '../graphPermissions.js';
-import { routeParam, type GraphRoute, type RequestContext } from '../graphRoute.js';
-import { renderRegistrationDetails, type RegistrationRow } from '../registrationDetails.js';
-import { parseRegistrationQuery } from '../registrationReportQuery.js';
-import { guidPattern } from '../guidPattern.js';
-import { skipToken } from '../skipToken.js';
-import type { RegistrationSnapshot, SandboxUser } from '../tenantModel.js';
+import { graphErrors } from '../http/graphErrors.js';
+import { graphPermissions } from '../auth/graphPermissions.js';
+import { routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
+import { renderRegistrationDetails, type RegistrationRow } from '../report/registrationDetails.js';
+import { parseRegistrationFilter } from '../report/registrationReportQuery.js';
+import { skipToken } from '../http/skipToken.js';
+import { guidPattern, type RegistrationSnapshot, type SandboxUser } from '../tenant/tenantModel.js';
 
 const both = ['v1.0', 'beta'] as const;
 const collection = 'reports/authenticationMethods/userRegistrationDetails';
@@ -31,26 +30,26 @@ function rowOf(context: RequestContext, user: SandboxUser, entry: RegistrationSn
 /**
  * The authentication-methods registration report (graph-notes §3). It is a report, not live state: an entry is
  * computed from the user's methods at generation and at each sign-in, and shows only `lagMinutes` after a sign-in
- * (admin API `/_sandbox/registrationReport`). Disabled accounts are not in it. The list takes `$filter` and
- * `$orderby` only and pages by `@odata.nextLink` (page size a report setting, default 100).
+ * (admin API `/_sandbox/registrationReport`). Disabled accounts are not in it. The list takes `$filter` only
+ * (`$orderby` is not modelled) and pages by `@odata.nextLink` (page size a report setting, default 100).
  */
 export const registrationReportRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: collection,
+    operation: 'registrationReport.list',
     versions: both,
     permissions: graphPermissions.readRegistrationReport,
-    queryOptions: ['$filter', '$orderby', '$skiptoken'],
+    queryOptions: ['$filter', '$skiptoken'],
     handle: (context) => {
       admit(context);
-      const { filter, compare } = parseRegistrationQuery(context.query);
+      const filter = parseRegistrationFilter(context.query);
       const rows: RegistrationRow[] = [];
       const entryOf = context.tenant.registrationView();
       for (const user of context.tenant.users) {
         const row = rowOf(context, user, entryOf(user));
         if (row !== undefined && filter(row)) rows.push(row);
       }
-      if (compare !== undefined) rows.sort(compare);
 
       const token = context.query.get('$skiptoken');
       const start = token === null ? 0 : skipToken.decode(token, collection, rows.length);
@@ -69,6 +68,7 @@ export const registrationReportRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: `${collection}/{userId}`,
+    operation: 'registrationReport.read',
     versions: both,
     permissions: graphPermissions.readRegistrationReport,
     handle: (context) => {

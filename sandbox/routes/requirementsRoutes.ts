@@ -1,10 +1,8 @@
-import { graphErrors } from '../graphErrors.js';
-import { graphPermissions } from '../graphPermissions.js';
-import type { GraphRoute } from '../graphRoute.js';
-import { metadataUrl } from '../metadataUrl.js';
-import { requestBody } from '../requestBody.js';
-import { requireUser } from '../requireUser.js';
-import { perUserMfaStates, type PerUserMfaState } from '../tenantModel.js';
+import { graphErrors } from '../http/graphErrors.js';
+import { graphPermissions } from '../auth/graphPermissions.js';
+import { metadataUrl, requestBody, type GraphRoute } from '../http/graphRoute.js';
+import { requireUser } from './requireUser.js';
+import { perUserMfaStates, type PerUserMfaState } from '../tenant/tenantModel.js';
 
 const pattern = 'users/{userId}/authentication/requirements';
 
@@ -16,6 +14,7 @@ export const requirementsRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern,
+    operation: 'requirements.read',
     versions: ['beta'],
     permissions: graphPermissions.readRequirements,
     handle: (context) => {

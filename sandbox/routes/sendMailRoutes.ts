@@ -1,7 +1,6 @@
-import { graphErrors } from '../graphErrors.js';
-import { graphPermissions } from '../graphPermissions.js';
-import { routeParam, type GraphRoute } from '../graphRoute.js';
-import { requestBody } from '../requestBody.js';
+import { graphErrors } from '../http/graphErrors.js';
+import { graphPermissions } from '../auth/graphPermissions.js';
+import { requestBody, routeParam, type GraphRoute } from '../http/graphRoute.js';
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const addressPattern = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:".]+$/;

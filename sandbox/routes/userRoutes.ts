@@ -1,22 +1,22 @@
-import { graphPermissions } from '../graphPermissions.js';
-import type { GraphRoute } from '../graphRoute.js';
-import { metadataUrl } from '../metadataUrl.js';
-import { pageOf } from '../pageOf.js';
-import { project, selectedProperties } from '../propertySet.js';
-import { requireUser } from '../requireUser.js';
-import type { SandboxUser } from '../tenantModel.js';
-import { userProperties } from '../userProperties.js';
+import { graphPermissions } from '../auth/graphPermissions.js';
+import { metadataUrl, type GraphRoute } from '../http/graphRoute.js';
+import { pageOf } from '../http/pageOf.js';
+import { project, selectedProperties } from '../render/propertySet.js';
+import { requireUser } from './requireUser.js';
+import type { SandboxUser } from '../tenant/tenantModel.js';
+import { userProperties } from '../render/userProperties.js';
 
 const both = ['v1.0', 'beta'] as const;
 
-/** `GET /users` (paged, `$select`, `$top`, `$count` with ConsistencyLevel) and `GET /users/{id | UPN}`. */
+/** `GET /users` (paged, `$select`, `$top`; `$count` is not modelled) and `GET /users/{id | UPN}`. */
 export const userRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: 'users',
+    operation: 'users.list',
     versions: both,
     permissions: graphPermissions.readUsers,
-    queryOptions: ['$select', '$top', '$skiptoken', '$count'],
+    queryOptions: ['$select', '$top', '$skiptoken'],
     handle: (context) => {
       const select = selectedProperties(context.query, userProperties);
       const now = context.tenant.now();
@@ -32,6 +32,7 @@ export const userRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
     pattern: 'users/{userId}',
+    operation: 'users.read',
     versions: both,
     permissions: graphPermissions.readUsers,
     queryOptions: ['$select'],

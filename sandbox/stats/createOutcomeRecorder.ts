@@ -1,5 +1,5 @@
-import type { GraphOutcome } from '../createGraphDispatcher.js';
-import type { Journal } from '../journal.js';
+import type { GraphOutcome } from '../http/createGraphDispatcher.js';
+import type { Journal } from './journal.js';
 import type { TrafficStats } from './createTrafficStats.js';
 
 export interface RecordedExchange {

@@ -1,11 +1,8 @@
-import { isGraphHttpError } from '../GraphHttpError.js';
-import type { GraphStage, RequestContext } from '../graphRoute.js';
-import type { TenantState } from '../tenantState.js';
+import { isGraphHttpError } from '../http/GraphHttpError.js';
+import type { GraphStage, RequestContext } from '../http/graphRoute.js';
+import type { TenantState } from '../tenant/tenantState.js';
 import type { DuplicateReason, TrafficStats } from './createTrafficStats.js';
 
-const phoneCollection = 'users/{userId}/authentication/phoneMethods';
-const phoneItem = `${phoneCollection}/{methodId}`;
-const requirements = 'users/{userId}/authentication/requirements';
 const guidAtEnd = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})['")]*$/i;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -21,16 +18,10 @@ function numberKey(phoneNumber: string): string {
   return hash.toString(36);
 }
 
-/** User ids a group-membership write adds: `@odata.id` (members/$ref) or `members@odata.bind` (PATCH group). */
-function addedMembers(body: unknown): string[] {
-  if (!isRecord(body)) return [];
-  const references = [body['@odata.id'], ...(Array.isArray(body['members@odata.bind']) ? body['members@odata.bind'] : [])];
-  const ids: string[] = [];
-  for (const reference of references) {
-    const match = typeof reference === 'string' ? guidAtEnd.exec(reference) : null;
-    if (match?.[1] !== undefined) ids.push(match[1].toLowerCase());
-  }
-  return ids;
+/** The user id a group-membership write (`POST members/$ref`) adds: the GUID its `@odata.id` ends with. */
+function addedMember(body: unknown): string | undefined {
+  const reference = isRecord(body) ? body['@odata.id'] : undefined;
+  return typeof reference === 'string' ? guidAtEnd.exec(reference)?.[1]?.toLowerCase() : undefined;
 }
 
 interface Pending {
@@ -52,12 +43,11 @@ export function createWriteObserver(tenant: TenantState, stats: TrafficStats): G
   const prepare = (context: RequestContext): Pending | undefined => {
     const route = context.route;
     if (route === undefined) return undefined;
-    const method = context.request.method;
-    const pattern = route.pattern;
+    const operation = route.operation;
     const rawUser = context.params.userId;
     const user = rawUser === undefined ? undefined : tenant.findUser(rawUser);
 
-    if ((method === 'POST' && pattern === phoneCollection) || (method === 'PATCH' && pattern === phoneItem)) {
+    if (operation === 'phoneMethods.create' || operation === 'phoneMethods.update') {
       const phoneNumber = isRecord(context.body) ? context.body.phoneNumber : undefined;
       if (user === undefined || typeof phoneNumber !== 'string') return undefined;
       const key = `${user.id}|${numberKey(phoneNumber)}`;
@@ -72,7 +62,7 @@ export function createWriteObserver(tenant: TenantState, stats: TrafficStats): G
       };
     }
 
-    if (method === 'PATCH' && pattern === requirements) {
+    if (operation === 'requirements.update') {
       if (user === undefined) return undefined;
       const before = tenant.perUserMfaState(user.id);
       return {
@@ -82,16 +72,16 @@ export function createWriteObserver(tenant: TenantState, stats: TrafficStats): G
     }
 
     const groupId = context.params.groupId;
-    if ((method === 'POST' || method === 'PATCH') && groupId !== undefined) {
-      const members = addedMembers(context.body);
-      if (members.length === 0) return undefined;
-      const group = groupId.toLowerCase();
-      const already = members.filter((id) => landedMembers.has(`${group}|${id}`) || tenant.isGroupMember(group, id));
+    if (operation === 'groups.addMember' && groupId !== undefined) {
+      const member = addedMember(context.body);
+      if (member === undefined) return undefined;
+      const key = `${groupId.toLowerCase()}|${member}`;
+      const already = landedMembers.has(key) || tenant.isGroupMember(groupId.toLowerCase(), member);
       return {
         reason: 'alreadyMember',
         settle: (status) => {
-          if (status >= 200 && status <= 299) for (const id of members) landedMembers.add(`${group}|${id}`);
-          return already;
+          if (status >= 200 && status <= 299) landedMembers.add(key);
+          return already ? [member] : [];
         },
       };
     }
@@ -106,7 +96,7 @@ export function createWriteObserver(tenant: TenantState, stats: TrafficStats): G
       for (const userId of pending.settle(status, context)) {
         stats.duplicate({
           userId,
-          operation: `${context.request.method} ${context.route?.pattern ?? ''}`,
+          operation: context.route?.operation ?? 'unknown',
           reason: pending.reason,
           status,
           requestId: context.request.requestId,

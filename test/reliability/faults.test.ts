@@ -104,21 +104,21 @@ describe('faults a night survives (real Azurite, the sandbox tenant, `mfa-rollou
     // a failure-rate halt is not what this test is about (haltAndResume.test.ts is): a few users failing must not stop the wave
     const lab = await labs.start({ label: 'graph', sandbox: { users: 40, seed: 53 }, settings: { MFA_GRAPH_TIMEOUT_SECONDS: '1', MFA_HALT_FAILURE_RATE: '0.5' } });
     lab.sandbox.traffic.addFault({ kind: 'malformed', shape: 'emptyPageWithNextLink', operations: ['users.list'], count: 3 });
-    lab.sandbox.traffic.addFault({ kind: 'hang', count: 2, operations: ['batch'] }); // abandoned after MFA_GRAPH_TIMEOUT_SECONDS, retried
+    lab.sandbox.traffic.addFault({ kind: 'hang', count: 2, operations: ['batch.send'] }); // abandoned after MFA_GRAPH_TIMEOUT_SECONDS, retried
     lab.sandbox.traffic.addFault({ kind: 'malformed', shape: 'invalidJson', operations: ['methods.list'], count: 2 });
     lab.sandbox.traffic.addFault({ kind: 'malformed', shape: 'missingField', operations: ['requirements.read'], count: 2 });
-    lab.sandbox.traffic.addFault({ kind: 'malformed', shape: 'wrongType', operations: ['GET users/{userId}'], count: 2 });
+    lab.sandbox.traffic.addFault({ kind: 'malformed', shape: 'wrongType', operations: ['users.read'], count: 2 });
     // the bursts start with the first write, so that the wave's writes meet them
     const stopWatching = lab.writes.onWrite(() => {
       stopWatching();
       lab.sandbox.traffic.addFault({ kind: 'unavailable', status: 503, count: 20, retryAfterSeconds: 0 });
-      lab.sandbox.traffic.addFault({ kind: 'unavailable', status: 504, count: 10, operations: ['requirements.update', 'phonemethods.create'] });
+      lab.sandbox.traffic.addFault({ kind: 'unavailable', status: 504, count: 10, operations: ['requirements.update', 'phoneMethods.create'] });
       lab.sandbox.traffic.addFault({ kind: 'throttle', count: 8, retryAfterSeconds: 0 });
     });
     const first = await lab.run();
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^Wave \S+ completed: /);
-    expect(lab.sandbox.stats().injected).toEqual({
+    expect(lab.sandbox.traffic.stats().injected).toEqual({
       serviceUnavailable503: 20, gatewayTimeout504: 10, throttled429: 8, hung: 2, slowed: 0,
       malformed: { invalidJson: 2, missingField: 2, wrongType: 2, emptyPageWithNextLink: 3 },
     });

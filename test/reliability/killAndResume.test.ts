@@ -104,7 +104,7 @@ describe('SIGKILL of a real `mfa-rollout run-wave` process mid-wave, then reruns
     expectClean(check);
     expect(check.states['enforced']).toBe(enforceableUserIds(lab).length);
     // every enforcement went through exactly one group add
-    const adds = lab.sandbox.journal.entries().filter((entry) => entry.operation === 'group.addMember' && entry.status < 300);
+    const adds = lab.sandbox.journal.entries().filter((entry) => entry.operation === 'groups.addMember' && entry.status < 300);
     expect(new Set(adds.map((entry) => entry.userId)).size).toBe(adds.length);
   }, 90_000);
 });

@@ -61,12 +61,12 @@ describe('security: permissions and what the logs may hold', () => {
     const granted = [...lab.sandbox.state.app.roles];
 
     // a fresh process is a fresh credential: its token carries the roles as they are now
-    lab.sandbox.setRoles(granted.filter((role) => role !== 'Organization.Read.All'));
+    lab.sandbox.controls.setRoles(granted.filter((role) => role !== 'Organization.Read.All'));
     const gate = await lab.run();
     expect(gate.code).toBe(1);
     expect(gate.stderr).toContain('GRAPH_PERMISSION_MISSING: organization.read needs the Graph application permission Organization.Read.All (Graph answered 403 Authorization_RequestDenied');
 
-    lab.sandbox.setRoles(granted.filter((role) => role !== 'Policy.ReadWrite.AuthenticationMethod'));
+    lab.sandbox.controls.setRoles(granted.filter((role) => role !== 'Policy.ReadWrite.AuthenticationMethod'));
     const halted = await lab.run();
     expect(halted.code).toBe(0);
     expect(halted.stdout).toMatch(/halted: .*GRAPH_PERMISSION_MISSING: requirements\.update needs the Graph application permission Policy\.ReadWrite\.AuthenticationMethod/);
@@ -78,7 +78,7 @@ describe('security: permissions and what the logs may hold', () => {
     for (const failure of failures) expect(failure).toMatchObject({ errorCode: 'GRAPH_PERMISSION_MISSING', httpStatus: 403, graphCode: 'Authorization_RequestDenied', step: 'enforce' });
     expect(lab.sandbox.journal.entries().filter((entry) => entry.operation === 'requirements.update' && entry.status < 300)).toEqual([]);
 
-    lab.sandbox.setRoles(granted);
+    lab.sandbox.controls.setRoles(granted);
     expect((await lab.run(['resume', '--note', 'permission granted'])).code).toBe(0);
     const done = await lab.run();
     expect(done.stdout).toMatch(/completed: .* failed 0/);
@@ -95,9 +95,9 @@ describe('security: permissions and what the logs may hold', () => {
     lab.sandbox.traffic.addFault({ kind: 'throttle', count: 3, retryAfterSeconds: 0 });
     const outcomes: string[] = [];
     for (let night = 0; night < 10; night += 1) {
-      if (night === 2) lab.sandbox.setRoles(granted.filter((role) => role !== 'UserAuthenticationMethod.ReadWrite.All'));
+      if (night === 2) lab.sandbox.controls.setRoles(granted.filter((role) => role !== 'UserAuthenticationMethod.ReadWrite.All'));
       if (night === 3) {
-        lab.sandbox.setRoles(granted);
+        lab.sandbox.controls.setRoles(granted);
         await lab.run(['resume', '--note', 'permission granted']);
       }
       const result = await invokeNightly(settings, lines);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
-import { defaultAppRoles } from '../../sandbox/graphPermissions.js';
-import type { JournalEntry } from '../../sandbox/journal.js';
-import { runSandboxCli } from '../../sandbox/sandboxCli.js';
-import type { SandboxManifest } from '../../sandbox/tenantModel.js';
+import { defaultAppRoles } from '../../sandbox/auth/graphPermissions.js';
+import type { JournalEntry } from '../../sandbox/stats/journal.js';
+import { runSandboxCli } from '../../sandbox/admin/sandboxCli.js';
+import type { SandboxManifest } from '../../sandbox/tenant/tenantModel.js';
 import { withFreshClient } from './helpers/connectFresh.js';
 import { startTestSandbox, type TestSandbox } from './helpers/startTestSandbox.js';
 
@@ -76,8 +76,8 @@ describe('admin API and journal', () => {
 
     const answer = (await t.raw(`/_sandbox/journal?since=${before.lastSeq}`)).json as { entries: JournalEntry[]; lastSeq: number };
     expect(answer.entries.map((entry) => [entry.method, entry.operation, entry.status, entry.userId])).toEqual([
-      ['POST', 'phoneMethod.create', 201, first.id],
-      ['POST', 'phoneMethod.create', 400, first.id],
+      ['POST', 'phoneMethods.create', 201, first.id],
+      ['POST', 'phoneMethods.create', 400, first.id],
       ['PATCH', 'requirements.update', 204, second.id],
       ['PATCH', 'requirements.update', 404, null],
       ['PATCH', 'unknown', 400, null],
@@ -91,6 +91,20 @@ describe('admin API and journal', () => {
     expect(t.sandbox.journal.entries(before.lastSeq)).toEqual(answer.entries);
   });
 
+
+  it('calls onWrite listeners with each write as it is journaled, after the tenant applied it, until stopped', async () => {
+    const [, , third] = t.sandbox.manifest.users.filter((user) => user.category === 'ready');
+    if (third === undefined) throw new Error('not enough ready users');
+    const seen: [string, number, string][] = [];
+    const stop = t.sandbox.journal.onWrite((entry) => seen.push([entry.operation, entry.status, t.sandbox.state.perUserMfaState(third.id)]));
+    const requirements = t.client.api(`/users/${third.id}/authentication/requirements`).version('beta');
+    await requirements.patch({ perUserMfaState: 'enforced' });
+    await t.client.api('/organization').get();
+    stop();
+    await requirements.patch({ perUserMfaState: 'disabled' });
+    expect(seen).toEqual([['requirements.update', 204, 'enforced']]);
+    expect(t.sandbox.journal.entries().at(-1)?.detail).toMatchObject({ perUserMfaState: 'disabled' });
+  });
   it('counts requests by route family, method and status', async () => {
     type Counters = { total: number; byRoute: Record<string, number>; byStatus: Record<string, number>; byMethod: Record<string, number> };
     const read = async (): Promise<Counters> => (await t.raw('/_sandbox/counters')).json as Counters;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { GraphError } from '@microsoft/microsoft-graph-client';
-import { defaultAppRoles } from '../../sandbox/graphPermissions.js';
+import { defaultAppRoles } from '../../sandbox/auth/graphPermissions.js';
 import { withFreshClient } from './helpers/connectFresh.js';
 import { startTestSandbox, type TestSandbox } from './helpers/startTestSandbox.js';
 
@@ -86,7 +86,7 @@ describe('authentication and authorization', () => {
     if (user === undefined) throw new Error('no users');
     // The sandbox authorizes against the token's roles: each role change takes a new credential (a new token).
     try {
-      t.sandbox.setRoles(defaultAppRoles.filter((role) => role !== 'User.Read.All'));
+      t.sandbox.controls.setRoles(defaultAppRoles.filter((role) => role !== 'User.Read.All'));
       let error: GraphError | undefined;
       await withFreshClient(t, async (client) => {
         try {
@@ -98,12 +98,12 @@ describe('authentication and authorization', () => {
       expect([error?.statusCode, error?.code, error?.message]).toEqual([403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.']);
       expect(error?.requestId).toMatch(guid);
 
-      t.sandbox.setRoles(['Directory.Read.All']);
+      t.sandbox.controls.setRoles(['Directory.Read.All']);
       await withFreshClient(t, async (client) => {
         await expect(client.api(`/users/${user.id}`).get()).resolves.toMatchObject({ id: user.id });
       });
 
-      t.sandbox.setRoles(['UserAuthenticationMethod.Read.All', 'Policy.Read.All']);
+      t.sandbox.controls.setRoles(['UserAuthenticationMethod.Read.All', 'Policy.Read.All']);
       await withFreshClient(t, async (client) => {
         await expect(client.api(`/users/${user.id}/authentication/phoneMethods`).get()).resolves.toMatchObject({ value: [] });
         await expect(client.api(`/users/${user.id}/authentication/phoneMethods`).post({ phoneNumber: '+46 701234567', phoneType: 'mobile' })).rejects.toMatchObject({
@@ -115,14 +115,14 @@ describe('authentication and authorization', () => {
         });
       });
     } finally {
-      t.sandbox.setRoles(defaultAppRoles);
+      t.sandbox.controls.setRoles(defaultAppRoles);
     }
   });
 
   it('keeps the roles a token was issued with: a role removal applies to tokens issued after it', async () => {
     const before = await t.token();
     try {
-      t.sandbox.setRoles(defaultAppRoles.filter((role) => role !== 'User.Read.All'));
+      t.sandbox.controls.setRoles(defaultAppRoles.filter((role) => role !== 'User.Read.All'));
       const after = await t.token();
       const old = await t.raw('/v1.0/users?$top=1', { headers: { Authorization: `Bearer ${before}` } });
       expect(old.status).toBe(200);
@@ -132,7 +132,7 @@ describe('authentication and authorization', () => {
         await expect(client.api('/users').top(1).get()).rejects.toMatchObject({ statusCode: 403, code: 'Authorization_RequestDenied' });
       });
     } finally {
-      t.sandbox.setRoles(defaultAppRoles);
+      t.sandbox.controls.setRoles(defaultAppRoles);
     }
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { GraphError } from '@microsoft/microsoft-graph-client';
-import type { UserCategory } from '../../sandbox/tenantModel.js';
+import type { UserCategory } from '../../sandbox/tenant/tenantModel.js';
 import { startTestSandbox, type TestSandbox } from './helpers/startTestSandbox.js';
 
 const mobileId = '3179e48a-750b-4051-897c-87b9720928f7';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BatchRequestContent, BatchResponseContent } from '@microsoft/microsoft-graph-client';
-import { defaultAppRoles } from '../../sandbox/graphPermissions.js';
-import type { JournalEntry } from '../../sandbox/journal.js';
-import type { SandboxManifest } from '../../sandbox/tenantModel.js';
+import { defaultAppRoles } from '../../sandbox/auth/graphPermissions.js';
+import type { JournalEntry } from '../../sandbox/stats/journal.js';
+import type { SandboxManifest } from '../../sandbox/tenant/tenantModel.js';
 import { rawGraph } from './helpers/rawGraph.js';
 import { startTestSandbox, type TestSandbox } from './helpers/startTestSandbox.js';
 
@@ -99,10 +99,6 @@ describe('$batch', () => {
       const answer = await rawGraph(t, '/v1.0/$batch', { body });
       expect([body, answer.status, (answer.json as { error: { code: string } }).error.code]).toEqual([body, 400, 'BadRequest']);
     }
-    const cycle = await rawGraph(t, '/v1.0/$batch', { body: { requests: [{ ...get('1'), dependsOn: ['2'] }, { ...get('2'), dependsOn: ['1'] }] } });
-    expect(cycle.status).toBe(400);
-    const unknown = await rawGraph(t, '/v1.0/$batch', { body: { requests: [{ ...get('1'), dependsOn: ['9'] }] } });
-    expect(unknown.status).toBe(400);
   });
 
   it('needs a token for the envelope and authorizes each item with it', async () => {
@@ -110,7 +106,7 @@ describe('$batch', () => {
     expect([unauthenticated.status, (unauthenticated.json as { error: { code: string } }).error.code]).toEqual([401, 'InvalidAuthenticationToken']);
     const [user] = usersOf(t.sandbox.manifest, 'ready', 1);
     try {
-      t.sandbox.setRoles(defaultAppRoles.filter((role) => role !== 'Policy.ReadWrite.AuthenticationMethod'));
+      t.sandbox.controls.setRoles(defaultAppRoles.filter((role) => role !== 'Policy.ReadWrite.AuthenticationMethod'));
       const token = await t.token();
       const answer = (await rawGraph(t, '/beta/$batch', {
         token,
@@ -126,36 +122,35 @@ describe('$batch', () => {
       expect(byId['2']).toMatchObject({ status: 403, body: { error: { code: 'Authorization_RequestDenied' } } });
       expect(t.sandbox.state.perUserMfaState(user?.id ?? '')).toBe('disabled');
     } finally {
-      t.sandbox.setRoles(defaultAppRoles);
+      t.sandbox.controls.setRoles(defaultAppRoles);
     }
   });
 
-  it('honours dependsOn: dependents of a failed item get 424 FailedDependency and never run', async () => {
-    const [first, second, third] = usersOf(t.sandbox.manifest, 'ready', 4).slice(1);
+  it('refuses a batch with dependsOn, which it does not model, and runs none of its items', async () => {
+    const [first, second] = usersOf(t.sandbox.manifest, 'ready', 3).slice(1);
     const json = { 'Content-Type': 'application/json' };
-    const answer = (await rawGraph(t, '/beta/$batch', {
+    const journalBefore = t.sandbox.journal.entries().length;
+    const answer = await rawGraph(t, '/beta/$batch', {
       body: {
         requests: [
-          { id: '1', method: 'POST', url: `/users/${first?.id}/authentication/phoneMethods`, headers: json, body: { phoneType: 'mobile', phoneNumber: '0701234567' } },
-          { id: '2', method: 'PATCH', url: `/users/${first?.id}/authentication/requirements`, headers: json, body: { perUserMfaState: 'enforced' }, dependsOn: ['1'] },
-          { id: '3', method: 'PATCH', url: `/users/${second?.id}/authentication/requirements`, headers: json, body: { perUserMfaState: 'enforced' }, dependsOn: ['2'] },
-          { id: '4', method: 'POST', url: `/users/${third?.id}/authentication/phoneMethods`, headers: json, body: { phoneType: 'mobile', phoneNumber: '+46 701234580' } },
-          { id: '5', method: 'PATCH', url: `/users/${third?.id}/authentication/requirements`, headers: json, body: { perUserMfaState: 'enabled' }, dependsOn: ['4'] },
+          { id: '1', method: 'PATCH', url: `/users/${first?.id}/authentication/requirements`, headers: json, body: { perUserMfaState: 'enforced' } },
+          { id: '2', method: 'PATCH', url: `/users/${second?.id}/authentication/requirements`, headers: json, body: { perUserMfaState: 'enforced' }, dependsOn: ['1'] },
         ],
       },
-    })).json as BatchAnswer;
-    const status = Object.fromEntries(answer.responses.map((item) => [item.id, item.status]));
-    expect(status).toEqual({ '1': 400, '2': 424, '3': 424, '4': 201, '5': 204 });
-    expect(answer.responses.find((item) => item.id === '2')?.body).toMatchObject({ error: { code: 'FailedDependency' } });
-    expect(t.sandbox.state.perUserMfaState(first?.id ?? '')).toBe('disabled');
-    expect(t.sandbox.state.perUserMfaState(second?.id ?? '')).toBe('disabled');
-    // the dependency ran first: the phone method existed when `enabled` arrived, so Graph stored `enforced`
-    expect(t.sandbox.state.perUserMfaState(third?.id ?? '')).toBe('enforced');
+    });
+    expect([answer.status, (answer.json as { error: { code: string; message: string } }).error]).toEqual([
+      400,
+      expect.objectContaining({ code: 'SandboxNotModelled', message: expect.stringContaining("does not model 'dependsOn' in a $batch request (request '2')") }),
+    ]);
+    const empty = await rawGraph(t, '/v1.0/$batch', { body: { requests: [{ id: '1', method: 'GET', url: '/organization', dependsOn: [] }] } });
+    expect([empty.status, (empty.json as { error: { code: string } }).error.code]).toEqual([400, 'SandboxNotModelled']);
+    expect(t.sandbox.journal.entries().length).toBe(journalBefore);
+    expect([t.sandbox.state.perUserMfaState(first?.id ?? ''), t.sandbox.state.perUserMfaState(second?.id ?? '')]).toEqual(['disabled', 'disabled']);
   });
 
   it('journals each batched write like a direct one, marked viaBatch, and never the envelope', async () => {
     const before = t.sandbox.journal.entries().at(-1)?.seq ?? 0;
-    const countersBefore = t.sandbox.counters();
+    const countersBefore = t.sandbox.journal.counters();
     const [user] = usersOf(t.sandbox.manifest, 'readyNational', 1);
     const envelope = await rawGraph(t, '/beta/$batch', {
       body: {
@@ -178,7 +173,7 @@ describe('$batch', () => {
       expect(entry.path).toMatch(/^\/beta\/users\/[^/]+\/authentication\/requirements$/);
     }
     expect(entries.entries.find((entry) => entry.status === 204)?.requestId).toBe(items.w?.headers['request-id']);
-    const after = t.sandbox.counters();
+    const after = t.sandbox.journal.counters();
     expect(after.total - countersBefore.total).toBe(1);
     expect((after.byRoute['POST /beta/$batch'] ?? 0) - (countersBefore.byRoute['POST /beta/$batch'] ?? 0)).toBe(1);
     expect(after.batchItems.total - countersBefore.batchItems.total).toBe(3);
@@ -242,7 +237,7 @@ describe('$batch under a write quota', () => {
       expect(Number(item.headers['Retry-After'])).toBeLessThanOrEqual(1.5);
       expect(item.body).toMatchObject({ error: { code: 'TooManyRequests', message: 'Please retry again later.' } });
     }
-    const stats = t.sandbox.stats();
+    const stats = t.sandbox.traffic.stats();
     expect(stats.throttled).toMatchObject({ batchItems: 2, requests: 0 });
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { defaultAppRoles } from '../../sandbox/graphPermissions.js';
-import type { ConditionalAccessScenario } from '../../sandbox/tenantModel.js';
+import { defaultAppRoles } from '../../sandbox/auth/graphPermissions.js';
+import type { ConditionalAccessScenario } from '../../sandbox/tenant/tenantModel.js';
 import { caught } from './helpers/caught.js';
 import { withFreshClient } from './helpers/connectFresh.js';
 import { rawGraph } from './helpers/rawGraph.js';
@@ -134,11 +134,11 @@ describe('Conditional Access policies', () => {
 
   it('needs Policy.Read.All in the token', async () => {
     try {
-      t.sandbox.setRoles(defaultAppRoles.filter((role) => role !== 'Policy.Read.All'));
+      t.sandbox.controls.setRoles(defaultAppRoles.filter((role) => role !== 'Policy.Read.All'));
       const denied = await withFreshClient(t, (client) => caught(client.api(policies).get()));
       expect([denied.statusCode, denied.code]).toEqual([403, 'Authorization_RequestDenied']);
     } finally {
-      t.sandbox.setRoles(defaultAppRoles);
+      t.sandbox.controls.setRoles(defaultAppRoles);
     }
   });
 });

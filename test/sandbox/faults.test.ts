@@ -56,7 +56,7 @@ describe('fault injection', () => {
   });
 
   it('keeps a fault for a time window', async () => {
-    await addFault({ kind: 'unavailable', durationMs: 800, operations: ['GET organization'] });
+    await addFault({ kind: 'unavailable', durationMs: 800, operations: ['organization.read'] });
     expect((await rawGraph(t, '/v1.0/organization')).status).toBe(503);
     expect((await rawGraph(t, '/v1.0/organization')).status).toBe(503);
     await new Promise((resolve) => setTimeout(resolve, 850));
@@ -65,7 +65,7 @@ describe('fault injection', () => {
 
   it('targets users by object id or UPN', async () => {
     const [first, second] = t.sandbox.manifest.users;
-    await addFault({ kind: 'unavailable', userIds: [first?.id], operations: ['users.get', 'phoneMethods.list'] });
+    await addFault({ kind: 'unavailable', userIds: [first?.id], operations: ['users.read', 'phoneMethods.list'] });
     expect((await rawGraph(t, `/v1.0/users/${first?.id}`)).status).toBe(503);
     expect((await rawGraph(t, `/v1.0/users/${encodeURIComponent(first?.upn ?? '')}`)).status).toBe(503);
     expect((await rawGraph(t, `/v1.0/users/${first?.id}/authentication/phoneMethods`)).status).toBe(503);
@@ -80,7 +80,7 @@ describe('fault injection', () => {
       try {
         const answers = [];
         for (let i = 0; i < 40; i += 1) answers.push(await rawGraph(sandbox, '/v1.0/organization'));
-        expect(sandbox.sandbox.stats().injected.throttled429).toBe(answers.filter((answer) => answer.status === 429).length);
+        expect(sandbox.sandbox.traffic.stats().injected.throttled429).toBe(answers.filter((answer) => answer.status === 429).length);
         return { statuses: answers.map((answer) => answer.status), retryAfter: answers.filter((answer) => answer.status === 429).map((answer) => answer.headers.get('retry-after')) };
       } finally {
         await sandbox.close();
@@ -106,7 +106,7 @@ describe('fault injection', () => {
     expect(invalid.headers.get('content-type')).toBe('application/json');
     expect(() => JSON.parse(invalid.text) as unknown).toThrow();
 
-    await addFault({ kind: 'malformed', shape: 'missingField', operations: ['users.list', 'users.get'], count: 2 });
+    await addFault({ kind: 'malformed', shape: 'missingField', operations: ['users.list', 'users.read'], count: 2 });
     const noValue = (await rawGraph(t, '/v1.0/users?$top=2')).json as Page;
     expect(noValue).not.toHaveProperty('value');
     const noId = (await rawGraph(t, `/v1.0/users/${user?.id}`)).json as Record<string, unknown>;
@@ -119,7 +119,7 @@ describe('fault injection', () => {
     expect(typeof requirements.perUserMfaState).toBe('number');
     expect(((await rawGraph(t, '/v1.0/users?$top=2')).json as { value: unknown[] }).value).toHaveLength(2);
 
-    const stats = t.sandbox.stats();
+    const stats = t.sandbox.traffic.stats();
     expect(stats.injected.malformed).toMatchObject({ invalidJson: 1, missingField: 2, wrongType: 2 });
   });
 
@@ -143,7 +143,7 @@ describe('fault injection', () => {
       ids.push(...(page as { id: string }[]).map((entry) => entry.id));
     }
     expect(ids).toEqual(t.sandbox.manifest.users.map((entry) => entry.id));
-    expect(t.sandbox.stats().injected.malformed.emptyPageWithNextLink).toBe(3);
+    expect(t.sandbox.traffic.stats().injected.malformed.emptyPageWithNextLink).toBe(3);
   });
 
   it('hangs the next N requests: the client gives up on its timeout, later requests are answered', async () => {
@@ -157,19 +157,19 @@ describe('fault injection', () => {
     const answer = await gateway.send({ operation: 'organization.read', method: 'GET', version: 'v1.0', path: '/organization', permission: 'Organization.Read.All' });
     expect(answer.status).toBe(200);
     expect(gateway.stats.retries).toBe(1);
-    expect(t.sandbox.stats().injected.hung).toBe(2);
-    expect(t.sandbox.counters().byStatus['0']).toBe(2);
+    expect(t.sandbox.traffic.stats().injected.hung).toBe(2);
+    expect(t.sandbox.journal.counters().byStatus['0']).toBe(2);
   });
 
   it('adds latency per rule, and a base latency with its own range for writes', async () => {
     const user = t.sandbox.manifest.users.find((candidate) => candidate.category === 'ready');
-    await addFault({ kind: 'latency', minMs: 150, maxMs: 150, operations: ['users.get'], count: 1 });
+    await addFault({ kind: 'latency', minMs: 150, maxMs: 150, operations: ['users.read'], count: 1 });
     let started = performance.now();
     await rawGraph(t, `/v1.0/users/${user?.id}`);
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
-    expect(t.sandbox.stats().injected.slowed).toBe(1);
+    expect(t.sandbox.traffic.stats().injected.slowed).toBe(1);
     await rawGraph(t, `/v1.0/users/${user?.id}`);
-    expect(t.sandbox.stats().injected.slowed).toBe(1);
+    expect(t.sandbox.traffic.stats().injected.slowed).toBe(1);
 
     const latency = await t.raw('/_sandbox/latency', { method: 'POST', body: JSON.stringify({ minMs: 0, maxMs: 0, writes: { minMs: 120, maxMs: 130 } }) });
     expect(latency.json).toEqual({ minMs: 0, maxMs: 0, writes: { minMs: 120, maxMs: 130 } });
@@ -193,10 +193,10 @@ describe('fault injection', () => {
     expect(answer.responses.map((item) => item.status).sort()).toEqual([204, 204, 503]);
     expect(answer.responses.find((item) => item.status === 503)?.headers['Retry-After']).toBe('1');
 
-    await addFault({ kind: 'throttle', operations: ['batch'], count: 1 });
+    await addFault({ kind: 'throttle', operations: ['batch.send'], count: 1 });
     const envelope = await rawGraph(t, '/beta/$batch', { body: { requests } });
     expect([envelope.status, envelope.headers.get('retry-after')]).toEqual([429, '1']);
-    expect(t.sandbox.stats().throttled.requests).toBeGreaterThanOrEqual(1);
+    expect(t.sandbox.traffic.stats().throttled.requests).toBeGreaterThanOrEqual(1);
 
     await addFault({ kind: 'hang', operations: ['requirements.read'], count: 1 });
     await expect(
@@ -233,8 +233,8 @@ describe('stop() with a hung connection', () => {
         (response) => response.status,
         (error: unknown) => (error instanceof Error ? error.name : 'error'),
       );
-      for (let i = 0; i < 100 && t.sandbox.stats().injected.hung === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(t.sandbox.stats().injected.hung).toBe(1);
+      for (let i = 0; i < 100 && t.sandbox.traffic.stats().injected.hung === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(t.sandbox.traffic.stats().injected.hung).toBe(1);
       // stop() closes the hung connection instead of waiting for it (if it waited, this would never resolve)
       await t.sandbox.stop();
       expect(await pending).toBe('TypeError');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { isBatchRoute } from '../../sandbox/batch/createBatchRoute.js';
-import { GraphHttpError } from '../../sandbox/GraphHttpError.js';
-import type { GraphRoute, RequestContext } from '../../sandbox/graphRoute.js';
+import { GraphHttpError } from '../../sandbox/http/GraphHttpError.js';
+import type { GraphRoute, RequestContext } from '../../sandbox/http/graphRoute.js';
 import { createQuotaMeter } from '../../sandbox/quota/createQuotaMeter.js';
 import { defaultQuotaConfig, resourceUnitsForTenantSize } from '../../sandbox/quota/quotaConfig.js';
 import { requestCost } from '../../sandbox/quota/requestCost.js';
@@ -56,7 +56,7 @@ describe('request costs (graph-notes §8)', () => {
 });
 
 describe('createQuotaMeter on a fake clock', () => {
-  const route: GraphRoute = { method: 'GET', pattern: 'users/{userId}', versions: ['v1.0'], permissions: [], handle: () => ({ status: 200 }) };
+  const route: GraphRoute = { method: 'GET', pattern: 'users/{userId}', operation: 'users.read', versions: ['v1.0'], permissions: [], handle: () => ({ status: 200 }) };
   const context = (): RequestContext =>
     ({
       request: { method: 'GET', url: new URL('https://localhost/v1.0/users/x'), headers: {}, bodyText: '', requestId: 'r', clientRequestId: 'c' },
@@ -179,7 +179,7 @@ describe('quotas over HTTPS', () => {
     const quota = (await t.raw('/_sandbox/quota')).json as { config: { timeScale: number; resourceUnits: number }; usage: { timeScale: number; buckets: { limit: string; effectiveWindowSeconds: number }[] } };
     expect(quota.config).toMatchObject({ timeScale: 50, resourceUnits: 4 });
     expect(quota.usage.buckets.find((bucket) => bucket.limit === 'resourceUnits')?.effectiveWindowSeconds).toBe(0.2);
-    expect(t.sandbox.stats().quota.config.timeScale).toBe(50);
+    expect(t.sandbox.traffic.stats().quota.config.timeScale).toBe(50);
   });
 
   it('meters batch items and not the envelope', async () => {

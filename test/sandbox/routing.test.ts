@@ -1,12 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import type { GraphRoute } from '../../sandbox/graphRoute.js';
-import { isGraphPhoneNumber } from '../../sandbox/isGraphPhoneNumber.js';
-import { compileRoutes } from '../../sandbox/compileRoutes.js';
-import { skipToken } from '../../sandbox/skipToken.js';
+import type { GraphRoute } from '../../sandbox/http/graphRoute.js';
+import { isGraphPhoneNumber } from '../../sandbox/tenant/isGraphPhoneNumber.js';
+import { compileRoutes } from '../../sandbox/http/compileRoutes.js';
+import { skipToken } from '../../sandbox/http/skipToken.js';
 
 const route = (method: GraphRoute['method'], pattern: string, versions: GraphRoute['versions'] = ['v1.0', 'beta']): GraphRoute => ({
   method,
   pattern,
+  operation: `${method} ${pattern}`,
   versions,
   permissions: [],
   handle: () => ({ status: 200 }),

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { parsePhoneNumberFromString, type PhoneNumber } from 'libphonenumber-js/max';
-import { categoryCounts } from '../../sandbox/categoryCounts.js';
-import { isGraphPhoneNumber } from '../../sandbox/isGraphPhoneNumber.js';
-import { seedTenant } from '../../sandbox/seedTenant.js';
-import { userCategories, type SandboxUser, type UserCategory } from '../../sandbox/tenantModel.js';
+import { categoryCounts } from '../../sandbox/tenant/categoryCounts.js';
+import { isGraphPhoneNumber } from '../../sandbox/tenant/isGraphPhoneNumber.js';
+import { seedTenant } from '../../sandbox/tenant/seedTenant.js';
+import { userCategories, type SandboxUser, type UserCategory } from '../../sandbox/tenant/tenantModel.js';
 
 const validMobileCategories: readonly UserCategory[] = [
   'ready',

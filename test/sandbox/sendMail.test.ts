@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { defaultAppRoles } from '../../sandbox/graphPermissions.js';
-import type { UserCategory } from '../../sandbox/tenantModel.js';
+import { defaultAppRoles } from '../../sandbox/auth/graphPermissions.js';
+import type { UserCategory } from '../../sandbox/tenant/tenantModel.js';
 import { caught, failureOf } from './helpers/caught.js';
 import { withFreshClient } from './helpers/connectFresh.js';
 import { rawGraph } from './helpers/rawGraph.js';
@@ -87,11 +87,11 @@ describe('sendMail', () => {
 
   it('needs Mail.Send in the token', async () => {
     try {
-      t.sandbox.setRoles(defaultAppRoles.filter((role) => role !== 'Mail.Send'));
+      t.sandbox.controls.setRoles(defaultAppRoles.filter((role) => role !== 'Mail.Send'));
       const denied = await withFreshClient(t, (client) => caught(client.api(`/users/${one('ready').id}/sendMail`).post({ message: message(['a@contoso.com']) })));
       expect([denied.statusCode, denied.code]).toEqual([403, 'Authorization_RequestDenied']);
     } finally {
-      t.sandbox.setRoles(defaultAppRoles);
+      t.sandbox.controls.setRoles(defaultAppRoles);
     }
   });
 });

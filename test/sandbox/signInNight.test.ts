@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { defaultAppRoles } from '../../sandbox/graphPermissions.js';
-import { createSandboxScenarios } from '../../sandbox/sandboxScenarios.js';
-import { seedTenant } from '../../sandbox/seedTenant.js';
-import type { UserCategory } from '../../sandbox/tenantModel.js';
-import { createTenantState } from '../../sandbox/tenantState.js';
+import { defaultAppRoles } from '../../sandbox/auth/graphPermissions.js';
+import { createSandboxControls } from '../../sandbox/admin/sandboxControls.js';
+import { seedTenant } from '../../sandbox/tenant/seedTenant.js';
+import type { UserCategory } from '../../sandbox/tenant/tenantModel.js';
+import { createTenantState } from '../../sandbox/tenant/tenantState.js';
 import { startTestSandbox, type TestSandbox } from './helpers/startTestSandbox.js';
 
 const json = (body: unknown) => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -11,7 +11,7 @@ const reference = (id: string): string => `https://graph.microsoft.com/v1.0/dire
 
 function inProcessTenant() {
   const tenant = createTenantState({ seeded: seedTenant({ seed: 5, size: 300, homeCountry: 'SE' }), clock: () => new Date('2026-05-04T22:00:00Z'), clientSecret: 's', roles: defaultAppRoles });
-  return { tenant, scenarios: createSandboxScenarios(tenant) };
+  return { tenant, scenarios: createSandboxControls(tenant) };
 }
 
 describe('sign-in night', () => {
@@ -44,7 +44,7 @@ describe('sign-in night', () => {
     const [phoneFirst = '', noMethod = '', stuck = '', groupOnly = ''] = ids('ready');
     const beta = (id: string) => t.client.api(`/users/${id}/authentication/requirements`).version('beta');
     const addPhone = (id: string, phoneNumber: string) => t.client.api(`/users/${id}/authentication/phoneMethods`).post({ phoneNumber, phoneType: 'mobile' });
-    const later = (minutes: number) => t.sandbox.setNow(new Date(state().now().getTime() + minutes * 60_000));
+    const later = (minutes: number) => t.sandbox.controls.setNow(new Date(state().now().getTime() + minutes * 60_000));
     // Phone first, then per-user `enabled`: stored as `enforced` at once (Graph's rule). Enabled before any method: stays `enabled`.
     await addPhone(phoneFirst, '+46 701230001');
     await beta(phoneFirst).patch({ perUserMfaState: 'enabled' });
@@ -52,7 +52,7 @@ describe('sign-in night', () => {
     // The rollout pre-registers a phone and adds the user to the CA group; membership changes no per-user state.
     await addPhone(stuck, '+46 701230002');
     const groupId = t.sandbox.manifest.groups.mfaRequired;
-    await t.client.api(`/groups/${groupId}`).patch({ 'members@odata.bind': [reference(stuck), reference(groupOnly)] });
+    for (const userId of [stuck, groupOnly]) await t.client.api(`/groups/${groupId}/members/$ref`).post({ '@odata.id': reference(userId) });
     expect([phoneFirst, noMethod, stuck, groupOnly].map((id) => state().perUserMfaState(id))).toEqual(['enforced', 'enabled', 'disabled', 'disabled']);
 
     // A night nobody signs in: the phone is there, but the report keeps saying "not registered" (a stuck user).

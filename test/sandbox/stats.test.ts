@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SandboxStats } from '../../sandbox/trafficControls.js';
+import type { SandboxStats } from '../../sandbox/admin/trafficControls.js';
 import { rawGraph } from './helpers/rawGraph.js';
 import { startTestSandbox, type TestSandbox } from './helpers/startTestSandbox.js';
 
@@ -48,10 +48,10 @@ describe('traffic statistics', () => {
       total: 5,
       byReason: { samePhoneNumber: 2, sameMfaState: 2, alreadyMember: 1 },
       byOperation: {
-        'PATCH users/{userId}/authentication/phoneMethods/{methodId}': 1,
-        'POST users/{userId}/authentication/phoneMethods': 1,
-        'PATCH users/{userId}/authentication/requirements': 2,
-        'POST groups/{groupId}/members/$ref': 1,
+        'phoneMethods.update': 1,
+        'phoneMethods.create': 1,
+        'requirements.update': 2,
+        'groups.addMember': 1,
       },
     });
     expect(answer.duplicateWrites.recent.map((entry) => [entry.reason, entry.userId, entry.status])).toEqual([
@@ -121,7 +121,7 @@ describe('traffic statistics', () => {
     expect(after.quota.config).toMatchObject({ timeScale: 10, appWrites: 3_000 });
     expect(after.quota.usage.timeScale).toBe(10);
     expect(after.quota.usage.buckets.map((bucket) => bucket.limit).sort()).toEqual(['appWrites', 'resourceUnits', 'tenantWrites']);
-    expect(t.sandbox.stats()).toMatchObject({ throttled: after.throttled });
+    expect(t.sandbox.traffic.stats()).toMatchObject({ throttled: after.throttled });
     expect(((await t.raw('/_sandbox/counters')).json as { quotaTimeScale: number }).quotaTimeScale).toBe(10);
   });
 });

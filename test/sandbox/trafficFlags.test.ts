@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { runSandboxCli } from '../../sandbox/sandboxCli.js';
+import { runSandboxCli } from '../../sandbox/admin/sandboxCli.js';
 
 const quiet = { stdout: () => undefined, stderr: () => undefined };
 

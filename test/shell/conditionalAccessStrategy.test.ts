@@ -12,10 +12,10 @@ const caEveryoneTonight = { MFA_STRATEGY: 'conditionalAccessGroup', MFA_PILOT_GR
 describe('strategy conditionalAccessGroup: preflight refusals', () => {
   const refusals: [string, () => void, RegExp][] = [
     ['the group does not exist', () => undefined, /^preflight: the group MFA_CA_GROUP_ID \(.+\) does not exist$/],
-    ['no policy includes the group', () => tenant().sandbox.scenarios.setConditionalAccess({ scenario: 'none' }), /^preflight: no enabled Conditional Access policy includes the group/],
-    ['the policy grants no MFA', () => tenant().sandbox.scenarios.setConditionalAccess({ scenario: 'noMfaGrant' }), /^preflight: no enabled Conditional Access policy includes the group/],
-    ['the policy is disabled', () => tenant().sandbox.scenarios.setConditionalAccess({ scenario: 'disabled' }), /^preflight: no enabled Conditional Access policy includes the group/],
-    ['a break-glass account is not excluded', () => tenant().sandbox.scenarios.setConditionalAccess({ scenario: 'missingBreakGlassExclusion' }), /^preflight: Conditional Access policy '.+' does not exclude the break-glass account\(s\) /],
+    ['no policy includes the group', () => tenant().sandbox.controls.setConditionalAccess({ scenario: 'none' }), /^preflight: no enabled Conditional Access policy includes the group/],
+    ['the policy grants no MFA', () => tenant().sandbox.controls.setConditionalAccess({ scenario: 'noMfaGrant' }), /^preflight: no enabled Conditional Access policy includes the group/],
+    ['the policy is disabled', () => tenant().sandbox.controls.setConditionalAccess({ scenario: 'disabled' }), /^preflight: no enabled Conditional Access policy includes the group/],
+    ['a break-glass account is not excluded', () => tenant().sandbox.controls.setConditionalAccess({ scenario: 'missingBreakGlassExclusion' }), /^preflight: Conditional Access policy '.+' does not exclude the break-glass account\(s\) /],
   ];
 
   it.each(refusals)('refuses when %s: a held night, nothing written', async (name, arrange, reason) => {
@@ -30,13 +30,13 @@ describe('strategy conditionalAccessGroup: preflight refusals', () => {
       expect(result.outcome === 'held' && result.wave.reason).toMatch(reason);
       expect(sandbox.journal.entries().length).toBe(journalBefore);
     } finally {
-      sandbox.scenarios.setConditionalAccess({ scenario: 'default' });
+      sandbox.controls.setConditionalAccess({ scenario: 'default' });
     }
   });
 
   it('goes ahead with a report-only policy, warning loudly', async () => {
     const { sandbox } = tenant();
-    sandbox.scenarios.setConditionalAccess({ scenario: 'reportOnly' });
+    sandbox.controls.setConditionalAccess({ scenario: 'reportOnly' });
     try {
       const { config, rollout } = await tenant().open({ ...caEveryoneTonight, MFA_WAVE_SIZE: '1', MFA_MAX_WAVE_SIZE: '1' });
       const lines: string[] = [];
@@ -44,7 +44,7 @@ describe('strategy conditionalAccessGroup: preflight refusals', () => {
       expect(result.outcome).toBe('wave');
       expect(lines.find((line) => line.includes('"preflight.warning"'))).toContain('REPORT-ONLY');
     } finally {
-      sandbox.scenarios.setConditionalAccess({ scenario: 'default' });
+      sandbox.controls.setConditionalAccess({ scenario: 'default' });
     }
   });
 });
@@ -62,10 +62,10 @@ describe('strategy conditionalAccessGroup: a night and its rollback', () => {
     if (night.outcome !== 'wave') return;
     const toEnforce = sandbox.manifest.users.filter((user) => expectedStanding[user.category] === 'enforced' && !membersBefore.includes(user.id));
     const writes = sandbox.journal.entries().slice(journalBefore);
-    const added = writes.filter((entry) => entry.operation === 'group.addMember' && entry.status < 300).map((entry) => entry.userId);
+    const added = writes.filter((entry) => entry.operation === 'groups.addMember' && entry.status < 300).map((entry) => entry.userId);
     expect(added.sort()).toEqual(toEnforce.map((user) => user.id).sort());
     expect(writes.filter((entry) => entry.operation === 'requirements.update')).toEqual([]);
-    expect(writes.some((entry) => entry.operation === 'group.addMember' && entry.viaBatch === true)).toBe(true);
+    expect(writes.some((entry) => entry.operation === 'groups.addMember' && entry.viaBatch === true)).toBe(true);
     for (const user of toEnforce) {
       expect(sandbox.state.isGroupMember(group, user.id)).toBe(true);
       expect(sandbox.state.hasStrongMethod(user.id)).toBe(true);
@@ -76,7 +76,7 @@ describe('strategy conditionalAccessGroup: a night and its rollback', () => {
     const rollback = await rollbackWave(config, rollout.ports, quiet, sandbox.state.now(), { waveId: night.wave.waveId, dryRun: false, removePhoneMethods: false, runId: 'ca-rollback' });
     expect(rollback).toMatchObject({ reverted: toEnforce.length, failed: [] });
     const undone = sandbox.journal.entries().slice(beforeRollback);
-    expect(undone.map((entry) => entry.operation)).toEqual(toEnforce.map(() => 'group.removeMember'));
+    expect(undone.map((entry) => entry.operation)).toEqual(toEnforce.map(() => 'groups.removeMember'));
     expect(undone.map((entry) => entry.userId).sort()).toEqual(toEnforce.map((user) => user.id).sort());
     for (const user of toEnforce) expect(sandbox.state.isGroupMember(group, user.id)).toBe(false);
     for (const id of membersBefore) expect(sandbox.state.isGroupMember(group, id)).toBe(true);

@@ -12,7 +12,7 @@ describe('halt and resume', () => {
     const { sandbox } = tenant();
     const allRoles = [...sandbox.state.app.roles];
     // the app lost the permission to write per-user MFA state: every enforcement answers 403
-    sandbox.setRoles(allRoles.filter((role: string) => role !== 'Policy.ReadWrite.AuthenticationMethod'));
+    sandbox.controls.setRoles(allRoles.filter((role: string) => role !== 'Policy.ReadWrite.AuthenticationMethod'));
     const settings = { MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '60', MFA_MAX_WAVE_SIZE: '60', MFA_HALT_MIN_ATTEMPTS: '10', MFA_HALT_FAILURE_RATE: '0.2', MFA_GRAPH_CONCURRENCY: '1', MFA_GRAPH_USE_BATCH: 'false' };
     const { config, rollout } = await tenant().open(settings);
     const lines: string[] = [];
@@ -37,16 +37,16 @@ describe('halt and resume', () => {
     expect(halted).toMatchObject({ waveId: night1.wave.waveId, topErrors: [{ code: 'GRAPH_PERMISSION_MISSING' }] });
 
     // the permission is granted again, but the rollout stays halted until an operator says so
-    sandbox.setRoles(allRoles);
+    sandbox.controls.setRoles(allRoles);
     const fixed = await tenant().open({ ...settings, MFA_TABLE_PREFIX: config.tablePrefix });
-    sandbox.setNow(new Date(sandbox.state.now().getTime() + dayMs));
+    sandbox.controls.setNow(new Date(sandbox.state.now().getTime() + dayMs));
     const journalBefore = sandbox.journal.entries().length;
     const night2 = await runWave({ config: fixed.config, clock: () => sandbox.state.now(), ports: fixed.rollout.ports, logger, runId: 'halted-night' });
     expect(night2).toMatchObject({ outcome: 'halted', plan: { status: 'halted', haltedWaveId: night1.wave.waveId, enforce: [], announce: [] } });
     expect(sandbox.journal.entries().slice(journalBefore).filter((entry) => entry.status < 400)).toEqual([]);
 
     await resumeRollout(fixed.config, fixed.rollout.ports, logger, sandbox.state.now(), 'permission granted again (test)');
-    sandbox.setNow(new Date(sandbox.state.now().getTime() + dayMs));
+    sandbox.controls.setNow(new Date(sandbox.state.now().getTime() + dayMs));
     const night3 = await runWave({ config: fixed.config, clock: () => sandbox.state.now(), ports: fixed.rollout.ports, logger, runId: 'resumed-night' });
     expect(night3.outcome).toBe('wave');
     if (night3.outcome !== 'wave') return;

@@ -35,13 +35,13 @@ describe('awareness: notices before enforcement', () => {
       expect(record['MailedAt']).not.toBe('');
     }
 
-    sandbox.setNow(new Date(sandbox.state.now().getTime() + dayMs));
+    sandbox.controls.setNow(new Date(sandbox.state.now().getTime() + dayMs));
     const night2 = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: quiet, runId: 'too-early' });
     expect(night2.outcome === 'wave' || night2.outcome === 'nothingToDo').toBe(true);
     expect('plan' in night2 ? night2.plan.enforce : []).toEqual([]);
     expect('plan' in night2 ? night2.plan.waiting.awaitingNotice : 0).toBeGreaterThanOrEqual(10);
 
-    sandbox.setNow(new Date(sandbox.state.now().getTime() + dayMs));
+    sandbox.controls.setNow(new Date(sandbox.state.now().getTime() + dayMs));
     const night3 = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: quiet, runId: 'due' });
     expect(night3.outcome).toBe('wave');
     if (night3.outcome !== 'wave') return;

@@ -22,7 +22,7 @@ async function progressById(ports: RolloutPorts): Promise<Map<string, RolloutPro
 describe('strategy perUserMfa', () => {
   it('refuses to start while an enabled CA policy already requires MFA for the same users, unless acknowledged', async () => {
     const { sandbox } = tenant();
-    sandbox.scenarios.setConditionalAccess({ scenario: 'allUsersMfa' });
+    sandbox.controls.setConditionalAccess({ scenario: 'allUsersMfa' });
     try {
       const { config, rollout, logLines } = await tenant().open(everyoneTonight);
       const journalBefore = sandbox.journal.entries().length;
@@ -39,7 +39,7 @@ describe('strategy perUserMfa', () => {
       expect(result.outcome).toBe('wave');
       expect(lines.some((line) => line.includes('"preflight.warning"') && line.includes('acknowledged by MFA_ACK_CA_OVERLAP'))).toBe(true);
     } finally {
-      sandbox.scenarios.setConditionalAccess({ scenario: 'default' });
+      sandbox.controls.setConditionalAccess({ scenario: 'default' });
     }
   });
 
@@ -57,8 +57,8 @@ describe('strategy perUserMfa', () => {
 
     // a third of the enforced users sign in during the day; the report shows it after its lag
     const signedIn = enforced.slice(0, Math.floor(enforced.length / 3)).map(([id]) => id);
-    for (const id of signedIn) sandbox.scenarios.signIn(id);
-    sandbox.setNow(new Date(sandbox.state.now().getTime() + dayMs));
+    for (const id of signedIn) sandbox.controls.signIn(id);
+    sandbox.controls.setNow(new Date(sandbox.state.now().getTime() + dayMs));
     const night2 = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: quiet, runId: 'n2' });
     // registered: those who signed in, and those who had a method registered before the rollout (the report knew them)
     const registeredBefore = new Set(sandbox.manifest.users.filter((user) => ['hasPhoneMethod', 'phoneConflict', 'alreadyEnforced', 'authenticatorOnly'].includes(user.category)).map((user) => user.id));
@@ -78,7 +78,7 @@ describe('strategy perUserMfa', () => {
     const writes = sandbox.journal.entries().slice(journalBefore);
     expect(writes.filter((entry) => entry.operation === 'requirements.update').map((entry) => entry.userId).sort()).toEqual([...changed].sort());
     expect(writes.filter((entry) => entry.operation === 'requirements.update').every((entry) => entry.detail['perUserMfaState'] === 'disabled')).toBe(true);
-    expect(writes.filter((entry) => entry.operation === 'phoneMethod.delete').map((entry) => entry.userId).sort()).toEqual([...created].sort());
+    expect(writes.filter((entry) => entry.operation === 'phoneMethods.delete').map((entry) => entry.userId).sort()).toEqual([...created].sort());
     expect(writes).toHaveLength(changed.length + created.length);
     for (const id of changed) expect(sandbox.state.perUserMfaState(id)).toBe('disabled');
     const untouched = sandbox.manifest.users.filter((user) => expectedStanding[user.category] !== 'enforced' || user.category === 'alreadyEnforced');

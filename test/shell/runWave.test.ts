@@ -30,7 +30,7 @@ describe('runWave, one night end to end (sandbox tenant over HTTPS + Azurite)', 
 
     const writes = sandbox.journal.entries().slice(journalBefore);
     const byOperation = (operation: string) => writes.filter((entry) => entry.operation === operation);
-    expect(byOperation('phoneMethod.create').map((entry) => entry.userId).sort()).toEqual(needsPhone.map((user) => user.id).sort());
+    expect(byOperation('phoneMethods.create').map((entry) => entry.userId).sort()).toEqual(needsPhone.map((user) => user.id).sort());
     expect(byOperation('requirements.update').map((entry) => entry.userId).sort()).toEqual(
       toEnforce.filter((user) => user.category !== 'alreadyEnforced').map((user) => user.id).sort(),
     );
@@ -57,7 +57,7 @@ describe('runWave, one night end to end (sandbox tenant over HTTPS + Azurite)', 
     const { config, rollout } = await tenant().open(wholeTenantTonight);
     await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: createLogger(() => undefined), runId: 'night-1' });
     const journalBefore = sandbox.journal.entries().length;
-    sandbox.setNow(new Date(sandbox.state.now().getTime() + 86_400_000));
+    sandbox.controls.setNow(new Date(sandbox.state.now().getTime() + 86_400_000));
     const second = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: createLogger(() => undefined), runId: 'night-2' });
     expect(second.outcome).toBe('nothingToDo');
     expect(sandbox.journal.entries().length).toBe(journalBefore);
@@ -66,7 +66,7 @@ describe('runWave, one night end to end (sandbox tenant over HTTPS + Azurite)', 
   it('a stale directory sync holds the night: a held wave with the reason, and no write at all', async () => {
     const { sandbox } = tenant();
     const { config, rollout } = await tenant().open({ ...wholeTenantTonight, MFA_MAX_SYNC_AGE_MINUTES: '120' });
-    sandbox.setOrganization({ onPremisesSyncEnabled: true, lastSyncAgeMinutes: 300 });
+    sandbox.controls.setOrganization({ onPremisesSyncEnabled: true, lastSyncAgeMinutes: 300 });
     const journalBefore = sandbox.journal.entries().length;
     try {
       const result = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: createLogger(() => undefined), runId: 'held-night' });
@@ -80,7 +80,7 @@ describe('runWave, one night end to end (sandbox tenant over HTTPS + Azurite)', 
       for await (const _row of rollout.ports.roster.rows()) rows += 1;
       expect(rows).toBe(0);
     } finally {
-      sandbox.setOrganization({ onPremisesSyncEnabled: true, lastSyncAgeMinutes: 20 });
+      sandbox.controls.setOrganization({ onPremisesSyncEnabled: true, lastSyncAgeMinutes: 20 });
     }
   });
 

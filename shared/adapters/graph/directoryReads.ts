@@ -80,7 +80,7 @@ export async function* streamUsers(gateway: GraphGateway, pageSize: number): Asy
 export async function readGroupMemberIds(gateway: GraphGateway, groupId: string): Promise<Set<string>> {
   const ids = new Set<string>();
   const memberSchema = z.object({ id: z.string().min(1), '@odata.type': z.string().optional() });
-  for await (const page of gateway.pages({ operation: 'groups.members', method: 'GET', version: 'v1.0', path: `/groups/${encodeURIComponent(groupId)}/transitiveMembers?$select=id&$top=999`, permission: graphPermissions.readGroupMembers })) {
+  for await (const page of gateway.pages({ operation: 'groups.listTransitiveMembers', method: 'GET', version: 'v1.0', path: `/groups/${encodeURIComponent(groupId)}/transitiveMembers?$select=id&$top=999`, permission: graphPermissions.readGroupMembers })) {
     for (const item of page) {
       const member = memberSchema.safeParse(item);
       if (member.success && (member.data['@odata.type'] === undefined || member.data['@odata.type'] === '#microsoft.graph.user')) ids.add(member.data.id);

@@ -12,7 +12,7 @@ const entrySchema = z.object({ id: z.string() });
 export async function readUnregisteredUserIds(gateway: GraphGateway, requestsPer10Seconds: number): Promise<Set<string>> {
   const ids = new Set<string>();
   for await (const page of gateway.pages({
-    operation: 'reports.registrationDetails',
+    operation: 'registrationReport.list',
     method: 'GET',
     version: 'v1.0',
     path: '/reports/authenticationMethods/userRegistrationDetails?$filter=isMfaRegistered eq false',

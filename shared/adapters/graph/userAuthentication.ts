@@ -40,8 +40,8 @@ const userPath = (userId: string) => `/users/${encodeURIComponent(userId)}`;
 
 /** The synced mobile number, read fresh when it is about to be written. */
 export async function readMobilePhone(gateway: GraphGateway, userId: string): Promise<string | null> {
-  const answer = await gateway.send({ operation: 'users.readMobile', method: 'GET', version: 'v1.0', path: `${userPath(userId)}?$select=id,mobilePhone`, permission: graphPermissions.readUsers });
-  return readAnswer('users.readMobile', answer, mobileSchema).mobilePhone;
+  const answer = await gateway.send({ operation: 'users.read', method: 'GET', version: 'v1.0', path: `${userPath(userId)}?$select=id,mobilePhone`, permission: graphPermissions.readUsers });
+  return readAnswer('users.read', answer, mobileSchema).mobilePhone;
 }
 
 export async function readMethods(gateway: GraphGateway, userId: string): Promise<UserMethods> {

@@ -17,19 +17,19 @@ describe('toGraphFailure', () => {
   });
 
   it('maps throttling, outages and refusals to codes an operator can act on, keeping the request-id', () => {
-    const code = (status: number, operation = 'users.get', graphCode = 'x', message = 'm') => toGraphFailure({ status, body: graphBody(graphCode, message), requestId: 'r', operation, permission: 'p' }).code;
+    const code = (status: number, operation = 'users.read', graphCode = 'x', message = 'm') => toGraphFailure({ status, body: graphBody(graphCode, message), requestId: 'r', operation, permission: 'p' }).code;
     expect(code(429)).toBe('GRAPH_THROTTLED');
     expect([500, 502, 503, 504].map((status) => code(status))).toEqual(Array(4).fill('GRAPH_UNAVAILABLE'));
     expect(code(401)).toBe('GRAPH_AUTH_FAILED');
-    expect(code(404, 'users.get')).toBe('GRAPH_USER_NOT_FOUND');
-    expect(code(404, 'groups.members')).toBe('GRAPH_NOT_FOUND');
+    expect(code(404, 'users.read')).toBe('GRAPH_USER_NOT_FOUND');
+    expect(code(404, 'groups.listTransitiveMembers')).toBe('GRAPH_NOT_FOUND');
     expect(code(400, 'phoneMethods.create', 'invalidRequest', 'Phone number already exists for this user.')).toBe('GRAPH_PHONE_DUPLICATE');
     expect(code(400, 'phoneMethods.create', 'invalidRequest', 'Invalid phone number format.')).toBe('GRAPH_PHONE_INVALID');
     expect(code(400, 'requirements.update')).toBe('GRAPH_BAD_REQUEST');
   });
 
   it('reads an error without a Graph body from its status alone', () => {
-    expect(toGraphFailure({ status: 503, body: null, requestId: null, operation: 'users.get', permission: 'p' })).toMatchObject({ code: 'GRAPH_UNAVAILABLE', httpStatus: 503, requestId: undefined, retryable: true });
+    expect(toGraphFailure({ status: 503, body: null, requestId: null, operation: 'users.read', permission: 'p' })).toMatchObject({ code: 'GRAPH_UNAVAILABLE', httpStatus: 503, requestId: undefined, retryable: true });
   });
 
   it('retries throttling and the transient server family only', () => {
@@ -40,9 +40,9 @@ describe('toGraphFailure', () => {
 
 describe('toTransportFailure and toMalformedFailure', () => {
   it('names the timeout and the client-request-id Microsoft support can look up', () => {
-    const error = toTransportFailure({ operation: 'users.get', timeout: true, auth: false, detail: 'no answer within MFA_GRAPH_TIMEOUT_SECONDS', clientRequestId: 'c-1' });
+    const error = toTransportFailure({ operation: 'users.read', timeout: true, auth: false, detail: 'no answer within MFA_GRAPH_TIMEOUT_SECONDS', clientRequestId: 'c-1' });
     expect(error).toMatchObject({ code: 'GRAPH_TIMEOUT', retryable: true, httpStatus: undefined });
-    expect(error.message).toBe('users.get: no answer within MFA_GRAPH_TIMEOUT_SECONDS (client-request-id c-1)');
+    expect(error.message).toBe('users.read: no answer within MFA_GRAPH_TIMEOUT_SECONDS (client-request-id c-1)');
   });
 
   it('keeps a failed connection retryable and a credential failure final', () => {
@@ -51,12 +51,12 @@ describe('toTransportFailure and toMalformedFailure', () => {
   });
 
   it('keeps status and request-id of an unreadable answer', () => {
-    expect(toMalformedFailure({ operation: 'users.get', status: 200, requestId: 'r-1', detail: 'a body that is not JSON' })).toMatchObject({
+    expect(toMalformedFailure({ operation: 'users.read', status: 200, requestId: 'r-1', detail: 'a body that is not JSON' })).toMatchObject({
       code: 'GRAPH_MALFORMED_RESPONSE',
       httpStatus: 200,
       requestId: 'r-1',
       retryable: true,
-      message: 'users.get: Graph answered 200 with a body that is not JSON',
+      message: 'users.read: Graph answered 200 with a body that is not JSON',
     });
   });
 });

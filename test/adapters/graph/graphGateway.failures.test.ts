@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { GraphCall } from '../../../shared/adapters/graph/graphGateway.js';
 import { readMethods } from '../../../shared/adapters/graph/userAuthentication.js';
-import { defaultAppRoles } from '../../../sandbox/graphPermissions.js';
+import { defaultAppRoles } from '../../../sandbox/auth/graphPermissions.js';
 import { enforce, expectOneRetryLayer, failureOf, readOrganization, readUser, userPool } from './helpers/graphCalls.js';
 import { landedPerUser, requestIdPattern, useGatewayHarness } from './helpers/gatewayHarness.js';
 
@@ -39,7 +39,7 @@ describe('graphGateway: transient failures', () => {
   });
 
   it('ends a hung request with the client timeout and retries it, alone or as a whole $batch', async () => {
-    const hung = () => harness().sandbox.stats().injected.hung;
+    const hung = () => harness().sandbox.traffic.stats().injected.hung;
     // each gateway fetches its token first, so the timed exchanges are Graph calls only
     const alone = harness().gateway({ graphTimeoutSeconds: 1, graphUseBatch: false });
     await alone.send(readOrganization);
@@ -54,7 +54,7 @@ describe('graphGateway: transient failures', () => {
     await batched.send(readOrganization);
     const users = someUsers(3);
     hungBefore = hung();
-    harness().addFault({ kind: 'hang', operations: ['users.get'], userIds: [users[0] ?? ''], count: 1 });
+    harness().addFault({ kind: 'hang', operations: ['users.read'], userIds: [users[0] ?? ''], count: 1 });
     const answers = await Promise.all(users.map((id) => batched.send(readUser(id))));
     expect(answers.map((answer) => (answer.body as { id: string }).id)).toEqual(users);
     expect(hung() - hungBefore).toBe(1);
@@ -74,7 +74,7 @@ describe('graphGateway: transient failures', () => {
 describe('graphGateway: failures an operator can act on', () => {
   it('surfaces a body that is not JSON as GRAPH_MALFORMED_RESPONSE with the request-id, alone and inside a $batch', async () => {
     const [alone, inBatch, other] = someUsers(3) as [string, string, string];
-    const fault = harness().addFault({ kind: 'malformed', shape: 'invalidJson', operations: ['users.get'], userIds: [alone, inBatch] });
+    const fault = harness().addFault({ kind: 'malformed', shape: 'invalidJson', operations: ['users.read'], userIds: [alone, inBatch] });
     try {
       const plain = harness().gateway({ graphUseBatch: false, graphMaxAttempts: 2 });
       const error = await failureOf(plain.send(readUser(alone)));
@@ -99,7 +99,7 @@ describe('graphGateway: failures an operator can act on', () => {
       body: { phoneNumber: '+46 701234567', phoneType: 'mobile' }, permission: 'UserAuthenticationMethod.ReadWrite.All',
     });
     const fault = harness().addFault({ kind: 'malformed', shape: 'invalidJson', operations: ['phoneMethods.create'], userIds: users });
-    const brokenBefore = harness().sandbox.stats().injected.malformed.invalidJson;
+    const brokenBefore = harness().sandbox.traffic.stats().injected.malformed.invalidJson;
     try {
       const since = harness().mark();
       const plain = harness().gateway({ graphUseBatch: false });
@@ -108,9 +108,9 @@ describe('graphGateway: failures an operator can act on', () => {
       const answers = await Promise.all([batched.send(createPhone(users[1])), batched.send(createPhone(users[2]))]);
       expect(answers.map((answer) => answer.status)).toEqual([201, 201]);
       const seen = since();
-      expect(seen.journal.filter((entry) => entry.operation === 'phoneMethod.create').map((entry) => [entry.userId, entry.status])).toEqual(users.map((user) => [user, 201]));
+      expect(seen.journal.filter((entry) => entry.operation === 'phoneMethods.create').map((entry) => [entry.userId, entry.status])).toEqual(users.map((user) => [user, 201]));
       expect({ plain: plain.stats.retries, batched: batched.stats.retries, batches: batched.stats.batches }).toEqual({ plain: 0, batched: 0, batches: 1 });
-      expect(harness().sandbox.stats().injected.malformed.invalidJson - brokenBefore).toBe(3); // every answer was unreadable
+      expect(harness().sandbox.traffic.stats().injected.malformed.invalidJson - brokenBefore).toBe(3); // every answer was unreadable
     } finally {
       harness().sandbox.traffic.removeFault(fault);
     }
@@ -127,7 +127,7 @@ describe('graphGateway: failures an operator can act on', () => {
 
   it('names the missing application permission on 403, with status and request-id, and does not retry it', async () => {
     const { sandbox } = harness();
-    sandbox.setRoles(defaultAppRoles.filter((role) => role !== 'Policy.ReadWrite.AuthenticationMethod'));
+    sandbox.controls.setRoles(defaultAppRoles.filter((role) => role !== 'Policy.ReadWrite.AuthenticationMethod'));
     try {
       const gateway = harness().gateway(); // a new credential: the roles are fixed in the token
       const since = harness().mark();
@@ -137,7 +137,7 @@ describe('graphGateway: failures an operator can act on', () => {
       expect(error.requestId).toMatch(requestIdPattern);
       expect(since().operations).toBe(1);
     } finally {
-      sandbox.setRoles(defaultAppRoles);
+      sandbox.controls.setRoles(defaultAppRoles);
     }
   });
 

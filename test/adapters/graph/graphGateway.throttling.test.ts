@@ -43,7 +43,7 @@ describe('graphGateway: throttling', () => {
     const { sandbox } = harness();
     // 30 writes, refilled at 10 per second; the pacer starts far too fast; one read in three is refused besides
     sandbox.traffic.setQuota({ appWrites: 30, appWriteWindowSeconds: 150, timeScale: 50, reset: true });
-    const underLoad = harness().addFault({ kind: 'throttle', operations: ['users.get'], probability: 0.3, retryAfterSeconds: 0.05 });
+    const underLoad = harness().addFault({ kind: 'throttle', operations: ['users.read'], probability: 0.3, retryAfterSeconds: 0.05 });
     try {
       const gateway = harness().gateway({ graphWritesPerSecond: 200, graphMaxAttempts: 10 });
       const users = freshUsers(70);
@@ -93,7 +93,7 @@ describe('graphGateway: throttling', () => {
 
   it('stops a storm with GRAPH_RETRY_BUDGET_EXHAUSTED once the run spent MFA_GRAPH_RETRY_BUDGET', async () => {
     const gateway = harness().gateway({ graphRetryBudget: 4, graphMaxAttempts: 10, graphUseBatch: false });
-    const storm = harness().addFault({ kind: 'unavailable', status: 503, operations: ['users.get'], retryAfterSeconds: 0.05 });
+    const storm = harness().addFault({ kind: 'unavailable', status: 503, operations: ['users.read'], retryAfterSeconds: 0.05 });
     try {
       const since = harness().mark();
       const errors = await Promise.all(someUsers(5).map((id) => failureOf(gateway.send(readUser(id)))));

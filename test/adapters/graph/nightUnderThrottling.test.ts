@@ -20,12 +20,12 @@ describe('a night under throttling (runWave against a small write quota)', () =>
       MFA_GRAPH_WRITES_PER_SECOND: '100',
       MFA_GRAPH_MAX_ATTEMPTS: '10',
     });
-    const before = sandbox.stats();
+    const before = sandbox.traffic.stats();
     const journalFrom = sandbox.journal.entries().length;
 
     const result = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: createLogger(() => undefined), runId: 'throttled-night' });
 
-    const after = sandbox.stats();
+    const after = sandbox.traffic.stats();
     const toEnforce = sandbox.manifest.users.filter((user) => expectedStanding[user.category] === 'enforced');
     const needsPhone = toEnforce.filter((user) => user.category === 'ready' || user.category === 'readyNational');
     const needsEnforcement = toEnforce.filter((user) => user.category !== 'alreadyEnforced');
@@ -40,7 +40,7 @@ describe('a night under throttling (runWave against a small write quota)', () =>
     expect(writes.some((entry) => entry.status === 429)).toBe(true);
 
     // exactly one successful phone-method write and one enforcement write per user, none for anyone else
-    const phones = landedPerUser(writes, 'phoneMethod.create');
+    const phones = landedPerUser(writes, 'phoneMethods.create');
     const enforcements = landedPerUser(writes, 'requirements.update');
     expect([...phones.keys()].sort()).toEqual(needsPhone.map((user) => user.id).sort());
     expect([...enforcements.keys()].sort()).toEqual(needsEnforcement.map((user) => user.id).sort());

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll } from '@jest/globals';
 import { createGraphConnection, type GraphConnection } from '../../../../shared/adapters/graph/graphClient.js';
 import { createGraphGateway, type GatewayConfig, type GatewayOptions, type GraphGateway } from '../../../../shared/adapters/graph/graphGateway.js';
-import type { JournalEntry } from '../../../../sandbox/journal.js';
+import type { JournalEntry } from '../../../../sandbox/stats/journal.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../../../sandbox/startSandbox.js';
-import type { SandboxManifest } from '../../../../sandbox/tenantModel.js';
+import type { SandboxManifest } from '../../../../sandbox/tenant/tenantModel.js';
 
 export const gatewayDefaults: GatewayConfig = {
   graphConcurrency: 4,
@@ -79,10 +79,10 @@ export function useGatewayHarness(options: SandboxOptions = {}): () => GatewayHa
       },
       addFault: (rule) => sandbox.traffic.addFault(rule).id,
       mark: () => {
-        const before = sandbox.stats();
+        const before = sandbox.traffic.stats();
         const journalFrom = sandbox.journal.entries().length;
         return () => {
-          const after = sandbox.stats();
+          const after = sandbox.traffic.stats();
           const operations = (stats: typeof before) => stats.requests.total - stats.requests.batchEnvelopes + stats.requests.batchItems;
           return {
             operations: operations(after) - operations(before),

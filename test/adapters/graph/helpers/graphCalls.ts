@@ -10,7 +10,7 @@ export const enforce = (userId: string): GraphCall => ({
   body: { perUserMfaState: 'enforced' },
   permission: 'Policy.ReadWrite.AuthenticationMethod',
 });
-export const readUser = (userId: string): GraphCall => ({ operation: 'users.get', method: 'GET', version: 'v1.0', path: `/users/${userId}?$select=id,mobilePhone`, permission: 'User.Read.All' });
+export const readUser = (userId: string): GraphCall => ({ operation: 'users.read', method: 'GET', version: 'v1.0', path: `/users/${userId}?$select=id,mobilePhone`, permission: 'User.Read.All' });
 export const readOrganization: GraphCall = { operation: 'organization.read', method: 'GET', version: 'v1.0', path: '/organization', permission: 'Organization.Read.All' };
 
 /** The RolloutError a call failed with (and a test failure when it did not fail). */

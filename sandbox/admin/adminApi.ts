@@ -1,0 +1,106 @@
+import type { Reply } from '../http/graphRoute.js';
+import type { Journal } from '../stats/journal.js';
+import type { TenantState } from '../tenant/tenantState.js';
+import type { ConditionalAccessChange, OrganizationChange, RegistrationReportChange, SandboxControls, SignInNightOptions } from './sandboxControls.js';
+import type { TrafficControls } from './trafficControls.js';
+
+export interface AdminRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly bodyText: string;
+}
+
+/** What the admin API reads and changes. */
+export interface AdminSurface {
+  readonly tenant: TenantState;
+  readonly journal: Journal;
+  readonly controls: SandboxControls;
+  readonly traffic: TrafficControls;
+}
+
+const adminError = (status: number, code: string, message: string): Reply => ({ status, body: { error: { code, message } } });
+const ok = (body: unknown, status = 200): Reply => ({ status, body });
+
+const readJson = (text: string): Record<string, unknown> | undefined => {
+  if (text.trim() === '') return {};
+  try {
+    const value = JSON.parse(text) as unknown;
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+type Operation = (request: AdminRequest, body: Record<string, unknown>, surface: AdminSurface) => Reply;
+
+/** Every admin operation, by `METHOD path` under `/_sandbox/`. */
+const operations: Readonly<Record<string, Operation>> = {
+  'GET manifest': (_request, _body, { tenant }) => ok(tenant.manifest),
+  'GET journal': (request, _body, { journal }) => {
+    const since = Number(request.url.searchParams.get('since') ?? '0');
+    if (!Number.isInteger(since) || since < 0) return adminError(400, 'BadRequest', "Expected 'since' to be a whole number of 0 or more.");
+    const entries = journal.entries(since);
+    return ok({ entries, lastSeq: entries.at(-1)?.seq ?? since });
+  },
+  'GET counters': (_request, _body, { journal }) => ok(journal.counters()),
+  'GET clock': (_request, _body, { tenant }) => ok({ now: tenant.now().toISOString() }),
+  'POST clock': (_request, body, { controls }) => ok({ now: controls.setNow(typeof body.now === 'string' ? body.now : '').toISOString() }),
+  'GET organization': (_request, _body, { controls }) => ok(controls.organization()),
+  'POST organization': (_request, body, { controls }) => ok(controls.setOrganization(body as OrganizationChange)),
+  'GET roles': (_request, _body, { controls }) => ok({ roles: controls.roles() }),
+  'POST roles': (_request, body, { controls }) => ok({ roles: controls.setRoles(body.roles as readonly string[]) }),
+  'GET conditionalAccess': (_request, _body, { controls }) => ok(controls.conditionalAccess()),
+  'POST conditionalAccess': (_request, body, { controls }) => ok(controls.setConditionalAccess(body as ConditionalAccessChange)),
+  'GET registrationReport': (_request, _body, { controls }) => ok(controls.registrationReport()),
+  'POST registrationReport': (_request, body, { controls }) => ok(controls.setRegistrationReport(body as RegistrationReportChange)),
+  'POST signIn': (_request, body, { controls }) => ok(controls.signIn(body.user as string)),
+  'POST signInNight': (_request, body, { controls }) => ok(controls.signInNight(body as unknown as SignInNightOptions)),
+  'GET stats': (request, _body, { traffic }) => ok(traffic.stats({ perUser: request.url.searchParams.get('perUser') === 'true' })),
+  'GET quota': (_request, _body, { traffic }) => ok(traffic.quota()),
+  'POST quota': (_request, body, { traffic }) => {
+    traffic.setQuota(body);
+    return ok(traffic.quota());
+  },
+  'GET faults': (_request, _body, { traffic }) => ok(traffic.faults()),
+  'POST faults': (_request, body, { traffic }) => ok(traffic.addFault(body), 201),
+  'DELETE faults': (_request, _body, { traffic }) => {
+    traffic.clearFaults();
+    return ok(traffic.faults());
+  },
+  'GET latency': (_request, _body, { traffic }) => ok(traffic.faults().latency),
+  'POST latency': (_request, body, { traffic }) => ok(traffic.setLatency(body.off === true ? false : body)),
+};
+
+const removeFault = (id: string, traffic: TrafficControls): Reply =>
+  traffic.removeFault(id) ? ok(traffic.faults()) : adminError(404, 'NotFound', `No active fault '${id}'.`);
+
+/**
+ * The sandbox's own control surface under `/_sandbox/` (never under /v1.0 or /beta; no token; loopback only). JSON
+ * bodies; validation errors (RangeErrors naming the field) are answered 400.
+ *
+ * - `GET manifest`, `GET journal[?since=seq]`, `GET counters`, `GET stats[?perUser=true]`
+ * - `GET|POST clock {now}`, `GET|POST organization {onPremisesSyncEnabled?, onPremisesLastSyncDateTime?, lastSyncAgeMinutes?}`,
+ *   `GET|POST roles {roles}`
+ * - `GET|POST conditionalAccess {scenario?, throttled?}`, `GET|POST registrationReport {lagMinutes?, licensed?, throttled?, pageSize?}`,
+ *   `POST signIn {user}`, `POST signInNight {share, seed?}`
+ * - `GET|POST quota`, `GET|POST|DELETE faults`, `DELETE faults/{id}`, `GET|POST latency`
+ */
+export function handleAdminRequest(request: AdminRequest, surface: AdminSurface): Reply {
+  const path = request.url.pathname.replace(/\/+$/, '').replace(/^\/_sandbox\/?/, '');
+  const body = request.method === 'POST' ? readJson(request.bodyText) : {};
+  if (body === undefined) return adminError(400, 'BadRequest', 'Expected a JSON object body.');
+  try {
+    const operation = operations[`${request.method} ${path}`];
+    if (operation !== undefined) return operation(request, body, surface);
+    const fault = /^faults\/([^/]+)$/.exec(path);
+    if (request.method === 'DELETE' && fault?.[1] !== undefined) return removeFault(fault[1], surface.traffic);
+    return adminError(
+      404,
+      'NotFound',
+      `No admin operation '${request.method} /_sandbox/${path}'. See GET /_sandbox/manifest, /journal, /counters, /stats; GET|POST /clock, /organization, /roles, /quota, /faults, /latency, /conditionalAccess, /registrationReport; POST /signIn, /signInNight; DELETE /faults, /faults/{id}.`,
+    );
+  } catch (error) {
+    if (error instanceof RangeError) return adminError(400, 'BadRequest', error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,203 @@
+import { createRandom } from '../tenant/random.js';
+import {
+  conditionalAccessScenarios,
+  graphDateTime,
+  type ConditionalAccessPolicy,
+  type ConditionalAccessScenario,
+  type RegistrationReportSettings,
+} from '../tenant/tenantModel.js';
+import type { TenantState } from '../tenant/tenantState.js';
+
+/** The directory-sync fields of /organization, as an admin sets them. */
+export interface OrganizationChange {
+  /** `true` (sync on), `false` (switched off), `null` (never synced). */
+  readonly onPremisesSyncEnabled?: boolean | null;
+  /** A fixed time (ISO 8601) or null; frozen until changed again. */
+  readonly onPremisesLastSyncDateTime?: string | null;
+  /** Alternative to a fixed time: the last sync is always this many minutes before the sandbox clock (default 20). */
+  readonly lastSyncAgeMinutes?: number;
+}
+
+export interface DirectorySyncView {
+  readonly onPremisesSyncEnabled: boolean | null;
+  readonly onPremisesLastSyncDateTime: string | null;
+}
+
+export interface ConditionalAccessView {
+  readonly scenario: ConditionalAccessScenario;
+  /** The 1 request/s limit of the Conditional Access API is on. */
+  readonly throttled: boolean;
+  readonly policies: readonly ConditionalAccessPolicy[];
+}
+
+export interface ConditionalAccessChange {
+  /** Replaces the policy set: `default`, `reportOnly`, `disabled`, `missingBreakGlassExclusion`, `noMfaGrant`, `allUsersMfa`, `none`. */
+  readonly scenario?: ConditionalAccessScenario;
+  readonly throttled?: boolean;
+}
+
+export type RegistrationReportChange = Partial<Readonly<RegistrationReportSettings>>;
+
+export interface SignInResult {
+  readonly userId: string;
+  readonly mfaRequired: boolean;
+  readonly registeredAuthenticator: boolean;
+  readonly enforced: boolean;
+  /** When the report shows the entry this sign-in recomputed (sandbox clock, ISO 8601). */
+  readonly reportVisibleAt: string;
+}
+
+export interface SignInNightOptions {
+  /** Share (0–1) of the users who must do MFA that sign in tonight. */
+  readonly share: number;
+  /** Picks who signs in (default: the tenant seed and the number of nights run so far). */
+  readonly seed?: number;
+}
+
+export interface SignInNightResult {
+  readonly seed: number;
+  /** Enabled accounts a sign-in would demand MFA of (per-user `enabled`/`enforced`, or an enforced CA policy). */
+  readonly candidates: number;
+  readonly signedIn: number;
+  /** Signed-in users without a strong method, who registered Microsoft Authenticator. */
+  readonly registeredAuthenticator: number;
+  /** Per-user `enabled` that became `enforced`. */
+  readonly enforced: number;
+  /** When the report shows tonight's recomputed entries (sandbox clock, ISO 8601). */
+  readonly reportVisibleAt: string;
+}
+
+/**
+ * What tests and the admin API do to a running tenant, checked as admin input (RangeErrors naming the field): the
+ * clock, directory sync, the app's consented roles, the Conditional Access scenario, the registration report's
+ * settings and simulated sign-ins. Reads of the live tenant go to `TenantState`; quotas and faults are `TrafficControls`.
+ */
+export interface SandboxControls {
+  setNow(date: Date | string): Date;
+  organization(): DirectorySyncView;
+  setOrganization(change: OrganizationChange): DirectorySyncView;
+  roles(): readonly string[];
+  setRoles(roles: readonly string[]): readonly string[];
+  conditionalAccess(): ConditionalAccessView;
+  setConditionalAccess(change: ConditionalAccessChange): ConditionalAccessView;
+  registrationReport(): RegistrationReportSettings;
+  setRegistrationReport(change: RegistrationReportChange): RegistrationReportSettings;
+  /** One user (object id or UPN) signs in interactively; see TenantState.signIn. */
+  signIn(user: string): SignInResult;
+  /**
+   * A night of sign-ins: a seeded random `share` of the users who must do MFA sign in, each with TenantState.signIn's
+   * effects (Authenticator registered when they had no strong method, `enabled` → `enforced`, report entry recomputed
+   * and visible after the lag). Everyone else stays as they were.
+   */
+  signInNight(options: SignInNightOptions): SignInNightResult;
+}
+
+const isDate = (value: unknown): value is string => typeof value === 'string' && !Number.isNaN(Date.parse(value));
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export function createSandboxControls(tenant: TenantState): SandboxControls {
+  let nights = 0;
+  const conditionalAccess = (): ConditionalAccessView => ({ ...tenant.conditionalAccessSettings(), policies: tenant.conditionalAccessPolicies() });
+
+  return {
+    setNow: (date) => {
+      const value = typeof date === 'string' ? (isDate(date) ? new Date(date) : undefined) : date;
+      if (value === undefined || Number.isNaN(value.getTime())) throw new RangeError("clock: expected 'now' to be an ISO 8601 date-time");
+      tenant.setNow(value);
+      return tenant.now();
+    },
+    organization: () => tenant.directorySync(),
+    setOrganization: (change) => {
+      const { onPremisesSyncEnabled, onPremisesLastSyncDateTime, lastSyncAgeMinutes } = change;
+      if (onPremisesSyncEnabled !== undefined && onPremisesSyncEnabled !== null && typeof onPremisesSyncEnabled !== 'boolean') {
+        throw new RangeError("organization: expected 'onPremisesSyncEnabled' to be true, false or null");
+      }
+      if (onPremisesLastSyncDateTime !== undefined && onPremisesLastSyncDateTime !== null && !isDate(onPremisesLastSyncDateTime)) {
+        throw new RangeError("organization: expected 'onPremisesLastSyncDateTime' to be an ISO 8601 date-time or null");
+      }
+      if (lastSyncAgeMinutes !== undefined && !(typeof lastSyncAgeMinutes === 'number' && lastSyncAgeMinutes >= 0)) {
+        throw new RangeError("organization: expected 'lastSyncAgeMinutes' to be a number of 0 or more");
+      }
+      if (onPremisesLastSyncDateTime !== undefined && lastSyncAgeMinutes !== undefined) {
+        throw new RangeError("organization: give either 'onPremisesLastSyncDateTime' or 'lastSyncAgeMinutes', not both");
+      }
+      tenant.setDirectorySync({
+        ...(onPremisesSyncEnabled === undefined ? {} : { onPremisesSyncEnabled }),
+        ...(onPremisesLastSyncDateTime === undefined
+          ? {}
+          : { lastSync: { fixed: onPremisesLastSyncDateTime === null ? null : graphDateTime(new Date(onPremisesLastSyncDateTime)) } }),
+        ...(lastSyncAgeMinutes === undefined ? {} : { lastSync: { ageMinutes: lastSyncAgeMinutes } }),
+      });
+      return tenant.directorySync();
+    },
+    roles: () => tenant.app.roles,
+    setRoles: (roles) => {
+      if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) throw new RangeError("roles: expected 'roles' to be a list of permission names");
+      tenant.setRoles(roles);
+      return tenant.app.roles;
+    },
+    conditionalAccess,
+    setConditionalAccess: (change) => {
+      if (!isRecord(change)) throw new RangeError('conditionalAccess: expected an object with `scenario` and/or `throttled`');
+      const { scenario, throttled } = change;
+      if (scenario !== undefined && !(conditionalAccessScenarios as readonly unknown[]).includes(scenario)) {
+        throw new RangeError(`conditionalAccess: expected 'scenario' to be one of ${conditionalAccessScenarios.join(', ')}`);
+      }
+      if (throttled !== undefined && typeof throttled !== 'boolean') throw new RangeError("conditionalAccess: expected 'throttled' to be true or false");
+      tenant.setConditionalAccess({ ...(scenario === undefined ? {} : { scenario: scenario as ConditionalAccessScenario }), ...(throttled === undefined ? {} : { throttled }) });
+      return conditionalAccess();
+    },
+    registrationReport: () => tenant.registrationReportSettings(),
+    setRegistrationReport: (change) => {
+      if (!isRecord(change)) throw new RangeError('registrationReport: expected an object with `lagMinutes`, `licensed`, `throttled` and/or `pageSize`');
+      const { lagMinutes, licensed, throttled, pageSize } = change;
+      if (lagMinutes !== undefined && !(typeof lagMinutes === 'number' && Number.isFinite(lagMinutes) && lagMinutes >= 0)) {
+        throw new RangeError("registrationReport: expected 'lagMinutes' to be a number of 0 or more");
+      }
+      if (licensed !== undefined && typeof licensed !== 'boolean') throw new RangeError("registrationReport: expected 'licensed' to be true or false");
+      if (throttled !== undefined && typeof throttled !== 'boolean') throw new RangeError("registrationReport: expected 'throttled' to be true or false");
+      if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize >= 1 && pageSize <= 999)) {
+        throw new RangeError("registrationReport: expected 'pageSize' to be a whole number from 1 to 999");
+      }
+      tenant.setRegistrationReport({
+        ...(lagMinutes === undefined ? {} : { lagMinutes }),
+        ...(licensed === undefined ? {} : { licensed }),
+        ...(throttled === undefined ? {} : { throttled }),
+        ...(pageSize === undefined ? {} : { pageSize }),
+      });
+      return tenant.registrationReportSettings();
+    },
+    signIn: (user) => {
+      if (typeof user !== 'string') throw new RangeError("signIn: expected 'user' to be an object id or a UPN");
+      const found = tenant.findUser(user);
+      const outcome = found === undefined ? undefined : tenant.signIn(found.id);
+      if (found === undefined || outcome === undefined) throw new RangeError("signIn: expected 'user' to name an enabled account of the tenant");
+      return { userId: found.id, ...outcome, reportVisibleAt: outcome.reportVisibleAt.toISOString() };
+    },
+    signInNight: (options) => {
+      const { share, seed } = isRecord(options) ? options : ({} as Record<string, unknown>);
+      if (!(typeof share === 'number' && share >= 0 && share <= 1)) throw new RangeError("signInNight: expected 'share' to be a number from 0 to 1");
+      if (seed !== undefined && !Number.isInteger(seed)) throw new RangeError("signInNight: expected 'seed' to be a whole number");
+      nights += 1;
+      const nightSeed = typeof seed === 'number' ? seed : tenant.manifest.seed * 1000 + nights;
+      const candidates = tenant.users.filter((user) => user.accountEnabled && tenant.mfaRequired(user.id)).map((user) => user.id);
+      const picked = createRandom(nightSeed).shuffle([...candidates]).slice(0, Math.round(share * candidates.length));
+      let registeredAuthenticator = 0;
+      let enforced = 0;
+      for (const userId of picked) {
+        const outcome = tenant.signIn(userId);
+        if (outcome?.registeredAuthenticator === true) registeredAuthenticator += 1;
+        if (outcome?.enforced === true) enforced += 1;
+      }
+      const lagMs = tenant.registrationReportSettings().lagMinutes * 60_000;
+      return {
+        seed: nightSeed,
+        candidates: candidates.length,
+        signedIn: picked.length,
+        registeredAuthenticator,
+        enforced,
+        reportVisibleAt: new Date(tenant.now().getTime() + lagMs).toISOString(),
+      };
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { GraphHttpError } from './GraphHttpError.js';
+
+const wwwAuthenticate = {
+  'WWW-Authenticate':
+    'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
+};
+
+/**
+ * Every error answer the sandbox gives under /v1.0 and /beta, in one table. Codes follow real Graph (graph-notes §9);
+ * messages copy real Graph where it is known and never echo a phone number.
+ */
+export const graphErrors = {
+  tokenMissing: () =>
+    new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token is empty.', wwwAuthenticate),
+  tokenInvalid: () =>
+    new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token validation failure.', wwwAuthenticate),
+  tokenExpired: () =>
+    new GraphHttpError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.', wwwAuthenticate),
+  insufficientPrivileges: () =>
+    new GraphHttpError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
+  resourceNotFound: (id: string) =>
+    new GraphHttpError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`),
+  unknownSegment: (segment: string) => new GraphHttpError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`),
+  noSuchVersion: () => new GraphHttpError(404, 'Request_ResourceNotFound', 'The requested resource does not exist. Use /v1.0 or /beta.'),
+  methodNotAllowed: () => new GraphHttpError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.'),
+  malformedJson: () =>
+    new GraphHttpError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.'),
+  bodyRequired: () => new GraphHttpError(400, 'BadRequest', 'Empty Payload. JSON content expected.'),
+  payloadTooLarge: () => new GraphHttpError(413, 'RequestEntityTooLarge', 'The request body is too large.'),
+  invalidPageSize: (raw: string) =>
+    new GraphHttpError(400, 'Request_BadRequest', `Invalid page size specified: '${raw}'. Must be between 1 and 999 inclusive.`),
+  unknownProperty: (property: string, type: string) =>
+    new GraphHttpError(400, 'Request_BadRequest', `Could not find a property named '${property}' on type 'microsoft.graph.${type}'.`),
+  unsupportedQueryOption: (option: string) =>
+    new GraphHttpError(400, 'Request_UnsupportedQuery', `The query option '${option}' is not supported on this resource by the sandbox tenant.`),
+  expiredPageToken: () =>
+    new GraphHttpError(400, 'Directory_ExpiredPageToken', 'The specified page token value has expired and can no longer be included in your request.'),
+  invalidObjectId: (id: string) => new GraphHttpError(400, 'Request_BadRequest', `Invalid object identifier '${id}'.`),
+  invalidPhoneType: () =>
+    new GraphHttpError(400, 'invalidRequest', "Invalid value for property 'phoneType'. Expected one of: mobile, alternateMobile, office."),
+  invalidPhoneNumber: () =>
+    new GraphHttpError(400, 'invalidRequest', "Invalid phone number format. Expected '+{country code} {number}x{extension}', e.g. '+1 5555551234' or '+1 5555551234x123'."),
+  phoneTypeExists: (phoneType: string) =>
+    new GraphHttpError(400, 'invalidRequest', `A phone method of type '${phoneType}' already exists for this user.`),
+  mobileRequired: () =>
+    new GraphHttpError(400, 'invalidRequest', 'A mobile phone method must be registered before an alternateMobile phone method can be added.'),
+  phoneTypeImmutable: () =>
+    new GraphHttpError(400, 'invalidRequest', "The property 'phoneType' cannot be changed. Delete the method and add a new one."),
+  invalidMfaState: () =>
+    new GraphHttpError(400, 'BadRequest', "Invalid value for property 'perUserMfaState'. Expected one of: disabled, enabled, enforced."),
+  alreadyMember: () =>
+    new GraphHttpError(400, 'Request_BadRequest', "One or more added object references already exist for the following modified properties: 'members'."),
+  invalidMemberReference: () => new GraphHttpError(400, 'Request_BadRequest', 'Invalid URL format specified in @odata.id for members.'),
+  reportUnlicensed: () =>
+    new GraphHttpError(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', "Neither tenant is B2C or tenant doesn't have premium license"),
+  unsupportedFilter: (property: string, resource: string) =>
+    new GraphHttpError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${property}' of resource '${resource}'.`),
+  mailboxUserInvalid: (idOrUpn: string) => new GraphHttpError(404, 'ErrorInvalidUser', `The requested user '${idOrUpn}' is invalid.`),
+  mailboxNotEnabled: () =>
+    new GraphHttpError(404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.'),
+  mailMessageMissing: () => new GraphHttpError(400, 'ErrorInvalidParameter', "The value of the parameter 'Message' is empty."),
+  mailPayloadInvalid: (property: string) =>
+    new GraphHttpError(400, 'RequestBodyRead', `Invalid value for property '${property}' of the sendMail request body.`),
+  mailNoRecipients: () =>
+    new GraphHttpError(400, 'ErrorInvalidRecipients', "At least one recipient isn't valid., A message can't be sent because it contains no recipients."),
+  mailRecipientUnresolved: () =>
+    new GraphHttpError(400, 'ErrorInvalidRecipients', "At least one recipient isn't valid., A recipient isn't resolved. All recipients must be resolved before a message can be submitted."),
+  internal: () => new GraphHttpError(500, 'generalException', 'An unexpected error occurred in the sandbox tenant.'),
+  tooManyRequests: (headers: Readonly<Record<string, string>>) => new GraphHttpError(429, 'TooManyRequests', 'Please retry again later.', headers),
+  serviceUnavailable: (headers: Readonly<Record<string, string>>) =>
+    new GraphHttpError(503, 'serviceNotAvailable', 'The service is temporarily unavailable. Please retry after a delay.', headers),
+  gatewayTimeout: (headers: Readonly<Record<string, string>>) => new GraphHttpError(504, 'UnknownError', '', headers),
+  batchMalformed: (detail: string) => new GraphHttpError(400, 'BadRequest', `Invalid batch payload format: ${detail}`),
+  batchTooLarge: () => new GraphHttpError(400, 'BadRequest', 'Number of included requests exceeds the maximum of 20.'),
+  batchDuplicateId: (id: string) => new GraphHttpError(400, 'BadRequest', `Request id '${id}' is used more than once; ids must be unique (ignoring case).`),
+  batchContentTypeMissing: (id: string) => new GraphHttpError(400, 'BadRequest', `Request '${id}' has a body but no Content-Type header.`),
+  batchItemUrl: () => new GraphHttpError(400, 'BadRequest', 'The request URL must be relative to the batch endpoint version, e.g. /users/{id}.'),
+  batchNested: () => new GraphHttpError(400, 'BadRequest', 'A $batch request cannot contain another $batch request.'),
+  /** A feature real Graph has that the sandbox does not model (nothing in the rollout uses it): refused, never ignored. */
+  notModelled: (feature: string) => new GraphHttpError(400, 'SandboxNotModelled', `The sandbox tenant does not model ${feature}.`),
+} as const;

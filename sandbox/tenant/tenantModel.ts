@@ -1,0 +1,232 @@
+/** Shapes of the sandbox tenant's data. Graph's JSON is rendered from these by the route handlers. */
+
+/** Why a generated user is in the tenant: what the rollout is expected to do with them. Kept out of Graph answers. */
+export const userCategories = [
+  'ready',
+  'readyNational',
+  'missingMobile',
+  'invalidMobile',
+  'landline',
+  'mobileWithExtension',
+  'cloudOnly',
+  'noLongerSynced',
+  'guest',
+  'disabled',
+  'breakGlass',
+  'serviceAccount',
+  'hasPhoneMethod',
+  'phoneConflict',
+  'alreadyEnforced',
+  'authenticatorOnly',
+  'exclusionGroupMember',
+] as const;
+
+export type UserCategory = (typeof userCategories)[number];
+
+export const phoneTypes = ['mobile', 'alternateMobile', 'office'] as const;
+export type PhoneType = (typeof phoneTypes)[number];
+
+/** Graph gives each phone type one fixed method id (phoneAuthenticationMethod resource). */
+export const phoneMethodIds: Readonly<Record<PhoneType, string>> = {
+  mobile: '3179e48a-750b-4051-897c-87b9720928f7',
+  alternateMobile: 'b6332ec1-7057-4abe-9331-3d72feddfe41',
+  office: 'e37fc753-ff3b-4958-9484-eaa9425c82bc',
+};
+
+/** The fixed id Graph gives every user's password method. */
+export const passwordMethodId = '28c10230-6103-485e-b985-444c60001490';
+
+export const perUserMfaStates = ['disabled', 'enabled', 'enforced'] as const;
+export type PerUserMfaState = (typeof perUserMfaStates)[number];
+
+export interface SandboxUser {
+  readonly id: string;
+  readonly userPrincipalName: string;
+  readonly displayName: string;
+  readonly givenName: string | null;
+  readonly surname: string | null;
+  readonly mail: string | null;
+  readonly accountEnabled: boolean;
+  readonly userType: 'Member' | 'Guest';
+  readonly mobilePhone: string | null;
+  readonly businessPhones: readonly string[];
+  department: string | null;
+  readonly jobTitle: string | null;
+  readonly officeLocation: string | null;
+  readonly preferredLanguage: string | null;
+  readonly usageLocation: string | null;
+  readonly companyName: string | null;
+  readonly createdDateTime: string;
+  readonly onPremisesSyncEnabled: boolean | null;
+  readonly onPremisesImmutableId: string | null;
+  /** Age of the user's last sync relative to the sandbox clock (null when never synced); rendered as onPremisesLastSyncDateTime. */
+  readonly lastSyncAgeMinutes: number | null;
+  readonly category: UserCategory;
+}
+
+export interface PhoneMethod {
+  readonly id: string;
+  readonly phoneType: PhoneType;
+  phoneNumber: string;
+  readonly smsSignInState: string;
+}
+
+/** Authentication methods other than password and phone, which the sandbox only reads. */
+export type OtherAuthenticationMethod =
+  | {
+      readonly kind: 'microsoftAuthenticator';
+      readonly id: string;
+      readonly displayName: string;
+      readonly deviceTag: string;
+      readonly phoneAppVersion: string;
+      readonly createdDateTime: string;
+    }
+  | {
+      readonly kind: 'fido2';
+      readonly id: string;
+      readonly displayName: string;
+      readonly model: string;
+      readonly aaGuid: string;
+      readonly createdDateTime: string;
+    };
+
+export interface SandboxGroup {
+  readonly id: string;
+  readonly displayName: string;
+  readonly description: string;
+  readonly mailNickname: string;
+  readonly createdDateTime: string;
+  readonly memberIds: string[];
+}
+
+export interface VerifiedDomain {
+  readonly name: string;
+  readonly type: 'Managed' | 'Federated';
+  readonly isDefault: boolean;
+  readonly isInitial: boolean;
+  readonly capabilities: string;
+}
+
+export interface SandboxOrganization {
+  readonly id: string;
+  readonly displayName: string;
+  readonly countryLetterCode: string;
+  readonly createdDateTime: string;
+  readonly verifiedDomains: readonly VerifiedDomain[];
+}
+
+/** What the tenant's directory sync looks like from /organization. */
+export interface DirectorySyncSetting {
+  onPremisesSyncEnabled: boolean | null;
+  /** Either a fixed time, or an age relative to the sandbox clock (sync keeps running). */
+  lastSync: { fixed: string | null } | { ageMinutes: number };
+}
+
+export interface ManifestUser {
+  readonly id: string;
+  readonly upn: string;
+  readonly category: UserCategory;
+}
+
+export interface SandboxManifest {
+  readonly tenantId: string;
+  readonly seed: number;
+  readonly size: number;
+  readonly homeCountry: string;
+  readonly breakGlass: readonly { id: string; upn: string }[];
+  readonly groups: {
+    readonly pilot: string;
+    readonly exclusion: string;
+    readonly rings: readonly { name: string; id: string }[];
+    /** "MFA Required": empty at generation; the Conditional Access policy of the `default` scenario includes it. */
+    readonly mfaRequired: string;
+  };
+  /** Ids of the Conditional Access policies the scenarios use (see conditionalAccessScenarios). */
+  readonly conditionalAccess: {
+    /** "Require MFA — rollout group": includes groups.mfaRequired, excludes both break-glass accounts. */
+    readonly rolloutPolicyId: string;
+    /** "Require MFA — all users": only present in the `allUsersMfa` scenario. */
+    readonly allUsersPolicyId: string;
+  };
+  readonly users: readonly ManifestUser[];
+  readonly counts: Readonly<Record<UserCategory, number>>;
+}
+
+/** The Entra role template id of Global Administrator; the break-glass accounts hold it. */
+export const globalAdministratorRoleId = '62e90394-69f5-4237-9190-012177145e10';
+
+export const conditionalAccessStates = ['enabled', 'disabled', 'enabledForReportingButNotEnforced'] as const;
+export type ConditionalAccessState = (typeof conditionalAccessStates)[number];
+
+/** The `conditions.users` of a Conditional Access policy: object ids, or `All` / `None` / `GuestsOrExternalUsers`. */
+export interface ConditionalAccessUsers {
+  readonly includeUsers: readonly string[];
+  readonly excludeUsers: readonly string[];
+  readonly includeGroups: readonly string[];
+  readonly excludeGroups: readonly string[];
+  readonly includeRoles: readonly string[];
+  readonly excludeRoles: readonly string[];
+}
+
+/** A Conditional Access policy as far as the sandbox models it: who it targets and what it grants; read only over Graph. */
+export interface ConditionalAccessPolicy {
+  readonly id: string;
+  readonly displayName: string;
+  readonly state: ConditionalAccessState;
+  readonly createdDateTime: string;
+  readonly modifiedDateTime: string | null;
+  readonly users: ConditionalAccessUsers;
+  /** `grantControls.builtInControls`, e.g. `['mfa']`, `['block']`, `['compliantDevice', 'domainJoinedDevice']`. */
+  readonly builtInControls: readonly string[];
+  readonly grantOperator: 'OR' | 'AND';
+}
+
+/**
+ * Named policy sets the admin API can switch to. `default` is the generated tenant's; the others are the ways a tenant
+ * can be misconfigured that the rollout's preflight should notice.
+ */
+export const conditionalAccessScenarios = ['default', 'reportOnly', 'disabled', 'missingBreakGlassExclusion', 'noMfaGrant', 'allUsersMfa', 'none'] as const;
+export type ConditionalAccessScenario = (typeof conditionalAccessScenarios)[number];
+
+/**
+ * What the authentication-methods registration report says about one user at one moment (userRegistrationDetails,
+ * graph-notes §3). Identity fields (UPN, display name, user type, isAdmin) are read live; these are the computed ones.
+ */
+export interface RegistrationSnapshot {
+  /** When the entry was computed (sandbox clock, ms): at generation or at a sign-in. */
+  readonly computedAtMs: number;
+  readonly methodsRegistered: readonly string[];
+  readonly isMfaRegistered: boolean;
+  readonly isMfaCapable: boolean;
+  readonly isPasswordlessCapable: boolean;
+  readonly isSsprRegistered: boolean;
+  readonly systemPreferredAuthenticationMethods: readonly string[];
+  readonly userPreferredMethodForSecondaryAuthentication: string;
+}
+
+/** How the registration report behaves; the admin API changes it. */
+export interface RegistrationReportSettings {
+  /** Sandbox-clock minutes between a sign-in recomputing an entry and the report showing it (default 60). */
+  lagMinutes: number;
+  /** false: the tenant has no Entra ID P1/P2, and the report answers 403 (default true). */
+  licensed: boolean;
+  /** Graph's reports limit: 5 requests per 10 s per app and tenant (default true). */
+  throttled: boolean;
+  /** Entries per page of the list; the report takes no `$top` (default 100, 1–999). */
+  pageSize: number;
+}
+
+/** How the Conditional Access policies behave; the admin API changes it. */
+export interface ConditionalAccessSettings {
+  scenario: ConditionalAccessScenario;
+  /** Graph's Conditional Access limit: 1 request per second per tenant, 429 without Retry-After (default true). */
+  throttled: boolean;
+}
+
+/** An object id as Graph writes it: a GUID in 8-4-4-4-12 hex form (either case). */
+export const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Graph's timestamp form: ISO 8601 in UTC, whole seconds (`2026-03-01T11:40:00Z`). */
+export function graphDateTime(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
