@@ -86,7 +86,10 @@ function withStep(journey: Journey, pending: PendingWrite, at: string, wrote: bo
     case 'enforceMfa':
       steps = {
         ...journey.steps,
-        enforceMfa: { ...base, via: write.kind === 'setPerUserMfaState' ? 'perUserMfa' : 'mfaGroup', previousMfaState: pending.previousMfaState },
+        enforceMfa:
+          write.kind === 'addGroupMember'
+            ? { ...base, via: 'mfaGroup', previousMfaState: null, groupId: write.groupId }
+            : { ...base, via: 'perUserMfa', previousMfaState: pending.previousMfaState },
       };
       break;
     case 'joinCampaign':

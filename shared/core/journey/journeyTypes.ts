@@ -82,6 +82,8 @@ export interface EnforceStepRecord extends StepRecord {
   readonly previousMfaState: PerUserMfaState | null;
   /** `mfaGroup`: the user was added to MFA_CA_GROUP_ID. */
   readonly via: 'perUserMfa' | 'mfaGroup';
+  /** The MFA group (strategy conditionalAccessGroup), kept so a rollback leaves the group it joined whatever the settings say later. */
+  readonly groupId?: string;
 }
 
 export interface GroupStepRecord extends StepRecord {

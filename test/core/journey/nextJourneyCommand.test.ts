@@ -124,7 +124,7 @@ describe('nextJourneyCommand: entering (passkey track, SMS still delivered)', ()
     const member = graphUser({ memberships: new Set([caGroupId]) });
     const result = drive(announced, member, { ...tonight, mode: 'enter', settings });
     expect(member.writes.map((write) => write.kind)).toEqual(['createMobileMethod', 'addGroupMember']);
-    expect(result.progress).toMatchObject({ journey: { steps: { enforceMfa: { wrote: false, via: 'mfaGroup' } } } });
+    expect(result.progress).toMatchObject({ journey: { steps: { enforceMfa: { wrote: false, via: 'mfaGroup', groupId: caGroupId } } } });
   });
 
   it('campaign mode microsoftManaged: Microsoft\'s campaign is left alone, nobody joins a group', () => {
