@@ -1,0 +1,103 @@
+import { daysHavePassed } from '../nightGrace.js';
+import { retirementDateFor, startOfDay } from './methodAvailability.js';
+import type { Journey, JourneyMode, JourneyProgress, JourneySettings, JourneyStep } from './journeyTypes.js';
+import { stepsOfMode } from './journeyTypes.js';
+
+/**
+ * What the planner and the reports read off a user's recorded journey, without Graph: which kind of night the user
+ * is due for, whether they are a straggler the helpdesk must hear about, and where they stand on the way off SMS.
+ */
+
+/** The steps the settings call for once the user has registered the target method. */
+export function advanceStepsDue(journey: Journey, settings: JourneySettings): JourneyStep[] {
+  const due: JourneyStep[] = [];
+  if (journey.steps.enforceMfa === undefined) due.push('enforceMfa');
+  if (settings.targetMethod === 'passkey' && settings.phishingResistantGroupId !== undefined && journey.steps.joinPhishingResistant === undefined) due.push('joinPhishingResistant');
+  if (settings.targetMethod !== 'phone' && settings.retirePhoneAfterPasskey && settings.phoneRetiredGroupId !== undefined && journey.steps.joinPhoneRetired === undefined) due.push('joinPhoneRetired');
+  return due;
+}
+
+/**
+ * The night a user in the journey is due for, or null:
+ * - `enter` while the entry is not over (entering, or an entry step failed and is retried);
+ * - `advance` once the target method is registered and a step the settings call for is left;
+ * - `check` for a look at the live methods, at most once a night: on the passkey and Authenticator tracks until the
+ *   target method is seen; on every track, once MFA is required, until a sign-in shows the user did MFA.
+ * A user in flight is due for the kind of night of the step they were in (the shell reconciles it first).
+ */
+export function dueMode(progress: JourneyProgress, settings: JourneySettings, now: Date): JourneyMode | null {
+  switch (progress.state) {
+    case 'new':
+    case 'announced':
+    case 'parked':
+    case 'rolledBack':
+      return null;
+    case 'inFlight':
+      return (stepsOfMode.enter as readonly JourneyStep[]).includes(progress.pending.step) && progress.journey.entryCompleteAt === null ? 'enter' : 'advance';
+    case 'failed':
+    case 'active':
+      break;
+  }
+  const journey = progress.journey;
+  if (journey.entryCompleteAt === null) return 'enter';
+  if (journey.registration !== null && advanceStepsDue(journey, settings).length > 0) return 'advance';
+  const looked = journey.lastCheckedAt !== null && !daysHavePassed(journey.lastCheckedAt, 1, now);
+  if (looked) return null;
+  if (settings.targetMethod !== 'phone' && journey.registration === null) return 'check';
+  if (journey.steps.enforceMfa !== undefined && journey.mfaSeenAt === null) return 'check';
+  return null;
+}
+
+export interface StragglerSettings extends JourneySettings {
+  /** Days after the nudge without the target method before a user is listed (MFA_PASSKEY_NUDGE_DAYS). */
+  readonly passkeyNudgeDays: number;
+  /** Days before the user's retirement date from which an SMS-only user is listed (MFA_DEADLINE_WARNING_DAYS). */
+  readonly deadlineWarningDays: number;
+}
+
+export type StragglerReason =
+  /** Under the phishing-resistant policy, and the passkey is gone. */
+  | 'passkeyRemoved'
+  /** No method to do MFA with at all: a helpdesk Temporary Access Pass is the way in. */
+  | 'needsTap'
+  /** Only SMS/voice, and the retirement date is near (or past). */
+  | 'smsOnlyNearDeadline'
+  /** Nudged MFA_PASSKEY_NUDGE_DAYS ago and still no target method. */
+  | 'notRegisteredAfterNudge';
+
+const dayMs = 86_400_000;
+
+/** Why the helpdesk must hear about this user now, or null. The first reason that applies, in the order above. */
+export function stragglerReason(journey: Journey, settings: StragglerSettings, isGlobalAdmin: boolean, now: Date): StragglerReason | null {
+  if (settings.targetMethod === 'phone' || journey.entryCompleteAt === null) return null;
+  if (journey.registration !== null) return null;
+  const methods = journey.methods;
+  if (journey.steps.joinPhishingResistant !== undefined) return 'passkeyRemoved';
+  if (methods !== null && !methods.phone && !methods.authenticator && !methods.other && journey.tap === null) return 'needsTap';
+  const smsOnly = methods !== null && methods.phone && !methods.passkey && !methods.authenticator && !methods.other;
+  const deadline = startOfDay(retirementDateFor(isGlobalAdmin, settings));
+  if (smsOnly && settings.smsDelivery === 'microsoft' && now.getTime() >= deadline - settings.deadlineWarningDays * dayMs) return 'smsOnlyNearDeadline';
+  const nudgedAt = journey.steps.joinCampaign?.at ?? (settings.campaignMode === 'microsoftManaged' ? journey.entryCompleteAt : null);
+  if (nudgedAt !== null && daysHavePassed(nudgedAt, settings.passkeyNudgeDays, now)) return 'notRegisteredAfterNudge';
+  return null;
+}
+
+/** Where a user stands on the way off SMS, as the report counts them (exclusions and parked users are counted apart). */
+export type MethodPosture =
+  | 'notInJourney' // not attended by a wave yet (new, announced)
+  | 'noMfaMethod'
+  | 'smsVoiceOnly'
+  | 'otherMethod' // Microsoft Authenticator, OATH, Windows Hello, but not the target method
+  | 'targetRegistered' // the passkey (or Authenticator, on that track) is registered
+  | 'phishingResistantEnforced';
+
+export function methodPosture(progress: JourneyProgress): MethodPosture {
+  if (progress.state === 'new' || progress.state === 'announced') return 'notInJourney';
+  const { journey } = progress;
+  if (journey.steps.joinPhishingResistant !== undefined && journey.registration !== null) return 'phishingResistantEnforced';
+  if (journey.registration !== null) return 'targetRegistered';
+  const methods = journey.methods;
+  if (methods === null) return journey.steps.phoneMethod !== undefined ? 'smsVoiceOnly' : 'noMfaMethod';
+  if (methods.passkey || methods.authenticator || methods.other) return 'otherMethod';
+  return methods.phone ? 'smsVoiceOnly' : 'noMfaMethod';
+}
