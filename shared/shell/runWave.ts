@@ -7,7 +7,7 @@ import { announce, isInState, recoverInFlight } from '../core/rolloutState.js';
 import { syncHealth, type SyncHealth } from '../core/syncHealth.js';
 import { topErrors } from '../core/topErrors.js';
 import type { WaveSummary } from '../core/waveHistory.js';
-import type { WavePlan } from '../core/wavePlan.js';
+import type { PlannedUser, WavePlan } from '../core/wavePlan.js';
 import type { RolloutError } from '../errors/RolloutError.js';
 import { toRolloutError } from '../errors/RolloutError.js';
 import type { Logger } from '../log/logEvent.js';
@@ -292,21 +292,22 @@ async function probeMethods(options: NightOptions, userIds: readonly string[], n
 async function announceUsers(options: NightOptions, plan: WavePlan, rows: Map<string, RosterRow>, waveId: string, now: Date): Promise<number> {
   const { ports, config, logger } = options;
   if (config.noticeDays === 0 || plan.announce.length === 0) return 0;
-  const enforceFrom = new Date(now.getTime() + config.noticeDays * 86_400_000).toISOString();
+  // each notice gives the user's own date: the night the ramp is projected to reach them (never before the notice period)
+  const enforceFrom = (planned: PlannedUser) => planned.enforceFrom ?? new Date(now.getTime() + config.noticeDays * 86_400_000).toISOString();
   const toAnnounce = plan.announce.filter((planned) => {
     const row = rows.get(planned.id);
     return row !== undefined && isInState(row.user.progress, 'new');
   });
   // write-ahead: the notices are recorded before the users count as announced, so a run that dies half-way never
   // leaves a user announced (and enforced `noticeDays` later) without a notice; a user still `new` is announced again
-  await ports.notices.save(toAnnounce.map((planned) => ({ userId: planned.id, upn: planned.upn, waveId, announcedAt: now.toISOString(), enforceFrom, mailedAt: null })));
+  await ports.notices.save(toAnnounce.map((planned) => ({ userId: planned.id, upn: planned.upn, waveId, announcedAt: now.toISOString(), enforceFrom: enforceFrom(planned), mailedAt: null })));
   const notices: Notice[] = [];
   for (const planned of toAnnounce) {
     const row = rows.get(planned.id);
     if (row === undefined || !isInState(row.user.progress, 'new')) continue;
     try {
-      rows.set(planned.id, await ports.roster.writeProgress(row, announce(row.user.progress, waveId, now)));
-      notices.push({ userId: planned.id, upn: planned.upn, waveId, announcedAt: now.toISOString(), enforceFrom, mailedAt: null });
+      rows.set(planned.id, await ports.roster.writeProgress(row, announce(row.user.progress, waveId, now, enforceFrom(planned))));
+      notices.push({ userId: planned.id, upn: planned.upn, waveId, announcedAt: now.toISOString(), enforceFrom: enforceFrom(planned), mailedAt: null });
     } catch (error) {
       if (toRolloutError(error).code !== 'TABLE_CONFLICT') throw error;
     }
@@ -317,7 +318,7 @@ async function announceUsers(options: NightOptions, plan: WavePlan, rows: Map<st
     const limit = pLimit(Math.max(1, config.graphConcurrency * 4));
     const mailed = await Promise.all(notices.map((notice) => limit(async () => {
       try {
-        await sendNotice(ports.gateway, { mailbox, recipientUpn: notice.upn, enforceFrom });
+        await sendNotice(ports.gateway, { mailbox, recipientUpn: notice.upn, enforceFrom: notice.enforceFrom });
         return { ...notice, mailedAt: options.clock().toISOString() };
       } catch (error) {
         const failure = toRolloutError(error);
