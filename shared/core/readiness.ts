@@ -36,6 +36,9 @@ const phoneReasons: Record<Exclude<PhoneStatus, 'validMobile'>, NotReadyReason> 
   hasExtension: 'mobileHasExtension',
 };
 
+/** The not-ready reasons that come from the synced mobile number. */
+export const mobileReasons: readonly NotReadyReason[] = Object.values(phoneReasons);
+
 /**
  * Whether a user can be enrolled, checked in this order:
  * 1. `accountDisabled`: `accountEnabled` is false.

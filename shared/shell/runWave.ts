@@ -20,6 +20,7 @@ import type { Lease } from '../adapters/tables/runLease.js';
 import { enrolUser, type EnrolmentResult } from './enrolUser.js';
 import { withImportedPilot } from './importPilot.js';
 import { refreshRoster } from './refreshRoster.js';
+import { checkPermissions } from './checkPermissions.js';
 import { runPreflight } from './runPreflight.js';
 import { verifyRegistrations, type VerificationSummary } from './verifyRegistrations.js';
 import type { RolloutPorts } from './rolloutPorts.js';
@@ -41,7 +42,7 @@ export interface NightOptions {
 
 export type NightResult =
   | { readonly outcome: 'leaseHeld'; readonly holder: string; readonly expiresAt: string }
-  | { readonly outcome: 'held'; readonly wave: WaveSummary; readonly code: 'SYNC_STALE' | 'SYNC_DISABLED' | 'PREFLIGHT_FAILED' }
+  | { readonly outcome: 'held'; readonly wave: WaveSummary; readonly code: 'SYNC_STALE' | 'SYNC_DISABLED' | 'PREFLIGHT_FAILED' | 'GRAPH_PERMISSION_MISSING' }
   | { readonly outcome: 'halted'; readonly plan: WavePlan; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary }
   | { readonly outcome: 'nothingToDo'; readonly plan: WavePlan; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary }
   | { readonly outcome: 'wave'; readonly wave: WaveSummary; readonly plan: WavePlan; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary };
@@ -124,9 +125,19 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
   const { config, ports, logger } = options;
   const configHash = hashConfig(config);
 
+  // before any Graph read or write: a permission the configuration needs and the token lacks holds the night
+  const permissions = await checkPermissions(config, ports);
+  if (permissions.verdict === 'unverifiable') logger.event('night.permissionsUnverified', { reason: permissions.detail }, 'warn');
+  if (permissions.verdict === 'missing') {
+    const wave = heldWave(waveIdAt(now), now, permissions.reason, configHash);
+    await ports.waves.save(wave);
+    logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: 'GRAPH_PERMISSION_MISSING', permission: permissions.missing.map((entry) => entry.permission) }, 'error');
+    return { outcome: 'held', wave, code: 'GRAPH_PERMISSION_MISSING' };
+  }
+
   const health = syncHealth(await readOrganization(ports.gateway), config, now);
   if (!health.open) {
-    const wave = heldWave(waveIdAt(now), now, health, configHash);
+    const wave = heldWave(waveIdAt(now), now, syncHoldReason(health), configHash);
     await ports.waves.save(wave);
     logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: health.code }, 'warn');
     return { outcome: 'held', wave, code: health.code };
@@ -138,7 +149,7 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
   const preflight = await runPreflight(config, ports);
   for (const warning of preflight.warnings) logger.event('preflight.warning', { strategy: config.strategy, message: warning }, 'warn');
   if (!preflight.ok) {
-    const wave = { ...heldWave(waveIdAt(now), now, health, configHash), reason: `preflight: ${preflight.refusal}` };
+    const wave = heldWave(waveIdAt(now), now, `preflight: ${preflight.refusal}`, configHash);
     await ports.waves.save(wave);
     logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: 'PREFLIGHT_FAILED' }, 'error');
     return { outcome: 'held', wave, code: 'PREFLIGHT_FAILED' };
@@ -421,12 +432,16 @@ async function enforceWave(options: NightOptions, plan: WavePlan, rows: Map<stri
   return { ...start, ...waveCounts, skipped, status: 'completed', endedAt, topErrors: top };
 }
 
-function heldWave(waveId: string, now: Date, health: SyncHealth, configHash: string): WaveSummary {
+function syncHoldReason(health: SyncHealth): string {
   const detail = health.open ? '' : 'ageMinutes' in health ? ` (last sync ${health.ageMinutes} min ago)` : 'aheadMinutes' in health ? ` (last sync ${health.aheadMinutes} min in the future)` : '';
+  return `${health.reason}${detail}`;
+}
+
+function heldWave(waveId: string, now: Date, reason: string, configHash: string): WaveSummary {
   return {
     waveId, kind: 'held', status: 'held', startedAt: now.toISOString(), endedAt: now.toISOString(), pilot: false, targetSize: 0, planned: 0,
     announced: 0, attempted: 0, enforced: 0, alreadyDone: 0, phoneMethodsRegistered: 0, failed: 0, skipped: {},
-    reason: `${health.reason}${detail}`, topErrors: [], targetWaveId: null, configHash,
+    reason, topErrors: [], targetWaveId: null, configHash,
   };
 }
 
