@@ -49,7 +49,8 @@ export function renderPlan(dryRun: DryRun, options: { show: number }): string {
     lines.push(`Of the ${withoutMobile} without a usable mobile, ${plan.probeDue} have their MFA methods read first (${plan.probe.length} tonight, the rest on later nights): one who has another MFA method becomes ready then.`);
   }
   if (plan.promises.heldTonight > 0) {
-    lines.push(`Warning: ${plan.promises.heldTonight} announced user(s) wait for the later date their notice gave, although these settings would enforce them tonight; tonight's wave is that much smaller.`);
+    const fewer = Math.min(plan.promises.heldTonight, plan.targetSize - plan.enforce.length);
+    lines.push(`Warning: ${plan.promises.heldTonight} announced user(s) wait for the later date their notice gave, although these settings would enforce them tonight${fewer > 0 ? `; tonight's wave has ${fewer} fewer user(s) for it` : ''}.`);
   }
   if (plan.promises.late > 0) {
     lines.push(`Late: ${plan.promises.late} announced user(s) are past the date their notice gave and not in tonight's wave (the ramp ran slower than projected); they follow as seats free up, without a new notice.`);
