@@ -23,7 +23,8 @@ export interface FailureGroup {
 
 /**
  * Every user in exactly one bucket (they add up to `total`): `enforced`; `ready` (tonight's wave, in their
- * notice period, waiting for their turn or the pilot, held by a halt, or left in flight by a run that died);
+ * notice period or waiting for the date it gave, waiting for their turn or the pilot, held by a halt, or left in
+ * flight by a run that died);
  * `notReady` and `excluded` (by reason in `standing`); `parked` (failed MFA_MAX_ATTEMPTS nights, a person must
  * look); `rolledBack`; `notPresent` (gone from the directory).
  */
@@ -136,7 +137,7 @@ function progressSummary(plan: WavePlan, registration: RolloutProgressSummary['r
   return {
     total: plan.total,
     enforced: waiting.enforced,
-    ready: plan.enforce.length + waiting.inFlight + waiting.halted + waiting.awaitingNotice + waiting.pilotFirst + waiting.laterWave,
+    ready: plan.enforce.length + waiting.inFlight + waiting.halted + waiting.awaitingNotice + waiting.promisedDate + waiting.pilotFirst + waiting.laterWave,
     notReady: plan.notReady,
     excluded: plan.excluded,
     parked: waiting.parked,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'csv-parse/sync';
 import { createLogger } from '../../shared/log/logEvent.js';
+import { buildReport } from '../../shared/shell/buildReport.js';
 import { exportNotices } from '../../shared/shell/exportNotices.js';
 import { runWave } from '../../shared/shell/runWave.js';
 import { useSandboxTenant } from '../helpers/sandboxTenant.js';
@@ -54,6 +55,10 @@ describe('awareness: notices before enforcement', () => {
     expect(night3.wave.enforced).toBe(10);
     // exactly the users told tonight's date; the others wait for theirs
     for (const user of night3.plan.enforce) expect((Date.parse(told.get(user.upn) ?? '') - Date.parse(records[0]?.['AnnouncedAt'] ?? '')) / dayMs).toBe(2);
+    expect(night3.plan.waiting.promisedDate).toBe(night1.wave.announced - 10);
+    // and the report still puts every user in exactly one bucket
+    const { progress } = await buildReport(config, rollout.ports, sandbox.state.now());
+    expect(progress.enforced + progress.ready + progress.notReady + progress.excluded + progress.parked + progress.rolledBack + progress.notPresent).toBe(progress.total);
 
     sandbox.setNow(new Date(sandbox.state.now().getTime() + dayMs));
     const night4 = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: quiet, runId: 'second' });
