@@ -62,7 +62,11 @@ export function projectEnforcementNights(input: ProjectionInput, config: Pick<Co
   const pilotLeft = () => pilotUnannounced + queue.filter((entry) => entry.rank === 0).reduce((sum, entry) => sum + entry.users, 0);
   let pilotPhase = input.pilotPhase && pilotLeft() > 0;
 
-  for (let night = 1; freshLeft > 0; night++) {
+  // a night with a user enforceable takes at least one; a ramp night without one skips to the next that has one, a pilot
+  // night waits at most the notice period for each later batch of pilot announcements
+  const lastNight = Math.max(config.noticeDays, ...queue.map((entry) => entry.night)) + (pilotUnannounced + 1) * (config.noticeDays + 1) + queue.reduce((sum, entry) => sum + entry.users, 0) + 1;
+  let night = 1;
+  for (; freshLeft > 0 && night <= lastNight; night++) {
     const seats = pilotPhase ? Math.min(pilotLeft(), config.maxWaveSize) : rampSize;
     let taken = 0;
     for (const entry of queue) {
@@ -92,5 +96,9 @@ export function projectEnforcementNights(input: ProjectionInput, config: Pick<Co
       night = Math.max(night, next - 1);
     }
   }
+  // never reached (the bound above always suffices): a user the projection did not place gets the night it stopped at
+  input.announced.forEach((entry, index) => {
+    while ((nights[index]?.length ?? entry.users) < entry.users) nights[index]?.push(night);
+  });
   return nights.flat();
 }
