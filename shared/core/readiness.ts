@@ -6,7 +6,6 @@ import type { DirectoryUser, PhoneStatus } from './rosterUser.js';
 export type NotReadyReason =
   | 'accountDisabled'
   | 'notSynced'
-  | 'methodsUnknown'
   | 'mobileMissing'
   | 'mobileInvalid'
   | 'mobileNoCountryCode'
@@ -16,7 +15,6 @@ export type NotReadyReason =
 export const notReadyReasons: readonly NotReadyReason[] = [
   'accountDisabled',
   'notSynced',
-  'methodsUnknown',
   'mobileMissing',
   'mobileInvalid',
   'mobileNoCountryCode',
@@ -38,6 +36,9 @@ const phoneReasons: Record<Exclude<PhoneStatus, 'validMobile'>, NotReadyReason> 
   hasExtension: 'mobileHasExtension',
 };
 
+/** The not-ready reasons that come from the synced mobile number. */
+export const mobileReasons: readonly NotReadyReason[] = Object.values(phoneReasons);
+
 /**
  * Whether a user can be enrolled, checked in this order:
  * 1. `accountDisabled`: `accountEnabled` is false.
@@ -45,8 +46,9 @@ const phoneReasons: Record<Exclude<PhoneStatus, 'validMobile'>, NotReadyReason> 
  *    but `false` (sync stopped for this user) never does.
  * 3. A user with a strong MFA method already (`methods: 'registered'`) is ready and needs no phone method.
  * 4. A `validMobile` is ready and needs the phone method pre-registered.
- * 5. Otherwise `methodsUnknown` when the methods were never read (the shell probes them, see
- *    `needsMethodsProbe`), else the phone's reason (`mobileMissing`, `mobileInvalid`, ...).
+ * 5. Otherwise the phone's reason (`mobileMissing`, `mobileInvalid`, ...), whether or not the methods were read:
+ *    what holds the user back is the phone. Whether the shell will still read their methods (a user with another
+ *    MFA method becomes ready without a phone) is a separate question, `probeDue`.
  * Exclusions are a separate check (`exclusions.ts`) that always runs first.
  */
 export function readiness(user: DirectoryUser, config: ReadinessConfig): Readiness {
@@ -55,7 +57,6 @@ export function readiness(user: DirectoryUser, config: ReadinessConfig): Readine
   if (!synced) return { ready: false, reason: 'notSynced' };
   if (user.methods === 'registered') return { ready: true, needsPhoneMethod: false };
   if (user.phone === 'validMobile') return { ready: true, needsPhoneMethod: true };
-  if (user.methods === 'unknown') return { ready: false, reason: 'methodsUnknown' };
   return { ready: false, reason: phoneReasons[user.phone] };
 }
 

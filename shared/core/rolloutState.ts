@@ -24,10 +24,18 @@ export function isInState<S extends RolloutState>(progress: RolloutProgress, ...
   return (states as readonly RolloutState[]).includes(progress.state);
 }
 
-/** The notice went out: the user may be enforced `noticeDays` later. */
-export function announce(progress: ProgressIn<'new'>, waveId: string, now: Date): ProgressIn<'announced'> {
+/**
+ * The notice went out: the user may be enforced from `enforceFrom`, the date the notice gives (the planner's
+ * projection, never earlier than `noticeDays` after `now`).
+ */
+export function announce(progress: ProgressIn<'new'>, waveId: string, now: Date, enforceFrom: string): ProgressIn<'announced'> {
   expectState(progress, ['new'], 'announce');
-  return { state: 'announced', waveId, announcedAt: now.toISOString() };
+  return { state: 'announced', waveId, announcedAt: now.toISOString(), enforceFrom };
+}
+
+/** The promised date travels with the user through an attempt, as `announcedAt` does (absent stays absent). */
+function promised(progress: { readonly enforceFrom?: string }): { readonly enforceFrom?: string } {
+  return progress.enforceFrom === undefined ? {} : { enforceFrom: progress.enforceFrom };
 }
 
 const stepOrder: Record<WriteStep, number> = { phoneMethod: 0, enforce: 1 };
@@ -35,7 +43,7 @@ const stepOrder: Record<WriteStep, number> = { phoneMethod: 0, enforce: 1 };
 /**
  * Records the intent before a Graph write: the step and what the attempt is about to write (`intent`, decided
  * from Graph's answers before any write). From `new`, `announced` or `failed` it starts an attempt
- * (attempts + 1, the notice time carried along); from `inFlight` of the same wave it moves on to a later step
+ * (attempts + 1, the notice time and promised date carried along); from `inFlight` of the same wave it moves on to a later step
  * (`phoneMethod` -> `enforce`) within the same attempt, keeping the intent.
  */
 export function startWrite(
@@ -51,9 +59,9 @@ export function startWrite(
     case 'new':
       return { state: 'inFlight', waveId, step, since, attempts: 1, announcedAt: null, intent };
     case 'announced':
-      return { state: 'inFlight', waveId, step, since, attempts: 1, announcedAt: progress.announcedAt, intent };
+      return { state: 'inFlight', waveId, step, since, attempts: 1, announcedAt: progress.announcedAt, ...promised(progress), intent };
     case 'failed':
-      return { state: 'inFlight', waveId, step, since, attempts: progress.attempts + 1, announcedAt: progress.announcedAt, intent };
+      return { state: 'inFlight', waveId, step, since, attempts: progress.attempts + 1, announcedAt: progress.announcedAt, ...promised(progress), intent };
     case 'inFlight':
       if (progress.waveId !== waveId) {
         throw new RolloutError('INTERNAL', 'rolloutState.startWrite: the user is in flight in another wave; recover it first (recoverInFlight)');
@@ -105,7 +113,7 @@ export function fail(
   const phoneMethodCreated = progress.intent.createsPhoneMethod && (progress.step === 'enforce' || mobileMethodExists);
   return retryDecision({ attempts: progress.attempts, errorCode: failure.errorCode }, config) === 'park'
     ? { state: 'parked', ...base, parkedAt: at, ...(phoneMethodCreated ? { phoneMethodCreated } : {}) }
-    : { state: 'failed', ...base, failedAt: at, announcedAt: progress.announcedAt, ...(phoneMethodCreated ? { phoneMethodCreated } : {}) };
+    : { state: 'failed', ...base, failedAt: at, announcedAt: progress.announcedAt, ...promised(progress), ...(phoneMethodCreated ? { phoneMethodCreated } : {}) };
 }
 
 /** What the shell found in Graph for a user left `inFlight` by a run that died. */

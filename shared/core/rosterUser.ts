@@ -59,7 +59,17 @@ export interface WriteIntent {
  */
 export type RolloutProgress =
   | { readonly state: 'new' }
-  | { readonly state: 'announced'; readonly waveId: string; readonly announcedAt: string }
+  | {
+      readonly state: 'announced';
+      readonly waveId: string;
+      readonly announcedAt: string;
+      /**
+       * The date the user was told MFA applies from (ISO): the night the ramp was projected to reach them, never
+       * earlier than `announcedAt` + MFA_NOTICE_DAYS. The planner never enforces them before it. Absent on users
+       * announced before the rollout recorded the date: only the notice period applies to them.
+       */
+      readonly enforceFrom?: string;
+    }
   | {
       readonly state: 'inFlight';
       readonly waveId: string;
@@ -67,6 +77,8 @@ export type RolloutProgress =
       readonly since: string;
       readonly attempts: number;
       readonly announcedAt: string | null;
+      /** The date the notice gave, carried from `announced` (absent: none was given). */
+      readonly enforceFrom?: string;
       readonly intent: WriteIntent;
     }
   | {
@@ -93,6 +105,8 @@ export type RolloutProgress =
       readonly errorCode: string;
       readonly requestId: string | null;
       readonly announcedAt: string | null;
+      /** The date the notice gave, carried from `announced` (absent: none was given). */
+      readonly enforceFrom?: string;
       /**
        * The failed attempt had already created the mobile phone method (absent: it had not). Carried into the retry,
        * which finds the method in place and writes nothing for it, so the enforced record (and a rollback) still know.

@@ -12,6 +12,11 @@ export interface PlannedUser {
   readonly retry: boolean;
   /** Attempts made before tonight. */
   readonly attempts: number;
+  /**
+   * Users announced tonight only: the date their notice gives (ISO), the night the ramp is projected to reach them
+   * (`projectEnforcementNights`), never earlier than MFA_NOTICE_DAYS from now. They are never enforced before it.
+   */
+  readonly enforceFrom?: string;
 }
 
 /**
@@ -19,8 +24,9 @@ export interface PlannedUser {
  * exactly one reason, the first that applies in this order:
  * `notPresent` (gone from the directory); the progress states that are never planned (`inFlight`, `enforced`,
  * `parked`, `rolledBack`); the exclusion reasons; the not-ready reasons; then, for ready users, `halted` (the
- * rollout is halted), `awaitingNotice` (announced, tonight included, notice not yet served), `pilotFirst`
- * (a non-pilot user who could go, held while pilot users are still to enforce), `laterWave` (not yet their turn).
+ * rollout is halted), `awaitingNotice` (announced, tonight included, notice not yet served), `promisedDate`
+ * (announced, notice served, but the notice gave a later date), `pilotFirst` (a non-pilot user who could go, held
+ * while pilot users are still to enforce), `laterWave` (not yet their turn).
  */
 export type WaitingReason =
   | 'notPresent'
@@ -32,6 +38,7 @@ export type WaitingReason =
   | NotReadyReason
   | 'halted'
   | 'awaitingNotice'
+  | 'promisedDate'
   | 'pilotFirst'
   | 'laterWave';
 
@@ -45,9 +52,36 @@ export const waitingReasons: readonly WaitingReason[] = [
   ...notReadyReasons,
   'halted',
   'awaitingNotice',
+  'promisedDate',
   'pilotFirst',
   'laterWave',
 ];
+
+/** One ring's share of tonight's plan. */
+export interface RingPlan {
+  readonly ring: string;
+  /** Its place in the rollout order: 0 = pilot, then the configured rings, last = everyone. */
+  readonly rank: number;
+  /** Users of the ring fed to the planner (their ring as the directory snapshot places them). */
+  readonly users: number;
+  /** Enforced tonight. */
+  readonly planned: number;
+  /** Announced tonight. */
+  readonly announced: number;
+  /** Everybody else in the ring, by reason (only reasons with users). */
+  readonly waiting: Readonly<Partial<Record<WaitingReason, number>>>;
+}
+
+/** What the planner knows about the dates notices gave. */
+export interface NoticePromises {
+  /**
+   * Announced users held tonight only by the date their notice gave: without it they would have had a seat in
+   * tonight's wave (the settings now allow earlier enforcement than the notice said, e.g. a larger wave size).
+   */
+  readonly heldTonight: number;
+  /** Announced users whose date has come (tonight or earlier) and who are not in tonight's wave: later than promised. */
+  readonly late: number;
+}
 
 /** Tonight's decisions. The planner decides; the shell writes. */
 export interface WavePlan {
@@ -69,6 +103,15 @@ export interface WavePlan {
   readonly announce: readonly PlannedUser[];
   /** Ids of users whose authentication methods the shell should read (at most 5 × targetSize), in plan order. */
   readonly probe: readonly string[];
+  /**
+   * Not-ready users held back only by the phone (counted under its reason) whose methods are due a read (never read,
+   * or more than 7 days ago): `probe` is tonight's share, the rest follow on later nights. Those with another MFA
+   * method become ready after the read.
+   */
+  readonly probeDue: number;
+  /** Every ring in rollout order (pilot, the configured rings, everyone), zeros included. */
+  readonly rings: readonly RingPlan[];
+  readonly promises: NoticePromises;
   /** Everybody not in `enforce`, by reason (every reason present, zeros included). */
   readonly waiting: Readonly<Record<WaitingReason, number>>;
   /** Users fed to the planner. */

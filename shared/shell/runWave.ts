@@ -7,7 +7,7 @@ import { announce, isInState, recoverInFlight } from '../core/rolloutState.js';
 import { syncHealth, type SyncHealth } from '../core/syncHealth.js';
 import { topErrors } from '../core/topErrors.js';
 import type { WaveSummary } from '../core/waveHistory.js';
-import type { WavePlan } from '../core/wavePlan.js';
+import type { PlannedUser, WavePlan } from '../core/wavePlan.js';
 import type { RolloutError } from '../errors/RolloutError.js';
 import { toRolloutError } from '../errors/RolloutError.js';
 import type { Logger } from '../log/logEvent.js';
@@ -20,6 +20,7 @@ import type { Lease } from '../adapters/tables/runLease.js';
 import { enrolUser, type EnrolmentResult } from './enrolUser.js';
 import { withImportedPilot } from './importPilot.js';
 import { refreshRoster } from './refreshRoster.js';
+import { checkPermissions } from './checkPermissions.js';
 import { runPreflight } from './runPreflight.js';
 import { verifyRegistrations, type VerificationSummary } from './verifyRegistrations.js';
 import type { RolloutPorts } from './rolloutPorts.js';
@@ -41,7 +42,7 @@ export interface NightOptions {
 
 export type NightResult =
   | { readonly outcome: 'leaseHeld'; readonly holder: string; readonly expiresAt: string }
-  | { readonly outcome: 'held'; readonly wave: WaveSummary; readonly code: 'SYNC_STALE' | 'SYNC_DISABLED' | 'PREFLIGHT_FAILED' }
+  | { readonly outcome: 'held'; readonly wave: WaveSummary; readonly code: 'SYNC_STALE' | 'SYNC_DISABLED' | 'PREFLIGHT_FAILED' | 'GRAPH_PERMISSION_MISSING' }
   | { readonly outcome: 'halted'; readonly plan: WavePlan; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary }
   | { readonly outcome: 'nothingToDo'; readonly plan: WavePlan; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary }
   | { readonly outcome: 'wave'; readonly wave: WaveSummary; readonly plan: WavePlan; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary };
@@ -124,9 +125,19 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
   const { config, ports, logger } = options;
   const configHash = hashConfig(config);
 
+  // before any Graph read or write: a permission the configuration needs and the token lacks holds the night
+  const permissions = await checkPermissions(config, ports);
+  if (permissions.verdict === 'unverifiable') logger.event('night.permissionsUnverified', { reason: permissions.detail }, 'warn');
+  if (permissions.verdict === 'missing') {
+    const wave = heldWave(waveIdAt(now), now, permissions.reason, configHash);
+    await ports.waves.save(wave);
+    logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: 'GRAPH_PERMISSION_MISSING', permission: permissions.missing.map((entry) => entry.permission) }, 'error');
+    return { outcome: 'held', wave, code: 'GRAPH_PERMISSION_MISSING' };
+  }
+
   const health = syncHealth(await readOrganization(ports.gateway), config, now);
   if (!health.open) {
-    const wave = heldWave(waveIdAt(now), now, health, configHash);
+    const wave = heldWave(waveIdAt(now), now, syncHoldReason(health), configHash);
     await ports.waves.save(wave);
     logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: health.code }, 'warn');
     return { outcome: 'held', wave, code: health.code };
@@ -138,7 +149,7 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
   const preflight = await runPreflight(config, ports);
   for (const warning of preflight.warnings) logger.event('preflight.warning', { strategy: config.strategy, message: warning }, 'warn');
   if (!preflight.ok) {
-    const wave = { ...heldWave(waveIdAt(now), now, health, configHash), reason: `preflight: ${preflight.refusal}` };
+    const wave = heldWave(waveIdAt(now), now, `preflight: ${preflight.refusal}`, configHash);
     await ports.waves.save(wave);
     logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: 'PREFLIGHT_FAILED' }, 'error');
     return { outcome: 'held', wave, code: 'PREFLIGHT_FAILED' };
@@ -292,21 +303,22 @@ async function probeMethods(options: NightOptions, userIds: readonly string[], n
 async function announceUsers(options: NightOptions, plan: WavePlan, rows: Map<string, RosterRow>, waveId: string, now: Date): Promise<number> {
   const { ports, config, logger } = options;
   if (config.noticeDays === 0 || plan.announce.length === 0) return 0;
-  const enforceFrom = new Date(now.getTime() + config.noticeDays * 86_400_000).toISOString();
+  // each notice gives the user's own date: the night the ramp is projected to reach them (never before the notice period)
+  const enforceFrom = (planned: PlannedUser) => planned.enforceFrom ?? new Date(now.getTime() + config.noticeDays * 86_400_000).toISOString();
   const toAnnounce = plan.announce.filter((planned) => {
     const row = rows.get(planned.id);
     return row !== undefined && isInState(row.user.progress, 'new');
   });
   // write-ahead: the notices are recorded before the users count as announced, so a run that dies half-way never
   // leaves a user announced (and enforced `noticeDays` later) without a notice; a user still `new` is announced again
-  await ports.notices.save(toAnnounce.map((planned) => ({ userId: planned.id, upn: planned.upn, waveId, announcedAt: now.toISOString(), enforceFrom, mailedAt: null })));
+  await ports.notices.save(toAnnounce.map((planned) => ({ userId: planned.id, upn: planned.upn, waveId, announcedAt: now.toISOString(), enforceFrom: enforceFrom(planned), mailedAt: null })));
   const notices: Notice[] = [];
   for (const planned of toAnnounce) {
     const row = rows.get(planned.id);
     if (row === undefined || !isInState(row.user.progress, 'new')) continue;
     try {
-      rows.set(planned.id, await ports.roster.writeProgress(row, announce(row.user.progress, waveId, now)));
-      notices.push({ userId: planned.id, upn: planned.upn, waveId, announcedAt: now.toISOString(), enforceFrom, mailedAt: null });
+      rows.set(planned.id, await ports.roster.writeProgress(row, announce(row.user.progress, waveId, now, enforceFrom(planned))));
+      notices.push({ userId: planned.id, upn: planned.upn, waveId, announcedAt: now.toISOString(), enforceFrom: enforceFrom(planned), mailedAt: null });
     } catch (error) {
       if (toRolloutError(error).code !== 'TABLE_CONFLICT') throw error;
     }
@@ -317,7 +329,7 @@ async function announceUsers(options: NightOptions, plan: WavePlan, rows: Map<st
     const limit = pLimit(Math.max(1, config.graphConcurrency * 4));
     const mailed = await Promise.all(notices.map((notice) => limit(async () => {
       try {
-        await sendNotice(ports.gateway, { mailbox, recipientUpn: notice.upn, enforceFrom });
+        await sendNotice(ports.gateway, { mailbox, recipientUpn: notice.upn, enforceFrom: notice.enforceFrom });
         return { ...notice, mailedAt: options.clock().toISOString() };
       } catch (error) {
         const failure = toRolloutError(error);
@@ -420,12 +432,16 @@ async function enforceWave(options: NightOptions, plan: WavePlan, rows: Map<stri
   return { ...start, ...waveCounts, skipped, status: 'completed', endedAt, topErrors: top };
 }
 
-function heldWave(waveId: string, now: Date, health: SyncHealth, configHash: string): WaveSummary {
+function syncHoldReason(health: SyncHealth): string {
   const detail = health.open ? '' : 'ageMinutes' in health ? ` (last sync ${health.ageMinutes} min ago)` : 'aheadMinutes' in health ? ` (last sync ${health.aheadMinutes} min in the future)` : '';
+  return `${health.reason}${detail}`;
+}
+
+function heldWave(waveId: string, now: Date, reason: string, configHash: string): WaveSummary {
   return {
     waveId, kind: 'held', status: 'held', startedAt: now.toISOString(), endedAt: now.toISOString(), pilot: false, targetSize: 0, planned: 0,
     announced: 0, attempted: 0, enforced: 0, alreadyDone: 0, phoneMethodsRegistered: 0, failed: 0, skipped: {},
-    reason: `${health.reason}${detail}`, topErrors: [], targetWaveId: null, configHash,
+    reason, topErrors: [], targetWaveId: null, configHash,
   };
 }
 

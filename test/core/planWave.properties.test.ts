@@ -6,7 +6,7 @@ import { exclusionReason } from '../../shared/core/exclusions.js';
 import { nightGraceMs } from '../../shared/core/nightGrace.js';
 import { planWave } from '../../shared/core/planWave.js';
 import { readiness } from '../../shared/core/readiness.js';
-import { ringOf } from '../../shared/core/rings.js';
+import { ringNames, ringOf } from '../../shared/core/rings.js';
 import type { DirectoryUser, PhoneStatus, RolloutProgress, RosterUser } from '../../shared/core/rosterUser.js';
 import type { WaveSummary } from '../../shared/core/waveHistory.js';
 import { breakGlassId, breakGlassUpn, exclusionGroupId, itGroupId, pilotGroupId, testConfig } from './configBuilder.js';
@@ -54,7 +54,14 @@ const progressArb: fc.Arbitrary<RolloutProgress> = fc.oneof(
   { weight: 4, arbitrary: fc.constant<RolloutProgress>({ state: 'new' }) },
   {
     weight: 4,
-    arbitrary: fc.integer({ min: -24 * 6, max: 0 }).map((h): RolloutProgress => ({ state: 'announced', waveId: 'w', announcedAt: hours(h) })),
+    arbitrary: fc
+      .record({ announced: fc.integer({ min: -24 * 6, max: 0 }), promisedAfterDays: fc.option(fc.integer({ min: 0, max: 6 })) })
+      .map((f): RolloutProgress => ({
+        state: 'announced',
+        waveId: 'w',
+        announcedAt: hours(f.announced),
+        ...(f.promisedAfterDays === null ? {} : { enforceFrom: hours(f.announced + 24 * f.promisedAfterDays) }),
+      })),
   },
   {
     weight: 2,
@@ -269,9 +276,40 @@ describe('planWave properties', () => {
         for (const planned of plan.enforce) {
           const progress = (index.get(planned.id) as RosterUser).progress;
           if (progress.state === 'announced') expect(Date.parse(progress.announcedAt) + config.noticeDays * 86_400_000).toBeLessThanOrEqual(now.getTime() + nightGraceMs);
+          if (progress.state === 'announced' && progress.enforceFrom !== undefined) expect(Date.parse(progress.enforceFrom)).toBeLessThanOrEqual(now.getTime() + nightGraceMs);
           if (progress.state === 'new') expect(config.noticeDays).toBe(0);
           expect(planned.retry).toBe(progress.state === 'failed');
         }
+      }),
+    );
+  });
+
+  it('every user announced tonight is given a date no earlier than MFA_NOTICE_DAYS from now', () => {
+    fc.assert(
+      fc.property(scenario, ({ users, history, config }) => {
+        const plan = planWave(users, history, config, now);
+        for (const user of plan.announce) {
+          expect(user.enforceFrom).toBeDefined();
+          expect(Date.parse(user.enforceFrom ?? '')).toBeGreaterThanOrEqual(now.getTime() + config.noticeDays * 86_400_000);
+        }
+      }),
+    );
+  });
+
+  it('the rings add up to the plan: per ring, planned + waiting = users, and the reasons sum to the totals', () => {
+    fc.assert(
+      fc.property(scenario, ({ users, history, config }) => {
+        const plan = planWave(users, history, config, now);
+        expect(plan.rings.map((ring) => ring.ring)).toEqual(ringNames(config));
+        for (const ring of plan.rings) {
+          expect(ring.planned + Object.values(ring.waiting).reduce((sum, count) => sum + (count ?? 0), 0)).toBe(ring.users);
+          expect(ring.planned).toBe(plan.enforce.filter((user) => user.ring === ring.ring).length);
+          expect(ring.announced).toBe(plan.announce.filter((user) => user.ring === ring.ring).length);
+        }
+        for (const [reason, count] of Object.entries(plan.waiting)) {
+          expect(plan.rings.reduce((sum, ring) => sum + (ring.waiting[reason as keyof typeof ring.waiting] ?? 0), 0)).toBe(count);
+        }
+        expect(plan.rings.reduce((sum, ring) => sum + ring.users, 0)).toBe(users.length);
       }),
     );
   });

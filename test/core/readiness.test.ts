@@ -43,8 +43,10 @@ describe('readiness', () => {
     expect(readiness(directoryUser({ methods: 'unknown' }), config)).toEqual({ ready: true, needsPhoneMethod: true });
   });
 
-  it('methodsUnknown when there is no valid mobile and the methods were never read', () => {
-    expect(readiness(directoryUser({ methods: 'unknown', phone: 'missing' }), config)).toEqual({ ready: false, reason: 'methodsUnknown' });
+  it.each(['missing', 'invalid', 'landline'] as const)('the phone\'s reason even before the methods are read (phone %s): the probe is a separate question', (phone) => {
+    const user = directoryUser({ methods: 'unknown', methodsCheckedAt: null, phone });
+    expect(readiness(user, config)).toEqual(readiness(directoryUser({ methods: 'none', phone }), config));
+    expect(needsMethodsProbe(user, config, now)).toBe(true);
   });
 
   it.each([

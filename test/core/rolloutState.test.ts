@@ -33,8 +33,16 @@ const inFlight = (overrides: Partial<ProgressIn<'inFlight'>> = {}): ProgressIn<'
 const enforced = completeEnforced(inFlight(), outcome, now);
 
 describe('announce', () => {
-  it('new -> announced at now', () => {
-    expect(announce({ state: 'new' }, 'w1', now)).toEqual({ state: 'announced', waveId: 'w1', announcedAt: at });
+  it('new -> announced at now, with the date the notice gives', () => {
+    expect(announce({ state: 'new' }, 'w1', now, '2026-11-30T01:00:00.000Z')).toEqual({ state: 'announced', waveId: 'w1', announcedAt: at, enforceFrom: '2026-11-30T01:00:00.000Z' });
+  });
+
+  it('the promised date travels with the user into the attempt and a failure, as announcedAt does', () => {
+    const told = announce({ state: 'new' }, 'w1', now, '2026-11-30T01:00:00.000Z');
+    const writing = startWrite(told, 'w2', 'enforce', now, intent);
+    expect(writing).toMatchObject({ announcedAt: at, enforceFrom: '2026-11-30T01:00:00.000Z' });
+    expect(fail(writing, { errorCode: 'GRAPH_UNAVAILABLE', requestId: null }, config, now)).toMatchObject({ state: 'failed', enforceFrom: '2026-11-30T01:00:00.000Z' });
+    expect(startWrite({ state: 'announced', waveId: 'w0', announcedAt: at }, 'w2', 'enforce', now, intent)).not.toHaveProperty('enforceFrom');
   });
 
   it('does not compile from announced, and throws INTERNAL at runtime', () => {
@@ -219,7 +227,7 @@ describe('isInState', () => {
   it('narrows so that a legal transition compiles', () => {
     const progress: RolloutProgress = { state: 'new' };
     if (!isInState(progress, 'new')) throw new Error('expected new');
-    expect(announce(progress, 'w1', now).state).toBe('announced');
+    expect(announce(progress, 'w1', now, at).state).toBe('announced');
   });
 
   it('accepts several states', () => {

@@ -41,13 +41,15 @@ const directorySchema = z.object({
 });
 
 const attempts = z.number().int().min(0);
+/** The date a notice gave (absent on rows announced before it was recorded). */
+const promisedDate = isoString.optional();
 const optionalString = z.string().nullable().optional().transform((value) => value ?? null);
 
 const progressSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('new') }),
-  z.object({ state: z.literal('announced'), waveId: z.string().min(1), announcedAt: isoString }),
+  z.object({ state: z.literal('announced'), waveId: z.string().min(1), announcedAt: isoString, enforceFrom: promisedDate }),
   z.object({
-    state: z.literal('inFlight'), waveId: z.string().min(1), step: z.enum(['phoneMethod', 'enforce']), since: isoString, attempts, announcedAt: nullableIso,
+    state: z.literal('inFlight'), waveId: z.string().min(1), step: z.enum(['phoneMethod', 'enforce']), since: isoString, attempts, announcedAt: nullableIso, enforceFrom: promisedDate,
     intent: z.string().transform((text, ctx) => {
       try {
         return JSON.parse(text) as unknown;
@@ -70,7 +72,7 @@ const progressSchema = z.discriminatedUnion('state', [
     verifiedAt: nullableIso,
   }),
   z.object({
-    state: z.literal('failed'), waveId: z.string().min(1), failedAt: isoString, attempts, errorCode: z.string().min(1), requestId: optionalString, announcedAt: nullableIso,
+    state: z.literal('failed'), waveId: z.string().min(1), failedAt: isoString, attempts, errorCode: z.string().min(1), requestId: optionalString, announcedAt: nullableIso, enforceFrom: promisedDate,
     phoneMethodCreated: z.boolean().optional(),
   }),
   z.object({

@@ -77,6 +77,24 @@ describe('RosterTable', () => {
     expect(after?.user.directory.phone).toBe('missing');
   });
 
+  it('keeps the date a notice gave through the attempt and a failure (rows written before it had none)', async () => {
+    const { roster } = await rosterFor('promised');
+    await roster.upsertSnapshots([user('a'), user('b')], 'refresh-1');
+    const first = await readAll(roster);
+    const a = first.find((row) => row.user.directory.id === 'a');
+    const b = first.find((row) => row.user.directory.id === 'b');
+    const announced = { state: 'announced', waveId: 'w1', announcedAt: '2026-11-25T01:00:00.000Z', enforceFrom: '2026-11-29T01:00:00.000Z' } as const;
+    const told = await roster.writeProgress(a!, announced);
+    expect((await readAll(roster)).find((row) => row.user.directory.id === 'a')?.user.progress).toEqual(announced);
+    const writing = { state: 'inFlight', waveId: 'w2', step: 'enforce', since: '2026-11-29T01:00:00.000Z', attempts: 1, announcedAt: announced.announcedAt, enforceFrom: announced.enforceFrom, intent: { previousMfaState: 'disabled', createsPhoneMethod: false, phoneConflict: false, alreadyDone: false } } as const;
+    const inFlight = await roster.writeProgress(told, writing);
+    await roster.writeProgress(inFlight, { state: 'failed', waveId: 'w2', failedAt: '2026-11-29T01:05:00.000Z', attempts: 1, errorCode: 'GRAPH_UNAVAILABLE', requestId: null, announcedAt: announced.announcedAt, enforceFrom: announced.enforceFrom });
+    await roster.writeProgress(b!, { state: 'announced', waveId: 'w1', announcedAt: '2026-11-25T01:00:00.000Z' });
+    const rows = new Map((await readAll(roster)).map((row) => [row.user.directory.id, row.user.progress]));
+    expect(rows.get('a')).toMatchObject({ state: 'failed', enforceFrom: '2026-11-29T01:00:00.000Z' });
+    expect(rows.get('b')).toEqual({ state: 'announced', waveId: 'w1', announcedAt: '2026-11-25T01:00:00.000Z' });
+  });
+
   it('marks users the refresh did not see as no longer present', async () => {
     const { roster } = await rosterFor('absent');
     await roster.upsertSnapshots([user('a'), user('b'), user('c')], 'refresh-1');
