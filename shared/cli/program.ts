@@ -207,14 +207,14 @@ export function buildProgram(io: CliIo): Command {
   const pilot = program.command('pilot').description('The pilot ring');
   pilot
     .command('import <file>')
-    .description('Replace the imported pilot list from a CSV: the MFA portal bulk-update file (Username, MFA Status) or a list of UPNs; every bad row is reported by line and nothing is imported unless all are good')
+    .description('Replace the imported pilot list from a CSV: the MFA portal bulk-update file (Username, MFA Status) or a one-column list of UPNs, comma- or semicolon-separated; any other header is refused, every bad row is reported by line, and nothing is imported unless all are good')
     .action(async (file: string, _options: unknown, command: Command) => {
       const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
         throw new RolloutError('CSV_INVALID', `${file}: cannot read the file (${error.code ?? 'unreadable'})`);
       });
       await withRollout(command, async (config, ports) => {
         const result = await importPilot(config, ports, text, new Date());
-        print(`Imported ${result.imported} pilot user(s) from ${file} (${result.skipped} Disabled row(s) skipped, ${result.duplicates} duplicate(s)).`);
+        print(`Imported ${result.imported} pilot user(s) from ${file} (${result.delimiter === ';' ? 'semicolon-separated, as Excel writes it in many European locales; ' : ''}${result.skipped} Disabled row(s) skipped, ${result.duplicates} duplicate(s)).`);
         if (result.excluded.length > 0) print(`Kept out of the pilot because they are excluded: ${result.excluded.join(', ')}`);
       });
     });
