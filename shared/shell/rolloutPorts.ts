@@ -7,7 +7,7 @@ import { NoticesTable } from '../adapters/tables/noticesTable.js';
 import { PilotTable } from '../adapters/tables/pilotTable.js';
 import { RosterTable } from '../adapters/tables/rosterTable.js';
 import { RunLease } from '../adapters/tables/runLease.js';
-import { createRolloutTables, ensureRolloutTables } from '../adapters/tables/tableClients.js';
+import { openRolloutTables } from '../adapters/tables/tableClients.js';
 import { WavesTable } from '../adapters/tables/wavesTable.js';
 
 /** Everything the shell talks to: Graph through the gateway, and the five tables. */
@@ -30,8 +30,7 @@ export type TablePorts = Omit<RolloutPorts, 'gateway'>;
 
 /** The table adapters of one rollout, on tables that exist (created on first use). */
 export async function openTablePorts(config: Config): Promise<TablePorts> {
-  const tables = createRolloutTables(config);
-  await ensureRolloutTables(tables);
+  const tables = await openRolloutTables(config);
   return {
     roster: new RosterTable(tables.roster, config.rolloutId),
     waves: new WavesTable(tables.waves, config.rolloutId),

@@ -41,7 +41,7 @@ export interface NightOptions {
 
 export type NightResult =
   | { readonly outcome: 'leaseHeld'; readonly holder: string; readonly expiresAt: string }
-  | { readonly outcome: 'held'; readonly wave: WaveSummary; readonly code: 'SYNC_STALE' | 'SYNC_DISABLED' | 'PREFLIGHT_FAILED' }
+  | { readonly outcome: 'held'; readonly wave: WaveSummary; readonly code: 'SYNC_STALE' | 'SYNC_DISABLED' | 'PREFLIGHT_FAILED'; readonly health: SyncHealth }
   | { readonly outcome: 'halted'; readonly plan: WavePlan; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary }
   | { readonly outcome: 'nothingToDo'; readonly plan: WavePlan; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary }
   | { readonly outcome: 'wave'; readonly wave: WaveSummary; readonly plan: WavePlan; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary };
@@ -129,7 +129,7 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
     const wave = heldWave(waveIdAt(now), now, health, configHash);
     await ports.waves.save(wave);
     logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: health.code }, 'warn');
-    return { outcome: 'held', wave, code: health.code };
+    return { outcome: 'held', wave, code: health.code, health };
   }
 
   const refreshId = `${options.runId}`;
@@ -141,7 +141,7 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
     const wave = { ...heldWave(waveIdAt(now), now, health, configHash), reason: `preflight: ${preflight.refusal}` };
     await ports.waves.save(wave);
     logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: 'PREFLIGHT_FAILED' }, 'error');
-    return { outcome: 'held', wave, code: 'PREFLIGHT_FAILED' };
+    return { outcome: 'held', wave, code: 'PREFLIGHT_FAILED', health };
   }
   let history = await ports.waves.history();
   // one run at a time (the lease): a wave still `running` was left by a run that died before closing it

@@ -68,7 +68,7 @@ describe('security: permissions and what the logs may hold', () => {
 
     lab.sandbox.setRoles(granted.filter((role) => role !== 'Policy.ReadWrite.AuthenticationMethod'));
     const halted = await lab.run();
-    expect(halted.code).toBe(0);
+    expect(halted.code).toBe(5); // exitCodes.halted
     expect(halted.stdout).toMatch(/halted: .*GRAPH_PERMISSION_MISSING: requirements\.update needs the Graph application permission Policy\.ReadWrite\.AuthenticationMethod/);
     const { rollout } = await lab.open();
     const [wave] = await rollout.ports.waves.history();
