@@ -1,3 +1,4 @@
+import { renderBreakGlassText } from '../report/renderBreakGlassText.js';
 import type { DryRun } from '../shell/planNight.js';
 
 /** The dry run as an operator reads it: the gate, the next wave, and why everyone else waits. */
@@ -5,6 +6,8 @@ export function renderPlan(dryRun: DryRun, options: { show: number }): string {
   const { plan, health } = dryRun;
   const lines: string[] = [];
   lines.push(`Tenant gate: ${health.open ? 'open' : 'CLOSED'} (${health.reason}${'ageMinutes' in health ? `, last sync ${health.ageMinutes} min ago` : ''})`);
+  const breakGlass = renderBreakGlassText(dryRun.breakGlass);
+  lines.push(...breakGlass.banner);
   if (plan.status === 'halted') {
     lines.push(`Rollout HALTED since ${plan.haltedSince ?? '?'} (wave ${plan.haltedWaveId ?? '?'}): ${plan.haltReason ?? 'no reason recorded'}`);
     lines.push('Nothing is planned until `mfa-rollout resume`.');
@@ -17,6 +20,7 @@ export function renderPlan(dryRun: DryRun, options: { show: number }): string {
   lines.push(`Everyone else (${plan.total - plan.enforce.length} of ${plan.total}), by reason:`);
   const waiting = Object.entries(plan.waiting).filter(([, count]) => count > 0).sort((a, b) => b[1] - a[1]);
   for (const [reason, count] of waiting) lines.push(`  ${reason.padEnd(22)} ${String(count).padStart(7)}`);
+  lines.push(...breakGlass.section);
   if (dryRun.corruptRows.length > 0) lines.push(`Unreadable roster rows (skipped): ${dryRun.corruptRows.join(', ')}`);
   return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 import type { RolloutReport } from '../shell/buildReport.js';
 import { formatCount } from './formatCount.js';
+import { renderBreakGlassText } from './renderBreakGlassText.js';
 import { formatDuration } from './formatDuration.js';
 
 /** The on-call report as plain text, for a terminal (the HTML report has the same content plus the chart). */
@@ -9,6 +10,8 @@ export function renderReportText(report: RolloutReport, options: { listUsers?: n
   const percent = (count: number) => `${(Math.round((count / Math.max(1, progress.total)) * 1000) / 10).toFixed(1).padStart(5)}%`;
   const lines: string[] = [`Rollout ${report.rolloutId}: ${formatCount(report.users)} users (report of ${report.generatedAt})`];
   if (report.plan.status === 'halted') lines.push(`HALTED since wave ${report.plan.haltedWaveId ?? '?'}: ${report.plan.haltReason ?? ''} — nothing is enforced until \`mfa-rollout resume\`.`);
+  const breakGlass = report.breakGlass === null ? null : renderBreakGlassText(report.breakGlass.posture, report.breakGlass.checkedAt);
+  lines.push(...(breakGlass?.banner ?? []));
 
   lines.push('', 'Progress:');
   const buckets: [string, number][] = [
@@ -27,6 +30,8 @@ export function renderReportText(report: RolloutReport, options: { listUsers?: n
 
   lines.push('', 'By reason:');
   for (const [reason, count] of Object.entries(report.standing).sort((a, b) => b[1] - a[1])) lines.push(`  ${reason.padEnd(22)} ${formatCount(count).padStart(9)}`);
+
+  lines.push('', ...(breakGlass?.section ?? ['Emergency access (MFA_BREAK_GLASS): not checked yet (every night checks it before it writes anything)']));
 
   lines.push('', 'Last waves (newest first):');
   lines.push('  wave                       kind     status     duration    planned enforced failed  reason');

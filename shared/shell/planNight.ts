@@ -1,27 +1,32 @@
 import type { Config } from '../config/configSchema.js';
 import { createWavePlanner } from '../core/createWavePlanner.js';
 import { syncHealth, type SyncHealth } from '../core/syncHealth.js';
+import type { BreakGlassPosture } from '../core/assessBreakGlass.js';
 import type { WavePlan } from '../core/wavePlan.js';
 import type { Logger } from '../log/logEvent.js';
 import { readOrganization } from '../adapters/graph/directoryReads.js';
 import { isCorruptRow } from '../adapters/tables/rosterTable.js';
+import { checkBreakGlass } from './checkBreakGlass.js';
 import { withImportedPilot } from './importPilot.js';
 import { refreshRoster } from './refreshRoster.js';
 import type { RolloutPorts } from './rolloutPorts.js';
 
 export interface DryRun {
   readonly health: SyncHealth;
+  /** The break-glass check (every entry resolved, or the plan refused with BREAK_GLASS_UNRESOLVED) and the privileged accounts. */
+  readonly breakGlass: BreakGlassPosture;
   readonly plan: WavePlan;
   readonly corruptRows: readonly string[];
 }
 
 /**
- * The dry run behind `mfa-rollout plan`: the tenant gate, optionally a roster refresh (table writes only),
+ * The dry run behind `mfa-rollout plan`: the tenant gate, the break-glass check, optionally a roster refresh (table writes only),
  * and the plan of the next wave with the reason every other user waits. No Graph write, no lease.
  */
 export async function planNight(settingsConfig: Config, ports: RolloutPorts, logger: Logger, now: Date, options: { refresh: boolean; runId: string; onRefreshProgress?: (users: number) => void }): Promise<DryRun> {
   const config = await withImportedPilot(settingsConfig, ports);
   const health = syncHealth(await readOrganization(ports.gateway), config, now);
+  const breakGlass = await checkBreakGlass(config, ports, logger, now, { persist: false });
   if (options.refresh) await refreshRoster(ports.gateway, ports.roster, config, options.runId, logger, options.onRefreshProgress);
   const planner = createWavePlanner(await ports.waves.history(), config, now);
   const corruptRows: string[] = [];
@@ -29,5 +34,5 @@ export async function planNight(settingsConfig: Config, ports: RolloutPorts, log
     if (isCorruptRow(row)) corruptRows.push(row.userId);
     else planner.add(row.user);
   }
-  return { health, plan: planner.finish(), corruptRows };
+  return { health, breakGlass, plan: planner.finish(), corruptRows };
 }

@@ -5,12 +5,13 @@ import { createGraphGateway, type GraphGateway } from '../adapters/graph/graphGa
 import { FailuresTable } from '../adapters/tables/failuresTable.js';
 import { NoticesTable } from '../adapters/tables/noticesTable.js';
 import { PilotTable } from '../adapters/tables/pilotTable.js';
+import { PostureTable } from '../adapters/tables/postureTable.js';
 import { RosterTable } from '../adapters/tables/rosterTable.js';
 import { RunLease } from '../adapters/tables/runLease.js';
 import { openRolloutTables } from '../adapters/tables/tableClients.js';
 import { WavesTable } from '../adapters/tables/wavesTable.js';
 
-/** Everything the shell talks to: Graph through the gateway, and the five tables. */
+/** Everything the shell talks to: Graph through the gateway, and the seven tables. */
 export interface RolloutPorts {
   readonly gateway: GraphGateway;
   readonly roster: RosterTable;
@@ -19,6 +20,7 @@ export interface RolloutPorts {
   readonly lease: RunLease;
   readonly notices: NoticesTable;
   readonly pilot: PilotTable;
+  readonly posture: PostureTable;
 }
 
 export interface OpenRollout {
@@ -38,6 +40,7 @@ export async function openTablePorts(config: Config): Promise<TablePorts> {
     lease: new RunLease(tables.lease, config.rolloutId),
     notices: new NoticesTable(tables.notices, config.rolloutId),
     pilot: new PilotTable(tables.pilot, config.rolloutId),
+    posture: new PostureTable(tables.posture, config.rolloutId),
   };
 }
 

@@ -17,6 +17,7 @@ import { readMethods, readPerUserMfaState } from '../adapters/graph/userAuthenti
 import type { Notice } from '../adapters/tables/noticesTable.js';
 import { isCorruptRow, type RosterRow } from '../adapters/tables/rosterTable.js';
 import type { Lease } from '../adapters/tables/runLease.js';
+import { checkBreakGlass } from './checkBreakGlass.js';
 import { enrolUser, type EnrolmentResult } from './enrolUser.js';
 import { withImportedPilot } from './importPilot.js';
 import { refreshRoster } from './refreshRoster.js';
@@ -131,6 +132,9 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
     logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: health.code }, 'warn');
     return { outcome: 'held', wave, code: health.code, health };
   }
+
+  // every MFA_BREAK_GLASS entry must name a real user before anything is written (throws BREAK_GLASS_UNRESOLVED)
+  await checkBreakGlass(config, ports, logger, now, { persist: true });
 
   const refreshId = `${options.runId}`;
   await refreshRoster(ports.gateway, ports.roster, config, refreshId, logger, (users) => options.onProgress?.('refresh', users, null));

@@ -11,11 +11,12 @@ export interface RolloutTables {
   readonly lease: TableClient;
   readonly notices: TableClient;
   readonly pilot: TableClient;
+  readonly posture: TableClient;
 }
 
 type TablesConfig = Pick<Config, 'tablesConnection' | 'tablesEndpoint' | 'tablePrefix' | 'managedIdentityClientId'>;
 
-const tableSuffixes = { roster: 'Roster', waves: 'Waves', failures: 'Failures', lease: 'Lease', notices: 'Notices', pilot: 'Pilot' } as const;
+const tableSuffixes = { roster: 'Roster', waves: 'Waves', failures: 'Failures', lease: 'Lease', notices: 'Notices', pilot: 'Pilot', posture: 'Posture' } as const;
 
 /**
  * One TableClient per table, from a connection string (Azurite, or a storage key) or from the table
@@ -43,6 +44,7 @@ export function createRolloutTables(config: TablesConfig): RolloutTables {
     lease: make(tableSuffixes.lease),
     notices: make(tableSuffixes.notices),
     pilot: make(tableSuffixes.pilot),
+    posture: make(tableSuffixes.posture),
   };
 }
 
