@@ -25,6 +25,7 @@ COMMON_PERMISSIONS=(
   GroupMember.Read.All                   # pilot, ring and exclusion group members
   Organization.Read.All                  # the tenant sync gate (GET /organization)
   Policy.Read.All                        # Conditional Access preflight
+  RoleManagement.Read.Directory          # the break-glass check: holders of Global Administrator and the other privileged roles
   User.Read.All                          # the roster refresh and the synced mobile number
   UserAuthenticationMethod.ReadWrite.All # reading methods and pre-registering the mobile phone method
 )

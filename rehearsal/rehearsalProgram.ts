@@ -3,6 +3,7 @@ import type { Config } from '../shared/config/configSchema.js';
 import type { LogLevel, LogSink } from '../shared/log/logEvent.js';
 import { createProgressReporter, type ProgressReporter } from '../shared/cli/progressReporter.js';
 import { rehearse } from './rehearse.js';
+import { checkOutputFile } from '../shared/cli/writeOutputFile.js';
 
 export interface RehearsalIo {
   /** Where the per-night table and the summary go. */
@@ -49,6 +50,7 @@ export function buildRehearsalProgram(io: RehearsalIo): Command {
     .showHelpAfterError()
     .action(async (flags: RehearsalFlags) => {
       const { logLevel, ...options } = flags;
+      await checkOutputFile('--report', options.report); // before the nights, not after them
       const outcome = await rehearse({
         ...options,
         out: io.out,

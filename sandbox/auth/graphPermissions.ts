@@ -16,6 +16,7 @@ export const graphPermissions = {
   readConditionalAccess: ['Policy.Read.All', 'Policy.ReadWrite.ConditionalAccess'],
   readRegistrationReport: ['AuditLog.Read.All'],
   sendMail: ['Mail.Send'],
+  readRoleAssignments: ['RoleManagement.Read.Directory', 'RoleManagement.Read.All', 'Directory.Read.All', 'RoleManagement.ReadWrite.Directory', 'Directory.ReadWrite.All'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** What the sandbox's app registration is consented to unless told otherwise: enough for every endpoint. */
@@ -30,4 +31,5 @@ export const defaultAppRoles: readonly string[] = [
   'GroupMember.ReadWrite.All',
   'AuditLog.Read.All',
   'Mail.Send',
+  'RoleManagement.Read.Directory',
 ];

@@ -7,6 +7,7 @@ import { organizationRoutes } from './organizationRoutes.js';
 import { phoneMethodRoutes } from './phoneMethodRoutes.js';
 import { registrationReportRoutes } from './registrationReportRoutes.js';
 import { requirementsRoutes } from './requirementsRoutes.js';
+import { roleAssignmentRoutes } from './roleAssignmentRoutes.js';
 import { sendMailRoutes } from './sendMailRoutes.js';
 import { userRoutes } from './userRoutes.js';
 
@@ -22,4 +23,5 @@ export const graphRoutes: readonly GraphRoute[] = [
   ...conditionalAccessRoutes,
   ...registrationReportRoutes,
   ...sendMailRoutes,
+  ...roleAssignmentRoutes,
 ];

@@ -4,6 +4,7 @@ import { categoryCounts } from './categoryCounts.js';
 import { conditionalAccessPolicies, type ConditionalAccessIds } from '../conditionalAccess/conditionalAccessPolicies.js';
 import { personNames } from './personNames.js';
 import { createPhoneNumbers, type PhoneNumbers } from './phoneNumbers.js';
+import { directoryRoleIds, directoryRoleNames, roleAssignmentId } from './directoryRoles.js';
 import { createRandom, type Random } from './random.js';
 import {
   phoneMethodIds,
@@ -14,6 +15,7 @@ import {
   type SandboxGroup,
   type SandboxManifest,
   type SandboxOrganization,
+  type SandboxRoleAssignment,
   type SandboxUser,
   type UserCategory,
 } from './tenantModel.js';
@@ -41,6 +43,8 @@ export interface SeededTenant {
   readonly conditionalAccessIds: ConditionalAccessIds;
   /** The `default` scenario: one enabled policy requiring MFA of the MFA Required group, break-glass excluded. */
   readonly conditionalAccessPolicies: ConditionalAccessPolicy[];
+  /** Active directory role assignments (see `SandboxManifest.roleAssignments` for who holds what). */
+  readonly roleAssignments: SandboxRoleAssignment[];
   readonly manifest: SandboxManifest;
 }
 
@@ -139,6 +143,8 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
     mfaRequiredGroupId: mfaRequiredGroup.id,
     breakGlassIds: breakGlass.map((account) => account.id),
   };
+  const roleAssignments = assignRoles(users, new Set(groups.pilot.memberIds));
+  const usersById = new Map(users.map((user) => [user.id, user]));
   const organization: SandboxOrganization = {
     id: tenantId,
     displayName: 'Contoso',
@@ -164,6 +170,16 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
     conditionalAccess: { rolloutPolicyId: conditionalAccessIds.rolloutPolicyId, allUsersPolicyId: conditionalAccessIds.allUsersPolicyId },
     users: users.map((user) => ({ id: user.id, upn: user.userPrincipalName, category: user.category })),
     counts,
+    roleAssignments: roleAssignments.map((assignment) => {
+      const user = usersById.get(assignment.principalId);
+      return {
+        userId: assignment.principalId,
+        upn: user?.userPrincipalName ?? '',
+        roleId: assignment.roleDefinitionId,
+        roleName: directoryRoleNames[assignment.roleDefinitionId] ?? assignment.roleDefinitionId,
+        cloudOnly: user?.onPremisesSyncEnabled !== true,
+      };
+    }),
   };
   return {
     tenantId,
@@ -177,8 +193,29 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
     mfaRequiredGroup,
     conditionalAccessIds,
     conditionalAccessPolicies: conditionalAccessPolicies('default', conditionalAccessIds, null),
+    roleAssignments,
     manifest,
   };
+}
+
+/**
+ * Who holds a directory role, chosen by category and position (no random draw, so existing tenants keep every id):
+ * the break-glass accounts are Global Administrators, as Microsoft's emergency-access guidance has them; the last
+ * cloud-only user is a Privileged Role Administrator (a cloud-only admin the rollout would enrol); the last `ready`
+ * user outside the pilot is a synced User Administrator and Authentication Administrator.
+ */
+function assignRoles(users: readonly Draft[], pilotIds: ReadonlySet<string>): SandboxRoleAssignment[] {
+  const assignment = (roleDefinitionId: string, principalId: string): SandboxRoleAssignment => ({
+    id: roleAssignmentId(roleDefinitionId, principalId), principalId, roleDefinitionId, directoryScopeId: '/',
+  });
+  const assignments = users.filter((user) => user.category === 'breakGlass').map((user) => assignment(directoryRoleIds.globalAdministrator, user.id));
+  const cloudAdmin = users.findLast((user) => user.category === 'cloudOnly');
+  if (cloudAdmin !== undefined) assignments.push(assignment(directoryRoleIds.privilegedRoleAdministrator, cloudAdmin.id));
+  const syncedAdmin = users.findLast((user) => user.category === 'ready' && !pilotIds.has(user.id));
+  if (syncedAdmin !== undefined) {
+    assignments.push(assignment(directoryRoleIds.userAdministrator, syncedAdmin.id), assignment(directoryRoleIds.authenticationAdministrator, syncedAdmin.id));
+  }
+  return assignments;
 }
 
 interface Generator {

@@ -128,6 +128,25 @@ export interface ManifestUser {
   readonly category: UserCategory;
 }
 
+/** An active, tenant-wide directory role assignment (`roleManagement/directory/roleAssignments`); principals are users here. */
+export interface SandboxRoleAssignment {
+  readonly id: string;
+  readonly principalId: string;
+  /** The role's template id (what Graph puts in `roleDefinitionId` for a built-in role). */
+  readonly roleDefinitionId: string;
+  readonly directoryScopeId: '/';
+}
+
+/** Who holds which directory role, as the manifest tells tests. */
+export interface ManifestRoleAssignment {
+  readonly userId: string;
+  readonly upn: string;
+  readonly roleId: string;
+  readonly roleName: string;
+  /** The user is cloud-only (never synced from on-premises). */
+  readonly cloudOnly: boolean;
+}
+
 export interface SandboxManifest {
   readonly tenantId: string;
   readonly seed: number;
@@ -150,6 +169,12 @@ export interface SandboxManifest {
   };
   readonly users: readonly ManifestUser[];
   readonly counts: Readonly<Record<UserCategory, number>>;
+  /**
+   * Active directory role assignments: both break-glass accounts are Global Administrators (cloud-only,
+   * onmicrosoft.com); the last cloud-only user is a Privileged Role Administrator; the last `ready` user outside the
+   * pilot (synced) is a User Administrator and an Authentication Administrator. Empty roles are left out in tiny tenants.
+   */
+  readonly roleAssignments: readonly ManifestRoleAssignment[];
 }
 
 /** The Entra role template id of Global Administrator; the break-glass accounts hold it. */

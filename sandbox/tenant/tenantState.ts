@@ -5,7 +5,6 @@ import { registrationSnapshot } from '../report/registrationSnapshot.js';
 import type { SeededTenant } from './seedTenant.js';
 import { createSlidingWindowLimit, type SlidingWindowLimit } from '../quota/slidingWindowLimit.js';
 import {
-  globalAdministratorRoleId,
   graphDateTime,
   phoneMethodIds,
   type ConditionalAccessPolicy,
@@ -20,6 +19,7 @@ import {
   type SandboxGroup,
   type SandboxManifest,
   type SandboxOrganization,
+  type SandboxRoleAssignment,
   type SandboxUser,
 } from './tenantModel.js';
 
@@ -96,8 +96,10 @@ export interface TenantState {
   addGroupMembers(groupId: string, userIds: readonly string[]): AddMembersResult;
   /** Returns false when the user is not a member. */
   removeGroupMember(groupId: string, userId: string): boolean;
-  /** Directory role template ids the user holds (break-glass accounts: Global Administrator). */
+  /** Directory role template ids the user holds (break-glass accounts: Global Administrator; see the manifest). */
   userRoles(userId: string): readonly string[];
+  /** The tenant's active directory role assignments (roleManagement/directory/roleAssignments). */
+  roleAssignments(): readonly SandboxRoleAssignment[];
   /** Registers Microsoft Authenticator (push) for the user, as a sign-in's interrupt registration does. */
   addAuthenticatorMethod(userId: string): OtherAuthenticationMethod;
   conditionalAccessPolicies(): readonly ConditionalAccessPolicy[];
@@ -172,8 +174,9 @@ export function createTenantState(options: TenantStateOptions): TenantState {
   const groupsById = new Map(groups.map((group) => [group.id.toLowerCase(), group]));
   const memberSets = new Map(groups.map((group) => [group.id.toLowerCase(), new Set(group.memberIds)]));
   const membersOf = (groupId: string): Set<string> => memberSets.get(groupId.toLowerCase()) ?? new Set();
-  const breakGlassIds = new Set(seeded.conditionalAccessIds.breakGlassIds);
-  const userRoles = (userId: string): readonly string[] => (breakGlassIds.has(userId) ? [globalAdministratorRoleId] : []);
+  const rolesByUser = new Map<string, string[]>();
+  for (const assignment of seeded.roleAssignments) rolesByUser.set(assignment.principalId, [...(rolesByUser.get(assignment.principalId) ?? []), assignment.roleDefinitionId]);
+  const userRoles = (userId: string): readonly string[] => rolesByUser.get(userId) ?? [];
 
   const conditionalAccess: ConditionalAccessSettings = { scenario: 'default', throttled: true };
   let policies: readonly ConditionalAccessPolicy[] = seeded.conditionalAccessPolicies;
@@ -322,6 +325,7 @@ export function createTenantState(options: TenantStateOptions): TenantState {
       return true;
     },
     userRoles,
+    roleAssignments: () => seeded.roleAssignments,
     addAuthenticatorMethod,
     conditionalAccessPolicies: () => policies,
     conditionalAccessSettings: () => ({ ...conditionalAccess }),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Config } from '../config/configSchema.js';
 import { loadConfig } from '../config/loadConfig.js';
@@ -20,6 +20,10 @@ import { createProgressReporter, type ProgressReporter } from './progressReporte
 import { renderPlan } from './renderPlan.js';
 import { renderReportText } from '../report/renderReportText.js';
 import { settingsFrom } from './readSettingsFile.js';
+import { describeHeldNight } from './describeHeldNight.js';
+import { exitForNight, renderExitCodes, type ExitName } from './exitCodes.js';
+import { packageVersion } from './packageVersion.js';
+import { writeOutputFile } from './writeOutputFile.js';
 
 /**
  * `mfa-rollout`: the operator's command line. Every command parses its arguments, builds the same adapters
@@ -36,18 +40,29 @@ export interface CliIo {
   readonly out: NodeJS.WritableStream;
   /** Progress of long work: roster refresh, rollback (default: bars on a terminal's stderr, else plain lines). */
   readonly progress?: ProgressReporter;
+  /** Where commander's own messages go: usage errors (default: stderr). Help and the version go to `out`. */
+  readonly err?: NodeJS.WritableStream;
+  /** Receives how the command ended, when that is not plain success (see exitCodes.ts; runCommandLine turns it into the exit code). */
+  readonly setExit?: (exit: ExitName) => void;
 }
 
 /** The commander program; `main.ts` runs it on process.argv, tests run it in-process. */
 export function buildProgram(io: CliIo): Command {
   const print = (text: string) => io.out.write(`${text}\n`);
   const progress = io.progress ?? createProgressReporter();
+  const setExit = io.setExit ?? (() => undefined);
+  const err = io.err ?? process.stderr;
   const program = new Command()
     .name('mfa-rollout')
     .description('Roll out Microsoft Entra ID MFA in nightly waves (the same code as the Azure Function).')
+    .version(packageVersion(), '-V, --version', 'print the version of mfa-rollout')
     .option('--settings <file>', 'read app settings from a local.settings.json (the environment wins)')
     .addOption(new Option('--log-level <level>', 'structured log lines on stderr from this level').choices(['debug', 'info', 'warn', 'error']).default('warn'))
-    .showHelpAfterError();
+    .addHelpText('after', `\n${renderExitCodes()}`)
+    .showHelpAfterError()
+    // commander throws instead of exiting (runCommandLine decides the exit code); subcommands inherit both settings
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.out.write(text), writeErr: (text) => err.write(text) });
 
   function positiveInteger(value: string): number {
     const number = Number(value);
@@ -90,14 +105,23 @@ export function buildProgram(io: CliIo): Command {
     .action(async (_options: unknown, command: Command) => {
       await withRollout(command, async (config, ports, logger, runId) => {
         const night = progressOfNight(progress);
-        const result = await runWave({ config, clock: () => new Date(), ports, logger, runId, onProgress: night.onProgress }).finally(() => night.finish());
+        const result = await runWave({ config, clock: () => new Date(), ports, logger, runId, onProgress: night.onProgress }).then(
+          (outcome) => {
+            night.finish(outcome.outcome === 'wave' && outcome.wave.status !== 'completed' ? 'stopped' : 'done');
+            return outcome;
+          },
+          (error: unknown) => {
+            night.finish('failed');
+            throw error;
+          },
+        );
+        setExit(exitForNight(result));
         switch (result.outcome) {
           case 'leaseHeld':
             print(`Another run holds the lease (${result.holder}, until ${result.expiresAt}); nothing done.`);
-            process.exitCode = 3;
             break;
           case 'held':
-            print(`Night held: ${result.wave.reason ?? ''}. Nothing written.`);
+            print(describeHeldNight(result, config));
             break;
           case 'halted':
             print(`Rollout halted since ${result.plan.haltedSince ?? '?'}: ${result.plan.haltReason ?? ''}. Run \`mfa-rollout resume\` once the cause is fixed.`);
@@ -108,6 +132,7 @@ export function buildProgram(io: CliIo): Command {
           case 'wave': {
             const wave = result.wave;
             print(`Wave ${wave.waveId} ${wave.status}: planned ${wave.planned}, enforced ${wave.enforced} (${wave.alreadyDone} already), phone methods ${wave.phoneMethodsRegistered}, failed ${wave.failed}, announced ${wave.announced}${wave.reason === null ? '' : ` — ${wave.reason}`}`);
+            if (wave.status === 'halted') print('Next: `mfa-rollout report` lists the failures by error code with what to do; fix the cause, then `mfa-rollout resume --note "why"`.');
           }
         }
       });
@@ -122,9 +147,12 @@ export function buildProgram(io: CliIo): Command {
     .action(async (options: { waves: number; json?: boolean; html?: string }, command: Command) => {
       await withRollout(command, async (config, ports) => {
         const report = await buildReport(config, ports, new Date(), { lastWaves: options.waves });
-        if (options.html !== undefined) await writeFile(options.html, renderReportHtml(report));
+        // the text (or JSON) first: a file that cannot be written never costs the operator the report itself
         print(options.json === true ? JSON.stringify(report, null, 2) : renderReportText(report));
-        if (options.html !== undefined && options.json !== true) print(`\nHTML report written to ${options.html}.`);
+        if (options.html !== undefined) {
+          await writeOutputFile('--html', options.html, renderReportHtml(report));
+          if (options.json !== true) print(`\nHTML report written to ${options.html}.`);
+        }
       });
     });
 
@@ -146,7 +174,8 @@ export function buildProgram(io: CliIo): Command {
     .option('--dry-run', 'list who would be released, write nothing')
     .action(async (users: string[], options: { all?: boolean; dryRun?: boolean }, command: Command) => {
       if ((options.all === true) === (users.length > 0)) {
-        throw new RolloutError('USERS_NOT_PARKED', 'retry-parked: name the users (object ids or UPNs), or pass --all, not both');
+        const said = users.length > 0 ? 'name the users or pass --all, not both' : 'name the parked users to release, or pass --all';
+        throw new RolloutError('USAGE_INVALID', `retry-parked: ${said}.\nUsage: mfa-rollout retry-parked <UPN|object id>... [--dry-run]   (the users \`mfa-rollout report\` lists as parked)\n       mfa-rollout retry-parked --all [--dry-run]               (every parked user)`);
       }
       await withRollout(command, async (config, ports, logger) => {
         const result = await retryParkedUsers(config, ports, logger, new Date(), options.all === true ? { all: true } : { users }, options.dryRun === true);
@@ -181,7 +210,7 @@ export function buildProgram(io: CliIo): Command {
         if (result.dryRun) print(`Dry run: ${result.actions.length} user(s) of wave ${options.wave} would be rolled back (${result.alreadyReverted} already were). Nothing written.`);
         else {
           print(`Rollback ${result.rollbackWaveId ?? ''}: ${result.reverted} of ${result.actions.length} user(s) of wave ${options.wave} rolled back (${result.alreadyReverted} already were), ${result.failed.length} failed.`);
-          if (result.failed.length > 0) process.exitCode = 1;
+          if (result.failed.length > 0) setExit('failed');
         }
       });
     });
@@ -189,14 +218,14 @@ export function buildProgram(io: CliIo): Command {
   const pilot = program.command('pilot').description('The pilot ring');
   pilot
     .command('import <file>')
-    .description('Replace the imported pilot list from a CSV: the MFA portal bulk-update file (Username, MFA Status) or a list of UPNs; every bad row is reported by line and nothing is imported unless all are good')
+    .description('Replace the imported pilot list from a CSV: the MFA portal bulk-update file (Username, MFA Status) or a one-column list of UPNs, comma- or semicolon-separated; any other header is refused, every bad row is reported by line, and nothing is imported unless all are good')
     .action(async (file: string, _options: unknown, command: Command) => {
       const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
         throw new RolloutError('CSV_INVALID', `${file}: cannot read the file (${error.code ?? 'unreadable'})`);
       });
       await withRollout(command, async (config, ports) => {
         const result = await importPilot(config, ports, text, new Date());
-        print(`Imported ${result.imported} pilot user(s) from ${file} (${result.skipped} Disabled row(s) skipped, ${result.duplicates} duplicate(s)).`);
+        print(`Imported ${result.imported} pilot user(s) from ${file} (${result.delimiter === ';' ? 'semicolon-separated, as Excel writes it in many European locales; ' : ''}${result.skipped} Disabled row(s) skipped, ${result.duplicates} duplicate(s)).`);
         if (result.excluded.length > 0) print(`Kept out of the pilot because they are excluded: ${result.excluded.join(', ')}`);
       });
     });
@@ -211,7 +240,7 @@ export function buildProgram(io: CliIo): Command {
         const { csv, rows } = await exportNotices(ports, options.since === undefined ? {} : { since: options.since });
         if (options.csv === '-') io.out.write(csv);
         else {
-          await writeFile(options.csv, csv);
+          await writeOutputFile('--csv', options.csv, csv);
           print(`Wrote ${rows} notice(s) to ${options.csv}.`);
         }
       });

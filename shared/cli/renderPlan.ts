@@ -1,4 +1,5 @@
 import { mobileReasons } from '../core/readiness.js';
+import { renderBreakGlassText } from '../report/renderBreakGlassText.js';
 import type { DryRun } from '../shell/planNight.js';
 
 /**
@@ -18,6 +19,8 @@ export function renderPlan(dryRun: DryRun, options: { show: number }): string {
     lines.push(`Nothing runs tonight: ${hold.kind === 'permissions' ? hold.reason : `the tenant gate is closed: ${hold.reason}`}.`);
   }
   if (dryRun.holds.length > 0) lines.push('The night would be recorded as held, before any user is read or written. What follows is the plan once that is fixed.');
+  const breakGlass = renderBreakGlassText(dryRun.breakGlass);
+  lines.push(...breakGlass.banner);
   if (plan.status === 'halted') {
     lines.push(`Rollout HALTED since ${plan.haltedSince ?? '?'} (wave ${plan.haltedWaveId ?? '?'}): ${plan.haltReason ?? 'no reason recorded'}`);
     lines.push('Nothing is planned until `mfa-rollout resume`.');
@@ -55,6 +58,7 @@ export function renderPlan(dryRun: DryRun, options: { show: number }): string {
   if (plan.promises.late > 0) {
     lines.push(`Late: ${plan.promises.late} announced user(s) are past the date their notice gave and not in tonight's wave (the ramp ran slower than projected); they follow as seats free up, without a new notice.`);
   }
+  lines.push(...breakGlass.section);
   if (dryRun.corruptRows.length > 0) lines.push(`Unreadable roster rows (skipped): ${dryRun.corruptRows.join(', ')}`);
   return lines.join('\n');
 }

@@ -5,6 +5,7 @@ import { flaggedHeadline } from './flaggedNights.js';
 import { formatCount } from './formatCount.js';
 import { formatDuration } from './formatDuration.js';
 import { progressChart } from './progressChart.js';
+import { renderBreakGlassHtml } from './renderBreakGlassHtml.js';
 
 /**
  * The Content-Security-Policy of the report, in its `<meta>` and (from the HTTP function) as a header: nothing
@@ -95,6 +96,7 @@ export function renderReportHtml(report: RolloutReport): string {
     ['notPresent', 'Gone', progress.notPresent],
   ] as const;
   const halted = report.plan.status === 'halted';
+  const breakGlass = renderBreakGlassHtml(report.breakGlass);
   const goal = progress.enforced + progress.ready;
 
   return `<!doctype html>
@@ -118,6 +120,7 @@ ${halted
     : `<div class="banner ok" data-field="status">${escapeHtml(progress.ready > 0
       ? `Rolling out: ${formatCount(progress.ready)} ready user(s) to go; the next wave aims for ${formatCount(report.plan.targetSize)}${report.plan.pilot ? ' (the pilot ring)' : ''}.`
       : 'Every ready user is enforced; users who become ready later are picked up night by night.')}</div>`}
+${breakGlass.banner}
 </header>
 
 <section id="progress">
@@ -128,6 +131,8 @@ ${cards.map(([key, label, count]) => `<div class="card ${key}" data-metric="${ke
 <p data-metric="registration">Of the enforced users, <strong data-field="registered" data-value="${progress.registration.registered}">${formatCount(progress.registration.registered)}</strong> are verified registered, <strong data-field="notRegistered" data-value="${progress.registration.notRegistered}">${formatCount(progress.registration.notRegistered)}</strong> were not yet at the last check, and <strong data-field="registrationUnknown" data-value="${progress.registration.unknown}">${formatCount(progress.registration.unknown)}</strong> are not checked yet.</p>
 ${renderEstimate(report)}
 </section>
+
+${breakGlass.section}
 
 <section id="nights">
 <h2>Progress per night</h2>

@@ -2,6 +2,7 @@ import type { RolloutReport } from '../shell/buildReport.js';
 import { describeWave } from './describeWave.js';
 import { flaggedHeadline } from './flaggedNights.js';
 import { formatCount } from './formatCount.js';
+import { renderBreakGlassText } from './renderBreakGlassText.js';
 import { formatDuration } from './formatDuration.js';
 
 /** The on-call report as plain text, for a terminal (the HTML report has the same content plus the chart). */
@@ -15,6 +16,8 @@ export function renderReportText(report: RolloutReport, options: { listUsers?: n
     lines.push(`ATTENTION: ${flaggedHeadline(report.flagged)}:`);
     for (const night of report.flagged) lines.push(`  ${night.waveId} ${night.status.toUpperCase()}: ${night.reason ?? 'no reason recorded'}`);
   }
+  const breakGlass = report.breakGlass === null ? null : renderBreakGlassText(report.breakGlass.posture, report.breakGlass.checkedAt);
+  lines.push(...(breakGlass?.banner ?? []));
 
   lines.push('', 'Progress:');
   const buckets: [string, number][] = [
@@ -33,6 +36,8 @@ export function renderReportText(report: RolloutReport, options: { listUsers?: n
 
   lines.push('', 'By reason:');
   for (const [reason, count] of Object.entries(report.standing).sort((a, b) => b[1] - a[1])) lines.push(`  ${reason.padEnd(22)} ${formatCount(count).padStart(9)}`);
+
+  lines.push('', ...(breakGlass?.section ?? ['Emergency access (MFA_BREAK_GLASS): not checked yet (every night checks it before it writes anything)']));
 
   lines.push('', 'Last waves (newest first):');
   lines.push(...wavesTable(report));

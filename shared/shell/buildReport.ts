@@ -1,5 +1,6 @@
 import type { Config } from '../config/configSchema.js';
 import { createWavePlanner } from '../core/createWavePlanner.js';
+import type { BreakGlassPosture } from '../core/assessBreakGlass.js';
 import type { WaveSummary } from '../core/waveHistory.js';
 import type { WavePlan } from '../core/wavePlan.js';
 import { operatorHint } from '../errors/errorCodes.js';
@@ -69,6 +70,8 @@ export interface RolloutReport {
   /** Failed MFA_MAX_ATTEMPTS nights and no longer retried (oldest first, at most `listLimit`). */
   readonly parked: { readonly count: number; readonly users: readonly ParkedUser[] };
   readonly corruptRows: readonly string[];
+  /** The last night's break-glass check (entries, privileged cloud-only accounts not listed), or null before the first. */
+  readonly breakGlass: { readonly checkedAt: string; readonly posture: BreakGlassPosture } | null;
 }
 
 export interface ReportOptions {
@@ -86,7 +89,7 @@ export interface ReportOptions {
  * once (streamed: memory stays bounded whatever its size), the waves table, and the failures of the listed waves.
  * Tables only: no Graph call.
  */
-export async function buildReport(settingsConfig: Config, ports: Pick<TablePorts, 'roster' | 'waves' | 'failures' | 'pilot'>, now: Date, options: ReportOptions = { lastWaves: 10 }): Promise<RolloutReport> {
+export async function buildReport(settingsConfig: Config, ports: Pick<TablePorts, 'roster' | 'waves' | 'failures' | 'pilot' | 'posture'>, now: Date, options: ReportOptions = { lastWaves: 10 }): Promise<RolloutReport> {
   const config = await withImportedPilot(settingsConfig, ports);
   const history = await ports.waves.history();
   const planner = createWavePlanner(history, config, now);
@@ -108,6 +111,7 @@ export async function buildReport(settingsConfig: Config, ports: Pick<TablePorts
   for (const [reason, count] of Object.entries(plan.waiting)) if (count > 0) standing[reason] = count;
   if (plan.enforce.length > 0) standing['nextWave'] = plan.enforce.length;
   const progress = progressSummary(plan, roster.registration);
+  const posture = await ports.posture.latest();
   return {
     rolloutId: config.rolloutId,
     generatedAt: now.toISOString(),
@@ -129,6 +133,7 @@ export async function buildReport(settingsConfig: Config, ports: Pick<TablePorts
     stuck: roster.stuck,
     parked: roster.parked,
     corruptRows,
+    breakGlass: posture?.sections.breakGlass === undefined ? null : { checkedAt: posture.checkedAt, posture: posture.sections.breakGlass },
   };
 }
 

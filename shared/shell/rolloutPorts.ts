@@ -6,12 +6,13 @@ import { readGrantedPermissions, type GrantedPermissions } from '../adapters/gra
 import { FailuresTable } from '../adapters/tables/failuresTable.js';
 import { NoticesTable } from '../adapters/tables/noticesTable.js';
 import { PilotTable } from '../adapters/tables/pilotTable.js';
+import { PostureTable } from '../adapters/tables/postureTable.js';
 import { RosterTable } from '../adapters/tables/rosterTable.js';
 import { RunLease } from '../adapters/tables/runLease.js';
-import { createRolloutTables, ensureRolloutTables } from '../adapters/tables/tableClients.js';
+import { openRolloutTables } from '../adapters/tables/tableClients.js';
 import { WavesTable } from '../adapters/tables/wavesTable.js';
 
-/** Everything the shell talks to: Graph through the gateway (and the app's own token), and the tables. */
+/** Everything the shell talks to: Graph through the gateway (and the app's own token), and the seven tables. */
 export interface RolloutPorts {
   readonly gateway: GraphGateway;
   /** The Graph application permissions the app's access token carries. */
@@ -22,6 +23,7 @@ export interface RolloutPorts {
   readonly lease: RunLease;
   readonly notices: NoticesTable;
   readonly pilot: PilotTable;
+  readonly posture: PostureTable;
 }
 
 export interface OpenRollout {
@@ -33,8 +35,7 @@ export type TablePorts = Omit<RolloutPorts, 'gateway' | 'grantedPermissions'>;
 
 /** The table adapters of one rollout, on tables that exist (created on first use). */
 export async function openTablePorts(config: Config): Promise<TablePorts> {
-  const tables = createRolloutTables(config);
-  await ensureRolloutTables(tables);
+  const tables = await openRolloutTables(config);
   return {
     roster: new RosterTable(tables.roster, config.rolloutId),
     waves: new WavesTable(tables.waves, config.rolloutId),
@@ -42,6 +43,7 @@ export async function openTablePorts(config: Config): Promise<TablePorts> {
     lease: new RunLease(tables.lease, config.rolloutId),
     notices: new NoticesTable(tables.notices, config.rolloutId),
     pilot: new PilotTable(tables.pilot, config.rolloutId),
+    posture: new PostureTable(tables.posture, config.rolloutId),
   };
 }
 

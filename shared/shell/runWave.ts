@@ -17,6 +17,7 @@ import { readMethods, readPerUserMfaState } from '../adapters/graph/userAuthenti
 import type { Notice } from '../adapters/tables/noticesTable.js';
 import { isCorruptRow, type RosterRow } from '../adapters/tables/rosterTable.js';
 import type { Lease } from '../adapters/tables/runLease.js';
+import { checkBreakGlass } from './checkBreakGlass.js';
 import { enrolUser, type EnrolmentResult } from './enrolUser.js';
 import { withImportedPilot } from './importPilot.js';
 import { refreshRoster } from './refreshRoster.js';
@@ -42,7 +43,7 @@ export interface NightOptions {
 
 export type NightResult =
   | { readonly outcome: 'leaseHeld'; readonly holder: string; readonly expiresAt: string }
-  | { readonly outcome: 'held'; readonly wave: WaveSummary; readonly code: 'SYNC_STALE' | 'SYNC_DISABLED' | 'PREFLIGHT_FAILED' | 'GRAPH_PERMISSION_MISSING' }
+  | { readonly outcome: 'held'; readonly wave: WaveSummary; readonly code: 'SYNC_STALE' | 'SYNC_DISABLED' | 'PREFLIGHT_FAILED' | 'GRAPH_PERMISSION_MISSING'; readonly health: SyncHealth | null }
   | { readonly outcome: 'halted'; readonly plan: WavePlan; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary }
   | { readonly outcome: 'nothingToDo'; readonly plan: WavePlan; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary }
   | { readonly outcome: 'wave'; readonly wave: WaveSummary; readonly plan: WavePlan; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary };
@@ -132,7 +133,7 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
     const wave = heldWave(waveIdAt(now), now, permissions.reason, configHash);
     await ports.waves.save(wave);
     logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: 'GRAPH_PERMISSION_MISSING', permission: permissions.missing.map((entry) => entry.permission) }, 'error');
-    return { outcome: 'held', wave, code: 'GRAPH_PERMISSION_MISSING' };
+    return { outcome: 'held', wave, code: 'GRAPH_PERMISSION_MISSING', health: null };
   }
 
   const health = syncHealth(await readOrganization(ports.gateway), config, now);
@@ -140,8 +141,11 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
     const wave = heldWave(waveIdAt(now), now, syncHoldReason(health), configHash);
     await ports.waves.save(wave);
     logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: health.code }, 'warn');
-    return { outcome: 'held', wave, code: health.code };
+    return { outcome: 'held', wave, code: health.code, health };
   }
+
+  // every MFA_BREAK_GLASS entry must name a real user before anything is written (throws BREAK_GLASS_UNRESOLVED)
+  await checkBreakGlass(config, ports, logger, now, { persist: true });
 
   const refreshId = `${options.runId}`;
   await refreshRoster(ports.gateway, ports.roster, config, refreshId, logger, (users) => options.onProgress?.('refresh', users, null));
@@ -152,7 +156,7 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
     const wave = heldWave(waveIdAt(now), now, `preflight: ${preflight.refusal}`, configHash);
     await ports.waves.save(wave);
     logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: 'PREFLIGHT_FAILED' }, 'error');
-    return { outcome: 'held', wave, code: 'PREFLIGHT_FAILED' };
+    return { outcome: 'held', wave, code: 'PREFLIGHT_FAILED', health };
   }
   let history = await ports.waves.history();
   // one run at a time (the lease): a wave still `running` was left by a run that died before closing it

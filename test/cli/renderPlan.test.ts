@@ -10,6 +10,7 @@ const dryRun = (plan: DryRun['plan'], overrides: Partial<DryRun> = {}): DryRun =
   health: { open: true, reason: 'syncRecent', ageMinutes: 20 },
   holds: [],
   refreshed: true,
+  breakGlass: { version: 1, entries: [], unresolved: [], listedGlobalAdministrator: true, privileged: { read: true, unlistedCloudOnly: [], unlistedCloudOnlyCount: 0, syncedCount: 0, otherPrincipals: 0 }, enrolsCloudOnly: false, warnings: [] },
   plan,
   corruptRows: [],
   ...overrides,

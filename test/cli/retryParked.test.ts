@@ -26,8 +26,8 @@ describe('mfa-rollout retry-parked', () => {
       code: 'USERS_NOT_PARKED',
       message: expect.stringMatching(/not in the roster of rollout \S+: nobody@contoso\.com; not parked: .*\(enforced\)\. Nothing was released\./),
     });
-    await expect(cli(settings, 'retry-parked')).rejects.toMatchObject({ code: 'USERS_NOT_PARKED' });
-    await expect(cli(settings, 'retry-parked', '--all', first.upn)).rejects.toMatchObject({ code: 'USERS_NOT_PARKED' });
+    await expect(cli(settings, 'retry-parked')).rejects.toMatchObject({ code: 'USAGE_INVALID' });
+    await expect(cli(settings, 'retry-parked', '--all', first.upn)).rejects.toMatchObject({ code: 'USAGE_INVALID' });
     expect(await parkedCount()).toBe(3);
 
     sandbox.traffic.removeFault(fault.id); // the cause is fixed

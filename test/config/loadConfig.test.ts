@@ -30,8 +30,8 @@ describe('loadConfig', () => {
 
   it('names the setting and what was expected, never the value', () => {
     const message = problemOf({ ...minimal, MFA_WAVE_SIZE: '12abc', MFA_HALT_FAILURE_RATE: '7' });
-    expect(message).toContain('MFA_WAVE_SIZE: expected a number');
-    expect(message).toContain('MFA_HALT_FAILURE_RATE: expected at most 1');
+    expect(message).toContain('MFA_WAVE_SIZE: expected a whole number from 1 to 100,000');
+    expect(message).toContain('MFA_HALT_FAILURE_RATE: expected a number above 0 and at most 1');
     expect(message).not.toContain('12abc');
   });
 
@@ -51,8 +51,65 @@ describe('loadConfig', () => {
   it('parses rings from JSON and reports a bad ring by its position', () => {
     const config = loadConfig({ ...minimal, MFA_RINGS: '[{"name":"finance","attribute":"department","values":["Finance"]}]' });
     expect(config.rings).toEqual([{ name: 'finance', attribute: 'department', values: ['Finance'] }]);
-    expect(problemOf({ ...minimal, MFA_RINGS: '[{"name":"Bad Name","groupId":"x"}]' })).toContain('MFA_RINGS: expected ring names are 1-24 lowercase letters, digits or dashes (at 0.name)');
+    expect(problemOf({ ...minimal, MFA_RINGS: '[{"name":"Bad Name","groupId":"x"}]' })).toContain('MFA_RINGS: expected a ring name: 1-24 lowercase letters, digits or dashes (ring 1, "name")');
     expect(problemOf({ ...minimal, MFA_RINGS: 'not json' })).toContain('MFA_RINGS: expected a JSON array of rings');
+  });
+
+  describe('says what to put there, in plain words, never the value', () => {
+    it('a number out of range names the range, not "a number"', () => {
+      const message = problemOf({ ...minimal, MFA_WAVE_SIZE: '-5' });
+      expect(message).toBe('Invalid configuration:\nMFA_WAVE_SIZE: expected a whole number from 1 to 100,000');
+      expect(problemOf({ ...minimal, MFA_WAVE_GROWTH: '0.5' })).toContain('MFA_WAVE_GROWTH: expected a number from 1 to 10');
+    });
+
+    it('an enum names its allowed values, not zod\'s text', () => {
+      expect(problemOf({ ...minimal, MFA_STRATEGY: 'perUser' })).toBe('Invalid configuration:\nMFA_STRATEGY: expected one of perUserMfa, conditionalAccessGroup');
+      expect(problemOf({ ...minimal, MFA_AUTH_MODE: 'secret' })).toContain('MFA_AUTH_MODE: expected one of managedIdentity, clientSecret');
+    });
+
+    it('a missing MFA_BREAK_GLASS says what to put there', () => {
+      for (const env of [{ MFA_TABLES_CONNECTION: 'UseDevelopmentStorage=true' }, { ...minimal, MFA_BREAK_GLASS: ' , ' }]) {
+        expect(() => loadConfig(env)).toThrow(expect.objectContaining({
+          code: 'BREAK_GLASS_MISSING',
+          message: 'MFA_BREAK_GLASS: expected the object ids or UPNs of your emergency-access accounts, comma-separated (e.g. breakglass1@contoso.onmicrosoft.com,breakglass2@contoso.onmicrosoft.com): Microsoft recommends two cloud-only Global Administrators, and the job never runs without one',
+        }));
+      }
+    });
+
+    it('bad JSON in MFA_RINGS gives an example and the place it breaks, without quoting the text', () => {
+      const message = problemOf({ ...minimal, MFA_RINGS: '[{"name":"it",}]' });
+      expect(message).toContain('MFA_RINGS: expected a JSON array of rings, e.g. [{"name":"it","groupId":"<group object id>"},');
+      expect(message).toContain('the text is not valid JSON at line 1, column 15 (position 14): JSON needs a property name in double quotes there');
+      // V8 quotes the text in some of its errors ("not json" is not valid JSON); a settings error never does
+      const notJson = problemOf({ ...minimal, MFA_RINGS: 'qqq rings' });
+      expect(notJson).toContain('at line 1, column 1 (position 0)');
+      expect(notJson).not.toContain('qqq');
+      expect(problemOf({ ...minimal, MFA_RINGS: '{"name":"it"}' })).toContain('MFA_RINGS: expected a JSON array of rings, e.g.');
+      expect(problemOf({ ...minimal, MFA_RINGS: '[{"name":"it","groupID":"x"}]' })).toContain('MFA_RINGS: expected only the keys name, groupId, attribute and values (found "groupID") (ring 1)');
+    });
+
+    it('every setting, given a bad value, answers in operator words and never repeats the value', () => {
+      const bad = ['-57', 'qq!zz', '987654321987', '{"qq":', 'http://qq.invalid/', 'qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq1'];
+      const zodWords = /Invalid (input|option|string|url)|Too (small|big)|received|Unrecognized|expected (string|number|array|object)\b/;
+      for (const definition of Object.values(settings)) {
+        for (const value of bad) {
+          let message: string | null = null;
+          try {
+            loadConfig({ ...minimal, [definition.env]: value });
+          } catch (error) {
+            message = (error as Error).message;
+          }
+          if (message === null) continue; // a value this setting accepts
+          const lines = message.split('\n').filter((line) => line.startsWith('MFA_'));
+          expect(lines.length).toBeGreaterThan(0);
+          for (const line of lines) {
+            expect(line).toMatch(/^MFA_[A-Z0-9_]+( \/ MFA_[A-Z0-9_]+)?: expected \S/);
+            expect(line).not.toMatch(zodWords);
+            expect(line).not.toContain(value);
+          }
+        }
+      }
+    });
   });
 
   it('reports every problem at once', () => {

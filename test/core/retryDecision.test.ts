@@ -43,6 +43,7 @@ describe('retryDecision', () => {
     expect(notRetryableButRetried.sort()).toEqual(
       [
         'BREAK_GLASS_MISSING',
+        'BREAK_GLASS_UNRESOLVED',
         'CONFIG_INVALID',
         'CSV_INVALID',
         'GRAPH_AUTH_FAILED',
@@ -50,8 +51,11 @@ describe('retryDecision', () => {
         'GRAPH_PERMISSION_MISSING',
         'GRAPH_PHONE_DUPLICATE',
         'INTERNAL',
+        'OUTPUT_UNWRITABLE',
         'PREFLIGHT_FAILED',
         'ROLLOUT_HALTED',
+        'TABLE_AUTH_FAILED',
+        'USAGE_INVALID',
         'USERS_NOT_PARKED',
       ].sort(),
     );

@@ -26,6 +26,7 @@ const graphRoles: Record<string, string> = {
   'Organization.Read.All': 'role-organization-read',
   'Policy.Read.All': 'role-policy-read',
   'Policy.ReadWrite.AuthenticationMethod': 'role-policy-authmethod',
+  'RoleManagement.Read.Directory': 'role-rolemanagement-read',
   'User.Read.All': 'role-user-read',
   'UserAuthenticationMethod.ReadWrite.All': 'role-authmethod-readwrite',
 };

@@ -107,7 +107,10 @@ describe('faults a night survives (real Azurite, the sandbox tenant, `mfa-rollou
     lab.sandbox.traffic.addFault({ kind: 'hang', count: 2, operations: ['batch.send'] }); // abandoned after MFA_GRAPH_TIMEOUT_SECONDS, retried
     lab.sandbox.traffic.addFault({ kind: 'malformed', shape: 'invalidJson', operations: ['methods.list'], count: 2 });
     lab.sandbox.traffic.addFault({ kind: 'malformed', shape: 'missingField', operations: ['requirements.read'], count: 2 });
-    lab.sandbox.traffic.addFault({ kind: 'malformed', shape: 'wrongType', operations: ['users.read'], count: 2 });
+    // users of the wave, not the break-glass and admin accounts the night looks up first (a lookup it cannot read stops
+    // the night: the 'stops' test below)
+    const waveUsers = lab.sandbox.manifest.users.filter((user) => user.category === 'ready' || user.category === 'readyNational').slice(0, 6).map((user) => user.id);
+    lab.sandbox.traffic.addFault({ kind: 'malformed', shape: 'wrongType', operations: ['users.read'], userIds: waveUsers, count: 2 });
     // the bursts start with the first write, so that the wave's writes meet them
     const stopWatching = lab.writes.onWrite(() => {
       stopWatching();
@@ -143,6 +146,10 @@ describe('faults a night survives (real Azurite, the sandbox tenant, `mfa-rollou
     const badPage = await lab.run();
     expect(badPage.code).toBe(1);
     expect(badPage.stderr).toContain('GRAPH_MALFORMED_RESPONSE: users.list: a page of the answer is not a collection');
+    lab.sandbox.traffic.addFault({ kind: 'malformed', shape: 'wrongType', operations: ['GET users/{userId}'], count: 1 });
+    const badLookup = await lab.run();
+    expect(badLookup.code).toBe(1);
+    expect(badLookup.stderr).toContain("GRAPH_MALFORMED_RESPONSE: users.resolve: Graph's answer has an unexpected");
     expect(lab.sandbox.journal.entries()).toEqual([]);
     await finish(lab);
     expectClean(await checkLab(lab));

@@ -63,12 +63,13 @@ describe('security: permissions and what the logs may hold', () => {
     // a fresh process is a fresh credential: its token carries the roles as they are now
     lab.sandbox.controls.setRoles(granted.filter((role) => role !== 'Organization.Read.All'));
     const gate = await lab.run();
-    expect(gate.stdout).toContain('Night held: the app lacks the Microsoft Graph application permission(s) Organization.Read.All (or Organization.ReadWrite.All, Directory.Read.All, Directory.ReadWrite.All)');
+    expect(gate.stdout).toContain('Night held (GRAPH_PERMISSION_MISSING): the app lacks the Microsoft Graph application permission(s) Organization.Read.All (or Organization.ReadWrite.All, Directory.Read.All, Directory.ReadWrite.All)');
     expect(gate.stdout).toContain('infra/grant-graph-permissions.sh perUserMfa');
 
     lab.sandbox.controls.setRoles(granted.filter((role) => role !== 'Policy.ReadWrite.AuthenticationMethod'));
     const held = await lab.run();
-    expect(held.stdout).toMatch(/Night held: the app lacks the Microsoft Graph application permission\(s\) Policy\.ReadWrite\.AuthenticationMethod that MFA_STRATEGY=perUserMfa needs/);
+    expect(held.code).toBe(4); // exitCodes.held
+    expect(held.stdout).toMatch(/Night held \(GRAPH_PERMISSION_MISSING\): the app lacks the Microsoft Graph application permission\(s\) Policy\.ReadWrite\.AuthenticationMethod that MFA_STRATEGY=perUserMfa needs/);
     const { rollout } = await lab.open();
     const waves = await rollout.ports.waves.history();
     expect(waves.map((wave) => [wave.kind, wave.status])).toEqual([['held', 'held'], ['held', 'held']]);

@@ -22,6 +22,7 @@ function report(overrides: Partial<RolloutReport> = {}): RolloutReport {
     stuck: { count: 0, afterDays: 14, users: [] },
     parked: { count: 1, users: [{ userId: 'u-9', upn: 'p@contoso.com', waveId: 'w', parkedAt: '2026-11-25T01:00:00.000Z', attempts: 3, errorCode: 'PHONE_CONFLICT', requestId: null, hint: 'never overwritten' }] },
     corruptRows: [],
+    breakGlass: null,
     ...overrides,
   };
 }

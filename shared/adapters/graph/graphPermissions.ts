@@ -16,6 +16,7 @@ export const graphPermissions = {
   readConditionalAccess: 'Policy.Read.All',
   readRegistrationReport: 'AuditLog.Read.All',
   sendMail: 'Mail.Send',
+  readRoleAssignments: 'RoleManagement.Read.Directory',
 } as const;
 
 /** Exactly the permissions a configuration needs, no more. */
@@ -26,6 +27,7 @@ export function permissionsFor(config: Pick<Config, 'strategy' | 'noticeMailbox'
     graphPermissions.readGroupMembers,
     graphPermissions.writePhoneMethods, // also grants reading them
     graphPermissions.readRegistrationReport,
+    graphPermissions.readRoleAssignments, // the break-glass check: who holds Global Administrator and the other privileged roles
   ]);
   if (config.strategy === 'perUserMfa') {
     needed.add(graphPermissions.writePerUserMfa); // also grants reading the state
