@@ -7,6 +7,7 @@ import type { ProgressReporter, TaskEnding } from '../../shared/cli/progressRepo
 import { RolloutError } from '../../shared/errors/RolloutError.js';
 import { runCommand } from '../helpers/runCli.js';
 import { useSandboxTenant } from '../helpers/sandboxTenant.js';
+import { runRehearsalCommandLine } from '../../rehearsal/rehearsalProgram.js';
 
 const tenant = useSandboxTenant({ users: 40, seed: 71 });
 
@@ -153,10 +154,13 @@ describe('no stack traces for ordinary mistakes: coded errors naming the setting
     expect(csv.exitCode).toBe(1);
     expect(csv.err).toMatch(/^OUTPUT_UNWRITABLE: --csv \S+notices\.csv: cannot write the file \(its folder does not exist, ENOENT\)/);
 
-    const rehearsal = await runCommand(null, ['rehearse', '--users', '30', '--report', path.join(tmpdir(), 'no-such-folder-for-mfa', 'r.html')]);
-    expect(rehearsal.exitCode).toBe(1);
-    expect(rehearsal.err).toMatch(/^OUTPUT_UNWRITABLE: --report \S+r\.html: cannot write the file \(/);
-    expect(rehearsal.out).toBe(''); // refused before the first night, not after the last
+    // the rehearsal (its own command line, npm run rehearse) checks its report file before the first night
+    const chunks = { out: [] as string[], err: [] as string[] };
+    const sink = (into: string[]) => ({ write: (chunk: string) => into.push(chunk) }) as unknown as NodeJS.WritableStream;
+    const rehearsalExit = await runRehearsalCommandLine(['node', 'rehearse', '--users', '30', '--report', path.join(tmpdir(), 'no-such-folder-for-mfa', 'r.html')], { out: sink(chunks.out), err: sink(chunks.err) });
+    expect(rehearsalExit).toBe(1);
+    expect(chunks.err.join('')).toMatch(/^OUTPUT_UNWRITABLE: --report \S+r\.html: cannot write the file \(/);
+    expect(chunks.out.join('')).toBe(''); // refused before the first night, not after the last
   });
 
   it('a run that fails mid-way ends its progress task as failed, not done (exit 1)', async () => {

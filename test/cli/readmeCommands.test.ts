@@ -13,7 +13,7 @@ function commandPaths(command: Command, prefix = ''): string[] {
 
 describe('README and the command line agree', () => {
   it('lists every command in its Commands block', () => {
-    const block = /## Commands\n\n```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const block = /## Commands\n[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     const program = buildProgram({ out: process.stdout });
     for (const path of commandPaths(program)) expect(block).toMatch(new RegExp(`^npx mfa-rollout ${path}\\b`, 'm'));
     expect(block).toMatch(/^npx mfa-rollout --version/m);

@@ -146,10 +146,10 @@ describe('faults a night survives (real Azurite, the sandbox tenant, `mfa-rollou
     const badPage = await lab.run();
     expect(badPage.code).toBe(1);
     expect(badPage.stderr).toContain('GRAPH_MALFORMED_RESPONSE: users.list: a page of the answer is not a collection');
-    lab.sandbox.traffic.addFault({ kind: 'malformed', shape: 'wrongType', operations: ['GET users/{userId}'], count: 1 });
+    lab.sandbox.traffic.addFault({ kind: 'malformed', shape: 'wrongType', operations: ['users.read'], count: 1 });
     const badLookup = await lab.run();
     expect(badLookup.code).toBe(1);
-    expect(badLookup.stderr).toContain("GRAPH_MALFORMED_RESPONSE: users.resolve: Graph's answer has an unexpected");
+    expect(badLookup.stderr).toContain("GRAPH_MALFORMED_RESPONSE: users.read: Graph's answer has an unexpected");
     expect(lab.sandbox.journal.entries()).toEqual([]);
     await finish(lab);
     expectClean(await checkLab(lab));
