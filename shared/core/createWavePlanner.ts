@@ -15,17 +15,18 @@ import { nextWaveSize, pilotWaveSize, projectWaveSizes } from './waveSizing.js';
 /**
  * Feeds the roster one user at a time; `finish` returns the plan (once). Memory: counters plus bounded heaps of
  * at most maxWaveSize (pilot), the ramp size, the announce-ahead count and 5 × maxWaveSize (probes) candidates.
- * User ids are assumed unique (they are the roster table's row keys).
+ * User ids are assumed unique (they are the roster table's row keys). Each user may come with an opaque payload
+ * (the shell's roster row, with the ETag its next write needs), handed back unchanged on the user's PlannedUser.
  */
-export interface WavePlanner {
-  add(user: RosterUser): void;
-  finish(): WavePlan;
+export interface WavePlanner<P = void> {
+  add(user: RosterUser, payload: P): void;
+  finish(): WavePlan<P>;
 }
 
 /** How many probe ids per wave seat the plan may ask for. */
 export const probesPerSeat = 5;
 
-interface Candidate {
+interface Candidate<P> {
   readonly id: string;
   readonly upn: string;
   readonly ring: string;
@@ -36,17 +37,18 @@ interface Candidate {
   readonly needsPhoneMethod: boolean;
   /** Announced or failed before tonight: counts as outstanding notice. */
   readonly noticed: boolean;
+  readonly payload: P;
 }
 
 /** Plan order: ring, then retries first in their ring, then the stable hash, then the id. */
-function comparePlanOrder(a: Candidate, b: Candidate): number {
+function comparePlanOrder<P>(a: Candidate<P>, b: Candidate<P>): number {
   if (a.rank !== b.rank) return a.rank - b.rank;
   if (a.retry !== b.retry) return a.retry ? -1 : 1;
   if (a.key !== b.key) return a.key < b.key ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-function planned(candidate: Candidate): PlannedUser {
+function planned<P>(candidate: Candidate<P>): PlannedUser<P> {
   return {
     id: candidate.id,
     upn: candidate.upn,
@@ -54,6 +56,7 @@ function planned(candidate: Candidate): PlannedUser {
     needsPhoneMethod: candidate.needsPhoneMethod,
     retry: candidate.retry,
     attempts: candidate.attempts,
+    payload: candidate.payload,
   };
 }
 
@@ -79,7 +82,7 @@ const emptyPool = (): Pool => ({ pending: 0, inFlight: 0, due: 0, notDue: 0, fre
  * See `planWave` for the rules; this is the same planner, fed one user at a time so that 100,000 users never
  * sit in memory at once: only counters and bounded heaps of candidates (top-K by plan order).
  */
-export function createWavePlanner(history: readonly WaveSummary[], config: Config, now: Date): WavePlanner {
+export function createWavePlanner<P = void>(history: readonly WaveSummary[], config: Config, now: Date): WavePlanner<P> {
   const halt = haltState(history, config, now);
   const halted = halt.halted && !halt.autoResume;
   const rampSize = nextWaveSize(history, config);
@@ -91,15 +94,15 @@ export function createWavePlanner(history: readonly WaveSummary[], config: Confi
   const waiting = Object.fromEntries(waitingReasons.map((reason) => [reason, 0])) as Record<WaitingReason, number>;
   const pilot = emptyPool();
   const ramp = emptyPool();
-  const pilotDue = boundedHeap<Candidate>(config.maxWaveSize, comparePlanOrder);
-  const rampDue = boundedHeap<Candidate>(rampSize, comparePlanOrder);
-  const pilotFresh = boundedHeap<Candidate>(config.noticeDays === 0 ? 0 : config.maxWaveSize, comparePlanOrder);
-  const rampFresh = boundedHeap<Candidate>(rampAnnounceCap, comparePlanOrder);
-  const probes = boundedHeap<Candidate>(probesPerSeat * config.maxWaveSize, comparePlanOrder);
+  const pilotDue = boundedHeap<Candidate<P>>(config.maxWaveSize, comparePlanOrder);
+  const rampDue = boundedHeap<Candidate<P>>(rampSize, comparePlanOrder);
+  const pilotFresh = boundedHeap<Candidate<P>>(config.noticeDays === 0 ? 0 : config.maxWaveSize, comparePlanOrder);
+  const rampFresh = boundedHeap<Candidate<P>>(rampAnnounceCap, comparePlanOrder);
+  const probes = boundedHeap<Candidate<P>>(probesPerSeat * config.maxWaveSize, comparePlanOrder);
   let total = 0;
   let finished = false;
 
-  const add = (user: RosterUser): void => {
+  const add = (user: RosterUser, payload: P): void => {
     if (finished) throw new RolloutError('INTERNAL', 'createWavePlanner: add() after finish()');
     total++;
     if (!user.present) {
@@ -124,7 +127,7 @@ export function createWavePlanner(history: readonly WaveSummary[], config: Confi
       return;
     }
     const ring = ringOf(directory);
-    const candidate = (): Candidate => ({
+    const candidate = (): Candidate<P> => ({
       id: directory.id,
       upn: directory.userPrincipalName,
       ring: ring.name,
@@ -134,6 +137,7 @@ export function createWavePlanner(history: readonly WaveSummary[], config: Confi
       attempts: state === 'failed' ? progress.attempts : 0,
       needsPhoneMethod: ready.ready && ready.needsPhoneMethod,
       noticed: state !== 'new',
+      payload,
     });
     if (!ready.ready) {
       waiting[ready.reason]++;
@@ -156,7 +160,7 @@ export function createWavePlanner(history: readonly WaveSummary[], config: Confi
     }
   };
 
-  const finish = (): WavePlan => {
+  const finish = (): WavePlan<P> => {
     if (finished) throw new RolloutError('INTERNAL', 'createWavePlanner: finish() called twice');
     finished = true;
     const counts = { total, waiting };

@@ -3,7 +3,8 @@ import { haltState } from '../core/haltPolicy.js';
 import { RolloutError } from '../errors/RolloutError.js';
 import type { Logger } from '../log/logEvent.js';
 import type { RolloutPorts } from './rolloutPorts.js';
-import { hashConfig, markerWave } from './runWave.js';
+import { hashConfig } from '../core/hashConfig.js';
+import { markerWave } from '../core/waveRecords.js';
 import { waveIdAt } from './waveId.js';
 
 /** `mfa-rollout resume`: records that an operator lifted the halt, so the next night plans a wave again. */

@@ -2,13 +2,16 @@ import pLimit from 'p-limit';
 import type { Config } from '../config/configSchema.js';
 import { exclusionReason } from '../core/exclusions.js';
 import { isInState, rollBack } from '../core/rolloutState.js';
+import { userConcurrency } from '../core/userConcurrency.js';
 import { RolloutError, toRolloutError } from '../errors/RolloutError.js';
 import type { Logger } from '../log/logEvent.js';
 import { removeGroupMember } from '../adapters/graph/groupMembership.js';
 import { deleteMobileMethod, readPerUserMfaState, setPerUserMfaState } from '../adapters/graph/userAuthentication.js';
 import { isCorruptRow, type RosterRow } from '../adapters/tables/rosterTable.js';
+import { keepLease } from './leaseKeeper.js';
 import type { RolloutPorts } from './rolloutPorts.js';
-import { hashConfig, markerWave } from './runWave.js';
+import { hashConfig } from '../core/hashConfig.js';
+import { markerWave } from '../core/waveRecords.js';
 import { waveIdAt } from './waveId.js';
 
 export interface RollbackOptions {
@@ -71,12 +74,18 @@ export async function rollbackWave(config: Config, ports: RolloutPorts, logger: 
   const rollbackWaveId = waveIdAt(now, 'rollback');
   const failed: { userId: string; errorCode: string; requestId: string | null }[] = [];
   let reverted = 0;
+  // the lease is renewed while the rollback writes, so that it never outlives it and overlaps a night; once it is lost
+  // (another run took it, or storage failed) no further user is written
+  const startedAt = performance.now();
+  const keeper = keepLease(lease, config, () => new Date(now.getTime() + (performance.now() - startedAt)), logger);
   try {
-    const limit = pLimit(Math.max(1, config.graphConcurrency * 4));
+    const limit = pLimit(userConcurrency(config, 'rollback'));
     await Promise.all(targets.map(({ row, actions }) => limit(async () => {
       const userId = row.user.directory.id;
       const progress = row.user.progress;
       if (!isInState(progress, 'enforced')) return;
+      const lost = keeper.lost();
+      if (lost !== null) throw lost;
       try {
         if (actions.includes('restorePerUserState')) {
           const previous = progress.previousMfaState ?? 'disabled';
@@ -103,6 +112,7 @@ export async function rollbackWave(config: Config, ports: RolloutPorts, logger: 
       options.onProgress?.(reverted + failed.length, targets.length);
     })));
   } finally {
+    keeper.stop();
     await ports.waves.save({
       ...markerWave('rollback', rollbackWaveId, now, options.waveId, `rolled back ${reverted} of ${targets.length} user(s)${failed.length > 0 ? `; ${failed.length} failed (run it again)` : ''}`, hashConfig(config)),
       attempted: targets.length,
