@@ -11,7 +11,7 @@ import { importPilot } from '../shell/importPilot.js';
 import { planNight } from '../shell/planNight.js';
 import { resumeRollout } from '../shell/resumeRollout.js';
 import { retryParkedUsers } from '../shell/retryParkedUsers.js';
-import { rollbackWave } from '../shell/rollbackWave.js';
+import { rollbackWave, type RollbackEntry } from '../shell/rollbackWave.js';
 import { openRollout, type RolloutPorts } from '../shell/rolloutPorts.js';
 import { runWave } from '../shell/runWave.js';
 import { renderReportHtml } from '../report/renderReportHtml.js';
@@ -148,12 +148,15 @@ export function buildProgram(io: CliIo): Command {
 
   program
     .command('resume')
-    .description('Lift a halt after the cause is fixed: the next night plans a wave again')
+    .description('Lift a halt, or the brake of a rollback, after the cause is fixed: the next night plans a wave again and the ramp grows')
     .requiredOption('--note <text>', 'why it is safe to resume (kept in the wave history)')
     .action(async (options: { note: string }, command: Command) => {
       await withRollout(command, async (config, ports, logger) => {
-        const { resumedWaveId } = await resumeRollout(config, ports, logger, new Date(), options.note);
-        print(`Resumed after halted wave ${resumedWaveId}.`);
+        const { resumedWaveId, brakedBy } = await resumeRollout(config, ports, logger, new Date(), options.note);
+        print([
+          ...(resumedWaveId === null ? [] : [`Resumed after halted wave ${resumedWaveId}.`]),
+          ...(brakedBy === null ? [] : [`The rollback of wave ${brakedBy} no longer caps the wave size.`]),
+        ].join(' '));
       });
     });
 
@@ -193,9 +196,10 @@ export function buildProgram(io: CliIo): Command {
             progress.update(done, total);
           },
         }).finally(() => progress.stop());
-        for (const entry of result.actions.slice(0, 50)) print(`  ${entry.upn.padEnd(48)} ${entry.actions.join(', ')}`);
+        for (const entry of result.actions.slice(0, 50)) print(`  ${entry.upn.padEnd(48)} ${describeRollback(entry)}`);
         if (result.actions.length > 50) print(`  ... and ${result.actions.length - 50} more`);
         if (result.excluded.length > 0) print(`Not touched, excluded now: ${result.excluded.join(', ')}`);
+        if (result.phoneMethodsKept > 0) print(`Mobile phone methods the wave created stay for ${result.phoneMethodsKept} user(s); add --remove-phone-methods to delete them too.`);
         if (result.dryRun) print(`Dry run: ${result.actions.length} user(s) of wave ${options.wave} would be rolled back (${result.alreadyReverted} already were). Nothing written.`);
         else {
           print(`Rollback ${result.rollbackWaveId ?? ''}: ${result.reverted} of ${result.actions.length} user(s) of wave ${options.wave} rolled back (${result.alreadyReverted} already were), ${result.failed.length} failed.`);
@@ -236,4 +240,11 @@ export function buildProgram(io: CliIo): Command {
     });
 
   return program;
+}
+
+/** One user's line of a rollback: what changes in Graph and the roster state they end in. */
+function describeRollback(entry: RollbackEntry): string {
+  const requirement = entry.returnsTo === 'unchanged' ? null : entry.returnsTo === 'outOfMfaGroup' ? 'out of the MFA group' : `per-user MFA back to ${entry.returnsTo}`;
+  const changes = [...(requirement === null ? [] : [requirement]), ...(entry.actions.includes('removePhoneMethod') ? ['mobile phone method deleted'] : [])];
+  return `${changes.join(', ')} (${entry.state} -> ${entry.endsAs})`;
 }

@@ -81,13 +81,17 @@ export type RollbackBrake =
 
 /**
  * A rollback is a brake: after the latest `rollback` record, with no `resume` record after it (in `compareWaves`
- * order), the ramp does not grow past the rolled-back wave. `mfa-rollout resume` lifts the brake (and a halt).
+ * order) or naming the rolled-back wave, the ramp does not grow past the rolled-back wave. `mfa-rollout resume`
+ * lifts the brake (and a halt).
  */
 export function rollbackBrake(history: readonly WaveSummary[]): RollbackBrake {
   const ordered = [...history].sort(compareWaves);
   const index = ordered.findLastIndex((wave) => wave.kind === 'rollback');
   const rollback = ordered[index];
-  if (rollback === undefined || ordered.some((wave, at) => wave.kind === 'resume' && at > index)) return { braked: false };
+  if (rollback === undefined) return { braked: false };
+  // a resume in the same second names the rolled-back wave (record ids of one second do not sort by time)
+  const sameSecond = (wave: WaveSummary) => wave.targetWaveId === rollback.targetWaveId && Date.parse(wave.startedAt) >= Date.parse(rollback.startedAt);
+  if (ordered.some((wave, at) => wave.kind === 'resume' && (at > index || sameSecond(wave)))) return { braked: false };
   const target = ordered.find((wave) => wave.waveId === rollback.targetWaveId);
   const size = target === undefined ? rollback.attempted : target.planned > 0 ? target.planned : target.targetSize;
   return { braked: true, rollbackWaveId: rollback.waveId, targetWaveId: rollback.targetWaveId ?? '', maxWaveSize: Math.max(1, size) };

@@ -23,7 +23,7 @@ export function userConcurrency(config: Pick<Config, 'graphConcurrency' | 'graph
     case 'probe':
       return config.graphConcurrency * batchSize;
     case 'enforce':
-      return config.graphUseBatch ? config.graphConcurrency * batchSize : 2 * config.graphConcurrency;
+      return config.graphUseBatch ? 2 * batchSize : 2 * config.graphConcurrency;
     case 'reconcile':
     case 'mail':
     case 'verify':

@@ -21,10 +21,12 @@ export interface EnforceOptions {
 }
 
 /**
- * Enrols tonight's planned users, `userConcurrency(config, 'enforce')` at a time, and lets the tally decide: each
- * user's outcome goes into it, and no user starts once it says stop (the breaker tripped, the time budget is spent,
- * the lease was lost or storage failed). After storage fails or the lease is lost no Graph write starts either: the
- * users in flight stop before their next write and stay in flight for the next run's reconcile.
+ * Enrols tonight's planned users, `userConcurrency(config, 'enforce')` at a time (at most 40 in flight with
+ * batching), and lets the tally decide: each user's outcome goes into it, and no user starts once it says stop (the
+ * breaker tripped, the time budget is spent, the lease was lost or storage failed). Users in flight who have not
+ * written anything yet are then left untouched; those who have finish their writes (both of a user's writes, so
+ * no one is left half done). After storage fails or the lease is lost no Graph write starts at all: the users in
+ * flight stop before their next write and stay in flight for the next run's reconcile.
  * Returns the tally's verdict; throws the error the run stopped on.
  */
 export async function enforceWave(plan: WavePlan<RosterRow>, options: EnforceOptions): Promise<WaveVerdict> {
@@ -33,6 +35,7 @@ export async function enforceWave(plan: WavePlan<RosterRow>, options: EnforceOpt
   const context = {
     waveId: options.waveId, config, clock: options.clock, gateway: ports.gateway, roster: ports.roster, failures: ports.failures,
     writesStopped: () => tally.fatal ?? keeper.lost(),
+    mayBegin: () => tally.mayStart(),
   };
   const limit = pLimit(userConcurrency(config, 'enforce'));
   await Promise.all(plan.enforce.map((planned) => limit(async () => {
@@ -41,7 +44,9 @@ export async function enforceWave(plan: WavePlan<RosterRow>, options: EnforceOpt
     if (budget.spent()) tally.stopForTimeBudget();
     if (!tally.mayStart()) return;
     try {
-      tally.record(userOutcome(await enrolUser(planned.payload, context)));
+      const result = await enrolUser(planned.payload, context);
+      if (result.kind === 'notStarted') return;
+      tally.record(userOutcome(result));
     } catch (error) {
       tally.abort(toRolloutError(error));
       return;
@@ -51,12 +56,12 @@ export async function enforceWave(plan: WavePlan<RosterRow>, options: EnforceOpt
   return tally.verdict();
 }
 
-function userOutcome(result: EnrolmentResult): UserOutcome {
+function userOutcome(result: Exclude<EnrolmentResult, { kind: 'notStarted' }>): UserOutcome {
   switch (result.kind) {
     case 'enforced':
       return { kind: 'enforced', alreadyDone: result.alreadyDone, phoneMethodWritten: result.phoneMethodWritten };
     case 'failed':
-      return { kind: 'failed', errorCode: result.error.code, message: result.error.message, phoneMethodWritten: false };
+      return { kind: 'failed', errorCode: result.error.code, message: result.error.message, phoneMethodWritten: result.phoneMethodWritten };
     case 'skipped':
       return { kind: 'skipped' };
   }

@@ -30,6 +30,11 @@ export interface EnrolmentContext {
    * for the next run's reconcile.
    */
   readonly writesStopped: () => RolloutError | null;
+  /**
+   * Asked before the user's first write (the intent record): false once the wave stops starting users (the breaker
+   * tripped, the time budget is spent). A user who has written nothing yet is then left as they are, unattempted.
+   */
+  readonly mayBegin: () => boolean;
 }
 
 export type EnrolmentResult =
@@ -41,7 +46,9 @@ export type EnrolmentResult =
    * nothing was written to Graph; after it, the row stays in flight (or as the other writer left it) and the next
    * run's reconcile reads Graph to resolve it. Either way the rest of the wave goes on.
    */
-  | { readonly kind: 'skipped'; readonly reason: 'rowChanged' };
+  | { readonly kind: 'skipped'; readonly reason: 'rowChanged' }
+  /** The wave stopped starting users while this one was being read: nothing was written, the user is left for later. */
+  | { readonly kind: 'notStarted' };
 
 /**
  * Enrols one user, write-ahead. Graph is read first (the synced mobile, the methods, the per-user state; the
@@ -84,6 +91,7 @@ export async function enrolUser(row: RosterRow, context: EnrolmentContext): Prom
       },
       config,
     );
+    if (!context.mayBegin()) return { kind: 'notStarted' };
     if (decision.kind === 'notReady') {
       throw new RolloutError('USER_NOT_READY', `enrolUser: user ${userId} has no valid synced mobile (${decision.phone}) and no MFA method`);
     }
@@ -122,6 +130,7 @@ export async function enrolUser(row: RosterRow, context: EnrolmentContext): Prom
     // the row changed under the run (HTTP 412): only this user is left as it is, for the next run's reconcile
     if (error.code === 'TABLE_CONFLICT') return { kind: 'skipped', reason: 'rowChanged' };
     try {
+      if (!isInState(current.user.progress, 'inFlight') && !context.mayBegin()) return { kind: 'notStarted' };
       if (!isInState(current.user.progress, 'inFlight')) {
         // failed before any intent was recorded (a read failed): record the attempt the same way
         current = await roster.writeProgress(current, startWrite(progress, waveId, 'phoneMethod', context.clock(), { previousMfaState: null, createsPhoneMethod: createdEarlier, phoneConflict: false, alreadyDone: false }));
