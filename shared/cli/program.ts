@@ -40,6 +40,9 @@ export interface CliIo {
   readonly progress?: ProgressReporter;
 }
 
+/** `run-wave` found tonight's wave already run (to go into the exit-code table, shared/cli/exitCodes.ts). */
+export const alreadyRanTonightExitCode = 6;
+
 /** The commander program; `main.ts` runs it on process.argv, tests run it in-process. */
 export function buildProgram(io: CliIo): Command {
   const print = (text: string) => io.out.write(`${text}\n`);
@@ -104,15 +107,20 @@ export function buildProgram(io: CliIo): Command {
 
   program
     .command('run-wave')
-    .description('Run tonight\'s wave now (what the timer function does)')
-    .action(async (_options: unknown, command: Command) => {
+    .description(`Run tonight's wave now (what the timer function does). One wave per night: a second run of the same night refuses (exit ${alreadyRanTonightExitCode}) unless --again`)
+    .option('--again', 'run another wave although one already ran tonight (it has tonight\'s size; the timer never does this)')
+    .action(async (options: { again?: boolean }, command: Command) => {
       await withRollout(command, async (config, ports, logger, runId) => {
         const night = progressOfNight(progress);
-        const result = await runWave({ config, clock: () => new Date(), ports, logger, runId, onProgress: night.onProgress }).finally(() => night.finish());
+        const result = await runWave({ config, clock: () => new Date(), ports, logger, runId, onProgress: night.onProgress, again: options.again === true }).finally(() => night.finish());
         switch (result.outcome) {
           case 'leaseHeld':
             print(`Another run holds the lease (${result.holder}, until ${result.expiresAt}); nothing done.`);
             process.exitCode = 3;
+            break;
+          case 'alreadyRan':
+            print(`Tonight's wave ${result.wave.waveId} (${result.wave.status}) already ran for the night of ${result.night}; nothing done. Pass --again to run another wave tonight.`);
+            process.exitCode = alreadyRanTonightExitCode;
             break;
           case 'held':
             print(`Night held: ${result.wave.reason ?? ''}. Nothing written.`);

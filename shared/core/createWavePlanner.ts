@@ -85,7 +85,7 @@ const emptyPool = (): Pool => ({ pending: 0, inFlight: 0, due: 0, notDue: 0, fre
 export function createWavePlanner<P = void>(history: readonly WaveSummary[], config: Config, now: Date): WavePlanner<P> {
   const halt = haltState(history, config, now);
   const halted = halt.halted && !halt.autoResume;
-  const rampSize = nextWaveSize(history, config);
+  const rampSize = nextWaveSize(history, config, now);
   const rampAnnounceCap =
     config.noticeDays === 0 ? 0 : projectWaveSizes(rampSize, config.noticeDays + 1, config).reduce((sum, size) => sum + size, 0);
 

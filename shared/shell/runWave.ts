@@ -2,8 +2,10 @@ import pLimit from 'p-limit';
 import type { Config } from '../config/configSchema.js';
 import { createWavePlanner } from '../core/createWavePlanner.js';
 import { hashConfig } from '../core/hashConfig.js';
+import { nightOf } from '../core/nightOf.js';
 import { announce, isInState } from '../core/rolloutState.js';
 import { syncHealth } from '../core/syncHealth.js';
+import { tonightsWave } from '../core/tonightsWave.js';
 import { userConcurrency } from '../core/userConcurrency.js';
 import type { WaveSummary } from '../core/waveHistory.js';
 import type { WavePlan } from '../core/wavePlan.js';
@@ -39,10 +41,17 @@ export interface NightOptions {
   readonly elapsed?: () => number;
   /** Progress of the long phases, for a progress bar. */
   readonly onProgress?: (phase: 'refresh' | 'probe' | 'enforce', done: number, total: number | null) => void;
+  /**
+   * Run another wave although one already ran tonight (`run-wave --again`; the timer never passes it). It has
+   * tonight's size: the ramp counts nights, not runs.
+   */
+  readonly again?: boolean;
 }
 
 export type NightResult =
   | { readonly outcome: 'leaseHeld'; readonly holder: string; readonly expiresAt: string }
+  /** A wave already ran tonight (`tonightsWave`): nothing was read or written. */
+  | { readonly outcome: 'alreadyRan'; readonly wave: WaveSummary; readonly night: string }
   | { readonly outcome: 'held'; readonly wave: WaveSummary; readonly code: 'SYNC_STALE' | 'SYNC_DISABLED' | 'PREFLIGHT_FAILED' }
   | { readonly outcome: 'halted'; readonly plan: WavePlan<unknown>; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary }
   | { readonly outcome: 'nothingToDo'; readonly plan: WavePlan<unknown>; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary }
@@ -53,7 +62,7 @@ type NightEnd = { readonly result: NightResult; readonly verificationDue: readon
 
 /**
  * One night of the rollout, shared by the timer function and the CLI:
- * lease -> tenant sync gate -> roster refresh -> one read of the roster (planner fed, preflight facts, users left in
+ * lease -> one wave per night (a second run refuses unless `again`) -> tenant sync gate -> roster refresh -> one read of the roster (planner fed, preflight facts, users left in
  * flight, registrations due) -> strategy preflight -> reconcile users left in flight -> plan (pure) -> probe methods
  * where readiness depends on them -> record the wave as started -> announce -> enrol the wave (throttled, batched,
  * write-ahead), halting on the failure rate and stopping on the time budget -> close the wave -> check the
@@ -73,7 +82,7 @@ export async function runWave(nightOptions: NightOptions): Promise<NightResult> 
   const keeper = keepLease(lease, config, clock, logger);
   try {
     const { result, verificationDue } = await night(options, now, keeper, budget);
-    if (result.outcome === 'held' || result.outcome === 'leaseHeld') return result;
+    if (result.outcome === 'held' || result.outcome === 'leaseHeld' || result.outcome === 'alreadyRan') return result;
     return { ...result, verification: await verifyQuietly(options, now, budget, verificationDue) };
   } finally {
     keeper.stop();
@@ -102,6 +111,14 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
   const configHash = hashConfig(config);
   const nothingDue: readonly RosterRow[] = [];
 
+  const recorded = await ports.waves.history();
+  const tonights = tonightsWave(recorded, config, now);
+  if (tonights !== null && options.again !== true) {
+    const night = nightOf(now, config) ?? '';
+    logger.event('night.alreadyRan', { waveId: tonights.waveId, status: tonights.status, night }, 'warn');
+    return { result: { outcome: 'alreadyRan', wave: tonights, night }, verificationDue: nothingDue };
+  }
+
   const health = syncHealth(await readOrganization(ports.gateway), config, now);
   if (!health.open) {
     const wave = heldWave(waveIdAt(now), now, syncHeldReason(health), configHash);
@@ -112,7 +129,7 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
 
   await refreshRoster(ports.gateway, ports.roster, config, options.runId, logger, (users) => options.onProgress?.('refresh', users, null));
 
-  const history = await closeDeadWaves(ports, logger);
+  const history = await closeDeadWaves(recorded, ports, logger);
   const planner = createWavePlanner<RosterRow>(history, config, now);
   const roster = await readNightRoster(ports.roster.rows(), planner, config, now);
   for (const userId of roster.corruptRows) logger.event('roster.corruptRow', { userId, errorCode: 'ROW_CORRUPT' }, 'warn');
@@ -181,8 +198,7 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
 }
 
 /** Waves a dead run left `running` are closed for the record (one run at a time: the lease); returns the history. */
-async function closeDeadWaves(ports: RolloutPorts, logger: Logger): Promise<WaveSummary[]> {
-  const history = await ports.waves.history();
+async function closeDeadWaves(history: readonly WaveSummary[], ports: RolloutPorts, logger: Logger): Promise<WaveSummary[]> {
   const closed: WaveSummary[] = [];
   for (const wave of history) {
     if (wave.kind !== 'enforce' || wave.status !== 'running') {
