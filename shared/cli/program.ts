@@ -10,6 +10,7 @@ import { exportNotices } from '../shell/exportNotices.js';
 import { importPilot } from '../shell/importPilot.js';
 import { planNight } from '../shell/planNight.js';
 import { resumeRollout } from '../shell/resumeRollout.js';
+import { readmitUsers } from '../shell/readmitUsers.js';
 import { retryParkedUsers } from '../shell/retryParkedUsers.js';
 import { rollbackWave, type RollbackEntry } from '../shell/rollbackWave.js';
 import { openRollout, type RolloutPorts } from '../shell/rolloutPorts.js';
@@ -184,6 +185,27 @@ export function buildProgram(io: CliIo): Command {
         print(result.dryRun
           ? `Dry run: ${result.users.length} parked user(s) would get ${config.maxAttempts} new attempt(s). Nothing written.`
           : `Released ${result.users.length} parked user(s): the next night retries them first, up to ${config.maxAttempts} attempt(s) (MFA_MAX_ATTEMPTS).`);
+      });
+    });
+
+  program
+    .command('readmit [users...]')
+    .description('Return rolled-back users to the rollout once the cause of the rollback is fixed: they are announced again (MFA_NOTICE_DAYS) and enforced in turn')
+    .option('--all', 'every rolled-back user')
+    .option('--wave <id>', 'the users rolled back from this wave')
+    .option('--dry-run', 'list who would be readmitted, write nothing')
+    .action(async (users: string[], options: { all?: boolean; wave?: string; dryRun?: boolean }, command: Command) => {
+      const ways = [users.length > 0, options.all === true, options.wave !== undefined].filter(Boolean).length;
+      if (ways !== 1) throw new RolloutError('USERS_NOT_ROLLED_BACK', 'readmit: name the users (object ids or UPNs), or pass --all, or --wave ID; one of them');
+      await withRollout(command, async (config, ports, logger) => {
+        const selection = options.wave !== undefined ? { wave: options.wave } : options.all === true ? { all: true as const } : { users };
+        const result = await readmitUsers(config, ports, logger, selection, options.dryRun === true);
+        for (const user of result.users.slice(0, 50)) print(`  ${user.upn.padEnd(48)} enforced in ${user.waveId}, rolled back by ${user.rollbackWaveId}`);
+        if (result.users.length > 50) print(`  ... and ${result.users.length - 50} more`);
+        const next = config.noticeDays > 0 ? `announced again (MFA_NOTICE_DAYS ${config.noticeDays}) and then enforced in turn` : 'enforced in turn from the next night';
+        print(result.dryRun
+          ? `Dry run: ${result.users.length} rolled-back user(s) would be readmitted. Nothing written.`
+          : `Readmitted ${result.users.length} user(s): they are ${next}. A rollback's cap on the wave size stays until \`mfa-rollout resume\`.`);
       });
     });
 

@@ -16,6 +16,7 @@ import { rolloutStates, type PerUserMfaState, type RolloutProgress, type Rollout
  *   inFlight -fail-> failed | parked (retryDecision)
  *   inFlight -recoverInFlight-> enforced | failed | parked (after a run died mid-write)
  *   parked -releaseParked-> failed (attempts 0; an operator fixed the cause)
+ *   rolledBack -readmit-> new (an operator fixed what the rollback was for; announced again before enforcement)
  */
 
 /** The progress variant(s) of the given state(s). */
@@ -156,6 +157,18 @@ export function releaseParked(progress: ProgressIn<'parked'>, now: Date): Progre
     state: 'failed', waveId: progress.waveId, failedAt: now.toISOString(), attempts: 0, errorCode: progress.errorCode, requestId: progress.requestId, announcedAt: null,
     ...(progress.phoneMethodCreated === true ? { phoneMethodCreated: true } : {}),
   };
+}
+
+/**
+ * An operator fixed what a rollback was for and readmitted the user (`mfa-rollout readmit`): back to `new`, so the
+ * planner takes them in ring order again and, with MFA_NOTICE_DAYS > 0, announces them with a new date before
+ * enforcing them. The date they were told has passed and MFA was taken away again since: enforcing them without a
+ * fresh notice, maybe weeks later, is the surprise the notice period exists to prevent. A mobile phone method the
+ * rollout created and the rollback left in place stays with the user: the rollout no longer claims it.
+ */
+export function readmit(progress: ProgressIn<'rolledBack'>): ProgressIn<'new'> {
+  expectState(progress, ['rolledBack'], 'readmit');
+  return { state: 'new' };
 }
 
 /** The registration check after enforcement (`verifyAfterDays`) saw the user registered or not. */

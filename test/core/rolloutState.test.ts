@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { RolloutProgress, WriteIntent } from '../../shared/core/rosterUser.js';
 import {
   forgetPhoneMethod,
+  readmit,
   announce,
   completeEnforced,
   fail,
@@ -221,6 +222,17 @@ describe('rollBack', () => {
   it('does not compile from failed', () => {
     // @ts-expect-error only an enforced or in-flight user can be rolled back
     expect(() => rollBack(failed(1), 'rb-1', now)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+  });
+});
+
+describe('readmit', () => {
+  it('rolledBack -> new: planned again in ring order, and announced again before enforcement', () => {
+    expect(readmit(rollBack(enforced, 'rb-1', now, true))).toEqual({ state: 'new' });
+  });
+
+  it('does not compile from enforced', () => {
+    // @ts-expect-error only a rolled-back user is readmitted
+    expect(() => readmit(enforced)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
   });
 });
 
