@@ -211,10 +211,10 @@ export function buildProgram(io: CliIo): Command {
 
   program
     .command('rollback')
-    .description('Undo exactly what one wave changed (per-user MFA state back, or out of the MFA group); safe to run twice')
+    .description('Undo exactly what one wave changed (per-user MFA state back, or out of the MFA group), also for a wave whose run died; brakes the ramp until `resume`; safe to run twice')
     .requiredOption('--wave <id>', 'the wave to undo (see `mfa-rollout report`)')
-    .option('--dry-run', 'list what would change, write nothing')
-    .option('--remove-phone-methods', 'also delete the mobile phone methods the wave created (never ones that existed before)')
+    .option('--dry-run', 'list what would change for each user and where they return to, write nothing')
+    .option('--remove-phone-methods', 'also delete the mobile phone methods the wave created, for users who then failed too (never ones that existed before); without it they stay')
     .action(async (options: { wave: string; dryRun?: boolean; removePhoneMethods?: boolean }, command: Command) => {
       await withRollout(command, async (config, ports, logger, runId) => {
         let started = false;
