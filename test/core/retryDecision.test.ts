@@ -53,6 +53,9 @@ describe('retryDecision', () => {
         'PREFLIGHT_FAILED',
         'ROLLOUT_HALTED',
         'USERS_NOT_PARKED',
+        'ROLLOUT_NOT_HALTED',
+        'WAVE_NOT_FOUND',
+        'USERS_NOT_ROLLED_BACK',
       ].sort(),
     );
   });
