@@ -1,29 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { isCorruptRow } from '../../shared/adapters/tables/rosterTable.js';
 import { userConcurrency } from '../../shared/core/userConcurrency.js';
 import type { RolloutLab } from '../../chaos/rolloutLab.js';
 import type { ProcessResult } from '../../chaos/rolloutProcess.js';
-import { startAzurite, type AzuriteHandle } from '../../rehearsal/startAzurite.js';
-import { eventsOf, useLabs } from './labHelpers.js';
+import { eventsOf, useLabs, useRestartableAzurite } from './labHelpers.js';
 
-/** One Azurite with on-disk persistence, so that it can be stopped mid-wave and started again with its data. */
-let azurite: AzuriteHandle | undefined;
-const folder = mkdtempSync(path.join(tmpdir(), 'mfa-storage-azurite-'));
-beforeAll(async () => {
-  azurite = await startAzurite({ location: folder });
-}, 60_000);
-afterAll(async () => {
-  await azurite?.stop();
-  rmSync(folder, { recursive: true, force: true });
-});
-const currentAzurite = (): AzuriteHandle => {
-  if (azurite === undefined) throw new Error('Azurite is not running');
-  return azurite;
-};
-const labs = useLabs(currentAzurite);
+const storage = useRestartableAzurite('storage');
+const labs = useLabs(storage.current);
 
 /** Writes answer in 20-60 ms, so that the wave is well under way when storage stops. */
 const slowWrites = { latency: { minMs: 0, maxMs: 0, writes: { minMs: 20, maxMs: 60 } } };
@@ -40,14 +23,14 @@ async function nightWhoseStorageDies(lab: RolloutLab, afterWrites: number): Prom
   const stopWatching = lab.writes.onWrite(() => {
     if (stopped !== undefined || lab.writes.count < afterWrites) return;
     writesAtStop = lab.writes.count;
-    stopped = currentAzurite().stop();
+    stopped = storage.stop();
   });
   const run = await child.done;
   stopWatching();
   await stopped;
   await lab.settle();
   const writesAfterStop = lab.sandbox.journal.entries(writesAtStop).filter((entry) => entry.status < 300).length;
-  azurite = await startAzurite({ location: folder, port: currentAzurite().port });
+  await storage.start();
   const started = eventsOf(run).find((event) => event.event === 'wave.started');
   if (started === undefined) throw new Error(`the run never started a wave: ${run.stderr}`);
   return { run, waveId: String(started['waveId']), writesAfterStop };
