@@ -41,8 +41,8 @@ export interface CliIo {
   readonly progress?: ProgressReporter;
 }
 
-/** `run-wave` found tonight's wave already run (to go into the exit-code table, shared/cli/exitCodes.ts). */
-export const alreadyRanTonightExitCode = 6;
+/** `run-wave` found tonight's wave already run. For the exit-code table (shared/cli/exitCodes.ts, not on this branch's base): main's table uses 0-7, so 8. */
+export const alreadyRanTonightExitCode = 8;
 
 /** The commander program; `main.ts` runs it on process.argv, tests run it in-process. */
 export function buildProgram(io: CliIo): Command {
