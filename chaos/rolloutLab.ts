@@ -29,7 +29,7 @@ export interface RolloutLab {
   /** The app settings every run of this lab gets (fresh tables, the sandbox tenant, Azurite). */
   readonly settings: Readonly<Record<string, string>>;
   readonly config: Config;
-  /** `mfa-rollout <args>` as a child process (default `run-wave`). */
+  /** `mfa-rollout <args>` as a child process (default `run-wave --again`: a lab runs many waves in one night). */
   spawn(args?: readonly string[], extraSettings?: Readonly<Record<string, string>>): RolloutProcess;
   /** Runs a child to its end. */
   run(args?: readonly string[], extraSettings?: Readonly<Record<string, string>>): Promise<ProcessResult>;
@@ -86,8 +86,8 @@ export async function startLab(options: LabOptions): Promise<RolloutLab> {
     writes: watchWrites(sandbox),
     settings,
     config,
-    spawn: (args = ['run-wave'], extra = {}) => startRolloutProcess({ settings: { ...settings, ...extra }, args }),
-    run: (args = ['run-wave'], extra = {}) => lab.spawn(args, extra).done,
+    spawn: (args = ['run-wave', '--again'], extra = {}) => startRolloutProcess({ settings: { ...settings, ...extra }, args }),
+    run: (args = ['run-wave', '--again'], extra = {}) => lab.spawn(args, extra).done,
     open: async (logger = createLogger(silentSink), overrides = {}) => {
       const openConfig = loadConfig({ ...settings, ...overrides });
       const rollout = await openRollout(openConfig, logger);

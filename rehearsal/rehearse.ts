@@ -175,6 +175,8 @@ function nightRow(night: number, now: Date, result: NightResult): Omit<NightRow,
       return { night, date, outcome: 'held', targetSize: 0, pilot: false, announced: 0, phoneMethods: 0, enforced: 0, alreadyDone: 0, failed: 0, waiting: {}, note: result.wave.reason ?? '' };
     case 'leaseHeld':
       return { night, date, outcome: 'leaseHeld', targetSize: 0, pilot: false, announced: 0, phoneMethods: 0, enforced: 0, alreadyDone: 0, failed: 0, waiting: {}, note: `held by ${result.holder}` };
+    case 'alreadyRan':
+      return { night, date, outcome: 'alreadyRan', targetSize: 0, pilot: false, announced: 0, phoneMethods: 0, enforced: 0, alreadyDone: 0, failed: 0, waiting: {}, note: `wave ${result.wave.waveId} ran tonight` };
     case 'halted':
     case 'nothingToDo':
       return { night, date, outcome: result.outcome, targetSize: result.plan.targetSize, pilot: result.plan.pilot, announced: 0, phoneMethods: 0, enforced: 0, alreadyDone: 0, failed: 0, waiting: result.plan.waiting, note: result.plan.haltReason ?? '' };

@@ -13,10 +13,11 @@ export const exitCodes = {
   failed: { code: 1, meaning: 'an error stopped the command (Graph, Table Storage, a file that cannot be read or written, a rollback with failures): the message names it' },
   settings: { code: 2, meaning: 'the settings are wrong (an invalid app setting, an MFA_BREAK_GLASS entry missing or naming no user, storage credentials refused, an unreadable --settings file): nothing was done' },
   leaseHeld: { code: 3, meaning: 'another run holds the rollout lease: nothing was done' },
-  held: { code: 4, meaning: 'run-wave: the night was held (directory sync off or stale, or a strategy preflight refused): nothing was written' },
+  held: { code: 4, meaning: 'run-wave: the night was held (a Graph permission missing, directory sync off or stale, or a preflight refused): nothing was written' },
   halted: { code: 5, meaning: 'run-wave: the rollout is halted, by tonight\'s wave or since an earlier one; nothing more is enforced until `mfa-rollout resume`' },
   stopped: { code: 6, meaning: 'run-wave: the wave stopped before its end (time budget); the rest continues next night' },
   usage: { code: 7, meaning: 'the command line is wrong (unknown command or option, a missing or bad argument): see `mfa-rollout <command> --help`' },
+  alreadyRan: { code: 8, meaning: 'run-wave: tonight\'s wave already ran (one wave per night): nothing was done; `--again` runs another' },
 } as const satisfies Record<string, { code: number; meaning: string }>;
 
 export type ExitName = keyof typeof exitCodes;
@@ -30,6 +31,7 @@ export type NightOutcomeKey = Exclude<NightResult['outcome'], 'wave'> | `wave:${
  */
 export const nightExits: Readonly<Record<NightOutcomeKey, ExitName>> = {
   leaseHeld: 'leaseHeld',
+  alreadyRan: 'alreadyRan',
   held: 'held',
   halted: 'halted',
   nothingToDo: 'ok',

@@ -10,8 +10,9 @@ import { exportNotices } from '../shell/exportNotices.js';
 import { importPilot } from '../shell/importPilot.js';
 import { planNight } from '../shell/planNight.js';
 import { resumeRollout } from '../shell/resumeRollout.js';
+import { readmitUsers } from '../shell/readmitUsers.js';
 import { retryParkedUsers } from '../shell/retryParkedUsers.js';
-import { rollbackWave } from '../shell/rollbackWave.js';
+import { rollbackWave, type RollbackEntry } from '../shell/rollbackWave.js';
 import { openRollout, type RolloutPorts } from '../shell/rolloutPorts.js';
 import { runWave } from '../shell/runWave.js';
 import { renderReportHtml } from '../report/renderReportHtml.js';
@@ -21,7 +22,7 @@ import { renderPlan } from './renderPlan.js';
 import { renderReportText } from '../report/renderReportText.js';
 import { settingsFrom } from './readSettingsFile.js';
 import { describeHeldNight } from './describeHeldNight.js';
-import { exitForNight, renderExitCodes, type ExitName } from './exitCodes.js';
+import { exitCodes, exitForNight, renderExitCodes, type ExitName } from './exitCodes.js';
 import { packageVersion } from './packageVersion.js';
 import { writeOutputFile } from './writeOutputFile.js';
 
@@ -45,6 +46,7 @@ export interface CliIo {
   /** Receives how the command ended, when that is not plain success (see exitCodes.ts; runCommandLine turns it into the exit code). */
   readonly setExit?: (exit: ExitName) => void;
 }
+
 
 /** The commander program; `main.ts` runs it on process.argv, tests run it in-process. */
 export function buildProgram(io: CliIo): Command {
@@ -101,11 +103,12 @@ export function buildProgram(io: CliIo): Command {
 
   program
     .command('run-wave')
-    .description('Run tonight\'s wave now (what the timer function does)')
-    .action(async (_options: unknown, command: Command) => {
+    .description(`Run tonight's wave now (what the timer function does). One wave per night: a second run of the same night refuses (exit ${exitCodes.alreadyRan.code}) unless --again`)
+    .option('--again', 'run another wave although one already ran tonight (it has tonight\'s size; the timer never does this)')
+    .action(async (options: { again?: boolean }, command: Command) => {
       await withRollout(command, async (config, ports, logger, runId) => {
         const night = progressOfNight(progress);
-        const result = await runWave({ config, clock: () => new Date(), ports, logger, runId, onProgress: night.onProgress }).then(
+        const result = await runWave({ config, clock: () => new Date(), ports, logger, runId, onProgress: night.onProgress, again: options.again === true }).then(
           (outcome) => {
             night.finish(outcome.outcome === 'wave' && outcome.wave.status !== 'completed' ? 'stopped' : 'done');
             return outcome;
@@ -119,6 +122,9 @@ export function buildProgram(io: CliIo): Command {
         switch (result.outcome) {
           case 'leaseHeld':
             print(`Another run holds the lease (${result.holder}, until ${result.expiresAt}); nothing done.`);
+            break;
+          case 'alreadyRan':
+            print(`Tonight's wave ${result.wave.waveId} (${result.wave.status}) already ran for the night of ${result.night}; nothing done. Pass --again to run another wave tonight.`);
             break;
           case 'held':
             print(describeHeldNight(result, config));
@@ -158,12 +164,15 @@ export function buildProgram(io: CliIo): Command {
 
   program
     .command('resume')
-    .description('Lift a halt after the cause is fixed: the next night plans a wave again')
+    .description('Lift a halt, or the brake of a rollback, after the cause is fixed: the next night plans a wave again and the ramp grows')
     .requiredOption('--note <text>', 'why it is safe to resume (kept in the wave history)')
     .action(async (options: { note: string }, command: Command) => {
       await withRollout(command, async (config, ports, logger) => {
-        const { resumedWaveId } = await resumeRollout(config, ports, logger, new Date(), options.note);
-        print(`Resumed after halted wave ${resumedWaveId}.`);
+        const { resumedWaveId, brakedBy } = await resumeRollout(config, ports, logger, new Date(), options.note);
+        print([
+          ...(resumedWaveId === null ? [] : [`Resumed after halted wave ${resumedWaveId}.`]),
+          ...(brakedBy === null ? [] : [`The rollback of wave ${brakedBy} no longer caps the wave size.`]),
+        ].join(' '));
       });
     });
 
@@ -188,11 +197,32 @@ export function buildProgram(io: CliIo): Command {
     });
 
   program
+    .command('readmit [users...]')
+    .description('Return rolled-back users to the rollout once the cause of the rollback is fixed: they are announced again (MFA_NOTICE_DAYS) and enforced in turn')
+    .option('--all', 'every rolled-back user')
+    .option('--wave <id>', 'the users rolled back from this wave')
+    .option('--dry-run', 'list who would be readmitted, write nothing')
+    .action(async (users: string[], options: { all?: boolean; wave?: string; dryRun?: boolean }, command: Command) => {
+      const ways = [users.length > 0, options.all === true, options.wave !== undefined].filter(Boolean).length;
+      if (ways !== 1) throw new RolloutError('USERS_NOT_ROLLED_BACK', 'readmit: name the users (object ids or UPNs), or pass --all, or --wave ID; one of them');
+      await withRollout(command, async (config, ports, logger) => {
+        const selection = options.wave !== undefined ? { wave: options.wave } : options.all === true ? { all: true as const } : { users };
+        const result = await readmitUsers(config, ports, logger, selection, options.dryRun === true);
+        for (const user of result.users.slice(0, 50)) print(`  ${user.upn.padEnd(48)} enforced in ${user.waveId}, rolled back by ${user.rollbackWaveId}`);
+        if (result.users.length > 50) print(`  ... and ${result.users.length - 50} more`);
+        const next = config.noticeDays > 0 ? `announced again (MFA_NOTICE_DAYS ${config.noticeDays}) and then enforced in turn` : 'enforced in turn from the next night';
+        print(result.dryRun
+          ? `Dry run: ${result.users.length} rolled-back user(s) would be readmitted. Nothing written.`
+          : `Readmitted ${result.users.length} user(s): they are ${next}. A rollback's cap on the wave size stays until \`mfa-rollout resume\`.`);
+      });
+    });
+
+  program
     .command('rollback')
-    .description('Undo exactly what one wave changed (per-user MFA state back, or out of the MFA group); safe to run twice')
+    .description('Undo exactly what one wave changed (per-user MFA state back, or out of the MFA group), also for a wave whose run died; brakes the ramp until `resume`; safe to run twice')
     .requiredOption('--wave <id>', 'the wave to undo (see `mfa-rollout report`)')
-    .option('--dry-run', 'list what would change, write nothing')
-    .option('--remove-phone-methods', 'also delete the mobile phone methods the wave created (never ones that existed before)')
+    .option('--dry-run', 'list what would change for each user and where they return to, write nothing')
+    .option('--remove-phone-methods', 'also delete the mobile phone methods the wave created, for users who then failed too (never ones that existed before); without it they stay')
     .action(async (options: { wave: string; dryRun?: boolean; removePhoneMethods?: boolean }, command: Command) => {
       await withRollout(command, async (config, ports, logger, runId) => {
         let started = false;
@@ -204,9 +234,10 @@ export function buildProgram(io: CliIo): Command {
             progress.update(done, total);
           },
         }).finally(() => progress.stop());
-        for (const entry of result.actions.slice(0, 50)) print(`  ${entry.upn.padEnd(48)} ${entry.actions.join(', ')}`);
+        for (const entry of result.actions.slice(0, 50)) print(`  ${entry.upn.padEnd(48)} ${describeRollback(entry)}`);
         if (result.actions.length > 50) print(`  ... and ${result.actions.length - 50} more`);
         if (result.excluded.length > 0) print(`Not touched, excluded now: ${result.excluded.join(', ')}`);
+        if (result.phoneMethodsKept > 0) print(`Mobile phone methods the wave created stay for ${result.phoneMethodsKept} user(s); add --remove-phone-methods to delete them too.`);
         if (result.dryRun) print(`Dry run: ${result.actions.length} user(s) of wave ${options.wave} would be rolled back (${result.alreadyReverted} already were). Nothing written.`);
         else {
           print(`Rollback ${result.rollbackWaveId ?? ''}: ${result.reverted} of ${result.actions.length} user(s) of wave ${options.wave} rolled back (${result.alreadyReverted} already were), ${result.failed.length} failed.`);
@@ -247,4 +278,11 @@ export function buildProgram(io: CliIo): Command {
     });
 
   return program;
+}
+
+/** One user's line of a rollback: what changes in Graph and the roster state they end in. */
+function describeRollback(entry: RollbackEntry): string {
+  const requirement = entry.returnsTo === 'unchanged' ? null : entry.returnsTo === 'outOfMfaGroup' ? 'out of the MFA group' : `per-user MFA back to ${entry.returnsTo}`;
+  const changes = [...(requirement === null ? [] : [requirement]), ...(entry.actions.includes('removePhoneMethod') ? ['mobile phone method deleted'] : [])];
+  return `${changes.join(', ')} (${entry.state} -> ${entry.endsAs})`;
 }

@@ -17,11 +17,12 @@ import { nextWaveSize, pilotWaveSize, projectWaveSizes } from './waveSizing.js';
 /**
  * Feeds the roster one user at a time; `finish` returns the plan (once). Memory: counters per ring plus bounded
  * heaps of at most maxWaveSize (pilot), the ramp size, the announce-ahead count and 5 × maxWaveSize (probes)
- * candidates. User ids are assumed unique (they are the roster table's row keys).
+ * candidates. User ids are assumed unique (they are the roster table's row keys). Each user may come with an opaque
+ * payload (the shell's roster row, with the ETag its next write needs), handed back unchanged on the user's PlannedUser.
  */
-export interface WavePlanner {
-  add(user: RosterUser): void;
-  finish(): WavePlan;
+export interface WavePlanner<P = void> {
+  add(user: RosterUser, payload: P): void;
+  finish(): WavePlan<P>;
 }
 
 /** How many probe ids per wave seat the plan may ask for. */
@@ -29,7 +30,7 @@ export const probesPerSeat = 5;
 
 const dayMs = 86_400_000;
 
-interface Candidate {
+interface Candidate<P> {
   readonly id: string;
   readonly upn: string;
   readonly ring: string;
@@ -44,17 +45,19 @@ interface Candidate {
   readonly promised: boolean;
   /** Held by that date tonight (the notice period is over). */
   readonly heldByDate: boolean;
+  /** The shell's payload for the user (its roster row), handed back on the PlannedUser. */
+  readonly payload: P;
 }
 
 /** Plan order: ring, then retries first in their ring, then the stable hash, then the id. */
-function comparePlanOrder(a: Candidate, b: Candidate): number {
+function comparePlanOrder<P>(a: Candidate<P>, b: Candidate<P>): number {
   if (a.rank !== b.rank) return a.rank - b.rank;
   if (a.retry !== b.retry) return a.retry ? -1 : 1;
   if (a.key !== b.key) return a.key < b.key ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-function planned(candidate: Candidate): PlannedUser {
+function planned<P>(candidate: Candidate<P>): PlannedUser<P> {
   return {
     id: candidate.id,
     upn: candidate.upn,
@@ -62,6 +65,7 @@ function planned(candidate: Candidate): PlannedUser {
     needsPhoneMethod: candidate.needsPhoneMethod,
     retry: candidate.retry,
     attempts: candidate.attempts,
+    payload: candidate.payload,
   };
 }
 
@@ -102,10 +106,10 @@ const noReasons = (): Record<WaitingReason, number> => Object.fromEntries(waitin
  * See `planWave` for the rules; this is the same planner, fed one user at a time so that 100,000 users never
  * sit in memory at once: only counters and bounded heaps of candidates (top-K by plan order).
  */
-export function createWavePlanner(history: readonly WaveSummary[], config: Config, now: Date): WavePlanner {
+export function createWavePlanner<P = void>(history: readonly WaveSummary[], config: Config, now: Date): WavePlanner<P> {
   const halt = haltState(history, config, now);
   const halted = halt.halted && !halt.autoResume;
-  const rampSize = nextWaveSize(history, config);
+  const rampSize = nextWaveSize(history, config, now);
   const rampAnnounceCap =
     config.noticeDays === 0 ? 0 : projectWaveSizes(rampSize, config.noticeDays + 1, config).reduce((sum, size) => sum + size, 0);
 
@@ -115,18 +119,18 @@ export function createWavePlanner(history: readonly WaveSummary[], config: Confi
     name, rank, users: 0, waiting: noReasons(), notDueByNight: new Map(),
     pool: { pending: 0, inFlight: 0, due: 0, duePromised: 0, awaitingNotice: 0, promisedDate: 0, fresh: 0, outstanding: 0 },
   }));
-  const pilotDue = boundedHeap<Candidate>(config.maxWaveSize, comparePlanOrder);
-  const rampDue = boundedHeap<Candidate>(rampSize, comparePlanOrder);
-  const pilotHeld = boundedHeap<Candidate>(config.maxWaveSize, comparePlanOrder);
-  const rampHeld = boundedHeap<Candidate>(rampSize, comparePlanOrder);
-  const pilotFresh = boundedHeap<Candidate>(config.noticeDays === 0 ? 0 : config.maxWaveSize, comparePlanOrder);
-  const rampFresh = boundedHeap<Candidate>(rampAnnounceCap, comparePlanOrder);
-  const probes = boundedHeap<Candidate>(probesPerSeat * config.maxWaveSize, comparePlanOrder);
+  const pilotDue = boundedHeap<Candidate<P>>(config.maxWaveSize, comparePlanOrder);
+  const rampDue = boundedHeap<Candidate<P>>(rampSize, comparePlanOrder);
+  const pilotHeld = boundedHeap<Candidate<P>>(config.maxWaveSize, comparePlanOrder);
+  const rampHeld = boundedHeap<Candidate<P>>(rampSize, comparePlanOrder);
+  const pilotFresh = boundedHeap<Candidate<P>>(config.noticeDays === 0 ? 0 : config.maxWaveSize, comparePlanOrder);
+  const rampFresh = boundedHeap<Candidate<P>>(rampAnnounceCap, comparePlanOrder);
+  const probes = boundedHeap<Candidate<P>>(probesPerSeat * config.maxWaveSize, comparePlanOrder);
   let total = 0;
   let probeDueCount = 0;
   let finished = false;
 
-  const add = (user: RosterUser): void => {
+  const add = (user: RosterUser, payload: P): void => {
     if (finished) throw new RolloutError('INTERNAL', 'createWavePlanner: add() after finish()');
     total++;
     const { directory, progress } = user;
@@ -154,7 +158,7 @@ export function createWavePlanner(history: readonly WaveSummary[], config: Confi
       return;
     }
     const standing = noticeStanding(progress, config, now);
-    const candidate = (): Candidate => ({
+    const candidate = (): Candidate<P> => ({
       id: directory.id,
       upn: directory.userPrincipalName,
       ring: ring.name,
@@ -166,6 +170,7 @@ export function createWavePlanner(history: readonly WaveSummary[], config: Confi
       noticed: state !== 'new',
       promised: progress.state === 'announced' && progress.enforceFrom !== undefined,
       heldByDate: standing === 'promisedDate',
+      payload,
     });
     if (!ready.ready) {
       tally.waiting[ready.reason]++;
@@ -205,7 +210,7 @@ export function createWavePlanner(history: readonly WaveSummary[], config: Confi
     }
   };
 
-  const finish = (): WavePlan => {
+  const finish = (): WavePlan<P> => {
     if (finished) throw new RolloutError('INTERNAL', 'createWavePlanner: finish() called twice');
     finished = true;
     const pilot = rings[0]?.pool as Pool;
@@ -293,7 +298,7 @@ function addPools(a: Pool, b: Pool): Pool {
   return sum;
 }
 
-function countByRank(candidates: readonly Candidate[], ranks: number): number[] {
+function countByRank<P>(candidates: readonly Candidate<P>[], ranks: number): number[] {
   const counts = new Array<number>(ranks).fill(0);
   for (const candidate of candidates) counts[candidate.rank] = (counts[candidate.rank] ?? 0) + 1;
   return counts;
@@ -312,7 +317,7 @@ function nightEnforceable(announcedAt: string, enforceFrom: string | undefined, 
 
 /** The date each user announced tonight is told (ISO), in the order of `announce`: the projected night of their wave. */
 function announceDates(
-  announce: readonly Candidate[],
+  announce: readonly Candidate<unknown>[],
   rings: readonly RingTally[],
   tonight: { pilotPhase: boolean; rampSize: number; rampEnforcedTonight: number; plannedIn: readonly number[]; pilotUnannounced: number },
   config: Config,
@@ -340,7 +345,7 @@ function announceDates(
   return nights.map((night) => new Date(now.getTime() + Math.max(night, config.noticeDays) * dayMs).toISOString());
 }
 
-function summarise(total: number, rings: readonly RingTally[], enforce: readonly Candidate[], announce: readonly Candidate[]): Pick<WavePlan, 'waiting' | 'total' | 'excluded' | 'notReady' | 'rings'> {
+function summarise<P>(total: number, rings: readonly RingTally[], enforce: readonly Candidate<P>[], announce: readonly Candidate<P>[]): Pick<WavePlan<P>, 'waiting' | 'total' | 'excluded' | 'notReady' | 'rings'> {
   const waiting = noReasons();
   for (const tally of rings) for (const reason of waitingReasons) waiting[reason] += tally.waiting[reason];
   const sum = (reasons: readonly WaitingReason[]): number => reasons.reduce((count, reason) => count + waiting[reason], 0);

@@ -11,9 +11,12 @@ import { rolloutStates, type PerUserMfaState, type RolloutProgress, type Rollout
  *   new -announce-> announced
  *   new | announced | failed -startWrite-> inFlight (attempts + 1); inFlight -startWrite(next step, same wave)-> inFlight
  *   inFlight -completeEnforced-> enforced -recordRegistration-> enforced -rollBack-> rolledBack
+ *   inFlight -rollBack-> rolledBack (a rollback of a wave whose run died, before any reconcile)
+ *   failed | parked | rolledBack -forgetPhoneMethod-> same state (a rollback removed the mobile method the rollout created)
  *   inFlight -fail-> failed | parked (retryDecision)
  *   inFlight -recoverInFlight-> enforced | failed | parked (after a run died mid-write)
  *   parked -releaseParked-> failed (attempts 0; an operator fixed the cause)
+ *   rolledBack -readmit-> new (an operator fixed what the rollback was for; announced again before enforcement)
  */
 
 /** The progress variant(s) of the given state(s). */
@@ -164,6 +167,18 @@ export function releaseParked(progress: ProgressIn<'parked'>, now: Date): Progre
   };
 }
 
+/**
+ * An operator fixed what a rollback was for and readmitted the user (`mfa-rollout readmit`): back to `new`, so the
+ * planner takes them in ring order again and, with MFA_NOTICE_DAYS > 0, announces them with a new date before
+ * enforcing them. The date they were told has passed and MFA was taken away again since: enforcing them without a
+ * fresh notice, maybe weeks later, is the surprise the notice period exists to prevent. A mobile phone method the
+ * rollout created and the rollback left in place stays with the user: the rollout no longer claims it.
+ */
+export function readmit(progress: ProgressIn<'rolledBack'>): ProgressIn<'new'> {
+  expectState(progress, ['rolledBack'], 'readmit');
+  return { state: 'new' };
+}
+
 /** The registration check after enforcement (`verifyAfterDays`) saw the user registered or not. */
 export function recordRegistration(
   progress: ProgressIn<'enforced'>,
@@ -174,10 +189,21 @@ export function recordRegistration(
   return { ...progress, registration, verifiedAt: now.toISOString() };
 }
 
-/** An operator rolled the user's wave back. Only an enforced user can be rolled back. */
-export function rollBack(progress: ProgressIn<'enforced'>, rollbackWaveId: string, now: Date): ProgressIn<'rolledBack'> {
-  expectState(progress, ['enforced'], 'rollBack');
-  return { state: 'rolledBack', waveId: progress.waveId, rolledBackAt: now.toISOString(), rollbackWaveId };
+/**
+ * An operator rolled the user's wave back: an enforced user, or one the wave left in flight when its run died (the
+ * rollback restored Graph from the recorded intent). `phoneMethodKept`: the mobile phone method the rollout created
+ * is still there (no `--remove-phone-methods`), so a later `rollback --remove-phone-methods` of the wave still knows it.
+ */
+export function rollBack(progress: ProgressIn<'enforced' | 'inFlight'>, rollbackWaveId: string, now: Date, phoneMethodKept = false): ProgressIn<'rolledBack'> {
+  expectState(progress, ['enforced', 'inFlight'], 'rollBack');
+  return { state: 'rolledBack', waveId: progress.waveId, rolledBackAt: now.toISOString(), rollbackWaveId, ...(phoneMethodKept ? { phoneMethodCreated: true } : {}) };
+}
+
+/** A rollback removed the mobile phone method the rollout had created for a failed, parked or rolled-back user. */
+export function forgetPhoneMethod<S extends 'failed' | 'parked' | 'rolledBack'>(progress: ProgressIn<S>): ProgressIn<S> {
+  expectState(progress, ['failed', 'parked', 'rolledBack'], 'forgetPhoneMethod');
+  const { phoneMethodCreated: _removed, ...rest } = progress as ProgressIn<'failed' | 'parked' | 'rolledBack'>;
+  return rest as ProgressIn<S>;
 }
 
 function enforced(progress: ProgressIn<'inFlight'>, outcome: EnforceOutcome, now: Date): ProgressIn<'enforced'> {

@@ -123,7 +123,14 @@ export type RolloutProgress =
       /** As for `failed`: kept so that a user released by `mfa-rollout retry-parked` still knows the method is the rollout's. */
       readonly phoneMethodCreated?: boolean;
     }
-  | { readonly state: 'rolledBack'; readonly waveId: string; readonly rolledBackAt: string; readonly rollbackWaveId: string };
+  | {
+      readonly state: 'rolledBack';
+      readonly waveId: string;
+      readonly rolledBackAt: string;
+      readonly rollbackWaveId: string;
+      /** The rollback left the mobile phone method the rollout created in place (absent: there was none, or it was removed). */
+      readonly phoneMethodCreated?: boolean;
+    };
 
 export type RolloutState = RolloutProgress['state'];
 

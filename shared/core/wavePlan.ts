@@ -2,7 +2,8 @@ import { exclusionReasons, type ExclusionReason } from './exclusions.js';
 import { notReadyReasons, type NotReadyReason } from './readiness.js';
 
 /** One user the shell acts on tonight. */
-export interface PlannedUser {
+/** One user the shell acts on tonight, with the payload the shell fed the planner for them (see WavePlanner). */
+export interface PlannedUser<P = void> {
   readonly id: string;
   readonly upn: string;
   readonly ring: string;
@@ -17,6 +18,7 @@ export interface PlannedUser {
    * (`projectEnforcementNights`), never earlier than MFA_NOTICE_DAYS from now. They are never enforced before it.
    */
   readonly enforceFrom?: string;
+  readonly payload: P;
 }
 
 /**
@@ -84,7 +86,7 @@ export interface NoticePromises {
 }
 
 /** Tonight's decisions. The planner decides; the shell writes. */
-export interface WavePlan {
+export interface WavePlan<P = void> {
   /** `plan`: there is something to do (enforce, announce or probe); `halted`: nothing is planned until a resume. */
   readonly status: 'plan' | 'halted' | 'nothingToDo';
   /** The halted wave, when and why it halted (status `halted`). */
@@ -98,9 +100,9 @@ export interface WavePlan {
   /** The wave size aimed for (0 when halted). */
   readonly targetSize: number;
   /** Users to enforce tonight, in order; never more than `targetSize`. */
-  readonly enforce: readonly PlannedUser[];
+  readonly enforce: readonly PlannedUser<P>[];
   /** Users to announce tonight (notice period), in order. */
-  readonly announce: readonly PlannedUser[];
+  readonly announce: readonly PlannedUser<P>[];
   /** Ids of users whose authentication methods the shell should read (at most 5 × targetSize), in plan order. */
   readonly probe: readonly string[];
   /**

@@ -24,24 +24,39 @@ export interface EnrolmentContext {
   readonly gateway: GraphGateway;
   readonly roster: RosterTable;
   readonly failures: FailuresTable;
+  /**
+   * Asked before every Graph write: the error the run stopped on (storage failed, the lease was lost), or null.
+   * Once it answers, this user's next write never starts; the row stays as recorded (in flight after an intent),
+   * for the next run's reconcile.
+   */
+  readonly writesStopped: () => RolloutError | null;
+  /**
+   * Asked before the user's first write (the intent record): false once the wave stops starting users (the breaker
+   * tripped, the time budget is spent). A user who has written nothing yet is then left as they are, unattempted.
+   */
+  readonly mayBegin: () => boolean;
 }
 
 export type EnrolmentResult =
-  | ({ readonly kind: 'enforced' } & EnforceOutcome)
-  | { readonly kind: 'failed'; readonly error: RolloutError; readonly parked: boolean }
+  /** `phoneMethodWritten`: this attempt created the mobile phone method (not an earlier one). */
+  | ({ readonly kind: 'enforced'; readonly phoneMethodWritten: boolean } & EnforceOutcome)
+  | { readonly kind: 'failed'; readonly error: RolloutError; readonly parked: boolean; readonly phoneMethodWritten: boolean }
   /**
    * The row changed under the run (ETag, HTTP 412): the user is left as the row says. Before the intent was recorded
    * nothing was written to Graph; after it, the row stays in flight (or as the other writer left it) and the next
    * run's reconcile reads Graph to resolve it. Either way the rest of the wave goes on.
    */
-  | { readonly kind: 'skipped'; readonly reason: 'rowChanged' };
+  | { readonly kind: 'skipped'; readonly reason: 'rowChanged' }
+  /** The wave stopped starting users while this one was being read: nothing was written, the user is left for later. */
+  | { readonly kind: 'notStarted' };
 
 /**
  * Enrols one user, write-ahead. Graph is read first (the synced mobile, the methods, the per-user state; the
  * MFA group membership comes from tonight's roster refresh) and the writes are decided from its answers
  * (`decideEnrolment`), so a rerun writes only what is still missing; then the intent (wave, step and what is
  * about to be written) is recorded with the row's ETag before the first write, and the outcome after the last.
- * A failure is recorded in the roster (failed or parked) and in the failures table with its request-id.
+ * A failure is recorded in the roster (failed or parked) and in the failures table with its request-id. Throws
+ * (nothing recorded) when Table Storage fails or `writesStopped` answers: the run stops.
  */
 export async function enrolUser(row: RosterRow, context: EnrolmentContext): Promise<EnrolmentResult> {
   const { config, gateway, roster, waveId } = context;
@@ -52,6 +67,11 @@ export async function enrolUser(row: RosterRow, context: EnrolmentContext): Prom
   }
 
   let current = row;
+  let phoneMethodWritten = false;
+  const mayWrite = () => {
+    const stopped = context.writesStopped();
+    if (stopped !== null) throw stopped;
+  };
   // an earlier attempt created the mobile method and then failed (or its run died): the method is still the rollout's
   const createdEarlier = isInState(progress, 'failed') && progress.phoneMethodCreated === true;
   try {
@@ -71,6 +91,7 @@ export async function enrolUser(row: RosterRow, context: EnrolmentContext): Prom
       },
       config,
     );
+    if (!context.mayBegin()) return { kind: 'notStarted' };
     if (decision.kind === 'notReady') {
       throw new RolloutError('USER_NOT_READY', `enrolUser: user ${userId} has no valid synced mobile (${decision.phone}) and no MFA method`);
     }
@@ -82,10 +103,15 @@ export async function enrolUser(row: RosterRow, context: EnrolmentContext): Prom
       if (toRolloutError(error).code === 'TABLE_CONFLICT') return { kind: 'skipped', reason: 'rowChanged' };
       throw error;
     }
-    if (decision.phoneWrite?.action === 'create') await createOrFindMobileMethod(gateway, userId, decision.phoneWrite.graphNumber, config);
+    if (decision.phoneWrite !== null) mayWrite();
+    if (decision.phoneWrite?.action === 'create') {
+      await createOrFindMobileMethod(gateway, userId, decision.phoneWrite.graphNumber, config);
+      phoneMethodWritten = true;
+    }
     if (decision.phoneWrite?.action === 'update') await updateMobileMethod(gateway, userId, decision.phoneWrite.graphNumber);
 
     current = await roster.writeProgress(current, startWrite(inFlightOf(current), waveId, 'enforce', context.clock(), intent));
+    if (decision.setMfaState !== null || decision.addToMfaGroup) mayWrite();
     if (decision.setMfaState !== null) await setPerUserMfaState(gateway, userId, decision.setMfaState);
     if (decision.addToMfaGroup) await addGroupMember(gateway, config.caGroupId ?? '', userId);
 
@@ -96,13 +122,15 @@ export async function enrolUser(row: RosterRow, context: EnrolmentContext): Prom
       phoneConflict: intent.phoneConflict,
     };
     await roster.writeProgress(current, completeEnforced(inFlightOf(current), outcome, context.clock()));
-    return { kind: 'enforced', ...outcome };
+    return { kind: 'enforced', ...outcome, phoneMethodWritten };
   } catch (caught) {
     const error = toRolloutError(caught);
     if (error.code === 'TABLE_UNAVAILABLE') throw error; // outcomes cannot be recorded: the run stops
+    if (error === context.writesStopped()) throw error; // the run stopped: the row stays as recorded
     // the row changed under the run (HTTP 412): only this user is left as it is, for the next run's reconcile
     if (error.code === 'TABLE_CONFLICT') return { kind: 'skipped', reason: 'rowChanged' };
     try {
+      if (!isInState(current.user.progress, 'inFlight') && !context.mayBegin()) return { kind: 'notStarted' };
       if (!isInState(current.user.progress, 'inFlight')) {
         // failed before any intent was recorded (a read failed): record the attempt the same way
         current = await roster.writeProgress(current, startWrite(progress, waveId, 'phoneMethod', context.clock(), { previousMfaState: null, createsPhoneMethod: createdEarlier, phoneConflict: false, alreadyDone: false }));
@@ -123,7 +151,7 @@ export async function enrolUser(row: RosterRow, context: EnrolmentContext): Prom
         message: error.message,
       });
       await roster.writeProgress(current, next);
-      return { kind: 'failed', error, parked: next.state === 'parked' };
+      return { kind: 'failed', error, parked: next.state === 'parked', phoneMethodWritten };
     } catch (recording) {
       if (toRolloutError(recording).code === 'TABLE_CONFLICT') return { kind: 'skipped', reason: 'rowChanged' };
       throw recording;

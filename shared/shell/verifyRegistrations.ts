@@ -1,12 +1,12 @@
 import pLimit from 'p-limit';
 import type { Config } from '../config/configSchema.js';
-import { daysHavePassed } from '../core/nightGrace.js';
 import { isInState, recordRegistration } from '../core/rolloutState.js';
+import { userConcurrency } from '../core/userConcurrency.js';
 import { toRolloutError } from '../errors/RolloutError.js';
 import type { Logger } from '../log/logEvent.js';
 import { readUnregisteredUserIds } from '../adapters/graph/registrationReport.js';
 import { readMethods } from '../adapters/graph/userAuthentication.js';
-import { isCorruptRow, type RosterRow } from '../adapters/tables/rosterTable.js';
+import type { RosterRow } from '../adapters/tables/rosterTable.js';
 import type { RolloutPorts } from './rolloutPorts.js';
 
 export interface VerificationSummary {
@@ -20,18 +20,13 @@ export interface VerificationSummary {
  * who has no MFA method registered (it lags, and an entry is only refreshed when the user signs in), the live
  * methods say what is there now: a user is `registered` when the report no longer lists them as unregistered
  * and a strong method is live. Users still not registered after `stuckAfterDays` show in the report as stuck,
- * for the helpdesk. Already registered users are not checked again.
+ * for the helpdesk. Already registered users are not checked again. `due` comes from the night's roster read
+ * (`readNightRoster`: `isVerificationDue`, capped per night).
  */
-export async function verifyRegistrations(config: Config, ports: RolloutPorts, logger: Logger, now: Date): Promise<VerificationSummary> {
-  const due: RosterRow[] = [];
-  for await (const row of ports.roster.rows()) {
-    if (isCorruptRow(row)) continue;
-    const progress = row.user.progress;
-    if (isInState(progress, 'enforced') && progress.registration !== 'registered' && daysHavePassed(progress.enforcedAt, config.verifyAfterDays, now)) due.push(row);
-  }
+export async function verifyRegistrations(config: Config, ports: RolloutPorts, logger: Logger, now: Date, due: readonly RosterRow[]): Promise<VerificationSummary> {
   if (due.length === 0) return { checked: 0, registered: 0, notRegistered: 0 };
   const unregistered = await readUnregisteredUserIds(ports.gateway, config.reportRequestsPer10Seconds);
-  const limit = pLimit(Math.max(1, config.graphConcurrency * 4));
+  const limit = pLimit(userConcurrency(config, 'verify'));
   let registered = 0;
   let notRegistered = 0;
   await Promise.all(due.map((row) => limit(async () => {

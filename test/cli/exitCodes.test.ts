@@ -27,7 +27,8 @@ describe('mfa-rollout exit codes: one table, distinct codes per outcome (run-wav
 
     sandbox.state.setDirectorySync({ lastSync: { ageMinutes: 300 } });
     try {
-      const held = await runCommand(settings, ['run-wave']);
+      // a second run tonight (one wave per night: --again), on a stale sync
+      const held = await runCommand(settings, ['run-wave', '--again']);
       expect(held.exitCode).toBe(4);
       expect(held.out).toMatch(/^Night held \(SYNC_STALE\): the tenant's last directory sync was (299|300) min ago, older than MFA_MAX_SYNC_AGE_MINUTES \(120 min\)\. Nothing was written; the held night is recorded as \S+\.$/m);
       expect(held.out).toMatch(/^Next: The last directory sync is older than MFA_MAX_SYNC_AGE_MINUTES\. Check the Entra Connect server and its scheduler\. Then run `mfa-rollout run-wave` again, or let the next night retry\.$/m);
@@ -57,7 +58,7 @@ describe('mfa-rollout exit codes: one table, distinct codes per outcome (run-wav
     } finally {
       sandbox.traffic.removeFault(fault.id);
     }
-    const stillHalted = await runCommand(settings, ['run-wave']);
+    const stillHalted = await runCommand(settings, ['run-wave', '--again']);
     expect(stillHalted.exitCode).toBe(5);
     expect(stillHalted.out).toMatch(/^Rollout halted since /);
     expect((await runCommand(settings, ['resume', '--note', 'cause fixed'])).exitCode).toBe(0);

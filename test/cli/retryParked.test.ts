@@ -39,11 +39,13 @@ describe('mfa-rollout retry-parked', () => {
 
     expect(await cli(settings, 'retry-parked', first.upn, second.id)).toMatch(/^Released 2 parked user\(s\)/m);
     expect(await parkedCount()).toBe(1);
-    expect(await cli(settings, 'run-wave')).toMatch(/^Wave \S+ completed: planned 2, enforced 2 .* failed 0,/m);
+    // the same night as the first wave: another one needs --again
+    expect(await cli(settings, 'run-wave')).toMatch(/^Tonight's wave \S+ \(completed\) already ran/m);
+    expect(await cli(settings, 'run-wave', '--again')).toMatch(/^Wave \S+ completed: planned 2, enforced 2 .* failed 0,/m);
     expect([first, second, third].map((user) => sandbox.state.perUserMfaState(user.id))).toEqual(['enforced', 'enforced', expect.not.stringMatching(/^enforced$/)]);
 
     expect(await cli(settings, 'retry-parked', '--all')).toMatch(/^Released 1 parked user\(s\)/m);
-    expect(await cli(settings, 'run-wave')).toMatch(/^Wave \S+ completed: planned 1, enforced 1 .* failed 0,/m);
+    expect(await cli(settings, 'run-wave', '--again')).toMatch(/^Wave \S+ completed: planned 1, enforced 1 .* failed 0,/m);
     expect(sandbox.state.perUserMfaState(third.id)).toBe('enforced');
     expect(await parkedCount()).toBe(0);
   });

@@ -57,6 +57,9 @@ describe('retryDecision', () => {
         'TABLE_AUTH_FAILED',
         'USAGE_INVALID',
         'USERS_NOT_PARKED',
+        'ROLLOUT_NOT_HALTED',
+        'WAVE_NOT_FOUND',
+        'USERS_NOT_ROLLED_BACK',
       ].sort(),
     );
   });

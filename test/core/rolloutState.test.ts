@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { RolloutProgress, WriteIntent } from '../../shared/core/rosterUser.js';
 import {
+  forgetPhoneMethod,
+  readmit,
   announce,
   completeEnforced,
   fail,
@@ -217,9 +219,42 @@ describe('rollBack', () => {
     expect(rollBack(enforced, 'rb-1', now)).toEqual({ state: 'rolledBack', waveId: 'w1', rolledBackAt: at, rollbackWaveId: 'rb-1' });
   });
 
+  it('keeps the record of a mobile phone method the rollout created and the rollback left in place', () => {
+    expect(rollBack(enforced, 'rb-1', now, true)).toEqual({ state: 'rolledBack', waveId: 'w1', rolledBackAt: at, rollbackWaveId: 'rb-1', phoneMethodCreated: true });
+  });
+
+  it('inFlight -> rolledBack: a wave whose run died is rolled back before any reconcile, in its own wave', () => {
+    expect(rollBack(inFlight({ step: 'enforce' }), 'rb-1', now)).toEqual({ state: 'rolledBack', waveId: 'w1', rolledBackAt: at, rollbackWaveId: 'rb-1' });
+  });
+
   it('does not compile from failed', () => {
-    // @ts-expect-error only an enforced user can be rolled back
+    // @ts-expect-error only an enforced or in-flight user can be rolled back
     expect(() => rollBack(failed(1), 'rb-1', now)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+  });
+});
+
+describe('readmit', () => {
+  it('rolledBack -> new: planned again in ring order, and announced again before enforcement', () => {
+    expect(readmit(rollBack(enforced, 'rb-1', now, true))).toEqual({ state: 'new' });
+  });
+
+  it('does not compile from enforced', () => {
+    // @ts-expect-error only a rolled-back user is readmitted
+    expect(() => readmit(enforced)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+  });
+});
+
+describe('forgetPhoneMethod', () => {
+  it('drops the record of the phone method a rollback removed, and nothing else', () => {
+    const failedWithMethod = { ...failed(2), phoneMethodCreated: true } as ProgressIn<'failed'>;
+    expect(forgetPhoneMethod(failedWithMethod)).toEqual(failed(2));
+    const rolledBack = rollBack(enforced, 'rb-1', now, true);
+    expect(forgetPhoneMethod(rolledBack)).toEqual({ state: 'rolledBack', waveId: 'w1', rolledBackAt: at, rollbackWaveId: 'rb-1' });
+  });
+
+  it('does not compile from enforced', () => {
+    // @ts-expect-error an enforced user's method is removed by rollBack
+    expect(() => forgetPhoneMethod(enforced)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
   });
 });
 

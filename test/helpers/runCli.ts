@@ -41,3 +41,9 @@ export async function runCommand(settings: Record<string, string> | null, args: 
   const exitCode = await runCommandLine(['node', 'mfa-rollout', ...prefix, ...args], { out: out.stream, err: err.stream, ...io });
   return { exitCode, out: out.text(), err: err.text() };
 }
+
+/** `runCli`, with the exit code the command set (as main.ts exits with it). */
+export async function runCliForExit(settings: Record<string, string>, ...args: string[]): Promise<{ out: string; exitCode: number }> {
+  const run = await runCommand(settings, args);
+  return { out: run.out, exitCode: run.exitCode };
+}

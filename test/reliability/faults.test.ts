@@ -1,30 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { TableClient } from '@azure/data-tables';
 import { isCorruptRow, rosterPartitionKey, type RosterRow, type RosterTable } from '../../shared/adapters/tables/rosterTable.js';
 import type { RolloutProgress } from '../../shared/core/rosterUser.js';
 import { createLogger } from '../../shared/log/logEvent.js';
 import { runWave } from '../../shared/shell/runWave.js';
 import type { RolloutLab } from '../../chaos/rolloutLab.js';
-import { startAzurite, type AzuriteHandle } from '../../rehearsal/startAzurite.js';
-import { checkLab, enforceableUserIds, eventsOf, expectClean, useLabs } from './labHelpers.js';
+import { checkLab, enforceableUserIds, eventsOf, expectClean, useLabs, useRestartableAzurite } from './labHelpers.js';
 
-/** One Azurite with on-disk persistence in a temp folder, so that it can be restarted mid-wave on the same port. */
-let azurite: AzuriteHandle | undefined;
-const folder = mkdtempSync(path.join(tmpdir(), 'mfa-faults-azurite-'));
-beforeAll(async () => {
-  azurite = await startAzurite({ location: folder });
-}, 60_000);
-afterAll(async () => {
-  await azurite?.stop();
-  rmSync(folder, { recursive: true, force: true });
-});
-const currentAzurite = (): AzuriteHandle => {
-  if (azurite === undefined) throw new Error('Azurite is not running');
-  return azurite;
-};
+const storage = useRestartableAzurite('faults');
+const currentAzurite = storage.current;
 const labs = useLabs(currentAzurite);
 
 /** Runs until a night completes its wave (or has nothing left to do). */
@@ -45,9 +29,8 @@ describe('faults a night survives (real Azurite, the sandbox tenant, `mfa-rollou
     const stopWatching = lab.writes.onWrite(() => {
       if (restarted !== undefined || lab.sandbox.journal.entries().length < 10) return;
       restarted = (async () => {
-        const port = currentAzurite().port;
-        await currentAzurite().stop();
-        azurite = await startAzurite({ location: folder, port });
+        await storage.stop();
+        await storage.start();
       })();
     });
     const result = await child.done;

@@ -11,12 +11,12 @@ const labs = useLabs();
 const timer: Timer = { isPastDue: false, schedule: { adjustForDST: true }, scheduleStatus: { last: '2026-11-24T01:00:00Z', next: '2026-11-26T01:00:00Z', lastUpdated: '2026-11-25T01:00:00Z' } };
 
 /** Runs the timer function as the host would: app settings in the environment, a real InvocationContext. */
-async function invokeNightly(settings: Readonly<Record<string, string>>, lines: string[]): Promise<NightResult> {
+async function invokeNightly(settings: Readonly<Record<string, string>>, lines: string[], clock?: () => Date): Promise<NightResult> {
   const saved = { ...process.env };
   Object.assign(process.env, settings);
   const { context, lines: captured } = captureLogs('nightlyWave');
   try {
-    return await nightlyWave(timer, context);
+    return await nightlyWave(timer, context, clock);
   } catch (error) {
     captured.push(`thrown ${error instanceof Error ? error.message : String(error)}`); // what the host would log
     throw error;
@@ -92,10 +92,13 @@ describe('security: permissions and what the logs may hold', () => {
     lab.sandbox.traffic.addFault({ kind: 'malformed', shape: 'missingField', operations: ['requirements.read'], count: 2 });
     lab.sandbox.traffic.addFault({ kind: 'throttle', count: 3, retryAfterSeconds: 0 });
     const outcomes: string[] = [];
+    const firstNight = Date.now();
     for (let night = 0; night < 10; night += 1) {
+      // one wave per night: the tenant's clock and the function's move on a day per run
+      lab.sandbox.controls.setNow(new Date(firstNight + night * 86_400_000));
       if (night === 2) lab.sandbox.controls.setRoles(granted.filter((role) => role !== 'UserAuthenticationMethod.ReadWrite.All'));
       if (night === 3) lab.sandbox.controls.setRoles(granted);
-      const result = await invokeNightly(settings, lines);
+      const result = await invokeNightly(settings, lines, () => lab.sandbox.state.now());
       outcomes.push(result.outcome === 'wave' ? `${result.wave.status}${result.wave.pilot ? ' pilot' : ''}` : result.outcome);
       if (result.outcome === 'nothingToDo') break;
     }
@@ -105,7 +108,8 @@ describe('security: permissions and what the logs may hold', () => {
 
     // the CLI path, at debug level, through the same kinds of faults
     lab.sandbox.traffic.addFault({ kind: 'unavailable', status: 503, count: 3 });
-    const cli = await lab.spawn(['run-wave']).done;
+    lab.sandbox.controls.setNow(new Date());
+    const cli = await lab.spawn(['run-wave', '--again']).done;
     const debug = await lab.run(['--log-level', 'debug', 'plan']);
     const cliLines = [...cli.stderr.split('\n'), ...cli.stdout.split('\n'), ...debug.stderr.split('\n')].filter((line) => line !== '');
 

@@ -46,7 +46,7 @@ describe('the time budget', () => {
     if ('held' in probe) throw new Error(`the lease is still held by ${probe.held.holder}`);
     await probe.release();
 
-    const second = await runWave({ config, clock: () => new Date(Date.now() + 1000), ports: rollout.ports, logger, runId: 'night-2' });
+    const second = await runWave({ config, clock: () => new Date(Date.now() + 1000), ports: rollout.ports, logger, runId: 'night-2', again: true }); // a rerun the same night
     expect(second.outcome).toBe('wave');
     if (second.outcome !== 'wave') return;
     expect(second.wave).toMatchObject({ status: 'completed', planned: enforceable - wave.enforced, enforced: enforceable - wave.enforced });

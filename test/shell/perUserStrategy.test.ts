@@ -71,6 +71,12 @@ describe('strategy perUserMfa', () => {
     const journalBefore = sandbox.journal.entries().length;
     const dryRun = await rollbackWave(config, rollout.ports, quiet, sandbox.state.now(), { waveId, dryRun: true, removePhoneMethods: true, runId: 'rb-dry' });
     expect(dryRun.actions.map((entry) => entry.userId).sort()).toEqual([...new Set([...changed, ...created])].sort());
+    // each user's line names the state they return to: the per-user MFA state recorded before the wave wrote it
+    for (const entry of dryRun.actions) {
+      expect(entry).toMatchObject({ state: 'enforced', endsAs: 'rolledBack', returnsTo: changed.includes(entry.userId) ? 'disabled' : 'unchanged' });
+    }
+    expect(dryRun.phoneMethodsKept).toBe(0); // all removed with removePhoneMethods
+    expect((await rollbackWave(config, rollout.ports, quiet, sandbox.state.now(), { waveId, dryRun: true, removePhoneMethods: false, runId: 'rb-dry2' })).phoneMethodsKept).toBe(created.length);
     expect(sandbox.journal.entries().length).toBe(journalBefore);
 
     const rollback = await rollbackWave(config, rollout.ports, quiet, sandbox.state.now(), { waveId, dryRun: false, removePhoneMethods: true, runId: 'rb-1' });
@@ -92,10 +98,14 @@ describe('strategy perUserMfa', () => {
     expect(sandbox.journal.entries().length).toBe(journalBefore + writes.length);
   });
 
-  it('refuses to roll back a wave that does not exist', async () => {
+  it('refuses to roll back a wave that does not exist, naming the recent waves', async () => {
     const { sandbox } = tenant();
     const { config, rollout } = await tenant().open(everyoneTonight);
     await expect(rollbackWave(config, rollout.ports, quiet, sandbox.state.now(), { waveId: '2020-01-01T01-00-00Z', dryRun: false, removePhoneMethods: false, runId: 'rb-x' }))
-      .rejects.toMatchObject({ code: 'PREFLIGHT_FAILED', message: expect.stringContaining('no wave 2020-01-01T01-00-00Z') });
+      .rejects.toMatchObject({ code: 'WAVE_NOT_FOUND', message: 'rollback: rollout default has no wave 2020-01-01T01-00-00Z; it has run no wave yet' });
+    const night = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: quiet, runId: 'n1' });
+    if (night.outcome !== 'wave') throw new Error(`no wave: ${night.outcome}`);
+    await expect(rollbackWave(config, rollout.ports, quiet, sandbox.state.now(), { waveId: 'nope', dryRun: true, removePhoneMethods: false, runId: 'rb-y' }))
+      .rejects.toMatchObject({ code: 'WAVE_NOT_FOUND', message: `rollback: rollout default has no wave nope; the recent waves are ${night.wave.waveId} (completed)` });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { RunLease } from '../../shared/adapters/tables/runLease.js';
 import { createRolloutTables } from '../../shared/adapters/tables/tableClients.js';
-import { isCorruptRow } from '../../shared/adapters/tables/rosterTable.js';
+import { isCorruptRow, type RosterTable } from '../../shared/adapters/tables/rosterTable.js';
 import { createLogger } from '../../shared/log/logEvent.js';
 import { runWave } from '../../shared/shell/runWave.js';
 import { expectedStanding } from '../../rehearsal/expectedStanding.js';
@@ -61,6 +61,29 @@ describe('runWave, one night end to end (sandbox tenant over HTTPS + Azurite)', 
     const second = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: createLogger(() => undefined), runId: 'night-2' });
     expect(second.outcome).toBe('nothingToDo');
     expect(sandbox.journal.entries().length).toBe(journalBefore);
+  });
+
+  it('reads the roster once a night after the refresh, twice only when probed users turned out ready', async () => {
+    const { sandbox } = tenant();
+    const { config, rollout } = await tenant().open(wholeTenantTonight);
+    let scans = 0;
+    const roster: RosterTable = Object.assign(Object.create(rollout.ports.roster) as RosterTable, {
+      rows: () => {
+        scans += 1;
+        return rollout.ports.roster.rows();
+      },
+    });
+    const ports = { ...rollout.ports, roster };
+    const first = await runWave({ config, clock: () => sandbox.state.now(), ports, logger: createLogger(() => undefined), runId: 'scan-1' });
+    expect(first.outcome).toBe('wave');
+    // the tenant has users with only an authenticator app: the probe finds them ready, so the night plans again
+    expect(sandbox.manifest.users.some((user) => user.category === 'authenticatorOnly')).toBe(true);
+    expect(scans).toBe(2);
+    scans = 0;
+    sandbox.controls.setNow(new Date(sandbox.state.now().getTime() + 86_400_000));
+    const second = await runWave({ config, clock: () => sandbox.state.now(), ports, logger: createLogger(() => undefined), runId: 'scan-2' });
+    expect(second.outcome).toBe('nothingToDo');
+    expect(scans).toBe(1);
   });
 
   it('a stale directory sync holds the night: a held wave with the reason, and no write at all', async () => {

@@ -79,7 +79,7 @@ const progressSchema = z.discriminatedUnion('state', [
     state: z.literal('parked'), waveId: z.string().min(1), parkedAt: isoString, attempts, errorCode: z.string().min(1), requestId: optionalString,
     phoneMethodCreated: z.boolean().optional(),
   }),
-  z.object({ state: z.literal('rolledBack'), waveId: z.string().min(1), rolledBackAt: isoString, rollbackWaveId: z.string().min(1) }),
+  z.object({ state: z.literal('rolledBack'), waveId: z.string().min(1), rolledBackAt: isoString, rollbackWaveId: z.string().min(1), phoneMethodCreated: z.boolean().optional() }),
 ]);
 
 /** Parses a roster row; a corrupt or unknown-state row becomes ROW_CORRUPT naming the row and the field. */
