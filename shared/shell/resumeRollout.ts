@@ -5,7 +5,7 @@ import { markerWave } from '../core/waveRecords.js';
 import { RolloutError } from '../errors/RolloutError.js';
 import type { Logger } from '../log/logEvent.js';
 import type { RolloutPorts } from './rolloutPorts.js';
-import { waveIdAt } from './waveId.js';
+import { freeWaveId } from './waveId.js';
 
 export interface ResumeResult {
   /** The halted wave the resume lifts, if the rollout was halted. */
@@ -26,7 +26,7 @@ export async function resumeRollout(config: Config, ports: RolloutPorts, logger:
     throw new RolloutError('ROLLOUT_NOT_HALTED', `resume: rollout ${config.rolloutId} is not halted and no rollback brakes it; nothing to resume`);
   }
   const target = halt.halted ? halt.waveId : brake.braked ? brake.targetWaveId : '';
-  const marker = markerWave('resume', waveIdAt(now, 'resume'), now, target, operatorNote, hashConfig(config));
+  const marker = markerWave('resume', freeWaveId(now, history, 'resume'), now, target, operatorNote, hashConfig(config));
   await ports.waves.save(marker);
   logger.event('rollout.resumed', { waveId: marker.waveId, targetWaveId: target }, 'warn');
   return { resumedWaveId: halt.halted ? halt.waveId : null, brakedBy: brake.braked ? brake.targetWaveId : null };

@@ -14,7 +14,7 @@ import { deleteMobileMethod, readMethods, readPerUserMfaState, setPerUserMfaStat
 import { isCorruptRow, type RosterRow } from '../adapters/tables/rosterTable.js';
 import { keepLease } from './leaseKeeper.js';
 import type { RolloutPorts } from './rolloutPorts.js';
-import { waveIdAt } from './waveId.js';
+import { freeWaveId } from './waveId.js';
 
 export interface RollbackOptions {
   readonly waveId: string;
@@ -82,7 +82,7 @@ export async function rollbackWave(config: Config, ports: RolloutPorts, logger: 
   // (another run took it, or storage failed) no further user is written
   const startedAt = performance.now();
   const keeper = keepLease(lease, config, () => new Date(now.getTime() + (performance.now() - startedAt)), logger);
-  const rollbackWaveId = waveIdAt(now, 'rollback');
+  const rollbackWaveId = freeWaveId(now, history, 'rollback');
   const failed: { userId: string; errorCode: string; requestId: string | null }[] = [];
   let reverted = 0;
   let found: Omit<RollbackResult, 'rollbackWaveId' | 'dryRun' | 'reverted' | 'failed'> = { actions: [], alreadyReverted: 0, excluded: [], phoneMethodsKept: 0 };

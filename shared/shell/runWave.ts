@@ -29,7 +29,7 @@ import { runPreflight } from './runPreflight.js';
 import { timeBudget, type TimeBudget } from './timeBudget.js';
 import { verifyRegistrations, type VerificationSummary } from './verifyRegistrations.js';
 import type { RolloutPorts } from './rolloutPorts.js';
-import { waveIdAt } from './waveId.js';
+import { freeWaveId } from './waveId.js';
 
 export interface NightOptions {
   readonly config: Config;
@@ -125,7 +125,7 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
   const permissions = await checkPermissions(config, ports);
   if (permissions.verdict === 'unverifiable') logger.event('night.permissionsUnverified', { reason: permissions.detail }, 'warn');
   if (permissions.verdict === 'missing') {
-    const wave = heldWave(waveIdAt(now), now, permissions.reason, configHash);
+    const wave = heldWave(freeWaveId(now, recorded), now, permissions.reason, configHash);
     await ports.waves.save(wave);
     logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: 'GRAPH_PERMISSION_MISSING', permission: permissions.missing.map((entry) => entry.permission) }, 'error');
     return { result: { outcome: 'held', wave, code: 'GRAPH_PERMISSION_MISSING', health: null }, verificationDue: nothingDue };
@@ -133,7 +133,7 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
 
   const health = syncHealth(await readOrganization(ports.gateway), config, now);
   if (!health.open) {
-    const wave = heldWave(waveIdAt(now), now, syncHeldReason(health), configHash);
+    const wave = heldWave(freeWaveId(now, recorded), now, syncHeldReason(health), configHash);
     await ports.waves.save(wave);
     logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: health.code }, 'warn');
     return { result: { outcome: 'held', wave, code: health.code, health }, verificationDue: nothingDue };
@@ -152,7 +152,7 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
   const preflight = await runPreflight(config, ports, roster.preflight);
   for (const warning of preflight.warnings) logger.event('preflight.warning', { strategy: config.strategy, message: warning }, 'warn');
   if (!preflight.ok) {
-    const wave = heldWave(waveIdAt(now), now, `preflight: ${preflight.refusal}`, configHash);
+    const wave = heldWave(freeWaveId(now, recorded), now, `preflight: ${preflight.refusal}`, configHash);
     await ports.waves.save(wave);
     logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: 'PREFLIGHT_FAILED' }, 'error');
     return { result: { outcome: 'held', wave, code: 'PREFLIGHT_FAILED', health }, verificationDue: nothingDue };
@@ -169,7 +169,7 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
   const verificationDue = roster.verificationDue;
 
   if (plan.autoResumeOf !== undefined) {
-    await ports.waves.save(markerWave('resume', waveIdAt(now, 'resume'), now, plan.autoResumeOf, 'automatic resume (MFA_AUTO_RESUME_AFTER_NIGHTS)', configHash));
+    await ports.waves.save(markerWave('resume', freeWaveId(now, recorded, 'resume'), now, plan.autoResumeOf, 'automatic resume (MFA_AUTO_RESUME_AFTER_NIGHTS)', configHash));
   }
   if (plan.status === 'halted') {
     logger.event('night.halted', { waveId: plan.haltedWaveId ?? null, reason: plan.haltReason ?? null }, 'warn');
@@ -180,7 +180,7 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
     return { result: { outcome: 'nothingToDo', plan, corruptRows }, verificationDue };
   }
 
-  const waveId = waveIdAt(now);
+  const waveId = freeWaveId(now, recorded);
   const start = startedWave(waveId, now, plan, configHash);
   await ports.waves.save(start);
   logger.event('wave.started', { waveId, pilot: plan.pilot, targetSize: plan.targetSize, planned: plan.enforce.length, announced: plan.announce.length });

@@ -37,7 +37,7 @@ async function nightWhoseStorageDies(lab: RolloutLab, afterWrites: number): Prom
 }
 
 /** Users whose enforcement (per-user MFA) or phone method the sandbox journaled as written. */
-function written(lab: RolloutLab, operation: 'requirements.update' | 'phoneMethod.create'): string[] {
+function written(lab: RolloutLab, operation: 'requirements.update' | 'phoneMethods.create'): string[] {
   return [...new Set(lab.sandbox.journal.entries().filter((entry) => entry.operation === operation && entry.status < 300).map((entry) => entry.userId ?? ''))];
 }
 
@@ -58,7 +58,8 @@ describe('Table Storage fails mid-wave (issue 11 item 2)', () => {
     expect(inFlight).toBeGreaterThan(0);
 
     const enforced = written(lab, 'requirements.update');
-    const phones = written(lab, 'phoneMethod.create');
+    const phones = written(lab, 'phoneMethods.create');
+    expect(phones.length).toBeGreaterThan(0);
     expect(enforced.length).toBeGreaterThan(0);
     for (const id of enforced) expect(lab.sandbox.state.perUserMfaState(id)).toBe('enforced');
 

@@ -32,7 +32,7 @@ describe('a halt stops the wave it trips in (issue 11 item 6)', () => {
     expect(wave.attempted).toBeLessThan(wave.planned);
 
     // every phone method the wave wrote is counted in it, and recorded on the (failed) user's row
-    const created = sandbox.journal.entries(from).filter((entry) => entry.operation === 'phoneMethod.create' && entry.status < 300).map((entry) => entry.userId ?? '');
+    const created = sandbox.journal.entries(from).filter((entry) => entry.operation === 'phoneMethods.create' && entry.status < 300).map((entry) => entry.userId ?? '');
     expect(created.length).toBeGreaterThan(10);
     expect(created.length).toBeLessThanOrEqual(wave.failed);
     expect(wave.phoneMethodsRegistered).toBe(created.length);
@@ -50,7 +50,7 @@ describe('a halt stops the wave it trips in (issue 11 item 6)', () => {
     const removal = await rollbackWave(config, rollout.ports, quiet, sandbox.state.now(), { waveId: wave.waveId, dryRun: false, removePhoneMethods: true, runId: 'rb' });
     expect(removal).toMatchObject({ reverted: created.length, failed: [] });
     expect(removal.actions.every((entry) => entry.state === 'failed' && entry.endsAs === 'failed' && entry.returnsTo === 'unchanged')).toBe(true);
-    const deleted = sandbox.journal.entries(from).filter((entry) => entry.operation === 'phoneMethod.delete' && entry.status < 300).map((entry) => entry.userId);
+    const deleted = sandbox.journal.entries(from).filter((entry) => entry.operation === 'phoneMethods.delete' && entry.status < 300).map((entry) => entry.userId);
     expect(deleted.sort()).toEqual([...created].sort());
     for (const userId of created) expect(sandbox.state.phoneMethods(userId).filter((method) => method.phoneType === 'mobile')).toEqual([]);
   });
