@@ -34,12 +34,12 @@ export interface SeededTenant {
   readonly phoneMethods: Map<string, PhoneMethod[]>;
   readonly otherMethods: Map<string, OtherAuthenticationMethod[]>;
   readonly mfaStates: Map<string, PerUserMfaState>;
-  /** Pilot, exclusion and ring groups, which the generator fills. */
+  /** Pilot, exclusion and ring groups, which the generator fills, and the empty Phishing-resistant MFA group. */
   readonly groups: SandboxGroup[];
   /** "MFA Required": empty; the rollout (strategy conditionalAccessGroup) adds users, the default CA policy includes it. */
   readonly mfaRequiredGroup: SandboxGroup;
   readonly conditionalAccessIds: ConditionalAccessIds;
-  /** The `default` scenario: one enabled policy requiring MFA of the MFA Required group, break-glass excluded. */
+  /** The `default` scenario: MFA for the MFA Required group and phishing-resistant MFA for its group, break-glass excluded. */
   readonly conditionalAccessPolicies: ConditionalAccessPolicy[];
   readonly manifest: SandboxManifest;
 }
@@ -133,10 +133,16 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
   // Drawn after every other id, so adding them left the ids of existing tenants unchanged.
   const mfaRequiredGroup = group(ids, 'MFA Required', 'Users the MFA Conditional Access policy applies to; the rollout adds them', []);
   const breakGlass = users.filter((user) => user.category === 'breakGlass').map((user) => ({ id: user.id, upn: user.userPrincipalName }));
+  const rolloutPolicyId = ids.guid();
+  const allUsersPolicyId = ids.guid();
+  // Drawn after the ids above, so that adding them left the ids of existing tenants unchanged.
+  const phishingResistantGroup = group(ids, 'Phishing-resistant MFA', 'Users with a passkey; the phishing-resistant Conditional Access policy applies to them', []);
   const conditionalAccessIds: ConditionalAccessIds = {
-    rolloutPolicyId: ids.guid(),
-    allUsersPolicyId: ids.guid(),
+    rolloutPolicyId,
+    allUsersPolicyId,
+    phishingResistantPolicyId: ids.guid(),
     mfaRequiredGroupId: mfaRequiredGroup.id,
+    phishingResistantGroupId: phishingResistantGroup.id,
     breakGlassIds: breakGlass.map((account) => account.id),
   };
   const organization: SandboxOrganization = {
@@ -160,8 +166,13 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
       exclusion: groups.exclusion.id,
       rings: groups.rings.map((ring) => ({ name: ring.displayName, id: ring.id })),
       mfaRequired: mfaRequiredGroup.id,
+      phishingResistant: phishingResistantGroup.id,
     },
-    conditionalAccess: { rolloutPolicyId: conditionalAccessIds.rolloutPolicyId, allUsersPolicyId: conditionalAccessIds.allUsersPolicyId },
+    conditionalAccess: {
+      rolloutPolicyId: conditionalAccessIds.rolloutPolicyId,
+      allUsersPolicyId: conditionalAccessIds.allUsersPolicyId,
+      phishingResistantPolicyId: conditionalAccessIds.phishingResistantPolicyId,
+    },
     users: users.map((user) => ({ id: user.id, upn: user.userPrincipalName, category: user.category })),
     counts,
   };
@@ -173,10 +184,10 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
     phoneMethods,
     otherMethods,
     mfaStates,
-    groups: [groups.pilot, groups.exclusion, ...groups.rings],
+    groups: [groups.pilot, groups.exclusion, ...groups.rings, phishingResistantGroup],
     mfaRequiredGroup,
     conditionalAccessIds,
-    conditionalAccessPolicies: conditionalAccessPolicies('default', conditionalAccessIds, null),
+    conditionalAccessPolicies: [...conditionalAccessPolicies('default', conditionalAccessIds, null).policies],
     manifest,
   };
 }
