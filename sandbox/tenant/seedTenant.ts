@@ -34,10 +34,12 @@ export interface SeededTenant {
   readonly phoneMethods: Map<string, PhoneMethod[]>;
   readonly otherMethods: Map<string, OtherAuthenticationMethod[]>;
   readonly mfaStates: Map<string, PerUserMfaState>;
-  /** Pilot, exclusion and ring groups, which the generator fills, and the empty Phishing-resistant MFA group. */
+  /** Pilot, exclusion and ring groups, which the generator fills. */
   readonly groups: SandboxGroup[];
   /** "MFA Required": empty; the rollout (strategy conditionalAccessGroup) adds users, the default CA policy includes it. */
   readonly mfaRequiredGroup: SandboxGroup;
+  /** "Phishing-resistant MFA": empty; the journey adds users with a passkey, the default phishing-resistant CA policy includes it. */
+  readonly phishingResistantGroup: SandboxGroup;
   readonly conditionalAccessIds: ConditionalAccessIds;
   /** The `default` scenario: MFA for the MFA Required group and phishing-resistant MFA for its group, break-glass excluded. */
   readonly conditionalAccessPolicies: ConditionalAccessPolicy[];
@@ -184,8 +186,9 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
     phoneMethods,
     otherMethods,
     mfaStates,
-    groups: [groups.pilot, groups.exclusion, ...groups.rings, phishingResistantGroup],
+    groups: [groups.pilot, groups.exclusion, ...groups.rings],
     mfaRequiredGroup,
+    phishingResistantGroup,
     conditionalAccessIds,
     conditionalAccessPolicies: [...conditionalAccessPolicies('default', conditionalAccessIds, null).policies],
     manifest,

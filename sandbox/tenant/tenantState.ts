@@ -183,7 +183,7 @@ export function createTenantState(options: TenantStateOptions): TenantState {
     return stored;
   };
 
-  const groups = [...seeded.groups, seeded.mfaRequiredGroup];
+  const groups = [...seeded.groups, seeded.mfaRequiredGroup, seeded.phishingResistantGroup];
   const groupsById = new Map(groups.map((group) => [group.id.toLowerCase(), group]));
   const memberSets = new Map(groups.map((group) => [group.id.toLowerCase(), new Set(group.memberIds)]));
   const membersOf = (groupId: string): Set<string> => memberSets.get(groupId.toLowerCase()) ?? new Set();
