@@ -1,7 +1,7 @@
 import { graphErrors } from '../http/graphErrors.js';
 import { graphPermissions } from '../auth/graphPermissions.js';
 import { routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
-import { authenticationStrengthProperties, type StrengthView } from '../render/authenticationStrengthProperties.js';
+import { authenticationStrengthProperties, renderStrength, type StrengthView } from '../render/authenticationStrengthProperties.js';
 import { project, selectedProperties } from '../render/propertySet.js';
 import type { AuthenticationStrengthPolicy } from '../tenant/tenantModel.js';
 
@@ -14,6 +14,13 @@ function viewOf(context: RequestContext, strength: AuthenticationStrengthPolicy)
 
 function refuseFilter(context: RequestContext): void {
   if (context.query.has('$filter')) throw graphErrors.notModelled(`$filter on ${collection}`);
+}
+
+/** The whole strength as Graph writes it, or only the `$select`ed properties. */
+function render(context: RequestContext, strength: AuthenticationStrengthPolicy): Record<string, unknown> {
+  const view = viewOf(context, strength);
+  const now = context.tenant.now();
+  return context.query.has('$select') ? project(view, selectedProperties(context.query, authenticationStrengthProperties), authenticationStrengthProperties, now) : renderStrength(view, now);
 }
 
 /**
@@ -30,14 +37,7 @@ export const authenticationStrengthRoutes: readonly GraphRoute[] = [
     queryOptions: ['$select', '$filter'],
     handle: (context) => {
       refuseFilter(context);
-      const select = selectedProperties(context.query, authenticationStrengthProperties);
-      const now = context.tenant.now();
-      const value = context.tenant.authenticationStrengths().map((strength) => {
-        const body = project(viewOf(context, strength), select, authenticationStrengthProperties, now);
-        if (!select.includes('combinationConfigurations')) return body;
-        const { combinationConfigurations, ...rest } = body;
-        return { ...rest, 'combinationConfigurations@odata.context': viewOf(context, strength).combinationsContext, combinationConfigurations };
-      });
+      const value = context.tenant.authenticationStrengths().map((strength) => render(context, strength));
       return { status: 200, body: { '@odata.context': `${context.origin}/${context.version}/$metadata#${collection}`, value } };
     },
   },
@@ -52,11 +52,7 @@ export const authenticationStrengthRoutes: readonly GraphRoute[] = [
       const id = routeParam(context, 'strengthId');
       const strength = context.tenant.authenticationStrengths().find((candidate) => candidate.id === id.toLowerCase());
       if (strength === undefined) throw graphErrors.resourceNotFound(id);
-      const select = selectedProperties(context.query, authenticationStrengthProperties);
-      return {
-        status: 200,
-        body: { '@odata.context': `${context.origin}/${context.version}/$metadata#${collection}/$entity`, ...project(viewOf(context, strength), select, authenticationStrengthProperties, context.tenant.now()) },
-      };
+      return { status: 200, body: { '@odata.context': `${context.origin}/${context.version}/$metadata#${collection}/$entity`, ...render(context, strength) } };
     },
   },
 ];

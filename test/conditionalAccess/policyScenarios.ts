@@ -184,6 +184,19 @@ export const refusedPolicies: readonly { readonly name: string; readonly source:
   { name: 'mfa AND compliant device and a strength', source: sources.strengths, policy: { builtInControls: ['mfa', 'compliantDevice'], operator: 'AND', strength: 'phishingResistant' } },
 ];
 
+/** The policy's user lists with the table's defaults filled in: all users unless the policy names groups, roles or guest kinds. */
+export function scenarioUserLists(policy: ScenarioPolicy) {
+  const users = policy.users ?? {};
+  return {
+    includeUsers: users.includeUsers ?? (users.includeGroups ?? users.includeRoles ?? users.includeGuestTypes ? [] : ['All']),
+    excludeUsers: users.excludeUsers ?? [],
+    includeGroups: users.includeGroups ?? [],
+    excludeGroups: users.excludeGroups ?? [],
+    includeRoles: users.includeRoles ?? [],
+    excludeRoles: users.excludeRoles ?? [],
+  };
+}
+
 /** The custom strengths the table uses. */
 export const customStrengthsOf = (policy: ScenarioPolicy): CustomStrength[] => (typeof policy.strength === 'object' ? [policy.strength] : []);
 

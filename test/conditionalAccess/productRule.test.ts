@@ -3,7 +3,7 @@ import { toCaPolicy } from '../../shared/adapters/graph/toCaPolicy.js';
 import { mfaCoverage, requiresMfaEverywhere } from '../../shared/core/conditionalAccess/mfaCoverage.js';
 import type { CaSubject } from '../../shared/core/conditionalAccess/policyTargets.js';
 import { isRolloutError } from '../../shared/errors/RolloutError.js';
-import { documentedStrengths, policyScenarios, refusedPolicies, type PolicyScenario, type ScenarioPolicy } from './policyScenarios.js';
+import { documentedStrengths, policyScenarios, refusedPolicies, scenarioUserLists, type PolicyScenario, type ScenarioPolicy } from './policyScenarios.js';
 
 const guests = (types: string | undefined) => (types === undefined ? null : { guestOrExternalUserTypes: types, externalTenants: { '@odata.type': '#microsoft.graph.conditionalAccessAllExternalTenants', membershipKind: 'all' } });
 
@@ -30,12 +30,7 @@ function graphPolicy(policy: ScenarioPolicy): Record<string, unknown> {
       clientApplications: null,
       applications: { includeApplications: policy.includeApplications ?? ['All'], excludeApplications: policy.excludeApplications ?? [], includeUserActions: [], includeAuthenticationContextClassReferences: [], applicationFilter: null },
       users: {
-        includeUsers: users.includeUsers ?? (users.includeGroups ?? users.includeRoles ?? users.includeGuestTypes ? [] : ['All']),
-        excludeUsers: users.excludeUsers ?? [],
-        includeGroups: users.includeGroups ?? [],
-        excludeGroups: users.excludeGroups ?? [],
-        includeRoles: users.includeRoles ?? [],
-        excludeRoles: users.excludeRoles ?? [],
+        ...scenarioUserLists(policy),
         includeGuestsOrExternalUsers: guests(users.includeGuestTypes),
         excludeGuestsOrExternalUsers: guests(users.excludeGuestTypes),
       },

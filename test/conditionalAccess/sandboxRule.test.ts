@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { builtInStrengths } from '../../sandbox/conditionalAccess/authenticationStrengths.js';
 import { caOutcome, type PolicySubject, type SignInContext } from '../../sandbox/conditionalAccess/caOutcome.js';
 import { customPolicySet } from '../../sandbox/conditionalAccess/customPolicySet.js';
-import { customStrengthsOf, documentedStrengths, exchangeOnline, policyScenarios, refusedPolicies, strengthId, type PolicyScenario, type ScenarioPolicy } from './policyScenarios.js';
+import { customStrengthsOf, documentedStrengths, exchangeOnline, policyScenarios, refusedPolicies, scenarioUserLists, strengthId, type PolicyScenario, type ScenarioPolicy } from './policyScenarios.js';
 
 /** The table's policy in the sandbox admin API's words (the way a test or an admin sets a custom policy set). */
 function adminPolicy(policy: ScenarioPolicy): Record<string, unknown> {
@@ -11,12 +11,7 @@ function adminPolicy(policy: ScenarioPolicy): Record<string, unknown> {
     displayName: 'scenario',
     state: policy.state ?? 'enabled',
     users: {
-      includeUsers: users.includeUsers ?? (users.includeGroups ?? users.includeRoles ?? users.includeGuestTypes ? [] : ['All']),
-      excludeUsers: users.excludeUsers ?? [],
-      includeGroups: users.includeGroups ?? [],
-      excludeGroups: users.excludeGroups ?? [],
-      includeRoles: users.includeRoles ?? [],
-      excludeRoles: users.excludeRoles ?? [],
+      ...scenarioUserLists(policy),
       includeGuestsOrExternalUsers: users.includeGuestTypes ?? null,
       excludeGuestsOrExternalUsers: users.excludeGuestTypes ?? null,
     },
