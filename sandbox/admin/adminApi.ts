@@ -81,7 +81,7 @@ const removeFault = (id: string, traffic: TrafficControls): Reply =>
  * - `GET manifest`, `GET journal[?since=seq]`, `GET counters`, `GET stats[?perUser=true]`
  * - `GET|POST clock {now}`, `GET|POST organization {onPremisesSyncEnabled?, onPremisesLastSyncDateTime?, lastSyncAgeMinutes?}`,
  *   `GET|POST roles {roles}`
- * - `GET|POST conditionalAccess {scenario?, throttled?}`, `GET|POST registrationReport {lagMinutes?, licensed?, throttled?, pageSize?}`,
+ * - `GET|POST conditionalAccess {scenario? | policies? (+ strengths?), throttled?, expandStrength?}`, `GET|POST registrationReport {lagMinutes?, licensed?, throttled?, pageSize?}`,
  *   `POST signIn {user}`, `POST signInNight {share, seed?}`
  * - `GET|POST quota`, `GET|POST|DELETE faults`, `DELETE faults/{id}`, `GET|POST latency`
  */

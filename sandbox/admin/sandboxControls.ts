@@ -1,7 +1,9 @@
+import { customPolicySet } from '../conditionalAccess/customPolicySet.js';
 import { createRandom } from '../tenant/random.js';
 import {
   conditionalAccessScenarios,
   graphDateTime,
+  type AuthenticationStrengthPolicy,
   type ConditionalAccessPolicy,
   type ConditionalAccessScenario,
   type RegistrationReportSettings,
@@ -24,16 +26,29 @@ export interface DirectorySyncView {
 }
 
 export interface ConditionalAccessView {
-  readonly scenario: ConditionalAccessScenario;
+  /** The named policy set in force, or `custom` after `policies` were set. */
+  readonly scenario: ConditionalAccessScenario | 'custom';
   /** The 1 request/s limit of the Conditional Access API is on. */
   readonly throttled: boolean;
+  /** Policies list their authentication strength expanded (true) or as `{"id"}` only. */
+  readonly expandStrength: boolean;
   readonly policies: readonly ConditionalAccessPolicy[];
+  /** The built-in strengths and the custom ones in force. */
+  readonly strengths: readonly AuthenticationStrengthPolicy[];
 }
 
 export interface ConditionalAccessChange {
-  /** Replaces the policy set: `default`, `reportOnly`, `disabled`, `missingBreakGlassExclusion`, `noMfaGrant`, `allUsersMfa`, `none`. */
+  /** Replaces the policy set with a named one (conditionalAccessScenarios in tenant/tenantModel.ts). */
   readonly scenario?: ConditionalAccessScenario;
+  /**
+   * Replaces the policy set with these policies (the sandbox's policy fields; omitted ones default to all users, all
+   * cloud apps and client apps, grant `mfa`), checked as Graph checks a write: `mfa` with a strength is refused.
+   */
+  readonly policies?: readonly unknown[];
+  /** Custom authentication strengths the `policies` may refer to: `{id, displayName, allowedCombinations}`. */
+  readonly strengths?: readonly unknown[];
   readonly throttled?: boolean;
+  readonly expandStrength?: boolean;
 }
 
 export type RegistrationReportChange = Partial<Readonly<RegistrationReportSettings>>;
@@ -97,7 +112,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 
 export function createSandboxControls(tenant: TenantState): SandboxControls {
   let nights = 0;
-  const conditionalAccess = (): ConditionalAccessView => ({ ...tenant.conditionalAccessSettings(), policies: tenant.conditionalAccessPolicies() });
+  const conditionalAccess = (): ConditionalAccessView => ({ ...tenant.conditionalAccessSettings(), policies: tenant.conditionalAccessPolicies(), strengths: tenant.authenticationStrengths() });
 
   return {
     setNow: (date) => {
@@ -138,13 +153,22 @@ export function createSandboxControls(tenant: TenantState): SandboxControls {
     },
     conditionalAccess,
     setConditionalAccess: (change) => {
-      if (!isRecord(change)) throw new RangeError('conditionalAccess: expected an object with `scenario` and/or `throttled`');
-      const { scenario, throttled } = change;
+      if (!isRecord(change)) throw new RangeError('conditionalAccess: expected an object with `scenario` or `policies`, `throttled`, `expandStrength`');
+      const { scenario, throttled, expandStrength, policies, strengths } = change;
       if (scenario !== undefined && !(conditionalAccessScenarios as readonly unknown[]).includes(scenario)) {
         throw new RangeError(`conditionalAccess: expected 'scenario' to be one of ${conditionalAccessScenarios.join(', ')}`);
       }
+      if (scenario !== undefined && policies !== undefined) throw new RangeError("conditionalAccess: give either 'scenario' or 'policies', not both");
+      if (strengths !== undefined && policies === undefined) throw new RangeError("conditionalAccess: 'strengths' go with 'policies'");
       if (throttled !== undefined && typeof throttled !== 'boolean') throw new RangeError("conditionalAccess: expected 'throttled' to be true or false");
-      tenant.setConditionalAccess({ ...(scenario === undefined ? {} : { scenario: scenario as ConditionalAccessScenario }), ...(throttled === undefined ? {} : { throttled }) });
+      if (expandStrength !== undefined && typeof expandStrength !== 'boolean') throw new RangeError("conditionalAccess: expected 'expandStrength' to be true or false");
+      const custom = policies === undefined ? undefined : customPolicySet(policies, strengths, graphDateTime(tenant.now()));
+      tenant.setConditionalAccess({
+        ...(scenario === undefined ? {} : { scenario: scenario as ConditionalAccessScenario }),
+        ...(throttled === undefined ? {} : { throttled }),
+        ...(expandStrength === undefined ? {} : { expandStrength }),
+      });
+      if (custom !== undefined) tenant.setConditionalAccessPolicies(custom);
       return conditionalAccess();
     },
     registrationReport: () => tenant.registrationReportSettings(),

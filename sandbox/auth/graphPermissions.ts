@@ -14,6 +14,7 @@ export const graphPermissions = {
   writeRequirements: ['Policy.ReadWrite.AuthenticationMethod'],
   writeGroupMembers: ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   readConditionalAccess: ['Policy.Read.All', 'Policy.ReadWrite.ConditionalAccess'],
+  readAuthenticationStrengths: ['Policy.Read.AuthenticationMethod', 'Policy.Read.All', 'Policy.ReadWrite.AuthenticationMethod', 'Policy.ReadWrite.ConditionalAccess'],
   readRegistrationReport: ['AuditLog.Read.All'],
   sendMail: ['Mail.Send'],
   readRoleAssignments: ['RoleManagement.Read.Directory', 'RoleManagement.Read.All', 'Directory.Read.All', 'RoleManagement.ReadWrite.Directory', 'Directory.ReadWrite.All'],

@@ -1,5 +1,6 @@
 import type { GraphRoute } from '../http/graphRoute.js';
 import { authenticationMethodRoutes } from './authenticationMethodRoutes.js';
+import { authenticationStrengthRoutes } from './authenticationStrengthRoutes.js';
 import { conditionalAccessRoutes } from './conditionalAccessRoutes.js';
 import { groupRoutes } from './groupRoutes.js';
 import { groupWriteRoutes } from './groupWriteRoutes.js';
@@ -21,6 +22,7 @@ export const graphRoutes: readonly GraphRoute[] = [
   ...requirementsRoutes,
   ...groupWriteRoutes,
   ...conditionalAccessRoutes,
+  ...authenticationStrengthRoutes,
   ...registrationReportRoutes,
   ...sendMailRoutes,
   ...roleAssignmentRoutes,

@@ -40,8 +40,10 @@ export interface SeededTenant {
   readonly groups: SandboxGroup[];
   /** "MFA Required": empty; the rollout (strategy conditionalAccessGroup) adds users, the default CA policy includes it. */
   readonly mfaRequiredGroup: SandboxGroup;
+  /** "Phishing-resistant MFA": empty; the journey adds users with a passkey, the default phishing-resistant CA policy includes it. */
+  readonly phishingResistantGroup: SandboxGroup;
   readonly conditionalAccessIds: ConditionalAccessIds;
-  /** The `default` scenario: one enabled policy requiring MFA of the MFA Required group, break-glass excluded. */
+  /** The `default` scenario: MFA for the MFA Required group and phishing-resistant MFA for its group, break-glass excluded. */
   readonly conditionalAccessPolicies: ConditionalAccessPolicy[];
   /** Active directory role assignments (see `SandboxManifest.roleAssignments` for who holds what). */
   readonly roleAssignments: SandboxRoleAssignment[];
@@ -137,10 +139,16 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
   // Drawn after every other id, so adding them left the ids of existing tenants unchanged.
   const mfaRequiredGroup = group(ids, 'MFA Required', 'Users the MFA Conditional Access policy applies to; the rollout adds them', []);
   const breakGlass = users.filter((user) => user.category === 'breakGlass').map((user) => ({ id: user.id, upn: user.userPrincipalName }));
+  const rolloutPolicyId = ids.guid();
+  const allUsersPolicyId = ids.guid();
+  // Drawn after the ids above, so that adding them left the ids of existing tenants unchanged.
+  const phishingResistantGroup = group(ids, 'Phishing-resistant MFA', 'Users with a passkey; the phishing-resistant Conditional Access policy applies to them', []);
   const conditionalAccessIds: ConditionalAccessIds = {
-    rolloutPolicyId: ids.guid(),
-    allUsersPolicyId: ids.guid(),
+    rolloutPolicyId,
+    allUsersPolicyId,
+    phishingResistantPolicyId: ids.guid(),
     mfaRequiredGroupId: mfaRequiredGroup.id,
+    phishingResistantGroupId: phishingResistantGroup.id,
     breakGlassIds: breakGlass.map((account) => account.id),
   };
   const roleAssignments = assignRoles(users, new Set(groups.pilot.memberIds));
@@ -166,8 +174,13 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
       exclusion: groups.exclusion.id,
       rings: groups.rings.map((ring) => ({ name: ring.displayName, id: ring.id })),
       mfaRequired: mfaRequiredGroup.id,
+      phishingResistant: phishingResistantGroup.id,
     },
-    conditionalAccess: { rolloutPolicyId: conditionalAccessIds.rolloutPolicyId, allUsersPolicyId: conditionalAccessIds.allUsersPolicyId },
+    conditionalAccess: {
+      rolloutPolicyId: conditionalAccessIds.rolloutPolicyId,
+      allUsersPolicyId: conditionalAccessIds.allUsersPolicyId,
+      phishingResistantPolicyId: conditionalAccessIds.phishingResistantPolicyId,
+    },
     users: users.map((user) => ({ id: user.id, upn: user.userPrincipalName, category: user.category })),
     counts,
     roleAssignments: roleAssignments.map((assignment) => {
@@ -191,8 +204,9 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
     mfaStates,
     groups: [groups.pilot, groups.exclusion, ...groups.rings],
     mfaRequiredGroup,
+    phishingResistantGroup,
     conditionalAccessIds,
-    conditionalAccessPolicies: conditionalAccessPolicies('default', conditionalAccessIds, null),
+    conditionalAccessPolicies: [...conditionalAccessPolicies('default', conditionalAccessIds, null).policies],
     roleAssignments,
     manifest,
   };

@@ -159,6 +159,8 @@ export interface SandboxManifest {
     readonly rings: readonly { name: string; id: string }[];
     /** "MFA Required": empty at generation; the Conditional Access policy of the `default` scenario includes it. */
     readonly mfaRequired: string;
+    /** "Phishing-resistant MFA": empty at generation; the `default` scenario's phishing-resistant policy includes it. */
+    readonly phishingResistant: string;
   };
   /** Ids of the Conditional Access policies the scenarios use (see conditionalAccessScenarios). */
   readonly conditionalAccess: {
@@ -166,6 +168,8 @@ export interface SandboxManifest {
     readonly rolloutPolicyId: string;
     /** "Require MFA — all users": only present in the `allUsersMfa` scenario. */
     readonly allUsersPolicyId: string;
+    /** "Require phishing-resistant MFA — passkey users": includes groups.phishingResistant, grants the built-in strength. */
+    readonly phishingResistantPolicyId: string;
   };
   readonly users: readonly ManifestUser[];
   readonly counts: Readonly<Record<UserCategory, number>>;
@@ -183,7 +187,10 @@ export const globalAdministratorRoleId = '62e90394-69f5-4237-9190-012177145e10';
 export const conditionalAccessStates = ['enabled', 'disabled', 'enabledForReportingButNotEnforced'] as const;
 export type ConditionalAccessState = (typeof conditionalAccessStates)[number];
 
-/** The `conditions.users` of a Conditional Access policy: object ids, or `All` / `None` / `GuestsOrExternalUsers`. */
+/**
+ * The `conditions.users` of a Conditional Access policy: object ids, or `All` / `None` / `GuestsOrExternalUsers`; role
+ * template ids; guest kinds as Graph's comma-separated `guestOrExternalUserTypes` (null: not configured).
+ */
 export interface ConditionalAccessUsers {
   readonly includeUsers: readonly string[];
   readonly excludeUsers: readonly string[];
@@ -191,9 +198,11 @@ export interface ConditionalAccessUsers {
   readonly excludeGroups: readonly string[];
   readonly includeRoles: readonly string[];
   readonly excludeRoles: readonly string[];
+  readonly includeGuestsOrExternalUsers: string | null;
+  readonly excludeGuestsOrExternalUsers: string | null;
 }
 
-/** A Conditional Access policy as far as the sandbox models it: who it targets and what it grants; read only over Graph. */
+/** A Conditional Access policy as far as the sandbox models it: who and what it targets, what it grants; read only over Graph. */
 export interface ConditionalAccessPolicy {
   readonly id: string;
   readonly displayName: string;
@@ -201,16 +210,67 @@ export interface ConditionalAccessPolicy {
   readonly createdDateTime: string;
   readonly modifiedDateTime: string | null;
   readonly users: ConditionalAccessUsers;
+  /** `All`, `None`, `Office365` or app ids. */
+  readonly includeApplications: readonly string[];
+  readonly excludeApplications: readonly string[];
+  /** `all`, `browser`, `mobileAppsAndDesktopClients`, `exchangeActiveSync`, `easSupported`, `other`. */
+  readonly clientAppTypes: readonly string[];
+  /** null: any platform. Values `all`, `android`, `iOS`, `windows`, `macOS`, `linux`. */
+  readonly platforms: { readonly includePlatforms: readonly string[]; readonly excludePlatforms: readonly string[] } | null;
+  /** null: anywhere. `All`, `AllTrusted` or named location ids. */
+  readonly locations: { readonly includeLocations: readonly string[]; readonly excludeLocations: readonly string[] } | null;
+  readonly signInRiskLevels: readonly string[];
+  readonly userRiskLevels: readonly string[];
   /** `grantControls.builtInControls`, e.g. `['mfa']`, `['block']`, `['compliantDevice', 'domainJoinedDevice']`. */
   readonly builtInControls: readonly string[];
   readonly grantOperator: 'OR' | 'AND';
+  /** `grantControls.authenticationStrength`: the id of a built-in or custom strength, or null. */
+  readonly authenticationStrengthId: string | null;
+}
+
+/** An `authenticationStrengthPolicy` (docs/graph-behaviour.md#authentication-strengths). */
+export interface AuthenticationStrengthPolicy {
+  readonly id: string;
+  readonly displayName: string;
+  readonly description: string;
+  readonly policyType: 'builtIn' | 'custom';
+  readonly requirementsSatisfied: 'none' | 'mfa';
+  /** Comma-separated combinations of authentication method modes, e.g. `password,sms`, `fido2`. */
+  readonly allowedCombinations: readonly string[];
+  readonly createdDateTime: string;
+  readonly modifiedDateTime: string;
 }
 
 /**
- * Named policy sets the admin API can switch to. `default` is the generated tenant's; the others are the ways a tenant
- * can be misconfigured that the rollout's preflight should notice.
+ * Named policy sets the admin API can switch to. `default` is the generated tenant's; each other one changes one thing
+ * of it in a way the rollout's preflight must notice (or, for `allUsersMfa` and `none`, changes the whole set).
  */
-export const conditionalAccessScenarios = ['default', 'reportOnly', 'disabled', 'missingBreakGlassExclusion', 'noMfaGrant', 'allUsersMfa', 'none'] as const;
+export const conditionalAccessScenarios = [
+  'default',
+  'reportOnly',
+  'disabled',
+  'missingBreakGlassExclusion',
+  'noMfaGrant',
+  'mfaOrCompliantDevice',
+  'oneApp',
+  'excludedApp',
+  'browserOnly',
+  'trustedLocationsExcluded',
+  'breakGlassExcludedByRole',
+  'mfaStrength',
+  'passwordlessStrength',
+  'customStrengthWithSms',
+  'customStrengthWithoutSms',
+  'allUsersMfa',
+  'phishingResistantMissing',
+  'phishingResistantReportOnly',
+  'phishingResistantDisabled',
+  'phishingResistantWrongStrength',
+  'phishingResistantOrCompliantDevice',
+  'phishingResistantOneApp',
+  'phishingResistantMissingBreakGlassExclusion',
+  'none',
+] as const;
 export type ConditionalAccessScenario = (typeof conditionalAccessScenarios)[number];
 
 /**
@@ -243,9 +303,15 @@ export interface RegistrationReportSettings {
 
 /** How the Conditional Access policies behave; the admin API changes it. */
 export interface ConditionalAccessSettings {
-  scenario: ConditionalAccessScenario;
+  /** The named policy set in force, or `custom` after the admin API set policies one by one. */
+  scenario: ConditionalAccessScenario | 'custom';
   /** Graph's Conditional Access limit: 1 request per second per tenant, 429 without Retry-After (default true). */
   throttled: boolean;
+  /**
+   * true (default): a policy's `authenticationStrength` comes back expanded, as observed; false: only `{"id"}`, the
+   * shape a create sends (docs/graph-behaviour.md#conditional-access), so that the product's lookup is exercised.
+   */
+  expandStrength: boolean;
 }
 
 /** An object id as Graph writes it: a GUID in 8-4-4-4-12 hex form (either case). */

@@ -1,11 +1,13 @@
-import { conditionalAccessPolicies } from '../conditionalAccess/conditionalAccessPolicies.js';
-import { policyRequiresMfa, type PolicySubject } from '../conditionalAccess/policyRequiresMfa.js';
+import { builtInStrengths } from '../conditionalAccess/authenticationStrengths.js';
+import { conditionalAccessPolicies, type ConditionalAccessSet } from '../conditionalAccess/conditionalAccessPolicies.js';
+import { caOutcome, type CaOutcome, type PolicySubject, type SignInContext } from '../conditionalAccess/caOutcome.js';
 import { createRandom } from './random.js';
 import { registrationSnapshot } from '../report/registrationSnapshot.js';
 import type { SeededTenant } from './seedTenant.js';
 import { createSlidingWindowLimit, type SlidingWindowLimit } from '../quota/slidingWindowLimit.js';
 import {
   graphDateTime,
+  type AuthenticationStrengthPolicy,
   phoneMethodIds,
   type ConditionalAccessPolicy,
   type ConditionalAccessSettings,
@@ -103,9 +105,22 @@ export interface TenantState {
   /** Registers Microsoft Authenticator (push) for the user, as a sign-in's interrupt registration does. */
   addAuthenticatorMethod(userId: string): OtherAuthenticationMethod;
   conditionalAccessPolicies(): readonly ConditionalAccessPolicy[];
+  /** The built-in authentication strengths and the custom ones of the policy set in force. */
+  authenticationStrengths(): readonly AuthenticationStrengthPolicy[];
   conditionalAccessSettings(): Readonly<ConditionalAccessSettings>;
-  /** A new scenario replaces the policy set (modifiedDateTime: now); `throttled` switches the 1 rps limit. */
+  /**
+   * A new scenario replaces the policy set (modifiedDateTime: now; `custom` is set by setConditionalAccessPolicies
+   * only); `throttled` switches the 1 rps limit; `expandStrength` how a policy's strength is rendered.
+   */
   setConditionalAccess(change: Partial<ConditionalAccessSettings>): void;
+  /** Replaces the policy set with a custom one (scenario `custom`), already checked as Graph checks a write. */
+  setConditionalAccessPolicies(set: ConditionalAccessSet): void;
+  /**
+   * What Conditional Access does with a sign-in of the user (undefined for an unknown user): by default to Exchange
+   * Online in a browser on Windows, from an untrusted location, on an unmanaged device, with no risk, with the user's
+   * registered methods; `context` changes any of that.
+   */
+  conditionalAccessOutcome(userId: string, context?: Partial<SignInContext>): CaOutcome | undefined;
   /** Whether a sign-in now would demand MFA of the user: per-user `enabled`/`enforced`, or an enforced CA policy. */
   mfaRequired(userId: string): boolean;
   /**
@@ -170,7 +185,7 @@ export function createTenantState(options: TenantStateOptions): TenantState {
     return stored;
   };
 
-  const groups = [...seeded.groups, seeded.mfaRequiredGroup];
+  const groups = [...seeded.groups, seeded.mfaRequiredGroup, seeded.phishingResistantGroup];
   const groupsById = new Map(groups.map((group) => [group.id.toLowerCase(), group]));
   const memberSets = new Map(groups.map((group) => [group.id.toLowerCase(), new Set(group.memberIds)]));
   const membersOf = (groupId: string): Set<string> => memberSets.get(groupId.toLowerCase()) ?? new Set();
@@ -178,14 +193,31 @@ export function createTenantState(options: TenantStateOptions): TenantState {
   for (const assignment of seeded.roleAssignments) rolesByUser.set(assignment.principalId, [...(rolesByUser.get(assignment.principalId) ?? []), assignment.roleDefinitionId]);
   const userRoles = (userId: string): readonly string[] => rolesByUser.get(userId) ?? [];
 
-  const conditionalAccess: ConditionalAccessSettings = { scenario: 'default', throttled: true };
+  const conditionalAccess: ConditionalAccessSettings = { scenario: 'default', throttled: true, expandStrength: true };
   let policies: readonly ConditionalAccessPolicy[] = seeded.conditionalAccessPolicies;
+  let customStrengths: readonly AuthenticationStrengthPolicy[] = [];
+  const authenticationStrengths = (): readonly AuthenticationStrengthPolicy[] => [...builtInStrengths, ...customStrengths];
+  const strengthById = (id: string): AuthenticationStrengthPolicy | undefined => authenticationStrengths().find((strength) => strength.id === id.toLowerCase());
+  // The authentication method modes a user can use (authentication strengths' allowedCombinations speak these).
+  const methodModes = (userId: string): string[] => [
+    'password',
+    ...phoneMethods(userId).flatMap((method) => (method.phoneType === 'office' ? ['voice'] : ['sms', 'voice'])),
+    ...otherMethods(userId).map((method) => (method.kind === 'fido2' ? 'fido2' : 'microsoftAuthenticatorPush')),
+  ];
+  const conditionalAccessOutcome = (userId: string, context: Partial<SignInContext> = {}): CaOutcome | undefined => {
+    const user = byId.get(userId.toLowerCase());
+    if (user === undefined) return undefined;
+    const subject: PolicySubject = { id: user.id, isGuest: user.userType === 'Guest', roles: userRoles(user.id), isMemberOf: (groupId) => membersOf(groupId).has(user.id) };
+    const signIn: SignInContext = {
+      appId: '00000002-0000-0ff1-ce00-000000000000', clientAppType: 'browser', platform: 'windows', locationIds: [], trustedLocation: false,
+      compliantDevice: false, domainJoinedDevice: false, signInRisk: 'none', userRisk: 'none', methodModes: methodModes(user.id), ...context,
+    };
+    return caOutcome(policies, subject, signIn, strengthById);
+  };
   const mfaRequired = (userId: string): boolean => {
     if (perUserMfaState(userId) !== 'disabled') return true;
-    const user = byId.get(userId.toLowerCase());
-    if (user === undefined) return false;
-    const subject: PolicySubject = { id: user.id, isGuest: user.userType === 'Guest', roles: userRoles(user.id), isMemberOf: (groupId) => membersOf(groupId).has(user.id) };
-    return policies.some((policy) => policyRequiresMfa(policy, subject));
+    const outcome = conditionalAccessOutcome(userId);
+    return outcome === 'mfa' || outcome === 'mfaUnsatisfiable';
   };
 
   // The registration report: one generation-time entry per user (shared objects for equal method sets), plus the
@@ -328,14 +360,21 @@ export function createTenantState(options: TenantStateOptions): TenantState {
     roleAssignments: () => seeded.roleAssignments,
     addAuthenticatorMethod,
     conditionalAccessPolicies: () => policies,
+    authenticationStrengths,
     conditionalAccessSettings: () => ({ ...conditionalAccess }),
     setConditionalAccess: (change) => {
       if (change.throttled !== undefined) conditionalAccess.throttled = change.throttled;
-      if (change.scenario !== undefined) {
+      if (change.expandStrength !== undefined) conditionalAccess.expandStrength = change.expandStrength;
+      if (change.scenario !== undefined && change.scenario !== 'custom') {
         conditionalAccess.scenario = change.scenario;
-        policies = conditionalAccessPolicies(change.scenario, seeded.conditionalAccessIds, graphDateTime(now()));
+        ({ policies, customStrengths } = conditionalAccessPolicies(change.scenario, seeded.conditionalAccessIds, graphDateTime(now())));
       }
     },
+    setConditionalAccessPolicies: (set) => {
+      conditionalAccess.scenario = 'custom';
+      ({ policies, customStrengths } = set);
+    },
+    conditionalAccessOutcome,
     mfaRequired,
     registrationEntry,
     registrationView: () => {

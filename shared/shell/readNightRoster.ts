@@ -1,15 +1,15 @@
 import type { Config } from '../config/configSchema.js';
 import { boundedHeap } from '../core/boundedHeap.js';
-import type { PreflightFacts } from '../core/caPreflight.js';
 import type { WavePlanner } from '../core/createWavePlanner.js';
 import { createExclusionCheck } from '../core/exclusions.js';
 import { isVerificationDue, verificationOrder, verificationsPerNight } from '../core/verificationDue.js';
 import { isCorruptRow, type CorruptRow, type RosterRow } from '../adapters/tables/rosterTable.js';
+import type { PreflightRosterFacts } from './runPreflight.js';
 
 /** What one read of the roster gives the night, besides the users it fed to the planner. */
 export interface NightRoster {
   /** The users the strategy preflight asks about (present, not corrupt). */
-  readonly preflight: Pick<PreflightFacts, 'rolloutUserIds' | 'breakGlass'>;
+  readonly preflight: PreflightRosterFacts;
   /** Rows left `inFlight` by a run that died, to reconcile before they are planned (at most MFA_MAX_WAVE_SIZE). */
   readonly inFlight: readonly RosterRow[];
   readonly corruptRows: readonly string[];

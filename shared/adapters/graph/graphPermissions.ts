@@ -14,6 +14,8 @@ export const graphPermissions = {
   writePerUserMfa: 'Policy.ReadWrite.AuthenticationMethod',
   writeGroupMembers: 'GroupMember.ReadWrite.All',
   readConditionalAccess: 'Policy.Read.All',
+  /** Least is Policy.Read.AuthenticationMethod; Policy.Read.All (held for Conditional Access anyway) also reads them. */
+  readAuthenticationStrengths: 'Policy.Read.All',
   readRegistrationReport: 'AuditLog.Read.All',
   sendMail: 'Mail.Send',
   readRoleAssignments: 'RoleManagement.Read.Directory',
@@ -31,7 +33,7 @@ export function permissionsFor(config: Pick<Config, 'strategy' | 'noticeMailbox'
   ]);
   if (config.strategy === 'perUserMfa') {
     needed.add(graphPermissions.writePerUserMfa); // also grants reading the state
-    needed.add(graphPermissions.readConditionalAccess); // preflight: CA policies that already require MFA
+    needed.add(graphPermissions.readConditionalAccess); // preflight: CA policies that already require MFA (and their strengths)
   } else {
     needed.add(graphPermissions.writeGroupMembers);
     needed.add(graphPermissions.readConditionalAccess);
