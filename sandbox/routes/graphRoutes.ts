@@ -3,10 +3,12 @@ import { authenticationMethodRoutes } from './authenticationMethodRoutes.js';
 import { conditionalAccessRoutes } from './conditionalAccessRoutes.js';
 import { groupRoutes } from './groupRoutes.js';
 import { groupWriteRoutes } from './groupWriteRoutes.js';
+import { methodsPolicyRoutes } from './methodsPolicyRoutes.js';
 import { organizationRoutes } from './organizationRoutes.js';
 import { phoneMethodRoutes } from './phoneMethodRoutes.js';
 import { registrationReportRoutes } from './registrationReportRoutes.js';
 import { requirementsRoutes } from './requirementsRoutes.js';
+import { securityDefaultsRoutes } from './securityDefaultsRoutes.js';
 import { sendMailRoutes } from './sendMailRoutes.js';
 import { userRoutes } from './userRoutes.js';
 
@@ -22,4 +24,6 @@ export const graphRoutes: readonly GraphRoute[] = [
   ...conditionalAccessRoutes,
   ...registrationReportRoutes,
   ...sendMailRoutes,
+  ...methodsPolicyRoutes,
+  ...securityDefaultsRoutes,
 ];
