@@ -18,6 +18,8 @@ import { renderReportHtml } from '../report/renderReportHtml.js';
 import { progressOfNight } from './progressOfNight.js';
 import { createProgressReporter, type ProgressReporter } from './progressReporter.js';
 import { renderPlan } from './renderPlan.js';
+import { renderPosture } from './renderPosture.js';
+import { readTenantPosture } from '../shell/readTenantPosture.js';
 import { renderReportText } from '../report/renderReportText.js';
 import { settingsFrom } from './readSettingsFile.js';
 
@@ -81,6 +83,18 @@ export function buildProgram(io: CliIo): Command {
         const dryRun = await planNight(config, ports, logger, new Date(), { refresh: options.refresh, runId, onRefreshProgress: (users) => refresh.onProgress('refresh', users, null) })
           .finally(() => refresh.finish());
         print(options.json === true ? JSON.stringify(dryRun, null, 2) : renderPlan(dryRun, { show: options.show }));
+      });
+    });
+
+  program
+    .command('preflight')
+    .description('The tenant\'s method posture: the Authentication methods policy, the registration campaign, security defaults and the SMS calendar, each problem with where to fix it (no writes); exits 4 when a problem would hold the night')
+    .option('--json', 'print the posture as JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withRollout(command, async (config, ports) => {
+        const posture = await readTenantPosture(config, ports, new Date());
+        print(options.json === true ? JSON.stringify(posture, null, 2) : renderPosture(posture, config));
+        if (posture.blocked) process.exitCode = 4;
       });
     });
 

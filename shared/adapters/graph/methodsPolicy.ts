@@ -20,7 +20,7 @@ const targets = z.array(target).nullable().optional().transform((value) => value
 
 const configurationBase = { id: z.string(), state: z.string(), includeTargets: targets, excludeTargets: targets };
 const configuration = z.looseObject(configurationBase);
-const fido2 = z.looseObject({ ...configurationBase, isSelfServiceRegistrationAllowed: z.boolean(), passkeyProfiles: z.array(z.unknown()).nullable().optional() });
+const fido2 = z.looseObject({ ...configurationBase, isSelfServiceRegistrationAllowed: z.boolean(), passkeyProfiles: z.array(z.unknown()).nullable().optional(), defaultPasskeyProfile: z.string().nullable().optional() });
 const lifetime = z.number().int();
 const temporaryAccessPass = z.looseObject({
   ...configurationBase,
@@ -75,7 +75,7 @@ export async function readMethodsPolicy(gateway: GraphGateway): Promise<MethodsP
   const methods: MethodConfigurationsFacts = {
     sms: base(pick('sms', configuration)),
     voice: base(pick('voice', configuration)),
-    fido2: fido2Item === null ? null : { ...(base(fido2Item) as NonNullable<ReturnType<typeof base>>), selfServiceRegistration: fido2Item.isSelfServiceRegistrationAllowed, passkeyProfiles: fido2Item.passkeyProfiles?.length ?? 0 },
+    fido2: fido2Item === null ? null : { ...(base(fido2Item) as NonNullable<ReturnType<typeof base>>), selfServiceRegistration: fido2Item.isSelfServiceRegistrationAllowed, passkeyProfiles: fido2Item.passkeyProfiles?.length ?? 0, defaultPasskeyProfile: fido2Item.defaultPasskeyProfile ?? null },
     microsoftAuthenticator: base(pick('microsoftAuthenticator', configuration)),
     temporaryAccessPass:
       tapItem === null

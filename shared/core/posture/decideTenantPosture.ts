@@ -98,7 +98,7 @@ export function decideTenantPosture(input: PostureInput, settings: PostureSettin
     const retired = settings.phoneRetiredGroupId.toLowerCase();
     const keeping = (['sms', 'voice'] as const).filter((key) => targetsOf[key].state === 'enabled' && !targetsOf[key].excludeGroupIds.includes(retired));
     if (keeping.length > 0) {
-      add('phoneRetiredNotExcluded', 'blocking', `${keeping.map((key) => methodConfigurationIds[key].id).join(' and ')} do(es) not exclude MFA_PHONE_RETIRED_GROUP_ID (${settings.phoneRetiredGroupId}): users put there would keep SMS and voice`);
+      add('phoneRetiredNotExcluded', 'blocking', `${keeping.map((key) => methodConfigurationIds[key].id).join(' and ')} ${keeping.length === 1 ? 'does' : 'do'} not exclude MFA_PHONE_RETIRED_GROUP_ID (${settings.phoneRetiredGroupId}): users put there would keep SMS and voice`);
     }
   }
 

@@ -34,6 +34,8 @@ export interface Fido2Facts extends MethodConfigurationFacts {
   /** "Allow self-service set up" (`isSelfServiceRegistrationAllowed`). */
   readonly selfServiceRegistration: boolean;
   readonly passkeyProfiles: number;
+  /** The profile a new include target gets (null: the tenant has not opted into passkey profiles). */
+  readonly defaultPasskeyProfile: string | null;
 }
 
 export interface TemporaryAccessPassFacts extends MethodConfigurationFacts {

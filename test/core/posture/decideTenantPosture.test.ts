@@ -127,7 +127,7 @@ describe('decideTenantPosture', () => {
     const noExclusion = postureInput({ methodsPolicy: policyWith({ methods: { ...base.methods, sms: { ...base.methods.sms!, excludeTargets: [] }, voice: { enabled: true, includeTargets: [everyone], excludeTargets: [] } } }) });
     const posture = decide(noExclusion);
     expect(codes(posture.problems)).toEqual(['blocking:phoneRetiredNotExcluded']);
-    expect(posture.problems[0]?.message).toBe(`Sms and Voice do(es) not exclude MFA_PHONE_RETIRED_GROUP_ID (${phoneRetiredGroup}): users put there would keep SMS and voice`);
+    expect(posture.problems[0]?.message).toBe(`Sms and Voice do not exclude MFA_PHONE_RETIRED_GROUP_ID (${phoneRetiredGroup}): users put there would keep SMS and voice`);
     expect(codes(decide(noExclusion, postureSettings({ MFA_RETIRE_PHONE_AFTER_PASSKEY: 'false' })).problems)).toEqual([]);
   });
 

@@ -22,7 +22,7 @@ export function setUpPolicy(change: Partial<Omit<MethodsPolicyFacts, 'methods'>>
     methods: {
       sms: { enabled: true, includeTargets: [{ ...everyone, isUsableForSignIn: false }], excludeTargets: [group(phoneRetiredGroup)] },
       voice: { enabled: false, includeTargets: [everyone], excludeTargets: [] },
-      fido2: { enabled: true, includeTargets: [{ ...everyone, allowedPasskeyProfiles: [] }], excludeTargets: [], selfServiceRegistration: true, passkeyProfiles: 1 },
+      fido2: { enabled: true, includeTargets: [{ ...everyone, allowedPasskeyProfiles: [] }], excludeTargets: [], selfServiceRegistration: true, passkeyProfiles: 1, defaultPasskeyProfile: '00000000-0000-0000-0000-000000000001' },
       microsoftAuthenticator: { enabled: true, includeTargets: [{ ...everyone, authenticationMode: 'any' }], excludeTargets: [] },
       temporaryAccessPass: {
         enabled: true,
