@@ -20,6 +20,8 @@ import { createProgressReporter, type ProgressReporter } from './progressReporte
 import { renderPlan } from './renderPlan.js';
 import { renderPosture } from './renderPosture.js';
 import { readTenantPosture } from '../shell/readTenantPosture.js';
+import { restorePasskeySetup, setupPasskeys } from '../shell/setupPasskeys.js';
+import { renderRestorePlan, renderSetupPlan } from './renderSetupPlan.js';
 import { renderReportText } from '../report/renderReportText.js';
 import { settingsFrom } from './readSettingsFile.js';
 
@@ -95,6 +97,33 @@ export function buildProgram(io: CliIo): Command {
         const posture = await readTenantPosture(config, ports, new Date());
         print(options.json === true ? JSON.stringify(posture, null, 2) : renderPosture(posture, config));
         if (posture.blocked) process.exitCode = 4;
+      });
+    });
+
+  program
+    .command('setup-passkeys')
+    .description('Write what the methods policy lacks for the passkey track (the campaign, the target method, SMS/Voice excluding the phone-retired group), showing the before/after difference; --restore undoes one setup')
+    .option('--dry-run', 'show the difference, write nothing')
+    .option('--apply', 'make the writes, recording the before-state')
+    .option('--all-users', 'allow enabling a disabled method for all users (never done otherwise)')
+    .option('--campaign-group-only', 'make MFA_CAMPAIGN_GROUP_ID the campaign\'s only include target')
+    .option('--restore <id>', 'put back the before-state recorded by one --apply (only what is still as that setup left it)')
+    .option('--force', 'with --restore: also put back properties changed since the setup')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: { dryRun?: boolean; apply?: boolean; allUsers?: boolean; campaignGroupOnly?: boolean; restore?: string; force?: boolean; json?: boolean }, command: Command) => {
+      const restoring = options.restore !== undefined;
+      if (restoring ? options.apply === true : (options.dryRun === true) === (options.apply === true)) {
+        throw new InvalidArgumentError('setup-passkeys: give exactly one of --dry-run, --apply or --restore <id> (which takes --dry-run too)');
+      }
+      await withRollout(command, async (config, ports, logger, runId) => {
+        if (options.restore !== undefined) {
+          const result = await restorePasskeySetup(config, ports, logger, new Date(), { setupId: options.restore, force: options.force === true, dryRun: options.dryRun === true });
+          print(options.json === true ? JSON.stringify(result, null, 2) : renderRestorePlan(options.restore, result.plan, result.dryRun, result.posture));
+          return;
+        }
+        const apply = options.apply === true;
+        const result = await setupPasskeys(config, ports, logger, new Date(), { apply, allUsers: options.allUsers === true, campaignGroupOnly: options.campaignGroupOnly === true, runId });
+        print(options.json === true ? JSON.stringify(result, null, 2) : renderSetupPlan(result.plan, { applied: apply, setupId: result.setupId, posture: result.posture }));
       });
     });
 

@@ -29,6 +29,7 @@ export const errorCodes = {
   TABLE_UNAVAILABLE: { retryable: true, hint: 'Table Storage could not be reached; check the storage account and MFA_TABLES_* settings.' },
   ROW_CORRUPT: { retryable: false, hint: 'A roster row could not be read (unknown state or missing field). It is skipped; inspect it in the roster table.' },
   USERS_NOT_PARKED: { retryable: false, hint: '`mfa-rollout retry-parked` named users that are not parked, or not in the roster; the message lists them. Nothing was released.' },
+  SETUP_NOT_FOUND: { retryable: false, hint: '`mfa-rollout setup-passkeys --restore` named a setup id this rollout never recorded; the id is printed by `--apply`.' },
   CSV_INVALID: { retryable: false, hint: 'The CSV file has invalid rows; the message lists them by line. Nothing was imported.' },
   TIME_BUDGET_REACHED: { retryable: true, hint: 'The wave stopped before the function timeout; the rest continues next night.' },
   RUN_INTERRUPTED: { retryable: true, hint: 'A run stopped mid-write for this user (crash, timeout or host recycle). The next run read Graph, found the write not done, and retries it.' },

@@ -15,7 +15,7 @@ const safeFields = new Set([
   'durationSeconds', 'retryAfterSeconds', 'waitSeconds', 'ageMinutes', 'maxAgeMinutes', 'failureRate',
   'haltFailureRate', 'topErrors', 'counts', 'holder', 'expiresAt', 'nextWaveSize', 'rate', 'concurrency',
   'method', 'operation', 'night', 'now', 'at', 'configHash', 'setting', 'permission', 'message', 'tookOver',
-  'checked', 'registered', 'notRegistered', 'stuck', 'reverted',
+  'checked', 'registered', 'notRegistered', 'stuck', 'reverted', 'setupId', 'target',
 ]);
 
 const guid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;

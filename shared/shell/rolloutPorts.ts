@@ -7,10 +7,11 @@ import { NoticesTable } from '../adapters/tables/noticesTable.js';
 import { PilotTable } from '../adapters/tables/pilotTable.js';
 import { RosterTable } from '../adapters/tables/rosterTable.js';
 import { RunLease } from '../adapters/tables/runLease.js';
+import { SetupTable } from '../adapters/tables/setupTable.js';
 import { createRolloutTables, ensureRolloutTables } from '../adapters/tables/tableClients.js';
 import { WavesTable } from '../adapters/tables/wavesTable.js';
 
-/** Everything the shell talks to: Graph through the gateway, and the five tables. */
+/** Everything the shell talks to: Graph through the gateway, and the tables. */
 export interface RolloutPorts {
   readonly gateway: GraphGateway;
   readonly roster: RosterTable;
@@ -19,6 +20,8 @@ export interface RolloutPorts {
   readonly lease: RunLease;
   readonly notices: NoticesTable;
   readonly pilot: PilotTable;
+  /** What `setup-passkeys --apply` changed in the methods policy, for `--restore`. */
+  readonly setup: SetupTable;
 }
 
 export interface OpenRollout {
@@ -39,6 +42,7 @@ export async function openTablePorts(config: Config): Promise<TablePorts> {
     lease: new RunLease(tables.lease, config.rolloutId),
     notices: new NoticesTable(tables.notices, config.rolloutId),
     pilot: new PilotTable(tables.pilot, config.rolloutId),
+    setup: new SetupTable(tables.setup, config.rolloutId),
   };
 }
 

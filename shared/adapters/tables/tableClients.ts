@@ -9,11 +9,12 @@ export interface RolloutTables {
   readonly lease: TableClient;
   readonly notices: TableClient;
   readonly pilot: TableClient;
+  readonly setup: TableClient;
 }
 
 type TablesConfig = Pick<Config, 'tablesConnection' | 'tablesEndpoint' | 'tablePrefix' | 'managedIdentityClientId'>;
 
-const tableSuffixes = { roster: 'Roster', waves: 'Waves', failures: 'Failures', lease: 'Lease', notices: 'Notices', pilot: 'Pilot' } as const;
+const tableSuffixes = { roster: 'Roster', waves: 'Waves', failures: 'Failures', lease: 'Lease', notices: 'Notices', pilot: 'Pilot', setup: 'Setup' } as const;
 
 /**
  * One TableClient per table, from a connection string (Azurite, or a storage key) or from the table
@@ -41,6 +42,7 @@ export function createRolloutTables(config: TablesConfig): RolloutTables {
     lease: make(tableSuffixes.lease),
     notices: make(tableSuffixes.notices),
     pilot: make(tableSuffixes.pilot),
+    setup: make(tableSuffixes.setup),
   };
 }
 
