@@ -52,6 +52,7 @@ describe('retryDecision', () => {
         'INTERNAL',
         'PREFLIGHT_FAILED',
         'ROLLOUT_HALTED',
+        'SETUP_NOT_FOUND',
         'USERS_NOT_PARKED',
       ].sort(),
     );
