@@ -145,15 +145,7 @@ export function decideTenantPosture(input: PostureInput, settings: PostureSettin
           : null;
     const campaignTargets: MethodTargets = { ...methodTargetsOf({ enabled: facts.state === 'enabled' || facts.state === 'default', includeTargets: facts.includeTargets, excludeTargets: facts.excludeTargets }) };
     const included = reach?.(campaignTargets) ?? null;
-    const posture: CampaignPosture = {
-      state: facts.state,
-      snoozeDurationInDays: facts.snoozeDurationInDays,
-      enforceRegistrationAfterAllowedSnoozes: facts.enforceRegistrationAfterAllowedSnoozes,
-      includeTargets: facts.includeTargets,
-      excludeTargets: facts.excludeTargets,
-      nudges,
-      rolloutUsersIncluded: included,
-    };
+    const posture: CampaignPosture = { ...facts, nudges, rolloutUsersIncluded: included };
     if (!onRegistrationTrack) return posture;
     const wanted = campaignMethodOf[track];
     const describe = describeCampaign(facts.state, facts.includeTargets);
@@ -223,14 +215,13 @@ export function decideTenantPosture(input: PostureInput, settings: PostureSettin
       return [key, method];
     }),
   ) as Record<MethodKey, MethodPosture>;
+  const { state: _tapState, ...tapTargets } = targetsOf.temporaryAccessPass;
   const temporaryAccessPass: TapPolicy | null =
     tap === null
       ? null
       : {
+          ...tapTargets,
           enabled: tap.enabled,
-          includesAllUsers: targetsOf.temporaryAccessPass.includesAllUsers,
-          includeGroupIds: targetsOf.temporaryAccessPass.includeGroupIds,
-          excludeGroupIds: targetsOf.temporaryAccessPass.excludeGroupIds,
           defaultLifetimeInMinutes: tap.defaultLifetimeInMinutes,
           minimumLifetimeInMinutes: tap.minimumLifetimeInMinutes,
           maximumLifetimeInMinutes: tap.maximumLifetimeInMinutes,

@@ -1,7 +1,7 @@
 import type { Config } from '../../config/configSchema.js';
-import type { MethodsPolicyTargets } from '../journey/methodAvailability.js';
+import type { MethodsPolicyTargets, MethodTargets } from '../journey/methodAvailability.js';
 import type { SmsDelivery } from '../journey/journeyTypes.js';
-import type { CampaignState, MethodKey, MethodsPolicyFacts, PolicyMigrationState, PolicyTarget, SecurityDefaultsFacts } from './postureFacts.js';
+import type { CampaignFacts, MethodKey, MethodsPolicyFacts, PolicyMigrationState, SecurityDefaultsFacts, TemporaryAccessPassFacts } from './postureFacts.js';
 import type { PostureProblemCode } from './postureProblems.js';
 
 /** The settings the posture is decided with. */
@@ -62,13 +62,7 @@ export interface MethodPosture {
   readonly rolloutUsersAllowed: number | null;
 }
 
-export interface CampaignPosture {
-  readonly state: CampaignState;
-  readonly snoozeDurationInDays: number;
-  /** false: unlimited snoozes; null: Graph did not say. */
-  readonly enforceRegistrationAfterAllowedSnoozes: boolean | null;
-  readonly includeTargets: readonly PolicyTarget[];
-  readonly excludeTargets: readonly PolicyTarget[];
+export interface CampaignPosture extends CampaignFacts {
   /**
    * What users are nudged to register: the targets' method when the campaign is enabled; when Microsoft managed,
    * passkeys if the Fido2 configuration is enabled with self-service set-up (else Authenticator); null when off.
@@ -78,16 +72,11 @@ export interface CampaignPosture {
   readonly rolloutUsersIncluded: number | null;
 }
 
-export interface TapPolicy {
+/** The Temporary Access Pass policy: who may get a pass, and its lifetimes (minutes) and length. */
+export interface TapPolicy
+  extends Omit<MethodTargets, 'state'>,
+    Pick<TemporaryAccessPassFacts, 'defaultLifetimeInMinutes' | 'minimumLifetimeInMinutes' | 'maximumLifetimeInMinutes' | 'defaultLength' | 'isUsableOnce'> {
   readonly enabled: boolean;
-  readonly includesAllUsers: boolean;
-  readonly includeGroupIds: readonly string[];
-  readonly excludeGroupIds: readonly string[];
-  readonly defaultLifetimeInMinutes: number;
-  readonly minimumLifetimeInMinutes: number;
-  readonly maximumLifetimeInMinutes: number;
-  readonly defaultLength: number;
-  readonly isUsableOnce: boolean;
 }
 
 /** The SMS and voice calendar tonight (docs/graph-behaviour.md#sms-and-voice-retirement). */
