@@ -36,6 +36,8 @@ export async function planningBench(options: { rows: number; seed: number }): Pr
     MFA_PILOT_GROUP_ID: manifest.groups.pilot,
     MFA_RINGS: JSON.stringify(manifest.groups.rings.map((ring, index) => ({ name: `ring-${index + 1}`, groupId: ring.id }))),
     MFA_DEFAULT_PHONE_REGION: manifest.homeCountry,
+    MFA_CAMPAIGN_GROUP_ID: manifest.groups.campaign,
+    MFA_PHONE_RETIRED_GROUP_ID: manifest.groups.phoneRetired,
   });
   const now = new Date('2026-12-20T01:00:00Z');
   const groupsOf = new Map<string, string[]>();

@@ -4,11 +4,13 @@ import { authenticationStrengthRoutes } from './authenticationStrengthRoutes.js'
 import { conditionalAccessRoutes } from './conditionalAccessRoutes.js';
 import { groupRoutes } from './groupRoutes.js';
 import { groupWriteRoutes } from './groupWriteRoutes.js';
+import { methodsPolicyRoutes } from './methodsPolicyRoutes.js';
 import { organizationRoutes } from './organizationRoutes.js';
 import { phoneMethodRoutes } from './phoneMethodRoutes.js';
 import { registrationReportRoutes } from './registrationReportRoutes.js';
 import { requirementsRoutes } from './requirementsRoutes.js';
 import { roleAssignmentRoutes } from './roleAssignmentRoutes.js';
+import { securityDefaultsRoutes } from './securityDefaultsRoutes.js';
 import { sendMailRoutes } from './sendMailRoutes.js';
 import { userRoutes } from './userRoutes.js';
 
@@ -26,4 +28,6 @@ export const graphRoutes: readonly GraphRoute[] = [
   ...registrationReportRoutes,
   ...sendMailRoutes,
   ...roleAssignmentRoutes,
+  ...methodsPolicyRoutes,
+  ...securityDefaultsRoutes,
 ];

@@ -42,6 +42,8 @@ export interface SeededTenant {
   readonly mfaRequiredGroup: SandboxGroup;
   /** "Phishing-resistant MFA": empty; the journey adds users with a passkey, the default phishing-resistant CA policy includes it. */
   readonly phishingResistantGroup: SandboxGroup;
+  /** The passkey journey's groups, empty: campaign (nudged, in Fido2), phishing-resistant (CA strength), phone retired (out of Sms/Voice). */
+  readonly journeyGroups: readonly SandboxGroup[];
   readonly conditionalAccessIds: ConditionalAccessIds;
   /** The `default` scenario: MFA for the MFA Required group and phishing-resistant MFA for its group, break-glass excluded. */
   readonly conditionalAccessPolicies: ConditionalAccessPolicy[];
@@ -153,6 +155,10 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
   };
   const roleAssignments = assignRoles(users, new Set(groups.pilot.memberIds));
   const usersById = new Map(users.map((user) => [user.id, user]));
+  // Drawn after the role assignments, so adding them left every earlier id unchanged; the phishing-resistant group is
+  // the one above (its Conditional Access policy includes it).
+  const campaignGroup = group(ids, 'Passkey Campaign', 'Users the registration campaign nudges to set up a passkey; the rollout adds each wave', []);
+  const phoneRetiredGroup = group(ids, 'Phone MFA Retired', 'Users with a passkey whom the SMS and Voice methods exclude', []);
   const organization: SandboxOrganization = {
     id: tenantId,
     displayName: 'Contoso',
@@ -174,7 +180,9 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
       exclusion: groups.exclusion.id,
       rings: groups.rings.map((ring) => ({ name: ring.displayName, id: ring.id })),
       mfaRequired: mfaRequiredGroup.id,
+      campaign: campaignGroup.id,
       phishingResistant: phishingResistantGroup.id,
+      phoneRetired: phoneRetiredGroup.id,
     },
     conditionalAccess: {
       rolloutPolicyId: conditionalAccessIds.rolloutPolicyId,
@@ -205,6 +213,7 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
     groups: [groups.pilot, groups.exclusion, ...groups.rings],
     mfaRequiredGroup,
     phishingResistantGroup,
+    journeyGroups: [campaignGroup, phoneRetiredGroup],
     conditionalAccessIds,
     conditionalAccessPolicies: [...conditionalAccessPolicies('default', conditionalAccessIds, null).policies],
     roleAssignments,

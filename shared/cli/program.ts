@@ -19,6 +19,10 @@ import { renderReportHtml } from '../report/renderReportHtml.js';
 import { progressOfNight } from './progressOfNight.js';
 import { createProgressReporter, type ProgressReporter } from './progressReporter.js';
 import { renderPlan } from './renderPlan.js';
+import { renderPosture } from './renderPosture.js';
+import { readTenantPosture } from '../shell/readTenantPosture.js';
+import { restorePasskeySetup, setupPasskeys } from '../shell/setupPasskeys.js';
+import { renderRestorePlan, renderSetupPlan } from './renderSetupPlan.js';
 import { renderReportText } from '../report/renderReportText.js';
 import { settingsFrom } from './readSettingsFile.js';
 import { describeHeldNight } from './describeHeldNight.js';
@@ -98,6 +102,45 @@ export function buildProgram(io: CliIo): Command {
         const dryRun = await planNight(config, ports, logger, new Date(), { refresh: options.refresh, runId, onRefreshProgress: (users) => refresh.onProgress('refresh', users, null) })
           .finally(() => refresh.finish());
         print(options.json === true ? JSON.stringify(dryRun, null, 2) : renderPlan(dryRun, { show: options.show }));
+      });
+    });
+
+  program
+    .command('preflight')
+    .description('The tenant\'s method posture: the Authentication methods policy, the registration campaign, security defaults and the SMS calendar, each problem with where to fix it (no writes); exits 4 when a problem would hold the night')
+    .option('--json', 'print the posture as JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withRollout(command, async (config, ports) => {
+        const posture = await readTenantPosture(config, ports, new Date());
+        print(options.json === true ? JSON.stringify(posture, null, 2) : renderPosture(posture, config));
+        if (posture.blocked) process.exitCode = 4;
+      });
+    });
+
+  program
+    .command('setup-passkeys')
+    .description('Write what the methods policy lacks for the passkey track (the campaign, the target method, SMS/Voice excluding the phone-retired group), showing the before/after difference; --restore undoes one setup')
+    .option('--dry-run', 'show the difference, write nothing')
+    .option('--apply', 'make the writes, recording the before-state')
+    .option('--all-users', 'allow enabling a disabled method for all users (never done otherwise)')
+    .option('--campaign-group-only', 'make MFA_CAMPAIGN_GROUP_ID the campaign\'s only include target')
+    .option('--restore <id>', 'put back the before-state recorded by one --apply (only what is still as that setup left it)')
+    .option('--force', 'with --restore: also put back properties changed since the setup')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: { dryRun?: boolean; apply?: boolean; allUsers?: boolean; campaignGroupOnly?: boolean; restore?: string; force?: boolean; json?: boolean }, command: Command) => {
+      const restoring = options.restore !== undefined;
+      if (restoring ? options.apply === true : (options.dryRun === true) === (options.apply === true)) {
+        throw new InvalidArgumentError('setup-passkeys: give exactly one of --dry-run, --apply or --restore <id> (which takes --dry-run too)');
+      }
+      await withRollout(command, async (config, ports, logger, runId) => {
+        if (options.restore !== undefined) {
+          const result = await restorePasskeySetup(config, ports, logger, new Date(), { setupId: options.restore, force: options.force === true, dryRun: options.dryRun === true });
+          print(options.json === true ? JSON.stringify(result, null, 2) : renderRestorePlan(options.restore, result.plan, result.dryRun, result.posture));
+          return;
+        }
+        const apply = options.apply === true;
+        const result = await setupPasskeys(config, ports, logger, new Date(), { apply, allUsers: options.allUsers === true, campaignGroupOnly: options.campaignGroupOnly === true, runId });
+        print(options.json === true ? JSON.stringify(result, null, 2) : renderSetupPlan(result.plan, { applied: apply, setupId: result.setupId, posture: result.posture }));
       });
     });
 

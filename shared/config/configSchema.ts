@@ -74,6 +74,17 @@ const ringsSetting = z.string().transform((text, ctx) => {
   }
 }).pipe(z.array(ringSchema, { error: ringsExpected }));
 
+/** A calendar day `YYYY-MM-DD` that exists (no 2027-02-30). */
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a day as YYYY-MM-DD')
+  .refine((text) => {
+    const time = Date.parse(`${text}T00:00:00Z`);
+    return !Number.isNaN(time) && new Date(time).toISOString().startsWith(text);
+  }, 'expected a day that exists, as YYYY-MM-DD');
+
+const groupId = () => z.string().regex(guid, 'expected a group object id (GUID)').optional();
+
 /** NCRONTAB as Azure Functions reads it: six fields, seconds first. */
 const ncrontab = z
   .string()
@@ -111,7 +122,7 @@ export const settings = {
 
   tablesConnection: setting({ env: 'MFA_TABLES_CONNECTION', description: 'Table Storage connection string (Azurite: `UseDevelopmentStorage=true`). Use MFA_TABLES_ENDPOINT with a managed identity in Azure instead.', schema: z.string().min(1).optional(), secret: true }),
   tablesEndpoint: setting({ env: 'MFA_TABLES_ENDPOINT', description: 'Table service URL (https://<account>.table.core.windows.net), reached with the managed identity.', schema: httpsUrl('expected an https:// URL, e.g. https://<account>.table.core.windows.net').optional() }),
-  tablePrefix: setting({ env: 'MFA_TABLE_PREFIX', default: 'mfa', description: 'Prefix of the table names (<prefix>Roster, <prefix>Waves, <prefix>Failures, <prefix>Lease, <prefix>Notices, <prefix>Pilot, <prefix>Posture).', schema: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,49}$/, 'expected a letter then up to 49 letters or digits') }),
+  tablePrefix: setting({ env: 'MFA_TABLE_PREFIX', default: 'mfa', description: 'Prefix of the table names (<prefix>Roster, <prefix>Waves, <prefix>Failures, <prefix>Lease, <prefix>Notices, <prefix>Pilot, <prefix>Posture, <prefix>Setup).', schema: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,49}$/, 'expected a letter then up to 49 letters or digits') }),
 
   graphBaseUrl: setting({ env: 'MFA_GRAPH_BASE_URL', default: 'https://graph.microsoft.com/', description: 'Microsoft Graph root (national clouds, or the sandbox tenant in a rehearsal). Must be https.', schema: httpsUrl('expected an https:// URL (the Graph client sends its token only over https), e.g. https://graph.microsoft.com/') }),
   authMode: setting({ env: 'MFA_AUTH_MODE', default: 'managedIdentity', description: 'How the job gets its Graph token: `managedIdentity` (in Azure) or `clientSecret` (an app registration).', schema: oneOf(['managedIdentity', 'clientSecret']) }),
@@ -157,14 +168,31 @@ export const settings = {
   stuckAfterDays: setting({ env: 'MFA_STUCK_AFTER_DAYS', default: '14', description: 'Days after enforcement after which a user still not registered is listed as stuck.', schema: integer(1, 365) }),
   timeBudgetMinutes: setting({ env: 'MFA_TIME_BUDGET_MINUTES', default: '50', description: 'The wave stops cleanly after this long; keep it under host.json functionTimeout (60 min) with a margin.', schema: integer(1, 1440) }),
   leaseSeconds: setting({ env: 'MFA_LEASE_SECONDS', default: '300', description: 'Run lease length; renewed while a wave runs, taken over when a dead run lets it expire.', schema: integer(15, 3600) }),
+
+  targetMethod: setting({ env: 'MFA_TARGET_METHOD', default: 'passkey', description: 'What each wave moves users to: `passkey` (the registration campaign nudges a passkey; then the phishing-resistant and phone-retired steps), `authenticator` (Microsoft Authenticator, for devices that cannot hold a passkey; no phishing-resistant step) or `phone` (the pre-registered phone as the destination, as before: ends with Microsoft\'s SMS and voice delivery).', schema: z.enum(['passkey', 'authenticator', 'phone']) }),
+  smsDelivery: setting({ env: 'MFA_SMS_DELIVERY', default: 'microsoft', description: 'Who delivers SMS and voice codes: `microsoft` (retired on the retirement date: until then a pre-registered phone is a bridge to the target method, from then on no phone is pre-registered) or `customerManaged` (a telephony provider configured in the Entra admin center, which Graph cannot see: the phone bridge goes on; SMS sign-in still retires).', schema: z.enum(['microsoft', 'customerManaged']) }),
+  smsRetirementDate: setting({ env: 'MFA_SMS_RETIREMENT_DATE', default: '2027-02-01', description: 'Day (YYYY-MM-DD, UTC) from which Microsoft no longer delivers SMS and voice codes, except to Global Administrators and external users.', schema: day }),
+  smsRetirementDateAdmins: setting({ env: 'MFA_SMS_RETIREMENT_DATE_ADMINS', description: 'The same day for Global Administrators and external users. Absent: MFA_SMS_RETIREMENT_DATE. One revision of Microsoft\'s FAQ gives them until 2027-07-01 while its concept page says 2027-02-01 for everyone; keep the earlier day until the pages agree. Not before MFA_SMS_RETIREMENT_DATE.', schema: day.optional() }),
+  campaignMode: setting({ env: 'MFA_CAMPAIGN_MODE', default: 'waves', description: 'How users are nudged to register: `waves` (the registration campaign targets MFA_CAMPAIGN_GROUP_ID, which each wave joins) or `microsoftManaged` (the campaign is left as Microsoft set it; the waves pace verification, enforcement and SMS retirement).', schema: z.enum(['waves', 'microsoftManaged']) }),
+  campaignGroupId: setting({ env: 'MFA_CAMPAIGN_GROUP_ID', description: 'Object id of the rolling campaign group each wave joins; the registration campaign and the Passkey (FIDO2) or Authenticator method include it. Required in `waves` mode on the passkey and authenticator tracks.', schema: groupId() }),
+  phishingResistantGroupId: setting({ env: 'MFA_PHISHING_RESISTANT_GROUP_ID', description: 'Object id of the group users with a passkey join, which an enabled Conditional Access policy requires the Phishing-resistant MFA strength of. Absent: no phishing-resistant step. Passkey track only.', schema: groupId() }),
+  retirePhoneAfterPasskey: setting({ env: 'MFA_RETIRE_PHONE_AFTER_PASSKEY', default: 'true', description: 'Once a user has the target method, add them to MFA_PHONE_RETIRED_GROUP_ID, which the SMS and Voice methods exclude (their phone method is never deleted). Passkey and authenticator tracks.', schema: booleanSetting }),
+  phoneRetiredGroupId: setting({ env: 'MFA_PHONE_RETIRED_GROUP_ID', description: 'Object id of the group the SMS and Voice method configurations exclude. Required while MFA_RETIRE_PHONE_AFTER_PASSKEY=true on the passkey and authenticator tracks.', schema: groupId() }),
+  passkeyNudgeDays: setting({ env: 'MFA_PASSKEY_NUDGE_DAYS', default: '14', description: 'Days after joining the campaign after which a user still without the target method is listed as a straggler for the helpdesk.', schema: integer(1, 365) }),
+  deadlineWarningDays: setting({ env: 'MFA_DEADLINE_WARNING_DAYS', default: '30', description: 'Days before a user\'s SMS retirement date from which a user still on SMS or voice only is listed by name.', schema: integer(0, 365) }),
+  checksPerNight: setting({ env: 'MFA_CHECKS_PER_NIGHT', default: '10000', description: 'Live method checks per night of users already in the track (longest unchecked and most urgent first).', schema: integer(0, 1_000_000) }),
+  acknowledgeSmsSignIn: setting({ env: 'MFA_ACK_SMS_SIGN_IN', default: 'false', description: 'Go on although the SMS method is usable for sign-in for the rollout\'s users: pre-registering a mobile then also lets them sign in with phone number and code.', schema: booleanSetting }),
 };
 
 export type SettingKey = keyof typeof settings;
 
 type SettingValue<K extends SettingKey> = z.output<(typeof settings)[K]['schema']>;
 
+/** Settings whose value, when absent, is another setting's (README says "Absent: MFA_…"). */
+export const defaultsFromSettings = { smsRetirementDateAdmins: 'smsRetirementDate' } as const satisfies Partial<Record<SettingKey, SettingKey>>;
+
 /** The validated, typed configuration. Built once at start by `loadConfig`, then frozen. */
-export type Config = { readonly [K in SettingKey]: SettingValue<K> };
+export type Config = { readonly [K in SettingKey]: K extends keyof typeof defaultsFromSettings ? NonNullable<SettingValue<K>> : SettingValue<K> };
 
 /** Names of the settings whose value must never be printed. */
 export const secretEnvNames: ReadonlySet<string> = new Set(

@@ -1,5 +1,5 @@
 import { RolloutError } from '../errors/RolloutError.js';
-import { breakGlassExpected, settings, type Config, type SettingKey } from './configSchema.js';
+import { breakGlassExpected, defaultsFromSettings, settings, type Config, type SettingKey } from './configSchema.js';
 
 export interface ConfigProblem {
   /** The app setting at fault, e.g. `MFA_WAVE_SIZE`. */
@@ -44,7 +44,8 @@ export function loadConfig(env: Environment): Config {
     }
   }
 
-  if (problems.length === 0) problems.push(...crossChecks(values as Config));
+  for (const [key, from] of Object.entries(defaultsFromSettings)) values[key] ??= values[from];
+  if (problems.length === 0) problems.push(...crossChecks(values as Config), ...journeyChecks(values as Config));
 
   const breakGlassMissing = problems.find((problem) => problem.setting === settings.breakGlass.env);
   if (breakGlassMissing !== undefined && problems.length === 1) {
@@ -117,5 +118,35 @@ function crossChecks(config: Config): ConfigProblem[] {
     }
     ringNames.add(ring.name);
   }
+  return problems;
+}
+
+/** The passkey track's settings (MFA_TARGET_METHOD and the groups and dates it needs), in plain words. */
+function journeyChecks(config: Config): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const track = `${settings.targetMethod.env}=${config.targetMethod}`;
+  const onRegistrationTrack = config.targetMethod !== 'phone';
+  if (onRegistrationTrack && config.campaignMode === 'waves' && config.campaignGroupId === undefined) {
+    problems.push({ setting: settings.campaignGroupId.env, expected: `a group object id when ${settings.campaignMode.env}=waves and ${track}: the group each wave joins and the registration campaign targets` });
+  }
+  if (onRegistrationTrack && config.retirePhoneAfterPasskey && config.phoneRetiredGroupId === undefined) {
+    problems.push({
+      setting: settings.phoneRetiredGroupId.env,
+      expected: `a group object id when ${settings.retirePhoneAfterPasskey.env}=true and ${track}: the group the SMS and Voice methods exclude (or set ${settings.retirePhoneAfterPasskey.env}=false)`,
+    });
+  }
+  if (config.phishingResistantGroupId !== undefined && config.targetMethod !== 'passkey') {
+    problems.push({ setting: settings.phishingResistantGroupId.env, expected: `no value unless ${settings.targetMethod.env}=passkey: the phishing-resistant step needs a passkey (now ${track})` });
+  }
+  if (config.smsRetirementDateAdmins < config.smsRetirementDate) {
+    problems.push({ setting: settings.smsRetirementDateAdmins.env, expected: `a day not before ${settings.smsRetirementDate.env} (Global Administrators and external users keep SMS at least as long as everyone else)` });
+  }
+  const groups = (['campaignGroupId', 'phishingResistantGroupId', 'phoneRetiredGroupId', 'caGroupId', 'exclusionGroupId'] as const)
+    .map((key) => ({ env: settings[key].env, id: config[key]?.toLowerCase() }))
+    .filter((entry): entry is { env: string; id: string } => entry.id !== undefined);
+  groups.forEach((group, index) => {
+    const earlier = groups.slice(0, index).find((other) => other.id === group.id);
+    if (earlier !== undefined) problems.push({ setting: group.env, expected: `a different group than ${earlier.env}: each group of the journey has one purpose` });
+  });
   return problems;
 }

@@ -9,10 +9,11 @@ import { PilotTable } from '../adapters/tables/pilotTable.js';
 import { PostureTable } from '../adapters/tables/postureTable.js';
 import { RosterTable } from '../adapters/tables/rosterTable.js';
 import { RunLease } from '../adapters/tables/runLease.js';
+import { SetupTable } from '../adapters/tables/setupTable.js';
 import { openRolloutTables } from '../adapters/tables/tableClients.js';
 import { WavesTable } from '../adapters/tables/wavesTable.js';
 
-/** Everything the shell talks to: Graph through the gateway (and the app's own token), and the seven tables. */
+/** Everything the shell talks to: Graph through the gateway (and the app's own token), and the eight tables. */
 export interface RolloutPorts {
   readonly gateway: GraphGateway;
   /** The Graph application permissions the app's access token carries. */
@@ -24,6 +25,8 @@ export interface RolloutPorts {
   readonly notices: NoticesTable;
   readonly pilot: PilotTable;
   readonly posture: PostureTable;
+  /** What `setup-passkeys --apply` changed in the methods policy, for `--restore`. */
+  readonly setup: SetupTable;
 }
 
 export interface OpenRollout {
@@ -44,6 +47,7 @@ export async function openTablePorts(config: Config): Promise<TablePorts> {
     notices: new NoticesTable(tables.notices, config.rolloutId),
     pilot: new PilotTable(tables.pilot, config.rolloutId),
     posture: new PostureTable(tables.posture, config.rolloutId),
+    setup: new SetupTable(tables.setup, config.rolloutId),
   };
 }
 

@@ -1,8 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { settings } from '../../shared/config/configSchema.js';
 import { loadConfig } from '../../shared/config/loadConfig.js';
+import { journeyGroupSettings } from '../helpers/testConfig.js';
 
-const minimal = { MFA_BREAK_GLASS: 'bg1@contoso.onmicrosoft.com', MFA_TABLES_CONNECTION: 'UseDevelopmentStorage=true' };
+const minimal = { MFA_BREAK_GLASS: 'bg1@contoso.onmicrosoft.com', MFA_TABLES_CONNECTION: 'UseDevelopmentStorage=true', ...journeyGroupSettings };
+const phoneTrack = { MFA_BREAK_GLASS: 'bg1@contoso.onmicrosoft.com', MFA_TABLES_CONNECTION: 'UseDevelopmentStorage=true', MFA_TARGET_METHOD: 'phone' };
+const groupA = 'aaaaaaaa-0000-4000-8000-000000000001';
 
 function problemOf(env: Record<string, string>): string {
   try {
@@ -115,6 +118,82 @@ describe('loadConfig', () => {
   it('reports every problem at once', () => {
     const message = problemOf({ ...minimal, MFA_WAVE_SIZE: '0', MFA_NOTICE_DAYS: '-1', MFA_STRATEGY: 'magic' });
     expect(message.split('\n').filter((line) => line.startsWith('MFA_'))).toHaveLength(3);
+  });
+
+  describe('the passkey track', () => {
+    it('defaults to passkeys in waves, Microsoft delivery until 2027-02-01 for everyone, phones retired after a passkey', () => {
+      const config = loadConfig(minimal);
+      expect({
+        targetMethod: config.targetMethod,
+        smsDelivery: config.smsDelivery,
+        smsRetirementDate: config.smsRetirementDate,
+        smsRetirementDateAdmins: config.smsRetirementDateAdmins,
+        campaignMode: config.campaignMode,
+        retirePhoneAfterPasskey: config.retirePhoneAfterPasskey,
+        phishingResistantGroupId: config.phishingResistantGroupId,
+        passkeyNudgeDays: config.passkeyNudgeDays,
+        deadlineWarningDays: config.deadlineWarningDays,
+        checksPerNight: config.checksPerNight,
+        acknowledgeSmsSignIn: config.acknowledgeSmsSignIn,
+      }).toEqual({
+        targetMethod: 'passkey',
+        smsDelivery: 'microsoft',
+        smsRetirementDate: '2027-02-01',
+        smsRetirementDateAdmins: '2027-02-01',
+        campaignMode: 'waves',
+        retirePhoneAfterPasskey: true,
+        phishingResistantGroupId: undefined,
+        passkeyNudgeDays: 14,
+        deadlineWarningDays: 30,
+        checksPerNight: 10_000,
+        acknowledgeSmsSignIn: false,
+      });
+    });
+
+    it("takes the admins' date from the general one when it is absent, and keeps its own when given", () => {
+      expect(loadConfig({ ...minimal, MFA_SMS_RETIREMENT_DATE: '2027-03-01' }).smsRetirementDateAdmins).toBe('2027-03-01');
+      expect(loadConfig({ ...minimal, MFA_SMS_RETIREMENT_DATE_ADMINS: '2027-07-01' }).smsRetirementDateAdmins).toBe('2027-07-01');
+    });
+
+    it('needs the campaign group in waves mode on the passkey and authenticator tracks only', () => {
+      const { MFA_CAMPAIGN_GROUP_ID: _campaign, ...withoutCampaign } = minimal;
+      expect(problemOf(withoutCampaign)).toContain('MFA_CAMPAIGN_GROUP_ID: expected a group object id when MFA_CAMPAIGN_MODE=waves and MFA_TARGET_METHOD=passkey');
+      expect(problemOf({ ...withoutCampaign, MFA_TARGET_METHOD: 'authenticator' })).toContain('MFA_CAMPAIGN_GROUP_ID: expected a group object id when MFA_CAMPAIGN_MODE=waves and MFA_TARGET_METHOD=authenticator');
+      expect(loadConfig({ ...withoutCampaign, MFA_CAMPAIGN_MODE: 'microsoftManaged' }).campaignGroupId).toBeUndefined();
+      expect(loadConfig(phoneTrack).targetMethod).toBe('phone');
+    });
+
+    it('needs the phone-retired group while retiring phones, or retiring switched off', () => {
+      const { MFA_PHONE_RETIRED_GROUP_ID: _retired, ...withoutRetired } = minimal;
+      expect(problemOf(withoutRetired)).toContain('MFA_PHONE_RETIRED_GROUP_ID: expected a group object id when MFA_RETIRE_PHONE_AFTER_PASSKEY=true and MFA_TARGET_METHOD=passkey');
+      expect(loadConfig({ ...withoutRetired, MFA_RETIRE_PHONE_AFTER_PASSKEY: 'false' }).retirePhoneAfterPasskey).toBe(false);
+    });
+
+    it('takes the phishing-resistant group on the passkey track only', () => {
+      expect(loadConfig({ ...minimal, MFA_PHISHING_RESISTANT_GROUP_ID: groupA }).phishingResistantGroupId).toBe(groupA);
+      expect(problemOf({ ...minimal, MFA_TARGET_METHOD: 'authenticator', MFA_PHISHING_RESISTANT_GROUP_ID: groupA })).toContain(
+        'MFA_PHISHING_RESISTANT_GROUP_ID: expected no value unless MFA_TARGET_METHOD=passkey: the phishing-resistant step needs a passkey (now MFA_TARGET_METHOD=authenticator)',
+      );
+    });
+
+    it('takes only real days, and the admins\' day not before the general one', () => {
+      expect(problemOf({ ...minimal, MFA_SMS_RETIREMENT_DATE: '2027-02-30' })).toContain('MFA_SMS_RETIREMENT_DATE: expected a day that exists, as YYYY-MM-DD');
+      expect(problemOf({ ...minimal, MFA_SMS_RETIREMENT_DATE: '1 Feb 2027' })).toContain('MFA_SMS_RETIREMENT_DATE: expected a day as YYYY-MM-DD');
+      expect(problemOf({ ...minimal, MFA_SMS_RETIREMENT_DATE_ADMINS: '2027-13-01' })).toContain('MFA_SMS_RETIREMENT_DATE_ADMINS: expected a day that exists');
+      expect(problemOf({ ...minimal, MFA_SMS_RETIREMENT_DATE_ADMINS: '2027-01-31' })).toContain('MFA_SMS_RETIREMENT_DATE_ADMINS: expected a day not before MFA_SMS_RETIREMENT_DATE');
+    });
+
+    it('gives each journey group one purpose', () => {
+      expect(problemOf({ ...minimal, MFA_PHONE_RETIRED_GROUP_ID: minimal.MFA_CAMPAIGN_GROUP_ID })).toContain('MFA_PHONE_RETIRED_GROUP_ID: expected a different group than MFA_CAMPAIGN_GROUP_ID');
+      expect(problemOf({ ...minimal, MFA_EXCLUSION_GROUP_ID: minimal.MFA_CAMPAIGN_GROUP_ID.toUpperCase() })).toContain('MFA_EXCLUSION_GROUP_ID: expected a different group than MFA_CAMPAIGN_GROUP_ID');
+    });
+
+    it('takes the enums as documented', () => {
+      expect(problemOf({ ...minimal, MFA_TARGET_METHOD: 'sms' })).toContain('MFA_TARGET_METHOD');
+      expect(problemOf({ ...minimal, MFA_SMS_DELIVERY: 'telesign' })).toContain('MFA_SMS_DELIVERY');
+      expect(problemOf({ ...minimal, MFA_CAMPAIGN_MODE: 'off' })).toContain('MFA_CAMPAIGN_MODE');
+      expect(loadConfig({ ...minimal, MFA_SMS_DELIVERY: 'customerManaged', MFA_ACK_SMS_SIGN_IN: 'true' })).toMatchObject({ smsDelivery: 'customerManaged', acknowledgeSmsSignIn: true });
+    });
   });
 
   it('every setting has an MFA_ name and a description', () => {

@@ -1,5 +1,6 @@
 import type { Config } from '../../shared/config/configSchema.js';
 import { loadConfig } from '../../shared/config/loadConfig.js';
+import { journeyGroupSettings } from '../helpers/testConfig.js';
 
 export const breakGlassUpn = 'breakglass1@contoso.onmicrosoft.com';
 export const breakGlassId = 'bbbbbbbb-0000-4000-8000-000000000001';
@@ -12,6 +13,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({
     MFA_BREAK_GLASS: `${breakGlassUpn},${breakGlassId}`,
     MFA_TABLES_CONNECTION: 'UseDevelopmentStorage=true',
+    ...journeyGroupSettings,
     ...env,
   });
 }

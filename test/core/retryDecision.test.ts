@@ -56,6 +56,7 @@ describe('retryDecision', () => {
         'ROLLOUT_HALTED',
         'TABLE_AUTH_FAILED',
         'USAGE_INVALID',
+        'SETUP_NOT_FOUND',
         'USERS_NOT_PARKED',
         'ROLLOUT_NOT_HALTED',
         'WAVE_NOT_FOUND',

@@ -17,12 +17,21 @@ export const graphPermissions = {
   /** Least is Policy.Read.AuthenticationMethod; Policy.Read.All (held for Conditional Access anyway) also reads them. */
   readAuthenticationStrengths: 'Policy.Read.All',
   readRegistrationReport: 'AuditLog.Read.All',
+  // The least for this call alone is Policy.Read.AuthenticationMethod; the job holds Policy.Read.All anyway (security
+  // defaults and Conditional Access need it), which also reads the methods policy: one permission less to grant.
+  readMethodsPolicy: 'Policy.Read.All',
+  readSecurityDefaults: 'Policy.Read.All',
+  writeMethodsPolicy: 'Policy.ReadWrite.AuthenticationMethod',
   sendMail: 'Mail.Send',
   readRoleAssignments: 'RoleManagement.Read.Directory',
 } as const;
 
-/** Exactly the permissions a configuration needs, no more. */
-export function permissionsFor(config: Pick<Config, 'strategy' | 'noticeMailbox' | 'noticeDays'>): string[] {
+/**
+ * Exactly the permissions a configuration needs, no more. The passkey and authenticator tracks add users to the
+ * journey's groups (campaign, phishing-resistant, phone retired); `setupPasskeys` is for the identity that runs
+ * `mfa-rollout setup-passkeys --apply` (it writes the methods policy), which the nightly job never needs.
+ */
+export function permissionsFor(config: Pick<Config, 'strategy' | 'noticeMailbox' | 'noticeDays' | 'targetMethod'>, options: { readonly setupPasskeys?: boolean } = {}): string[] {
   const needed = new Set<string>([
     graphPermissions.readOrganization,
     graphPermissions.readUsers,
@@ -30,6 +39,7 @@ export function permissionsFor(config: Pick<Config, 'strategy' | 'noticeMailbox'
     graphPermissions.writePhoneMethods, // also grants reading them
     graphPermissions.readRegistrationReport,
     graphPermissions.readRoleAssignments, // the break-glass check: who holds Global Administrator and the other privileged roles
+    graphPermissions.readSecurityDefaults, // also reads the methods policy and the Conditional Access policies
   ]);
   if (config.strategy === 'perUserMfa') {
     needed.add(graphPermissions.writePerUserMfa); // also grants reading the state
@@ -38,6 +48,8 @@ export function permissionsFor(config: Pick<Config, 'strategy' | 'noticeMailbox'
     needed.add(graphPermissions.writeGroupMembers);
     needed.add(graphPermissions.readConditionalAccess);
   }
+  if (config.targetMethod !== 'phone') needed.add(graphPermissions.writeGroupMembers);
   if (config.noticeMailbox !== undefined && config.noticeDays > 0) needed.add(graphPermissions.sendMail);
+  if (options.setupPasskeys === true) needed.add(graphPermissions.writeMethodsPolicy);
   return [...needed].sort();
 }

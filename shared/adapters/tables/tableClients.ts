@@ -12,11 +12,12 @@ export interface RolloutTables {
   readonly notices: TableClient;
   readonly pilot: TableClient;
   readonly posture: TableClient;
+  readonly setup: TableClient;
 }
 
 type TablesConfig = Pick<Config, 'tablesConnection' | 'tablesEndpoint' | 'tablePrefix' | 'managedIdentityClientId'>;
 
-const tableSuffixes = { roster: 'Roster', waves: 'Waves', failures: 'Failures', lease: 'Lease', notices: 'Notices', pilot: 'Pilot', posture: 'Posture' } as const;
+const tableSuffixes = { roster: 'Roster', waves: 'Waves', failures: 'Failures', lease: 'Lease', notices: 'Notices', pilot: 'Pilot', posture: 'Posture', setup: 'Setup' } as const;
 
 /**
  * One TableClient per table, from a connection string (Azurite, or a storage key) or from the table
@@ -45,6 +46,7 @@ export function createRolloutTables(config: TablesConfig): RolloutTables {
     notices: make(tableSuffixes.notices),
     pilot: make(tableSuffixes.pilot),
     posture: make(tableSuffixes.posture),
+    setup: make(tableSuffixes.setup),
   };
 }
 
