@@ -124,8 +124,8 @@ export interface SandboxControls {
   signInNight(options: SignInNightOptions): SignInNightResult;
   methodsPolicy(): MethodsPolicyView;
   /**
-   * A scenario replaces the Authentication methods policy and security defaults; `securityDefaultsOn` also disables the
-   * Conditional Access policies (scenario `disabled`), since Entra allows only one of the two.
+   * A scenario replaces the Authentication methods policy and security defaults; `securityDefaultsOn` also removes the
+   * Conditional Access policies (scenario `none`), since Entra allows only one of the two.
    */
   setMethodsPolicy(change: MethodsPolicyChange): MethodsPolicyView;
 }
@@ -258,7 +258,7 @@ export function createSandboxControls(tenant: TenantState): SandboxControls {
       if (securityDefaults !== undefined && typeof securityDefaults !== 'boolean') throw new RangeError("methodsPolicy: expected 'securityDefaults' to be true or false");
       if (scenario !== undefined) {
         policies.setScenario(scenario as MethodsPolicyScenario);
-        if (policies.securityDefaults().isEnabled) tenant.setConditionalAccess({ scenario: 'disabled' });
+        if (policies.securityDefaults().isEnabled) tenant.setConditionalAccess({ scenario: 'none' }); // Entra allows no enabled Conditional Access policy beside security defaults
       }
       if (securityDefaults !== undefined) {
         if (securityDefaults && tenant.conditionalAccessPolicies().some((policy) => policy.state === 'enabled')) {

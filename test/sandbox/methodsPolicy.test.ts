@@ -239,7 +239,7 @@ describe('the Authentication methods policy and security defaults', () => {
       t.sandbox.controls.setRoles([...defaultAppRoles, 'Policy.ReadWrite.SecurityDefaults']);
       const token = await t.token();
       expect(refusal(await patch(path, { isEnabled: true }, token))[2]).toMatch(/while Conditional Access policies are enabled/);
-      t.sandbox.controls.setConditionalAccess({ scenario: 'disabled' });
+      t.sandbox.controls.setConditionalAccess({ scenario: 'none' }); // no enabled policy at all (the 'disabled' scenario leaves the phishing-resistant one on)
       expect((await patch(path, { isEnabled: true }, token)).status).toBe(204);
       expect(t.sandbox.state.authenticationPolicies.securityDefaults()).toEqual({ isEnabled: true });
       expect(refusal(await patch(path, { displayName: 'x' }, token))[2]).toMatch(/read-only/);
@@ -266,7 +266,8 @@ describe('the Authentication methods policy and security defaults', () => {
       expect(((await rawGraph(t, policyPath)).json as { policyMigrationState: string }).policyMigrationState).toBe('migrationInProgress');
       const on = await admin({ scenario: 'securityDefaultsOn' });
       expect(on.json).toMatchObject({ scenario: 'securityDefaultsOn', securityDefaults: { isEnabled: true } });
-      expect(t.sandbox.state.conditionalAccessSettings().scenario).toBe('disabled');
+      expect(t.sandbox.state.conditionalAccessSettings().scenario).toBe('none');
+      expect(t.sandbox.state.conditionalAccessPolicies().filter((policy) => policy.state === 'enabled')).toEqual([]);
       expect((await rawGraph(t, '/v1.0/policies/identitySecurityDefaultsEnforcementPolicy')).json).toMatchObject({ isEnabled: true });
       expect((await admin({ scenario: 'default' })).json).toMatchObject({ scenario: 'default', securityDefaults: { isEnabled: false } });
       expect((await admin({ scenario: 'nonsense' as MethodsPolicyScenario })).status).toBe(400);
