@@ -6,7 +6,7 @@ import type { Config } from '../shared/config/configSchema.js';
 import { loadConfig } from '../shared/config/loadConfig.js';
 import { createLogger, silentSink, type Logger } from '../shared/log/logEvent.js';
 import { openRollout, type OpenRollout } from '../shared/shell/rolloutPorts.js';
-import { sandboxSettings } from '../rehearsal/sandboxSettings.js';
+import { phoneTrackSettings, sandboxSettings } from '../rehearsal/sandboxSettings.js';
 import type { AzuriteHandle } from '../rehearsal/startAzurite.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../sandbox/startSandbox.js';
 import { startRolloutProcess, type ProcessResult, type RolloutProcess } from './rolloutProcess.js';
@@ -69,6 +69,7 @@ export async function startLab(options: LabOptions): Promise<RolloutLab> {
     ...sandboxSettings(sandbox, options.azurite().connectionString, caFile),
     MFA_TABLE_PREFIX: `c${label}${labCounter}p${process.pid}`,
     MFA_ROLLOUT_ID: 'chaos',
+    ...phoneTrackSettings,
     // one wave for the whole ready tenant, no notice period: a night ends with everyone ready enforced
     MFA_PILOT_GROUP_ID: '',
     MFA_NOTICE_DAYS: '0',

@@ -33,3 +33,12 @@ export function sandboxSettings(sandbox: SandboxHandle, tablesConnection: string
     MFA_PHONE_RETIRED_GROUP_ID: manifest.groups.phoneRetired,
   };
 }
+
+/**
+ * The phone track with a customer-managed SMS provider: the bridge as the destination, open whatever the date. For
+ * the tests and labs that exercise the phone-bridge enrolment (the passkey track's own tests set it up instead).
+ */
+export const phoneTrackSettings = { MFA_TARGET_METHOD: 'phone', MFA_SMS_DELIVERY: 'customerManaged' } as const;
+
+/** The product's default track, named for the tests that set it against helpers defaulting to the phone track. */
+export const passkeyTrackSettings = { MFA_TARGET_METHOD: 'passkey', MFA_SMS_DELIVERY: 'microsoft' } as const;

@@ -251,7 +251,7 @@ export function buildProgram(io: CliIo): Command {
       await withRollout(command, async (config, ports, logger) => {
         const selection = options.wave !== undefined ? { wave: options.wave } : options.all === true ? { all: true as const } : { users };
         const result = await readmitUsers(config, ports, logger, selection, options.dryRun === true);
-        for (const user of result.users.slice(0, 50)) print(`  ${user.upn.padEnd(48)} enforced in ${user.waveId}, rolled back by ${user.rollbackWaveId}`);
+        for (const user of result.users.slice(0, 50)) print(`  ${user.upn.padEnd(48)} rolled back from ${user.waveId} by ${user.rollbackWaveId}${user.returnsTo === 'new' ? ', announced again' : ', goes on from the steps that remain'}`);
         if (result.users.length > 50) print(`  ... and ${result.users.length - 50} more`);
         const next = config.noticeDays > 0 ? `announced again (MFA_NOTICE_DAYS ${config.noticeDays}) and then enforced in turn` : 'enforced in turn from the next night';
         print(result.dryRun
@@ -323,9 +323,25 @@ export function buildProgram(io: CliIo): Command {
   return program;
 }
 
-/** One user's line of a rollback: what changes in Graph and the roster state they end in. */
+/** One user's line of a rollback: what changes in Graph, what stays, and the roster state they come from. */
 function describeRollback(entry: RollbackEntry): string {
-  const requirement = entry.returnsTo === 'unchanged' ? null : entry.returnsTo === 'outOfMfaGroup' ? 'out of the MFA group' : `per-user MFA back to ${entry.returnsTo}`;
-  const changes = [...(requirement === null ? [] : [requirement]), ...(entry.actions.includes('removePhoneMethod') ? ['mobile phone method deleted'] : [])];
-  return `${changes.join(', ')} (${entry.state} -> ${entry.endsAs})`;
+  const undo = entry.undo.map((write) => {
+    switch (write.kind) {
+      case 'restorePerUserMfaState':
+        return `per-user MFA back to ${write.state}`;
+      case 'removeGroupMember':
+        return `out of ${stepGroupName[write.step] ?? 'group'} ${write.groupId}`;
+      case 'deleteMobileMethod':
+        return 'mobile phone method deleted';
+    }
+  });
+  const kept = entry.kept.includes('phoneMethod') ? ['mobile phone method kept'] : [];
+  return `${[...undo, ...kept].join(', ')} (${entry.state} -> rolledBack)`;
 }
+
+const stepGroupName: Partial<Record<string, string>> = {
+  enforceMfa: 'the MFA group',
+  joinCampaign: 'the campaign group',
+  joinPhishingResistant: 'the phishing-resistant group',
+  joinPhoneRetired: 'the phone-retired group',
+};

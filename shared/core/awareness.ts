@@ -28,6 +28,9 @@ export function noticeStanding(progress: RolloutProgress, config: Pick<Config, '
       return config.noticeDays === 0 ? 'due' : 'toAnnounce';
     case 'failed':
       return 'due';
+    case 'active':
+      // an entry a run left half-way (its row changed under it) goes on: the notice was served when it began
+      return progress.journey.entryCompleteAt === null ? 'due' : 'awaitingNotice';
     case 'announced':
       if (!daysHavePassed(progress.announcedAt, config.noticeDays, now)) return 'awaitingNotice';
       return progress.enforceFrom === undefined || dateHasCome(progress.enforceFrom, now) ? 'due' : 'promisedDate';

@@ -8,7 +8,8 @@ import { nightGraceMs } from './nightGrace.js';
 import { projectEnforcementNights, type BacklogEntry } from './projectEnforcement.js';
 import { notReadyReasons, probeDue, readiness } from './readiness.js';
 import { createRingAssigner, ringNames, rolloutOrderKey } from './rings.js';
-import type { RosterUser } from './rosterUser.js';
+import type { MethodAvailability } from './journey/journeyTypes.js';
+import type { DirectoryUser, RosterUser } from './rosterUser.js';
 import type { WaveSummary } from './waveHistory.js';
 import type { PlannedUser, RingPlan, WaitingReason, WavePlan } from './wavePlan.js';
 import { waitingReasons } from './wavePlan.js';
@@ -106,7 +107,13 @@ const noReasons = (): Record<WaitingReason, number> => Object.fromEntries(waitin
  * See `planWave` for the rules; this is the same planner, fed one user at a time so that 100,000 users never
  * sit in memory at once: only counters and bounded heaps of candidates (top-K by plan order).
  */
-export function createWavePlanner<P = void>(history: readonly WaveSummary[], config: Config, now: Date): WavePlanner<P> {
+/** What the planner may know of the tenant tonight beyond the roster: what each user can do MFA with (the posture). */
+export interface PlannerTenant {
+  /** The methods policy and the calendar for one user (absent: every method assumed to work). */
+  readonly availability?: (user: DirectoryUser) => MethodAvailability;
+}
+
+export function createWavePlanner<P = void>(history: readonly WaveSummary[], config: Config, now: Date, tenant: PlannerTenant = {}): WavePlanner<P> {
   const halt = haltState(history, config, now);
   const halted = halt.halted && !halt.autoResume;
   const rampSize = nextWaveSize(history, config, now);
@@ -142,12 +149,18 @@ export function createWavePlanner<P = void>(history: readonly WaveSummary[], con
       return;
     }
     const state = progress.state;
-    if (state === 'enforced' || state === 'parked' || state === 'rolledBack') {
+    // in the journey past its entry: the track planner attends them (advance, check), not the wave's entry; an entry
+    // left half-way (a row that changed under the run after a step) is finished like a retry
+    if ((state === 'active' || state === 'failed') && progress.journey.entryCompleteAt !== null) {
+      tally.waiting[progress.journey.steps.enforceMfa === undefined ? 'awaitingTap' : 'enforced']++;
+      return;
+    }
+    if (state === 'parked' || state === 'rolledBack') {
       tally.waiting[state]++;
       return;
     }
     const exclusion = excluded(directory);
-    const ready = readiness(directory, config);
+    const ready = readiness(directory, config, tenant.availability?.(directory));
     if (state === 'inFlight') {
       tally.waiting.inFlight++;
       if (exclusion === null && ready.ready) tally.pool.inFlight++;
@@ -164,8 +177,8 @@ export function createWavePlanner<P = void>(history: readonly WaveSummary[], con
       ring: ring.name,
       rank: ring.rank,
       key: rolloutOrderKey(config.rolloutId, directory.id),
-      retry: state === 'failed',
-      attempts: state === 'failed' ? progress.attempts : 0,
+      retry: state === 'failed' || state === 'active',
+      attempts: state === 'failed' || state === 'active' ? progress.journey.attempts : 0,
       needsPhoneMethod: ready.ready && ready.needsPhoneMethod,
       noticed: state !== 'new',
       promised: progress.state === 'announced' && progress.enforceFrom !== undefined,

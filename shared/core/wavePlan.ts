@@ -24,8 +24,9 @@ export interface PlannedUser<P = void> {
 /**
  * Why a user is not enforced tonight. Every user fed to the planner is either in `enforce` or counted under
  * exactly one reason, the first that applies in this order:
- * `notPresent` (gone from the directory); the progress states that are never planned (`inFlight`, `enforced`,
- * `parked`, `rolledBack`); the exclusion reasons; the not-ready reasons; then, for ready users, `halted` (the
+ * `notPresent` (gone from the directory); the progress states that are never planned again (`inFlight`; in the
+ * journey past its entry: `enforced` (MFA is required of them) or `awaitingTap` (on the passkey or Authenticator
+ * track with no method yet: a helpdesk Temporary Access Pass is their way in); `parked`, `rolledBack`); the exclusion reasons; the not-ready reasons; then, for ready users, `halted` (the
  * rollout is halted), `awaitingNotice` (announced, tonight included, notice not yet served), `promisedDate`
  * (announced, notice served, but the notice gave a later date), `pilotFirst` (a non-pilot user who could go, held
  * while pilot users are still to enforce), `laterWave` (not yet their turn).
@@ -34,6 +35,7 @@ export type WaitingReason =
   | 'notPresent'
   | 'inFlight'
   | 'enforced'
+  | 'awaitingTap'
   | 'parked'
   | 'rolledBack'
   | ExclusionReason
@@ -48,6 +50,7 @@ export const waitingReasons: readonly WaitingReason[] = [
   'notPresent',
   'inFlight',
   'enforced',
+  'awaitingTap',
   'parked',
   'rolledBack',
   ...exclusionReasons,

@@ -1,5 +1,5 @@
 import type { SyncHealth } from './syncHealth.js';
-import type { WaveSummary } from './waveHistory.js';
+import { noJourneyCounts, type WaveSummary } from './waveHistory.js';
 import type { WavePlan } from './wavePlan.js';
 import type { WaveVerdict } from './waveTally.js';
 
@@ -10,7 +10,7 @@ import type { WaveVerdict } from './waveTally.js';
 
 const noCounts = {
   pilot: false, targetSize: 0, planned: 0, announced: 0, attempted: 0, enforced: 0, alreadyDone: 0, phoneMethodsRegistered: 0, failed: 0,
-  skipped: {}, topErrors: [], targetWaveId: null,
+  skipped: {}, topErrors: [], targetWaveId: null, journey: noJourneyCounts,
 } as const;
 
 /** A wave as recorded when it starts, before any write of the night: `running` until it is closed. */

@@ -2,13 +2,26 @@ import type { Config } from '../config/configSchema.js';
 import type { RolloutError } from '../errors/RolloutError.js';
 import { shouldHalt } from './haltPolicy.js';
 import { topErrors } from './topErrors.js';
-import type { ErrorCount } from './waveHistory.js';
+import { noJourneyCounts, type ErrorCount, type JourneyCounts } from './waveHistory.js';
 
-/** How one user's enrolment ended, as the wave counts it. */
+/** The journey steps a user's night wrote, and whether the target method was first seen tonight (counted per wave). */
+export interface NightSteps {
+  readonly nudged?: boolean;
+  readonly registered?: boolean;
+  readonly phishingResistant?: boolean;
+  readonly phoneRetired?: boolean;
+}
+
+/** How one user's night ended, as the wave counts it. */
 export type UserOutcome =
-  | { readonly kind: 'enforced'; readonly alreadyDone: boolean; readonly phoneMethodWritten: boolean }
+  /** Entered or moved on, MFA required of them (`alreadyDone`: nothing had to be written for that). */
+  | ({ readonly kind: 'enforced'; readonly alreadyDone: boolean; readonly phoneMethodWritten: boolean; readonly advanced?: boolean } & NightSteps)
+  /** Entered with no method to do MFA with (the passkey track's Temporary Access Pass path): attempted, not enforced. */
+  | ({ readonly kind: 'awaitingTap' } & NightSteps)
   /** `phoneMethodWritten`: the attempt created the mobile phone method before it failed (rollback may remove it). */
-  | { readonly kind: 'failed'; readonly errorCode: string; readonly message: string; readonly phoneMethodWritten: boolean }
+  | ({ readonly kind: 'failed'; readonly errorCode: string; readonly message: string; readonly phoneMethodWritten: boolean; readonly advanced?: boolean } & NightSteps)
+  /** A check night: the live methods were read (reads only, so not an attempt the breaker counts). */
+  | ({ readonly kind: 'checked' } & NightSteps)
   /** The row changed under the run (ETag): the user is left for the next run. */
   | { readonly kind: 'skipped' };
 
@@ -21,6 +34,7 @@ export interface WaveCounts {
   readonly failed: number;
   /** Users set aside because their row changed under the run. */
   readonly rowChanged: number;
+  readonly journey: JourneyCounts;
 }
 
 /** What the tally says the wave was, once no user is left in flight. */
@@ -64,6 +78,13 @@ type TallyConfig = Pick<Config, 'haltMinAttempts' | 'haltFailureRate' | 'timeBud
 
 export function createWaveTally(config: TallyConfig, planned: number): WaveTally {
   const counts = { attempted: 0, enforced: 0, alreadyDone: 0, phoneMethodsRegistered: 0, failed: 0, rowChanged: 0 };
+  const journey = { ...noJourneyCounts };
+  const countSteps = (steps: NightSteps) => {
+    if (steps.nudged === true) journey.nudged += 1;
+    if (steps.registered === true) journey.registered += 1;
+    if (steps.phishingResistant === true) journey.phishingResistant += 1;
+    if (steps.phoneRetired === true) journey.phoneRetired += 1;
+  };
   const errorCodes: string[] = [];
   /** The first message of each tenant-wide error (it names the missing permission, or the credential at fault). */
   const tenantWide = new Map<string, string>();
@@ -78,9 +99,24 @@ export function createWaveTally(config: TallyConfig, planned: number): WaveTally
       switch (outcome.kind) {
         case 'enforced':
           counts.attempted += 1;
-          counts.enforced += 1;
-          if (outcome.alreadyDone) counts.alreadyDone += 1;
+          if (outcome.advanced === true) {
+            // moved on (phishing-resistant, phone-retired): MFA was required of them on an earlier night
+            journey.advanced += 1;
+          } else {
+            counts.enforced += 1;
+            if (outcome.alreadyDone) counts.alreadyDone += 1;
+          }
           if (outcome.phoneMethodWritten) counts.phoneMethodsRegistered += 1;
+          countSteps(outcome);
+          break;
+        case 'awaitingTap':
+          counts.attempted += 1;
+          journey.awaitingTap += 1;
+          countSteps(outcome);
+          break;
+        case 'checked':
+          journey.checked += 1;
+          countSteps(outcome);
           break;
         case 'failed':
           counts.attempted += 1;
@@ -88,6 +124,8 @@ export function createWaveTally(config: TallyConfig, planned: number): WaveTally
           if (outcome.phoneMethodWritten) counts.phoneMethodsRegistered += 1;
           errorCodes.push(outcome.errorCode);
           if (tenantWideCodes.has(outcome.errorCode) && !tenantWide.has(outcome.errorCode)) tenantWide.set(outcome.errorCode, outcome.message);
+          if (outcome.advanced === true) journey.advanced += 1;
+          countSteps(outcome);
           break;
         case 'skipped':
           counts.rowChanged += 1;
@@ -110,7 +148,7 @@ export function createWaveTally(config: TallyConfig, planned: number): WaveTally
     verdict() {
       if (fatal !== null) throw fatal;
       const top = topErrors(errorCodes);
-      const closed = { counts: { ...counts }, topErrors: top };
+      const closed = { counts: { ...counts, journey: { ...journey } }, topErrors: top };
       if (tripped !== null || tenantWide.size > 0) {
         return { ...closed, status: 'halted', reason: haltReason(tripped, counts, tenantWide, top, config) };
       }

@@ -16,7 +16,7 @@ const safeFields = new Set([
   'haltFailureRate', 'topErrors', 'counts', 'holder', 'expiresAt', 'nextWaveSize', 'rate', 'concurrency',
   'method', 'operation', 'night', 'now', 'at', 'configHash', 'setting', 'permission', 'message', 'tookOver',
   'checked', 'registered', 'notRegistered', 'stuck', 'reverted', 'entries', 'unresolved', 'heldGlobalAdmin', 'privileged',
-  'setupId', 'target',
+  'setupId', 'target', 'journey', 'advance', 'check', 'deferredChecks', 'severity',
 ]);
 
 const guid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;

@@ -2,7 +2,7 @@ import type { Config } from '../config/configSchema.js';
 import { settings as settingTable } from '../config/configSchema.js';
 import { createExclusionCheck } from '../core/exclusions.js';
 import { decideTenantPosture } from '../core/posture/decideTenantPosture.js';
-import type { RolloutMembership, TenantPosture } from '../core/posture/postureTypes.js';
+import type { PostureInput, RolloutMembership, TenantPosture } from '../core/posture/postureTypes.js';
 import { isRolloutError } from '../errors/RolloutError.js';
 import { readGroupMemberIds } from '../adapters/graph/directoryReads.js';
 import { readMethodsPolicy } from '../adapters/graph/methodsPolicy.js';
@@ -22,23 +22,22 @@ const journeyGroupSettings = ['campaignGroupId', 'phishingResistantGroupId', 'ph
  * it, and it can be stored for the report.
  */
 export async function readTenantPosture(config: Config, ports: Pick<RolloutPorts, 'gateway' | 'roster'>, now: Date): Promise<TenantPosture> {
-  const [methodsPolicy, securityDefaults] = await Promise.all([readMethodsPolicy(ports.gateway), readSecurityDefaults(ports.gateway)]);
-  const groupIds = decideTenantPosture({ methodsPolicy, securityDefaults, rollout: null, missingGroups: [] }, config, now).membershipGroupIds;
+  const facts = await readPostureFacts(ports.gateway);
+  const groupIds = decideTenantPosture({ ...facts, rollout: null, missingGroups: [] }, config, now).membershipGroupIds;
 
-  const configured = new Map(journeyGroupSettings.flatMap((key) => (config[key] === undefined ? [] : [[config[key].toLowerCase(), settingTable[key].env] as const])));
   const groupMembers = new Map<string, ReadonlySet<string>>();
-  const missingGroups: { setting: string; groupId: string }[] = [];
+  const missing: string[] = [];
   for (const groupId of groupIds) {
     try {
       const members = await readGroupMemberIds(ports.gateway, groupId);
       groupMembers.set(groupId, new Set([...members].map((id) => id.toLowerCase())));
     } catch (error) {
       if (!(isRolloutError(error) && error.httpStatus === 404)) throw error;
-      const setting = configured.get(groupId);
-      if (setting !== undefined) missingGroups.push({ setting, groupId });
+      missing.push(groupId);
       groupMembers.set(groupId, new Set());
     }
   }
+  const missingGroups = missingGroupSettings(config, missing);
 
   const excluded = createExclusionCheck(config);
   const userIds: string[] = [];
@@ -48,5 +47,20 @@ export async function readTenantPosture(config: Config, ports: Pick<RolloutPorts
     if (user.accountEnabled && excluded(user) === null) userIds.push(user.id.toLowerCase());
   }
   const rollout: RolloutMembership | null = userIds.length === 0 ? null : { userIds, groupMembers };
-  return decideTenantPosture({ methodsPolicy, securityDefaults, rollout, missingGroups }, config, now);
+  return decideTenantPosture({ ...facts, rollout, missingGroups }, config, now);
+}
+
+/** What Graph says of the tenant's methods on its own: the Authentication methods policy and security defaults. */
+export async function readPostureFacts(gateway: RolloutPorts['gateway']): Promise<Pick<PostureInput, 'methodsPolicy' | 'securityDefaults'>> {
+  const [methodsPolicy, securityDefaults] = await Promise.all([readMethodsPolicy(gateway), readSecurityDefaults(gateway)]);
+  return { methodsPolicy, securityDefaults };
+}
+
+/** The journey groups a setting names among the groups Graph does not know, each with its setting (a group only the policy names is not one). */
+export function missingGroupSettings(config: Config, missingGroupIds: readonly string[]): { setting: string; groupId: string }[] {
+  const configured = new Map(journeyGroupSettings.flatMap((key) => (config[key] === undefined ? [] : [[config[key].toLowerCase(), settingTable[key].env] as const])));
+  return missingGroupIds.flatMap((groupId) => {
+    const setting = configured.get(groupId.toLowerCase());
+    return setting === undefined ? [] : [{ setting, groupId }];
+  });
 }

@@ -1,5 +1,6 @@
 import type { Config } from '../config/configSchema.js';
-import { isInState, readmit } from '../core/rolloutState.js';
+import { readmit } from '../core/journey/journeyTransitions.js';
+import { isInState } from '../core/rolloutState.js';
 import type { Logger } from '../log/logEvent.js';
 import type { RolloutPorts } from './rolloutPorts.js';
 import { selectRosterUsers, type UserSelection } from './selectRosterUsers.js';
@@ -7,10 +8,12 @@ import { selectRosterUsers, type UserSelection } from './selectRosterUsers.js';
 export interface ReadmittedUser {
   readonly userId: string;
   readonly upn: string;
-  /** The wave that enforced them, the rollback that undid it, and when. */
+  /** The wave that was rolled back for them, the rollback that undid it, and when. */
   readonly waveId: string;
   readonly rollbackWaveId: string;
   readonly rolledBackAt: string;
+  /** `new`: the rollback undid their entry, so they are announced again; `active`: it undid later steps only. */
+  readonly returnsTo: 'new' | 'active';
 }
 
 export interface ReadmitResult {
@@ -20,8 +23,9 @@ export interface ReadmitResult {
 
 /**
  * `mfa-rollout readmit`: after an operator fixed what a rollback was for, returns rolled-back users to the rollout:
- * each goes back to `new` (`readmit`), so the next nights announce them again with a new date (MFA_NOTICE_DAYS) and
- * enforce them in plan order, with every readiness and exclusion check as usual. Nothing is written to Graph here.
+ * a user whose entry the rollback undid goes back to `new` (`readmit`), so the next nights announce them again with a
+ * new date (MFA_NOTICE_DAYS) and enforce them in plan order, with every readiness and exclusion check as usual; a
+ * user the rollback only took out of later groups (phishing-resistant, phone-retired) goes on from the steps that remain. Nothing is written to Graph here.
  * The rollback's brake on the wave size stays until `mfa-rollout resume`.
  *
  * Select the users by name (object id or UPN), every rolled-back user, or those of one rolled-back wave. Named users
@@ -36,8 +40,10 @@ export async function readmitUsers(config: Config, ports: RolloutPorts, logger: 
   for (const row of chosen) {
     const progress = row.user.progress;
     if (!isInState(progress, 'rolledBack')) continue;
-    if (!dryRun) await ports.roster.writeProgress(row, readmit(progress));
-    users.push({ userId: row.user.directory.id, upn: row.user.directory.userPrincipalName, waveId: progress.waveId, rollbackWaveId: progress.rollbackWaveId, rolledBackAt: progress.rolledBackAt });
+    const next = readmit(progress);
+    if (!dryRun) await ports.roster.writeProgress(row, next);
+    const { rollback } = progress;
+    users.push({ userId: row.user.directory.id, upn: row.user.directory.userPrincipalName, waveId: rollback.targetWaveId, rollbackWaveId: rollback.rollbackWaveId, rolledBackAt: rollback.at, returnsTo: next.state });
   }
   if (!dryRun) logger.event('users.readmitted', { rolloutId: config.rolloutId, users: users.length }, 'warn');
   return { users, dryRun };

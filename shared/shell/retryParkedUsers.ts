@@ -1,5 +1,6 @@
 import type { Config } from '../config/configSchema.js';
-import { isInState, releaseParked } from '../core/rolloutState.js';
+import { releaseParked } from '../core/journey/journeyTransitions.js';
+import { isInState } from '../core/rolloutState.js';
 import type { Logger } from '../log/logEvent.js';
 import type { RolloutPorts } from './rolloutPorts.js';
 import { selectRosterUsers } from './selectRosterUsers.js';
@@ -14,6 +15,8 @@ export interface ReleasedUser {
   readonly errorCode: string;
   readonly attempts: number;
   readonly waveId: string;
+  /** The step that failed (`read`: reading the user's facts failed before any write). */
+  readonly step: string;
 }
 
 export interface RetryParkedResult {
@@ -47,8 +50,9 @@ export async function retryParkedUsers(
   for (const row of chosen) {
     const progress = row.user.progress;
     if (!isInState(progress, 'parked')) continue;
-    if (!dryRun) await ports.roster.writeProgress(row, releaseParked(progress, now));
-    users.push({ userId: row.user.directory.id, upn: row.user.directory.userPrincipalName, errorCode: progress.errorCode, attempts: progress.attempts, waveId: progress.waveId });
+    if (!dryRun) await ports.roster.writeProgress(row, releaseParked(progress));
+    const { failure } = progress;
+    users.push({ userId: row.user.directory.id, upn: row.user.directory.userPrincipalName, errorCode: failure.errorCode, attempts: progress.journey.attempts, waveId: failure.waveId, step: failure.step });
   }
   if (!dryRun) logger.event('users.unparked', { rolloutId: config.rolloutId, released: users.length }, 'warn');
   return { users, dryRun };

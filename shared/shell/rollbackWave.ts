@@ -3,16 +3,19 @@ import type { Config } from '../config/configSchema.js';
 import { compareWaves } from '../core/compareWaves.js';
 import { exclusionReason } from '../core/exclusions.js';
 import { hashConfig } from '../core/hashConfig.js';
-import { forgetPhoneMethod, isInState, rollBack } from '../core/rolloutState.js';
-import type { PerUserMfaState, RolloutState } from '../core/rosterUser.js';
+import { rollbackPlan, type UndoWrite } from '../core/journey/journeyRollback.js';
+import { completeWrite, isInJourney, rollBackSteps } from '../core/journey/journeyTransitions.js';
+import type { InJourney, JourneyState, JourneyStep } from '../core/journey/journeyTypes.js';
+import { isInState } from '../core/rolloutState.js';
 import { userConcurrency } from '../core/userConcurrency.js';
 import { markerWave } from '../core/waveRecords.js';
 import { RolloutError, toRolloutError } from '../errors/RolloutError.js';
 import type { Logger } from '../log/logEvent.js';
 import { removeGroupMember } from '../adapters/graph/groupMembership.js';
-import { deleteMobileMethod, readMethods, readPerUserMfaState, setPerUserMfaState } from '../adapters/graph/userAuthentication.js';
+import { deleteMobileMethod, readPerUserMfaState, setPerUserMfaState } from '../adapters/graph/userAuthentication.js';
 import { isCorruptRow, type RosterRow } from '../adapters/tables/rosterTable.js';
 import { keepLease } from './leaseKeeper.js';
+import { reconcileInFlight } from './reconcileInFlight.js';
 import type { RolloutPorts } from './rolloutPorts.js';
 import { freeWaveId } from './waveId.js';
 
@@ -26,18 +29,15 @@ export interface RollbackOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-export type RollbackAction = 'restorePerUserState' | 'leaveMfaGroup' | 'removePhoneMethod';
-
 export interface RollbackEntry {
   readonly userId: string;
   readonly upn: string;
-  /** The user's state in the roster now: `enforced`, `inFlight` (the wave's run died), `failed`/`parked` (its attempt created the phone method) or `rolledBack` (an earlier rollback kept the phone method). */
-  readonly state: RolloutState;
-  readonly actions: readonly RollbackAction[];
-  /** What the MFA requirement goes back to: the recorded per-user state, out of the MFA group, or unchanged. */
-  readonly returnsTo: PerUserMfaState | 'outOfMfaGroup' | 'unchanged';
-  /** The roster state afterwards: `rolledBack`, or the same failed/parked/rolledBack state without the phone method. */
-  readonly endsAs: RolloutState;
+  /** The user's state in the roster before the rollback (`inFlight`: the wave's run died mid-write; resolved from Graph first). */
+  readonly state: JourneyState;
+  /** The writes that undo the wave's steps, newest step first. */
+  readonly undo: readonly UndoWrite[];
+  /** Steps the wave wrote that stay (the mobile method, without `removePhoneMethods`). */
+  readonly kept: readonly JourneyStep[];
 }
 
 export interface RollbackResult {
@@ -55,18 +55,18 @@ export interface RollbackResult {
   readonly failed: readonly { readonly userId: string; readonly errorCode: string; readonly requestId: string | null }[];
 }
 
-type Target = { readonly row: RosterRow; readonly entry: RollbackEntry };
+type Target = { readonly row: RosterRow; readonly progress: InJourney; readonly entry: RollbackEntry };
 
 /**
- * `mfa-rollout rollback --wave ID`: undoes exactly what that wave changed, from what the roster recorded:
- * per-user MFA back to its recorded previous state, or the user taken out of the MFA group; the mobile phone
- * methods the wave created are removed only with `removePhoneMethods`. It reaches every user the wave wrote:
- * enforced ones (reconciled by a later night or not), those the wave left in flight when its run died (Graph is
- * restored from the recorded intent; by the time a rollback holds the lease, the dead run's writes have long
- * landed), and, for the phone methods, users whose attempt in the wave created the method and then failed.
- * Users the wave did not change (already in the target state) are not touched. Safe to run twice: rolled-back
- * users are skipped, and a user whose state is already the previous one gets no write. Records a rollback wave,
- * which brakes the ramp until `mfa-rollout resume` (`rollbackBrake`).
+ * `mfa-rollout rollback --wave ID`: undoes exactly the journey steps that wave wrote, from what the roster recorded
+ * (`rollbackPlan`): out of the phone-retired and phishing-resistant groups, out of the campaign group, per-user MFA
+ * back to its recorded previous state (or out of the MFA group), newest step first; the mobile phone methods the
+ * wave created are removed only with `removePhoneMethods`. Steps the wave found already done are never touched.
+ * A user the wave left in flight when its run died is first resolved from Graph (`reconcileInFlight`: did the write
+ * land?), under the lease, so the rollback undoes what is really there. Every user it reaches ends `rolledBack`,
+ * held until `mfa-rollout readmit`. Safe to run twice: undone steps leave the record, so a second run finds
+ * nothing left to write but the phone methods it kept. Records a rollback wave, which brakes the ramp until
+ * `mfa-rollout resume` (`rollbackBrake`).
  */
 export async function rollbackWave(config: Config, ports: RolloutPorts, logger: Logger, now: Date, options: RollbackOptions): Promise<RollbackResult> {
   const history = await ports.waves.history();
@@ -88,15 +88,16 @@ export async function rollbackWave(config: Config, ports: RolloutPorts, logger: 
   let found: Omit<RollbackResult, 'rollbackWaveId' | 'dryRun' | 'reverted' | 'failed'> = { actions: [], alreadyReverted: 0, excluded: [], phoneMethodsKept: 0 };
   let targets: readonly Target[] = [];
   try {
-    // read under the lease: no night is writing these rows meanwhile
-    ({ targets, ...found } = await findTargets(config, ports, options));
+    // read under the lease: no night is writing these rows meanwhile; a dead run's write is settled from Graph first
+    const resolved = await resolveInFlight(config, ports, logger, options.waveId, () => new Date(now.getTime() + (performance.now() - startedAt)));
+    ({ targets, ...found } = await findTargets(config, ports, options, resolved));
     const limit = pLimit(userConcurrency(config, 'rollback'));
     await Promise.all(targets.map((target) => limit(async () => {
       const lost = keeper.lost();
       if (lost !== null) throw lost;
       const { userId } = target.entry;
       try {
-        await undo(config, ports, target, rollbackWaveId, now);
+        await undo(ports, target, rollbackWaveId, options.waveId, now);
         reverted += 1;
       } catch (error) {
         const failure = toRolloutError(error);
@@ -124,8 +125,32 @@ export async function rollbackWave(config: Config, ports: RolloutPorts, logger: 
   return { ...found, rollbackWaveId, dryRun: false, reverted, failed };
 }
 
+/**
+ * The rows of the wave a dead run left in flight: resolved from Graph (did the recorded write land?), nothing written
+ * to Graph. Returns the ids of the users resolved, whose entries then say they were in flight.
+ */
+async function resolveInFlight(config: Config, ports: RolloutPorts, logger: Logger, waveId: string, clock: () => Date): Promise<ReadonlySet<string>> {
+  const rows: RosterRow[] = [];
+  for await (const row of ports.roster.rows()) {
+    if (isCorruptRow(row)) continue;
+    const progress = row.user.progress;
+    if (isInState(progress, 'inFlight') && touchedBy(progress, waveId)) rows.push(row);
+  }
+  // settling a write-ahead record reads the user's methods, state or groups; what the policy allows plays no part
+  await reconcileInFlight(config, ports, logger, rows, clock, () => availabilityNotConsulted);
+  return new Set(rows.map((row) => row.user.directory.id));
+}
+
+const availabilityNotConsulted = { phone: false, phoneBlockedBy: null, fido2: false, authenticator: false } as const;
+
+/** The wave wrote (or was about to write) one of the user's steps. */
+function touchedBy(progress: InJourney, waveId: string): boolean {
+  if (progress.state === 'inFlight' && progress.pending.waveId === waveId) return true;
+  return Object.values(progress.journey.steps).some((record) => record?.waveId === waveId);
+}
+
 /** The users of the wave the rollback writes to, and what it does to each. */
-async function findTargets(config: Config, ports: RolloutPorts, options: RollbackOptions): Promise<Omit<RollbackResult, 'rollbackWaveId' | 'dryRun' | 'reverted' | 'failed'> & { targets: Target[] }> {
+async function findTargets(config: Config, ports: RolloutPorts, options: RollbackOptions, wereInFlight: ReadonlySet<string> = new Set()): Promise<Omit<RollbackResult, 'rollbackWaveId' | 'dryRun' | 'reverted' | 'failed'> & { targets: Target[] }> {
   const targets: Target[] = [];
   const excluded: string[] = [];
   let alreadyReverted = 0;
@@ -133,72 +158,47 @@ async function findTargets(config: Config, ports: RolloutPorts, options: Rollbac
   for await (const row of ports.roster.rows()) {
     if (isCorruptRow(row)) continue;
     const progress = row.user.progress;
-    if (!('waveId' in progress) || progress.waveId !== options.waveId) continue;
-    if (isInState(progress, 'rolledBack')) alreadyReverted += 1;
-    const entry = entryFor(row, config, options.removePhoneMethods);
-    if (entry === null) continue;
-    if (entry.phoneMethodCreated && !options.removePhoneMethods) phoneMethodsKept += 1;
-    if (entry.actions.length === 0) continue;
+    if (!isInJourney(progress)) continue;
+    if (progress.state === 'rolledBack' && progress.rollback.targetWaveId === options.waveId) alreadyReverted += 1;
+    if (!touchedBy(progress, options.waveId)) continue;
+    // a dry run sees a dead run's write as landed: the most the rollback would undo (the real run resolves it first)
+    const journey = progress.state === 'inFlight' ? completeWrite(progress, new Date(progress.pending.since)).journey : progress.journey;
+    const plan = rollbackPlan(journey, options.waveId, { removePhoneMethods: options.removePhoneMethods, caGroupId: config.caGroupId });
+    if (plan.kept.includes('phoneMethod')) phoneMethodsKept += 1;
+    if (plan.undo.length === 0) continue;
+    const state = wereInFlight.has(row.user.directory.id) ? 'inFlight' : progress.state;
+    const entry: RollbackEntry = { userId: row.user.directory.id, upn: row.user.directory.userPrincipalName, state, undo: plan.undo, kept: plan.kept };
     if (exclusionReason(row.user.directory, config) !== null) excluded.push(row.user.directory.userPrincipalName);
-    else targets.push({ row, entry });
+    else targets.push({ row, progress, entry });
   }
   return { targets, actions: targets.map((target) => target.entry), alreadyReverted, excluded, phoneMethodsKept };
 }
 
-/** What rolling one user of the wave back means, from their recorded progress; null when the wave never wrote them. */
-function entryFor(row: RosterRow, config: Config, removePhoneMethods: boolean): (RollbackEntry & { readonly phoneMethodCreated: boolean }) | null {
-  const progress = row.user.progress;
-  const base = { userId: row.user.directory.id, upn: row.user.directory.userPrincipalName, state: progress.state };
-  const requirement = (previous: PerUserMfaState | null, alreadyDone: boolean) => {
-    if (alreadyDone) return { actions: [] as RollbackAction[], returnsTo: 'unchanged' as const };
-    return config.strategy === 'perUserMfa'
-      ? { actions: ['restorePerUserState'] as RollbackAction[], returnsTo: previous ?? 'disabled' }
-      : { actions: ['leaveMfaGroup'] as RollbackAction[], returnsTo: 'outOfMfaGroup' as const };
-  };
-  const phone = (created: boolean): RollbackAction[] => (created && removePhoneMethods ? ['removePhoneMethod'] : []);
-  switch (progress.state) {
-    case 'enforced': {
-      const undo = requirement(progress.previousMfaState, progress.alreadyDone);
-      return { ...base, ...undo, actions: [...undo.actions, ...phone(progress.phoneMethodCreated)], endsAs: 'rolledBack', phoneMethodCreated: progress.phoneMethodCreated };
-    }
-    case 'inFlight': {
-      const undo = requirement(progress.intent.previousMfaState, progress.intent.alreadyDone);
-      return { ...base, ...undo, actions: [...undo.actions, ...phone(progress.intent.createsPhoneMethod)], endsAs: 'rolledBack', phoneMethodCreated: progress.intent.createsPhoneMethod };
-    }
-    case 'failed':
-    case 'parked':
-    case 'rolledBack': {
-      const created = progress.phoneMethodCreated === true;
-      if (!created) return null;
-      return { ...base, actions: phone(true), returnsTo: 'unchanged', endsAs: progress.state, phoneMethodCreated: true };
-    }
-    default:
-      return null;
-  }
-}
-
-/** Undoes one user's writes in Graph, then records the rollback on the row (with its ETag). */
-async function undo(config: Config, ports: RolloutPorts, target: Target, rollbackWaveId: string, now: Date): Promise<void> {
-  const { row, entry } = target;
-  const progress = row.user.progress;
+/**
+ * Undoes one user's steps in Graph, newest first, then records the rollback on the row (with its ETag). Each undo
+ * is idempotent: a per-user state already back is not written, a group Graph says the user is not in is done, a
+ * mobile method already gone is done. A user still in flight here (unresolved: Graph could not be read) is refused.
+ */
+async function undo(ports: RolloutPorts, target: Target, rollbackWaveId: string, targetWaveId: string, now: Date): Promise<void> {
+  const { row, progress, entry } = target;
   const userId = entry.userId;
-  if (entry.actions.includes('restorePerUserState') && entry.returnsTo !== 'outOfMfaGroup' && entry.returnsTo !== 'unchanged') {
-    if ((await readPerUserMfaState(ports.gateway, userId)) !== entry.returnsTo) await setPerUserMfaState(ports.gateway, userId, entry.returnsTo);
+  if (progress.state === 'inFlight') {
+    throw new RolloutError('RUN_INTERRUPTED', `user ${userId}: a write of step ${progress.pending.step} by wave ${progress.pending.waveId} could not be resolved from Graph; run the rollback again`);
   }
-  if (entry.actions.includes('leaveMfaGroup')) await removeGroupMember(ports.gateway, config.caGroupId ?? '', userId);
-  const removing = entry.actions.includes('removePhoneMethod');
-  if (removing) {
-    await deleteMobileMethod(ports.gateway, userId).catch((error: unknown) => {
-      if (toRolloutError(error).httpStatus !== 404) throw error;
-    });
+  for (const write of entry.undo) {
+    switch (write.kind) {
+      case 'restorePerUserMfaState':
+        if ((await readPerUserMfaState(ports.gateway, userId)) !== write.state) await setPerUserMfaState(ports.gateway, userId, write.state);
+        break;
+      case 'removeGroupMember':
+        await removeGroupMember(ports.gateway, write.groupId, userId);
+        break;
+      case 'deleteMobileMethod':
+        await deleteMobileMethod(ports.gateway, userId).catch((error: unknown) => {
+          if (toRolloutError(error).httpStatus !== 404) throw error;
+        });
+        break;
+    }
   }
-  if (isInState(progress, 'enforced')) {
-    await ports.roster.writeProgress(row, rollBack(progress, rollbackWaveId, now, progress.phoneMethodCreated && !removing));
-  } else if (isInState(progress, 'inFlight')) {
-    // the dead run may or may not have created the method it meant to: Graph says whether one is there now
-    const kept = progress.intent.createsPhoneMethod && !removing && (await readMethods(ports.gateway, userId)).phoneMethods.some((method) => method.phoneType === 'mobile');
-    await ports.roster.writeProgress(row, rollBack(progress, rollbackWaveId, now, kept));
-  } else if (isInState(progress, 'failed', 'parked', 'rolledBack') && removing) {
-    await ports.roster.writeProgress(row, forgetPhoneMethod(progress));
-  }
+  await ports.roster.writeProgress(row, rollBackSteps(progress, entry.undo.map((write) => write.step), { rollbackWaveId, targetWaveId, at: now }));
 }

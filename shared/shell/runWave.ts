@@ -1,6 +1,13 @@
 import pLimit from 'p-limit';
 import type { Config } from '../config/configSchema.js';
 import { createWavePlanner } from '../core/createWavePlanner.js';
+import { createTrackPlanner, type TrackPlan } from '../core/journey/createTrackPlanner.js';
+import type { MethodAvailability } from '../core/journey/journeyTypes.js';
+import { methodAvailability } from '../core/journey/methodAvailability.js';
+import { decideTenantPosture } from '../core/posture/decideTenantPosture.js';
+import type { TenantPosture } from '../core/posture/postureTypes.js';
+import { globalAdministratorRoleId } from '../core/privilegedRoles.js';
+import type { DirectoryUser } from '../core/rosterUser.js';
 import { hashConfig } from '../core/hashConfig.js';
 import { nightOf } from '../core/nightOf.js';
 import { announce, isInState } from '../core/rolloutState.js';
@@ -22,12 +29,14 @@ import { enforceWave } from './enforceWave.js';
 import { withImportedPilot } from './importPilot.js';
 import { keepLease, type LeaseKeeper } from './leaseKeeper.js';
 import { probeMethods } from './probeMethods.js';
-import { readNightRoster } from './readNightRoster.js';
+import { readNightRoster, trackCandidates } from './readNightRoster.js';
+import { readRoleHolders } from './readRoleHolders.js';
+import { missingGroupSettings, readPostureFacts } from './readTenantPosture.js';
+import { journeyGroupIds } from './runJourney.js';
 import { reconcileInFlight } from './reconcileInFlight.js';
 import { refreshRoster } from './refreshRoster.js';
 import { runPreflight } from './runPreflight.js';
 import { timeBudget, type TimeBudget } from './timeBudget.js';
-import { verifyRegistrations, type VerificationSummary } from './verifyRegistrations.js';
 import type { RolloutPorts } from './rolloutPorts.js';
 import { freeWaveId } from './waveId.js';
 
@@ -50,25 +59,32 @@ export interface NightOptions {
   readonly again?: boolean;
 }
 
+/** What the night did with the users already in the journey (advance and check). */
+export interface TrackCounts {
+  readonly advance: number;
+  readonly check: number;
+  /** Due but left for a later night by the budgets (the wave size, MFA_CHECKS_PER_NIGHT). */
+  readonly deferred: { readonly advance: number; readonly check: number };
+}
+
 export type NightResult =
   | { readonly outcome: 'leaseHeld'; readonly holder: string; readonly expiresAt: string }
   /** A wave already ran tonight (`tonightsWave`): nothing was read or written. */
   | { readonly outcome: 'alreadyRan'; readonly wave: WaveSummary; readonly night: string }
   | { readonly outcome: 'held'; readonly wave: WaveSummary; readonly code: 'SYNC_STALE' | 'SYNC_DISABLED' | 'PREFLIGHT_FAILED' | 'GRAPH_PERMISSION_MISSING'; readonly health: SyncHealth | null }
-  | { readonly outcome: 'halted'; readonly plan: WavePlan<unknown>; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary }
-  | { readonly outcome: 'nothingToDo'; readonly plan: WavePlan<unknown>; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary }
-  | { readonly outcome: 'wave'; readonly wave: WaveSummary; readonly plan: WavePlan<unknown>; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary };
-
-/** What the night hands on to the registration check after the wave. */
-type NightEnd = { readonly result: NightResult; readonly verificationDue: readonly RosterRow[] };
+  | { readonly outcome: 'halted'; readonly plan: WavePlan<unknown>; readonly track: TrackCounts; readonly corruptRows: readonly string[]; readonly posture: TenantPosture }
+  | { readonly outcome: 'nothingToDo'; readonly plan: WavePlan<unknown>; readonly track: TrackCounts; readonly corruptRows: readonly string[]; readonly posture: TenantPosture }
+  | { readonly outcome: 'wave'; readonly wave: WaveSummary; readonly plan: WavePlan<unknown>; readonly track: TrackCounts; readonly corruptRows: readonly string[]; readonly posture: TenantPosture };
 
 /**
  * One night of the rollout, shared by the timer function and the CLI:
- * lease -> one wave per night (a second run refuses unless `again`) -> tenant sync gate -> roster refresh -> one read of the roster (planner fed, preflight facts, users left in
- * flight, registrations due) -> strategy preflight -> reconcile users left in flight -> plan (pure) -> probe methods
- * where readiness depends on them -> record the wave as started -> announce -> enrol the wave (throttled, batched,
- * write-ahead), halting on the failure rate and stopping on the time budget -> close the wave -> check the
- * registrations due -> release the lease.
+ * lease -> one wave per night (a second run refuses unless `again`) -> permissions -> tenant sync gate -> break-glass
+ * accounts resolved -> the tenant's methods posture (held on a blocking problem) -> roster refresh (the journey's
+ * groups included) -> one read of the roster (both planners fed, preflight facts, users left in flight) -> strategy
+ * preflight -> reconcile users left in flight -> plan (pure: who enters, who is announced, who moves on, who is
+ * looked at) -> probe methods where readiness depends on them -> the night's MFA sign-ins -> record the wave as
+ * started -> announce -> each user's journey (throttled, batched, write-ahead), halting on the failure rate and
+ * stopping on the time budget -> close the wave -> release the lease.
  */
 export async function runWave(nightOptions: NightOptions): Promise<NightResult> {
   const budget = timeBudget(nightOptions.config.timeBudgetMinutes, nightOptions.elapsed);
@@ -83,114 +99,131 @@ export async function runWave(nightOptions: NightOptions): Promise<NightResult> 
   if (lease.tookOver) logger.event('night.leaseTakenOver', { runId }, 'warn');
   const keeper = keepLease(lease, config, clock, logger);
   try {
-    const { result, verificationDue } = await night(options, now, keeper, budget);
-    if (result.outcome === 'held' || result.outcome === 'leaseHeld' || result.outcome === 'alreadyRan') return result;
-    return { ...result, verification: await verifyQuietly(options, now, budget, verificationDue) };
+    return await night(options, now, keeper, budget);
   } finally {
     keeper.stop();
     await lease.release().catch((error: unknown) => logger.event('night.leaseReleaseFailed', { errorCode: toRolloutError(error).code }, 'warn'));
   }
 }
 
-/** Registration checks never fail a night: the report API may be unlicensed, throttled or lagging. */
-async function verifyQuietly(options: NightOptions, now: Date, budget: TimeBudget, due: readonly RosterRow[]): Promise<VerificationSummary> {
-  if (budget.spent()) {
-    // the report pages slowly (5 calls per 10 s): after the budget, the run would outlive the host's functionTimeout
-    options.logger.event('verify.skipped', { errorCode: 'TIME_BUDGET_REACHED', reason: 'time budget spent; checked next night' }, 'warn');
-    return { checked: 0, registered: 0, notRegistered: 0 };
-  }
-  try {
-    return await verifyRegistrations(options.config, options.ports, options.logger, now, due);
-  } catch (error) {
-    const failure = toRolloutError(error);
-    options.logger.event('verify.skipped', { errorCode: failure.code, requestId: failure.requestId ?? null, message: failure.message }, 'warn');
-    return { checked: 0, registered: 0, notRegistered: 0 };
-  }
-}
-
-async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budget: TimeBudget): Promise<NightEnd> {
+async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budget: TimeBudget): Promise<NightResult> {
   const { config, ports, logger } = options;
   const configHash = hashConfig(config);
-  const nothingDue: readonly RosterRow[] = [];
 
   const recorded = await ports.waves.history();
   const tonights = tonightsWave(recorded, config, now);
   if (tonights !== null && options.again !== true) {
     const night = nightOf(now, config) ?? '';
     logger.event('night.alreadyRan', { waveId: tonights.waveId, status: tonights.status, night }, 'warn');
-    return { result: { outcome: 'alreadyRan', wave: tonights, night }, verificationDue: nothingDue };
+    return { outcome: 'alreadyRan', wave: tonights, night };
   }
+  const hold = async (code: 'GRAPH_PERMISSION_MISSING' | 'SYNC_STALE' | 'SYNC_DISABLED' | 'PREFLIGHT_FAILED', reason: string, health: SyncHealth | null, fields: Record<string, unknown> = {}): Promise<NightResult> => {
+    const wave = heldWave(freeWaveId(now, recorded), now, reason, configHash);
+    await ports.waves.save(wave);
+    logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: code, ...fields }, code.startsWith('SYNC') ? 'warn' : 'error');
+    return { outcome: 'held', wave, code, health };
+  };
 
   // before any Graph read or write: a permission the configuration needs and the token lacks holds the night
   const permissions = await checkPermissions(config, ports);
   if (permissions.verdict === 'unverifiable') logger.event('night.permissionsUnverified', { reason: permissions.detail }, 'warn');
   if (permissions.verdict === 'missing') {
-    const wave = heldWave(freeWaveId(now, recorded), now, permissions.reason, configHash);
-    await ports.waves.save(wave);
-    logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: 'GRAPH_PERMISSION_MISSING', permission: permissions.missing.map((entry) => entry.permission) }, 'error');
-    return { result: { outcome: 'held', wave, code: 'GRAPH_PERMISSION_MISSING', health: null }, verificationDue: nothingDue };
+    return hold('GRAPH_PERMISSION_MISSING', permissions.reason, null, { permission: permissions.missing.map((entry) => entry.permission) });
   }
 
   const health = syncHealth(await readOrganization(ports.gateway), config, now);
-  if (!health.open) {
-    const wave = heldWave(freeWaveId(now, recorded), now, syncHeldReason(health), configHash);
-    await ports.waves.save(wave);
-    logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: health.code }, 'warn');
-    return { result: { outcome: 'held', wave, code: health.code, health }, verificationDue: nothingDue };
-  }
+  if (!health.open) return hold(health.code, syncHeldReason(health), health);
 
   // every MFA_BREAK_GLASS entry must name a real user before anything is written (throws BREAK_GLASS_UNRESOLVED)
   await checkBreakGlass(config, ports, logger, now, { persist: true });
 
-  await refreshRoster(ports.gateway, ports.roster, config, options.runId, logger, (users) => options.onProgress?.('refresh', users, null));
+  // the methods policy, security defaults and the SMS calendar decide what each user can do MFA with tonight: the
+  // policy's targets are known at once; whether the rollout's users are reached is decided after the roster read
+  const postureFacts = await readPostureFacts(ports.gateway);
+  const targetsOnly = decideTenantPosture({ ...postureFacts, rollout: null, missingGroups: [] }, config, now);
+  const globalAdminIds = await readGlobalAdminIds(ports, logger);
+  const availability = (user: DirectoryUser) => methodAvailability({
+    policy: targetsOnly.targets,
+    memberships: new Set(user.groupIds.map((id) => id.toLowerCase())),
+    isGlobalAdmin: globalAdminIds.has(user.id.toLowerCase()),
+    settings: config,
+    now,
+  });
+
+  const postureGroupIds = [...new Set([...targetsOnly.membershipGroupIds, ...journeyGroupIds(config).map((id) => id.toLowerCase())])];
+  const refresh = await refreshRoster(ports.gateway, ports.roster, config, options.runId, logger, (users) => options.onProgress?.('refresh', users, null), postureGroupIds);
 
   const history = await closeDeadWaves(recorded, ports, logger);
-  const planner = createWavePlanner<RosterRow>(history, config, now);
-  const roster = await readNightRoster(ports.roster.rows(), planner, config, now);
+  const planner = createWavePlanner<RosterRow>(history, config, now, { availability });
+  const track = createTrackPlanner<RosterRow>(config, { maxAdvance: config.maxWaveSize, checksPerNight: config.checksPerNight }, now);
+  const roster = await readNightRoster(ports.roster.rows(), planner, config, { planner: track, globalAdminIds });
   for (const userId of roster.corruptRows) logger.event('roster.corruptRow', { userId, errorCode: 'ROW_CORRUPT' }, 'warn');
 
-  const preflight = await runPreflight(config, ports, roster.preflight);
-  for (const warning of preflight.warnings) logger.event('preflight.warning', { strategy: config.strategy, message: warning }, 'warn');
-  if (!preflight.ok) {
-    const wave = heldWave(freeWaveId(now, recorded), now, `preflight: ${preflight.refusal}`, configHash);
-    await ports.waves.save(wave);
-    logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: 'PREFLIGHT_FAILED' }, 'error');
-    return { result: { outcome: 'held', wave, code: 'PREFLIGHT_FAILED', health }, verificationDue: nothingDue };
-  }
+  const rolloutUserIds = [...roster.preflight.rolloutUserIds].map((id) => id.toLowerCase());
+  const posture = decideTenantPosture({
+    ...postureFacts,
+    rollout: rolloutUserIds.length === 0 ? null : { userIds: rolloutUserIds, groupMembers: refresh.journeyGroupMembers },
+    missingGroups: missingGroupSettings(config, refresh.missingJourneyGroups),
+  }, config, now);
+  await ports.posture.save(now, { methods: { version: 1, ...posture } }).catch((error: unknown) => {
+    logger.event('posture.saveFailed', { errorCode: toRolloutError(error).code }, 'warn');
+  });
+  for (const problem of posture.problems) logger.event('posture.problem', { errorCode: problem.code, severity: problem.severity, message: problem.message }, problem.severity === 'blocking' ? 'error' : 'warn');
+  if (posture.blocked) return hold('PREFLIGHT_FAILED', postureHeldReason(posture), health);
 
-  for (const row of await reconcileInFlight(config, ports, logger, roster.inFlight, now)) planner.add(row.user, row);
+  const preflight = await runPreflight(config, ports, roster.preflight, {
+    securityDefaultsEnabled: posture.securityDefaults,
+    roleHolders: (roleIds) => readRoleHolders(ports.gateway, roleIds),
+  });
+  for (const warning of preflight.warnings) logger.event('preflight.warning', { strategy: config.strategy, message: warning }, 'warn');
+  if (!preflight.ok) return hold('PREFLIGHT_FAILED', `preflight: ${preflight.refusal}`, health);
+
+  const toCandidate = trackCandidates(config, globalAdminIds);
+  for (const row of await reconcileInFlight(config, ports, logger, roster.inFlight, options.clock, availability)) {
+    planner.add(row.user, row);
+    const candidate = toCandidate(row);
+    if (candidate !== null) track.add(candidate);
+  }
   let plan = planner.finish();
+  let trackPlan = track.finish(plan.status === 'halted' ? 0 : plan.targetSize);
   if (plan.probe.length > 0) {
     const nowReady = await probeMethods(config, ports, logger, plan.probe, now, (done, total) => options.onProgress?.('probe', done, total));
     // a probed user with a strong method is ready now: only then can tonight's plan change, and it is made again
-    if (nowReady > 0) plan = await planAgain(options, history, now);
+    if (nowReady > 0) ({ plan, trackPlan } = await planAgain(options, history, now, availability, globalAdminIds));
   }
   const corruptRows = roster.corruptRows;
-  const verificationDue = roster.verificationDue;
+  const trackCounts: TrackCounts = { advance: trackPlan.advance.length, check: trackPlan.check.length, deferred: trackPlan.deferred };
 
   if (plan.autoResumeOf !== undefined) {
     await ports.waves.save(markerWave('resume', freeWaveId(now, recorded, 'resume'), now, plan.autoResumeOf, 'automatic resume (MFA_AUTO_RESUME_AFTER_NIGHTS)', configHash));
   }
   if (plan.status === 'halted') {
+    // a halted rollout writes nothing: no user enters, none moves on, none is looked at
     logger.event('night.halted', { waveId: plan.haltedWaveId ?? null, reason: plan.haltReason ?? null }, 'warn');
-    return { result: { outcome: 'halted', plan, corruptRows }, verificationDue };
+    return { outcome: 'halted', plan, track: { ...trackCounts, check: 0 }, corruptRows, posture };
   }
-  if (plan.status === 'nothingToDo' || (plan.enforce.length === 0 && plan.announce.length === 0)) {
-    logger.event('night.nothingToDo', { counts: nonZero(plan.waiting) });
-    return { result: { outcome: 'nothingToDo', plan, corruptRows }, verificationDue };
+  const journeyWork = trackPlan.advance.length + trackPlan.check.length;
+  if ((plan.status === 'nothingToDo' || (plan.enforce.length === 0 && plan.announce.length === 0)) && journeyWork === 0) {
+    logger.event('night.nothingToDo', { counts: nonZero(plan.waiting), deferredChecks: trackPlan.deferred.check });
+    return { outcome: 'nothingToDo', plan, track: trackCounts, corruptRows, posture };
   }
 
+  const mfaSignIns: ReadonlyMap<string, string> | null = null;
   const waveId = freeWaveId(now, recorded);
   const start = startedWave(waveId, now, plan, configHash);
   await ports.waves.save(start);
-  logger.event('wave.started', { waveId, pilot: plan.pilot, targetSize: plan.targetSize, planned: plan.enforce.length, announced: plan.announce.length });
+  logger.event('wave.started', {
+    waveId, pilot: plan.pilot, targetSize: plan.targetSize, planned: plan.enforce.length, announced: plan.announce.length,
+    advance: trackPlan.advance.length, check: trackPlan.check.length,
+  });
 
   let wave: WaveSummary;
   let announced = 0;
   try {
     announced = await announceUsers(options, plan, waveId, now);
-    const verdict = await enforceWave(plan, {
-      config, clock: options.clock, ports, waveId, keeper, budget, onProgress: (done, total) => options.onProgress?.('enforce', done, total),
+    const verdict = await enforceWave(plan, trackPlan, {
+      config, clock: options.clock, ports, waveId, keeper, budget, availability, mfaSignIns,
+      onProgress: (done, total) => options.onProgress?.('enforce', done, total),
     });
     wave = closedWave(start, announced, verdict, options.clock());
   } catch (error) {
@@ -204,12 +237,33 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
   const summary = {
     waveId, status: wave.status, planned: wave.planned, attempted: wave.attempted, enforced: wave.enforced, alreadyDone: wave.alreadyDone,
     phoneMethodsRegistered: wave.phoneMethodsRegistered, failed: wave.failed, reason: wave.reason, topErrors: wave.topErrors,
-    pilot: wave.pilot, targetSize: wave.targetSize, announced: wave.announced,
+    pilot: wave.pilot, targetSize: wave.targetSize, announced: wave.announced, journey: wave.journey,
     durationSeconds: Math.round((Date.parse(wave.endedAt ?? wave.startedAt) - Date.parse(wave.startedAt)) / 1000),
   };
   if (wave.status === 'halted') logger.event('wave.halted', summary, 'error');
   else logger.event('wave.closed', summary, wave.status === 'completed' ? 'info' : 'warn');
-  return { result: { outcome: 'wave', wave, plan, corruptRows }, verificationDue };
+  return { outcome: 'wave', wave, plan, track: trackCounts, corruptRows, posture };
+}
+
+/** The held wave's reason: each blocking problem with where to fix it. */
+function postureHeldReason(posture: TenantPosture): string {
+  const blocking = posture.problems.filter((problem) => problem.severity === 'blocking');
+  return `methods posture: ${blocking.map((problem) => `${problem.code}: ${problem.message} Fix: ${problem.fix}`).join(' | ')}`;
+}
+
+/**
+ * The Global Administrators (their SMS retirement date may differ). Unreadable (no RoleManagement.Read.Directory):
+ * none is known, so every user gets the general date, the earlier one: no one is thought to have SMS longer than they do.
+ */
+async function readGlobalAdminIds(ports: RolloutPorts, logger: Logger): Promise<ReadonlySet<string>> {
+  try {
+    return (await readRoleHolders(ports.gateway, [globalAdministratorRoleId])).get(globalAdministratorRoleId) ?? new Set();
+  } catch (error) {
+    const failure = toRolloutError(error);
+    if (!failure.code.startsWith('GRAPH_')) throw failure;
+    logger.event('night.globalAdminsUnreadable', { errorCode: failure.code, requestId: failure.requestId ?? null, permission: 'RoleManagement.Read.Directory' }, 'warn');
+    return new Set();
+  }
 }
 
 /** Waves a dead run left `running` are closed for the record (one run at a time: the lease); returns the history. */
@@ -228,11 +282,26 @@ async function closeDeadWaves(history: readonly WaveSummary[], ports: RolloutPor
   return closed;
 }
 
-/** Tonight's plan again, from a second read of the roster: only after probes made users ready. */
-async function planAgain(options: NightOptions, history: readonly WaveSummary[], now: Date): Promise<WavePlan<RosterRow>> {
-  const planner = createWavePlanner<RosterRow>(history, options.config, now);
-  for await (const row of options.ports.roster.rows()) if (!isCorruptRow(row)) planner.add(row.user, row);
-  return planner.finish();
+/** Tonight's plans again, from a second read of the roster: only after probes made users ready. */
+async function planAgain(
+  options: NightOptions,
+  history: readonly WaveSummary[],
+  now: Date,
+  availability: (user: DirectoryUser) => MethodAvailability,
+  globalAdminIds: ReadonlySet<string>,
+): Promise<{ plan: WavePlan<RosterRow>; trackPlan: TrackPlan<RosterRow> }> {
+  const { config } = options;
+  const planner = createWavePlanner<RosterRow>(history, config, now, { availability });
+  const track = createTrackPlanner<RosterRow>(config, { maxAdvance: config.maxWaveSize, checksPerNight: config.checksPerNight }, now);
+  const toCandidate = trackCandidates(config, globalAdminIds);
+  for await (const row of options.ports.roster.rows()) {
+    if (isCorruptRow(row)) continue;
+    planner.add(row.user, row);
+    const candidate = toCandidate(row);
+    if (candidate !== null) track.add(candidate);
+  }
+  const plan = planner.finish();
+  return { plan, trackPlan: track.finish(plan.status === 'halted' ? 0 : plan.targetSize) };
 }
 
 async function announceUsers(options: NightOptions, plan: WavePlan<RosterRow>, waveId: string, now: Date): Promise<number> {

@@ -1,4 +1,4 @@
-import type { RolloutState } from '../core/rosterUser.js';
+import type { RolloutProgress, RolloutState } from '../core/rosterUser.js';
 import type { ErrorCode } from '../errors/errorCodes.js';
 import { RolloutError } from '../errors/RolloutError.js';
 import { isCorruptRow, type RosterRow, type RosterTable } from '../adapters/tables/rosterTable.js';
@@ -21,7 +21,7 @@ export interface SelectionRule {
 /**
  * The roster rows a command acts on: those in `rule.state` that the selection names. Named users must all be in the
  * roster and in that state, or the command refuses with one error listing every name at fault (and does nothing).
- * A wave selection takes the users of that wave in the state (`progress.waveId`); naming nobody is refused too.
+ * A wave selection takes the users of that wave in the state (`waveOf`); naming nobody is refused too.
  */
 export async function selectRosterUsers(roster: Pick<RosterTable, 'rows'>, selection: UserSelection, rule: SelectionRule): Promise<RosterRow[]> {
   const named = 'users' in selection ? new Map(selection.users.map((name) => [name.trim().toLowerCase(), name.trim()])) : null;
@@ -34,7 +34,7 @@ export async function selectRosterUsers(roster: Pick<RosterTable, 'rows'>, selec
     const { id, userPrincipalName } = row.user.directory;
     const progress = row.user.progress;
     if ('wave' in selection) {
-      if (progress.state === rule.state && 'waveId' in progress && progress.waveId === selection.wave) chosen.push(row);
+      if (progress.state === rule.state && waveOf(progress) === selection.wave) chosen.push(row);
       continue;
     }
     const keys = [id.toLowerCase(), userPrincipalName.toLowerCase()].filter((key) => named === null || named.has(key));
@@ -55,4 +55,23 @@ export async function selectRosterUsers(roster: Pick<RosterTable, 'rows'>, selec
     throw new RolloutError(rule.errorCode, `${rule.command}: no user of wave ${selection.wave} is ${rule.stateWord}. ${rule.nothingDone}`);
   }
   return chosen;
+}
+
+/** The wave a user's state is about: the rolled-back wave, the wave that failed or parked them, the wave writing or announcing them. */
+function waveOf(progress: RolloutProgress): string | null {
+  switch (progress.state) {
+    case 'new':
+      return null;
+    case 'announced':
+      return progress.waveId;
+    case 'inFlight':
+      return progress.pending.waveId;
+    case 'active':
+      return progress.journey.enteredWaveId;
+    case 'failed':
+    case 'parked':
+      return progress.failure.waveId;
+    case 'rolledBack':
+      return progress.rollback.targetWaveId;
+  }
 }

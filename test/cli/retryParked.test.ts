@@ -24,7 +24,7 @@ describe('mfa-rollout retry-parked', () => {
     // names that are not in the roster, or not parked, are all listed, and nobody is released
     await expect(cli(settings, 'retry-parked', first.upn, 'nobody@contoso.com', other.upn)).rejects.toMatchObject({
       code: 'USERS_NOT_PARKED',
-      message: expect.stringMatching(/not in the roster of rollout \S+: nobody@contoso\.com; not parked: .*\(enforced\)\. Nothing was released\./),
+      message: expect.stringMatching(/not in the roster of rollout \S+: nobody@contoso\.com; not parked: .*\(active\)\. Nothing was released\./),
     });
     await expect(cli(settings, 'retry-parked')).rejects.toMatchObject({ code: 'USAGE_INVALID' });
     await expect(cli(settings, 'retry-parked', '--all', first.upn)).rejects.toMatchObject({ code: 'USAGE_INVALID' });

@@ -18,11 +18,11 @@ describe('mfa-rollout rollback and resume say what they do (issue 11 item 13)', 
     const dryRun = await cli(settings, 'rollback', '--wave', waveId, '--dry-run');
     const lines = dryRun.split('\n').filter((line) => line.startsWith('  '));
     expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines) expect(line).toMatch(/^ {2}\S+@\S+ +per-user MFA back to disabled \(enforced -> rolledBack\)$/);
+    for (const line of lines) expect(line).toMatch(/^ {2}\S+@\S+ +per-user MFA back to disabled(, mobile phone method kept)? \(active -> rolledBack\)$/);
     expect(dryRun).toMatch(/^Mobile phone methods the wave created stay for \d+ user\(s\); add --remove-phone-methods to delete them too\.$/m);
     expect(dryRun).toMatch(new RegExp(`^Dry run: ${lines.length} user\\(s\\) of wave ${waveId} would be rolled back \\(0 already were\\)\\. Nothing written\\.$`, 'm'));
     const removing = await cli(settings, 'rollback', '--wave', waveId, '--dry-run', '--remove-phone-methods');
-    expect(removing).toMatch(/per-user MFA back to disabled, mobile phone method deleted \(enforced -> rolledBack\)$/m);
+    expect(removing).toMatch(/per-user MFA back to disabled, mobile phone method deleted \(active -> rolledBack\)$/m);
     expect(removing).not.toContain('stay for');
     expect(sandbox.journal.entries().length).toBe(journal);
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Config } from '../../shared/config/configSchema.js';
 import { planWave } from '../../shared/core/planWave.js';
-import { announce, completeEnforced, fail, isInState, startWrite } from '../../shared/core/rolloutState.js';
+import { completeWrite, failStep, recordIntent, workingJourney } from '../../shared/core/journey/journeyTransitions.js';
+import { announce, isInState } from '../../shared/core/rolloutState.js';
 import type { RosterUser } from '../../shared/core/rosterUser.js';
 import type { WaveSummary } from '../../shared/core/waveHistory.js';
 import type { WavePlan } from '../../shared/core/wavePlan.js';
@@ -55,12 +56,13 @@ function simulate(
         }
         const told = dates.get(user.directory.id);
         if (told !== undefined && told.enforcedAt === undefined && !failing.has(user.directory.id)) told.enforcedAt = at.toISOString();
-        const writing = startWrite(progress, waveId, 'enforce', at, { previousMfaState: 'disabled', createsPhoneMethod: true, phoneConflict: false, alreadyDone: false });
+        const writing = recordIntent(workingJourney(progress, waveId, at), 'enforceMfa', { kind: 'setPerUserMfaState', state: 'enforced' }, waveId, at, 'disabled');
         if (failing.has(user.directory.id)) {
           failedTonight++;
-          return { ...user, progress: fail(writing, { errorCode: 'GRAPH_UNAVAILABLE', requestId: 'r' }, config, at) };
+          return { ...user, progress: failStep(writing, { step: 'enforceMfa', waveId, errorCode: 'GRAPH_UNAVAILABLE', requestId: 'r' }, config, at) };
         }
-        return { ...user, progress: completeEnforced(writing, { previousMfaState: 'disabled', phoneMethodCreated: true, alreadyDone: false, phoneConflict: false }, at) };
+        const done = completeWrite(writing, at);
+        return { ...user, progress: { ...done, journey: { ...done.journey, entryCompleteAt: at.toISOString() } } };
       }
       const enforceFrom = toAnnounce.get(user.directory.id);
       if (enforceFrom !== undefined && isInState(progress, 'new')) {

@@ -10,7 +10,7 @@ import { ringNames, ringOf } from '../../shared/core/rings.js';
 import type { DirectoryUser, PhoneStatus, RolloutProgress, RosterUser } from '../../shared/core/rosterUser.js';
 import type { WaveSummary } from '../../shared/core/waveHistory.js';
 import { breakGlassId, breakGlassUpn, exclusionGroupId, itGroupId, pilotGroupId, testConfig } from './configBuilder.js';
-import { daysFrom, now, userId } from './userBuilder.js';
+import { daysFrom, enforced, inFlight, journey, now, parked, rolledBack, userId } from './userBuilder.js';
 import { night, wave } from './waveBuilder.js';
 
 const hours = (h: number): string => new Date(now.getTime() + h * 3_600_000).toISOString();
@@ -69,32 +69,14 @@ const progressArb: fc.Arbitrary<RolloutProgress> = fc.oneof(
       .record({ attempts: fc.integer({ min: 1, max: 4 }), announced: fc.option(fc.integer({ min: -24 * 9, max: -1 })) })
       .map((f): RolloutProgress => ({
         state: 'failed',
-        waveId: 'w',
-        failedAt: hours(-24),
-        attempts: f.attempts,
-        errorCode: 'GRAPH_UNAVAILABLE',
-        requestId: 'req',
-        announcedAt: f.announced === null ? null : hours(f.announced),
+        journey: journey({ attempts: f.attempts, announcedAt: f.announced === null ? null : hours(f.announced) }),
+        failure: { step: 'enforceMfa', waveId: 'w', at: hours(-24), errorCode: 'GRAPH_UNAVAILABLE', requestId: 'req' },
       })),
   },
-  { weight: 1, arbitrary: fc.constant<RolloutProgress>({ state: 'inFlight', waveId: 'w', step: 'enforce', since: hours(-1), attempts: 1, announcedAt: null, intent: { previousMfaState: 'disabled', createsPhoneMethod: false, phoneConflict: false, alreadyDone: false } }) },
-  {
-    weight: 1,
-    arbitrary: fc.constant<RolloutProgress>({
-      state: 'enforced',
-      waveId: 'w',
-      enforcedAt: hours(-48),
-      attempts: 1,
-      previousMfaState: 'disabled',
-      phoneMethodCreated: true,
-      alreadyDone: false,
-      phoneConflict: false,
-      registration: 'unknown',
-      verifiedAt: null,
-    }),
-  },
-  { weight: 1, arbitrary: fc.constant<RolloutProgress>({ state: 'parked', waveId: 'w', parkedAt: hours(-48), attempts: 3, errorCode: 'X', requestId: null }) },
-  { weight: 1, arbitrary: fc.constant<RolloutProgress>({ state: 'rolledBack', waveId: 'w', rolledBackAt: hours(-48), rollbackWaveId: 'rb' }) },
+  { weight: 1, arbitrary: fc.constant<RolloutProgress>(inFlight('w', 'enforceMfa')) },
+  { weight: 1, arbitrary: fc.constant<RolloutProgress>(enforced('w', 2)) },
+  { weight: 1, arbitrary: fc.constant<RolloutProgress>(parked(3, 'X')) },
+  { weight: 1, arbitrary: fc.constant<RolloutProgress>(rolledBack('w', 'rb')) },
 );
 
 const phoneArb = fc.oneof(

@@ -2,10 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import { createWavePlanner } from '../../shared/core/createWavePlanner.js';
 import { planWave } from '../../shared/core/planWave.js';
 import { rolloutOrderKey } from '../../shared/core/rings.js';
-import type { RosterUser } from '../../shared/core/rosterUser.js';
+import type { RolloutProgress, RosterUser } from '../../shared/core/rosterUser.js';
 import { waitingReasons, type WavePlan } from '../../shared/core/wavePlan.js';
 import { breakGlassUpn, exclusionGroupId, itGroupId, pilotGroupId, testConfig } from './configBuilder.js';
-import { announced, failed, now, rosterUser, rosterUsers, userId } from './userBuilder.js';
+import { announced, enforced, failed, inFlight, now, parked, rolledBack, rosterUser, rosterUsers, userId } from './userBuilder.js';
 import { night, wave } from './waveBuilder.js';
 
 const direct = testConfig({ MFA_NOTICE_DAYS: '0', MFA_WAVE_SIZE: '3', MFA_MAX_WAVE_SIZE: '10' });
@@ -108,14 +108,11 @@ describe('planWave: who is never planned', () => {
   });
 
   it.each([
-    ['inFlight', { state: 'inFlight', waveId: 'w', step: 'enforce', since: now.toISOString(), attempts: 1, announcedAt: null, intent: { previousMfaState: 'disabled', createsPhoneMethod: false, phoneConflict: false, alreadyDone: false } }],
-    ['parked', { state: 'parked', waveId: 'w', parkedAt: now.toISOString(), attempts: 3, errorCode: 'GRAPH_UNAVAILABLE', requestId: null }],
-    ['rolledBack', { state: 'rolledBack', waveId: 'w', rolledBackAt: now.toISOString(), rollbackWaveId: 'rb' }],
-    [
-      'enforced',
-      { state: 'enforced', waveId: 'w', enforcedAt: now.toISOString(), attempts: 1, previousMfaState: 'disabled', phoneMethodCreated: true, alreadyDone: false, phoneConflict: false, registration: 'unknown', verifiedAt: null },
-    ],
-  ] as const)('%s users', (state, progress) => {
+    ['inFlight', inFlight('w', 'enforceMfa')],
+    ['parked', parked(3)],
+    ['rolledBack', rolledBack('w', 'rb')],
+    ['enforced', enforced('w', 0)],
+  ] as const satisfies readonly (readonly [string, RolloutProgress])[])('%s users', (state, progress) => {
     const plan = planWave([rosterUser({ progress })], [], direct, now);
     expect(plan.enforce).toEqual([]);
     expect(plan.waiting[state]).toBe(1);
@@ -212,16 +209,14 @@ describe('planWave: pilot first', () => {
   });
 
   it('a pilot user in flight holds the others back and is not planned', () => {
-    const inFlight = { state: 'inFlight', waveId: 'w', step: 'enforce', since: now.toISOString(), attempts: 1, announcedAt: null, intent: { previousMfaState: 'disabled', createsPhoneMethod: false, phoneConflict: false, alreadyDone: false } } as const;
-    const plan = planWave([...rosterUsers(5), rosterUser({ id: userId(100), groupIds: [pilotGroupId], progress: inFlight })], [], withPilot, now);
+    const plan = planWave([...rosterUsers(5), rosterUser({ id: userId(100), groupIds: [pilotGroupId], progress: inFlight('w', 'enforceMfa') })], [], withPilot, now);
     expect(plan).toMatchObject({ pilot: true, enforce: [] });
     expect(plan.waiting.pilotFirst).toBe(5);
   });
 
   it('once the pilot is enforced, the ramp starts at waveSize', () => {
-    const enforced = { state: 'enforced', waveId: 'p', enforcedAt: night(-1), attempts: 1, previousMfaState: 'disabled', phoneMethodCreated: true, alreadyDone: false, phoneConflict: false, registration: 'unknown', verifiedAt: null } as const;
     const history = [wave({ startedAt: night(-1), pilot: true, targetSize: 4, planned: 4, attempted: 4 })];
-    const plan = planWave([...rosterUsers(10), ...rosterUsers(4, { groupIds: [pilotGroupId], progress: enforced }, 100)], history, withPilot, now);
+    const plan = planWave([...rosterUsers(10), ...rosterUsers(4, { groupIds: [pilotGroupId], progress: enforced('p', 1) }, 100)], history, withPilot, now);
     expect(plan).toMatchObject({ pilot: false, targetSize: 3 });
     expect(plan.enforce.every((user) => user.ring === 'everyone')).toBe(true);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { planWave } from '../../shared/core/planWave.js';
+import { noJourneyCounts } from '../../shared/core/waveHistory.js';
 import { closedWave, diedWave, heldWave, markerWave, startedWave, stoppedWave, syncHeldReason } from '../../shared/core/waveRecords.js';
 import { testConfig } from './configBuilder.js';
 import { now, rosterUser, rosterUsers, userId } from './userBuilder.js';
@@ -12,17 +13,18 @@ describe('wave records', () => {
     expect(startedWave('w1', now, plan, 'h')).toEqual({
       waveId: 'w1', kind: 'enforce', status: 'running', startedAt: now.toISOString(), endedAt: null, pilot: false, targetSize: 3, planned: 3,
       announced: 0, attempted: 0, enforced: 0, alreadyDone: 0, phoneMethodsRegistered: 0, failed: 0, skipped: { guest: 1, laterWave: 2 },
-      reason: null, topErrors: [], targetWaveId: null, configHash: 'h',
+      reason: null, topErrors: [], targetWaveId: null, configHash: 'h', journey: noJourneyCounts,
     });
   });
 
   it('closes with the tally\'s verdict; rows that changed under the run join the skipped counts', () => {
     const start = startedWave('w1', now, plan, 'h');
-    const verdict = { status: 'completed', reason: null, topErrors: [], counts: { attempted: 2, enforced: 2, alreadyDone: 1, phoneMethodsRegistered: 1, failed: 0, rowChanged: 1 } } as const;
+    const verdict = { status: 'completed', reason: null, topErrors: [], counts: { attempted: 2, enforced: 2, alreadyDone: 1, phoneMethodsRegistered: 1, failed: 0, rowChanged: 1, journey: { ...noJourneyCounts, nudged: 2, checked: 3 } } } as const;
     const end = new Date(now.getTime() + 60_000);
     expect(closedWave(start, 4, verdict, end)).toMatchObject({
       status: 'completed', endedAt: end.toISOString(), announced: 4, attempted: 2, enforced: 2, alreadyDone: 1, phoneMethodsRegistered: 1,
       skipped: { guest: 1, laterWave: 2, rowChanged: 1 },
+      journey: { ...noJourneyCounts, nudged: 2, checked: 3 },
     });
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { noJourneyCounts } from '../../shared/core/waveHistory.js';
 import { createWaveTally, type UserOutcome } from '../../shared/core/waveTally.js';
 import { RolloutError } from '../../shared/errors/RolloutError.js';
 import { testConfig } from './configBuilder.js';
@@ -23,7 +24,22 @@ describe('createWaveTally', () => {
     expect(tally.settled).toBe(9);
     expect(tally.verdict()).toEqual({
       status: 'completed', reason: null, topErrors: [{ code: 'GRAPH_UNAVAILABLE', count: 1 }],
-      counts: { attempted: 8, enforced: 7, alreadyDone: 2, phoneMethodsRegistered: 6, failed: 1, rowChanged: 1 },
+      counts: { attempted: 8, enforced: 7, alreadyDone: 2, phoneMethodsRegistered: 6, failed: 1, rowChanged: 1, journey: noJourneyCounts },
+    });
+  });
+
+  it('counts the journey apart: users moved on are attempted (the breaker sees their writes) but not enforced again; checks are not attempts', () => {
+    const tally = createWaveTally(config, 10);
+    tally.record({ kind: 'enforced', alreadyDone: false, phoneMethodWritten: true, nudged: true });
+    tally.record({ kind: 'awaitingTap', nudged: true });
+    tally.record({ kind: 'enforced', alreadyDone: false, phoneMethodWritten: false, advanced: true, phishingResistant: true, phoneRetired: true });
+    tally.record({ kind: 'failed', errorCode: 'GRAPH_UNAVAILABLE', message: 'groups.addMember: 503', phoneMethodWritten: false, advanced: true });
+    tally.record({ kind: 'checked', registered: true });
+    tally.record({ kind: 'checked' });
+    const { counts } = tally.verdict();
+    expect(counts).toEqual({
+      attempted: 4, enforced: 1, alreadyDone: 0, phoneMethodsRegistered: 1, failed: 1, rowChanged: 0,
+      journey: { nudged: 2, registered: 1, phishingResistant: 1, phoneRetired: 1, awaitingTap: 1, checked: 2, advanced: 2 },
     });
   });
 

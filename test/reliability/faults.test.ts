@@ -59,7 +59,7 @@ describe('faults a night survives (real Azurite, the sandbox tenant, `mfa-rollou
     const conflicting: RosterTable = Object.assign(Object.create(roster) as RosterTable, {
       writeProgress: async (row: RosterRow, progress: RolloutProgress) => {
         const id = row.user.directory.id;
-        const touch = (id === afterPhone && progress.state === 'inFlight' && progress.step === 'enforce') || (id === atIntent && progress.state === 'inFlight');
+        const touch = (id === afterPhone && progress.state === 'inFlight' && progress.pending.step === 'enforceMfa') || (id === atIntent && progress.state === 'inFlight');
         if (touch) await other.updateEntity({ partitionKey: rosterPartitionKey(config.rolloutId, id), rowKey: id, touchedBy: 'another writer' }, 'Merge');
         return roster.writeProgress(row, progress);
       },
@@ -70,13 +70,15 @@ describe('faults a night survives (real Azurite, the sandbox tenant, `mfa-rollou
     expect(first.wave).toMatchObject({ status: 'completed', skipped: expect.objectContaining({ rowChanged: 2 }) });
     const rows = new Map<string, RosterRow>();
     for await (const row of roster.rows()) if (!isCorruptRow(row)) rows.set(row.user.directory.id, row);
-    expect(rows.get(afterPhone)?.user.progress).toMatchObject({ state: 'inFlight', step: 'phoneMethod' }); // its phone write landed
+    // its phone write landed and is on record; the entry stopped there, before the enforcement's write-ahead record
+    expect(rows.get(afterPhone)?.user.progress).toMatchObject({ state: 'active', journey: { entryCompleteAt: null, steps: { phoneMethod: { wrote: true, action: 'create' } } } });
     expect(rows.get(atIntent)?.user.progress.state).toBe('new'); // set aside before any Graph write
     expect(lab.sandbox.journal.entries().filter((entry) => entry.userId === atIntent)).toEqual([]);
 
     const second = await lab.run();
     expect(second.code).toBe(0);
-    expect(eventsOf(second).filter((event) => event.event === 'roster.reconciled').map((event) => event.userId)).toEqual([afterPhone]);
+    // the next run finishes the entry from the step on record: the mobile method is not written twice
+    expect(lab.sandbox.journal.entries().filter((entry) => entry.userId === afterPhone).map((entry) => entry.operation)).toEqual(['phoneMethods.create', 'requirements.update']);
     await finish(lab);
     const check = await checkLab(lab);
     expectClean(check); // includes: the phone method the interrupted attempt created is on the enforced record

@@ -29,7 +29,7 @@ describe('halt and resume', () => {
     const failures = await rollout.ports.failures.forWave(night1.wave.waveId);
     expect(failures).toHaveLength(night1.wave.failed);
     for (const failure of failures) {
-      expect(failure).toMatchObject({ errorCode: 'GRAPH_UNAVAILABLE', httpStatus: 503, step: 'enforce' });
+      expect(failure).toMatchObject({ errorCode: 'GRAPH_UNAVAILABLE', httpStatus: 503, step: 'enforceMfa' });
       expect(failure.message).toContain('requirements.update: Graph answered 503');
       expect(failure.requestId).toMatch(/^[0-9a-f-]{36}$/);
     }

@@ -40,7 +40,7 @@ describe('a halt stops the wave it trips in (issue 11 item 6)', () => {
     for await (const row of rollout.ports.roster.rows()) {
       if (isCorruptRow(row)) continue;
       const progress = row.user.progress;
-      if (progress.state === 'failed' && progress.waveId === wave.waveId && progress.phoneMethodCreated === true) recorded.push(row.user.directory.id);
+      if (progress.state === 'failed' && progress.failure.waveId === wave.waveId && progress.journey.steps.phoneMethod?.waveId === wave.waveId) recorded.push(row.user.directory.id);
     }
     expect(recorded.sort()).toEqual([...created].sort());
 
@@ -49,7 +49,7 @@ describe('a halt stops the wave it trips in (issue 11 item 6)', () => {
     expect(plain).toMatchObject({ actions: [], phoneMethodsKept: created.length });
     const removal = await rollbackWave(config, rollout.ports, quiet, sandbox.state.now(), { waveId: wave.waveId, dryRun: false, removePhoneMethods: true, runId: 'rb' });
     expect(removal).toMatchObject({ reverted: created.length, failed: [] });
-    expect(removal.actions.every((entry) => entry.state === 'failed' && entry.endsAs === 'failed' && entry.returnsTo === 'unchanged')).toBe(true);
+    expect(removal.actions.every((entry) => entry.state === 'failed' && entry.undo.length === 1 && entry.undo[0]?.kind === 'deleteMobileMethod')).toBe(true);
     const deleted = sandbox.journal.entries(from).filter((entry) => entry.operation === 'phoneMethods.delete' && entry.status < 300).map((entry) => entry.userId);
     expect(deleted.sort()).toEqual([...created].sort());
     for (const userId of created) expect(sandbox.state.phoneMethods(userId).filter((method) => method.phoneType === 'mobile')).toEqual([]);

@@ -8,6 +8,7 @@ import { openRollout } from '../../shared/shell/rolloutPorts.js';
 import type { MethodsPolicyScenario } from '../../sandbox/tenant/methodsPolicyModel.js';
 import { runCli } from '../helpers/runCli.js';
 import { useSandboxTenant } from '../helpers/sandboxTenant.js';
+import { passkeyTrackSettings } from '../../rehearsal/sandboxSettings.js';
 
 const tenant = useSandboxTenant({ users: 60, seed: 17 });
 const quiet = createLogger(() => undefined);
@@ -28,8 +29,8 @@ describe('readTenantPosture against the sandbox tenant', () => {
   };
 
   beforeAll(async () => {
-    tables = tenant().settings();
-    const { config, rollout } = await tenant().open({ MFA_TABLE_PREFIX: tables.MFA_TABLE_PREFIX ?? '' });
+    tables = tenant().settings(passkeyTrackSettings);
+    const { config, rollout } = await tenant().open({ ...passkeyTrackSettings, MFA_TABLE_PREFIX: tables.MFA_TABLE_PREFIX ?? '' });
     await refreshRoster(rollout.ports.gateway, rollout.ports.roster, config, 'refresh-posture', quiet);
   });
   afterEach(() => {

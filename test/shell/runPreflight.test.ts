@@ -70,7 +70,7 @@ describe('runPreflight against the sandbox: each Conditional Access scenario get
     ports = opened.rollout.ports;
     await refreshRoster(ports.gateway, ports.roster, config, 'preflight-test', quiet);
     const now = sandbox.state.now();
-    roster = (await readNightRoster(ports.roster.rows(), createWavePlanner<RosterRow>([], config, now), config, now)).preflight;
+    roster = (await readNightRoster(ports.roster.rows(), createWavePlanner<RosterRow>([], config, now), config)).preflight;
   });
 
   it('covers every scenario the sandbox offers', () => {

@@ -47,12 +47,15 @@ describe('runWave, one night end to end (sandbox tenant over HTTPS + Azurite)', 
     const rows = [];
     for await (const row of rollout.ports.roster.rows()) if (!isCorruptRow(row)) rows.push(row);
     const ready = rows.find((row) => row.user.directory.id === needsPhone[0]?.id);
-    expect(ready?.user.progress).toMatchObject({ state: 'enforced', previousMfaState: 'disabled', phoneMethodCreated: true, alreadyDone: false });
+    expect(ready?.user.progress).toMatchObject({
+      state: 'active',
+      journey: { enteredWaveId: result.wave.waveId, steps: { phoneMethod: { waveId: result.wave.waveId, wrote: true, action: 'create' }, enforceMfa: { waveId: result.wave.waveId, wrote: true, via: 'perUserMfa', previousMfaState: 'disabled' } } },
+    });
     const [waveRecord] = await rollout.ports.waves.history();
     expect(waveRecord).toMatchObject({ waveId: result.wave.waveId, kind: 'enforce', status: 'completed', enforced: toEnforce.length });
   });
 
-  it('a second night writes nothing: everyone ready is done', async () => {
+  it('a second night writes nothing: everyone ready is done; a week on they are looked at again, still writing nothing', async () => {
     const { sandbox } = tenant();
     const { config, rollout } = await tenant().open(wholeTenantTonight);
     await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: createLogger(() => undefined), runId: 'night-1' });
@@ -60,6 +63,14 @@ describe('runWave, one night end to end (sandbox tenant over HTTPS + Azurite)', 
     sandbox.controls.setNow(new Date(sandbox.state.now().getTime() + 86_400_000));
     const second = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: createLogger(() => undefined), runId: 'night-2' });
     expect(second.outcome).toBe('nothingToDo');
+    expect(sandbox.journal.entries().length).toBe(journalBefore);
+    // the phone track looks again once a week until a sign-in shows MFA done (the entry night was the first look)
+    sandbox.controls.setNow(new Date(sandbox.state.now().getTime() + 7 * 86_400_000));
+    const week = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: createLogger(() => undefined), runId: 'night-9' });
+    expect(week.outcome).toBe('wave');
+    if (week.outcome !== 'wave') return;
+    const enforced = sandbox.manifest.users.filter((user) => expectedStanding[user.category] === 'enforced').length;
+    expect(week.wave).toMatchObject({ planned: 0, attempted: 0, enforced: 0, journey: { checked: enforced } });
     expect(sandbox.journal.entries().length).toBe(journalBefore);
   });
 

@@ -8,6 +8,7 @@ import { restorePasskeySetup, setupPasskeys } from '../../shared/shell/setupPass
 import type { MethodsPolicy, MethodsPolicyScenario } from '../../sandbox/tenant/methodsPolicyModel.js';
 import { runCli } from '../helpers/runCli.js';
 import { useSandboxTenant } from '../helpers/sandboxTenant.js';
+import { passkeyTrackSettings } from '../../rehearsal/sandboxSettings.js';
 
 const tenant = useSandboxTenant({ users: 50, seed: 23 });
 const quiet = createLogger(() => undefined);
@@ -35,7 +36,7 @@ describe('setup-passkeys against the sandbox tenant', () => {
   const writesSince = (from: number) => tenant().sandbox.journal.entries(from).map((entry) => `${entry.operation} ${entry.status}`);
 
   beforeAll(async () => {
-    tables = tenant().settings();
+    tables = tenant().settings(passkeyTrackSettings);
     await withPorts({}, (config, ports) => refreshRoster(ports.gateway, ports.roster, config, 'refresh-setup', quiet));
   });
   afterEach(() => {

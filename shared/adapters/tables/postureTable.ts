@@ -1,5 +1,6 @@
 import type { TableClient } from '@azure/data-tables';
 import type { BreakGlassPosture } from '../../core/assessBreakGlass.js';
+import type { TenantPosture } from '../../core/posture/postureTypes.js';
 import { isNotFound, toTableError } from './tableErrors.js';
 
 /**
@@ -10,6 +11,8 @@ import { isNotFound, toTableError } from './tableErrors.js';
 export interface PostureSections {
   /** MFA_BREAK_GLASS resolution and the privileged accounts (ids, UPNs, role names; never a phone number). */
   readonly breakGlass: BreakGlassPosture;
+  /** The tenant's authentication-methods posture (policy targets, campaign, SMS calendar, problems; never a phone number). */
+  readonly methods: TenantPosture & { readonly version: 1 };
 }
 
 export interface PostureRecord {
@@ -19,8 +22,9 @@ export interface PostureRecord {
 }
 
 /** The JSON property of each section, and the version a reader understands. */
-const sectionProperties: { readonly [K in keyof PostureSections]: { readonly property: string; readonly version: number } } = {
-  breakGlass: { property: 'breakGlassJson', version: 1 },
+const sectionProperties: { readonly [K in keyof PostureSections]: { readonly property: string; readonly version: number; readonly looksRight: (value: Record<string, unknown>) => boolean } } = {
+  breakGlass: { property: 'breakGlassJson', version: 1, looksRight: (value) => Array.isArray(value['entries']) && Array.isArray(value['unresolved']) },
+  methods: { property: 'methodsJson', version: 1, looksRight: (value) => typeof value['decidedAt'] === 'string' && Array.isArray(value['problems']) && typeof value['sms'] === 'object' && value['sms'] !== null },
 };
 
 const latestRowKey = 'latest';
@@ -58,12 +62,12 @@ export class PostureTable {
       throw toTableError(error, 'Reading the posture');
     }
     const sections: Partial<Record<keyof PostureSections, unknown>> = {};
-    for (const [name, { property, version }] of Object.entries(sectionProperties) as [keyof PostureSections, { property: string; version: number }][]) {
+    for (const [name, { property, version, looksRight }] of Object.entries(sectionProperties) as [keyof PostureSections, (typeof sectionProperties)[keyof PostureSections]][]) {
       const text = entity[property];
       if (typeof text !== 'string') continue;
       try {
-        const parsed = JSON.parse(text) as { version?: unknown };
-        if (parsed.version === version) sections[name] = parsed;
+        const parsed = JSON.parse(text) as Record<string, unknown>;
+        if (parsed['version'] === version && looksRight(parsed)) sections[name] = parsed;
       } catch {
         // an unreadable section is as good as none: the report says nothing was recorded
       }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { DirectoryUser, RolloutProgress, RosterUser } from '../../core/rosterUser.js';
+import type { DirectoryUser, RosterUser } from '../../core/rosterUser.js';
+import { parseProgress } from './journeyEntity.js';
+export { toProgressProperties } from './journeyEntity.js';
 import { RolloutError } from '../../errors/RolloutError.js';
 
 /**
@@ -40,53 +42,11 @@ const directorySchema = z.object({
   present: z.boolean(),
 });
 
-const attempts = z.number().int().min(0);
-/** The date a notice gave (absent on rows announced before it was recorded). */
-const promisedDate = isoString.optional();
-const optionalString = z.string().nullable().optional().transform((value) => value ?? null);
-
-const progressSchema = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('new') }),
-  z.object({ state: z.literal('announced'), waveId: z.string().min(1), announcedAt: isoString, enforceFrom: promisedDate }),
-  z.object({
-    state: z.literal('inFlight'), waveId: z.string().min(1), step: z.enum(['phoneMethod', 'enforce']), since: isoString, attempts, announcedAt: nullableIso, enforceFrom: promisedDate,
-    intent: z.string().transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'expected the JSON write intent' });
-        return z.NEVER;
-      }
-    }).pipe(z.object({
-      previousMfaState: z.enum(['disabled', 'enabled', 'enforced']).nullable(),
-      createsPhoneMethod: z.boolean(),
-      phoneConflict: z.boolean(),
-      alreadyDone: z.boolean(),
-    })),
-  }),
-  z.object({
-    state: z.literal('enforced'), waveId: z.string().min(1), enforcedAt: isoString, attempts,
-    previousMfaState: z.enum(['disabled', 'enabled', 'enforced']).nullable().optional().transform((value) => value ?? null),
-    phoneMethodCreated: z.boolean(), alreadyDone: z.boolean(), phoneConflict: z.boolean().optional().transform((value) => value ?? false),
-    registration: z.enum(['unknown', 'registered', 'notRegistered']).optional().transform((value) => value ?? 'unknown'),
-    verifiedAt: nullableIso,
-  }),
-  z.object({
-    state: z.literal('failed'), waveId: z.string().min(1), failedAt: isoString, attempts, errorCode: z.string().min(1), requestId: optionalString, announcedAt: nullableIso, enforceFrom: promisedDate,
-    phoneMethodCreated: z.boolean().optional(),
-  }),
-  z.object({
-    state: z.literal('parked'), waveId: z.string().min(1), parkedAt: isoString, attempts, errorCode: z.string().min(1), requestId: optionalString,
-    phoneMethodCreated: z.boolean().optional(),
-  }),
-  z.object({ state: z.literal('rolledBack'), waveId: z.string().min(1), rolledBackAt: isoString, rollbackWaveId: z.string().min(1), phoneMethodCreated: z.boolean().optional() }),
-]);
-
 /** Parses a roster row; a corrupt or unknown-state row becomes ROW_CORRUPT naming the row and the field. */
 export function fromRosterEntity(entity: RosterEntity): RosterUser {
   const directory = directorySchema.safeParse(entity);
   if (!directory.success) throw corrupt(entity, directory.error);
-  const progress = progressSchema.safeParse({ ...entity, state: entity['state'] ?? 'new' });
+  const progress = parseProgress(entity);
   if (!progress.success) throw corrupt(entity, progress.error);
   const d = directory.data;
   const directoryUser: DirectoryUser = {
@@ -102,7 +62,7 @@ export function fromRosterEntity(entity: RosterEntity): RosterUser {
     methods: d.methods,
     methodsCheckedAt: d.methodsCheckedAt,
   };
-  return { directory: directoryUser, progress: progress.data as RolloutProgress, present: d.present };
+  return { directory: directoryUser, progress: progress.data, present: d.present };
 }
 
 /**
@@ -133,18 +93,6 @@ export function toDirectoryProperties(user: DirectoryUser, present: boolean): Re
   return properties;
 }
 
-/**
- * The progress half of a row. A progress change replaces the whole row (directory half as read, plus
- * these), so properties of the previous state do not linger.
- */
-export function toProgressProperties(progress: RolloutProgress): Record<string, unknown> {
-  const properties: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(progress)) {
-    if (value === null || value === undefined) continue;
-    properties[key] = typeof value === 'object' ? JSON.stringify(value) : value;
-  }
-  return properties;
-}
 
 function corrupt(entity: RosterEntity, error: z.ZodError): RolloutError {
   const issue = error.issues[0];

@@ -21,10 +21,14 @@ export function advanceStepsDue(journey: Journey, settings: JourneySettings): Jo
  * The night a user in the journey is due for, or null:
  * - `enter` while the entry is not over (entering, or an entry step failed and is retried);
  * - `advance` once the target method is registered and a step the settings call for is left;
- * - `check` for a look at the live methods, at most once a night: on the passkey and Authenticator tracks until the
- *   target method is seen; on every track, once MFA is required, until a sign-in shows the user did MFA.
+ * - `check` for a look at the live methods: on the passkey and Authenticator tracks once a night until the target
+ *   method is seen; after that (and on the phone track) once every `phoneTrackLookEveryDays` once MFA is required,
+ *   until a sign-in shows the user did MFA.
  * A user in flight is due for the kind of night of the step they were in (the shell reconciles it first).
  */
+/** Days between two looks at a user on the phone track (and at a registered user) until a sign-in shows MFA done. */
+export const phoneTrackLookEveryDays = 7;
+
 export function dueMode(progress: JourneyProgress, settings: JourneySettings, now: Date): JourneyMode | null {
   switch (progress.state) {
     case 'new':
@@ -41,10 +45,11 @@ export function dueMode(progress: JourneyProgress, settings: JourneySettings, no
   const journey = progress.journey;
   if (journey.entryCompleteAt === null) return 'enter';
   if (journey.registration !== null && advanceStepsDue(journey, settings).length > 0) return 'advance';
-  const looked = journey.lastCheckedAt !== null && !daysHavePassed(journey.lastCheckedAt, 1, now);
-  if (looked) return null;
-  if (settings.targetMethod !== 'phone' && journey.registration === null) return 'check';
-  if (journey.steps.enforceMfa !== undefined && journey.mfaSeenAt === null) return 'check';
+  const lookedWithin = (days: number) => journey.lastCheckedAt !== null && !daysHavePassed(journey.lastCheckedAt, days, now);
+  if (settings.targetMethod !== 'phone' && journey.registration === null) return lookedWithin(1) ? null : 'check';
+  // the phone track: the bridge was put in place by the rollout, so the methods say little; a look a week is enough
+  // until a sign-in shows the user did MFA
+  if (journey.steps.enforceMfa !== undefined && journey.mfaSeenAt === null) return lookedWithin(phoneTrackLookEveryDays) ? null : 'check';
   return null;
 }
 

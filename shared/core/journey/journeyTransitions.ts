@@ -31,7 +31,7 @@ export function beginJourney(progress: ProgressOf<'new' | 'announced'>, waveId: 
     enteredWaveId: waveId,
     enteredAt: now.toISOString(),
     announcedAt: progress.state === 'announced' ? progress.announcedAt : null,
-    enforceFrom: progress.state === 'announced' ? progress.enforceFrom : null,
+    enforceFrom: progress.state === 'announced' ? (progress.enforceFrom ?? null) : null,
     entryCompleteAt: null,
     steps: {},
     phoneConflict: false,
@@ -158,12 +158,16 @@ export function rollBackSteps(progress: InJourney, undone: readonly JourneyStep[
 }
 
 /**
- * An operator readmits a rolled-back user once the cause is fixed: the journey goes on from the steps that remain,
- * without a new notice (the user was told before the wave that was rolled back).
+ * An operator readmits a rolled-back user once the cause is fixed. When the rollback undid the user's entry (MFA no
+ * longer required of them, out of the campaign), they start again at `new` and are announced with a new date before
+ * anything is written: the date they were told has passed and MFA was taken away since. When it undid only later
+ * steps (the phishing-resistant or phone-retired group), the journey goes on from the steps that remain: MFA has been
+ * required of them all along. A mobile method a rollback left in place is no longer claimed on the `new` path (the
+ * next entry finds it and writes nothing for it).
  */
-export function readmit(progress: ProgressOf<'rolledBack'>): ProgressOf<'active'> {
+export function readmit(progress: ProgressOf<'rolledBack'>): ProgressOf<'new' | 'active'> {
   expect(progress, ['rolledBack'], 'readmit');
-  return { state: 'active', journey: progress.journey };
+  return progress.journey.entryCompleteAt === null ? { state: 'new' } : { state: 'active', journey: progress.journey };
 }
 
 function expect(progress: JourneyProgress, allowed: readonly JourneyProgress['state'][], transition: string): void {

@@ -186,7 +186,17 @@ export interface RollbackRecord {
  */
 export type JourneyProgress =
   | { readonly state: 'new' }
-  | { readonly state: 'announced'; readonly waveId: string; readonly announcedAt: string; readonly enforceFrom: string | null }
+  | {
+      readonly state: 'announced';
+      readonly waveId: string;
+      readonly announcedAt: string;
+      /**
+       * The date the user was told MFA applies from (ISO): the night the ramp was projected to reach them, never
+       * earlier than `announcedAt` + MFA_NOTICE_DAYS. The planner never enforces them before it. Absent on users
+       * announced before the rollout recorded the date: only the notice period applies to them.
+       */
+      readonly enforceFrom?: string;
+    }
   | { readonly state: 'inFlight'; readonly journey: Journey; readonly pending: PendingWrite }
   | { readonly state: 'active'; readonly journey: Journey }
   | { readonly state: 'failed'; readonly journey: Journey; readonly failure: FailureRecord }
@@ -255,8 +265,12 @@ export interface JourneyContext {
   readonly waveId: string;
   readonly now: Date;
   readonly settings: JourneySettings;
-  /** The write-ahead record belongs to this run (an answer lost tonight) rather than to a run that died. */
-  readonly pendingIsTonight?: boolean;
+  /**
+   * The write-ahead record is this run's: the write's answer was lost or refused tonight (a timeout, an unreadable
+   * answer, a 5xx, a 400 on a create), and Graph is read back before anything else. Not landed, the write counts as
+   * tonight's failed attempt with this error. Absent: the record was left by a run that died.
+   */
+  readonly lostAnswer?: { readonly errorCode: string; readonly requestId: string | null };
 }
 
 export type JourneyCommand =

@@ -19,15 +19,18 @@ describe('PostureTable', () => {
 
     // a later stream's section, written by another writer: a new night of ours must leave it in place
     const table = TableClient.fromConnectionString(azurite().connectionString, `${config.tablePrefix}Posture`, { allowInsecureConnection: true });
-    await table.upsertEntity({ partitionKey: config.rolloutId, rowKey: 'latest', methodsJson: '{"version":1}' }, 'Merge');
+    await table.upsertEntity({ partitionKey: config.rolloutId, rowKey: 'latest', laterStreamJson: '{"version":1}' }, 'Merge');
     await ports.posture.save(new Date('2026-12-02T01:00:00Z'), { breakGlass: posture });
     const rows = [];
     for await (const entity of table.listEntities<Record<string, unknown>>()) rows.push(entity);
     expect(rows.map((row) => row.rowKey).sort()).toEqual(['latest', 'night-2026-12-01', 'night-2026-12-02']);
-    expect(rows.find((row) => row.rowKey === 'latest')).toMatchObject({ methodsJson: '{"version":1}', checkedAt: '2026-12-02T01:00:00.000Z' });
+    expect(rows.find((row) => row.rowKey === 'latest')).toMatchObject({ laterStreamJson: '{"version":1}', checkedAt: '2026-12-02T01:00:00.000Z' });
 
     // a section of a version this code does not know is left out, not misread
     await table.upsertEntity({ partitionKey: config.rolloutId, rowKey: 'latest', breakGlassJson: '{"version":2}' }, 'Merge');
+    expect((await ports.posture.latest())?.sections).toEqual({});
+    // nor is one of the right version that is not the shape it should be (a hand edit, a half-written row)
+    await table.upsertEntity({ partitionKey: config.rolloutId, rowKey: 'latest', breakGlassJson: '{"version":1}', methodsJson: '{"version":1,"problems":"none"}' }, 'Merge');
     expect((await ports.posture.latest())?.sections).toEqual({});
   });
 });

@@ -5,6 +5,7 @@ import type { DirectoryUser } from '../../../shared/core/rosterUser.js';
 import { isRolloutError } from '../../../shared/errors/RolloutError.js';
 import { uniqueTablePrefix, useAzurite } from '../../helpers/azurite.js';
 import { testConfig } from '../../helpers/testConfig.js';
+import { beginJourney, completeWrite, failStep, recordIntent } from '../../../shared/core/journey/journeyTransitions.js';
 
 const azurite = useAzurite();
 
@@ -86,12 +87,14 @@ describe('RosterTable', () => {
     const announced = { state: 'announced', waveId: 'w1', announcedAt: '2026-11-25T01:00:00.000Z', enforceFrom: '2026-11-29T01:00:00.000Z' } as const;
     const told = await roster.writeProgress(a!, announced);
     expect((await readAll(roster)).find((row) => row.user.directory.id === 'a')?.user.progress).toEqual(announced);
-    const writing = { state: 'inFlight', waveId: 'w2', step: 'enforce', since: '2026-11-29T01:00:00.000Z', attempts: 1, announcedAt: announced.announcedAt, enforceFrom: announced.enforceFrom, intent: { previousMfaState: 'disabled', createsPhoneMethod: false, phoneConflict: false, alreadyDone: false } } as const;
+    const journey = beginJourney(announced, 'w2', new Date('2026-11-29T01:00:00.000Z'));
+    const writing = recordIntent(journey, 'enforceMfa', { kind: 'setPerUserMfaState', state: 'enforced' }, 'w2', new Date('2026-11-29T01:00:00.000Z'), 'disabled');
     const inFlight = await roster.writeProgress(told, writing);
-    await roster.writeProgress(inFlight, { state: 'failed', waveId: 'w2', failedAt: '2026-11-29T01:05:00.000Z', attempts: 1, errorCode: 'GRAPH_UNAVAILABLE', requestId: null, announcedAt: announced.announcedAt, enforceFrom: announced.enforceFrom });
+    expect((await readAll(roster)).find((row) => row.user.directory.id === 'a')?.user.progress).toEqual(writing);
+    await roster.writeProgress(inFlight, failStep(writing, { step: 'enforceMfa', waveId: 'w2', errorCode: 'GRAPH_UNAVAILABLE', requestId: null }, { maxAttempts: 3 }, new Date('2026-11-29T01:05:00.000Z')));
     await roster.writeProgress(b!, { state: 'announced', waveId: 'w1', announcedAt: '2026-11-25T01:00:00.000Z' });
     const rows = new Map((await readAll(roster)).map((row) => [row.user.directory.id, row.user.progress]));
-    expect(rows.get('a')).toMatchObject({ state: 'failed', enforceFrom: '2026-11-29T01:00:00.000Z' });
+    expect(rows.get('a')).toMatchObject({ state: 'failed', journey: { enforceFrom: '2026-11-29T01:00:00.000Z', attempts: 1 }, failure: { errorCode: 'GRAPH_UNAVAILABLE' } });
     expect(rows.get('b')).toEqual({ state: 'announced', waveId: 'w1', announcedAt: '2026-11-25T01:00:00.000Z' });
   });
 
@@ -121,18 +124,40 @@ describe('RosterTable', () => {
     const { roster, tables } = await rosterFor('replace');
     await roster.upsertSnapshots([user('a')], 'refresh-1');
     let [row] = await readAll(roster);
-    row = await roster.writeProgress(row!, { state: 'failed', waveId: 'w1', failedAt: '2026-11-25T01:00:00.000Z', attempts: 1, errorCode: 'GRAPH_THROTTLED', requestId: 'req-1', announcedAt: null });
-    await roster.writeProgress(row, {
-      state: 'enforced', waveId: 'w2', enforcedAt: '2026-11-26T01:00:00.000Z', attempts: 2, previousMfaState: 'disabled',
-      phoneMethodCreated: true, alreadyDone: false, phoneConflict: false, registration: 'unknown', verifiedAt: null,
-    });
+    const at = new Date('2026-11-25T01:00:00.000Z');
+    const writing = recordIntent(beginJourney({ state: 'new' }, 'w1', at), 'enforceMfa', { kind: 'setPerUserMfaState', state: 'enforced' }, 'w1', at, 'disabled');
+    row = await roster.writeProgress(row!, failStep(writing, { step: 'enforceMfa', waveId: 'w1', errorCode: 'GRAPH_THROTTLED', requestId: 'req-1' }, { maxAttempts: 3 }, at));
+    expect((await tables.roster.getEntity<Record<string, unknown>>(rosterPartitionKey('r1', 'a'), 'a'))['failure']).toContain('GRAPH_THROTTLED');
+    await roster.writeProgress(row, completeWrite(recordIntent(beginJourney({ state: 'new' }, 'w2', at), 'enforceMfa', { kind: 'setPerUserMfaState', state: 'enforced' }, 'w2', at, 'disabled'), at));
     const entity = await tables.roster.getEntity<Record<string, unknown>>(rosterPartitionKey('r1', 'a'), 'a');
-    expect(entity['errorCode']).toBeUndefined();
-    expect(entity['failedAt']).toBeUndefined();
-    expect(entity['previousMfaState']).toBe('disabled');
+    expect(entity['failure']).toBeUndefined();
+    expect(entity['pending']).toBeUndefined();
+    expect(JSON.parse(String(entity['journey']))).toMatchObject({ steps: { enforceMfa: { waveId: 'w2', previousMfaState: 'disabled' } } });
     const [after] = await readAll(roster);
-    expect(after?.user.progress.state).toBe('enforced');
+    expect(after?.user.progress.state).toBe('active');
     expect(after?.seenBy).toBe('refresh-1');
+  });
+
+  it('a row the rollout wrote before the journey reads as journey progress: its steps stay the wave\'s, for a rollback', async () => {
+    const { roster, tables } = await rosterFor('legacy');
+    await roster.upsertSnapshots([user('old'), user('stuck')], 'refresh-1');
+    await tables.roster.updateEntity({
+      partitionKey: rosterPartitionKey('r1', 'old'), rowKey: 'old', state: 'enforced', waveId: 'w7', enforcedAt: '2026-11-20T01:10:00.000Z', attempts: 1,
+      previousMfaState: 'enabled', phoneMethodCreated: true, alreadyDone: false, phoneConflict: false, registration: 'registered', verifiedAt: '2026-11-22T01:00:00.000Z',
+    }, 'Merge');
+    await tables.roster.updateEntity({
+      partitionKey: rosterPartitionKey('r1', 'stuck'), rowKey: 'stuck', state: 'inFlight', waveId: 'w8', step: 'enforce', since: '2026-11-21T01:10:00.000Z', attempts: 2,
+      announcedAt: null, intent: JSON.stringify({ previousMfaState: 'disabled', createsPhoneMethod: false, phoneConflict: false, alreadyDone: false }),
+    }, 'Merge');
+    const rows = new Map((await readAll(roster)).map((row) => [row.user.directory.id, row.user.progress]));
+    const old = rows.get('old');
+    if (old?.state !== 'active') throw new Error(`expected the enforced row active, got ${old?.state}`);
+    expect(old.journey.steps).toEqual({
+      phoneMethod: { waveId: 'w7', at: '2026-11-20T01:10:00.000Z', wrote: true, action: 'create' },
+      enforceMfa: { waveId: 'w7', at: '2026-11-20T01:10:00.000Z', wrote: true, via: 'perUserMfa', previousMfaState: 'enabled' },
+    });
+    expect(old.journey.registration).toBeNull(); // 'registered' meant any method, not the passkey: the next check looks
+    expect(rows.get('stuck')).toMatchObject({ state: 'failed', journey: { attempts: 2 }, failure: { step: 'enforceMfa', waveId: 'w8', errorCode: 'RUN_INTERRUPTED' } });
   });
 
   it('a corrupt row is reported by name and does not stop the read', async () => {

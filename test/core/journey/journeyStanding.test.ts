@@ -48,7 +48,7 @@ describe('methodAvailability', () => {
 
 describe('dueMode', () => {
   it.each([
-    ['not in the journey', { state: 'announced', waveId: 'w', announcedAt: '2026-12-01T01:00:00Z', enforceFrom: null } as JourneyProgress, null],
+    ['not in the journey', { state: 'announced', waveId: 'w', announcedAt: '2026-12-01T01:00:00Z', enforceFrom: undefined } as JourneyProgress, null],
     ['entry not over (a failed entry step)', { state: 'failed', journey: { ...base, entryCompleteAt: null }, failure: { step: 'enforceMfa', waveId: 'w1', at: '', errorCode: 'GRAPH_UNAVAILABLE', requestId: null } } as JourneyProgress, 'enter'],
     ['registered, steps left', active({ registration: registered }), 'advance'],
     ['registered, every step done', active({ registration: registered, steps: { ...base.steps, joinPhishingResistant: { ...step('w2'), groupId: 'pr' }, joinPhoneRetired: { ...step('w2'), groupId: 'r' } } }), 'check'],
@@ -113,8 +113,8 @@ describe('rollback of a wave', () => {
     expect(dueMode(readmit(rolledBack), settings, now)).toBe('advance');
   });
 
-  it('undoing an entry step makes a readmitted user enter again', () => {
+  it('undoing an entry step sends a readmitted user back to new: announced again, with a new date, before anything is written', () => {
     const rolledBack = rollBackSteps({ state: 'active', journey: base }, ['joinCampaign', 'phoneMethod'], { rollbackWaveId: 'rb', targetWaveId: 'w1', at: now });
-    expect(dueMode(readmit(rolledBack), settings, now)).toBe('enter');
+    expect(readmit(rolledBack)).toEqual({ state: 'new' });
   });
 });

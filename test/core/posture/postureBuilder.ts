@@ -1,5 +1,6 @@
 import type { MethodsPolicyFacts, PolicyTarget } from '../../../shared/core/posture/postureFacts.js';
 import type { PostureInput, PostureSettings } from '../../../shared/core/posture/postureTypes.js';
+import { passkeyTrackSettings } from '../../../rehearsal/sandboxSettings.js';
 import { testConfig } from '../../helpers/testConfig.js';
 
 export const campaignGroup = 'c0000000-0000-4000-8000-00000000ca11';
@@ -42,7 +43,7 @@ export function setUpPolicy(change: Partial<Omit<MethodsPolicyFacts, 'methods'>>
 
 /** Settings as the app would load them, with the test groups. */
 export function postureSettings(env: Record<string, string> = {}): PostureSettings {
-  return testConfig({ MFA_CAMPAIGN_GROUP_ID: campaignGroup, MFA_PHONE_RETIRED_GROUP_ID: phoneRetiredGroup, ...env });
+  return testConfig({ ...passkeyTrackSettings, MFA_CAMPAIGN_GROUP_ID: campaignGroup, MFA_PHONE_RETIRED_GROUP_ID: phoneRetiredGroup, ...env });
 }
 
 /** Ten rollout users u0..u9: u0-u4 in the staff group, u5 in the other group, nobody in the journey groups yet. */
