@@ -1,7 +1,7 @@
 import type { Reply } from '../http/graphRoute.js';
 import type { Journal } from '../stats/journal.js';
 import type { TenantState } from '../tenant/tenantState.js';
-import type { ConditionalAccessChange, OrganizationChange, RegistrationReportChange, SandboxControls, SignInNightOptions } from './sandboxControls.js';
+import type { ConditionalAccessChange, MethodsPolicyChange, OrganizationChange, RegistrationReportChange, SandboxControls, SignInNightOptions } from './sandboxControls.js';
 import type { TrafficControls } from './trafficControls.js';
 
 export interface AdminRequest {
@@ -55,6 +55,8 @@ const operations: Readonly<Record<string, Operation>> = {
   'POST registrationReport': (_request, body, { controls }) => ok(controls.setRegistrationReport(body as RegistrationReportChange)),
   'POST signIn': (_request, body, { controls }) => ok(controls.signIn(body.user as string)),
   'POST signInNight': (_request, body, { controls }) => ok(controls.signInNight(body as unknown as SignInNightOptions)),
+  'GET methodsPolicy': (_request, _body, { controls }) => ok(controls.methodsPolicy()),
+  'POST methodsPolicy': (_request, body, { controls }) => ok(controls.setMethodsPolicy(body as MethodsPolicyChange)),
   'GET stats': (request, _body, { traffic }) => ok(traffic.stats({ perUser: request.url.searchParams.get('perUser') === 'true' })),
   'GET quota': (_request, _body, { traffic }) => ok(traffic.quota()),
   'POST quota': (_request, body, { traffic }) => {
@@ -83,6 +85,7 @@ const removeFault = (id: string, traffic: TrafficControls): Reply =>
  *   `GET|POST roles {roles}`
  * - `GET|POST conditionalAccess {scenario?, throttled?}`, `GET|POST registrationReport {lagMinutes?, licensed?, throttled?, pageSize?}`,
  *   `POST signIn {user}`, `POST signInNight {share, seed?}`
+ * - `GET|POST methodsPolicy {scenario?, securityDefaults?}` (the Authentication methods policy and security defaults)
  * - `GET|POST quota`, `GET|POST|DELETE faults`, `DELETE faults/{id}`, `GET|POST latency`
  */
 export function handleAdminRequest(request: AdminRequest, surface: AdminSurface): Reply {
@@ -97,7 +100,7 @@ export function handleAdminRequest(request: AdminRequest, surface: AdminSurface)
     return adminError(
       404,
       'NotFound',
-      `No admin operation '${request.method} /_sandbox/${path}'. See GET /_sandbox/manifest, /journal, /counters, /stats; GET|POST /clock, /organization, /roles, /quota, /faults, /latency, /conditionalAccess, /registrationReport; POST /signIn, /signInNight; DELETE /faults, /faults/{id}.`,
+      `No admin operation '${request.method} /_sandbox/${path}'. See GET /_sandbox/manifest, /journal, /counters, /stats; GET|POST /clock, /organization, /roles, /quota, /faults, /latency, /conditionalAccess, /registrationReport, /methodsPolicy; POST /signIn, /signInNight; DELETE /faults, /faults/{id}.`,
     );
   } catch (error) {
     if (error instanceof RangeError) return adminError(400, 'BadRequest', error.message);

@@ -6,6 +6,7 @@ import {
   type ConditionalAccessScenario,
   type RegistrationReportSettings,
 } from '../tenant/tenantModel.js';
+import { methodsPolicyScenarios, type MethodsPolicy, type MethodsPolicyScenario, type SecurityDefaults } from '../tenant/methodsPolicyModel.js';
 import type { TenantState } from '../tenant/tenantState.js';
 
 /** The directory-sync fields of /organization, as an admin sets them. */
@@ -67,6 +68,22 @@ export interface SignInNightResult {
   readonly reportVisibleAt: string;
 }
 
+export interface MethodsPolicyView {
+  /** The scenario last switched to; writes over Graph since then are in `policy`. */
+  readonly scenario: MethodsPolicyScenario;
+  readonly policy: MethodsPolicy;
+  readonly securityDefaults: SecurityDefaults;
+  /** The policy serialized, in bytes (Graph refuses to save more than 20 KB). */
+  readonly serializedBytes: number;
+}
+
+export interface MethodsPolicyChange {
+  /** Replaces the policy and security defaults with a named state (see methodsPolicyScenarios). */
+  readonly scenario?: MethodsPolicyScenario;
+  /** Switches security defaults; on only while no Conditional Access policy is enabled, as in Entra. */
+  readonly securityDefaults?: boolean;
+}
+
 /**
  * What tests and the admin API do to a running tenant, checked as admin input (RangeErrors naming the field): the
  * clock, directory sync, the app's consented roles, the Conditional Access scenario, the registration report's
@@ -90,6 +107,12 @@ export interface SandboxControls {
    * and visible after the lag). Everyone else stays as they were.
    */
   signInNight(options: SignInNightOptions): SignInNightResult;
+  methodsPolicy(): MethodsPolicyView;
+  /**
+   * A scenario replaces the Authentication methods policy and security defaults; `securityDefaultsOn` also disables the
+   * Conditional Access policies (scenario `disabled`), since Entra allows only one of the two.
+   */
+  setMethodsPolicy(change: MethodsPolicyChange): MethodsPolicyView;
 }
 
 const isDate = (value: unknown): value is string => typeof value === 'string' && !Number.isNaN(Date.parse(value));
@@ -98,6 +121,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 export function createSandboxControls(tenant: TenantState): SandboxControls {
   let nights = 0;
   const conditionalAccess = (): ConditionalAccessView => ({ ...tenant.conditionalAccessSettings(), policies: tenant.conditionalAccessPolicies() });
+  const policies = tenant.authenticationPolicies;
+  const methodsPolicy = (): MethodsPolicyView => ({ scenario: policies.scenario(), policy: policies.policy(), securityDefaults: policies.securityDefaults(), serializedBytes: policies.serializedBytes() });
 
   return {
     setNow: (date) => {
@@ -198,6 +223,26 @@ export function createSandboxControls(tenant: TenantState): SandboxControls {
         enforced,
         reportVisibleAt: new Date(tenant.now().getTime() + lagMs).toISOString(),
       };
+    },
+    methodsPolicy,
+    setMethodsPolicy: (change) => {
+      if (!isRecord(change)) throw new RangeError('methodsPolicy: expected an object with `scenario` and/or `securityDefaults`');
+      const { scenario, securityDefaults } = change;
+      if (scenario !== undefined && !(methodsPolicyScenarios as readonly unknown[]).includes(scenario)) {
+        throw new RangeError(`methodsPolicy: expected 'scenario' to be one of ${methodsPolicyScenarios.join(', ')}`);
+      }
+      if (securityDefaults !== undefined && typeof securityDefaults !== 'boolean') throw new RangeError("methodsPolicy: expected 'securityDefaults' to be true or false");
+      if (scenario !== undefined) {
+        policies.setScenario(scenario as MethodsPolicyScenario);
+        if (policies.securityDefaults().isEnabled) tenant.setConditionalAccess({ scenario: 'disabled' });
+      }
+      if (securityDefaults !== undefined) {
+        if (securityDefaults && tenant.conditionalAccessPolicies().some((policy) => policy.state === 'enabled')) {
+          throw new RangeError("methodsPolicy: security defaults cannot be on while a Conditional Access policy is enabled (switch conditionalAccess to 'disabled' or 'none' first)");
+        }
+        policies.setSecurityDefaults(securityDefaults);
+      }
+      return methodsPolicy();
     },
   };
 }

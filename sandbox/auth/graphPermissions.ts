@@ -15,6 +15,10 @@ export const graphPermissions = {
   writeGroupMembers: ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   readConditionalAccess: ['Policy.Read.All', 'Policy.ReadWrite.ConditionalAccess'],
   readRegistrationReport: ['AuditLog.Read.All'],
+  readMethodsPolicy: ['Policy.Read.AuthenticationMethod', 'Policy.ReadWrite.AuthenticationMethod', 'Policy.Read.All'],
+  writeMethodsPolicy: ['Policy.ReadWrite.AuthenticationMethod'],
+  readSecurityDefaults: ['Policy.Read.All', 'Policy.ReadWrite.SecurityDefaults'],
+  writeSecurityDefaults: ['Policy.ReadWrite.SecurityDefaults', 'Policy.ReadWrite.ConditionalAccess'],
   sendMail: ['Mail.Send'],
   readRoleAssignments: ['RoleManagement.Read.Directory', 'RoleManagement.Read.All', 'Directory.Read.All', 'RoleManagement.ReadWrite.Directory', 'Directory.ReadWrite.All'],
 } as const satisfies Record<string, readonly string[]>;

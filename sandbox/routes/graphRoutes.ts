@@ -3,11 +3,13 @@ import { authenticationMethodRoutes } from './authenticationMethodRoutes.js';
 import { conditionalAccessRoutes } from './conditionalAccessRoutes.js';
 import { groupRoutes } from './groupRoutes.js';
 import { groupWriteRoutes } from './groupWriteRoutes.js';
+import { methodsPolicyRoutes } from './methodsPolicyRoutes.js';
 import { organizationRoutes } from './organizationRoutes.js';
 import { phoneMethodRoutes } from './phoneMethodRoutes.js';
 import { registrationReportRoutes } from './registrationReportRoutes.js';
 import { requirementsRoutes } from './requirementsRoutes.js';
 import { roleAssignmentRoutes } from './roleAssignmentRoutes.js';
+import { securityDefaultsRoutes } from './securityDefaultsRoutes.js';
 import { sendMailRoutes } from './sendMailRoutes.js';
 import { userRoutes } from './userRoutes.js';
 
@@ -24,4 +26,6 @@ export const graphRoutes: readonly GraphRoute[] = [
   ...registrationReportRoutes,
   ...sendMailRoutes,
   ...roleAssignmentRoutes,
+  ...methodsPolicyRoutes,
+  ...securityDefaultsRoutes,
 ];

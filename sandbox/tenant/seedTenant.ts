@@ -40,6 +40,8 @@ export interface SeededTenant {
   readonly groups: SandboxGroup[];
   /** "MFA Required": empty; the rollout (strategy conditionalAccessGroup) adds users, the default CA policy includes it. */
   readonly mfaRequiredGroup: SandboxGroup;
+  /** The passkey journey's groups, empty: campaign (nudged, in Fido2), phishing-resistant (CA strength), phone retired (out of Sms/Voice). */
+  readonly journeyGroups: readonly SandboxGroup[];
   readonly conditionalAccessIds: ConditionalAccessIds;
   /** The `default` scenario: one enabled policy requiring MFA of the MFA Required group, break-glass excluded. */
   readonly conditionalAccessPolicies: ConditionalAccessPolicy[];
@@ -145,6 +147,10 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
   };
   const roleAssignments = assignRoles(users, new Set(groups.pilot.memberIds));
   const usersById = new Map(users.map((user) => [user.id, user]));
+  // Drawn after the Conditional Access ids, so adding them left every earlier id unchanged.
+  const campaignGroup = group(ids, 'Passkey Campaign', 'Users the registration campaign nudges to set up a passkey; the rollout adds each wave', []);
+  const phishingResistantGroup = group(ids, 'Phishing-resistant MFA', 'Users with a passkey; a Conditional Access policy requires phishing-resistant MFA of them', []);
+  const phoneRetiredGroup = group(ids, 'Phone MFA Retired', 'Users with a passkey whom the SMS and Voice methods exclude', []);
   const organization: SandboxOrganization = {
     id: tenantId,
     displayName: 'Contoso',
@@ -166,6 +172,9 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
       exclusion: groups.exclusion.id,
       rings: groups.rings.map((ring) => ({ name: ring.displayName, id: ring.id })),
       mfaRequired: mfaRequiredGroup.id,
+      campaign: campaignGroup.id,
+      phishingResistant: phishingResistantGroup.id,
+      phoneRetired: phoneRetiredGroup.id,
     },
     conditionalAccess: { rolloutPolicyId: conditionalAccessIds.rolloutPolicyId, allUsersPolicyId: conditionalAccessIds.allUsersPolicyId },
     users: users.map((user) => ({ id: user.id, upn: user.userPrincipalName, category: user.category })),
@@ -191,6 +200,7 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
     mfaStates,
     groups: [groups.pilot, groups.exclusion, ...groups.rings],
     mfaRequiredGroup,
+    journeyGroups: [campaignGroup, phishingResistantGroup, phoneRetiredGroup],
     conditionalAccessIds,
     conditionalAccessPolicies: conditionalAccessPolicies('default', conditionalAccessIds, null),
     roleAssignments,

@@ -159,6 +159,12 @@ export interface SandboxManifest {
     readonly rings: readonly { name: string; id: string }[];
     /** "MFA Required": empty at generation; the Conditional Access policy of the `default` scenario includes it. */
     readonly mfaRequired: string;
+    /** "Passkey Campaign", empty: the registration campaign's and the Fido2 configuration's target once set up (MFA_CAMPAIGN_GROUP_ID). */
+    readonly campaign: string;
+    /** "Phishing-resistant MFA", empty (MFA_PHISHING_RESISTANT_GROUP_ID). */
+    readonly phishingResistant: string;
+    /** "Phone MFA Retired", empty: the Sms and Voice configurations exclude it once set up (MFA_PHONE_RETIRED_GROUP_ID). */
+    readonly phoneRetired: string;
   };
   /** Ids of the Conditional Access policies the scenarios use (see conditionalAccessScenarios). */
   readonly conditionalAccess: {

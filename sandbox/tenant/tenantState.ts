@@ -4,6 +4,8 @@ import { createRandom } from './random.js';
 import { registrationSnapshot } from '../report/registrationSnapshot.js';
 import type { SeededTenant } from './seedTenant.js';
 import { createSlidingWindowLimit, type SlidingWindowLimit } from '../quota/slidingWindowLimit.js';
+import type { MethodsPolicy, ModelledMethodId } from './methodsPolicyModel.js';
+import { createMethodsPolicyState, type MethodsPolicyState } from './methodsPolicyState.js';
 import {
   graphDateTime,
   phoneMethodIds,
@@ -123,6 +125,13 @@ export interface TenantState {
    * after the lag. Undefined (nothing happens) for unknown and disabled accounts.
    */
   signIn(userId: string): SignInOutcome | undefined;
+
+  /** The Authentication methods policy as it stands (docs/graph-behaviour.md#methods-policy-and-registration-campaign). */
+  methodsPolicy(): MethodsPolicy;
+  /** Whether the methods policy lets the user use the method (enabled, included, not excluded); false for unknown users. */
+  methodAllowedFor(userId: string, method: ModelledMethodId): boolean;
+  /** The methods policy and security defaults: scenario, writes (all or nothing, within Graph's limits). */
+  readonly authenticationPolicies: MethodsPolicyState;
 }
 
 export interface TenantStateOptions {
@@ -170,7 +179,7 @@ export function createTenantState(options: TenantStateOptions): TenantState {
     return stored;
   };
 
-  const groups = [...seeded.groups, seeded.mfaRequiredGroup];
+  const groups = [...seeded.groups, seeded.mfaRequiredGroup, ...seeded.journeyGroups];
   const groupsById = new Map(groups.map((group) => [group.id.toLowerCase(), group]));
   const memberSets = new Map(groups.map((group) => [group.id.toLowerCase(), new Set(group.memberIds)]));
   const membersOf = (groupId: string): Set<string> => memberSets.get(groupId.toLowerCase()) ?? new Set();
@@ -232,6 +241,13 @@ export function createTenantState(options: TenantStateOptions): TenantState {
     seeded.otherMethods.set(userId, [...otherMethods(userId), method]);
     return method;
   };
+
+  const [ring] = seeded.groups.filter((group) => seeded.manifest.groups.rings.some((candidate) => candidate.id === group.id));
+  const authenticationPolicies = createMethodsPolicyState({
+    ids: { outsideGroupId: seeded.manifest.groups.exclusion, otherGroupId: ring?.id ?? seeded.manifest.groups.pilot },
+    now,
+    targetExists: (target) => (target.targetType === 'group' ? groupsById.has(target.id.toLowerCase()) : byId.has(target.id.toLowerCase())),
+  });
 
   const realNow = options.realNow ?? Date.now;
   const limits: FamilyLimits = {
@@ -363,5 +379,12 @@ export function createTenantState(options: TenantStateOptions): TenantState {
       signInEntries.set(user.id, [...earlier.slice(Math.max(0, newestVisible)), registrationSnapshot(phoneMethods(user.id), otherMethods(user.id), at)]);
       return { mfaRequired: required, registeredAuthenticator, enforced, reportVisibleAt: new Date(at + report.lagMinutes * 60_000) };
     },
+
+    methodsPolicy: () => authenticationPolicies.policy(),
+    methodAllowedFor: (userId, method) => {
+      const user = byId.get(userId.toLowerCase());
+      return user !== undefined && authenticationPolicies.allowedFor(method, user.id, (groupId) => membersOf(groupId).has(user.id));
+    },
+    authenticationPolicies,
   };
 }
