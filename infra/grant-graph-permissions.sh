@@ -4,12 +4,14 @@
 # assigned are skipped. Roles the identity holds on Graph that the strategy does not need are reported,
 # and removed only with --prune.
 #
-#   infra/grant-graph-permissions.sh <perUserMfa|conditionalAccessGroup> [--with-mail]
+#   infra/grant-graph-permissions.sh <perUserMfa|conditionalAccessGroup|issueTap> [--with-mail]
 #       (--principal-id <object-id> | --resource-group <rg> --identity-name <name>)
 #       [--prune] [--dry-run] [--graph-url https://graph.microsoft.com]
-#   infra/grant-graph-permissions.sh --list <perUserMfa|conditionalAccessGroup> [--with-mail]
+#   infra/grant-graph-permissions.sh --list <perUserMfa|conditionalAccessGroup|issueTap> [--with-mail]
 #
 # --with-mail: MFA_NOTICE_MAILBOX is set and MFA_NOTICE_DAYS > 0 (the job mails announcements: Mail.Send).
+# issueTap: an identity that only runs `mfa-rollout issue-tap` (a helpdesk's): exactly what that command needs.
+#   The job's own identity needs nothing more for it (UserAuthenticationMethod.ReadWrite.All covers the pass).
 # --list prints the permissions, one a line, and calls nothing.
 #
 # Needs the Azure CLI, signed in (az login) as someone who may grant Microsoft Graph application
@@ -38,6 +40,13 @@ CONDITIONAL_ACCESS_GROUP_PERMISSIONS=(
 MAIL_PERMISSIONS=(
   Mail.Send                              # announcements from MFA_NOTICE_MAILBOX
 )
+# They must equal permissionsForIssueTap() (the same test compares `--list issueTap`).
+ISSUE_TAP_PERMISSIONS=(
+  GroupMember.Read.All                   # the user's groups among the TAP policy's targets (checkMemberGroups, with User.Read.All)
+  Policy.Read.All                        # the Temporary Access Pass policy (state, targets, lifetimes)
+  User.Read.All                          # the named users, as Graph has them now
+  UserAuthMethod-TAP.ReadWrite.All       # creating the pass
+)
 
 GRAPH_APP_ID=00000003-0000-0000-c000-000000000000 # Microsoft Graph's application id, the same in every tenant
 
@@ -63,7 +72,7 @@ graph_url='https://graph.microsoft.com'
 
 while (($# > 0)); do
   case "$1" in
-    perUserMfa | conditionalAccessGroup)
+    perUserMfa | conditionalAccessGroup | issueTap)
       [[ -z "$strategy" ]] || fail "one strategy only"
       strategy="$1"
       ;;
@@ -81,13 +90,18 @@ while (($# > 0)); do
   shift
 done
 
-[[ -n "$strategy" ]] || { echo "a strategy is required: perUserMfa or conditionalAccessGroup" >&2; usage; }
+[[ -n "$strategy" ]] || { echo "a strategy is required: perUserMfa or conditionalAccessGroup (or issueTap)" >&2; usage; }
+[[ "$strategy" != issueTap || "$with_mail" == false ]] || fail "--with-mail is for the job's identity, not issueTap"
 
-needed=("${COMMON_PERMISSIONS[@]}")
-if [[ "$strategy" == perUserMfa ]]; then
-  needed+=("${PER_USER_MFA_PERMISSIONS[@]}")
+if [[ "$strategy" == issueTap ]]; then
+  needed=("${ISSUE_TAP_PERMISSIONS[@]}")
 else
-  needed+=("${CONDITIONAL_ACCESS_GROUP_PERMISSIONS[@]}")
+  needed=("${COMMON_PERMISSIONS[@]}")
+  if [[ "$strategy" == perUserMfa ]]; then
+    needed+=("${PER_USER_MFA_PERMISSIONS[@]}")
+  else
+    needed+=("${CONDITIONAL_ACCESS_GROUP_PERMISSIONS[@]}")
+  fi
 fi
 if [[ "$with_mail" == true ]]; then needed+=("${MAIL_PERMISSIONS[@]}"); fi
 mapfile -t needed < <(printf '%s\n' "${needed[@]}" | LC_ALL=C sort -u)

@@ -15,7 +15,7 @@ export const expectedStanding: Readonly<Record<UserCategory, string>> = {
   authenticatorOnly: 'enforced',
   passkeyDeviceBound: 'enforced',
   passkeySynced: 'enforced',
-  // only the beta methods list shows a hardware OATH token: the rollout counts it as a method (issue 13 item 3)
+  // only the beta methods list shows a hardware OATH token: the rollout counts it as a method
   hardwareOathOnly: 'enforced',
   missingMobile: 'mobileMissing',
   invalidMobile: 'mobileInvalid',

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { permissionsFor } from '../../shared/adapters/graph/graphPermissions.js';
+import { permissionsFor, permissionsForIssueTap } from '../../shared/adapters/graph/graphPermissions.js';
 import { secretEnvNames, settings, type SettingKey } from '../../shared/config/configSchema.js';
 import { loadConfig } from '../../shared/config/loadConfig.js';
 import {
@@ -261,6 +261,10 @@ describe('infra/grant-graph-permissions.sh', () => {
   ] as const)('grants exactly permissionsFor() for %s (mail: %s)', (strategy, withMail) => {
     const expected = permissionsFor({ strategy, noticeDays: 3, noticeMailbox: withMail ? 'rollout@contoso.com' : undefined });
     expect(listed(withMail ? [strategy, '--with-mail'] : [strategy])).toEqual(expected);
+  });
+
+  it('grants exactly permissionsForIssueTap() to an identity that only issues Temporary Access Passes', () => {
+    expect(listed(['issueTap'])).toEqual(permissionsForIssueTap());
   });
 
   it('hard-codes no app role id (the only GUID is Microsoft Graph\'s application id)', () => {

@@ -17,6 +17,13 @@ export const graphPermissions = {
   readRegistrationReport: 'AuditLog.Read.All',
   sendMail: 'Mail.Send',
   readRoleAssignments: 'RoleManagement.Read.Directory',
+  /**
+   * The Authentication methods policy and its configurations (the TAP policy): Policy.Read.All, which every
+   * configuration already holds for the Conditional Access preflight (least on its own: Policy.Read.AuthenticationMethod).
+   */
+  readMethodsPolicy: 'Policy.Read.All',
+  /** `mfa-rollout issue-tap` only: creating a Temporary Access Pass (least privileged; UserAuthenticationMethod.ReadWrite.All also does). */
+  writeTemporaryAccessPass: 'UserAuthMethod-TAP.ReadWrite.All',
 } as const;
 
 /** Exactly the permissions a configuration needs, no more. */
@@ -38,4 +45,13 @@ export function permissionsFor(config: Pick<Config, 'strategy' | 'noticeMailbox'
   }
   if (config.noticeMailbox !== undefined && config.noticeDays > 0) needed.add(graphPermissions.sendMail);
   return [...needed].sort();
+}
+
+/**
+ * What `mfa-rollout issue-tap` needs, and nothing the night needs besides (a helpdesk identity can hold only these):
+ * the users and their group memberships (User.Read.All and GroupMember.Read.All, which checkMemberGroups needs
+ * together), the TAP policy, and creating the pass.
+ */
+export function permissionsForIssueTap(): string[] {
+  return [graphPermissions.readUsers, graphPermissions.readGroupMembers, graphPermissions.readMethodsPolicy, graphPermissions.writeTemporaryAccessPass].sort();
 }

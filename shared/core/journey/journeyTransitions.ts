@@ -1,4 +1,5 @@
 import { RolloutError } from '../../errors/RolloutError.js';
+import { nextTapRecord } from '../nextTapRecord.js';
 import { retryDecision } from '../retryDecision.js';
 import type { PerUserMfaState } from '../rosterUser.js';
 import type {
@@ -11,7 +12,6 @@ import type {
   JourneyStep,
   PendingWrite,
   StepsDone,
-  TapRecord,
 } from './journeyTypes.js';
 
 /**
@@ -132,8 +132,7 @@ export function releaseParked(progress: ProgressOf<'parked'>): ProgressOf<'faile
 /** `mfa-rollout issue-tap` created a Temporary Access Pass for the user (the pass itself is never kept). */
 export function recordTapIssued(progress: InJourney, issued: { readonly at: Date; readonly expiresAt: string; readonly runId: string }): InJourney {
   expect(progress, ['inFlight', 'active', 'failed', 'parked', 'rolledBack'], 'recordTapIssued');
-  const tap: TapRecord = { issuedAt: issued.at.toISOString(), expiresAt: issued.expiresAt, runId: issued.runId, count: (progress.journey.tap?.count ?? 0) + 1 };
-  return { ...progress, journey: { ...progress.journey, tap } } as InJourney;
+  return { ...progress, journey: { ...progress.journey, tap: nextTapRecord(progress.journey.tap, issued) } } as InJourney;
 }
 
 /** The steps a rollback of `targetWaveId` undoes for this user: those that wave wrote (not those it found done). */
