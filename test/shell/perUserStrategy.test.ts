@@ -61,7 +61,7 @@ describe('strategy perUserMfa', () => {
     sandbox.controls.setNow(new Date(sandbox.state.now().getTime() + dayMs));
     const night2 = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: quiet, runId: 'n2' });
     // registered: those who signed in, and those who had a method registered before the rollout (the report knew them)
-    const registeredBefore = new Set(sandbox.manifest.users.filter((user) => ['hasPhoneMethod', 'phoneConflict', 'alreadyEnforced', 'authenticatorOnly'].includes(user.category)).map((user) => user.id));
+    const registeredBefore = new Set(sandbox.manifest.users.filter((user) => ['hasPhoneMethod', 'phoneConflict', 'alreadyEnforced', 'authenticatorOnly', 'passkeyDeviceBound', 'passkeySynced', 'hardwareOathOnly'].includes(user.category)).map((user) => user.id));
     const expectedRegistered = enforced.map(([id]) => id).filter((id) => signedIn.includes(id) || registeredBefore.has(id));
     expect(night2.outcome === 'nothingToDo' && night2.verification).toEqual({ checked: enforced.length, registered: expectedRegistered.length, notRegistered: enforced.length - expectedRegistered.length });
     const afterVerify = await progressById(rollout.ports);
