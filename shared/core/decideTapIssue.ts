@@ -8,6 +8,8 @@ export interface TapPolicy {
   /** Lower-case ids of the included groups (or users); `all_users` is `includesAllUsers`. */
   readonly includeIds: readonly string[];
   readonly excludeIds: readonly string[];
+  /** Lower-case ids of the include and exclude targets that are groups: whose memberships decide. */
+  readonly targetGroupIds: readonly string[];
   readonly defaultLifetimeMinutes: number;
   readonly minimumLifetimeMinutes: number;
   readonly maximumLifetimeMinutes: number;

@@ -35,7 +35,6 @@ export const errorCodes = {
   OUTPUT_UNWRITABLE: { retryable: false, hint: 'A file the command was asked to write cannot be written: create the folder or choose a writable path. The rest of the output was printed.' },
   CSV_INVALID: { retryable: false, hint: 'The CSV file has invalid rows; the message lists them by line. Nothing was imported.' },
   TAP_LIFETIME_INVALID: { retryable: false, hint: '`mfa-rollout issue-tap --lifetime` must lie within the Temporary Access Pass policy\'s minimum and maximum (the message names them); leave it out for the policy\'s default. No pass was issued.' },
-  TAP_REFUSED: { retryable: false, hint: '`mfa-rollout issue-tap` gave no pass to the users listed, for the reason named beside each (an excluded or disabled account, or the TAP policy); passes shown for the others are valid.' },
   TIME_BUDGET_REACHED: { retryable: true, hint: 'The wave stopped before the function timeout; the rest continues next night.' },
   RUN_INTERRUPTED: { retryable: true, hint: 'A run stopped mid-write for this user (crash, timeout or host recycle). The next run read Graph, found the write not done, and retries it.' },
   INTERNAL: { retryable: false, hint: 'An unexpected error in the rollout itself; report it with the log lines around it.' },

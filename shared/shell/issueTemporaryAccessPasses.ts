@@ -168,7 +168,7 @@ async function decide(row: RosterRow, policy: TapPolicy, exclusionOf: ExclusionC
   const account = await lookupAccount(ports.gateway, directory.id);
   if (account === null) return { kind: 'refuse', reason: 'notFound' };
   const exclusion = exclusionOf({ ...directory, id: account.id, userPrincipalName: account.upn, userType: account.guest ? 'Guest' : 'Member' });
-  const targets = [...policy.includeIds, ...policy.excludeIds];
+  const targets = policy.targetGroupIds;
   const memberships = targets.length === 0 || exclusion !== null || !account.enabled ? new Set<string>() : await readJourneyMemberships(ports.gateway, account.id, targets);
   const decision = decideTapIssue({ userId: account.id, exclusion, enabled: account.enabled, memberships }, policy);
   return decision.kind === 'issue' ? { kind: 'issue', account } : decision;

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { decideTapIssue, describeTapRefusal, tapLifetime, type TapPolicy } from '../../shared/core/decideTapIssue.js';
 import { nextTapRecord } from '../../shared/core/nextTapRecord.js';
 
-const policy: TapPolicy = { state: 'enabled', includesAllUsers: true, includeIds: [], excludeIds: [], defaultLifetimeMinutes: 60, minimumLifetimeMinutes: 60, maximumLifetimeMinutes: 480, usableOnce: false };
+const policy: TapPolicy = { state: 'enabled', includesAllUsers: true, includeIds: [], excludeIds: [], targetGroupIds: [], defaultLifetimeMinutes: 60, minimumLifetimeMinutes: 60, maximumLifetimeMinutes: 480, usableOnce: false };
 const helpdesk = 'aaaaaaaa-0000-4000-8000-000000000001';
 const contractors = 'aaaaaaaa-0000-4000-8000-000000000002';
 const userId = 'bbbbbbbb-0000-4000-8000-00000000000a';

@@ -64,7 +64,11 @@ async function listOn(gateway: GraphGateway, userId: string, version: 'v1.0' | '
  * are read at once; a method is the v1.0 one when both list its id.
  */
 export async function listAuthenticationMethods(gateway: GraphGateway, userId: string): Promise<ListedMethod[]> {
-  const [v1, beta] = await Promise.all([listOn(gateway, userId, 'v1.0'), listOn(gateway, userId, 'beta')]);
+  // both settle before either failure is thrown: no read is left running behind the caller's back
+  const [v1Read, betaRead] = await Promise.allSettled([listOn(gateway, userId, 'v1.0'), listOn(gateway, userId, 'beta')]);
+  if (v1Read.status === 'rejected') throw v1Read.reason;
+  if (betaRead.status === 'rejected') throw betaRead.reason;
+  const [v1, beta] = [v1Read.value, betaRead.value];
   const onV1 = new Set(v1.map((method) => method.id.toLowerCase()));
   const toListed = (method: (typeof v1)[number], betaOnly: boolean): ListedMethod => ({
     odataType: method['@odata.type'],

@@ -37,6 +37,7 @@ export async function readTemporaryAccessPassPolicy(gateway: GraphGateway): Prom
     includesAllUsers: policy.includeTargets.some((entry) => entry.id === 'all_users'),
     includeIds: ids(policy.includeTargets),
     excludeIds: ids(policy.excludeTargets),
+    targetGroupIds: ids([...policy.includeTargets, ...policy.excludeTargets].filter((entry) => entry.targetType === 'group')),
     defaultLifetimeMinutes: policy.defaultLifetimeInMinutes,
     minimumLifetimeMinutes: policy.minimumLifetimeInMinutes,
     maximumLifetimeMinutes: policy.maximumLifetimeInMinutes,

@@ -27,7 +27,8 @@ describe('a night under throttling (runWave against a small write quota)', () =>
 
     const after = sandbox.traffic.stats();
     const toEnforce = sandbox.manifest.users.filter((user) => expectedStanding[user.category] === 'enforced');
-    const needsPhone = toEnforce.filter((user) => user.category === 'ready' || user.category === 'readyNational');
+    // a valid synced mobile and no phone method (a passkey does not stop the phone track)
+    const needsPhone = toEnforce.filter((user) => user.category === 'ready' || user.category === 'readyNational' || user.category === 'passkeyDeviceBound');
     const needsEnforcement = toEnforce.filter((user) => user.category !== 'alreadyEnforced');
     expect(result.outcome).toBe('wave');
     if (result.outcome !== 'wave') return;

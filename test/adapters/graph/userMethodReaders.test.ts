@@ -85,7 +85,7 @@ describe('the Temporary Access Pass adapters', () => {
   it('reads the TAP policy: state, targets (all users or ids), lifetimes and one-time', async () => {
     const h = harness();
     expect(await readTemporaryAccessPassPolicy(h.gateway())).toEqual({
-      state: 'enabled', includesAllUsers: true, includeIds: [], excludeIds: [], defaultLifetimeMinutes: 60, minimumLifetimeMinutes: 60, maximumLifetimeMinutes: 480, usableOnce: false,
+      state: 'enabled', includesAllUsers: true, includeIds: [], excludeIds: [], targetGroupIds: [], defaultLifetimeMinutes: 60, minimumLifetimeMinutes: 60, maximumLifetimeMinutes: 480, usableOnce: false,
     });
     const { pilot, exclusion } = h.manifest.groups;
     const changed = h.sandbox.state.authenticationPolicies.updateConfiguration('TemporaryAccessPass', {
@@ -95,7 +95,7 @@ describe('the Temporary Access Pass adapters', () => {
     });
     expect(changed.ok).toBe(true);
     try {
-      expect(await readTemporaryAccessPassPolicy(h.gateway())).toMatchObject({ includesAllUsers: false, includeIds: [pilot.toLowerCase()], excludeIds: [exclusion.toLowerCase()], usableOnce: true });
+      expect(await readTemporaryAccessPassPolicy(h.gateway())).toMatchObject({ includesAllUsers: false, includeIds: [pilot.toLowerCase()], excludeIds: [exclusion.toLowerCase()], targetGroupIds: [pilot.toLowerCase(), exclusion.toLowerCase()], usableOnce: true });
     } finally {
       h.sandbox.controls.setMethodsPolicy({ scenario: 'default' });
     }
