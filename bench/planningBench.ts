@@ -82,7 +82,7 @@ function enforced(now: Date): RolloutProgress {
     journey: {
       enteredWaveId: 'w', enteredAt: at, announcedAt: null, enforceFrom: null, entryCompleteAt: at,
       steps: { phoneMethod: { ...step, action: 'create' }, enforceMfa: { ...step, previousMfaState: 'disabled', via: 'perUserMfa' }, joinCampaign: { ...step, groupId: 'campaign' } },
-      phoneConflict: false, registration: null, tap: null, lastCheckedAt: null, methods: null, mfaSeenAt: null, attempts: 0,
+      phoneConflict: false, registration: null, lastCheckedAt: null, methods: null, mfaSeenAt: null, attempts: 0,
     },
   };
 }

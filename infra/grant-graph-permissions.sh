@@ -4,17 +4,19 @@
 # already assigned are skipped. Roles the identity holds on Graph that are not needed are reported, and
 # removed only with --prune.
 #
-#   infra/grant-graph-permissions.sh <perUserMfa|conditionalAccessGroup> [--track passkey|authenticator|phone]
+#   infra/grant-graph-permissions.sh <perUserMfa|conditionalAccessGroup|issueTap> [--track passkey|authenticator|phone]
 #       [--with-mail] [--with-setup]
 #       (--principal-id <object-id> | --resource-group <rg> --identity-name <name>)
 #       [--prune] [--dry-run] [--graph-url https://graph.microsoft.com]
-#   infra/grant-graph-permissions.sh --list <perUserMfa|conditionalAccessGroup> [--track …] [--with-mail] [--with-setup]
+#   infra/grant-graph-permissions.sh --list <perUserMfa|conditionalAccessGroup|issueTap> [--track …] [--with-mail] [--with-setup]
 #
 # --track: MFA_TARGET_METHOD (default passkey); the passkey and authenticator tracks add users to the
 #   journey's groups (GroupMember.ReadWrite.All).
 # --with-mail: MFA_NOTICE_MAILBOX is set and MFA_NOTICE_DAYS > 0 (the job mails announcements: Mail.Send).
 # --with-setup: this identity runs `mfa-rollout setup-passkeys --apply`, which writes the Authentication
 #   methods policy (Policy.ReadWrite.AuthenticationMethod); run again without it (and --prune) afterwards.
+# issueTap: an identity that only runs `mfa-rollout issue-tap` (a helpdesk's): exactly what that command needs.
+#   The job's own identity needs nothing more for it (UserAuthenticationMethod.ReadWrite.All covers the pass).
 # --list prints the permissions, one a line, and calls nothing.
 #
 # Needs the Azure CLI, signed in (az login) as someone who may grant Microsoft Graph application
@@ -49,6 +51,13 @@ MAIL_PERMISSIONS=(
 SETUP_PERMISSIONS=(
   Policy.ReadWrite.AuthenticationMethod  # setup-passkeys --apply: the registration campaign and method targets
 )
+# They must equal permissionsForIssueTap() (the same test compares `--list issueTap`).
+ISSUE_TAP_PERMISSIONS=(
+  GroupMember.Read.All                   # the user's groups among the TAP policy's targets (checkMemberGroups, with User.Read.All)
+  Policy.Read.All                        # the Temporary Access Pass policy (state, targets, lifetimes)
+  User.Read.All                          # the named users, as Graph has them now
+  UserAuthMethod-TAP.ReadWrite.All       # creating the pass
+)
 
 GRAPH_APP_ID=00000003-0000-0000-c000-000000000000 # Microsoft Graph's application id, the same in every tenant
 
@@ -76,7 +85,7 @@ graph_url='https://graph.microsoft.com'
 
 while (($# > 0)); do
   case "$1" in
-    perUserMfa | conditionalAccessGroup)
+    perUserMfa | conditionalAccessGroup | issueTap)
       [[ -z "$strategy" ]] || fail "one strategy only"
       strategy="$1"
       ;;
@@ -96,16 +105,22 @@ while (($# > 0)); do
   shift
 done
 
-[[ -n "$strategy" ]] || { echo "a strategy is required: perUserMfa or conditionalAccessGroup" >&2; usage; }
+[[ -n "$strategy" ]] || { echo "a strategy is required: perUserMfa or conditionalAccessGroup (or issueTap)" >&2; usage; }
 [[ "$track" =~ ^(passkey|authenticator|phone)$ ]] || { echo "--track is passkey, authenticator or phone (MFA_TARGET_METHOD)" >&2; usage; }
+[[ "$strategy" != issueTap || "$with_mail" == false ]] || fail "--with-mail is for the job's identity, not issueTap"
+[[ "$strategy" != issueTap || "$with_setup" == false ]] || fail "--with-setup is for the identity that runs setup-passkeys, not issueTap"
 
-needed=("${COMMON_PERMISSIONS[@]}")
-if [[ "$strategy" == perUserMfa ]]; then
-  needed+=("${PER_USER_MFA_PERMISSIONS[@]}")
+if [[ "$strategy" == issueTap ]]; then
+  needed=("${ISSUE_TAP_PERMISSIONS[@]}")
 else
-  needed+=("${CONDITIONAL_ACCESS_GROUP_PERMISSIONS[@]}")
+  needed=("${COMMON_PERMISSIONS[@]}")
+  if [[ "$strategy" == perUserMfa ]]; then
+    needed+=("${PER_USER_MFA_PERMISSIONS[@]}")
+  else
+    needed+=("${CONDITIONAL_ACCESS_GROUP_PERMISSIONS[@]}")
+  fi
 fi
-if [[ "$track" != phone ]]; then needed+=("${REGISTRATION_TRACK_PERMISSIONS[@]}"); fi
+if [[ "$strategy" != issueTap && "$track" != phone ]]; then needed+=("${REGISTRATION_TRACK_PERMISSIONS[@]}"); fi
 if [[ "$with_mail" == true ]]; then needed+=("${MAIL_PERMISSIONS[@]}"); fi
 if [[ "$with_setup" == true ]]; then needed+=("${SETUP_PERMISSIONS[@]}"); fi
 mapfile -t needed < <(printf '%s\n' "${needed[@]}" | LC_ALL=C sort -u)

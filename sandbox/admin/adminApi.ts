@@ -3,6 +3,8 @@ import type { Journal } from '../stats/journal.js';
 import type { TenantState } from '../tenant/tenantState.js';
 import type { ConditionalAccessChange, MethodsPolicyChange, OrganizationChange, RegistrationReportChange, SandboxControls, SignInNightOptions } from './sandboxControls.js';
 import type { TrafficControls } from './trafficControls.js';
+import type { TemporaryAccessPassIssuance } from '../tenant/temporaryAccessPasses.js';
+import type { RegistrableMethod } from '../tenant/tenantState.js';
 
 export interface AdminRequest {
   readonly method: string;
@@ -57,6 +59,11 @@ const operations: Readonly<Record<string, Operation>> = {
   'POST signInNight': (_request, body, { controls }) => ok(controls.signInNight(body as unknown as SignInNightOptions)),
   'GET methodsPolicy': (_request, _body, { controls }) => ok(controls.methodsPolicy()),
   'POST methodsPolicy': (_request, body, { controls }) => ok(controls.setMethodsPolicy(body as MethodsPolicyChange)),
+  'POST registerMethod': (_request, body, { controls }) => ok(controls.registerMethod(body.user as string, body.method as RegistrableMethod), 201),
+  'GET temporaryAccessPass': (request, _body, { controls }) => ok(controls.temporaryAccessPass(request.url.searchParams.get('user') ?? '')),
+  'POST temporaryAccessPass/check': (_request, body, { controls }) => ok({ matches: controls.checkTemporaryAccessPass(body.user as string, body.pass as string) }),
+  'GET temporaryAccessPassIssuance': (_request, _body, { controls }) => ok({ issuance: controls.temporaryAccessPassIssuance() }),
+  'POST temporaryAccessPassIssuance': (_request, body, { controls }) => ok({ issuance: controls.setTemporaryAccessPassIssuance(body.issuance as TemporaryAccessPassIssuance) }),
   'GET stats': (request, _body, { traffic }) => ok(traffic.stats({ perUser: request.url.searchParams.get('perUser') === 'true' })),
   'GET quota': (_request, _body, { traffic }) => ok(traffic.quota()),
   'POST quota': (_request, body, { traffic }) => {
@@ -86,6 +93,8 @@ const removeFault = (id: string, traffic: TrafficControls): Reply =>
  * - `GET|POST conditionalAccess {scenario? | policies? (+ strengths?), throttled?, expandStrength?}`, `GET|POST registrationReport {lagMinutes?, licensed?, throttled?, pageSize?}`,
  *   `POST signIn {user}`, `POST signInNight {share, seed?}`
  * - `GET|POST methodsPolicy {scenario?, securityDefaults?}` (the Authentication methods policy and security defaults)
+ * - `POST registerMethod {user, method}` (a user registers Authenticator, a passkey or a hardware token),
+ *   `GET temporaryAccessPass?user=`, `POST temporaryAccessPass/check {user, pass}`, `GET|POST temporaryAccessPassIssuance {issuance}`
  * - `GET|POST quota`, `GET|POST|DELETE faults`, `DELETE faults/{id}`, `GET|POST latency`
  */
 export function handleAdminRequest(request: AdminRequest, surface: AdminSurface): Reply {
@@ -100,7 +109,7 @@ export function handleAdminRequest(request: AdminRequest, surface: AdminSurface)
     return adminError(
       404,
       'NotFound',
-      `No admin operation '${request.method} /_sandbox/${path}'. See GET /_sandbox/manifest, /journal, /counters, /stats; GET|POST /clock, /organization, /roles, /quota, /faults, /latency, /conditionalAccess, /registrationReport, /methodsPolicy; POST /signIn, /signInNight; DELETE /faults, /faults/{id}.`,
+      `No admin operation '${request.method} /_sandbox/${path}'. See GET /_sandbox/manifest, /journal, /counters, /stats; GET|POST /clock, /organization, /roles, /quota, /faults, /latency, /conditionalAccess, /registrationReport, /methodsPolicy, /temporaryAccessPassIssuance; GET /temporaryAccessPass?user=; POST /signIn, /signInNight, /registerMethod, /temporaryAccessPass/check; DELETE /faults, /faults/{id}.`,
     );
   } catch (error) {
     if (error instanceof RangeError) return adminError(400, 'BadRequest', error.message);

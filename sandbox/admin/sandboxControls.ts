@@ -9,7 +9,9 @@ import {
   type RegistrationReportSettings,
 } from '../tenant/tenantModel.js';
 import { methodsPolicyScenarios, type MethodsPolicy, type MethodsPolicyScenario, type SecurityDefaults } from '../tenant/methodsPolicyModel.js';
-import type { TenantState } from '../tenant/tenantState.js';
+import { temporaryAccessPassIssuances, type MethodUsabilityReason, type TemporaryAccessPassIssuance } from '../tenant/temporaryAccessPasses.js';
+import { registrableMethods, type RegistrableMethod, type TenantState } from '../tenant/tenantState.js';
+import type { OtherAuthenticationMethod } from '../tenant/tenantModel.js';
 
 /** The directory-sync fields of /organization, as an admin sets them. */
 export interface OrganizationChange {
@@ -99,6 +101,26 @@ export interface MethodsPolicyChange {
   readonly securityDefaults?: boolean;
 }
 
+export interface RegisteredMethod {
+  readonly userId: string;
+  readonly method: OtherAuthenticationMethod;
+}
+
+/** A user's Temporary Access Pass as an admin sees it: whether one is issued and usable, never the pass. */
+export type TemporaryAccessPassView =
+  | { readonly userId: string; readonly issued: false }
+  | {
+      readonly userId: string;
+      readonly issued: true;
+      readonly id: string;
+      readonly createdDateTime: string;
+      readonly startDateTime: string;
+      readonly lifetimeInMinutes: number;
+      readonly isUsableOnce: boolean;
+      readonly isUsable: boolean;
+      readonly methodUsabilityReason: MethodUsabilityReason;
+    };
+
 /**
  * What tests and the admin API do to a running tenant, checked as admin input (RangeErrors naming the field): the
  * clock, directory sync, the app's consented roles, the Conditional Access scenario, the registration report's
@@ -128,6 +150,19 @@ export interface SandboxControls {
    * Conditional Access policies (scenario `none`), since Entra allows only one of the two.
    */
   setMethodsPolicy(change: MethodsPolicyChange): MethodsPolicyView;
+  /**
+   * The user (object id or UPN) registers a method, as they would at a sign-in or in My Security Info: Microsoft
+   * Authenticator, a passkey (`passkeyDeviceBound` on a security key, `passkeyAuthenticator`, `passkeySynced`), or a
+   * hardware OATH token an admin assigned. Tests and the rehearsal use it as "the user registered".
+   */
+  registerMethod(user: string, method: RegistrableMethod): RegisteredMethod;
+  /** The user's Temporary Access Pass: issued or not, usable or why not (never the pass). */
+  temporaryAccessPass(user: string): TemporaryAccessPassView;
+  /** Whether `pass` is the user's current Temporary Access Pass (nothing is consumed). */
+  checkTemporaryAccessPass(user: string, pass: string): boolean;
+  /** `policyScoped` (default, what tenants answer) or `anyone` (the documented reading): see temporaryAccessPasses.ts. */
+  temporaryAccessPassIssuance(): TemporaryAccessPassIssuance;
+  setTemporaryAccessPassIssuance(issuance: TemporaryAccessPassIssuance): TemporaryAccessPassIssuance;
 }
 
 const isDate = (value: unknown): value is string => typeof value === 'string' && !Number.isNaN(Date.parse(value));
@@ -135,6 +170,12 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 
 export function createSandboxControls(tenant: TenantState): SandboxControls {
   let nights = 0;
+  const userOf = (operation: string, user: unknown) => {
+    const found = typeof user === 'string' ? tenant.findUser(user) : undefined;
+    if (found === undefined) throw new RangeError(`${operation}: expected 'user' to name a user of the tenant (object id or UPN)`);
+    return found;
+  };
+  const passes = tenant.temporaryAccessPasses;
   const conditionalAccess = (): ConditionalAccessView => ({ ...tenant.conditionalAccessSettings(), policies: tenant.conditionalAccessPolicies(), strengths: tenant.authenticationStrengths() });
   const policies = tenant.authenticationPolicies;
   const methodsPolicy = (): MethodsPolicyView => ({ scenario: policies.scenario(), policy: policies.policy(), securityDefaults: policies.securityDefaults(), serializedBytes: policies.serializedBytes() });
@@ -267,6 +308,33 @@ export function createSandboxControls(tenant: TenantState): SandboxControls {
         policies.setSecurityDefaults(securityDefaults);
       }
       return methodsPolicy();
+    },
+    registerMethod: (user, method) => {
+      const found = userOf('registerMethod', user);
+      if (!(registrableMethods as readonly unknown[]).includes(method)) throw new RangeError(`registerMethod: expected 'method' to be one of ${registrableMethods.join(', ')}`);
+      const registered = tenant.registerMethod(found.id, method);
+      if (registered === undefined) throw new RangeError("registerMethod: expected 'user' to name a user of the tenant (object id or UPN)");
+      return { userId: found.id, method: registered };
+    },
+    temporaryAccessPass: (user) => {
+      const found = userOf('temporaryAccessPass', user);
+      const pass = passes.get(found.id);
+      if (pass === undefined) return { userId: found.id, issued: false };
+      const { id, createdDateTime, startDateTime, lifetimeInMinutes, isUsableOnce } = pass;
+      return { userId: found.id, issued: true, id, createdDateTime, startDateTime, lifetimeInMinutes, isUsableOnce, ...passes.usability(pass, tenant.methodAllowedFor(found.id, 'TemporaryAccessPass')) };
+    },
+    checkTemporaryAccessPass: (user, pass) => {
+      const found = userOf('checkTemporaryAccessPass', user);
+      if (typeof pass !== 'string') throw new RangeError("checkTemporaryAccessPass: expected 'pass' to be a string");
+      return passes.matches(found.id, pass);
+    },
+    temporaryAccessPassIssuance: () => passes.issuance(),
+    setTemporaryAccessPassIssuance: (issuance) => {
+      if (!(temporaryAccessPassIssuances as readonly unknown[]).includes(issuance)) {
+        throw new RangeError(`temporaryAccessPassIssuance: expected 'issuance' to be one of ${temporaryAccessPassIssuances.join(', ')}`);
+      }
+      passes.setIssuance(issuance);
+      return passes.issuance();
     },
   };
 }

@@ -1,6 +1,8 @@
 /**
- * Which Graph application permissions open which endpoint: any one permission of a list grants access. The first
- * entry is the least-privileged one Microsoft documents; the others are the higher permissions it also accepts.
+ * Which Graph application permissions open which endpoint: any one entry of a list grants access, an entry being one
+ * permission or a set of permissions that must all be held (Microsoft documents "User.Read.All and
+ * GroupMember.Read.All" for some calls). The first entry is the least-privileged one Microsoft documents; the others
+ * are the higher permissions it also accepts.
  */
 export const graphPermissions = {
   readUsers: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
@@ -10,6 +12,13 @@ export const graphPermissions = {
   readPhoneMethods: ['UserAuthMethod-Phone.Read.All', 'UserAuthenticationMethod.Read.All', 'UserAuthMethod-Phone.ReadWrite.All', 'UserAuthenticationMethod.ReadWrite.All'],
   writePhoneMethods: ['UserAuthMethod-Phone.ReadWrite.All', 'UserAuthenticationMethod.ReadWrite.All'],
   readAuthenticationMethods: ['UserAuthenticationMethod.Read.All', 'UserAuthenticationMethod.ReadWrite.All'],
+  readPasskeys: ['UserAuthMethod-Passkey.Read.All', 'UserAuthenticationMethod.Read.All', 'UserAuthMethod-Passkey.ReadWrite.All', 'UserAuthenticationMethod.ReadWrite.All'],
+  writePasskeys: ['UserAuthMethod-Passkey.ReadWrite.All', 'UserAuthenticationMethod.ReadWrite.All'],
+  // the create page names the read permission as least privileged, a generator slip: a pass needs a write permission
+  readTemporaryAccessPasses: ['UserAuthMethod-TAP.Read.All', 'UserAuthenticationMethod.Read.All', 'UserAuthMethod-TAP.ReadWrite.All', 'UserAuthenticationMethod.ReadWrite.All'],
+  writeTemporaryAccessPasses: ['UserAuthMethod-TAP.ReadWrite.All', 'UserAuthenticationMethod.ReadWrite.All'],
+  /** `checkMemberGroups` of a user: both permissions of a pair, or Directory.Read.All. */
+  checkUserMemberGroups: [['User.Read.All', 'GroupMember.Read.All'], ['User.Read.All', 'Group.Read.All'], 'Directory.Read.All'],
   readRequirements: ['Policy.Read.All', 'Policy.ReadWrite.AuthenticationMethod'],
   writeRequirements: ['Policy.ReadWrite.AuthenticationMethod'],
   writeGroupMembers: ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
@@ -22,7 +31,7 @@ export const graphPermissions = {
   writeSecurityDefaults: ['Policy.ReadWrite.SecurityDefaults', 'Policy.ReadWrite.ConditionalAccess'],
   sendMail: ['Mail.Send'],
   readRoleAssignments: ['RoleManagement.Read.Directory', 'RoleManagement.Read.All', 'Directory.Read.All', 'RoleManagement.ReadWrite.Directory', 'Directory.ReadWrite.All'],
-} as const satisfies Record<string, readonly string[]>;
+} as const satisfies Record<string, readonly (string | readonly string[])[]>;
 
 /** What the sandbox's app registration is consented to unless told otherwise: enough for every endpoint. */
 export const defaultAppRoles: readonly string[] = [

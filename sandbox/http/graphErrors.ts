@@ -92,6 +92,16 @@ export const graphErrors = {
   tapLifetimeOrder: () => new GraphHttpError(400, 'BadRequest', 'defaultLifetimeInMinutes must be between minimumLifetimeInMinutes and maximumLifetimeInMinutes.'),
   securityDefaultsWithConditionalAccess: () =>
     new GraphHttpError(400, 'BadRequest', 'Security defaults cannot be enabled while Conditional Access policies are enabled.'),
+  // Temporary Access Pass refusals (docs/graph-behaviour.md#temporary-access-pass): the guest text is Microsoft's, the
+  // policy text is what users report from real tenants; statuses and codes are not documented.
+  tapExternalGuest: () => new GraphHttpError(400, 'badRequest', 'Temporary Access Pass cannot be added to an external guest user.'),
+  tapNotAllowedByPolicy: () =>
+    new GraphHttpError(400, 'badRequest', 'Converged UserCredentialPolicy does not allow creating or updating this authentication method. AuthMethodType [TemporaryAccessPass].'),
+  tapLifetimeOutOfRange: () => new GraphHttpError(400, 'badRequest', "Invalid value for property 'lifetimeInMinutes': it must be between 10 and 43200 minutes."),
+  tapLifetimeOutOfPolicy: (min: number, max: number) =>
+    new GraphHttpError(400, 'badRequest', `Invalid value for property 'lifetimeInMinutes': the Temporary Access Pass policy allows between ${min} and ${max} minutes.`),
+  // checkMemberGroups (docs/graph-behaviour.md#groups-and-membership): "Up to 20 groups may be specified".
+  tooManyGroupIds: () => new GraphHttpError(400, 'Request_BadRequest', "Invalid value for parameter 'groupIds': at most 20 group ids can be checked in one request."),
   /** A feature real Graph has that the sandbox does not model (nothing in the rollout uses it): refused, never ignored. */
   notModelled: (feature: string) => new GraphHttpError(400, 'SandboxNotModelled', `The sandbox tenant does not model ${feature}.`),
 } as const;

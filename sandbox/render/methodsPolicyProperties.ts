@@ -1,5 +1,5 @@
 import type { GraphVersion } from '../http/graphRoute.js';
-import { allUsers, methodConfigurationTypes, type MethodConfiguration, type MethodsPolicy, type SecurityDefaults } from '../tenant/methodsPolicyModel.js';
+import { allUsers, methodConfigurationTypes, readOnlyMethodStates, type MethodConfiguration, type MethodsPolicy, type SecurityDefaults } from '../tenant/methodsPolicyModel.js';
 
 /** Where an answer's `@odata.context` points: the sandbox's origin and the version asked for. */
 export interface RenderTarget {
@@ -20,13 +20,13 @@ export const externalMethodId = 'fda55161-0d73-48ec-b29f-d29689e3d1b6';
  * configurations, so a reader must pick its configurations by id and ignore the rest. Read only in the sandbox.
  */
 export const readOnlyConfigurations: readonly Readonly<Record<string, unknown>>[] = [
-  { '@odata.type': '#microsoft.graph.softwareOathAuthenticationMethodConfiguration', id: 'SoftwareOath', state: 'disabled', excludeTargets: [], includeTargets: [everyone] },
-  { '@odata.type': '#microsoft.graph.hardwareOathAuthenticationMethodConfiguration', id: 'HardwareOath', state: 'disabled', excludeTargets: [], includeTargets: [everyone] },
-  { '@odata.type': '#microsoft.graph.emailAuthenticationMethodConfiguration', id: 'Email', state: 'disabled', allowExternalIdToUseEmailOtp: 'default', excludeTargets: [], includeTargets: [everyone] },
+  { '@odata.type': '#microsoft.graph.softwareOathAuthenticationMethodConfiguration', id: 'SoftwareOath', state: readOnlyMethodStates.SoftwareOath, excludeTargets: [], includeTargets: [everyone] },
+  { '@odata.type': '#microsoft.graph.hardwareOathAuthenticationMethodConfiguration', id: 'HardwareOath', state: readOnlyMethodStates.HardwareOath, excludeTargets: [], includeTargets: [everyone] },
+  { '@odata.type': '#microsoft.graph.emailAuthenticationMethodConfiguration', id: 'Email', state: readOnlyMethodStates.Email, allowExternalIdToUseEmailOtp: 'default', excludeTargets: [], includeTargets: [everyone] },
   {
     '@odata.type': '#microsoft.graph.x509CertificateAuthenticationMethodConfiguration',
     id: 'X509Certificate',
-    state: 'disabled',
+    state: readOnlyMethodStates.X509Certificate,
     certificateUserBindings: [{ x509CertificateField: 'PrincipalName', userProperty: 'onPremisesUserPrincipalName', priority: 1 }],
     authenticationModeConfiguration: { x509CertificateAuthenticationDefaultMode: 'x509CertificateSingleFactor', rules: [] },
     excludeTargets: [],

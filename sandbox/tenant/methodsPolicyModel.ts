@@ -11,6 +11,18 @@ export type ModelledMethodId = (typeof modelledMethodIds)[number];
 
 /** Built-in configurations Graph lists that the rollout never reads: served as they are, never written. */
 export const readOnlyMethodIds = ['SoftwareOath', 'HardwareOath', 'Email', 'X509Certificate'] as const;
+export type ReadOnlyMethodId = (typeof readOnlyMethodIds)[number];
+
+/**
+ * The fixed state of each read-only configuration, for all users. Hardware OATH is on: the generated tenant issued
+ * tokens to some users (category `hardwareOathOnly`), which only work while the policy enables the method.
+ */
+export const readOnlyMethodStates: Readonly<Record<ReadOnlyMethodId, 'enabled' | 'disabled'>> = {
+  SoftwareOath: 'disabled',
+  HardwareOath: 'enabled',
+  Email: 'disabled',
+  X509Certificate: 'disabled',
+};
 
 /** `@odata.type` of each modelled configuration (a PATCH must name it). */
 export const methodConfigurationTypes: Readonly<Record<ModelledMethodId, string>> = {

@@ -6,7 +6,9 @@ import {
   type MethodConfigurations,
   type MethodsPolicy,
   type MethodsPolicyScenario,
+  readOnlyMethodStates,
   type ModelledMethodId,
+  type ReadOnlyMethodId,
   type RegistrationCampaign,
   type SecurityDefaults,
 } from './methodsPolicyModel.js';
@@ -55,8 +57,9 @@ export interface MethodsPolicyState {
   /**
    * Whether the policy lets the user use a method: the configuration is enabled, an include target covers the user
    * (`all_users`, a group they are a transitive member of, or the user), and no exclude target does (exclusion wins).
+   * A read-only configuration (hardware OATH…) allows everyone or no one, by its fixed state.
    */
-  allowedFor(method: ModelledMethodId, userId: string, isMemberOf: (groupId: string) => boolean): boolean;
+  allowedFor(method: ModelledMethodId | ReadOnlyMethodId, userId: string, isMemberOf: (groupId: string) => boolean): boolean;
   /** Bytes of the policy serialized as JSON: what the 20 KB limit applies to. */
   serializedBytes(): number;
 }
@@ -125,7 +128,8 @@ export function createMethodsPolicyState(options: MethodsPolicyStateOptions): Me
       securityDefaults = { isEnabled };
     },
     allowedFor: (method, userId, isMemberOf) => {
-      const configuration = policy.authenticationMethodConfigurations[method];
+      if (method in readOnlyMethodStates) return readOnlyMethodStates[method as ReadOnlyMethodId] === 'enabled';
+      const configuration = policy.authenticationMethodConfigurations[method as ModelledMethodId];
       if (configuration.state !== 'enabled') return false;
       const covers = (target: ExcludeTarget): boolean =>
         target.targetType === 'user' ? target.id.toLowerCase() === userId.toLowerCase() : target.id === allUsers || isMemberOf(target.id);

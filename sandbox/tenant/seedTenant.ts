@@ -3,6 +3,7 @@ import { asciiFold } from './asciiFold.js';
 import { categoryCounts } from './categoryCounts.js';
 import { conditionalAccessPolicies, type ConditionalAccessIds } from '../conditionalAccess/conditionalAccessPolicies.js';
 import { personNames } from './personNames.js';
+import { passkeyMethod } from './passkeyAuthenticators.js';
 import { createPhoneNumbers, type PhoneNumbers } from './phoneNumbers.js';
 import { directoryRoleIds, directoryRoleNames, roleAssignmentId } from './directoryRoles.js';
 import { createRandom, type Random } from './random.js';
@@ -133,6 +134,9 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
     if (category === 'alreadyEnforced') mfaStates.set(user.draft.id, 'enforced');
     if (category === 'authenticatorOnly') otherMethods.set(user.draft.id, [authenticatorMethod(random)]);
     if (category === 'breakGlass') otherMethods.set(user.draft.id, [fido2Method(random)]);
+    if (category === 'passkeyDeviceBound') otherMethods.set(user.draft.id, [passkeyMethod(random, random.chance(0.5) ? 'securityKey' : 'authenticator', pastDateTime(random))]);
+    if (category === 'passkeySynced') otherMethods.set(user.draft.id, [passkeyMethod(random, 'synced', pastDateTime(random))]);
+    if (category === 'hardwareOathOnly') otherMethods.set(user.draft.id, [{ kind: 'hardwareOath', id: random.guid(), createdDateTime: pastDateTime(random) }]);
     if (category === 'exclusionGroupMember') exclusionIds.push(user.draft.id);
     return user.draft;
   });
@@ -295,6 +299,7 @@ function buildUser(category: UserCategory, country: CountryCode, generator: Gene
     case 'phoneConflict':
     case 'alreadyEnforced':
     case 'exclusionGroupMember':
+    case 'passkeyDeviceBound':
       validMobile();
       break;
     case 'readyNational': {
@@ -306,6 +311,8 @@ function buildUser(category: UserCategory, country: CountryCode, generator: Gene
     }
     case 'missingMobile':
     case 'authenticatorOnly':
+    case 'passkeySynced':
+    case 'hardwareOathOnly':
       break;
     case 'invalidMobile':
       draft.mobilePhone = phones.invalid(country);
@@ -426,8 +433,15 @@ function fido2Method(random: Random): OtherAuthenticationMethod {
     displayName: 'YubiKey 5 NFC',
     model: 'YubiKey 5 NFC',
     aaGuid: 'cb69481e-8ff7-4039-93ec-0a2729a154a8',
+    passkeyType: 'deviceBound',
+    attestationLevel: 'attested',
     createdDateTime: `2024-0${random.int(1, 9)}-1${random.int(0, 9)}T10:00:00Z`,
   };
+}
+
+/** A registration date in 2024–2026, before any rehearsal starts. */
+function pastDateTime(random: Random): string {
+  return `202${random.int(4, 6)}-0${random.int(1, 8)}-${String(random.int(10, 28))}T${String(random.int(10, 18))}:${String(random.int(10, 59))}:00Z`;
 }
 
 function group(ids: Random, displayName: string, description: string, memberIds: string[]): SandboxGroup {

@@ -1,6 +1,11 @@
 /** Shapes of the sandbox tenant's data. Graph's JSON is rendered from these by the route handlers. */
 
-/** Why a generated user is in the tenant: what the rollout is expected to do with them. Kept out of Graph answers. */
+/**
+ * Why a generated user is in the tenant: what the rollout is expected to do with them. Kept out of Graph answers.
+ * `passkeyDeviceBound`: a valid synced mobile and a device-bound passkey (a security key or Microsoft Authenticator);
+ * `passkeySynced`: no mobile, a synced passkey; `hardwareOathOnly`: no mobile, only a hardware OATH token, which
+ * Graph lists on beta only.
+ */
 export const userCategories = [
   'ready',
   'readyNational',
@@ -19,6 +24,9 @@ export const userCategories = [
   'alreadyEnforced',
   'authenticatorOnly',
   'exclusionGroupMember',
+  'passkeyDeviceBound',
+  'passkeySynced',
+  'hardwareOathOnly',
 ] as const;
 
 export type UserCategory = (typeof userCategories)[number];
@@ -71,7 +79,13 @@ export interface PhoneMethod {
   readonly smsSignInState: string;
 }
 
-/** Authentication methods other than password and phone, which the sandbox only reads. */
+/** How a passkey is kept (`fido2AuthenticationMethod.passkeyType`, v1.0): on one device, or synced by a provider. */
+export type PasskeyType = 'deviceBound' | 'synced';
+
+/**
+ * Authentication methods other than password and phone. Users register them (the admin API stands in for that),
+ * Graph lists and deletes them; the hardware OATH token is listed on beta only (docs/graph-behaviour.md#authentication-methods-list).
+ */
 export type OtherAuthenticationMethod =
   | {
       readonly kind: 'microsoftAuthenticator';
@@ -86,7 +100,15 @@ export type OtherAuthenticationMethod =
       readonly id: string;
       readonly displayName: string;
       readonly model: string;
+      /** The authenticator's model id: a security key, Microsoft Authenticator, or a synced-passkey provider (see passkeyAuthenticators). */
       readonly aaGuid: string;
+      readonly passkeyType: PasskeyType;
+      readonly attestationLevel: 'attested' | 'notAttested';
+      readonly createdDateTime: string;
+    }
+  | {
+      readonly kind: 'hardwareOath';
+      readonly id: string;
       readonly createdDateTime: string;
     };
 

@@ -5,8 +5,10 @@ import { createRandom } from './random.js';
 import { registrationSnapshot } from '../report/registrationSnapshot.js';
 import type { SeededTenant } from './seedTenant.js';
 import { createSlidingWindowLimit, type SlidingWindowLimit } from '../quota/slidingWindowLimit.js';
-import type { MethodsPolicy, ModelledMethodId } from './methodsPolicyModel.js';
+import type { MethodsPolicy, ModelledMethodId, ReadOnlyMethodId } from './methodsPolicyModel.js';
 import { createMethodsPolicyState, type MethodsPolicyState } from './methodsPolicyState.js';
+import { passkeyMethod, type PasskeyKind } from './passkeyAuthenticators.js';
+import { createTemporaryAccessPassStore, type TemporaryAccessPassStore } from './temporaryAccessPasses.js';
 import {
   graphDateTime,
   type AuthenticationStrengthPolicy,
@@ -26,6 +28,12 @@ import {
   type SandboxRoleAssignment,
   type SandboxUser,
 } from './tenantModel.js';
+
+/** What a user (or, for hardware tokens, an admin) can register through the admin API. */
+export const registrableMethods = ['microsoftAuthenticator', 'passkeyDeviceBound', 'passkeyAuthenticator', 'passkeySynced', 'hardwareOath'] as const;
+export type RegistrableMethod = (typeof registrableMethods)[number];
+
+const passkeyKindOf: Readonly<Record<string, PasskeyKind>> = { passkeyDeviceBound: 'securityKey', passkeyAuthenticator: 'authenticator', passkeySynced: 'synced' };
 
 /** The app registration the rollout signs in as, and the Graph application permissions consented to it. */
 export interface AppRegistration {
@@ -85,7 +93,14 @@ export interface TenantState {
   updatePhoneMethod(userId: string, methodId: string, phoneNumber: string): boolean;
   deletePhoneMethod(userId: string, methodId: string): PhoneMethod | undefined;
   otherMethods(userId: string): readonly OtherAuthenticationMethod[];
-  /** A phone, Microsoft Authenticator or FIDO2 method is registered. */
+  /**
+   * The user registers a method (the admin API's stand-in for a user setting one up): Microsoft Authenticator, a
+   * passkey of a kind, or a hardware OATH token (an admin assigns those). Undefined for unknown users.
+   */
+  registerMethod(userId: string, kind: RegistrableMethod): OtherAuthenticationMethod | undefined;
+  /** Removes a non-phone method by id (`DELETE …/fido2Methods/{id}`); undefined when the user has none with that id. */
+  deleteOtherMethod(userId: string, methodId: string): OtherAuthenticationMethod | undefined;
+  /** A phone, Microsoft Authenticator, passkey or hardware OATH method is registered. */
   hasStrongMethod(userId: string): boolean;
   perUserMfaState(userId: string): PerUserMfaState;
   /** Applies Graph's rule: `enabled` on a user with a registered strong method becomes `enforced`. Returns the state stored. */
@@ -144,7 +159,9 @@ export interface TenantState {
   /** The Authentication methods policy as it stands (docs/graph-behaviour.md#methods-policy-and-registration-campaign). */
   methodsPolicy(): MethodsPolicy;
   /** Whether the methods policy lets the user use the method (enabled, included, not excluded); false for unknown users. */
-  methodAllowedFor(userId: string, method: ModelledMethodId): boolean;
+  methodAllowedFor(userId: string, method: ModelledMethodId | ReadOnlyMethodId): boolean;
+  /** Users' Temporary Access Passes (digests only) and who may be given one. */
+  readonly temporaryAccessPasses: TemporaryAccessPassStore;
   /** The methods policy and security defaults: scenario, writes (all or nothing, within Graph's limits). */
   readonly authenticationPolicies: MethodsPolicyState;
 }
@@ -229,19 +246,36 @@ export function createTenantState(options: TenantStateOptions): TenantState {
     return outcome === 'mfa' || outcome === 'mfaUnsatisfiable';
   };
 
+  const [ring] = seeded.groups.filter((group) => seeded.manifest.groups.rings.some((candidate) => candidate.id === group.id));
+  const authenticationPolicies = createMethodsPolicyState({
+    ids: { outsideGroupId: seeded.manifest.groups.exclusion, otherGroupId: ring?.id ?? seeded.manifest.groups.pilot },
+    now,
+    targetExists: (target) => (target.targetType === 'group' ? groupsById.has(target.id.toLowerCase()) : byId.has(target.id.toLowerCase())),
+  });
+
+  const methodAllowedFor = (userId: string, method: ModelledMethodId | ReadOnlyMethodId): boolean => {
+    const user = byId.get(userId.toLowerCase());
+    return user !== undefined && authenticationPolicies.allowedFor(method, user.id, (groupId) => membersOf(groupId).has(user.id));
+  };
+  const allowedFor = (userId: string) => (method: ModelledMethodId | ReadOnlyMethodId): boolean => methodAllowedFor(userId, method);
+  const policyKey = (userId: string): string =>
+    (['Sms', 'Voice', 'Fido2', 'MicrosoftAuthenticator', 'HardwareOath'] as const).map((method) => (methodAllowedFor(userId, method) ? '1' : '0')).join('');
+
   // The registration report: one generation-time entry per user (shared objects for equal method sets), plus the
   // entries computed at sign-ins, which become visible `lagMinutes` after they were computed.
   const report: RegistrationReportSettings = { lagMinutes: 60, licensed: true, throttled: true, pageSize: 100 };
   const generatedAtMs = now().getTime() - generationAgeMs;
-  const noMethods = registrationSnapshot([], [], generatedAtMs);
+  const noMethods = registrationSnapshot([], [], generatedAtMs, () => false);
   const generationEntries = new Map<string, RegistrationSnapshot>();
   const entryByMethods = new Map<string, RegistrationSnapshot>();
   for (const [userId, methods] of [...phones, ...seeded.otherMethods] as [string, readonly unknown[]][]) {
     if (methods.length === 0 || generationEntries.has(userId)) continue;
-    const key = `${phoneMethods(userId).map((method) => method.phoneType).join(',')}|${otherMethods(userId).map((method) => method.kind).join(',')}`;
+    const others = otherMethods(userId);
+    const passkeys = others.map((method) => (method.kind === 'fido2' ? `${method.passkeyType}:${method.aaGuid}` : method.kind)).join(',');
+    const key = `${phoneMethods(userId).map((method) => method.phoneType).join(',')}|${passkeys}|${policyKey(userId)}`;
     let entry = entryByMethods.get(key);
     if (entry === undefined) {
-      entry = registrationSnapshot(phoneMethods(userId), otherMethods(userId), generatedAtMs);
+      entry = registrationSnapshot(phoneMethods(userId), others, generatedAtMs, allowedFor(userId));
       entryByMethods.set(key, entry);
     }
     generationEntries.set(userId, entry);
@@ -273,13 +307,24 @@ export function createTenantState(options: TenantStateOptions): TenantState {
     seeded.otherMethods.set(userId, [...otherMethods(userId), method]);
     return method;
   };
-
-  const [ring] = seeded.groups.filter((group) => seeded.manifest.groups.rings.some((candidate) => candidate.id === group.id));
-  const authenticationPolicies = createMethodsPolicyState({
-    ids: { outsideGroupId: seeded.manifest.groups.exclusion, otherGroupId: ring?.id ?? seeded.manifest.groups.pilot },
-    now,
-    targetExists: (target) => (target.targetType === 'group' ? groupsById.has(target.id.toLowerCase()) : byId.has(target.id.toLowerCase())),
-  });
+  const registerMethod = (userId: string, kind: RegistrableMethod): OtherAuthenticationMethod | undefined => {
+    const user = byId.get(userId.toLowerCase());
+    if (user === undefined) return undefined;
+    if (kind === 'microsoftAuthenticator') return addAuthenticatorMethod(user.id);
+    const createdDateTime = graphDateTime(now());
+    const passkeyKind = passkeyKindOf[kind];
+    const method: OtherAuthenticationMethod =
+      passkeyKind === undefined ? { kind: 'hardwareOath', id: methodRandom.guid(), createdDateTime } : passkeyMethod(methodRandom, passkeyKind, createdDateTime);
+    seeded.otherMethods.set(user.id, [...otherMethods(user.id), method]);
+    return method;
+  };
+  const deleteOtherMethod = (userId: string, methodId: string): OtherAuthenticationMethod | undefined => {
+    const existing = otherMethods(userId);
+    const method = existing.find((candidate) => candidate.id === methodId.toLowerCase());
+    if (method !== undefined) seeded.otherMethods.set(userId, existing.filter((candidate) => candidate !== method));
+    return method;
+  };
+  const temporaryAccessPasses = createTemporaryAccessPassStore(now);
 
   const realNow = options.realNow ?? Date.now;
   const limits: FamilyLimits = {
@@ -330,6 +375,8 @@ export function createTenantState(options: TenantStateOptions): TenantState {
       return method;
     },
     otherMethods,
+    registerMethod,
+    deleteOtherMethod,
     hasStrongMethod,
     perUserMfaState,
     setPerUserMfaState,
@@ -415,15 +462,13 @@ export function createTenantState(options: TenantStateOptions): TenantState {
       // Keep the newest entry already visible and every one still waiting out the lag.
       const earlier = signInEntries.get(user.id) ?? [];
       const newestVisible = earlier.findLastIndex((entry) => entry.computedAtMs <= at - report.lagMinutes * 60_000);
-      signInEntries.set(user.id, [...earlier.slice(Math.max(0, newestVisible)), registrationSnapshot(phoneMethods(user.id), otherMethods(user.id), at)]);
+      signInEntries.set(user.id, [...earlier.slice(Math.max(0, newestVisible)), registrationSnapshot(phoneMethods(user.id), otherMethods(user.id), at, allowedFor(user.id))]);
       return { mfaRequired: required, registeredAuthenticator, enforced, reportVisibleAt: new Date(at + report.lagMinutes * 60_000) };
     },
 
     methodsPolicy: () => authenticationPolicies.policy(),
-    methodAllowedFor: (userId, method) => {
-      const user = byId.get(userId.toLowerCase());
-      return user !== undefined && authenticationPolicies.allowedFor(method, user.id, (groupId) => membersOf(groupId).has(user.id));
-    },
+    methodAllowedFor,
     authenticationPolicies,
+    temporaryAccessPasses,
   };
 }

@@ -51,6 +51,7 @@ const errorExits: Readonly<Partial<Record<ErrorCode, ExitName>>> = {
   TABLE_AUTH_FAILED: 'settings',
   LEASE_HELD: 'leaseHeld',
   USAGE_INVALID: 'usage',
+  TAP_LIFETIME_INVALID: 'usage',
 };
 
 export function nightOutcomeKey(result: NightResult): NightOutcomeKey {

@@ -3,11 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Config } from '../config/configSchema.js';
 import { loadConfig } from '../config/loadConfig.js';
-import { createLogger, stderrSink, type LogLevel, type Logger } from '../log/logEvent.js';
+import { createLogger, stderrSink, type LogLevel, type LogSink, type Logger } from '../log/logEvent.js';
 import { RolloutError } from '../errors/RolloutError.js';
 import { buildReport } from '../shell/buildReport.js';
 import { exportNotices } from '../shell/exportNotices.js';
 import { importPilot } from '../shell/importPilot.js';
+import { issueTemporaryAccessPasses } from '../shell/issueTemporaryAccessPasses.js';
 import { planNight } from '../shell/planNight.js';
 import { resumeRollout } from '../shell/resumeRollout.js';
 import { readmitUsers } from '../shell/readmitUsers.js';
@@ -18,6 +19,7 @@ import { runWave } from '../shell/runWave.js';
 import { renderReportHtml } from '../report/renderReportHtml.js';
 import { progressOfNight } from './progressOfNight.js';
 import { createProgressReporter, type ProgressReporter } from './progressReporter.js';
+import { issuedPassesJson, renderIssuedPasses } from './renderIssuedPasses.js';
 import { renderPlan } from './renderPlan.js';
 import { renderPosture } from './renderPosture.js';
 import { readTenantPosture } from '../shell/readTenantPosture.js';
@@ -49,6 +51,8 @@ export interface CliIo {
   readonly err?: NodeJS.WritableStream;
   /** Receives how the command ended, when that is not plain success (see exitCodes.ts; runCommandLine turns it into the exit code). */
   readonly setExit?: (exit: ExitName) => void;
+  /** Where structured log lines go, every level (default: stderr from --log-level on). */
+  readonly logSink?: LogSink;
 }
 
 
@@ -81,7 +85,7 @@ export function buildProgram(io: CliIo): Command {
     const globals = command.optsWithGlobals<GlobalOptions>();
     const config = loadConfig(settingsFrom(globals.settings, process.env));
     const runId = `cli-${command.name()}-${randomUUID()}`;
-    const logger = createLogger(stderrSink(globals.logLevel), { runId });
+    const logger = createLogger(io.logSink ?? stderrSink(globals.logLevel), { runId });
     const rollout = await openRollout(config, logger);
     try {
       return await work(config, rollout.ports, logger, runId);
@@ -286,6 +290,19 @@ export function buildProgram(io: CliIo): Command {
           print(`Rollback ${result.rollbackWaveId ?? ''}: ${result.reverted} of ${result.actions.length} user(s) of wave ${options.wave} rolled back (${result.alreadyReverted} already were), ${result.failed.length} failed.`);
           if (result.failed.length > 0) setExit('failed');
         }
+      });
+    });
+
+  program
+    .command('issue-tap <users...>')
+    .description('Create a Temporary Access Pass for each named user (UPN or object id), within the TAP policy, so the helpdesk can bootstrap a passkey; the pass is shown here once and never logged or stored')
+    .option('--lifetime <minutes>', "minutes each pass is valid (default: the TAP policy's default; within its minimum and maximum)", positiveInteger)
+    .option('--json', 'print the passes as JSON (for a script that hands them on)')
+    .action(async (users: string[], options: { lifetime?: number; json?: boolean }, command: Command) => {
+      await withRollout(command, async (config, ports, logger, runId) => {
+        const result = await issueTemporaryAccessPasses(config, ports, logger, new Date(), { names: users, runId, ...(options.lifetime === undefined ? {} : { lifetimeMinutes: options.lifetime }) });
+        print(options.json === true ? issuedPassesJson(result) : renderIssuedPasses(result));
+        if (result.refused.length > 0) setExit('failed');
       });
     });
 

@@ -28,6 +28,8 @@ export const permissionIncludedBy: Readonly<Record<string, readonly string[]>> =
   'AuditLog.Read.All': [],
   // POST /users/{id}/sendMail
   'Mail.Send': [],
+  // POST /users/{id}/authentication/temporaryAccessPassMethods (mfa-rollout issue-tap)
+  'UserAuthMethod-TAP.ReadWrite.All': ['UserAuthenticationMethod.ReadWrite.All'],
   // GET /roleManagement/directory/roleAssignments
   'RoleManagement.Read.Directory': ['RoleManagement.ReadWrite.Directory', 'Directory.Read.All', 'Directory.ReadWrite.All'],
 };

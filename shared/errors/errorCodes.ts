@@ -38,6 +38,7 @@ export const errorCodes = {
   OUTPUT_UNWRITABLE: { retryable: false, hint: 'A file the command was asked to write cannot be written: create the folder or choose a writable path. The rest of the output was printed.' },
   SETUP_NOT_FOUND: { retryable: false, hint: '`mfa-rollout setup-passkeys --restore` named a setup id this rollout never recorded; the id is printed by `--apply`.' },
   CSV_INVALID: { retryable: false, hint: 'The CSV file has invalid rows; the message lists them by line. Nothing was imported.' },
+  TAP_LIFETIME_INVALID: { retryable: false, hint: '`mfa-rollout issue-tap --lifetime` must lie within the Temporary Access Pass policy\'s minimum and maximum (the message names them); leave it out for the policy\'s default. No pass was issued.' },
   TIME_BUDGET_REACHED: { retryable: true, hint: 'The wave stopped before the function timeout; the rest continues next night.' },
   RUN_INTERRUPTED: { retryable: true, hint: 'A run stopped mid-write for this user (crash, timeout or host recycle). The next run read Graph, found the write not done, and retries it.' },
   INTERNAL: { retryable: false, hint: 'An unexpected error in the rollout itself; report it with the log lines around it.' },

@@ -82,6 +82,7 @@ export function trackCandidates(config: Config, globalAdminIds: ReadonlySet<stri
       orderKey: rolloutOrderKey(config.rolloutId, directory.id),
       progress,
       isGlobalAdmin: globalAdminIds.has(directory.id.toLowerCase()),
+      tap: row.tap,
       payload: row,
     };
   };

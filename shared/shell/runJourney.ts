@@ -16,7 +16,7 @@ import type {
 import type { DirectoryUser } from '../core/rosterUser.js';
 import type { NightSteps, UserOutcome } from '../core/waveTally.js';
 import { RolloutError, toRolloutError } from '../errors/RolloutError.js';
-import { readGroupMemberIds } from '../adapters/graph/directoryReads.js';
+import { readJourneyMemberships } from '../adapters/graph/readJourneyMemberships.js';
 import { addGroupMember } from '../adapters/graph/groupMembership.js';
 import { readLiveMethods } from '../adapters/graph/readLiveMethods.js';
 import { createMobileMethod, readMobilePhone, readPerUserMfaState, setPerUserMfaState, updateMobileMethod } from '../adapters/graph/userAuthentication.js';
@@ -242,13 +242,13 @@ async function readFacts(needs: readonly FactNeed[], facts: JourneyFacts, user: 
   const read = await Promise.all(needs.map(async (need): Promise<Partial<JourneyFacts>> => {
     switch (need) {
       case 'methods':
-        return { methods: await readLiveMethods(gateway, user.id, config.defaultPhoneRegion) };
+        return { methods: await readLiveMethods(gateway, user.id) };
       case 'syncedMobile':
         return { syncedMobile: classifyMobile(await readMobilePhone(gateway, user.id), config.defaultPhoneRegion) };
       case 'perUserMfaState':
         return { perUserMfaState: await readPerUserMfaState(gateway, user.id) };
       case 'memberships':
-        return { memberships: await readMemberships(gateway, user.id, journeyGroupIds(config)), membershipsLive: true };
+        return { memberships: await readJourneyMemberships(gateway, user.id, journeyGroupIds(config)), membershipsLive: true };
       case 'mfaSignIn':
         return { lastMfaSignInAt: context.mfaSignIns?.get(user.id.toLowerCase()) ?? null };
     }
@@ -259,16 +259,6 @@ async function readFacts(needs: readonly FactNeed[], facts: JourneyFacts, user: 
 /** The groups the journey writes to: the MFA group and the campaign, phishing-resistant and phone-retired groups. */
 export function journeyGroupIds(config: Pick<Config, 'caGroupId' | 'campaignGroupId' | 'phishingResistantGroupId' | 'phoneRetiredGroupId'>): string[] {
   return [config.caGroupId, config.campaignGroupId, config.phishingResistantGroupId, config.phoneRetiredGroupId].filter((id): id is string => id !== undefined);
-}
-
-/** Which of the journey's groups the user is a transitive member of now, read live (after a write whose answer was lost). */
-async function readMemberships(gateway: JourneyRunContext['ports']['gateway'], userId: string, groupIds: readonly string[]): Promise<ReadonlySet<string>> {
-  const member = new Set<string>();
-  for (const groupId of groupIds) {
-    const ids = await readGroupMemberIds(gateway, groupId);
-    if ([...ids].some((id) => id.toLowerCase() === userId.toLowerCase())) member.add(groupId.toLowerCase());
-  }
-  return member;
 }
 
 async function makeWrite(write: GraphWrite, userId: string, context: JourneyRunContext): Promise<void> {

@@ -55,6 +55,8 @@ describe('retryDecision', () => {
         'PREFLIGHT_FAILED',
         'ROLLOUT_HALTED',
         'TABLE_AUTH_FAILED',
+        // mfa-rollout issue-tap's answer to the operator, never a user's recorded failure
+        'TAP_LIFETIME_INVALID',
         'USAGE_INVALID',
         'SETUP_NOT_FOUND',
         'USERS_NOT_PARKED',

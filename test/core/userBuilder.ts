@@ -60,7 +60,7 @@ export function journey(overrides: Partial<Journey> & { readonly waveId?: string
   const at = daysFrom(now, -daysAgo).toISOString();
   return {
     enteredWaveId: waveId, enteredAt: at, announcedAt: daysFrom(now, -10).toISOString(), enforceFrom: null, entryCompleteAt: null,
-    steps: {}, phoneConflict: false, registration: null, tap: null, lastCheckedAt: null, methods: null, mfaSeenAt: null, attempts: 0,
+    steps: {}, phoneConflict: false, registration: null, lastCheckedAt: null, methods: null, mfaSeenAt: null, attempts: 0,
     ...fields,
   };
 }

@@ -34,7 +34,7 @@ export interface CommandRun {
  * `mfa-rollout <args>` exactly as main.ts runs it (runCommandLine): the exit code, stdout and stderr. `settings` null
  * passes no --settings file (the arguments then say everything).
  */
-export async function runCommand(settings: Record<string, string> | null, args: readonly string[], io: Pick<CliIo, 'progress'> = {}): Promise<CommandRun> {
+export async function runCommand(settings: Record<string, string> | null, args: readonly string[], io: Pick<CliIo, 'progress' | 'logSink'> = {}): Promise<CommandRun> {
   const out = collector();
   const err = collector();
   const prefix = settings === null ? [] : ['--settings', settingsFile(settings)];

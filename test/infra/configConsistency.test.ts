@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { permissionsFor } from '../../shared/adapters/graph/graphPermissions.js';
+import { permissionsFor, permissionsForIssueTap } from '../../shared/adapters/graph/graphPermissions.js';
 import { secretEnvNames, settings, type SettingKey } from '../../shared/config/configSchema.js';
 import { loadConfig } from '../../shared/config/loadConfig.js';
 import {
@@ -269,6 +269,10 @@ describe('infra/grant-graph-permissions.sh', () => {
     const withSetup = permissionsFor({ strategy: 'conditionalAccessGroup', targetMethod: 'passkey', noticeDays: 3, noticeMailbox: undefined }, { setupPasskeys: true });
     expect(withSetup).toContain('Policy.ReadWrite.AuthenticationMethod');
     expect(listed(['conditionalAccessGroup', '--with-setup'])).toEqual(withSetup);
+  });
+
+  it('grants exactly permissionsForIssueTap() to an identity that only issues Temporary Access Passes', () => {
+    expect(listed(['issueTap'])).toEqual(permissionsForIssueTap());
   });
 
   it('hard-codes no app role id (the only GUID is Microsoft Graph\'s application id)', () => {

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { permissionsFor } from '../../shared/adapters/graph/graphPermissions.js';
+import { permissionsFor, permissionsForIssueTap } from '../../shared/adapters/graph/graphPermissions.js';
 import { repoRoot } from './bicepText.js';
 
 /**
@@ -29,6 +29,7 @@ const graphRoles: Record<string, string> = {
   'RoleManagement.Read.Directory': 'role-rolemanagement-read',
   'User.Read.All': 'role-user-read',
   'UserAuthenticationMethod.ReadWrite.All': 'role-authmethod-readwrite',
+  'UserAuthMethod-TAP.ReadWrite.All': 'role-tap-readwrite',
 };
 
 const stub = String.raw`#!/usr/bin/env bash
@@ -106,6 +107,14 @@ describe('grant-graph-permissions.sh', () => {
     expect(posted(result.calls)).toEqual(roleIds(needed));
     for (const name of needed) expect(result.stdout).toMatch(reported('granted', name));
     expect(result.stdout).toContain(`${needed.length} granted, 0 already in place, 0 not needed`);
+  });
+
+  it('grants a helpdesk identity only what issue-tap needs (issueTap), and never mail', () => {
+    const result = grant('issueTap', '--principal-id', principalId);
+    expect(result.status).toBe(0);
+    expect(posted(result.calls)).toEqual(roleIds(permissionsForIssueTap()));
+    expect(result.stdout).toMatch(reported('granted', 'UserAuthMethod-TAP.ReadWrite.All'));
+    expect(grant('issueTap', '--with-mail', '--principal-id', principalId).status).toBe(1);
   });
 
   it('skips roles already granted, adds Mail.Send with --with-mail, and reports what is no longer needed', () => {

@@ -93,6 +93,6 @@ export function eventsOf(result: ProcessResult): { event: string; [field: string
 
 /** Users of the tenant the rollout must enforce (ready, or with an MFA method already), by the generated category. */
 export function enforceableUserIds(lab: RolloutLab): string[] {
-  const enforceable = new Set(['ready', 'readyNational', 'hasPhoneMethod', 'phoneConflict', 'alreadyEnforced', 'authenticatorOnly']);
+  const enforceable = new Set(['ready', 'readyNational', 'hasPhoneMethod', 'phoneConflict', 'alreadyEnforced', 'authenticatorOnly', 'passkeyDeviceBound', 'passkeySynced', 'hardwareOathOnly']);
   return lab.sandbox.manifest.users.filter((user) => enforceable.has(user.category)).map((user) => user.id);
 }

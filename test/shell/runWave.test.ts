@@ -22,6 +22,8 @@ describe('runWave, one night end to end (sandbox tenant over HTTPS + Azurite)', 
 
     const manifestUsers = sandbox.manifest.users;
     const toEnforce = manifestUsers.filter((user) => expectedStanding[user.category] === 'enforced');
+    // a valid synced mobile and no phone method: a passkey does not stop the phone track from pre-registering the mobile
+    // a user with a passkey (and a valid mobile) can do MFA already: the journey pre-registers no phone for them
     const needsPhone = toEnforce.filter((user) => user.category === 'ready' || user.category === 'readyNational');
     const alreadyEnforced = toEnforce.filter((user) => user.category === 'alreadyEnforced');
     expect(result.outcome).toBe('wave');

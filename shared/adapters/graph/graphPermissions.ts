@@ -17,13 +17,17 @@ export const graphPermissions = {
   /** Least is Policy.Read.AuthenticationMethod; Policy.Read.All (held for Conditional Access anyway) also reads them. */
   readAuthenticationStrengths: 'Policy.Read.All',
   readRegistrationReport: 'AuditLog.Read.All',
-  // The least for this call alone is Policy.Read.AuthenticationMethod; the job holds Policy.Read.All anyway (security
-  // defaults and Conditional Access need it), which also reads the methods policy: one permission less to grant.
-  readMethodsPolicy: 'Policy.Read.All',
   readSecurityDefaults: 'Policy.Read.All',
   writeMethodsPolicy: 'Policy.ReadWrite.AuthenticationMethod',
   sendMail: 'Mail.Send',
   readRoleAssignments: 'RoleManagement.Read.Directory',
+  /**
+   * The Authentication methods policy and its configurations (the TAP policy): Policy.Read.All, which every
+   * configuration already holds for the Conditional Access preflight (least on its own: Policy.Read.AuthenticationMethod).
+   */
+  readMethodsPolicy: 'Policy.Read.All',
+  /** `mfa-rollout issue-tap` only: creating a Temporary Access Pass (least privileged; UserAuthenticationMethod.ReadWrite.All also does). */
+  writeTemporaryAccessPass: 'UserAuthMethod-TAP.ReadWrite.All',
 } as const;
 
 /**
@@ -52,4 +56,13 @@ export function permissionsFor(config: Pick<Config, 'strategy' | 'noticeMailbox'
   if (config.noticeMailbox !== undefined && config.noticeDays > 0) needed.add(graphPermissions.sendMail);
   if (options.setupPasskeys === true) needed.add(graphPermissions.writeMethodsPolicy);
   return [...needed].sort();
+}
+
+/**
+ * What `mfa-rollout issue-tap` needs, and nothing the night needs besides (a helpdesk identity can hold only these):
+ * the users and their group memberships (User.Read.All and GroupMember.Read.All, which checkMemberGroups needs
+ * together), the TAP policy, and creating the pass.
+ */
+export function permissionsForIssueTap(): string[] {
+  return [graphPermissions.readUsers, graphPermissions.readGroupMembers, graphPermissions.readMethodsPolicy, graphPermissions.writeTemporaryAccessPass].sort();
 }

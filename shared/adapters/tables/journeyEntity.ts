@@ -38,7 +38,6 @@ const journeySchema = z.object({
       hadBefore: z.boolean(),
     })
     .nullable(),
-  tap: z.object({ issuedAt: iso, expiresAt: iso, runId: z.string().min(1), count: z.number().int().min(1) }).nullable(),
   lastCheckedAt: nullableIso,
   methods: z.object({ phone: z.boolean(), passkey: z.boolean(), authenticator: z.boolean(), other: z.boolean() }).nullable(),
   mfaSeenAt: nullableIso,

@@ -36,7 +36,7 @@ export function parseLegacyProgress(entity: Readonly<Record<string, unknown>>, s
   const old = parsed.data;
   const journey = (waveId: string, at: string, steps: StepsDone, fields: Partial<Journey> = {}): Journey => ({
     enteredWaveId: waveId, enteredAt: at, announcedAt: null, enforceFrom: null, entryCompleteAt: null, steps, phoneConflict: false,
-    registration: null, tap: null, lastCheckedAt: null, methods: null, mfaSeenAt: null, attempts: 0, ...fields,
+    registration: null, lastCheckedAt: null, methods: null, mfaSeenAt: null, attempts: 0, ...fields,
   });
   const phone = (waveId: string, at: string, made: boolean): StepsDone => (made ? { phoneMethod: { waveId, at, wrote: true, action: 'create' } } : {});
   switch (old.state) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TapRecord } from '../../core/journey/journeyTypes.js';
 import type { DirectoryUser, RosterUser } from '../../core/rosterUser.js';
 import { parseProgress } from './journeyEntity.js';
 export { toProgressProperties } from './journeyEntity.js';
@@ -93,6 +94,25 @@ export function toDirectoryProperties(user: DirectoryUser, present: boolean): Re
   return properties;
 }
 
+
+const tapSchema = z.object({ tapIssuedAt: isoString, tapExpiresAt: isoString, tapRunId: z.string().min(1), tapCount: z.number().int().min(1) });
+
+/**
+ * The Temporary Access Passes issued to the user (`mfa-rollout issue-tap`), kept in the row's own `tap*` fields
+ * beside the progress (the roster row is not in journey form yet): when the last was issued, until when, by which
+ * run, and how many so far. Never the pass. Null when none was issued; ROW_CORRUPT when the fields are broken.
+ */
+export function tapRecordOf(entity: RosterEntity): TapRecord | null {
+  if (entity['tapIssuedAt'] === undefined) return null;
+  const parsed = tapSchema.safeParse(entity);
+  if (!parsed.success) throw corrupt(entity, parsed.error);
+  const { tapIssuedAt, tapExpiresAt, tapRunId, tapCount } = parsed.data;
+  return { issuedAt: tapIssuedAt, expiresAt: tapExpiresAt, runId: tapRunId, count: tapCount };
+}
+
+export function toTapProperties(tap: TapRecord | null): Record<string, unknown> {
+  return tap === null ? {} : { tapIssuedAt: tap.issuedAt, tapExpiresAt: tap.expiresAt, tapRunId: tap.runId, tapCount: tap.count };
+}
 
 function corrupt(entity: RosterEntity, error: z.ZodError): RolloutError {
   const issue = error.issues[0];

@@ -1,7 +1,7 @@
 import { RolloutError } from '../../errors/RolloutError.js';
 import { boundedHeap } from '../boundedHeap.js';
 import { dueMode, stragglerReason, type StragglerSettings } from './journeyStanding.js';
-import type { JourneyProgress } from './journeyTypes.js';
+import type { JourneyProgress, TapRecord } from './journeyTypes.js';
 
 /** A user already in the journey, as the track planner sees them (the shell adds whatever payload it needs back). */
 export interface TrackCandidate<P> {
@@ -12,6 +12,8 @@ export interface TrackCandidate<P> {
   readonly orderKey: number;
   readonly progress: JourneyProgress;
   readonly isGlobalAdmin: boolean;
+  /** The Temporary Access Passes issued to the user (the row's record), or null. */
+  readonly tap: TapRecord | null;
   readonly payload: P;
 }
 
@@ -64,7 +66,7 @@ export function createTrackPlanner<P>(settings: StragglerSettings, budget: { rea
         checkDue += 1;
         const { progress } = candidate;
         const journey = progress.state === 'new' || progress.state === 'announced' ? null : progress.journey;
-        const reason = journey === null ? null : stragglerReason(journey, settings, candidate.isGlobalAdmin, now);
+        const reason = journey === null ? null : stragglerReason(journey, settings, candidate.isGlobalAdmin, now, candidate.tap);
         const urgency = reason === 'smsOnlyNearDeadline' ? 0 : reason === 'notRegisteredAfterNudge' ? 1 : 2;
         const lastLook = journey?.lastCheckedAt == null ? Number.NaN : Date.parse(journey.lastCheckedAt);
         // never looked at (or an unreadable time) sorts first

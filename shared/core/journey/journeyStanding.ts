@@ -1,6 +1,6 @@
 import { daysHavePassed } from '../nightGrace.js';
 import { retirementDateFor, startOfDay } from './methodAvailability.js';
-import type { Journey, JourneyMode, JourneyProgress, JourneySettings, JourneyStep } from './journeyTypes.js';
+import type { Journey, JourneyMode, JourneyProgress, JourneySettings, JourneyStep, TapRecord } from './journeyTypes.js';
 import { stepsOfMode } from './journeyTypes.js';
 
 /**
@@ -72,13 +72,15 @@ export type StragglerReason =
 
 const dayMs = 86_400_000;
 
-/** Why the helpdesk must hear about this user now, or null. The first reason that applies, in the order above. */
-export function stragglerReason(journey: Journey, settings: StragglerSettings, isGlobalAdmin: boolean, now: Date): StragglerReason | null {
+/** Why the helpdesk must hear about this user now, or null. The first reason that applies, in the order above; `tap` is the row's record of issued passes. */
+export function stragglerReason(journey: Journey, settings: StragglerSettings, isGlobalAdmin: boolean, now: Date, tap: TapRecord | null = null): StragglerReason | null {
   if (settings.targetMethod === 'phone' || journey.entryCompleteAt === null) return null;
   if (journey.registration !== null) return null;
   const methods = journey.methods;
   if (journey.steps.joinPhishingResistant !== undefined) return 'passkeyRemoved';
-  if (methods !== null && !methods.phone && !methods.authenticator && !methods.other && journey.tap === null) return 'needsTap';
+  // a pass the helpdesk issued is the way in until it expires; an expired one unused leaves the user a straggler again
+  const passValid = tap !== null && Date.parse(tap.expiresAt) > now.getTime();
+  if (methods !== null && !methods.phone && !methods.authenticator && !methods.other && !passValid) return 'needsTap';
   const smsOnly = methods !== null && methods.phone && !methods.passkey && !methods.authenticator && !methods.other;
   const deadline = startOfDay(retirementDateFor(isGlobalAdmin, settings));
   if (smsOnly && settings.smsDelivery === 'microsoft' && now.getTime() >= deadline - settings.deadlineWarningDays * dayMs) return 'smsOnlyNearDeadline';

@@ -11,7 +11,6 @@ import type {
   JourneyStep,
   PendingWrite,
   StepsDone,
-  TapRecord,
 } from './journeyTypes.js';
 
 /**
@@ -36,7 +35,6 @@ export function beginJourney(progress: ProgressOf<'new' | 'announced'>, waveId: 
     steps: {},
     phoneConflict: false,
     registration: null,
-    tap: null,
     lastCheckedAt: null,
     methods: null,
     mfaSeenAt: null,
@@ -127,13 +125,6 @@ export function failStep(
 export function releaseParked(progress: ProgressOf<'parked'>): ProgressOf<'failed'> {
   expect(progress, ['parked'], 'releaseParked');
   return { state: 'failed', journey: { ...progress.journey, attempts: 0 }, failure: progress.failure };
-}
-
-/** `mfa-rollout issue-tap` created a Temporary Access Pass for the user (the pass itself is never kept). */
-export function recordTapIssued(progress: InJourney, issued: { readonly at: Date; readonly expiresAt: string; readonly runId: string }): InJourney {
-  expect(progress, ['inFlight', 'active', 'failed', 'parked', 'rolledBack'], 'recordTapIssued');
-  const tap: TapRecord = { issuedAt: issued.at.toISOString(), expiresAt: issued.expiresAt, runId: issued.runId, count: (progress.journey.tap?.count ?? 0) + 1 };
-  return { ...progress, journey: { ...progress.journey, tap } } as InJourney;
 }
 
 /** The steps a rollback of `targetWaveId` undoes for this user: those that wave wrote (not those it found done). */

@@ -122,7 +122,10 @@ export interface MethodsSummary {
   readonly other: boolean;
 }
 
-/** A Temporary Access Pass issued by `mfa-rollout issue-tap` (never the pass itself). */
+/**
+ * A Temporary Access Pass issued by `mfa-rollout issue-tap` (never the pass itself). Kept on the roster row, not in
+ * the journey: the helpdesk may issue one to a user in any state, before a wave reaches them too.
+ */
 export interface TapRecord {
   readonly issuedAt: string;
   readonly expiresAt: string;
@@ -144,7 +147,6 @@ export interface Journey {
   /** A mobile method with another number than the synced one was found and left as it is. */
   readonly phoneConflict: boolean;
   readonly registration: RegistrationRecord | null;
-  readonly tap: TapRecord | null;
   /** The last night the live methods were read, and what they were. */
   readonly lastCheckedAt: string | null;
   readonly methods: MethodsSummary | null;

@@ -178,4 +178,29 @@ describe('RosterTable', () => {
     expect(corrupt).toEqual(['broken']);
     expect(seen.sort()).toEqual(['good1', 'good2']);
   });
+
+  it('records a Temporary Access Pass issued on the row (ETag-guarded), and keeps it through progress writes and refreshes', async () => {
+    const { roster, tables } = await rosterFor('tap');
+    await roster.upsertSnapshots([user('a')], 'refresh-1');
+    const [row] = await readAll(roster);
+    expect(row?.tap).toBeNull();
+    const tap = { issuedAt: '2026-12-01T09:00:00.000Z', expiresAt: '2026-12-01T10:00:00.000Z', runId: 'cli-issue-tap-1', count: 1 };
+    const recorded = await roster.recordTapIssued(row!, tap);
+    expect(recorded.tap).toEqual(tap);
+    await expect(roster.recordTapIssued(row!, { ...tap, count: 2 })).rejects.toMatchObject({ code: 'TABLE_CONFLICT' });
+    await roster.writeProgress(recorded, { state: 'announced', waveId: 'w1', announcedAt: '2026-12-01T01:00:00.000Z' });
+    await roster.upsertSnapshots([user('a', { department: 'IT' })], 'refresh-2');
+    const [after] = await readAll(roster);
+    expect([after?.tap, after?.user.progress.state, after?.user.directory.department]).toEqual([tap, 'announced', 'IT']);
+    const entity = await tables.roster.getEntity<Record<string, unknown>>(rosterPartitionKey('r1', 'a'), 'a');
+    expect([entity['tapIssuedAt'], entity['tapExpiresAt'], entity['tapRunId'], entity['tapCount']]).toEqual([tap.issuedAt, tap.expiresAt, tap.runId, 1]);
+  });
+
+  it('reports a row whose Temporary Access Pass fields are broken as corrupt, naming the field', async () => {
+    const { roster, tables } = await rosterFor('tapcorrupt');
+    await roster.upsertSnapshots([user('a')], 'refresh-1');
+    await tables.roster.updateEntity({ partitionKey: rosterPartitionKey('r1', 'a'), rowKey: 'a', tapIssuedAt: '2026-12-01T09:00:00.000Z', tapCount: 0 }, 'Merge');
+    const [row] = await (async () => { const all = []; for await (const entry of roster.rows()) all.push(entry); return all; })();
+    expect(row !== undefined && isCorruptRow(row) ? row.corrupt.message : '').toMatch(/field 'tapExpiresAt'/);
+  });
 });

@@ -5,7 +5,6 @@ import {
   failStep,
   recordFoundDone,
   recordIntent,
-  recordTapIssued,
   releaseParked,
   stepsWrittenBy,
 } from '../../../shared/core/journey/journeyTransitions.js';
@@ -77,15 +76,5 @@ describe('failStep and releaseParked', () => {
   it('a parked or rolled-back user cannot fail again without an operator', () => {
     const parked = failStep(inFlight, { step: 'enforceMfa', waveId: 'w1', errorCode: 'GRAPH_PHONE_INVALID', requestId: null }, settings, now);
     expect(() => failStep(parked, { step: 'enforceMfa', waveId: 'w2', errorCode: 'GRAPH_UNAVAILABLE', requestId: null }, settings, later)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
-  });
-});
-
-describe('recordTapIssued', () => {
-  it('keeps when and by which run a pass was issued, and how many so far, never the pass', () => {
-    const active = completeWrite(recordIntent(beginJourney({ state: 'new' }, 'w1', now), 'joinCampaign', { kind: 'addGroupMember', groupId: 'g' }, 'w1', now, null), now);
-    const once = recordTapIssued(active, { at: now, expiresAt: '2026-12-02T09:00:00.000Z', runId: 'run-1' });
-    const twice = recordTapIssued(once, { at: later, expiresAt: '2026-12-03T09:00:00.000Z', runId: 'run-2' });
-    expect(twice.journey.tap).toEqual({ issuedAt: later.toISOString(), expiresAt: '2026-12-03T09:00:00.000Z', runId: 'run-2', count: 2 });
-    expect(JSON.stringify(twice)).not.toMatch(/temporaryAccessPass"?:/);
   });
 });

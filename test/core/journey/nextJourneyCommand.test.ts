@@ -18,7 +18,7 @@ function entered(more: Partial<Extract<JourneyProgress, { state: 'active' }>['jo
     journey: {
       enteredWaveId: 'w-entry', enteredAt: step.at, announcedAt: null, enforceFrom: null, entryCompleteAt: step.at, phoneConflict: false,
       steps: { phoneMethod: { ...step, action: 'create' }, enforceMfa: { ...step, via: 'perUserMfa', previousMfaState: 'disabled' }, joinCampaign: { ...step, groupId: campaign } },
-      registration: null, tap: null, lastCheckedAt: null, methods: null, mfaSeenAt: null, attempts: 0,
+      registration: null, lastCheckedAt: null, methods: null, mfaSeenAt: null, attempts: 0,
       ...more,
     },
   };
