@@ -15,8 +15,17 @@ export function renderPlan(dryRun: DryRun, options: { show: number }): string {
   lines.push(health === null
     ? 'Tenant gate: not read (the token may not read /organization)'
     : `Tenant gate: ${health.open ? 'open' : 'CLOSED'} (${health.reason}${'ageMinutes' in health ? `, last sync ${health.ageMinutes} min ago` : ''})`);
+  const { posture } = dryRun;
+  if (posture !== null) {
+    lines.push(`SMS and voice: ${posture.sms.summary}`);
+    const blocking = posture.problems.filter((problem) => problem.severity === 'blocking').length;
+    lines.push(`Methods posture: ${blocking === 0 ? 'nothing blocks the night' : `${blocking} blocking problem(s)`}${posture.problems.length > blocking ? `, ${posture.problems.length - blocking} warning(s)` : ''} (details: mfa-rollout preflight)`);
+  } else {
+    lines.push('Methods posture: not read (the token may not read the Authentication methods policy)');
+  }
   for (const hold of dryRun.holds) {
-    lines.push(`Nothing runs tonight: ${hold.kind === 'permissions' ? hold.reason : `the tenant gate is closed: ${hold.reason}`}.`);
+    const why = hold.kind === 'permissions' ? hold.reason : hold.kind === 'syncGate' ? `the tenant gate is closed: ${hold.reason}` : hold.reason;
+    lines.push(`Nothing runs tonight: ${why}.`);
   }
   if (dryRun.holds.length > 0) lines.push('The night would be recorded as held, before any user is read or written. What follows is the plan once that is fixed.');
   const breakGlass = renderBreakGlassText(dryRun.breakGlass);
@@ -32,6 +41,14 @@ export function renderPlan(dryRun: DryRun, options: { show: number }): string {
     lines.push(`  ${user.upn.padEnd(48)} ring ${user.ring}${user.retry ? `, retry (attempts so far ${user.attempts})` : ''}${user.needsPhoneMethod ? ', pre-register mobile' : ''}`);
   }
   if (plan.enforce.length > options.show) lines.push(`  ... and ${plan.enforce.length - options.show} more`);
+  const { track } = dryRun;
+  if (track.advance + track.check + track.deferred.advance + track.deferred.check > 0) {
+    const later = [
+      ...(track.deferred.advance > 0 ? [`${track.deferred.advance} more to move on (the wave size paces it)`] : []),
+      ...(track.deferred.check > 0 ? [`${track.deferred.check} more to look at (MFA_CHECKS_PER_NIGHT)`] : []),
+    ];
+    lines.push(`Already in the journey: ${track.advance} registered user(s) move on tonight (phishing-resistant, off SMS), ${track.check} looked at${later.length > 0 ? `; left for later nights: ${later.join(', ')}` : ''}`);
+  }
   const dates = countBy(plan.announce.map((user) => (user.enforceFrom ?? '').slice(0, 10)));
   if (dates.length > 0) lines.push(`Announced tonight, MFA from: ${dates.map(([date, count]) => `${date} ${count}`).join(', ')}`);
 

@@ -1,5 +1,7 @@
 import type { Config } from '../config/configSchema.js';
 import { createWavePlanner } from '../core/createWavePlanner.js';
+import { createTrackPlanner, trackCounts, type TrackCounts } from '../core/journey/createTrackPlanner.js';
+import type { TenantPosture } from '../core/posture/postureTypes.js';
 import { explainSyncHold } from '../core/explainSyncHold.js';
 import { syncHealth, type SyncHealth } from '../core/syncHealth.js';
 import type { BreakGlassPosture } from '../core/assessBreakGlass.js';
@@ -7,16 +9,19 @@ import type { WavePlan } from '../core/wavePlan.js';
 import type { Logger } from '../log/logEvent.js';
 import { readOrganization } from '../adapters/graph/directoryReads.js';
 import { graphPermissions } from '../adapters/graph/graphPermissions.js';
-import { isCorruptRow } from '../adapters/tables/rosterTable.js';
+import type { RosterRow } from '../adapters/tables/rosterTable.js';
 import { checkPermissions, type PermissionCheck } from './checkPermissions.js';
 import { checkBreakGlass } from './checkBreakGlass.js';
 import { withImportedPilot } from './importPilot.js';
+import { decideNightPosture, postureHeldReason, readNightAvailability } from './nightAvailability.js';
+import { readNightRoster, trackCandidates } from './readNightRoster.js';
+import { readTenantPosture } from './readTenantPosture.js';
 import { refreshRoster } from './refreshRoster.js';
 import type { RolloutPorts } from './rolloutPorts.js';
 
 /** Something that stops tonight's run before it touches anyone (the night would be recorded as held). */
 export interface NightHold {
-  readonly kind: 'permissions' | 'syncGate';
+  readonly kind: 'permissions' | 'syncGate' | 'posture';
   readonly reason: string;
 }
 
@@ -30,14 +35,18 @@ export interface DryRun {
   readonly refreshed: boolean;
   /** The break-glass check (every entry resolved, or the plan refused with BREAK_GLASS_UNRESOLVED) and the privileged accounts. */
   readonly breakGlass: BreakGlassPosture;
-  readonly plan: WavePlan;
+  readonly plan: WavePlan<unknown>;
+  /** The users already in the journey: who moves on tonight, who is looked at, who is left for later nights. */
+  readonly track: TrackCounts;
+  /** The tenant's methods posture (null: the token may not read the methods policy; the permissions hold says so). */
+  readonly posture: TenantPosture | null;
   readonly corruptRows: readonly string[];
 }
 
 /**
  * The dry run behind `mfa-rollout plan`: the Graph permissions of the app's token, the tenant gate, the break-glass
- * check, optionally a
- * roster refresh (table writes only), and the plan of the next wave with the reason every other user waits.
+ * check, the methods posture, optionally a roster refresh (table writes only), and the plan of the next night as the
+ * night makes it: who enters, who is announced, who moves on and who is looked at, and why every other user waits.
  * No Graph write, no lease. The plan is computed even when something holds the night: it is what would run once
  * the hold is lifted.
  */
@@ -51,13 +60,27 @@ export async function planNight(settingsConfig: Config, ports: RolloutPorts, log
   const syncHold = health === null ? null : explainSyncHold(health, config);
   if (syncHold !== null) holds.push({ kind: 'syncGate', reason: syncHold });
   const breakGlass = await checkBreakGlass(config, ports, logger, now, { persist: false });
+  // the night's own view of what each user can do MFA with (the methods policy, the calendar, Global Administrators)
+  const known = canRead(graphPermissions.readMethodsPolicy) ? await readNightAvailability(config, ports, logger, now) : null;
   const refreshed = options.refresh && canRead(graphPermissions.readUsers) && canRead(graphPermissions.readGroupMembers);
-  if (refreshed) await refreshRoster(ports.gateway, ports.roster, config, options.runId, logger, options.onRefreshProgress);
-  const planner = createWavePlanner(await ports.waves.history(), config, now);
-  const corruptRows: string[] = [];
-  for await (const row of ports.roster.rows()) {
-    if (isCorruptRow(row)) corruptRows.push(row.userId);
-    else planner.add(row.user);
+  const refresh = refreshed ? await refreshRoster(ports.gateway, ports.roster, config, options.runId, logger, options.onRefreshProgress, known?.postureGroupIds ?? []) : null;
+
+  const planner = createWavePlanner<RosterRow>(await ports.waves.history(), config, now, known === null ? {} : { availability: known.availability });
+  const track = createTrackPlanner<RosterRow>(config, { maxAdvance: config.maxWaveSize, checksPerNight: config.checksPerNight }, now);
+  const globalAdminIds = known?.globalAdminIds ?? new Set<string>();
+  const roster = await readNightRoster(ports.roster.rows(), planner, config, { planner: track, globalAdminIds });
+  // the night reconciles these first; the plan counts them as they stand
+  const toCandidate = trackCandidates(config, globalAdminIds);
+  for (const row of roster.inFlight) {
+    planner.add(row.user, row);
+    const candidate = toCandidate(row);
+    if (candidate !== null) track.add(candidate);
   }
-  return { permissions, health, holds, refreshed, breakGlass, plan: planner.finish(), corruptRows };
+  const plan = planner.finish();
+  const trackPlan = track.finish(plan.status === 'halted' ? 0 : plan.targetSize);
+
+  // with a refresh, the posture the night would decide; without, the posture from the roster as stored and live group reads
+  const posture = known === null ? null : refresh !== null ? decideNightPosture(known, config, now, roster.preflight.rolloutUserIds, refresh) : await readTenantPosture(config, ports, now);
+  if (posture?.blocked === true) holds.push({ kind: 'posture', reason: postureHeldReason(posture) });
+  return { permissions, health, holds, refreshed, breakGlass, plan, track: trackCounts(trackPlan), posture, corruptRows: roster.corruptRows };
 }

@@ -1,12 +1,9 @@
 import pLimit from 'p-limit';
 import type { Config } from '../config/configSchema.js';
 import { createWavePlanner } from '../core/createWavePlanner.js';
-import { createTrackPlanner, type TrackPlan } from '../core/journey/createTrackPlanner.js';
+import { createTrackPlanner, trackCounts, type TrackCounts, type TrackPlan } from '../core/journey/createTrackPlanner.js';
 import type { MethodAvailability } from '../core/journey/journeyTypes.js';
-import { methodAvailability } from '../core/journey/methodAvailability.js';
-import { decideTenantPosture } from '../core/posture/decideTenantPosture.js';
 import type { TenantPosture } from '../core/posture/postureTypes.js';
-import { globalAdministratorRoleId } from '../core/privilegedRoles.js';
 import type { DirectoryUser } from '../core/rosterUser.js';
 import { hashConfig } from '../core/hashConfig.js';
 import { nightOf } from '../core/nightOf.js';
@@ -29,10 +26,9 @@ import { enforceWave } from './enforceWave.js';
 import { withImportedPilot } from './importPilot.js';
 import { keepLease, type LeaseKeeper } from './leaseKeeper.js';
 import { probeMethods } from './probeMethods.js';
+import { decideNightPosture, postureHeldReason, readNightAvailability } from './nightAvailability.js';
 import { readNightRoster, trackCandidates } from './readNightRoster.js';
 import { readRoleHolders } from './readRoleHolders.js';
-import { missingGroupSettings, readPostureFacts } from './readTenantPosture.js';
-import { journeyGroupIds } from './runJourney.js';
 import { reconcileInFlight } from './reconcileInFlight.js';
 import { refreshRoster } from './refreshRoster.js';
 import { runPreflight } from './runPreflight.js';
@@ -57,14 +53,6 @@ export interface NightOptions {
    * tonight's size: the ramp counts nights, not runs.
    */
   readonly again?: boolean;
-}
-
-/** What the night did with the users already in the journey (advance and check). */
-export interface TrackCounts {
-  readonly advance: number;
-  readonly check: number;
-  /** Due but left for a later night by the budgets (the wave size, MFA_CHECKS_PER_NIGHT). */
-  readonly deferred: { readonly advance: number; readonly check: number };
 }
 
 export type NightResult =
@@ -139,19 +127,9 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
 
   // the methods policy, security defaults and the SMS calendar decide what each user can do MFA with tonight: the
   // policy's targets are known at once; whether the rollout's users are reached is decided after the roster read
-  const postureFacts = await readPostureFacts(ports.gateway);
-  const targetsOnly = decideTenantPosture({ ...postureFacts, rollout: null, missingGroups: [] }, config, now);
-  const globalAdminIds = await readGlobalAdminIds(ports, logger);
-  const availability = (user: DirectoryUser) => methodAvailability({
-    policy: targetsOnly.targets,
-    memberships: new Set(user.groupIds.map((id) => id.toLowerCase())),
-    isGlobalAdmin: globalAdminIds.has(user.id.toLowerCase()),
-    settings: config,
-    now,
-  });
-
-  const postureGroupIds = [...new Set([...targetsOnly.membershipGroupIds, ...journeyGroupIds(config).map((id) => id.toLowerCase())])];
-  const refresh = await refreshRoster(ports.gateway, ports.roster, config, options.runId, logger, (users) => options.onProgress?.('refresh', users, null), postureGroupIds);
+  const known = await readNightAvailability(config, ports, logger, now);
+  const { availability, globalAdminIds } = known;
+  const refresh = await refreshRoster(ports.gateway, ports.roster, config, options.runId, logger, (users) => options.onProgress?.('refresh', users, null), known.postureGroupIds);
 
   const history = await closeDeadWaves(recorded, ports, logger);
   const planner = createWavePlanner<RosterRow>(history, config, now, { availability });
@@ -159,12 +137,7 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
   const roster = await readNightRoster(ports.roster.rows(), planner, config, { planner: track, globalAdminIds });
   for (const userId of roster.corruptRows) logger.event('roster.corruptRow', { userId, errorCode: 'ROW_CORRUPT' }, 'warn');
 
-  const rolloutUserIds = [...roster.preflight.rolloutUserIds].map((id) => id.toLowerCase());
-  const posture = decideTenantPosture({
-    ...postureFacts,
-    rollout: rolloutUserIds.length === 0 ? null : { userIds: rolloutUserIds, groupMembers: refresh.journeyGroupMembers },
-    missingGroups: missingGroupSettings(config, refresh.missingJourneyGroups),
-  }, config, now);
+  const posture = decideNightPosture(known, config, now, roster.preflight.rolloutUserIds, refresh);
   await ports.posture.save(now, { methods: { version: 1, ...posture } }).catch((error: unknown) => {
     logger.event('posture.saveFailed', { errorCode: toRolloutError(error).code }, 'warn');
   });
@@ -192,7 +165,7 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
     if (nowReady > 0) ({ plan, trackPlan } = await planAgain(options, history, now, availability, globalAdminIds));
   }
   const corruptRows = roster.corruptRows;
-  const trackCounts: TrackCounts = { advance: trackPlan.advance.length, check: trackPlan.check.length, deferred: trackPlan.deferred };
+  const tracked = trackCounts(trackPlan);
 
   if (plan.autoResumeOf !== undefined) {
     await ports.waves.save(markerWave('resume', freeWaveId(now, recorded, 'resume'), now, plan.autoResumeOf, 'automatic resume (MFA_AUTO_RESUME_AFTER_NIGHTS)', configHash));
@@ -200,12 +173,12 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
   if (plan.status === 'halted') {
     // a halted rollout writes nothing: no user enters, none moves on, none is looked at
     logger.event('night.halted', { waveId: plan.haltedWaveId ?? null, reason: plan.haltReason ?? null }, 'warn');
-    return { outcome: 'halted', plan, track: { ...trackCounts, check: 0 }, corruptRows, posture };
+    return { outcome: 'halted', plan, track: { ...tracked, check: 0 }, corruptRows, posture };
   }
   const journeyWork = trackPlan.advance.length + trackPlan.check.length;
   if ((plan.status === 'nothingToDo' || (plan.enforce.length === 0 && plan.announce.length === 0)) && journeyWork === 0) {
     logger.event('night.nothingToDo', { counts: nonZero(plan.waiting), deferredChecks: trackPlan.deferred.check });
-    return { outcome: 'nothingToDo', plan, track: trackCounts, corruptRows, posture };
+    return { outcome: 'nothingToDo', plan, track: tracked, corruptRows, posture };
   }
 
   const mfaSignIns: ReadonlyMap<string, string> | null = null;
@@ -242,28 +215,7 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
   };
   if (wave.status === 'halted') logger.event('wave.halted', summary, 'error');
   else logger.event('wave.closed', summary, wave.status === 'completed' ? 'info' : 'warn');
-  return { outcome: 'wave', wave, plan, track: trackCounts, corruptRows, posture };
-}
-
-/** The held wave's reason: each blocking problem with where to fix it. */
-function postureHeldReason(posture: TenantPosture): string {
-  const blocking = posture.problems.filter((problem) => problem.severity === 'blocking');
-  return `methods posture: ${blocking.map((problem) => `${problem.code}: ${problem.message} Fix: ${problem.fix}`).join(' | ')}`;
-}
-
-/**
- * The Global Administrators (their SMS retirement date may differ). Unreadable (no RoleManagement.Read.Directory):
- * none is known, so every user gets the general date, the earlier one: no one is thought to have SMS longer than they do.
- */
-async function readGlobalAdminIds(ports: RolloutPorts, logger: Logger): Promise<ReadonlySet<string>> {
-  try {
-    return (await readRoleHolders(ports.gateway, [globalAdministratorRoleId])).get(globalAdministratorRoleId) ?? new Set();
-  } catch (error) {
-    const failure = toRolloutError(error);
-    if (!failure.code.startsWith('GRAPH_')) throw failure;
-    logger.event('night.globalAdminsUnreadable', { errorCode: failure.code, requestId: failure.requestId ?? null, permission: 'RoleManagement.Read.Directory' }, 'warn');
-    return new Set();
-  }
+  return { outcome: 'wave', wave, plan, track: tracked, corruptRows, posture };
 }
 
 /** Waves a dead run left `running` are closed for the record (one run at a time: the lease); returns the history. */

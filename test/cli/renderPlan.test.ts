@@ -12,6 +12,8 @@ const dryRun = (plan: DryRun['plan'], overrides: Partial<DryRun> = {}): DryRun =
   refreshed: true,
   breakGlass: { version: 1, entries: [], unresolved: [], listedGlobalAdministrator: true, privileged: { read: true, unlistedCloudOnly: [], unlistedCloudOnlyCount: 0, syncedCount: 0, otherPrincipals: 0 }, enrolsCloudOnly: false, warnings: [] },
   plan,
+  track: { advance: 0, check: 0, deferred: { advance: 0, check: 0 } },
+  posture: null,
   corruptRows: [],
   ...overrides,
 });

@@ -4,6 +4,7 @@ import { mobileReasons } from '../../shared/core/readiness.js';
 import { createLogger } from '../../shared/log/logEvent.js';
 import { planNight } from '../../shared/shell/planNight.js';
 import { runWave } from '../../shared/shell/runWave.js';
+import { passkeyTrackSettings } from '../../rehearsal/sandboxSettings.js';
 import { useSandboxTenant } from '../helpers/sandboxTenant.js';
 
 const tenant = useSandboxTenant({ users: 80, seed: 81 });
@@ -66,5 +67,45 @@ describe('mfa-rollout plan: what tonight will do', () => {
     }
     const open = renderPlan(await planNight(config, rollout.ports, quiet, sandbox.state.now(), { refresh: false, runId: 'plan-open' }), { show: 0 });
     expect(open).not.toContain('Nothing runs tonight');
+  });
+
+  it('shows the night as the night makes it: the SMS calendar, the methods posture, and who in the journey is looked at', async () => {
+    const { sandbox } = tenant();
+    const everyone = { MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '1000', MFA_MAX_WAVE_SIZE: '1000', MFA_NOTICE_DAYS: '0' };
+    const { config, rollout } = await tenant().open(everyone);
+    const night = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: quiet, runId: 'night-1' });
+    if (night.outcome !== 'wave') throw new Error(`expected a wave, got ${night.outcome}`);
+    const start = sandbox.state.now();
+    try {
+      // a week on, the phone track looks at every user MFA was required of
+      sandbox.controls.setNow(new Date(start.getTime() + 7 * 86_400_000));
+      const dryRun = await planNight(config, rollout.ports, quiet, sandbox.state.now(), { refresh: false, runId: 'plan-week' });
+      expect(dryRun.track).toEqual({ advance: 0, check: night.wave.enforced, deferred: { advance: 0, check: 0 } });
+      expect(dryRun.posture?.sms.delivery).toBe('customerManaged');
+      const text = renderPlan(dryRun, { show: 0 });
+      expect(text).toContain(`Already in the journey: 0 registered user(s) move on tonight (phishing-resistant, off SMS), ${night.wave.enforced} looked at`);
+      expect(text).toMatch(/^SMS and voice: .+$/m);
+      expect(text).toMatch(/^Methods posture: nothing blocks the night/m);
+      const limited = await planNight({ ...config, checksPerNight: 5 }, rollout.ports, quiet, sandbox.state.now(), { refresh: false, runId: 'plan-limited' });
+      expect(limited.track).toEqual({ advance: 0, check: 5, deferred: { advance: 0, check: night.wave.enforced - 5 } });
+    } finally {
+      sandbox.controls.setNow(start);
+    }
+  });
+
+  it('a blocking methods posture holds the night, and the plan says why with the fix', async () => {
+    const { sandbox } = tenant();
+    // the passkey track in waves mode needs the campaign set up: the sandbox's tenant is as Microsoft left it
+    const { config, rollout } = await tenant().open({ ...passkeyTrackSettings, MFA_NOTICE_DAYS: '0' });
+    const dryRun = await planNight(config, rollout.ports, quiet, sandbox.state.now(), { refresh: true, runId: 'plan-posture' });
+    expect(dryRun.posture?.blocked).toBe(true);
+    expect(dryRun.holds.map((hold) => hold.kind)).toEqual(['posture']);
+    const text = renderPlan(dryRun, { show: 0 });
+    expect(text).toMatch(/^Nothing runs tonight: methods posture: .*campaignOff: .+ Fix: .+setup-passkeys --apply/m);
+    // the night agrees: held, nothing written
+    const before = sandbox.journal.entries().length;
+    const night = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: quiet, runId: 'night-posture' });
+    expect(night.outcome === 'held' && night.code).toBe('PREFLIGHT_FAILED');
+    expect(sandbox.journal.entries().length).toBe(before);
   });
 });

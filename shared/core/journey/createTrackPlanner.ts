@@ -26,6 +26,18 @@ export interface TrackPlan<P> {
   readonly deferred: { readonly advance: number; readonly check: number };
 }
 
+/** What a night does with the users already in the journey, as counts (for the night's result, the plan and the logs). */
+export interface TrackCounts {
+  readonly advance: number;
+  readonly check: number;
+  /** Due but left for a later night by the budgets (the wave size, MFA_CHECKS_PER_NIGHT). */
+  readonly deferred: { readonly advance: number; readonly check: number };
+}
+
+export function trackCounts(plan: TrackPlan<unknown>): TrackCounts {
+  return { advance: plan.advance.length, check: plan.check.length, deferred: plan.deferred };
+}
+
 export interface TrackPlanner<P> {
   add(candidate: TrackCandidate<P>): void;
   /** `advanceLimit` is tonight's wave size (the ramp paces enforcement of the phishing-resistant policy too); 0 when halted. */
