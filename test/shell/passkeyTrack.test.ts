@@ -1,0 +1,191 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Config } from '../../shared/config/configSchema.js';
+import { isCorruptRow } from '../../shared/adapters/tables/rosterTable.js';
+import { createLogger } from '../../shared/log/logEvent.js';
+import type { OpenRollout } from '../../shared/shell/rolloutPorts.js';
+import { rollbackWave } from '../../shared/shell/rollbackWave.js';
+import { runWave, type NightResult } from '../../shared/shell/runWave.js';
+import { setupPasskeys } from '../../shared/shell/setupPasskeys.js';
+import { passkeyTrackSettings } from '../../rehearsal/sandboxSettings.js';
+import { useSandboxTenant, type SandboxTenant } from '../helpers/sandboxTenant.js';
+
+/**
+ * The passkey track end to end against the sandbox tenant: what the journey writes in Graph each night, read from the
+ * sandbox's state and journal (never from the rollout's own tables), on either side of the SMS retirement date and in
+ * both campaign modes, and what a rollback of a passkey wave undoes.
+ */
+const quiet = createLogger(() => undefined);
+/** Everyone ready in one wave, no pilot: the track's steps are what is under test, not the ramp. */
+const oneWave = { MFA_PILOT_GROUP_ID: '', MFA_RINGS: '[]', MFA_WAVE_SIZE: '1000', MFA_MAX_WAVE_SIZE: '1000', MFA_GRAPH_USE_BATCH: 'false' };
+
+interface Night {
+  readonly config: Config;
+  readonly rollout: OpenRollout;
+  night(at: string, runId: string): Promise<NightResult>;
+}
+
+async function track(tenant: () => SandboxTenant, settings: Record<string, string>, setup: boolean): Promise<Night> {
+  const { sandbox } = tenant();
+  const { config, rollout } = await tenant().open({ ...passkeyTrackSettings, MFA_PHISHING_RESISTANT_GROUP_ID: sandbox.manifest.groups.phishingResistant, ...oneWave, ...settings });
+  if (setup) {
+    const applied = await setupPasskeys(config, rollout.ports, quiet, sandbox.state.now(), { apply: true, allUsers: false, campaignGroupOnly: false, runId: 'setup' });
+    expect(applied.posture.blocked).toBe(false);
+  }
+  return {
+    config,
+    rollout,
+    night: async (at, runId) => {
+      sandbox.controls.setNow(at);
+      return runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: quiet, runId });
+    },
+  };
+}
+
+const waveOf = (result: NightResult) => {
+  if (result.outcome !== 'wave') throw new Error(`expected a wave, the night ended ${result.outcome}`);
+  return result.wave;
+};
+
+function writesFrom(tenant: () => SandboxTenant, from: number, operation: string, groupId?: string): string[] {
+  return tenant()
+    .sandbox.journal.entries(from)
+    .filter((entry) => entry.operation === operation && entry.status < 300 && (groupId === undefined || entry.path.includes(groupId)))
+    .map((entry) => entry.userId ?? '')
+    .sort();
+}
+
+describe('the passkey track end to end: waves mode before the date (sandbox tenant + Azurite)', () => {
+  const tenant = useSandboxTenant({ users: 60, seed: 31 });
+  const writes = (from: number, operation: string, groupId?: string) => writesFrom(tenant, from, operation, groupId);
+
+  it('waves mode before the date: bridge, MFA and the campaign group on entry; a passkey moves the user to the phishing-resistant and phone-retired groups; rollback of each wave undoes what it wrote in Graph', async () => {
+    const { sandbox } = tenant();
+    const { campaign, phishingResistant, phoneRetired } = sandbox.manifest.groups;
+    sandbox.controls.setMethodsPolicy({ scenario: 'default' });
+    const run = await track(tenant, {}, true);
+    const from = sandbox.journal.entries().length;
+
+    const first = waveOf(await run.night('2026-12-02T01:00:00Z', 'pk-night-1'));
+    expect(first.status).toBe('completed');
+    const joined = writes(from, 'groups.addMember', campaign);
+    expect(joined.length).toBeGreaterThan(10);
+    for (const id of joined) expect(sandbox.state.isGroupMember(campaign, id)).toBe(true);
+    // the bridge: a mobile method only for users who had nothing to do MFA with; SMS still works before the date
+    const bridged = writes(from, 'phoneMethods.create');
+    expect(bridged.length).toBeGreaterThan(0);
+    for (const id of bridged) expect(sandbox.state.phoneMethods(id).some((method) => method.phoneType === 'mobile')).toBe(true);
+    for (const id of joined) if (sandbox.state.hasStrongMethod(id)) expect(sandbox.state.perUserMfaState(id)).toBe('enforced');
+    expect(first.journey.nudged).toBe(joined.length);
+    // nobody is under the phishing-resistant policy or off SMS without a passkey
+    expect(writes(from, 'groups.addMember', phishingResistant)).toEqual([]);
+    expect(writes(from, 'groups.addMember', phoneRetired)).toEqual([]);
+
+    // three nudged users register a passkey; the others do nothing
+    const registering = bridged.slice(0, 3);
+    for (const id of registering) sandbox.controls.registerMethod(id, 'passkeyDeviceBound');
+    const secondFrom = sandbox.journal.entries().length;
+    // the night after, or the one after that (a look records the passkey, a move writes the groups)
+    for (let night = 3; night <= 5 && writes(secondFrom, 'groups.addMember', phoneRetired).length < registering.length + 2; night += 1) {
+      await run.night(`2026-12-0${night}T01:00:00Z`, `pk-night-${night}`);
+    }
+    // the three, and the users who entered with a passkey already
+    const withPasskey = joined.concat(writes(from, 'requirements.update')).filter((id, index, all) => all.indexOf(id) === index && sandbox.state.otherMethods(id).some((method) => method.kind === 'fido2')).sort();
+    expect(withPasskey).toEqual(expect.arrayContaining(registering));
+    expect(writes(secondFrom, 'groups.addMember', phishingResistant)).toEqual(withPasskey);
+    expect(writes(secondFrom, 'groups.addMember', phoneRetired)).toEqual(withPasskey);
+    for (const id of registering) {
+      expect(sandbox.state.isGroupMember(phishingResistant, id)).toBe(true);
+      expect(sandbox.state.isGroupMember(phoneRetired, id)).toBe(true);
+    }
+    for (const id of bridged.slice(3)) expect(sandbox.state.isGroupMember(phishingResistant, id)).toBe(false);
+    // nothing of the entry is written again
+    expect(writes(secondFrom, 'phoneMethods.create')).toEqual([]);
+    expect(writes(secondFrom, 'requirements.update')).toEqual([]);
+
+    // rollback of the wave that moved them on: out of both groups, the entry's writes stay
+    const rows = [];
+    for await (const row of run.rollout.ports.roster.rows()) if (!isCorruptRow(row)) rows.push(row);
+    const advancedBy = rows.find((row) => row.user.directory.id === registering[0])?.user.progress;
+    const advanceWave = advancedBy !== undefined && 'journey' in advancedBy ? (advancedBy.journey.steps.joinPhishingResistant?.waveId ?? '') : '';
+    expect(advanceWave).not.toBe('');
+    const undoAdvance = await rollbackWave(run.config, run.rollout.ports, quiet, sandbox.state.now(), { waveId: advanceWave, dryRun: false, removePhoneMethods: false, runId: 'pk-rollback-advance' });
+    expect(undoAdvance.failed).toEqual([]);
+    for (const id of registering) {
+      expect(sandbox.state.isGroupMember(phishingResistant, id)).toBe(false);
+      expect(sandbox.state.isGroupMember(phoneRetired, id)).toBe(false);
+      expect(sandbox.state.isGroupMember(campaign, id)).toBe(true);
+      expect(sandbox.state.perUserMfaState(id)).toBe('enforced');
+    }
+
+    // rollback of the entry wave: MFA back as it was, out of the campaign group, the bridged phones removed on request
+    const undoEntry = await rollbackWave(run.config, run.rollout.ports, quiet, sandbox.state.now(), { waveId: first.waveId, dryRun: false, removePhoneMethods: true, runId: 'pk-rollback-entry' });
+    expect(undoEntry.failed).toEqual([]);
+    for (const id of joined) expect(sandbox.state.isGroupMember(campaign, id)).toBe(false);
+    for (const id of bridged) {
+      expect(sandbox.state.perUserMfaState(id)).toBe('disabled');
+      expect(sandbox.state.phoneMethods(id).filter((method) => method.phoneType === 'mobile')).toEqual([]);
+    }
+  }, 120_000);
+});
+
+describe('the passkey track end to end: on the retirement date (sandbox tenant + Azurite)', () => {
+  const tenant = useSandboxTenant({ users: 60, seed: 32 });
+  const writes = (from: number, operation: string, groupId?: string) => writesFrom(tenant, from, operation, groupId);
+
+  it('microsoft delivery on the retirement date: no phone is pre-registered; users with nothing to do MFA with join the campaign and wait for a Temporary Access Pass', async () => {
+    const { sandbox } = tenant();
+    sandbox.controls.setMethodsPolicy({ scenario: 'default' });
+    sandbox.controls.setNow('2027-02-01T00:30:00Z');
+    const run = await track(tenant, {}, true);
+    const from = sandbox.journal.entries().length;
+    const wave = waveOf(await run.night('2027-02-01T01:00:00Z', 'pk-after-date'));
+    expect(writes(from, 'phoneMethods.create')).toEqual([]);
+    expect(wave.phoneMethodsRegistered).toBe(0);
+    expect(wave.journey.awaitingTap).toBeGreaterThan(0);
+    const joined = writes(from, 'groups.addMember', sandbox.manifest.groups.campaign);
+    // MFA is required only of users who can do it: nobody without a method is enforced
+    for (const entry of sandbox.journal.entries(from).filter((item) => item.operation === 'requirements.update' && item.status < 300)) {
+      expect(sandbox.state.hasStrongMethod(entry.userId ?? '')).toBe(true);
+    }
+    expect(joined.length).toBeGreaterThan(wave.enforced);
+  }, 60_000);
+});
+
+describe('the passkey track end to end: customer-managed (sandbox tenant + Azurite)', () => {
+  const tenant = useSandboxTenant({ users: 60, seed: 33 });
+  const writes = (from: number, operation: string, groupId?: string) => writesFrom(tenant, from, operation, groupId);
+
+  it('a customer-managed SMS provider keeps the bridge after the date', async () => {
+    const { sandbox } = tenant();
+    sandbox.controls.setMethodsPolicy({ scenario: 'default' });
+    sandbox.controls.setNow('2027-02-02T00:30:00Z');
+    const run = await track(tenant, { MFA_SMS_DELIVERY: 'customerManaged' }, true);
+    const from = sandbox.journal.entries().length;
+    const wave = waveOf(await run.night('2027-02-02T01:00:00Z', 'pk-customer-managed'));
+    const bridged = writes(from, 'phoneMethods.create');
+    expect(bridged.length).toBeGreaterThan(0);
+    expect(wave.phoneMethodsRegistered).toBe(bridged.length);
+  }, 60_000);
+});
+
+describe('the passkey track end to end: microsoftManaged campaign mode (sandbox tenant + Azurite)', () => {
+  const tenant = useSandboxTenant({ users: 60, seed: 34 });
+  const writes = (from: number, operation: string, groupId?: string) => writesFrom(tenant, from, operation, groupId);
+
+  it('microsoftManaged campaign mode: the campaign is left as Microsoft set it (setup-passkeys included), no user is added to a campaign group, MFA is still required', async () => {
+    const { sandbox } = tenant();
+    sandbox.controls.setMethodsPolicy({ scenario: 'default' });
+    const policyBefore = JSON.stringify(sandbox.state.methodsPolicy().registrationEnforcement);
+    // setup-passkeys in this mode writes what the track needs (SMS and Voice excluding the phone-retired group), never the campaign
+    const run = await track(tenant, { MFA_CAMPAIGN_MODE: 'microsoftManaged' }, true);
+    const from = sandbox.journal.entries().length;
+    const wave = waveOf(await run.night('2026-12-10T01:00:00Z', 'pk-ms-managed'));
+    expect(writes(from, 'groups.addMember', sandbox.manifest.groups.campaign)).toEqual([]);
+    expect(writes(from, 'methodsPolicy.update')).toEqual([]);
+    expect(JSON.stringify(sandbox.state.methodsPolicy().registrationEnforcement)).toBe(policyBefore);
+    const enforced = writes(from, 'requirements.update');
+    expect(enforced.length).toBeGreaterThan(0);
+    for (const id of enforced) expect(sandbox.state.perUserMfaState(id)).toBe('enforced');
+    expect(wave.journey.nudged).toBe(0);
+  }, 60_000);
+});
