@@ -7,7 +7,7 @@ import { useSandboxTenant } from '../helpers/sandboxTenant.js';
 
 const tenant = useSandboxTenant({ users: 60, seed: 64 });
 
-describe('one wave per night (issue 11 item 4)', () => {
+describe('one wave per night', () => {
   it('a second run-wave the same night refuses, naming tonight\'s wave, and writes nothing; --again runs one more of tonight\'s size', async () => {
     const { sandbox } = tenant();
     const settings = tenant().settings({ MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '5', MFA_WAVE_GROWTH: '2', MFA_MAX_WAVE_SIZE: '100' });

@@ -4,7 +4,7 @@ import { useSandboxTenant } from '../helpers/sandboxTenant.js';
 
 const tenant = useSandboxTenant({ users: 50, seed: 65 });
 
-describe('mfa-rollout rollback and resume say what they do (issue 11 item 13)', () => {
+describe('mfa-rollout rollback and resume say what they do', () => {
   it('resume with nothing to lift, and rollback of a wave that does not exist, refuse with their own codes; the dry run names where each user returns and that phone methods stay', async () => {
     const { sandbox } = tenant();
     const settings = tenant().settings({ MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '8' });

@@ -92,7 +92,7 @@ describe('nextWaveSize', () => {
   });
 });
 
-describe('nextWaveSize counts nights, not runs (issue 11 item 4)', () => {
+describe('nextWaveSize counts nights, not runs', () => {
   const tonight = wave({ startedAt: now.toISOString(), targetSize: 50 });
 
   it('a second wave tonight has tonight\'s size, however clean the first', () => {
@@ -111,7 +111,7 @@ describe('nextWaveSize counts nights, not runs (issue 11 item 4)', () => {
   });
 });
 
-describe('nextWaveSize after a rollback (issue 11 item 5)', () => {
+describe('nextWaveSize after a rollback', () => {
   const rolledBack = wave({ startedAt: night(-2), targetSize: 100, planned: 80, attempted: 80, enforced: 80 });
   const rollback = wave({ startedAt: night(-1).replace('T01', 'T09'), waveId: 'rb', kind: 'rollback', status: 'done', targetWaveId: rolledBack.waveId, targetSize: 0, planned: 0, attempted: 80 });
 

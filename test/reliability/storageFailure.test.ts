@@ -41,7 +41,7 @@ function written(lab: RolloutLab, operation: 'requirements.update' | 'phoneMetho
   return [...new Set(lab.sandbox.journal.entries().filter((entry) => entry.operation === operation && entry.status < 300).map((entry) => entry.userId ?? ''))];
 }
 
-describe('Table Storage fails mid-wave (issue 11 item 2)', () => {
+describe('Table Storage fails mid-wave', () => {
   it('the wave is on record from its start, no Graph write starts once storage failed, and `rollback --wave` of the died wave undoes every write', async () => {
     const lab = await labs.start({ label: 'stordies', sandbox: { users: 300, seed: 71, faults: slowWrites } });
     const { run, waveId, writesAfterStop } = await nightWhoseStorageDies(lab, 20);

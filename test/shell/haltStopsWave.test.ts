@@ -9,7 +9,7 @@ import { useSandboxTenant } from '../helpers/sandboxTenant.js';
 const tenant = useSandboxTenant({ users: 150, seed: 43 });
 const quiet = createLogger(() => undefined);
 
-describe('a halt stops the wave it trips in (issue 11 item 6)', () => {
+describe('a halt stops the wave it trips in', () => {
   it('with 503s on every MFA-state write: no user starts after the trip, the phone methods written count in the wave, and rollback removes them', async () => {
     const { sandbox } = tenant();
     // batching on (the default), so that up to 40 users are in flight at once; Graph gives up on a write after 2 tries

@@ -23,7 +23,7 @@ async function stateOf(ports: RolloutPorts, ids: readonly string[]): Promise<str
   return ids.map((id) => states.get(id) ?? 'missing');
 }
 
-describe('a rollback is a brake (issue 11 item 5)', () => {
+describe('a rollback is a brake', () => {
   it('after a rollback the next wave is no larger than the rolled-back one until resume; rolled-back users are readmitted and enforced again', async () => {
     const { sandbox } = tenant();
     const { config, rollout } = await tenant().open({ MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '5', MFA_WAVE_GROWTH: '2', MFA_MAX_WAVE_SIZE: '100' });
