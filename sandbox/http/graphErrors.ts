@@ -16,6 +16,8 @@ export const graphErrors = {
     new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token validation failure.', wwwAuthenticate),
   tokenExpired: () =>
     new GraphHttpError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.', wwwAuthenticate),
+  /** A token with neither `scp` nor `roles` (no application permission consented): Graph's answer (docs/graph-behaviour.md#errors). */
+  noRolesClaim: () => new GraphHttpError(403, 'AccessDenied', 'Either scp or roles claim need to be present in the token.'),
   insufficientPrivileges: () =>
     new GraphHttpError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
   resourceNotFound: (id: string) =>
@@ -27,8 +29,9 @@ export const graphErrors = {
     new GraphHttpError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.'),
   bodyRequired: () => new GraphHttpError(400, 'BadRequest', 'Empty Payload. JSON content expected.'),
   payloadTooLarge: () => new GraphHttpError(413, 'RequestEntityTooLarge', 'The request body is too large.'),
+  /** docs/graph-behaviour.md#errors: Graph's own code and message for a `$top` outside 1–999. */
   invalidPageSize: (raw: string) =>
-    new GraphHttpError(400, 'Request_BadRequest', `Invalid page size specified: '${raw}'. Must be between 1 and 999 inclusive.`),
+    new GraphHttpError(400, 'Request_UnsupportedQuery', `Invalid page size specified: '${raw}'. Must be between 1 and 999 inclusive.`),
   unknownProperty: (property: string, type: string) =>
     new GraphHttpError(400, 'Request_BadRequest', `Could not find a property named '${property}' on type 'microsoft.graph.${type}'.`),
   unsupportedQueryOption: (option: string) =>

@@ -43,7 +43,9 @@ export function graphStages(dependencies: GraphStageDependencies): Record<'resol
       if (!check.ok) throw check.reason === 'expired' ? graphErrors.tokenExpired() : graphErrors.tokenInvalid();
       // As in Entra, the permissions are those in the token (consented when it was issued): a role change applies to
       // tokens issued after it, and a token issued before keeps its roles until it expires.
-      context.caller = { appId: check.claims.appid, roles: Array.isArray(check.claims.roles) ? check.claims.roles : [] };
+      // A token without `roles` (and app-only tokens carry no `scp`): the app has no consented permission at all.
+      if (!Array.isArray(check.claims.roles) || check.claims.roles.length === 0) throw graphErrors.noRolesClaim();
+      context.caller = { appId: check.claims.appid, roles: check.claims.roles };
       return next();
     },
 
