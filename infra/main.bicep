@@ -129,8 +129,13 @@ param graphMaxRetryAfterSeconds int = 180
 @description('MFA_GRAPH_USE_BATCH: group calls into JSON $batch requests.')
 param graphUseBatch bool = true
 
-@description('MFA_GRAPH_WRITES_PER_SECOND: starting pace of Graph writes (a decimal number, as text).')
+@description('MFA_GRAPH_WRITES_PER_SECOND: Graph\'s documented sustained write rate per app and tenant, the pacer\'s ceiling (a decimal number, as text).')
 param graphWritesPerSecond string = '20'
+
+@description('MFA_GRAPH_WRITE_QUOTA: Graph\'s documented writes per app and tenant per quota window, the largest burst the pacer allows itself.')
+@minValue(1)
+@maxValue(1000000)
+param graphWriteQuota int = 3000
 
 @description('MFA_REPORT_REQUESTS_PER_10_SECONDS: pace of the registration-report calls (a decimal number, as text).')
 param reportRequestsPer10Seconds string = '5'
@@ -461,6 +466,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     MFA_GRAPH_MAX_RETRY_AFTER_SECONDS: string(graphMaxRetryAfterSeconds)
     MFA_GRAPH_USE_BATCH: graphUseBatch ? 'true' : 'false'
     MFA_GRAPH_WRITES_PER_SECOND: graphWritesPerSecond
+    MFA_GRAPH_WRITE_QUOTA: string(graphWriteQuota)
     MFA_REPORT_REQUESTS_PER_10_SECONDS: reportRequestsPer10Seconds
     MFA_USER_PAGE_SIZE: string(userPageSize)
     MFA_BREAK_GLASS: breakGlass
