@@ -12,6 +12,7 @@ import { planNight } from '../shell/planNight.js';
 import { resumeRollout } from '../shell/resumeRollout.js';
 import { retryParkedUsers } from '../shell/retryParkedUsers.js';
 import { rollbackWave } from '../shell/rollbackWave.js';
+import { renderPhonesKept } from './renderPhonesKept.js';
 import { openRollout, type RolloutPorts } from '../shell/rolloutPorts.js';
 import { runWave } from '../shell/runWave.js';
 import { renderReportHtml } from '../report/renderReportHtml.js';
@@ -181,6 +182,7 @@ export function buildProgram(io: CliIo): Command {
         if (result.dryRun) print(`Dry run: ${result.actions.length} user(s) of wave ${options.wave} would be rolled back (${result.alreadyReverted} already were). Nothing written.`);
         else {
           print(`Rollback ${result.rollbackWaveId ?? ''}: ${result.reverted} of ${result.actions.length} user(s) of wave ${options.wave} rolled back (${result.alreadyReverted} already were), ${result.failed.length} failed.`);
+          for (const line of renderPhonesKept(result.phoneKept)) print(line);
           if (result.failed.length > 0) process.exitCode = 1;
         }
       });

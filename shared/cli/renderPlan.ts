@@ -14,6 +14,11 @@ export function renderPlan(dryRun: DryRun, options: { show: number }): string {
     lines.push(`  ${user.upn.padEnd(48)} ring ${user.ring}${user.retry ? `, retry (attempts so far ${user.attempts})` : ''}${user.needsPhoneMethod ? ', pre-register mobile' : ''}`);
   }
   if (plan.enforce.length > options.show) lines.push(`  ... and ${plan.enforce.length - options.show} more`);
+  if (dryRun.straightToEnforced !== null && dryRun.straightToEnforced > 0) {
+    lines.push(
+      `MFA_PER_USER_STATE=enabled: all ${dryRun.straightToEnforced} user(s) of this wave go straight to \`enforced\`: Graph turns \`enabled\` into \`enforced\` for a user who has an MFA method, and each has one when the state is set (their own, or the mobile the rollout registers first). Legacy-authentication clients need app passwords from then on.`,
+    );
+  }
   lines.push(`Everyone else (${plan.total - plan.enforce.length} of ${plan.total}), by reason:`);
   const waiting = Object.entries(plan.waiting).filter(([, count]) => count > 0).sort((a, b) => b[1] - a[1]);
   for (const [reason, count] of waiting) lines.push(`  ${reason.padEnd(22)} ${String(count).padStart(7)}`);

@@ -69,7 +69,7 @@ export const settings = {
   rolloutId: setting({ env: 'MFA_ROLLOUT_ID', default: 'default', description: 'Name of this rollout; partitions every table, so two rollouts can share a storage account.', schema: z.string().regex(/^[A-Za-z0-9-]{1,40}$/, 'expected 1-40 letters, digits or dashes') }),
   waveSchedule: setting({ env: 'MFA_WAVE_SCHEDULE', default: '0 0 1 * * *', description: 'NCRONTAB schedule of the nightly wave (timer trigger binding, UTC unless WEBSITE_TIME_ZONE is set).', schema: ncrontab }),
   strategy: setting({ env: 'MFA_STRATEGY', default: 'perUserMfa', description: 'How MFA is required: `perUserMfa` (per-user state through Graph beta) or `conditionalAccessGroup` (add users to the group a CA policy targets).', schema: z.enum(['perUserMfa', 'conditionalAccessGroup']) }),
-  perUserState: setting({ env: 'MFA_PER_USER_STATE', default: 'enforced', description: 'Per-user MFA state the `perUserMfa` strategy sets: `enabled` (register at next sign-in) or `enforced`.', schema: z.enum(['enabled', 'enforced']) }),
+  perUserState: setting({ env: 'MFA_PER_USER_STATE', default: 'enforced', description: 'Per-user MFA state the `perUserMfa` strategy sets: `enforced`, or `enabled`, which Graph turns into `enforced` at once for a user who has an MFA method; every user the rollout reaches has one by then (it registers the mobile first), so `enabled` ends as `enforced` too and legacy clients need app passwords.', schema: z.enum(['enabled', 'enforced']) }),
   acknowledgeCaOverlap: setting({ env: 'MFA_ACK_CA_OVERLAP', default: 'false', description: 'Allow `perUserMfa` although enabled Conditional Access policies already require MFA for the same users (Microsoft advises against mixing).', schema: booleanSetting }),
   caGroupId: setting({ env: 'MFA_CA_GROUP_ID', description: 'Object id of the group the MFA Conditional Access policy includes (strategy `conditionalAccessGroup`).', schema: z.string().regex(guid, 'expected a group object id (GUID)').optional() }),
 
@@ -118,8 +118,8 @@ export const settings = {
   maxAttempts: setting({ env: 'MFA_MAX_ATTEMPTS', default: '3', description: 'Nights a failed user is retried before it is parked for a person.', schema: integer(1, 50) }),
   noticeDays: setting({ env: 'MFA_NOTICE_DAYS', default: '3', description: 'Days between announcing a user and enforcing them; 0 switches announcements off.', schema: integer(0, 90) }),
   noticeMailbox: setting({ env: 'MFA_NOTICE_MAILBOX', description: 'UPN or id of the mailbox that mails the announcement (Graph sendMail). Absent: notices are only listed for export.', schema: z.string().min(3).optional() }),
-  verifyAfterDays: setting({ env: 'MFA_VERIFY_AFTER_DAYS', default: '2', description: 'Days after enforcement before registration is checked.', schema: integer(0, 90) }),
-  stuckAfterDays: setting({ env: 'MFA_STUCK_AFTER_DAYS', default: '14', description: 'Days after enforcement after which a user still not registered is listed as stuck.', schema: integer(1, 365) }),
+  verifyAfterDays: setting({ env: 'MFA_VERIFY_AFTER_DAYS', default: '2', description: 'Days after enforcement before the user is checked: MFA-capable (registration report) and MFA done (sign-in log).', schema: integer(0, 90) }),
+  stuckAfterDays: setting({ env: 'MFA_STUCK_AFTER_DAYS', default: '14', description: 'Days after enforcement after which a user with no sign-in that satisfied MFA (beta sign-in log) is listed as stuck.', schema: integer(1, 365) }),
   timeBudgetMinutes: setting({ env: 'MFA_TIME_BUDGET_MINUTES', default: '50', description: 'The wave stops cleanly after this long; keep it under host.json functionTimeout (60 min) with a margin.', schema: integer(1, 1440) }),
   leaseSeconds: setting({ env: 'MFA_LEASE_SECONDS', default: '300', description: 'Run lease length; renewed while a wave runs, taken over when a dead run lets it expire.', schema: integer(15, 3600) }),
 };

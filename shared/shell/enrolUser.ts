@@ -6,8 +6,8 @@ import type { PerUserMfaState } from '../core/rosterUser.js';
 import { RolloutError, toRolloutError } from '../errors/RolloutError.js';
 import type { GraphGateway } from '../adapters/graph/graphGateway.js';
 import { addGroupMember } from '../adapters/graph/groupMembership.js';
+import { createOrConfirmMobileMethod } from '../adapters/graph/createOrConfirmMobileMethod.js';
 import {
-  createMobileMethod,
   readMethods,
   readMobilePhone,
   readPerUserMfaState,
@@ -82,7 +82,10 @@ export async function enrolUser(row: RosterRow, context: EnrolmentContext): Prom
       if (toRolloutError(error).code === 'TABLE_CONFLICT') return { kind: 'skipped', reason: 'rowChanged' };
       throw error;
     }
-    if (decision.phoneWrite?.action === 'create') await createOrFindMobileMethod(gateway, userId, decision.phoneWrite.graphNumber, config);
+    if (decision.phoneWrite?.action === 'create') {
+      const created = await createOrConfirmMobileMethod(gateway, userId, decision.phoneWrite.graphNumber, config.defaultPhoneRegion);
+      if (created.kind === 'conflict' || created.kind === 'invalid') throw created.error;
+    }
     if (decision.phoneWrite?.action === 'update') await updateMobileMethod(gateway, userId, decision.phoneWrite.graphNumber);
 
     current = await roster.writeProgress(current, startWrite(inFlightOf(current), waveId, 'enforce', context.clock(), intent));
@@ -128,22 +131,6 @@ export async function enrolUser(row: RosterRow, context: EnrolmentContext): Prom
       if (toRolloutError(recording).code === 'TABLE_CONFLICT') return { kind: 'skipped', reason: 'rowChanged' };
       throw recording;
     }
-  }
-}
-
-/**
- * Creates the mobile phone method. Graph refuses a create when a mobile method exists: if that method carries the
- * synced number, it is this very write that landed before (a retry after an answer that was lost or unreadable),
- * so the write is done; anything else stays an error.
- */
-async function createOrFindMobileMethod(gateway: GraphGateway, userId: string, graphNumber: string, config: Config): Promise<void> {
-  try {
-    await createMobileMethod(gateway, userId, graphNumber);
-  } catch (error) {
-    if (toRolloutError(error).code !== 'GRAPH_PHONE_DUPLICATE') throw error;
-    const mobile = (await readMethods(gateway, userId)).phoneMethods.find((method) => method.phoneType === 'mobile');
-    const found = mobile === undefined ? null : classifyMobile(mobile.phoneNumber, config.defaultPhoneRegion).graphNumber ?? mobile.phoneNumber;
-    if (found !== graphNumber) throw error;
   }
 }
 

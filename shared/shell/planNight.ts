@@ -1,5 +1,6 @@
 import type { Config } from '../config/configSchema.js';
 import { createWavePlanner } from '../core/createWavePlanner.js';
+import { usersGoingStraightToEnforced } from '../core/perUserStateRule.js';
 import { syncHealth, type SyncHealth } from '../core/syncHealth.js';
 import type { WavePlan } from '../core/wavePlan.js';
 import type { Logger } from '../log/logEvent.js';
@@ -13,6 +14,8 @@ export interface DryRun {
   readonly health: SyncHealth;
   readonly plan: WavePlan;
   readonly corruptRows: readonly string[];
+  /** MFA_PER_USER_STATE=enabled: tonight's users who go straight to `enforced` (Graph's rule); null when it does not apply. */
+  readonly straightToEnforced: number | null;
 }
 
 /**
@@ -29,5 +32,6 @@ export async function planNight(settingsConfig: Config, ports: RolloutPorts, log
     if (isCorruptRow(row)) corruptRows.push(row.userId);
     else planner.add(row.user);
   }
-  return { health, plan: planner.finish(), corruptRows };
+  const plan = planner.finish();
+  return { health, plan, corruptRows, straightToEnforced: usersGoingStraightToEnforced(config, plan) };
 }

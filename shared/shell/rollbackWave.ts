@@ -5,7 +5,9 @@ import { isInState, rollBack } from '../core/rolloutState.js';
 import { RolloutError, toRolloutError } from '../errors/RolloutError.js';
 import type { Logger } from '../log/logEvent.js';
 import { removeGroupMember } from '../adapters/graph/groupMembership.js';
-import { deleteMobileMethod, readPerUserMfaState, setPerUserMfaState } from '../adapters/graph/userAuthentication.js';
+import { removeMobileMethod } from '../adapters/graph/removeMobileMethod.js';
+import { readPerUserMfaState, setPerUserMfaState } from '../adapters/graph/userAuthentication.js';
+import type { PhoneRemovalRefusal } from '../core/phoneRemovalRefusal.js';
 import { isCorruptRow, type RosterRow } from '../adapters/tables/rosterTable.js';
 import type { RolloutPorts } from './rolloutPorts.js';
 import { hashConfig, markerWave } from './runWave.js';
@@ -34,6 +36,11 @@ export interface RollbackResult {
   /** Users of the wave who are excluded now (e.g. added to the break-glass list): never written to. */
   readonly excluded: readonly string[];
   readonly failed: readonly { readonly userId: string; readonly errorCode: string; readonly requestId: string | null }[];
+  /**
+   * Rolled back, but the mobile the wave created is still there: Graph refuses to delete it (the user's default MFA
+   * method, or an alternate mobile present). Running again does not help; the reason says what must change first.
+   */
+  readonly phoneKept: readonly { readonly userId: string; readonly upn: string; readonly reason: PhoneRemovalRefusal }[];
 }
 
 /**
@@ -64,12 +71,13 @@ export async function rollbackWave(config: Config, ports: RolloutPorts, logger: 
     else targets.push({ row, actions });
   }
   const planned = targets.map(({ row, actions }) => ({ userId: row.user.directory.id, upn: row.user.directory.userPrincipalName, actions }));
-  if (options.dryRun) return { rollbackWaveId: null, dryRun: true, actions: planned, reverted: 0, alreadyReverted, excluded, failed: [] };
+  if (options.dryRun) return { rollbackWaveId: null, dryRun: true, actions: planned, reverted: 0, alreadyReverted, excluded, failed: [], phoneKept: [] };
 
   const lease = await ports.lease.acquire(options.runId, now, config.leaseSeconds);
   if ('held' in lease) throw new RolloutError('LEASE_HELD', `rollback: another run holds the lease (${lease.held.holder}, until ${lease.held.expiresAt}); try again after it`);
   const rollbackWaveId = waveIdAt(now, 'rollback');
   const failed: { userId: string; errorCode: string; requestId: string | null }[] = [];
+  const phoneKept: { userId: string; upn: string; reason: PhoneRemovalRefusal }[] = [];
   let reverted = 0;
   try {
     const limit = pLimit(Math.max(1, config.graphConcurrency * 4));
@@ -84,9 +92,8 @@ export async function rollbackWave(config: Config, ports: RolloutPorts, logger: 
         }
         if (actions.includes('leaveMfaGroup')) await removeGroupMember(ports.gateway, config.caGroupId ?? '', userId);
         if (actions.includes('removePhoneMethod')) {
-          await deleteMobileMethod(ports.gateway, userId).catch((error: unknown) => {
-            if (toRolloutError(error).httpStatus !== 404) throw error;
-          });
+          const removal = await removeMobileMethod(ports.gateway, userId);
+          if (removal !== 'removed' && removal !== 'alreadyGone') phoneKept.push({ userId, upn: row.user.directory.userPrincipalName, reason: removal });
         }
         await ports.roster.writeProgress(row, rollBack(progress, rollbackWaveId, now));
         reverted += 1;
@@ -104,13 +111,13 @@ export async function rollbackWave(config: Config, ports: RolloutPorts, logger: 
     })));
   } finally {
     await ports.waves.save({
-      ...markerWave('rollback', rollbackWaveId, now, options.waveId, `rolled back ${reverted} of ${targets.length} user(s)${failed.length > 0 ? `; ${failed.length} failed (run it again)` : ''}`, hashConfig(config)),
+      ...markerWave('rollback', rollbackWaveId, now, options.waveId, `rolled back ${reverted} of ${targets.length} user(s)${failed.length > 0 ? `; ${failed.length} failed (run it again)` : ''}${phoneKept.length > 0 ? `; ${phoneKept.length} mobile(s) kept: Graph refuses to delete them (default MFA method or alternate mobile)` : ''}`, hashConfig(config)),
       attempted: targets.length,
       enforced: reverted,
       failed: failed.length,
     });
     await lease.release();
   }
-  logger.event('wave.rolledBack', { waveId: rollbackWaveId, targetWaveId: options.waveId, attempted: targets.length, enforced: reverted, failed: failed.length }, 'warn');
-  return { rollbackWaveId, dryRun: false, actions: planned, reverted, alreadyReverted, excluded, failed };
+  logger.event('wave.rolledBack', { waveId: rollbackWaveId, targetWaveId: options.waveId, attempted: targets.length, enforced: reverted, failed: failed.length, phonesKept: phoneKept.length }, 'warn');
+  return { rollbackWaveId, dryRun: false, actions: planned, reverted, alreadyReverted, excluded, failed, phoneKept };
 }

@@ -25,6 +25,8 @@ describe('traffic statistics', () => {
     const phones = `/users/${user.id}/authentication/phoneMethods`;
     await t.client.api(phones).post({ phoneType: 'mobile', phoneNumber: '+46 701234571' });
     await t.client.api(`${phones}/${mobileId}`).patch({ phoneNumber: '+46 701234571' });
+    // the mobile is the user's default MFA method until they choose another (Graph refuses to delete it before)
+    t.sandbox.state.setDefaultMfaMethod(user.id, t.sandbox.state.addAuthenticatorMethod(user.id).id);
     await t.client.api(`${phones}/${mobileId}`).delete();
     await t.client.api(phones).post({ phoneType: 'mobile', phoneNumber: '+46 701234571' });
     await t.client.api(`${phones}/${mobileId}`).patch({ phoneNumber: '+46 701234572' });
