@@ -147,7 +147,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
   }
 }
 
-/** Enforced users whose registration the rollout has verified so far, and those stuck past MFA_STUCK_AFTER_DAYS. */
+/** Enforced users the rollout has verified MFA-capable so far, and those stuck past MFA_STUCK_AFTER_DAYS (no MFA sign-in seen). */
 async function registrationProgress(ports: RolloutPorts, now: Date, config: Config): Promise<NightRow['registration']> {
   let enforced = 0;
   let registered = 0;
@@ -157,7 +157,9 @@ async function registrationProgress(ports: RolloutPorts, now: Date, config: Conf
     const progress = row.user.progress;
     enforced += 1;
     if (progress.registration === 'registered') registered += 1;
-    else if (progress.registration === 'notRegistered' && Date.parse(progress.enforcedAt) + config.stuckAfterDays * dayMs <= now.getTime()) stuck += 1;
+    // stuck: no sign-in since enforcement that satisfied MFA, as the sign-in log showed it (capable or not)
+    const noMfaSeen = (progress.mfaSignInAt ?? null) === null && (progress.mfaCheckedAt ?? null) !== null;
+    if (noMfaSeen && Date.parse(progress.enforcedAt) + config.stuckAfterDays * dayMs <= now.getTime()) stuck += 1;
   }
   return { enforced, registered, stuck };
 }

@@ -15,6 +15,8 @@ export const graphPermissions = {
   writeGroupMembers: ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   readConditionalAccess: ['Policy.Read.All', 'Policy.ReadWrite.ConditionalAccess'],
   readRegistrationReport: ['AuditLog.Read.All'],
+  /** The v1.0 page adds Directory.Read.All for a known licence-check issue (docs/graph-behaviour.md#sign-in-activity); the sandbox asks for AuditLog.Read.All. */
+  readSignIns: ['AuditLog.Read.All'],
   sendMail: ['Mail.Send'],
 } as const satisfies Record<string, readonly string[]>;
 

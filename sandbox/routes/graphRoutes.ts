@@ -8,6 +8,7 @@ import { phoneMethodRoutes } from './phoneMethodRoutes.js';
 import { registrationReportRoutes } from './registrationReportRoutes.js';
 import { requirementsRoutes } from './requirementsRoutes.js';
 import { sendMailRoutes } from './sendMailRoutes.js';
+import { signInLogRoutes } from './signInLogRoutes.js';
 import { userRoutes } from './userRoutes.js';
 
 /** Every Graph endpoint the sandbox serves. New families ($batch, group writes, CA policies…) are added here. */
@@ -21,5 +22,6 @@ export const graphRoutes: readonly GraphRoute[] = [
   ...groupWriteRoutes,
   ...conditionalAccessRoutes,
   ...registrationReportRoutes,
+  ...signInLogRoutes,
   ...sendMailRoutes,
 ];

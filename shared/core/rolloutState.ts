@@ -166,6 +166,20 @@ export function recordRegistration(
   return { ...progress, registration, verifiedAt: now.toISOString() };
 }
 
+/**
+ * The night's read of the sign-in log (docs/graph-behaviour.md#sign-in-activity) for an enforced user: `signInAt` is
+ * their latest sign-in that satisfied MFA, or null when the log shows none. Only a sign-in at or after enforcement
+ * (to the second) counts; an earlier signal already recorded is kept.
+ */
+export function recordMfaSignal(progress: ProgressIn<'enforced'>, signInAt: string | null, now: Date): ProgressIn<'enforced'> {
+  expectState(progress, ['enforced'], 'recordMfaSignal');
+  // the sign-in log gives whole seconds: a sign-in in the second of the enforcement counts
+  const counts = signInAt !== null && Date.parse(signInAt) >= Math.floor(Date.parse(progress.enforcedAt) / 1000) * 1000;
+  const known = progress.mfaSignInAt ?? null;
+  const latest = counts && (known === null || signInAt > known) ? signInAt : known;
+  return { ...progress, mfaSignInAt: latest, mfaCheckedAt: now.toISOString() };
+}
+
 /** An operator rolled the user's wave back. Only an enforced user can be rolled back. */
 export function rollBack(progress: ProgressIn<'enforced'>, rollbackWaveId: string, now: Date): ProgressIn<'rolledBack'> {
   expectState(progress, ['enforced'], 'rollBack');

@@ -82,8 +82,13 @@ export type RolloutProgress =
       readonly alreadyDone: boolean;
       /** The user already had a mobile phone method that differs from the synced number; it was left as it was. */
       readonly phoneConflict: boolean;
+      /** MFA-capable (a method the methods policy allows: the report's `isMfaCapable`, and live) at the last check. */
       readonly registration: 'unknown' | 'registered' | 'notRegistered';
       readonly verifiedAt: string | null;
+      /** The latest sign-in since enforcement that satisfied MFA, as the sign-in log showed it (null: none seen). */
+      readonly mfaSignInAt?: string | null;
+      /** When the sign-in log was last read for this user (null or absent: never, or it was unavailable). */
+      readonly mfaCheckedAt?: string | null;
     }
   | {
       readonly state: 'failed';

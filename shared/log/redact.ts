@@ -16,7 +16,7 @@ export const safeFieldNames: ReadonlySet<string> = new Set([
   'durationSeconds', 'retryAfterSeconds', 'waitSeconds', 'ageMinutes', 'maxAgeMinutes', 'failureRate',
   'haltFailureRate', 'topErrors', 'counts', 'holder', 'expiresAt', 'nextWaveSize', 'rate', 'concurrency',
   'method', 'operation', 'night', 'now', 'at', 'configHash', 'setting', 'permission', 'message', 'tookOver',
-  'checked', 'registered', 'notRegistered', 'stuck', 'reverted', 'released',
+  'checked', 'registered', 'notRegistered', 'stuck', 'reverted', 'released', 'phonesKept', 'mfaSignedIn',
 ]);
 
 const guid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;

@@ -3,7 +3,7 @@ import { boundedHeap } from '../core/boundedHeap.js';
 import { operatorHint } from '../errors/errorCodes.js';
 import type { RosterUser } from '../core/rosterUser.js';
 
-/** An enforced user who has still not registered an MFA method `stuckAfterDays` after enforcement: one for the helpdesk. */
+/** An enforced user with no sign-in that satisfied MFA `stuckAfterDays` after enforcement: one for the helpdesk. */
 export interface StuckUser {
   readonly userId: string;
   readonly upn: string;
@@ -11,7 +11,7 @@ export interface StuckUser {
   readonly enforcedAt: string;
   /** Whole days since enforcement at the report's time. */
   readonly days: number;
-  /** When the registration was last checked (and found missing). */
+  /** When the sign-in log was last read for the user (and showed no MFA since enforcement). */
   readonly lastCheckedAt: string | null;
 }
 
@@ -50,8 +50,11 @@ const dayMs = 86_400_000;
  * registration, progress by date for the chart, stuck and parked users. Memory: two date maps and bounded
  * lists of at most `listLimit` users each (the oldest first), whatever the roster size.
  *
- * Stuck: enforced at least `MFA_STUCK_AFTER_DAYS` ago and found not registered at the last check
- * (`registration: 'notRegistered'`). Users whose registration was never checked are counted as unknown, not stuck.
+ * Stuck: enforced at least `MFA_STUCK_AFTER_DAYS` ago and no sign-in since then that satisfied MFA, as the sign-in
+ * log showed it at the last check (docs/graph-behaviour.md#sign-in-activity). The registration report cannot say it: it
+ * shows the rollout's own phone write within hours, sign-in or not. Users whose sign-ins were never read (not checked
+ * yet, or the log is unavailable: no licence or permission) are not listed as stuck. `registration` counts who is
+ * MFA-capable (the report's policy-aware `isMfaCapable` and a live method).
  */
 export function collectRosterFacts(config: Pick<Config, 'stuckAfterDays'>, now: Date, listLimit = 200): RosterFactsCollector {
   const registration = { registered: 0, notRegistered: 0, unknown: 0 };
@@ -80,13 +83,14 @@ export function collectRosterFacts(config: Pick<Config, 'stuckAfterDays'>, now: 
         bump(registeredOn, progress.verifiedAt ?? progress.enforcedAt);
       } else if (progress.registration === 'notRegistered') {
         registration.notRegistered += 1;
-        const enforcedAt = Date.parse(progress.enforcedAt);
-        if (enforcedAt <= stuckBefore) {
-          stuckCount += 1;
-          stuck.offer({ userId, upn, waveId: progress.waveId, enforcedAt: progress.enforcedAt, days: Math.floor((now.getTime() - enforcedAt) / dayMs), lastCheckedAt: progress.verifiedAt });
-        }
       } else {
         registration.unknown += 1;
+      }
+      const enforcedAt = Date.parse(progress.enforcedAt);
+      const checkedAt = progress.mfaCheckedAt ?? null;
+      if ((progress.mfaSignInAt ?? null) === null && checkedAt !== null && enforcedAt <= stuckBefore) {
+        stuckCount += 1;
+        stuck.offer({ userId, upn, waveId: progress.waveId, enforcedAt: progress.enforcedAt, days: Math.floor((now.getTime() - enforcedAt) / dayMs), lastCheckedAt: checkedAt });
       }
     },
     finish() {

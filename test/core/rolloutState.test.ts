@@ -5,6 +5,7 @@ import {
   completeEnforced,
   fail,
   isInState,
+  recordMfaSignal,
   recordRegistration,
   recoverInFlight,
   releaseParked,
@@ -201,6 +202,21 @@ describe('releaseParked', () => {
 describe('recordRegistration', () => {
   it('records the registration check on an enforced user', () => {
     expect(recordRegistration(enforced, 'registered', now)).toMatchObject({ state: 'enforced', registration: 'registered', verifiedAt: at });
+  });
+});
+
+describe('recordMfaSignal', () => {
+  it('keeps the latest sign-in that satisfied MFA at or after enforcement (to the second), and when the log was read', () => {
+    const enforcedAt = enforced.state === 'enforced' ? enforced.enforcedAt : at;
+    const second = new Date(Math.floor(Date.parse(enforcedAt) / 1000) * 1000).toISOString();
+    const before = new Date(Date.parse(enforcedAt) - 60_000).toISOString();
+    const after = new Date(Date.parse(enforcedAt) + 60_000).toISOString();
+    expect(recordMfaSignal(enforced, null, now)).toMatchObject({ mfaSignInAt: null, mfaCheckedAt: at });
+    expect(recordMfaSignal(enforced, before, now)).toMatchObject({ mfaSignInAt: null });
+    expect(recordMfaSignal(enforced, second, now)).toMatchObject({ mfaSignInAt: second });
+    const seen = recordMfaSignal(enforced, after, now);
+    // a later night's window may start after it: the signal already seen stays
+    expect(recordMfaSignal(seen, null, now)).toMatchObject({ mfaSignInAt: after });
   });
 });
 

@@ -83,16 +83,17 @@ export function createGraphGateway(connection: GraphConnection, config: GatewayC
   });
   const pacer = createWritePacer({ ratePerSecond: config.graphWritesPerSecond, quota: config.graphWriteQuota, sleep });
   let readsPausedUntil = 0;
-  /** Per operation with its own limit (`minIntervalMs`): the earliest time its next call may go. */
+  /** Per operation (or limit group) with its own limit (`minIntervalMs`): the earliest time its next call may go. */
   const nextSlot = new Map<string, number>();
   let budgetExhaustedLogged = false;
 
   /** Waits for this operation's turn when it has a minimum interval between calls. */
   async function spaced(call: GraphCall): Promise<void> {
     if (call.minIntervalMs === undefined) return;
+    const group = call.limitGroup ?? call.operation;
     const at = performance.now();
-    const slot = Math.max(at, nextSlot.get(call.operation) ?? 0);
-    nextSlot.set(call.operation, slot + call.minIntervalMs);
+    const slot = Math.max(at, nextSlot.get(group) ?? 0);
+    nextSlot.set(group, slot + call.minIntervalMs);
     if (slot > at) await sleep(slot - at);
   }
 
@@ -106,7 +107,8 @@ export function createGraphGateway(connection: GraphConnection, config: GatewayC
     const until = performance.now() + (asked ?? delayMs);
     if (call.minIntervalMs !== undefined) {
       // an API with its own limit (Conditional Access, the registration report): only its calls wait
-      nextSlot.set(call.operation, Math.max(nextSlot.get(call.operation) ?? 0, until));
+      const group = call.limitGroup ?? call.operation;
+      nextSlot.set(group, Math.max(nextSlot.get(group) ?? 0, until));
       return;
     }
     const quota = outcome.throttleInformation === 'WriteLimitExceeded' ? 'writes' : outcome.throttleInformation === 'ResourceUnitLimitExceeded' ? 'all' : isWrite(call) ? 'writes' : 'reads';

@@ -15,6 +15,7 @@ export const graphPermissions = {
   writeGroupMembers: 'GroupMember.ReadWrite.All',
   readConditionalAccess: 'Policy.Read.All',
   readRegistrationReport: 'AuditLog.Read.All',
+  readSignIns: 'AuditLog.Read.All',
   sendMail: 'Mail.Send',
 } as const;
 

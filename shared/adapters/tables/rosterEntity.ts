@@ -68,6 +68,8 @@ const progressSchema = z.discriminatedUnion('state', [
     phoneMethodCreated: z.boolean(), alreadyDone: z.boolean(), phoneConflict: z.boolean().optional().transform((value) => value ?? false),
     registration: z.enum(['unknown', 'registered', 'notRegistered']).optional().transform((value) => value ?? 'unknown'),
     verifiedAt: nullableIso,
+    mfaSignInAt: nullableIso,
+    mfaCheckedAt: nullableIso,
   }),
   z.object({
     state: z.literal('failed'), waveId: z.string().min(1), failedAt: isoString, attempts, errorCode: z.string().min(1), requestId: optionalString, announcedAt: nullableIso,
