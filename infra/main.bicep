@@ -220,6 +220,11 @@ param maxAttempts int = 3
 @maxValue(90)
 param noticeDays int = 3
 
+@description('MFA_NOTICE_RECIPIENTS_PER_DAY: notices the mailbox may send in any 24 hours (Exchange Online stops at 10,000 recipients).')
+@minValue(1)
+@maxValue(10000)
+param noticeRecipientsPerDay int = 9000
+
 @description('MFA_NOTICE_MAILBOX: mailbox that mails the announcements (needs Mail.Send: grant with --with-mail).')
 param noticeMailbox string = ''
 
@@ -489,6 +494,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     MFA_AUTO_RESUME_AFTER_NIGHTS: string(autoResumeAfterNights)
     MFA_MAX_ATTEMPTS: string(maxAttempts)
     MFA_NOTICE_DAYS: string(noticeDays)
+    MFA_NOTICE_RECIPIENTS_PER_DAY: string(noticeRecipientsPerDay)
     MFA_NOTICE_MAILBOX: noticeMailbox
     MFA_VERIFY_AFTER_DAYS: string(verifyAfterDays)
     MFA_STUCK_AFTER_DAYS: string(stuckAfterDays)

@@ -81,6 +81,8 @@ export const graphErrors = {
     new GraphHttpError(400, 'ErrorInvalidRecipients', "At least one recipient isn't valid., A message can't be sent because it contains no recipients."),
   mailRecipientUnresolved: () =>
     new GraphHttpError(400, 'ErrorInvalidRecipients', "At least one recipient isn't valid., A recipient isn't resolved. All recipients must be resolved before a message can be submitted."),
+  /** Over Outlook's 4 concurrent requests per app and mailbox (docs/graph-behaviour.md#mail, observed); no Retry-After is documented. */
+  mailboxConcurrency: () => new GraphHttpError(429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.'),
   internal: () => new GraphHttpError(500, 'generalException', 'An unexpected error occurred in the sandbox tenant.'),
   tooManyRequests: (headers: Readonly<Record<string, string>>) => new GraphHttpError(429, 'TooManyRequests', 'Please retry again later.', headers),
   serviceUnavailable: (headers: Readonly<Record<string, string>>) =>

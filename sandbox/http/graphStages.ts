@@ -95,6 +95,8 @@ export function graphStages(dependencies: GraphStageDependencies): Record<'resol
 
 /** Stages from other modules, placed by `defaultGraphPipeline`. */
 export interface ExtraGraphStages {
+  /** Outlook's per-mailbox concurrency: before the latency, so a slow answer holds its place. */
+  readonly mailbox?: GraphStage;
   /** Latency and injected answers (and malformed bodies on the way back): before the quota, so an injected answer consumes nothing. */
   readonly faults?: GraphStage;
   /** Quota metering (429s); after authorization, as Graph meters only requests it accepts. */
@@ -112,6 +114,7 @@ export function defaultGraphPipeline(stages: ReturnType<typeof graphStages>, ext
     stages.requireRoute,
     stages.authorize,
     stages.checkQueryOptions,
+    ...optional(extra.mailbox),
     ...optional(extra.faults),
     ...optional(extra.quota),
     stages.parseBody,

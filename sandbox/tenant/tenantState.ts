@@ -4,6 +4,7 @@ import { createRandom } from './random.js';
 import { registrationSnapshot } from '../report/registrationSnapshot.js';
 import type { SeededTenant } from './seedTenant.js';
 import { createSlidingWindowLimit, type SlidingWindowLimit } from '../quota/slidingWindowLimit.js';
+import { createMailboxes, type Mailboxes } from '../mail/createMailboxes.js';
 import {
   globalAdministratorRoleId,
   graphDateTime,
@@ -149,6 +150,8 @@ export interface TenantState {
   signIn(userId: string): SignInOutcome | undefined;
   /** The sign-in log, oldest first. */
   signIns(): readonly SignInRecord[];
+  /** Exchange Online's side of `sendMail`: the per-mailbox limits and every accepted message (sandbox clock). */
+  readonly mail: Mailboxes;
 }
 
 export interface TenantStateOptions {
@@ -436,5 +439,6 @@ export function createTenantState(options: TenantStateOptions): TenantState {
       return { mfaRequired: required, registeredAuthenticator, enforced, reportVisibleAt: new Date(Math.max(at, newest + report.lagMinutes * 60_000)) };
     },
     signIns: () => signInLog,
+    mail: createMailboxes(now),
   };
 }

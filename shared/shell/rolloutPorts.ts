@@ -2,6 +2,7 @@ import type { Config } from '../config/configSchema.js';
 import type { Logger } from '../log/logEvent.js';
 import { createGraphConnection } from '../adapters/graph/graphClient.js';
 import { createGraphGateway, type GraphGateway } from '../adapters/graph/graphGateway.js';
+import { createMailGateway } from '../adapters/graph/mailGateway.js';
 import { FailuresTable } from '../adapters/tables/failuresTable.js';
 import { NoticesTable } from '../adapters/tables/noticesTable.js';
 import { PilotTable } from '../adapters/tables/pilotTable.js';
@@ -10,9 +11,11 @@ import { RunLease } from '../adapters/tables/runLease.js';
 import { createRolloutTables, ensureRolloutTables } from '../adapters/tables/tableClients.js';
 import { WavesTable } from '../adapters/tables/wavesTable.js';
 
-/** Everything the shell talks to: Graph through the gateway, and the five tables. */
+/** Everything the shell talks to: Graph through the gateway (and the notices' own mail gateway), and the tables. */
 export interface RolloutPorts {
   readonly gateway: GraphGateway;
+  /** For notices only (`createMailGateway`): Exchange's limits, its own retries, never the MFA writes' pace. */
+  readonly mailGateway: GraphGateway;
   readonly roster: RosterTable;
   readonly waves: WavesTable;
   readonly failures: FailuresTable;
@@ -26,7 +29,7 @@ export interface OpenRollout {
   close(): Promise<void>;
 }
 
-export type TablePorts = Omit<RolloutPorts, 'gateway'>;
+export type TablePorts = Omit<RolloutPorts, 'gateway' | 'mailGateway'>;
 
 /** The table adapters of one rollout, on tables that exist (created on first use). */
 export async function openTablePorts(config: Config): Promise<TablePorts> {
@@ -47,5 +50,6 @@ export async function openRollout(config: Config, logger: Logger): Promise<OpenR
   const tablePorts = await openTablePorts(config);
   const connection = createGraphConnection(config);
   const gateway = createGraphGateway(connection, config, { logger });
-  return { ports: { gateway, ...tablePorts }, close: () => connection.close() };
+  const mailGateway = createMailGateway(connection, config, { logger });
+  return { ports: { gateway, mailGateway, ...tablePorts }, close: () => connection.close() };
 }

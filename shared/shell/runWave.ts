@@ -12,12 +12,12 @@ import type { RolloutError } from '../errors/RolloutError.js';
 import { toRolloutError } from '../errors/RolloutError.js';
 import type { Logger } from '../log/logEvent.js';
 import { readOrganization } from '../adapters/graph/directoryReads.js';
-import { sendNotice } from '../adapters/graph/sendNotice.js';
 import { readMethods, readPerUserMfaState } from '../adapters/graph/userAuthentication.js';
 import type { Notice } from '../adapters/tables/noticesTable.js';
 import { isCorruptRow, type RosterRow } from '../adapters/tables/rosterTable.js';
 import type { Lease } from '../adapters/tables/runLease.js';
 import { enrolUser, type EnrolmentResult } from './enrolUser.js';
+import { mailNotices } from './mailNotices.js';
 import { withImportedPilot } from './importPilot.js';
 import { refreshRoster } from './refreshRoster.js';
 import { runPreflight } from './runPreflight.js';
@@ -185,10 +185,14 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
   await ports.waves.save(wave);
   logger.event('wave.started', { waveId, pilot: plan.pilot, targetSize: plan.targetSize, planned: plan.enforce.length, announced: plan.announce.length });
 
-  wave = { ...wave, announced: await announceUsers(options, plan, rows, waveId, now) };
+  const announcement = await announceUsers(options, plan, rows, waveId, now, budget);
+  wave = { ...wave, announced: announcement.count };
   try {
+    // the notices are mailed beside the enforcement, on their own queue; the night ends when both have
     wave = await enforceWave(options, plan, rows, wave, keeper, budget);
+    await announcement.mailed;
   } catch (error) {
+    await announcement.mailed;
     const failure = toRolloutError(error);
     wave = { ...wave, status: 'stopped', endedAt: options.clock().toISOString(), reason: `${failure.code}: ${failure.message}` };
     await ports.waves.save(wave).catch(() => undefined); // the table may be what failed
@@ -289,45 +293,84 @@ async function probeMethods(options: NightOptions, userIds: readonly string[], n
   if (userIds.length > 0) logger.event('roster.probed', { probed: userIds.length });
 }
 
-async function announceUsers(options: NightOptions, plan: WavePlan, rows: Map<string, RosterRow>, waveId: string, now: Date): Promise<number> {
-  const { ports, config, logger } = options;
-  if (config.noticeDays === 0 || plan.announce.length === 0) return 0;
+/** Tonight's announcements, and the mailing of their notices, which goes on beside the enforcement. */
+interface Announcement {
+  readonly count: number;
+  /** Settles when every notice has an outcome in the notices table (mailed, deferred, failed, or not mailable). */
+  readonly mailed: Promise<void>;
+}
+
+async function announceUsers(options: NightOptions, plan: WavePlan, rows: Map<string, RosterRow>, waveId: string, now: Date, budget: TimeBudget): Promise<Announcement> {
+  const { ports, config } = options;
+  const backlog = await earlierNoticesToMail(options, now);
+  if (config.noticeDays === 0 || plan.announce.length === 0) return { count: 0, mailed: mailQuietly(options, backlog, budget) };
   const enforceFrom = new Date(now.getTime() + config.noticeDays * 86_400_000).toISOString();
   const toAnnounce = plan.announce.filter((planned) => {
     const row = rows.get(planned.id);
     return row !== undefined && isInState(row.user.progress, 'new');
   });
+  const notice = (planned: { id: string; upn: string }): Notice => {
+    const mail = rows.get(planned.id)?.user.directory.mail ?? null;
+    return { userId: planned.id, upn: planned.upn, waveId, announcedAt: now.toISOString(), enforceFrom, mailedAt: null, notMailedReason: mail === null ? 'noMailAddress' : config.noticeMailbox === undefined ? 'noMailbox' : null };
+  };
   // write-ahead: the notices are recorded before the users count as announced, so a run that dies half-way never
   // leaves a user announced (and enforced `noticeDays` later) without a notice; a user still `new` is announced again
-  await ports.notices.save(toAnnounce.map((planned) => ({ userId: planned.id, upn: planned.upn, waveId, announcedAt: now.toISOString(), enforceFrom, mailedAt: null })));
+  await ports.notices.save(toAnnounce.map(notice));
   const notices: Notice[] = [];
   for (const planned of toAnnounce) {
     const row = rows.get(planned.id);
     if (row === undefined || !isInState(row.user.progress, 'new')) continue;
     try {
       rows.set(planned.id, await ports.roster.writeProgress(row, announce(row.user.progress, waveId, now)));
-      notices.push({ userId: planned.id, upn: planned.upn, waveId, announcedAt: now.toISOString(), enforceFrom, mailedAt: null });
+      notices.push(notice(planned));
     } catch (error) {
       if (toRolloutError(error).code !== 'TABLE_CONFLICT') throw error;
     }
   }
-  const mailbox = config.noticeMailbox;
-  if (mailbox !== undefined && notices.length > 0) {
-    // the notice is recorded first: a mail that fails leaves the notice for comms to send, never an unannounced user
-    const limit = pLimit(Math.max(1, config.graphConcurrency * 4));
-    const mailed = await Promise.all(notices.map((notice) => limit(async () => {
-      try {
-        await sendNotice(ports.gateway, { mailbox, recipientUpn: notice.upn, enforceFrom });
-        return { ...notice, mailedAt: options.clock().toISOString() };
-      } catch (error) {
-        const failure = toRolloutError(error);
-        logger.event('notice.mailFailed', { userId: notice.userId, errorCode: failure.code, requestId: failure.requestId ?? null }, 'warn');
-        return notice;
-      }
-    })));
-    await ports.notices.save(mailed.filter((notice) => notice.mailedAt !== null));
+  const toMail = notices.map((entry) => ({ ...entry, mail: rows.get(entry.userId)?.user.directory.mail ?? null }));
+  return { count: notices.length, mailed: mailQuietly(options, [...backlog, ...toMail], budget) };
+}
+
+/** Notices of earlier nights deferred (daily limit, time budget) whose MFA date is still ahead, with their users' `mail`. */
+async function earlierNoticesToMail(options: NightOptions, now: Date): Promise<(Notice & { readonly mail: string | null })[]> {
+  if (options.config.noticeMailbox === undefined) return [];
+  const deferred: Notice[] = [];
+  for await (const entry of options.ports.notices.all()) {
+    if (entry.mailedAt === null && (entry.notMailedReason === 'dailyLimit' || entry.notMailedReason === 'timeBudget') && entry.enforceFrom > now.toISOString()) deferred.push(entry);
   }
-  return notices.length;
+  if (deferred.length === 0) return [];
+  const rows = await rowsById(options, new Set(deferred.map((entry) => entry.userId)));
+  return deferred.map((entry) => ({ ...entry, mail: rows.get(entry.userId)?.user.directory.mail ?? null }));
+}
+
+/**
+ * Mails the notices on the mail gateway's own queue (`mailNotices`: Exchange's limits, outside the MFA pacer and its
+ * retries) and records each outcome. The notice is recorded first: a mail that fails or is deferred leaves the notice
+ * for comms to send (or a later night), never an unannounced user. Never throws: the night must not fail on mail.
+ */
+async function mailQuietly(options: NightOptions, notices: readonly (Notice & { readonly mail: string | null })[], budget: TimeBudget): Promise<void> {
+  const { ports, config, logger } = options;
+  const mailbox = config.noticeMailbox;
+  if (mailbox === undefined || notices.length === 0) return;
+  try {
+    const since = options.clock().getTime() - 86_400_000;
+    const mailedInLast24Hours: string[] = [];
+    for await (const entry of ports.notices.all()) if (entry.mailedAt !== null && Date.parse(entry.mailedAt) > since) mailedInLast24Hours.push(entry.mailedAt);
+    mailedInLast24Hours.sort();
+    const outcomes = await mailNotices(notices, { gateway: ports.mailGateway, mailbox, now: options.clock, mailedInLast24Hours, recipientsPerDay: config.noticeRecipientsPerDay, stop: () => budget.spent(), logger });
+    const byUser = new Map(notices.map((entry) => [entry.userId, entry]));
+    await ports.notices.save(outcomes.flatMap((outcome): Notice[] => {
+      const entry = byUser.get(outcome.userId);
+      if (entry === undefined) return [];
+      const { mail: _mail, ...recorded } = entry;
+      if (outcome.kind === 'mailed') return [{ ...recorded, mailedAt: outcome.at, notMailedReason: null }];
+      const reason = outcome.kind === 'deferred' ? outcome.reason : outcome.kind === 'failed' ? outcome.errorCode : outcome.kind;
+      return [{ ...recorded, notMailedReason: reason }];
+    }));
+  } catch (error) {
+    const failure = toRolloutError(error);
+    logger.event('notice.mailingStopped', { errorCode: failure.code, message: failure.message }, 'warn');
+  }
 }
 
 /**
