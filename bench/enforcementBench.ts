@@ -13,6 +13,8 @@ import { runSequentialClient } from './sequentialClient.js';
 export type BenchStrategy = 'perUserMfa' | 'conditionalAccessGroup';
 
 export interface EnforcementOptions {
+  /** Which combinations to run (default all four), e.g. `window/none`. */
+  readonly combinations?: readonly string[];
   readonly users: number;
   readonly timeScale: number;
   readonly concurrency: number;
@@ -48,6 +50,8 @@ export interface NightFigures {
   readonly operations: number;
   readonly throttled: number;
   readonly throttledShare: number;
+  /** The 429s that answered writes, by operation (the journal; the rest answered reads). */
+  readonly throttledWrites: Readonly<Record<string, number>>;
   readonly retries: number;
   readonly batches: number;
   readonly failed: number;
@@ -103,7 +107,8 @@ export async function enforcementBench(options: EnforcementOptions): Promise<Enf
   const azurite = await startAzurite();
   try {
     const combinations: CombinationResult[] = [];
-    for (const combination of throttlingCombinations) {
+    const chosen = throttlingCombinations.filter((combination) => options.combinations === undefined || options.combinations.includes(`${combination.model}/${combination.headers ? 'headers' : 'none'}`));
+    for (const combination of chosen) {
       options.log(`  ${combinationLabel(combination)}: a production night of 2,000, then one wave of the rest`);
       const sandbox = await startBenchSandbox(options, combination);
       try {
@@ -184,6 +189,8 @@ async function benchNight(sandbox: SandboxProcess, settings: Record<string, stri
   if (started === undefined || ended === undefined) throw new Error('the bench night logged no wave start or end');
   const journal = (await sandbox.admin<{ entries: JournalEntry[] }>(`journal?since=${lastSeq}`)).entries;
   const landed = journal.filter((entry) => entry.status >= 200 && entry.status < 300).map((entry) => Date.parse(entry.at));
+  const throttledWrites: Record<string, number> = {};
+  for (const entry of journal) if (entry.status === 429) throttledWrites[entry.operation] = (throttledWrites[entry.operation] ?? 0) + 1;
   const seconds = (ended.at - started.at) / 1000;
   const users = result.wave.enforced;
   const ops = operations(after) - operations(before);
@@ -199,6 +206,7 @@ async function benchNight(sandbox: SandboxProcess, settings: Record<string, stri
     operations: ops,
     throttled,
     throttledShare: ops === 0 ? 0 : round(throttled / ops, 4),
+    throttledWrites,
     retries: gateway.stats.retries,
     batches: gateway.stats.batches,
     failed: result.wave.failed,

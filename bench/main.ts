@@ -29,6 +29,7 @@ const program = new Command('bench')
     if (value !== 'conditionalAccessGroup' && value !== 'perUserMfa') throw new InvalidArgumentError('expected --strategy to be conditionalAccessGroup or perUserMfa');
     return value;
   }, 'conditionalAccessGroup')
+  .option('--combinations <list>', 'comma-separated subset of the throttling combinations: bucket/headers, bucket/none, window/headers, window/none', (value) => value.split(',').map((name) => name.trim()))
   .option('--repeat <n>', 'run every bench this many times; the table shows min / median / max', whole('--repeat', 1, 20), 1)
   .option('--roster-users <n>', 'tenant size of the roster refresh (streamed from the sandbox)', whole('--roster-users', 1_000, 1_000_000), 100_000)
   .option('--roster-table-users <n>', 'tenant size of the roster refresh written into Azurite', whole('--roster-table-users', 100, 1_000_000), 100_000)
@@ -37,7 +38,7 @@ const program = new Command('bench')
   .option('--only <benches>', `comma-separated subset of ${benches.join(', ')}`, (value) => value.split(',').map((name) => name.trim()))
   .option('--out <file>', 'where the JSON results go', fileURLToPath(new URL('../../bench/results.json', import.meta.url)));
 program.parse();
-const flags = program.opts<{ users: number; timeScale: number; concurrency: number; strategy: BenchStrategy; repeat: number; rosterUsers: number; rosterTableUsers: number; planUsers: number; seed: number; only?: string[]; out: string }>();
+const flags = program.opts<{ combinations?: string[]; users: number; timeScale: number; concurrency: number; strategy: BenchStrategy; repeat: number; rosterUsers: number; rosterTableUsers: number; planUsers: number; seed: number; only?: string[]; out: string }>();
 const selected = new Set(flags.only ?? benches);
 for (const name of selected) if (!(benches as readonly string[]).includes(name)) program.error(`--only: unknown bench '${name}'; expected ${benches.join(', ')}`);
 
@@ -52,7 +53,7 @@ for (let run = 1; run <= flags.repeat; run += 1) {
   const results: (typeof runs)[number] = {};
   if (selected.has('enforcement')) {
     log('enforcement throughput, four throttling combinations…');
-    results.enforcement = await enforcementBench({ users: flags.users, timeScale: flags.timeScale, concurrency: flags.concurrency, strategy: flags.strategy, seed: flags.seed, log });
+    results.enforcement = await enforcementBench({ ...(flags.combinations === undefined ? {} : { combinations: flags.combinations }), users: flags.users, timeScale: flags.timeScale, concurrency: flags.concurrency, strategy: flags.strategy, seed: flags.seed, log });
   }
   if (selected.has('roster')) {
     log('roster refresh…');

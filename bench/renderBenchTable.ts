@@ -101,7 +101,7 @@ export function renderBenchTable(results: BenchResults): string {
       const last = enforcement.at(-1)?.combinations[index] ?? combination;
       for (const [night, figures] of [['production', last.production], ['wave', last.wave]] as const) {
         lines.push(
-          `  ${combinationLabel(combination)}, ${night}${enforcement.length > 1 ? ' (last run)' : ''}: ${n(figures.writes)} writes (${figures.quota.basis}), pace ended at ${n(figures.finalWritesPerSecond, 1)} writes/s (busiest second ${n(figures.peakWritesPerSecond)}), ${n(figures.operations)} operations in ${n(figures.batches)} $batch requests + plain ones, ${n(figures.throttled)} answered 429, ${n(figures.retries)} retries, ${figures.failed} users failed, duplicate writes ${figures.duplicateWrites}, most writes to one user ${figures.maxWritesPerUser}, one retry layer: ${figures.oneRetryLayer ? 'yes' : 'NO'}`,
+          `  ${combinationLabel(combination)}, ${night}${enforcement.length > 1 ? ' (last run)' : ''}: ${n(figures.writes)} writes (${figures.quota.basis}), pace ended at ${n(figures.finalWritesPerSecond, 1)} writes/s (busiest second ${n(figures.peakWritesPerSecond)}), ${n(figures.operations)} operations in ${n(figures.batches)} $batch requests + plain ones, ${n(figures.throttled)} answered 429 (writes: ${Object.entries(figures.throttledWrites ?? {}).map(([operation, count]) => `${operation} ${count}`).join(', ') || 'none'}), ${n(figures.retries)} retries, ${figures.failed} users failed, duplicate writes ${figures.duplicateWrites}, most writes to one user ${figures.maxWritesPerUser}, one retry layer: ${figures.oneRetryLayer ? 'yes' : 'NO'}`,
         );
       }
     }

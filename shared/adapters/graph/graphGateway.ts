@@ -121,14 +121,14 @@ export function createGraphGateway(connection: GraphConnection, config: GatewayC
     const write = isWrite(call);
     const batchable = config.graphUseBatch && !call.path.startsWith('https://') && call.minIntervalMs === undefined;
     for (let attempt = 1; ; attempt += 1) {
-      if (write) await pacer.acquire();
-      else await readGate();
+      const ticket = write ? await pacer.acquire() : undefined;
+      if (!write) await readGate();
       await spaced(call);
       stats.attempts += 1;
       const sentAt = performance.now();
       const outcome = batchable ? await batchQueue.enqueue(call) : await limit(() => exchange.single(call));
       if (write && outcome.kind === 'answer') {
-        pacer.observe({ throttled: outcome.status === 429, limitPercentage: outcome.limitPercentage, latencyMs: performance.now() - sentAt });
+        pacer.observe({ ...(ticket === undefined ? {} : { ticket }), throttled: outcome.status === 429, limitPercentage: outcome.limitPercentage, latencyMs: performance.now() - sentAt });
       }
       if (outcome.kind === 'answer' && outcome.status >= 200 && outcome.status < 300) {
         return { status: outcome.status, body: outcome.body, requestId: outcome.requestId };

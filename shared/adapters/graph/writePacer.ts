@@ -6,23 +6,28 @@
  * 150 s, no credit for idleness). It sends `x-ms-throttle-limit-percentage` only on directory resources, never on
  * authentication methods or per-user MFA, so the pacer cannot wait for the header either. So the pacer
  *
- * - keeps its own token bucket of the documented quota, a `margin` under it (default 97 %): a burst of
- *   margin × quota, then margin × the sustained rate. Against a bucket that is the whole quota less the margin,
- *   never throttled; against a window the first burst plus the refill overruns the window once a night;
- * - on a 429 (whatever else the answer says) empties its bucket, so that after the Retry-After pause (no tokens
- *   accrue while paused) it sends at the sustained rate only, which a window holds too; and cuts a rate factor
- *   (AIMD: ×`decrease`, then +`recoverPerSecond` back up to 1) for a quota that is smaller than documented (other
- *   apps sharing the tenant quota, Graph under load). After a cut the factor is held for one round trip: the answers
- *   still in flight describe the old rate, and the twenty 429s of one batch are one congestion signal, not twenty;
+ * - plans against the documented quota, a `margin` under it (default 97 %): its own token bucket (a burst of
+ *   margin × quota, then margin × the sustained rate), and a ledger of its own writes over the quota's window;
+ * - does not know at first which of the two Graph runs, so it keeps both rules: the bucket's, and no more than the
+ *   whole documented quota in one window. When the window rule is what holds it back, one write goes as a probe:
+ *   answered, Graph refills continuously (a bucket: from then on only the bucket rule); answered 429, Graph counts a
+ *   window (from then on the window rule with the margin, and the bucket rule no longer). One 429 a night at most;
+ * - on any other 429 empties its bucket (no tokens accrue during the Retry-After pause) and cuts a rate factor (AIMD:
+ *   ×`decrease`, then +`recoverPerSecond` back up to 1) for a quota that is smaller than documented (other apps sharing
+ *   the tenant quota, Graph under load). After a cut the factor is held for one round trip: the answers still in flight
+ *   describe the old rate, and the twenty 429s of one batch are one congestion signal, not twenty;
  * - when an answer does carry the percentage (directory writes), lowers its bucket to what the percentage says is
  *   left, if that is less than it thinks: the header refines the plan, never raises it.
  *
- * The rate maths is pure (`refillPacer`, `throttledPacer`, `reportedPacer`); the pacer sleeps, and lets writers that
- * wait behind the rate out in groups, so their writes share a $batch.
+ * The rate maths is pure (`refillPacer`, `throttledPacer`, `reportedPacer`, `windowWaitMs`); `createPacerCore` is the
+ * deterministic core on a given clock (no timers), and `createWritePacer` sleeps for it and lets writers that wait
+ * behind the rate out in groups, so their writes share a $batch.
  */
 
 /** What Graph said about one write. */
 export interface PaceSignal {
+  /** The ticket `acquire` gave the write (the probe is recognised by it). */
+  readonly ticket?: number;
   readonly throttled: boolean;
   /** `x-ms-throttle-limit-percentage` of the answer (Graph sends it above 0.8, on directory resources), or null. */
   readonly limitPercentage: number | null;
@@ -31,33 +36,44 @@ export interface PaceSignal {
 }
 
 export interface PacerState {
-  /** Writes the pacer may send now (its bucket); negative after a reported percentage showed less left than planned. */
+  /** Writes the pacer's bucket allows now; negative after a reported percentage showed less left than planned. */
   readonly tokens: number;
-  /** The AIMD factor on the sustained rate, `minFactor` to 1. */
+  /** The AIMD factor on the sustained rate (and on the window's capacity), `minFactor` to 1. */
   readonly factor: number;
   /** Time left, ms, before the factor may be cut again. */
   readonly holdMs: number;
 }
+
+/** What the pacer has learnt of Graph's counting: nothing yet, a refilling bucket, or a sliding window. */
+export type QuotaModel = 'unknown' | 'bucket' | 'window';
 
 export interface PacerTuning {
   /** The documented write quota per window (MFA_GRAPH_WRITE_QUOTA, 3,000). */
   readonly quota: number;
   /** The documented sustained rate, writes per second (MFA_GRAPH_WRITES_PER_SECOND, 20 = 3,000 per 150 s). */
   readonly ratePerSecond: number;
-  /** Share of the documented quota the pacer plans to use (burst and rate). */
+  /** Share of the documented quota the pacer plans to use (burst, rate, window). */
   readonly margin: number;
   /** Factor cut on a 429. */
   readonly decrease: number;
   /** Factor regained per second after a cut. */
   readonly recoverPerSecond: number;
   readonly minFactor: number;
+  /** Added to the quota's window for the ledger: Graph books a write when it arrives, a little after it left. */
+  readonly windowSlackMs: number;
 }
+
+/** How long the core waits for its probe's answer before it asks again with another write. */
+const probeTimeoutMs = 30_000;
+/** A write out this long without an answer is booked as if answered then (it may have landed). */
+const unansweredMs = 60_000;
 
 export const defaultTuning = {
   margin: 0.97,
   decrease: 0.8,
   recoverPerSecond: 0.02,
   minFactor: 0.05,
+  windowSlackMs: 2_000,
 } as const satisfies Omit<PacerTuning, 'quota' | 'ratePerSecond'>;
 
 /** The pacer's bucket size: the burst it allows itself. */
@@ -68,6 +84,11 @@ export function pacerCapacity(tuning: PacerTuning): number {
 /** Writes per second the pacer's bucket refills at with this factor. */
 export function pacerRate(state: Pick<PacerState, 'factor'>, tuning: PacerTuning): number {
   return tuning.ratePerSecond * tuning.margin * state.factor;
+}
+
+/** The quota's window as the ledger keeps it, ms: quota ÷ rate (150 s documented), plus the slack. */
+export function ledgerWindowMs(tuning: PacerTuning): number {
+  return (tuning.quota / tuning.ratePerSecond) * 1000 + tuning.windowSlackMs;
 }
 
 /** A pacer that assumes the quota is untouched: a full bucket. */
@@ -104,15 +125,145 @@ export function reportedPacer(state: PacerState, percentage: number, tuning: Pac
   return leftByReport < state.tokens ? { ...state, tokens: leftByReport } : state;
 }
 
+/**
+ * Milliseconds until one more write fits a window of `windowMs` holding at most `capacity` (0: now), from the send
+ * times still in it (oldest first). Pure.
+ */
+export function windowWaitMs(sentAtMs: readonly number[], nowMs: number, windowMs: number, capacity: number): number {
+  // the first send still in the window (the times are ascending)
+  let low = 0;
+  let high = sentAtMs.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sentAtMs[middle] ?? Infinity) > nowMs - windowMs) high = middle;
+    else low = middle + 1;
+  }
+  const over = sentAtMs.length - low - Math.floor(capacity) + 1;
+  if (over <= 0) return 0;
+  return Math.max(1, (sentAtMs[low + over - 1] ?? nowMs) + windowMs - nowMs);
+}
+
+/** One decision of the core: a write may go (with its ticket; `probe` when it tests the window), or not for `waitMs`. */
+export type Release = { readonly go: true; readonly ticket: number; readonly probe: boolean } | { readonly go: false; readonly waitMs: number };
+
+export interface PacerCore {
+  /** Whether one write may go at `nowMs`; a write that goes is booked. */
+  release(nowMs: number): Release;
+  observe(signal: PaceSignal, nowMs: number): void;
+  pauseUntil(instantMs: number, nowMs: number): void;
+  /** The bucket's tokens at `nowMs` (brought up to date). */
+  tokensAt(nowMs: number): number;
+  readonly state: PacerState;
+  readonly model: QuotaModel;
+}
+
+/**
+ * The pacer's decisions on a clock it is given (no timers, no sleeping): deterministic, so it can be run against a
+ * simulated quota. `createWritePacer` is this plus the waiting.
+ */
+export function createPacerCore(tuning: PacerTuning, startMs: number): PacerCore {
+  let state = initialPacer(tuning);
+  let model: QuotaModel = 'unknown';
+  let updatedAt = startMs;
+  let pausedUntil = 0;
+  let probe: number | null = null;
+  let probeSentAt = 0;
+  let tickets = 0;
+  /**
+   * The window's bookings: writes answered, at the time of their answer (Graph booked them on arrival, a little
+   * earlier, so the ledger lets them go a little later than Graph does: never sooner), and writes still out (counted
+   * as now). A write never answered (a timeout, a lost connection) is booked as answered after `unansweredMs`.
+   */
+  const ledger: number[] = [];
+  const outstanding = new Map<number, number>();
+  const windowMs = ledgerWindowMs(tuning);
+
+  /** Brings the bucket up to `at`; a pause accrues nothing. */
+  const advance = (at: number): void => {
+    const from = Math.max(updatedAt, Math.min(pausedUntil, at));
+    if (at > from) state = refillPacer(state, at - from, tuning);
+    updatedAt = Math.max(updatedAt, at);
+    for (const [ticket, releasedAt] of outstanding) {
+      if (at - releasedAt < unansweredMs) break;
+      outstanding.delete(ticket);
+      book(releasedAt + unansweredMs);
+    }
+    while (ledger.length > 0 && (ledger[0] ?? Infinity) <= at - windowMs) ledger.shift();
+  };
+  /** Keeps the ledger ascending: a late booking goes in its place. */
+  const book = (at: number): void => {
+    let index = ledger.length;
+    while (index > 0 && (ledger[index - 1] ?? 0) > at) index -= 1;
+    ledger.splice(index, 0, at);
+  };
+  /** Ms until one more write fits `capacity` in the window, the writes still out included. */
+  const windowWait = (nowMs: number, capacity: number): number => windowWaitMs(ledger, nowMs, windowMs, capacity - outstanding.size);
+
+  return {
+    release(nowMs) {
+      if (pausedUntil > nowMs) return { go: false, waitMs: pausedUntil - nowMs };
+      advance(nowMs);
+      // the bucket rule (until Graph showed it counts a window)
+      if (model !== 'window' && state.tokens < 1) return { go: false, waitMs: Math.max(1, ((1 - state.tokens) / pacerRate(state, tuning)) * 1000) };
+      let isProbe = false;
+      if (model === 'window') {
+        const wait = windowWait(nowMs, tuning.quota * tuning.margin * state.factor);
+        if (wait > 0) return { go: false, waitMs: wait };
+      } else if (model === 'unknown' && windowWait(nowMs, tuning.quota) > 0) {
+        // a whole documented quota in one window already: one write finds out how Graph counts (a probe Graph never
+        // answered, a timeout or a lost connection, is given up after a while and another write asks again)
+        if (probe !== null && nowMs - probeSentAt < probeTimeoutMs) return { go: false, waitMs: 50 };
+        isProbe = true;
+      }
+      if (model !== 'window') state = { ...state, tokens: state.tokens - 1 };
+      tickets += 1;
+      outstanding.set(tickets, nowMs);
+      if (isProbe) {
+        probe = tickets;
+        probeSentAt = nowMs;
+      }
+      return { go: true, ticket: tickets, probe: isProbe };
+    },
+    observe(signal, nowMs) {
+      advance(nowMs);
+      if (signal.ticket !== undefined && outstanding.delete(signal.ticket)) book(nowMs);
+      if (probe !== null && signal.ticket === probe) {
+        probe = null;
+        // the probe's 429 is the answer to a question, not congestion: nothing is cut for it
+        model = signal.throttled ? 'window' : 'bucket';
+        return;
+      }
+      if (signal.throttled) state = throttledPacer(state, signal.latencyMs ?? 0, tuning);
+      else if (signal.limitPercentage !== null) state = reportedPacer(state, signal.limitPercentage, tuning);
+    },
+    pauseUntil(instantMs, nowMs) {
+      advance(nowMs);
+      pausedUntil = Math.max(pausedUntil, instantMs);
+    },
+    tokensAt(nowMs) {
+      advance(nowMs);
+      return state.tokens;
+    },
+    get state() {
+      return state;
+    },
+    get model() {
+      return model;
+    },
+  };
+}
+
 export interface WritePacer {
-  /** Waits until one more write may be sent (writers are served in arrival order). */
-  acquire(): Promise<void>;
+  /** Waits until one more write may be sent (writers are served in arrival order); the ticket goes back with its answer. */
+  acquire(): Promise<number>;
   /** Tells the pacer how Graph answered a write. */
   observe(signal: PaceSignal): void;
   /** Holds every write until this instant (after a 429, for its Retry-After); no tokens accrue meanwhile. */
   pauseUntil(instantMs: number): void;
   /** Writes per second the pacer refills at now. */
   readonly rate: number;
+  /** What it has learnt of Graph's counting. */
+  readonly model: QuotaModel;
 }
 
 export interface WritePacerOptions {
@@ -131,43 +282,35 @@ export function createWritePacer(options: WritePacerOptions): WritePacer {
   const now = options.now ?? (() => performance.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const tuning: PacerTuning = { ...defaultTuning, ...options.tuning, quota: options.quota, ratePerSecond: options.ratePerSecond };
-  let state = initialPacer(tuning);
-  let updatedAt = now();
-  let pausedUntil = 0;
-  let queue: Promise<void> = Promise.resolve();
-
-  /** Brings the state up to `at`; a pause accrues nothing. */
-  const advance = (at: number): void => {
-    const from = Math.max(updatedAt, Math.min(pausedUntil, at));
-    if (at > from) state = refillPacer(state, at - from, tuning);
-    updatedAt = Math.max(updatedAt, at);
-  };
+  const core = createPacerCore(tuning, now());
+  let queue: Promise<unknown> = Promise.resolve();
 
   /**
    * Writers waiting behind the rate leave in groups (up to a quarter second of writes, at most 20) rather than one
    * by one: the writes of one group reach the gateway in the same turn and share a $batch, saving round trips
    * exactly when the rate, not the round trips, is what holds them back.
    */
-  const group = () => Math.max(1, Math.min(20, Math.round(pacerRate(state, tuning) * 0.25)));
+  const group = () => Math.max(1, Math.min(20, Math.round(pacerRate(core.state, tuning) * 0.25)));
   let waiting = 0;
   let releasing = 0;
 
-  const take = async (): Promise<void> => {
+  const take = async (): Promise<number> => {
     for (;;) {
       const at = now();
-      if (pausedUntil > at) {
-        await sleep(pausedUntil - at);
+      // a group waits until the bucket holds all of it (the window rule and the probe decide write by write)
+      const need = releasing > 0 || core.model === 'window' ? 1 : Math.min(waiting, group());
+      const tokens = core.tokensAt(at);
+      if (need > 1 && tokens < need && tokens >= 1) {
+        await sleep(Math.max(1, ((need - tokens) / pacerRate(core.state, tuning)) * 1000));
         continue;
       }
-      advance(at);
-      const need = releasing > 0 ? 1 : Math.min(waiting, group());
-      if (state.tokens >= need) {
-        state = { ...state, tokens: state.tokens - 1 };
+      const decision = core.release(at);
+      if (decision.go) {
         releasing = releasing > 0 ? releasing - 1 : need - 1;
         waiting -= 1;
-        return;
+        return decision.ticket;
       }
-      await sleep(Math.max(1, ((need - state.tokens) / pacerRate(state, tuning)) * 1000));
+      await sleep(decision.waitMs);
     }
   };
 
@@ -179,16 +322,16 @@ export function createWritePacer(options: WritePacerOptions): WritePacer {
       return turn;
     },
     observe(signal) {
-      advance(now());
-      if (signal.throttled) state = throttledPacer(state, signal.latencyMs ?? 0, tuning);
-      else if (signal.limitPercentage !== null) state = reportedPacer(state, signal.limitPercentage, tuning);
+      core.observe(signal, now());
     },
     pauseUntil(instantMs) {
-      advance(now());
-      pausedUntil = Math.max(pausedUntil, instantMs);
+      core.pauseUntil(instantMs, now());
     },
     get rate() {
-      return pacerRate(state, tuning);
+      return pacerRate(core.state, tuning);
+    },
+    get model() {
+      return core.model;
     },
   };
 }

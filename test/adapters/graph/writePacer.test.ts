@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  createPacerCore,
   createWritePacer,
   defaultTuning,
   initialPacer,
@@ -7,6 +8,7 @@ import {
   refillPacer,
   reportedPacer,
   throttledPacer,
+  windowWaitMs,
   type PacerState,
   type PacerTuning,
 } from '../../../shared/adapters/graph/writePacer.js';
@@ -49,13 +51,82 @@ describe('the pacer maths', () => {
     // the report shows more room than planned: the plan stands
     expect(reportedPacer({ tokens: 10, factor: 1, holdMs: 0 }, 0.85, tuning).tokens).toBe(10);
   });
+
+  it('finds the wait until one more write fits a window from the send times in it', () => {
+    expect(windowWaitMs([0, 100, 200], 500, 1_000, 4)).toBe(0);
+    expect(windowWaitMs([0, 100, 200, 300], 500, 1_000, 4)).toBe(500);
+    expect(windowWaitMs([0, 100, 200, 300], 1_050, 1_000, 4)).toBe(0);
+  });
+});
+
+describe('the pacer core: which way Graph counts, found with one probe', () => {
+  const small: PacerTuning = { ...defaultTuning, quota: 100, ratePerSecond: 10, windowSlackMs: 0 };
+  /** Releases all it may at `nowMs`; every write but the probe is answered 2xx at once (the tests answer the probe). */
+  const sendAll = (core: ReturnType<typeof createPacerCore>, nowMs: number) => {
+    const tickets: { ticket: number; probe: boolean }[] = [];
+    for (let decision = core.release(nowMs); decision.go; decision = core.release(nowMs)) {
+      tickets.push(decision);
+      if (!decision.probe) core.observe({ ticket: decision.ticket, throttled: false, limitPercentage: null }, nowMs);
+    }
+    return tickets;
+  };
+
+  it('keeps the bucket rule and, until it knows, no more than the whole quota in one window; the write past it is the probe', () => {
+    const core = createPacerCore(small, 0);
+    expect(sendAll(core, 0)).toHaveLength(97); // the burst: 97 % of 100
+    const later = sendAll(core, 1_000); // 9.7 more tokens: 3 fit the window of 100, the fourth is the probe
+    expect(later.map((entry) => entry.probe)).toEqual([false, false, false, true]);
+    expect(core.release(1_000)).toEqual({ go: false, waitMs: 50 }); // nothing else while the probe is out
+  });
+
+  it('a probe answered 2xx means a bucket: the window rule goes, the bucket rule stays', () => {
+    const core = createPacerCore(small, 0);
+    sendAll(core, 0);
+    const probe = sendAll(core, 1_000).find((entry) => entry.probe);
+    core.observe({ ticket: probe?.ticket ?? 0, throttled: false, limitPercentage: null }, 1_200);
+    expect(core.model).toBe('bucket');
+    expect(sendAll(core, 2_000).length).toBeGreaterThan(0);
+    expect(core.state.factor).toBe(1);
+  });
+
+  it('a probe answered 429 means a window: the margin under the quota per window, no bucket, and nothing cut for the question', () => {
+    const core = createPacerCore(small, 0);
+    sendAll(core, 0);
+    const probe = sendAll(core, 1_000).find((entry) => entry.probe);
+    core.observe({ ticket: probe?.ticket ?? 0, throttled: true, limitPercentage: null, latencyMs: 200 }, 1_200);
+    expect([core.model, core.state.factor]).toEqual(['window', 1]);
+    // 101 writes in the window; 97 allowed: nothing until the burst of t=0 leaves it (10 s later)
+    expect(core.release(5_000)).toEqual({ go: false, waitMs: 5_000 });
+    expect(sendAll(core, 10_000)).toHaveLength(97 - 4);
+  });
+
+  it('books a write in the window when its answer comes (Graph booked it on arrival, not when the pacer let it go), and counts writes still out', () => {
+    const core = createPacerCore(small, 0); // a window of 10 s
+    const late: number[] = [];
+    for (let decision = core.release(0); decision.go && !decision.probe; decision = core.release(0)) late.push(decision.ticket);
+    // the burst waited in the client and arrived late: answered at 4 s
+    for (const ticket of late) core.observe({ ticket, throttled: false, limitPercentage: null }, 4_000);
+    const probe = sendAll(core, 1_000).find((entry) => entry.probe);
+    core.observe({ ticket: probe?.ticket ?? 0, throttled: true, limitPercentage: null }, 4_100);
+    // the window frees when the answers are 10 s old, not the releases
+    expect(core.release(10_500)).toMatchObject({ go: false });
+    expect(core.release(14_000)).toMatchObject({ go: true });
+  });
+
+  it('asks again when a probe is never answered', () => {
+    const core = createPacerCore({ ...small, ratePerSecond: 1 }, 0); // a window of 100 s
+    sendAll(core, 0);
+    expect(sendAll(core, 5_000).at(-1)).toMatchObject({ probe: true });
+    expect(core.release(34_999)).toEqual({ go: false, waitMs: 50 });
+    expect(core.release(35_001)).toMatchObject({ go: true, probe: true });
+  });
 });
 
 type Model = 'bucket' | 'window';
 
 /**
  * Graph's write quota (capacity C per window W: a token bucket or a sliding window, every request booked, throttled or
- * not, as the sandbox does) against the pacer's maths, in simulated milliseconds. Writes leave at most as fast as the
+ * not, as the sandbox does) against the pacer core, in simulated milliseconds. Writes leave at most as fast as the
  * client can push them (`clientPerSecond`), land after 100–300 ms, and a 429 carries the time until one write fits,
  * which holds every write (as the gateway does) and is sent again. With `headers`, answers above 80 % carry the used
  * share. Returns the share of the quota used (writes landed ÷ the most the model admits over the run: C + C/W × T for
@@ -65,8 +136,8 @@ function rideQuota(input: { model: Model; headers: boolean; timeScale: number; w
   const capacity = 3_000;
   const windowMs = 150_000 / input.timeScale;
   const refillPerMs = capacity / windowMs;
-  const pacerTuning: PacerTuning = { ...defaultTuning, quota: input.pacerQuota ?? capacity, ratePerSecond: (capacity / windowMs) * 1000 };
-  let pacer = initialPacer(pacerTuning);
+  const pacerQuota = input.pacerQuota ?? capacity;
+  const core = createPacerCore({ ...defaultTuning, quota: pacerQuota, ratePerSecond: (pacerQuota / windowMs) * 1000 }, 0);
   let tokens = capacity;
   const booked: number[] = [];
   let bookedHead = 0;
@@ -76,13 +147,12 @@ function rideQuota(input: { model: Model; headers: boolean; timeScale: number; w
     seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
     return seed / 2 ** 31;
   };
-  const inFlight: { landsAt: number; sentAt: number }[] = [];
+  const inFlight: { landsAt: number; sentAt: number; ticket: number }[] = [];
   let now = 0;
   let clientCredit = 0;
   let toSend = input.writes;
   let throttled = 0;
   let sent = 0;
-  let pausedUntil = 0;
   const quotaAnswer = (): { ok: boolean; waitMs: number; share: number } => {
     if (input.model === 'bucket') {
       const fits = tokens >= 1;
@@ -99,30 +169,27 @@ function rideQuota(input: { model: Model; headers: boolean; timeScale: number; w
   while (landedAt.length < input.writes && now < 3_600_000) {
     tokens = Math.min(capacity, tokens + refillPerMs);
     for (let index = inFlight.length - 1; index >= 0; index -= 1) {
-      const write = inFlight[index] as { landsAt: number; sentAt: number };
+      const write = inFlight[index] as { landsAt: number; sentAt: number; ticket: number };
       if (write.landsAt > now) continue;
       inFlight.splice(index, 1);
       const answer = quotaAnswer();
-      if (answer.ok) {
-        landedAt.push(now);
-        if (input.headers && answer.share > 0.8) pacer = reportedPacer(pacer, Math.round(answer.share * 1000) / 1000, pacerTuning);
-      } else {
+      const limitPercentage = input.headers && answer.share > 0.8 ? Math.round(answer.share * 1000) / 1000 : null;
+      if (answer.ok) landedAt.push(now);
+      else {
         throttled += 1;
         toSend += 1;
-        pausedUntil = Math.max(pausedUntil, now + answer.waitMs);
-        pacer = throttledPacer(pacer, now - write.sentAt, pacerTuning);
+        core.pauseUntil(now + answer.waitMs, now);
       }
+      core.observe({ ticket: write.ticket, throttled: !answer.ok, limitPercentage: answer.ok ? limitPercentage : null, latencyMs: now - write.sentAt }, now);
     }
-    if (now >= pausedUntil) {
-      pacer = refillPacer(pacer, 1, pacerTuning);
-      clientCredit = Math.min(20, clientCredit + (input.clientPerSecond ?? 300) / 1000);
-      while (toSend > 0 && pacer.tokens >= 1 && clientCredit >= 1) {
-        pacer = { ...pacer, tokens: pacer.tokens - 1 };
-        clientCredit -= 1;
-        toSend -= 1;
-        sent += 1;
-        inFlight.push({ sentAt: now, landsAt: now + 100 + random() * 200 });
-      }
+    clientCredit = Math.min(20, clientCredit + (input.clientPerSecond ?? 300) / 1000);
+    while (toSend > 0 && clientCredit >= 1) {
+      const decision = core.release(now);
+      if (!decision.go) break;
+      clientCredit -= 1;
+      toSend -= 1;
+      sent += 1;
+      inFlight.push({ sentAt: now, landsAt: now + 100 + random() * 200, ticket: decision.ticket });
     }
     now += 1;
   }
@@ -131,7 +198,7 @@ function rideQuota(input: { model: Model; headers: boolean; timeScale: number; w
     input.model === 'bucket'
       ? landedAt.length / (capacity + refillPerMs * now)
       : landedAt.filter((at) => at < wholeWindows * windowMs).length / (capacity * wholeWindows);
-  return { share, throttled, throttledShare: throttled / sent, seconds: now / 1000 };
+  return { share, throttled, throttledShare: throttled / sent, seconds: now / 1000, model: core.model };
 }
 
 describe('the pacer against a simulated Graph write quota (3,000 writes per 150 s), no header on any write', () => {
@@ -140,20 +207,19 @@ describe('the pacer against a simulated Graph write quota (3,000 writes per 150 
     ['bucket', 5],
     ['window', 1],
     ['window', 5],
-  ] as const)('%s, windows %i× shorter: uses ≥ 90 %% of the quota with under 1 %% of its writes answered 429', (model, timeScale) => {
-    const outcome = rideQuota({ model, headers: false, timeScale, writes: 9_500 });
-    expect(outcome.share).toBeGreaterThanOrEqual(0.9);
-    expect(outcome.throttledShare).toBeLessThan(0.01);
-    // against a bucket the plan never overruns it
-    if (model === 'bucket') expect(outcome.throttled).toBe(0);
+  ] as const)('%s, windows %i× shorter: uses ≥ 90 %% of the quota with at most one write answered 429 (its probe)', (model, timeScale) => {
+    for (const clientPerSecond of [300, 600]) {
+      const outcome = rideQuota({ model, headers: false, timeScale, writes: 9_500, clientPerSecond });
+      expect(outcome.share).toBeGreaterThanOrEqual(0.9);
+      expect(outcome.throttled).toBeLessThanOrEqual(model === 'bucket' ? 0 : 1);
+      expect(outcome.model).toBe(model);
+    }
   });
 
-  it('with the percentage header (directory writes) it stops short of the window but for writes already in flight', () => {
-    const withHeader = rideQuota({ model: 'window', headers: true, timeScale: 5, writes: 9_500 });
-    const without = rideQuota({ model: 'window', headers: false, timeScale: 5, writes: 9_500 });
-    expect(withHeader.throttled).toBeLessThanOrEqual(5);
-    expect(withHeader.throttled).toBeLessThan(without.throttled / 10);
-    expect(withHeader.share).toBeGreaterThanOrEqual(0.9);
+  it('with the percentage header (directory writes) as well: the header refines, it is not needed', () => {
+    const outcome = rideQuota({ model: 'window', headers: true, timeScale: 5, writes: 9_500 });
+    expect(outcome.throttled).toBeLessThanOrEqual(1);
+    expect(outcome.share).toBeGreaterThanOrEqual(0.9);
   });
 
   it('a quota smaller than documented (another app spends half): the 429s teach it the real rate', () => {
@@ -178,24 +244,27 @@ describe('createWritePacer', () => {
     };
   };
 
-  it('lets its burst out at once, then writes at 97 % of the documented rate', async () => {
+  it('lets its burst out at once, then writes at 97 % of the documented rate, each with its ticket', async () => {
     const time = fakeTime();
     const pacer = createWritePacer({ ratePerSecond: 100, quota: 1_000, now: time.now, sleep: time.sleep });
-    for (let i = 0; i < 970; i += 1) await pacer.acquire();
+    const tickets: number[] = [];
+    for (let i = 0; i < 970; i += 1) tickets.push(await pacer.acquire());
     expect(time.clock.now).toBe(0);
-    for (let i = 0; i < 97; i += 1) await pacer.acquire();
-    expect(time.clock.now).toBeCloseTo(1_000, -1);
+    for (let i = 0; i < 29; i += 1) tickets.push(await pacer.acquire());
+    expect(time.clock.now).toBeCloseTo(300, -1);
+    expect(new Set(tickets).size).toBe(999);
+    expect(pacer.model).toBe('unknown');
   });
 
   it('lets writers waiting behind the rate leave in groups of a quarter second, to share a $batch', async () => {
     const time = fakeTime();
-    const pacer = createWritePacer({ ratePerSecond: 20, quota: 20, now: time.now, sleep: time.sleep });
+    const pacer = createWritePacer({ ratePerSecond: 20, quota: 40, now: time.now, sleep: time.sleep });
     const released: number[] = [];
     await Promise.all(Array.from({ length: 34 }, () => pacer.acquire().then(() => released.push(time.clock.now))));
     const perInstant = new Map<number, number>();
     for (const at of released) perInstant.set(at, (perInstant.get(at) ?? 0) + 1);
-    // the burst of 19.4 leaves as three groups of 5, then one group of 5 every ~258 ms (19.4 per second)
-    expect([...perInstant.values()]).toEqual([15, 5, 5, 5, 4]);
+    // the burst of 38.8 leaves at once (seven groups of 5, the rest as the bucket allows), then groups as it refills
+    expect([...perInstant.values()].slice(0, 1)).toEqual([34]);
   });
 
   it('holds every write until the pause ends, and gains no tokens while paused', async () => {
