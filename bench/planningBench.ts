@@ -1,7 +1,7 @@
 import { loadConfig } from '../shared/config/loadConfig.js';
 import { createWavePlanner } from '../shared/core/createWavePlanner.js';
 import type { RolloutProgress, RosterUser } from '../shared/core/rosterUser.js';
-import type { WaveSummary } from '../shared/core/waveHistory.js';
+import { noJourneyCounts, type WaveSummary } from '../shared/core/waveHistory.js';
 import { toDirectoryUser } from '../shared/shell/refreshRoster.js';
 import { seedTenant } from '../sandbox/tenant/seedTenant.js';
 
@@ -36,6 +36,8 @@ export async function planningBench(options: { rows: number; seed: number }): Pr
     MFA_PILOT_GROUP_ID: manifest.groups.pilot,
     MFA_RINGS: JSON.stringify(manifest.groups.rings.map((ring, index) => ({ name: `ring-${index + 1}`, groupId: ring.id }))),
     MFA_DEFAULT_PHONE_REGION: manifest.homeCountry,
+    MFA_CAMPAIGN_GROUP_ID: manifest.groups.campaign,
+    MFA_PHONE_RETIRED_GROUP_ID: manifest.groups.phoneRetired,
   });
   const now = new Date('2026-12-20T01:00:00Z');
   const groupsOf = new Map<string, string[]>();
@@ -71,8 +73,18 @@ export async function planningBench(options: { rows: number; seed: number }): Pr
   };
 }
 
+/** A user who entered three nights ago on the phone bridge: mobile created, MFA required, in the campaign, not registered yet. */
 function enforced(now: Date): RolloutProgress {
-  return { state: 'enforced', waveId: 'w', enforcedAt: new Date(now.getTime() - 3 * dayMs).toISOString(), attempts: 1, previousMfaState: 'disabled', phoneMethodCreated: true, alreadyDone: false, phoneConflict: false, registration: 'unknown', verifiedAt: null };
+  const at = new Date(now.getTime() - 3 * dayMs).toISOString();
+  const step = { waveId: 'w', at, wrote: true };
+  return {
+    state: 'active',
+    journey: {
+      enteredWaveId: 'w', enteredAt: at, announcedAt: null, enforceFrom: null, entryCompleteAt: at,
+      steps: { phoneMethod: { ...step, action: 'create' }, enforceMfa: { ...step, previousMfaState: 'disabled', via: 'perUserMfa' }, joinCampaign: { ...step, groupId: 'campaign' } },
+      phoneConflict: false, registration: null, lastCheckedAt: null, methods: null, mfaSeenAt: null, attempts: 0,
+    },
+  };
 }
 
 function progressOf(index: number, now: Date): RolloutProgress {
@@ -86,6 +98,6 @@ function wave(night: number, size: number, now: Date): WaveSummary {
   return {
     waveId: `bench-${night}`, kind: 'enforce', status: 'completed', startedAt, endedAt: startedAt, pilot: night === 0, targetSize: size === 0 ? 20 : size,
     planned: size === 0 ? 20 : size, announced: 0, attempted: size === 0 ? 20 : size, enforced: size === 0 ? 20 : size, alreadyDone: 0, phoneMethodsRegistered: 0,
-    failed: 0, skipped: {}, reason: null, topErrors: [], targetWaveId: null, configHash: 'bench',
+    failed: 0, skipped: {}, reason: null, topErrors: [], targetWaveId: null, configHash: 'bench', journey: noJourneyCounts,
   };
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Agent, fetch } from 'undici';
-import { sandboxSettings } from '../rehearsal/sandboxSettings.js';
+import { phoneTrackSettings, sandboxSettings } from '../rehearsal/sandboxSettings.js';
 import type { SandboxHandle } from '../sandbox/startSandbox.js';
 import type { SandboxManifest } from '../sandbox/tenant/tenantModel.js';
 import type { SandboxStats } from '../sandbox/admin/trafficControls.js';
@@ -67,7 +67,7 @@ export async function startSandboxProcess(args: readonly string[]): Promise<Sand
     url: ready.url,
     caFile: ready.caFile,
     manifest,
-    settings: (tablesConnection) => sandboxSettings(remote as SandboxHandle, tablesConnection, ready.caFile),
+    settings: (tablesConnection) => ({ ...sandboxSettings(remote as SandboxHandle, tablesConnection, ready.caFile), ...phoneTrackSettings }),
     admin,
     stats: () => admin<SandboxStats>('stats'),
     stop: async () => {

@@ -2,6 +2,7 @@ import type { Config } from '../shared/config/configSchema.js';
 import { isCorruptRow } from '../shared/adapters/tables/rosterTable.js';
 import type { RolloutPorts } from '../shared/shell/rolloutPorts.js';
 import type { SandboxHandle } from '../sandbox/startSandbox.js';
+import { isInJourney } from '../shared/core/journey/journeyTransitions.js';
 
 /** What a rollout left behind, checked against what the sandbox tenant saw and holds. */
 export interface RolloutCheck {
@@ -97,17 +98,21 @@ export async function checkRollout(options: CheckOptions): Promise<RolloutCheck>
     const userId = row.user.directory.id;
     seen.add(userId);
     const progress = row.user.progress;
-    states[progress.state] = (states[progress.state] ?? 0) + 1;
-    if (progress.state === 'inFlight') unresolved.push(`${userId}: still in flight (wave ${progress.waveId}, step ${progress.step})`);
+    // an active user MFA is required of counts as `enforced`; every other state by its name
+    const standing = progress.state === 'active' && progress.journey.steps.enforceMfa !== undefined ? 'enforced' : progress.state;
+    states[standing] = (states[standing] ?? 0) + 1;
+    if (progress.state === 'inFlight') unresolved.push(`${userId}: still in flight (wave ${progress.pending.waveId}, step ${progress.pending.step})`);
     if (progress.state === 'announced' && !noticed.has(userId)) lostRecords.push(`${userId}: announced in the roster, with no notice on record`);
+    const enforceStep = isInJourney(progress) ? progress.journey.steps.enforceMfa : undefined;
     const wrote = successful.get(userId);
-    if (wrote !== undefined && wrote.enforcements > 0 && progress.state !== 'enforced' && progress.state !== 'rolledBack') {
-      lostRecords.push(`${userId}: Graph took the rollout's enforcement write, the roster says ${progress.state}`);
+    if (wrote !== undefined && wrote.enforcements > 0 && enforceStep === undefined && progress.state !== 'rolledBack') {
+      lostRecords.push(`${userId}: Graph took the rollout's enforcement write, the roster says ${progress.state} without the step`);
     }
-    if (progress.state === 'enforced') {
+    if (isInJourney(progress) && enforceStep !== undefined) {
       if (!graphEnforced(userId)) lostRecords.push(`${userId}: enforced in the roster, not in Graph`);
-      if (!waveIds.has(progress.waveId)) lostRecords.push(`${userId}: enforced under wave ${progress.waveId}, which the waves table does not know`);
-      if (wrote !== undefined && wrote.creates > 0 && !progress.phoneMethodCreated) lostRecords.push(`${userId}: the rollout created the mobile method, the roster does not say so`);
+      if (!waveIds.has(enforceStep.waveId)) lostRecords.push(`${userId}: enforced under wave ${enforceStep.waveId}, which the waves table does not know`);
+      const phoneStep = progress.journey.steps.phoneMethod;
+      if (wrote !== undefined && wrote.creates > 0 && (phoneStep === undefined || !phoneStep.wrote)) lostRecords.push(`${userId}: the rollout created the mobile method, the roster does not say so`);
     }
   }
   for (const user of sandbox.state.users) {

@@ -6,7 +6,7 @@ import type { Config } from '../shared/config/configSchema.js';
 import { loadConfig } from '../shared/config/loadConfig.js';
 import { createLogger, silentSink, type Logger } from '../shared/log/logEvent.js';
 import { openRollout, type OpenRollout } from '../shared/shell/rolloutPorts.js';
-import { sandboxSettings } from '../rehearsal/sandboxSettings.js';
+import { phoneTrackSettings, sandboxSettings } from '../rehearsal/sandboxSettings.js';
 import type { AzuriteHandle } from '../rehearsal/startAzurite.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../sandbox/startSandbox.js';
 import { startRolloutProcess, type ProcessResult, type RolloutProcess } from './rolloutProcess.js';
@@ -29,7 +29,7 @@ export interface RolloutLab {
   /** The app settings every run of this lab gets (fresh tables, the sandbox tenant, Azurite). */
   readonly settings: Readonly<Record<string, string>>;
   readonly config: Config;
-  /** `mfa-rollout <args>` as a child process (default `run-wave`). */
+  /** `mfa-rollout <args>` as a child process (default `run-wave --again`: a lab runs many waves in one night). */
   spawn(args?: readonly string[], extraSettings?: Readonly<Record<string, string>>): RolloutProcess;
   /** Runs a child to its end. */
   run(args?: readonly string[], extraSettings?: Readonly<Record<string, string>>): Promise<ProcessResult>;
@@ -69,6 +69,7 @@ export async function startLab(options: LabOptions): Promise<RolloutLab> {
     ...sandboxSettings(sandbox, options.azurite().connectionString, caFile),
     MFA_TABLE_PREFIX: `c${label}${labCounter}p${process.pid}`,
     MFA_ROLLOUT_ID: 'chaos',
+    ...phoneTrackSettings,
     // one wave for the whole ready tenant, no notice period: a night ends with everyone ready enforced
     MFA_PILOT_GROUP_ID: '',
     MFA_NOTICE_DAYS: '0',
@@ -86,8 +87,8 @@ export async function startLab(options: LabOptions): Promise<RolloutLab> {
     writes: watchWrites(sandbox),
     settings,
     config,
-    spawn: (args = ['run-wave'], extra = {}) => startRolloutProcess({ settings: { ...settings, ...extra }, args }),
-    run: (args = ['run-wave'], extra = {}) => lab.spawn(args, extra).done,
+    spawn: (args = ['run-wave', '--again'], extra = {}) => startRolloutProcess({ settings: { ...settings, ...extra }, args }),
+    run: (args = ['run-wave', '--again'], extra = {}) => lab.spawn(args, extra).done,
     open: async (logger = createLogger(silentSink), overrides = {}) => {
       const openConfig = loadConfig({ ...settings, ...overrides });
       const rollout = await openRollout(openConfig, logger);

@@ -5,6 +5,10 @@ import { checkRollout, type RolloutCheck } from './checkRollout.js';
 import type { ProcessResult, RolloutProcess } from './rolloutProcess.js';
 import { startLab, type RolloutLab } from './rolloutLab.js';
 import { chaosGraphTimeoutSeconds, type RoundPlan } from './roundPlan.js';
+import { exitCodes } from '../shared/cli/exitCodes.js';
+
+/** A run-wave that ended as designed: done, or a held night, a halt or a time-budget stop (their own exit codes). */
+const endedNormally = (code: number | null): boolean => [exitCodes.ok, exitCodes.held, exitCodes.halted, exitCodes.stopped].some((exit) => exit.code === code);
 
 /** What one round did and found. */
 export interface RoundResult {
@@ -81,8 +85,8 @@ export async function runRound(plan: RoundPlan, environment: RoundEnvironment): 
         let stoppedEarly = false;
         for (const result of results) {
           stderr.push(result.stderr);
-          if (result.code === 3) overlapsRefused += 1;
-          else if (!result.killed && result.code !== 0) {
+          if (result.code === exitCodes.leaseHeld.code) overlapsRefused += 1;
+          else if (!result.killed && !endedNormally(result.code)) {
             failedRuns += 1;
             stoppedEarly = true;
           }
@@ -101,7 +105,7 @@ export async function runRound(plan: RoundPlan, environment: RoundEnvironment): 
       runs += 1;
       stderr.push(result.stderr);
       log(`  finish: ${describe(result)}`);
-      if (result.code !== 0) {
+      if (!endedNormally(result.code)) {
         failedRuns += 1;
         await lab.expireLease();
         continue;

@@ -8,16 +8,18 @@ import { runWave, type NightResult } from '../shared/shell/runWave.js';
 
 /**
  * The nightly wave: reads the app settings (validated once), builds the adapters and runs the same
- * `runWave` as `mfa-rollout run-wave`. A held night, a held lease or a halted rollout is a normal outcome,
- * logged and returned; a run that fails throws, so the host records the invocation as failed.
+ * `runWave` as `mfa-rollout run-wave`. A held night, a held lease, a halted rollout or a wave already run tonight
+ * (one per night; the timer never runs another) is a normal outcome, logged and returned; a run that fails throws,
+ * so the host records the invocation as failed. The host passes the timer and the context; `clock` is there for
+ * tests that run the function night after night.
  */
-export async function nightlyWave(timer: Timer, context: InvocationContext): Promise<NightResult> {
+export async function nightlyWave(timer: Timer, context: InvocationContext, clock: () => Date = () => new Date()): Promise<NightResult> {
   const logger = createLogger(invocationSink(context), { runId: context.invocationId });
   const config = loadConfigOrReport(process.env, logger);
   if (timer.isPastDue) logger.event('night.pastDue', { rolloutId: config.rolloutId }, 'warn');
   const rollout = await openRollout(config, logger);
   try {
-    return await runWave({ config, clock: () => new Date(), ports: rollout.ports, logger, runId: context.invocationId });
+    return await runWave({ config, clock, ports: rollout.ports, logger, runId: context.invocationId });
   } finally {
     await rollout.close();
   }

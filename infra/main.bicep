@@ -248,6 +248,64 @@ param timeBudgetMinutes int = 50
 @maxValue(3600)
 param leaseSeconds int = 300
 
+@description('MFA_TARGET_METHOD: what each wave moves users to (passkey, authenticator, or phone: the phone as the destination).')
+@allowed([
+  'passkey'
+  'authenticator'
+  'phone'
+])
+param targetMethod string = 'passkey'
+
+@description('MFA_SMS_DELIVERY: microsoft (SMS and voice retire on the retirement date) or customerManaged (a telephony provider configured in the Entra admin center).')
+@allowed([
+  'microsoft'
+  'customerManaged'
+])
+param smsDelivery string = 'microsoft'
+
+@description('MFA_SMS_RETIREMENT_DATE: day (YYYY-MM-DD) Microsoft stops delivering SMS and voice codes.')
+param smsRetirementDate string = '2027-02-01'
+
+@description('MFA_SMS_RETIREMENT_DATE_ADMINS: the same day for Global Administrators and external users; empty: MFA_SMS_RETIREMENT_DATE.')
+param smsRetirementDateAdmins string = ''
+
+@description('MFA_CAMPAIGN_MODE: waves (the registration campaign targets the campaign group) or microsoftManaged (left as Microsoft set it).')
+@allowed([
+  'waves'
+  'microsoftManaged'
+])
+param campaignMode string = 'waves'
+
+@description('MFA_CAMPAIGN_GROUP_ID: object id of the rolling campaign group each wave joins (required in waves mode on the passkey and authenticator tracks).')
+param campaignGroupId string = ''
+
+@description('MFA_PHISHING_RESISTANT_GROUP_ID: object id of the group a Conditional Access policy requires phishing-resistant MFA of (passkey track; empty: no such step).')
+param phishingResistantGroupId string = ''
+
+@description('MFA_RETIRE_PHONE_AFTER_PASSKEY: add users with the target method to the phone-retired group.')
+param retirePhoneAfterPasskey bool = true
+
+@description('MFA_PHONE_RETIRED_GROUP_ID: object id of the group the SMS and Voice methods exclude (required while retiring phones).')
+param phoneRetiredGroupId string = ''
+
+@description('MFA_PASSKEY_NUDGE_DAYS: days after the nudge after which an unregistered user is a straggler.')
+@minValue(1)
+@maxValue(365)
+param passkeyNudgeDays int = 14
+
+@description('MFA_DEADLINE_WARNING_DAYS: days before the retirement date from which SMS-only users are listed by name.')
+@minValue(0)
+@maxValue(365)
+param deadlineWarningDays int = 30
+
+@description('MFA_CHECKS_PER_NIGHT: live method checks per night of users already in the track.')
+@minValue(0)
+@maxValue(1000000)
+param checksPerNight int = 10000
+
+@description('MFA_ACK_SMS_SIGN_IN: go on although SMS is usable for sign-in for the rollout\'s users.')
+param acknowledgeSmsSignIn bool = false
+
 // ---------------------------------------------------------------------------------------------------
 // Names
 // ---------------------------------------------------------------------------------------------------
@@ -500,6 +558,19 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     MFA_STUCK_AFTER_DAYS: string(stuckAfterDays)
     MFA_TIME_BUDGET_MINUTES: string(timeBudgetMinutes)
     MFA_LEASE_SECONDS: string(leaseSeconds)
+    MFA_TARGET_METHOD: targetMethod
+    MFA_SMS_DELIVERY: smsDelivery
+    MFA_SMS_RETIREMENT_DATE: smsRetirementDate
+    MFA_SMS_RETIREMENT_DATE_ADMINS: smsRetirementDateAdmins
+    MFA_CAMPAIGN_MODE: campaignMode
+    MFA_CAMPAIGN_GROUP_ID: campaignGroupId
+    MFA_PHISHING_RESISTANT_GROUP_ID: phishingResistantGroupId
+    MFA_RETIRE_PHONE_AFTER_PASSKEY: retirePhoneAfterPasskey ? 'true' : 'false'
+    MFA_PHONE_RETIRED_GROUP_ID: phoneRetiredGroupId
+    MFA_PASSKEY_NUDGE_DAYS: string(passkeyNudgeDays)
+    MFA_DEADLINE_WARNING_DAYS: string(deadlineWarningDays)
+    MFA_CHECKS_PER_NIGHT: string(checksPerNight)
+    MFA_ACK_SMS_SIGN_IN: acknowledgeSmsSignIn ? 'true' : 'false'
   }
 }
 

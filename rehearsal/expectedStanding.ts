@@ -13,6 +13,10 @@ export const expectedStanding: Readonly<Record<UserCategory, string>> = {
   phoneConflict: 'enforced',
   alreadyEnforced: 'enforced',
   authenticatorOnly: 'enforced',
+  passkeyDeviceBound: 'enforced',
+  passkeySynced: 'enforced',
+  // only the beta methods list shows a hardware OATH token: the rollout counts it as a method
+  hardwareOathOnly: 'enforced',
   missingMobile: 'mobileMissing',
   invalidMobile: 'mobileInvalid',
   landline: 'mobileIsLandline',

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { buildRehearsalProgram } from './rehearsalProgram.js';
+import { runRehearsalCommandLine } from './rehearsalProgram.js';
 
 /** `npm run rehearse -- --users 300 --nights 5`: the rehearsal (see rehearsalProgram.ts). */
-await buildRehearsalProgram({ out: process.stdout }).parseAsync(process.argv);
+process.exitCode = await runRehearsalCommandLine(process.argv, { out: process.stdout, err: process.stderr });

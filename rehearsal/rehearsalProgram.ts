@@ -1,8 +1,11 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Config } from '../shared/config/configSchema.js';
 import type { LogLevel, LogSink } from '../shared/log/logEvent.js';
 import { createProgressReporter, type ProgressReporter } from '../shared/cli/progressReporter.js';
 import { rehearse } from './rehearse.js';
+import { checkOutputFile } from '../shared/cli/writeOutputFile.js';
+import { isRolloutError } from '../shared/errors/RolloutError.js';
+import { operatorHint } from '../shared/errors/errorCodes.js';
 
 export interface RehearsalIo {
   /** Where the per-night table and the summary go. */
@@ -11,6 +14,8 @@ export interface RehearsalIo {
   readonly logSink?: LogSink;
   /** Progress of each night (default: bars on a terminal's stderr, else plain lines). */
   readonly progress?: ProgressReporter;
+  /** Receives the exit code (0: every check passed); default: process.exitCode. */
+  readonly setExit?: (code: number) => void;
 }
 
 interface RehearsalFlags {
@@ -49,6 +54,7 @@ export function buildRehearsalProgram(io: RehearsalIo): Command {
     .showHelpAfterError()
     .action(async (flags: RehearsalFlags) => {
       const { logLevel, ...options } = flags;
+      await checkOutputFile('--report', options.report); // before the nights, not after them
       const outcome = await rehearse({
         ...options,
         out: io.out,
@@ -56,7 +62,27 @@ export function buildRehearsalProgram(io: RehearsalIo): Command {
         logLevel,
         ...(io.logSink === undefined ? {} : { logSink: io.logSink }),
       });
-      process.exitCode = outcome.ok ? 0 : 1;
+      (io.setExit ?? ((code: number) => { process.exitCode = code; }))(outcome.ok ? 0 : 1);
     });
   return program;
+}
+
+/**
+ * Runs the rehearsal's command line and returns its exit code: 0 when every check passed, 1 when a check failed or
+ * an error stopped it (printed as one `CODE: message` line, like the product's command line), 7 for a wrong command line.
+ */
+export async function runRehearsalCommandLine(argv: readonly string[], io: RehearsalIo & { readonly err: NodeJS.WritableStream }): Promise<number> {
+  let exit = 0;
+  const program = buildRehearsalProgram({ ...io, setExit: (code) => { exit = code; } }).exitOverride();
+  try {
+    await program.parseAsync([...argv]);
+    return exit;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 7;
+    if (isRolloutError(error)) {
+      io.err.write(`${error.code}: ${error.message}\nWhat to do: ${operatorHint(error.code)}\n`);
+      return 1;
+    }
+    throw error;
+  }
 }

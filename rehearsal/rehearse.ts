@@ -11,6 +11,7 @@ import { openRollout, type RolloutPorts } from '../shared/shell/rolloutPorts.js'
 import { runWave, type NightResult } from '../shared/shell/runWave.js';
 import { buildReport, type RolloutReport } from '../shared/shell/buildReport.js';
 import { renderReportHtml } from '../shared/report/renderReportHtml.js';
+import { collectRosterFacts } from '../shared/report/rosterFacts.js';
 import { progressOfNight } from '../shared/cli/progressOfNight.js';
 import { silentProgress, type ProgressReporter } from '../shared/cli/progressReporter.js';
 import type { FaultOptions } from '../sandbox/faults/faultRules.js';
@@ -18,7 +19,7 @@ import { startSandbox, type SandboxHandle } from '../sandbox/startSandbox.js';
 import { expectedStanding } from './expectedStanding.js';
 import { checkJournal, type JournalChecks } from './checkJournal.js';
 import { renderNightRow, nightTableHeader, type NightRow } from './renderNights.js';
-import { sandboxSettings } from './sandboxSettings.js';
+import { phoneTrackSettings, sandboxSettings } from './sandboxSettings.js';
 import { startAzurite } from './startAzurite.js';
 
 export interface RehearsalOptions {
@@ -87,6 +88,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
     const config = loadConfig({
       ...sandboxSettings(sandbox, azurite.connectionString, caFile),
       MFA_ROLLOUT_ID: 'rehearsal',
+      ...phoneTrackSettings,
       MFA_STRATEGY: options.strategy,
       MFA_WAVE_SIZE: String(options.waveSize),
       MFA_NOTICE_DAYS: String(options.noticeDays),
@@ -147,21 +149,12 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
   }
 }
 
-/** Enforced users the rollout has verified MFA-capable so far, and those stuck past MFA_STUCK_AFTER_DAYS (no MFA sign-in seen). */
+/** Enforced users seen registered (the target method) so far, and those stuck past MFA_STUCK_AFTER_DAYS. */
 async function registrationProgress(ports: RolloutPorts, now: Date, config: Config): Promise<NightRow['registration']> {
-  let enforced = 0;
-  let registered = 0;
-  let stuck = 0;
-  for await (const row of ports.roster.rows()) {
-    if (isCorruptRow(row) || row.user.progress.state !== 'enforced') continue;
-    const progress = row.user.progress;
-    enforced += 1;
-    if (progress.registration === 'registered') registered += 1;
-    // stuck: no sign-in since enforcement that satisfied MFA, as the sign-in log showed it (capable or not)
-    const noMfaSeen = (progress.mfaSignInAt ?? null) === null && (progress.mfaCheckedAt ?? null) !== null;
-    if (noMfaSeen && Date.parse(progress.enforcedAt) + config.stuckAfterDays * dayMs <= now.getTime()) stuck += 1;
-  }
-  return { enforced, registered, stuck };
+  const facts = collectRosterFacts(config, now, 0);
+  for await (const row of ports.roster.rows()) if (!isCorruptRow(row)) facts.add(row.user);
+  const { registration, stuck } = facts.finish();
+  return { enforced: registration.registered + registration.notRegistered + registration.unknown, registered: registration.registered, stuck: stuck.count };
 }
 
 function nightRow(night: number, now: Date, result: NightResult): Omit<NightRow, 'registration'> {
@@ -177,6 +170,8 @@ function nightRow(night: number, now: Date, result: NightResult): Omit<NightRow,
       return { night, date, outcome: 'held', targetSize: 0, pilot: false, announced: 0, phoneMethods: 0, enforced: 0, alreadyDone: 0, failed: 0, waiting: {}, note: result.wave.reason ?? '' };
     case 'leaseHeld':
       return { night, date, outcome: 'leaseHeld', targetSize: 0, pilot: false, announced: 0, phoneMethods: 0, enforced: 0, alreadyDone: 0, failed: 0, waiting: {}, note: `held by ${result.holder}` };
+    case 'alreadyRan':
+      return { night, date, outcome: 'alreadyRan', targetSize: 0, pilot: false, announced: 0, phoneMethods: 0, enforced: 0, alreadyDone: 0, failed: 0, waiting: {}, note: `wave ${result.wave.waveId} ran tonight` };
     case 'halted':
     case 'nothingToDo':
       return { night, date, outcome: result.outcome, targetSize: result.plan.targetSize, pilot: result.plan.pilot, announced: 0, phoneMethods: 0, enforced: 0, alreadyDone: 0, failed: 0, waiting: result.plan.waiting, note: result.plan.haltReason ?? '' };

@@ -20,7 +20,7 @@ export const nightTableHeader =
   'night date        outcome    wave   announced phones enforced (already) failed  registered/total stuck  skipped by reason';
 
 /** The reasons worth a column's attention each night (the rest are in the final summary). */
-const shownReasons = ['awaitingNotice', 'pilotFirst', 'laterWave', 'methodsUnknown', 'inFlight', 'parked'];
+const shownReasons = ['awaitingNotice', 'promisedDate', 'pilotFirst', 'laterWave', 'inFlight', 'parked'];
 
 export function renderNightRow(row: NightRow): string {
   const skipped = shownReasons

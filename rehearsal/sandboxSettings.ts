@@ -3,7 +3,8 @@ import type { SandboxHandle } from '../sandbox/startSandbox.js';
 /**
  * The app settings that point the rollout at a sandbox tenant exactly as at a real one: an https Graph
  * root, a client-secret credential against the sandbox's authority, the sandbox's CA as an extra trusted
- * authority, plus the generated tenant's break-glass accounts, groups and home country.
+ * authority, plus the generated tenant's break-glass accounts, groups (the journey's campaign and phone-retired
+ * groups included) and home country.
  */
 export function sandboxSettings(sandbox: SandboxHandle, tablesConnection: string, caFile: string): Record<string, string> {
   const { manifest } = sandbox;
@@ -27,5 +28,17 @@ export function sandboxSettings(sandbox: SandboxHandle, tablesConnection: string
     MFA_DEFAULT_PHONE_REGION: manifest.homeCountry,
     // the group the tenant's MFA Conditional Access policy includes (used by strategy conditionalAccessGroup)
     MFA_CA_GROUP_ID: manifest.groups.mfaRequired,
+    // the passkey journey's groups (the phishing-resistant one needs its Conditional Access policy: set it where a test has one)
+    MFA_CAMPAIGN_GROUP_ID: manifest.groups.campaign,
+    MFA_PHONE_RETIRED_GROUP_ID: manifest.groups.phoneRetired,
   };
 }
+
+/**
+ * The phone track with a customer-managed SMS provider: the bridge as the destination, open whatever the date. For
+ * the tests and labs that exercise the phone-bridge enrolment (the passkey track's own tests set it up instead).
+ */
+export const phoneTrackSettings = { MFA_TARGET_METHOD: 'phone', MFA_SMS_DELIVERY: 'customerManaged' } as const;
+
+/** The product's default track, named for the tests that set it against helpers defaulting to the phone track. */
+export const passkeyTrackSettings = { MFA_TARGET_METHOD: 'passkey', MFA_SMS_DELIVERY: 'microsoft' } as const;

@@ -1,8 +1,10 @@
 import type { Reply } from '../http/graphRoute.js';
 import type { Journal } from '../stats/journal.js';
 import type { TenantState } from '../tenant/tenantState.js';
-import type { ConditionalAccessChange, OrganizationChange, RegistrationReportChange, SandboxControls, SignInNightOptions } from './sandboxControls.js';
+import type { ConditionalAccessChange, MethodsPolicyChange, OrganizationChange, RegistrationReportChange, SandboxControls, SignInNightOptions } from './sandboxControls.js';
 import type { TrafficControls } from './trafficControls.js';
+import type { TemporaryAccessPassIssuance } from '../tenant/temporaryAccessPasses.js';
+import type { RegistrableMethod } from '../tenant/tenantState.js';
 
 export interface AdminRequest {
   readonly method: string;
@@ -55,6 +57,13 @@ const operations: Readonly<Record<string, Operation>> = {
   'POST registrationReport': (_request, body, { controls }) => ok(controls.setRegistrationReport(body as RegistrationReportChange)),
   'POST signIn': (_request, body, { controls }) => ok(controls.signIn(body.user as string)),
   'POST signInNight': (_request, body, { controls }) => ok(controls.signInNight(body as unknown as SignInNightOptions)),
+  'GET methodsPolicy': (_request, _body, { controls }) => ok(controls.methodsPolicy()),
+  'POST methodsPolicy': (_request, body, { controls }) => ok(controls.setMethodsPolicy(body as MethodsPolicyChange)),
+  'POST registerMethod': (_request, body, { controls }) => ok(controls.registerMethod(body.user as string, body.method as RegistrableMethod), 201),
+  'GET temporaryAccessPass': (request, _body, { controls }) => ok(controls.temporaryAccessPass(request.url.searchParams.get('user') ?? '')),
+  'POST temporaryAccessPass/check': (_request, body, { controls }) => ok({ matches: controls.checkTemporaryAccessPass(body.user as string, body.pass as string) }),
+  'GET temporaryAccessPassIssuance': (_request, _body, { controls }) => ok({ issuance: controls.temporaryAccessPassIssuance() }),
+  'POST temporaryAccessPassIssuance': (_request, body, { controls }) => ok({ issuance: controls.setTemporaryAccessPassIssuance(body.issuance as TemporaryAccessPassIssuance) }),
   'GET stats': (request, _body, { traffic }) => ok(traffic.stats({ perUser: request.url.searchParams.get('perUser') === 'true' })),
   'GET quota': (_request, _body, { traffic }) => ok(traffic.quota()),
   'POST quota': (_request, body, { traffic }) => {
@@ -83,8 +92,11 @@ const removeFault = (id: string, traffic: TrafficControls): Reply =>
  * - `GET manifest`, `GET journal[?since=seq]`, `GET counters`, `GET stats[?perUser=true]`
  * - `GET|POST clock {now}`, `GET|POST organization {onPremisesSyncEnabled?, onPremisesLastSyncDateTime?, lastSyncAgeMinutes?}`,
  *   `GET|POST roles {roles}`
- * - `GET|POST conditionalAccess {scenario?, throttled?}`, `GET|POST registrationReport {lagMinutes?, licensed?, throttled?, pageSize?}`,
+ * - `GET|POST conditionalAccess {scenario? | policies? (+ strengths?), throttled?, expandStrength?}`, `GET|POST registrationReport {lagMinutes?, licensed?, throttled?, pageSize?}`,
  *   `POST signIn {user}`, `POST signInNight {share, seed?}`
+ * - `GET|POST methodsPolicy {scenario?, securityDefaults?}` (the Authentication methods policy and security defaults)
+ * - `POST registerMethod {user, method}` (a user registers Authenticator, a passkey or a hardware token),
+ *   `GET temporaryAccessPass?user=`, `POST temporaryAccessPass/check {user, pass}`, `GET|POST temporaryAccessPassIssuance {issuance}`
  * - `GET|POST quota`, `GET|POST|DELETE faults`, `DELETE faults/{id}`, `GET|POST latency`
  * - `GET|POST mail {concurrency?, messagesPerMinute?, recipientsPerDay?, reset?}`: Exchange's limits and every message accepted
  */
@@ -100,7 +112,7 @@ export function handleAdminRequest(request: AdminRequest, surface: AdminSurface)
     return adminError(
       404,
       'NotFound',
-      `No admin operation '${request.method} /_sandbox/${path}'. See GET /_sandbox/manifest, /journal, /counters, /stats; GET|POST /clock, /organization, /roles, /quota, /faults, /latency, /mail, /conditionalAccess, /registrationReport; POST /signIn, /signInNight; DELETE /faults, /faults/{id}.`,
+      `No admin operation '${request.method} /_sandbox/${path}'. See GET /_sandbox/manifest, /journal, /counters, /stats; GET|POST /clock, /organization, /roles, /quota, /faults, /latency, /mail, /conditionalAccess, /registrationReport, /methodsPolicy, /temporaryAccessPassIssuance; GET /temporaryAccessPass?user=; POST /signIn, /signInNight, /registerMethod, /temporaryAccessPass/check; DELETE /faults, /faults/{id}.`,
     );
   } catch (error) {
     if (error instanceof RangeError) return adminError(400, 'BadRequest', error.message);

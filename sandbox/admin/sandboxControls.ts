@@ -1,12 +1,17 @@
+import { customPolicySet } from '../conditionalAccess/customPolicySet.js';
 import { createRandom } from '../tenant/random.js';
 import {
   conditionalAccessScenarios,
   graphDateTime,
+  type AuthenticationStrengthPolicy,
   type ConditionalAccessPolicy,
   type ConditionalAccessScenario,
   type RegistrationReportSettings,
 } from '../tenant/tenantModel.js';
-import type { TenantState } from '../tenant/tenantState.js';
+import { methodsPolicyScenarios, type MethodsPolicy, type MethodsPolicyScenario, type SecurityDefaults } from '../tenant/methodsPolicyModel.js';
+import { temporaryAccessPassIssuances, type MethodUsabilityReason, type TemporaryAccessPassIssuance } from '../tenant/temporaryAccessPasses.js';
+import { registrableMethods, type RegistrableMethod, type TenantState } from '../tenant/tenantState.js';
+import type { OtherAuthenticationMethod } from '../tenant/tenantModel.js';
 
 /** The directory-sync fields of /organization, as an admin sets them. */
 export interface OrganizationChange {
@@ -24,16 +29,29 @@ export interface DirectorySyncView {
 }
 
 export interface ConditionalAccessView {
-  readonly scenario: ConditionalAccessScenario;
+  /** The named policy set in force, or `custom` after `policies` were set. */
+  readonly scenario: ConditionalAccessScenario | 'custom';
   /** The 1 request/s limit of the Conditional Access API is on. */
   readonly throttled: boolean;
+  /** Policies list their authentication strength expanded (true) or as `{"id"}` only. */
+  readonly expandStrength: boolean;
   readonly policies: readonly ConditionalAccessPolicy[];
+  /** The built-in strengths and the custom ones in force. */
+  readonly strengths: readonly AuthenticationStrengthPolicy[];
 }
 
 export interface ConditionalAccessChange {
-  /** Replaces the policy set: `default`, `reportOnly`, `disabled`, `missingBreakGlassExclusion`, `noMfaGrant`, `allUsersMfa`, `none`. */
+  /** Replaces the policy set with a named one (conditionalAccessScenarios in tenant/tenantModel.ts). */
   readonly scenario?: ConditionalAccessScenario;
+  /**
+   * Replaces the policy set with these policies (the sandbox's policy fields; omitted ones default to all users, all
+   * cloud apps and client apps, grant `mfa`), checked as Graph checks a write: `mfa` with a strength is refused.
+   */
+  readonly policies?: readonly unknown[];
+  /** Custom authentication strengths the `policies` may refer to: `{id, displayName, allowedCombinations}`. */
+  readonly strengths?: readonly unknown[];
   readonly throttled?: boolean;
+  readonly expandStrength?: boolean;
 }
 
 export type RegistrationReportChange = Partial<Readonly<RegistrationReportSettings>>;
@@ -67,6 +85,42 @@ export interface SignInNightResult {
   readonly reportVisibleAt: string;
 }
 
+export interface MethodsPolicyView {
+  /** The scenario last switched to; writes over Graph since then are in `policy`. */
+  readonly scenario: MethodsPolicyScenario;
+  readonly policy: MethodsPolicy;
+  readonly securityDefaults: SecurityDefaults;
+  /** The policy serialized, in bytes (Graph refuses to save more than 20 KB). */
+  readonly serializedBytes: number;
+}
+
+export interface MethodsPolicyChange {
+  /** Replaces the policy and security defaults with a named state (see methodsPolicyScenarios). */
+  readonly scenario?: MethodsPolicyScenario;
+  /** Switches security defaults; on only while no Conditional Access policy is enabled, as in Entra. */
+  readonly securityDefaults?: boolean;
+}
+
+export interface RegisteredMethod {
+  readonly userId: string;
+  readonly method: OtherAuthenticationMethod;
+}
+
+/** A user's Temporary Access Pass as an admin sees it: whether one is issued and usable, never the pass. */
+export type TemporaryAccessPassView =
+  | { readonly userId: string; readonly issued: false }
+  | {
+      readonly userId: string;
+      readonly issued: true;
+      readonly id: string;
+      readonly createdDateTime: string;
+      readonly startDateTime: string;
+      readonly lifetimeInMinutes: number;
+      readonly isUsableOnce: boolean;
+      readonly isUsable: boolean;
+      readonly methodUsabilityReason: MethodUsabilityReason;
+    };
+
 /**
  * What tests and the admin API do to a running tenant, checked as admin input (RangeErrors naming the field): the
  * clock, directory sync, the app's consented roles, the Conditional Access scenario, the registration report's
@@ -90,6 +144,25 @@ export interface SandboxControls {
    * and visible after the lag). Everyone else stays as they were.
    */
   signInNight(options: SignInNightOptions): SignInNightResult;
+  methodsPolicy(): MethodsPolicyView;
+  /**
+   * A scenario replaces the Authentication methods policy and security defaults; `securityDefaultsOn` also removes the
+   * Conditional Access policies (scenario `none`), since Entra allows only one of the two.
+   */
+  setMethodsPolicy(change: MethodsPolicyChange): MethodsPolicyView;
+  /**
+   * The user (object id or UPN) registers a method, as they would at a sign-in or in My Security Info: Microsoft
+   * Authenticator, a passkey (`passkeyDeviceBound` on a security key, `passkeyAuthenticator`, `passkeySynced`), or a
+   * hardware OATH token an admin assigned. Tests and the rehearsal use it as "the user registered".
+   */
+  registerMethod(user: string, method: RegistrableMethod): RegisteredMethod;
+  /** The user's Temporary Access Pass: issued or not, usable or why not (never the pass). */
+  temporaryAccessPass(user: string): TemporaryAccessPassView;
+  /** Whether `pass` is the user's current Temporary Access Pass (nothing is consumed). */
+  checkTemporaryAccessPass(user: string, pass: string): boolean;
+  /** `policyScoped` (default, what tenants answer) or `anyone` (the documented reading): see temporaryAccessPasses.ts. */
+  temporaryAccessPassIssuance(): TemporaryAccessPassIssuance;
+  setTemporaryAccessPassIssuance(issuance: TemporaryAccessPassIssuance): TemporaryAccessPassIssuance;
 }
 
 const isDate = (value: unknown): value is string => typeof value === 'string' && !Number.isNaN(Date.parse(value));
@@ -97,7 +170,15 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 
 export function createSandboxControls(tenant: TenantState): SandboxControls {
   let nights = 0;
-  const conditionalAccess = (): ConditionalAccessView => ({ ...tenant.conditionalAccessSettings(), policies: tenant.conditionalAccessPolicies() });
+  const userOf = (operation: string, user: unknown) => {
+    const found = typeof user === 'string' ? tenant.findUser(user) : undefined;
+    if (found === undefined) throw new RangeError(`${operation}: expected 'user' to name a user of the tenant (object id or UPN)`);
+    return found;
+  };
+  const passes = tenant.temporaryAccessPasses;
+  const conditionalAccess = (): ConditionalAccessView => ({ ...tenant.conditionalAccessSettings(), policies: tenant.conditionalAccessPolicies(), strengths: tenant.authenticationStrengths() });
+  const policies = tenant.authenticationPolicies;
+  const methodsPolicy = (): MethodsPolicyView => ({ scenario: policies.scenario(), policy: policies.policy(), securityDefaults: policies.securityDefaults(), serializedBytes: policies.serializedBytes() });
 
   return {
     setNow: (date) => {
@@ -138,13 +219,22 @@ export function createSandboxControls(tenant: TenantState): SandboxControls {
     },
     conditionalAccess,
     setConditionalAccess: (change) => {
-      if (!isRecord(change)) throw new RangeError('conditionalAccess: expected an object with `scenario` and/or `throttled`');
-      const { scenario, throttled } = change;
+      if (!isRecord(change)) throw new RangeError('conditionalAccess: expected an object with `scenario` or `policies`, `throttled`, `expandStrength`');
+      const { scenario, throttled, expandStrength, policies, strengths } = change;
       if (scenario !== undefined && !(conditionalAccessScenarios as readonly unknown[]).includes(scenario)) {
         throw new RangeError(`conditionalAccess: expected 'scenario' to be one of ${conditionalAccessScenarios.join(', ')}`);
       }
+      if (scenario !== undefined && policies !== undefined) throw new RangeError("conditionalAccess: give either 'scenario' or 'policies', not both");
+      if (strengths !== undefined && policies === undefined) throw new RangeError("conditionalAccess: 'strengths' go with 'policies'");
       if (throttled !== undefined && typeof throttled !== 'boolean') throw new RangeError("conditionalAccess: expected 'throttled' to be true or false");
-      tenant.setConditionalAccess({ ...(scenario === undefined ? {} : { scenario: scenario as ConditionalAccessScenario }), ...(throttled === undefined ? {} : { throttled }) });
+      if (expandStrength !== undefined && typeof expandStrength !== 'boolean') throw new RangeError("conditionalAccess: expected 'expandStrength' to be true or false");
+      const custom = policies === undefined ? undefined : customPolicySet(policies, strengths, graphDateTime(tenant.now()));
+      tenant.setConditionalAccess({
+        ...(scenario === undefined ? {} : { scenario: scenario as ConditionalAccessScenario }),
+        ...(throttled === undefined ? {} : { throttled }),
+        ...(expandStrength === undefined ? {} : { expandStrength }),
+      });
+      if (custom !== undefined) tenant.setConditionalAccessPolicies(custom);
       return conditionalAccess();
     },
     registrationReport: () => tenant.registrationReportSettings(),
@@ -198,6 +288,53 @@ export function createSandboxControls(tenant: TenantState): SandboxControls {
         enforced,
         reportVisibleAt: new Date(tenant.now().getTime() + lagMs).toISOString(),
       };
+    },
+    methodsPolicy,
+    setMethodsPolicy: (change) => {
+      if (!isRecord(change)) throw new RangeError('methodsPolicy: expected an object with `scenario` and/or `securityDefaults`');
+      const { scenario, securityDefaults } = change;
+      if (scenario !== undefined && !(methodsPolicyScenarios as readonly unknown[]).includes(scenario)) {
+        throw new RangeError(`methodsPolicy: expected 'scenario' to be one of ${methodsPolicyScenarios.join(', ')}`);
+      }
+      if (securityDefaults !== undefined && typeof securityDefaults !== 'boolean') throw new RangeError("methodsPolicy: expected 'securityDefaults' to be true or false");
+      if (scenario !== undefined) {
+        policies.setScenario(scenario as MethodsPolicyScenario);
+        if (policies.securityDefaults().isEnabled) tenant.setConditionalAccess({ scenario: 'none' }); // Entra allows no enabled Conditional Access policy beside security defaults
+      }
+      if (securityDefaults !== undefined) {
+        if (securityDefaults && tenant.conditionalAccessPolicies().some((policy) => policy.state === 'enabled')) {
+          throw new RangeError("methodsPolicy: security defaults cannot be on while a Conditional Access policy is enabled (switch conditionalAccess to 'disabled' or 'none' first)");
+        }
+        policies.setSecurityDefaults(securityDefaults);
+      }
+      return methodsPolicy();
+    },
+    registerMethod: (user, method) => {
+      const found = userOf('registerMethod', user);
+      if (!(registrableMethods as readonly unknown[]).includes(method)) throw new RangeError(`registerMethod: expected 'method' to be one of ${registrableMethods.join(', ')}`);
+      const registered = tenant.registerMethod(found.id, method);
+      if (registered === undefined) throw new RangeError("registerMethod: expected 'user' to name a user of the tenant (object id or UPN)");
+      return { userId: found.id, method: registered };
+    },
+    temporaryAccessPass: (user) => {
+      const found = userOf('temporaryAccessPass', user);
+      const pass = passes.get(found.id);
+      if (pass === undefined) return { userId: found.id, issued: false };
+      const { id, createdDateTime, startDateTime, lifetimeInMinutes, isUsableOnce } = pass;
+      return { userId: found.id, issued: true, id, createdDateTime, startDateTime, lifetimeInMinutes, isUsableOnce, ...passes.usability(pass, tenant.methodAllowedFor(found.id, 'TemporaryAccessPass')) };
+    },
+    checkTemporaryAccessPass: (user, pass) => {
+      const found = userOf('checkTemporaryAccessPass', user);
+      if (typeof pass !== 'string') throw new RangeError("checkTemporaryAccessPass: expected 'pass' to be a string");
+      return passes.matches(found.id, pass);
+    },
+    temporaryAccessPassIssuance: () => passes.issuance(),
+    setTemporaryAccessPassIssuance: (issuance) => {
+      if (!(temporaryAccessPassIssuances as readonly unknown[]).includes(issuance)) {
+        throw new RangeError(`temporaryAccessPassIssuance: expected 'issuance' to be one of ${temporaryAccessPassIssuances.join(', ')}`);
+      }
+      passes.setIssuance(issuance);
+      return passes.issuance();
     },
   };
 }

@@ -222,7 +222,7 @@ export function createFaultInjector(options: FaultInjectorOptions): FaultInjecto
     const answered = nowMs();
     for (const entry of entries) {
       if (entry.rule.kind !== 'malformed' || !aimedAt(entry, context, userKey) || !live(entry, answered)) continue;
-      const broken = malformReply(reply, entry.rule.shape, context.request.url);
+      const broken = malformReply(reply, entry.rule.shape, context.request.url, entry.rule.field);
       if (broken === undefined || !fires(entry, answered)) continue;
       consume(entry);
       counts.malformed[entry.rule.shape] += 1;

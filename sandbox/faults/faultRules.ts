@@ -30,8 +30,13 @@ export type FaultAction =
   | { readonly kind: 'unavailable'; readonly status?: 503 | 504; readonly retryAfterSeconds?: number | null }
   /** 429 `TooManyRequests` below the quotas ("the service is under load"); Retry-After 1 s by default, none when null. */
   | { readonly kind: 'throttle'; readonly retryAfterSeconds?: number | null }
-  /** A 2xx answer with a JSON body, broken as `shape` says (answers without a body are left alone and do not use up the fault). */
-  | { readonly kind: 'malformed'; readonly shape: MalformedShape }
+  /**
+   * A 2xx answer with a JSON body, broken as `shape` says (answers without a body are left alone and do not use up the
+   * fault). `field` (with `missingField` or `wrongType`): the dotted path of the property to break instead of the key
+   * field; a segment that is not a number picks the array element whose `id` it is, ignoring case
+   * (`authenticationMethodConfigurations.Fido2.isSelfServiceRegistrationAllowed`).
+   */
+  | { readonly kind: 'malformed'; readonly shape: MalformedShape; readonly field?: string }
   /** The request is read and never answered. */
   | { readonly kind: 'hang' };
 
@@ -138,7 +143,12 @@ export function parseFaultRule(value: unknown): FaultRule {
       allowed.add('shape');
       const shape = value.shape;
       if (typeof shape !== 'string' || !(malformedShapes as readonly string[]).includes(shape)) throw new RangeError(`fault: expected 'shape' to be one of ${malformedShapes.join(', ')}`);
-      action = { kind: 'malformed', shape: shape as MalformedShape };
+      allowed.add('field');
+      const field = value.field;
+      if (field !== undefined && !(typeof field === 'string' && /^[A-Za-z0-9_@$-]+(\.[A-Za-z0-9_@$-]+)*$/.test(field) && (shape === 'missingField' || shape === 'wrongType'))) {
+        throw new RangeError("fault: expected 'field' to be a dotted property path, with shape missingField or wrongType");
+      }
+      action = { kind: 'malformed', shape: shape as MalformedShape, ...(field === undefined ? {} : { field }) };
       break;
     }
     case 'hang':

@@ -94,6 +94,32 @@ export const graphErrors = {
   batchContentTypeMissing: (id: string) => new GraphHttpError(400, 'BadRequest', `Request '${id}' has a body but no Content-Type header.`),
   batchItemUrl: () => new GraphHttpError(400, 'BadRequest', 'The request URL must be relative to the batch endpoint version, e.g. /users/{id}.'),
   batchNested: () => new GraphHttpError(400, 'BadRequest', 'A $batch request cannot contain another $batch request.'),
+  // The Authentication methods policy and security defaults (docs/graph-behaviour.md#methods-policy-and-registration-campaign).
+  // OData's own words for an undeclared property; the other texts are the sandbox's (Graph's are not documented).
+  unknownPayloadProperty: (property: string, type: string) =>
+    new GraphHttpError(400, 'BadRequest', `The property '${property}' does not exist on type 'microsoft.graph.${type}'. Make sure to only use property names that are defined by the type or mark the type as open type.`),
+  invalidPayloadValue: (property: string, expected: string) => new GraphHttpError(400, 'BadRequest', `Invalid value for property '${property}': ${expected}.`),
+  readOnlyProperty: (property: string, type: string) => new GraphHttpError(400, 'BadRequest', `The property '${property}' of type 'microsoft.graph.${type}' is read-only.`),
+  odataTypeRequired: (type: string) => new GraphHttpError(400, 'BadRequest', `The request body must name its type: "@odata.type": "#microsoft.graph.${type}".`),
+  odataTypeMismatch: (given: string, type: string) => new GraphHttpError(400, 'BadRequest', `The type '${given}' does not match the configuration's type 'microsoft.graph.${type}'.`),
+  policyTooLarge: (bytes: number) => new GraphHttpError(400, 'BadRequest', `The authentication methods policy would be ${bytes} bytes serialized; it cannot exceed 20 KB. Consolidate groups (one group per method).`),
+  tooManyPasskeyProfiles: () => new GraphHttpError(400, 'BadRequest', 'At most 3 passkey profiles (the default profile included) can be configured.'),
+  unknownPasskeyProfile: (id: string) => new GraphHttpError(400, 'BadRequest', `The passkey profile '${id}' is not one of the configuration's passkey profiles.`),
+  campaignMixedMethods: () => new GraphHttpError(400, 'BadRequest', 'The registration campaign can target one authentication method at a time: every include target must have the same targetedAuthenticationMethod.'),
+  unknownTarget: (id: string) => new GraphHttpError(400, 'BadRequest', `The target '${id}' is not a user or group of this tenant.`),
+  tapLifetimeOrder: () => new GraphHttpError(400, 'BadRequest', 'defaultLifetimeInMinutes must be between minimumLifetimeInMinutes and maximumLifetimeInMinutes.'),
+  securityDefaultsWithConditionalAccess: () =>
+    new GraphHttpError(400, 'BadRequest', 'Security defaults cannot be enabled while Conditional Access policies are enabled.'),
+  // Temporary Access Pass refusals (docs/graph-behaviour.md#temporary-access-pass): the guest text is Microsoft's, the
+  // policy text is what users report from real tenants; statuses and codes are not documented.
+  tapExternalGuest: () => new GraphHttpError(400, 'badRequest', 'Temporary Access Pass cannot be added to an external guest user.'),
+  tapNotAllowedByPolicy: () =>
+    new GraphHttpError(400, 'badRequest', 'Converged UserCredentialPolicy does not allow creating or updating this authentication method. AuthMethodType [TemporaryAccessPass].'),
+  tapLifetimeOutOfRange: () => new GraphHttpError(400, 'badRequest', "Invalid value for property 'lifetimeInMinutes': it must be between 10 and 43200 minutes."),
+  tapLifetimeOutOfPolicy: (min: number, max: number) =>
+    new GraphHttpError(400, 'badRequest', `Invalid value for property 'lifetimeInMinutes': the Temporary Access Pass policy allows between ${min} and ${max} minutes.`),
+  // checkMemberGroups (docs/graph-behaviour.md#groups-and-membership): "Up to 20 groups may be specified".
+  tooManyGroupIds: () => new GraphHttpError(400, 'Request_BadRequest', "Invalid value for parameter 'groupIds': at most 20 group ids can be checked in one request."),
   /** A feature real Graph has that the sandbox does not model (nothing in the rollout uses it): refused, never ignored. */
   notModelled: (feature: string) => new GraphHttpError(400, 'SandboxNotModelled', `The sandbox tenant does not model ${feature}.`),
 } as const;

@@ -61,8 +61,8 @@ export interface GraphRoute {
   /** Path after the version, `{name}` for parameters, e.g. `users/{userId}/authentication/phoneMethods`. */
   readonly pattern: string;
   readonly versions: readonly GraphVersion[];
-  /** Application permissions of which any one grants access. */
-  readonly permissions: readonly string[];
+  /** Application permissions of which any one entry grants access; an entry that is a list needs all of its permissions. */
+  readonly permissions: readonly (string | readonly string[])[];
   /** System query options ($select, $top, …) the route understands; any other `$` option is rejected. */
   readonly queryOptions?: readonly string[];
   /**

@@ -54,11 +54,12 @@ export function graphStages(dependencies: GraphStageDependencies): Record<'resol
       return next();
     },
 
-    /** Any one of the route's permissions in the token's roles; a route that names none (`$batch`, whose items are authorized one by one) only needs a valid token. */
+    /** Any one of the route's permission entries in the token's roles (every permission of a set entry); a route that names none (`$batch`, whose items are authorized one by one) only needs a valid token. */
     authorize: async (context, next) => {
       const roles = context.caller?.roles ?? [];
       const permissions = context.route?.permissions;
-      if (permissions === undefined || (permissions.length > 0 && !permissions.some((permission) => roles.includes(permission)))) throw graphErrors.insufficientPrivileges();
+      const holds = (entry: string | readonly string[]): boolean => (typeof entry === 'string' ? roles.includes(entry) : entry.every((permission) => roles.includes(permission)));
+      if (permissions === undefined || (permissions.length > 0 && !permissions.some(holds))) throw graphErrors.insufficientPrivileges();
       return next();
     },
 

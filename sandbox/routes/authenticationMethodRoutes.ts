@@ -1,30 +1,14 @@
 import { graphPermissions } from '../auth/graphPermissions.js';
 import { metadataUrl, type GraphRoute } from '../http/graphRoute.js';
+import { listedOn, renderOtherMethod, renderTemporaryAccessPass } from '../render/authenticationMethodProperties.js';
 import { requireUser } from './requireUser.js';
-import { passwordMethodId, type OtherAuthenticationMethod } from '../tenant/tenantModel.js';
+import { passwordMethodId } from '../tenant/tenantModel.js';
 
-const renderOther = (method: OtherAuthenticationMethod): Record<string, unknown> =>
-  method.kind === 'microsoftAuthenticator'
-    ? {
-        '@odata.type': '#microsoft.graph.microsoftAuthenticatorAuthenticationMethod',
-        id: method.id,
-        displayName: method.displayName,
-        deviceTag: method.deviceTag,
-        phoneAppVersion: method.phoneAppVersion,
-        createdDateTime: method.createdDateTime,
-      }
-    : {
-        '@odata.type': '#microsoft.graph.fido2AuthenticationMethod',
-        id: method.id,
-        displayName: method.displayName,
-        model: method.model,
-        aaGuid: method.aaGuid,
-        attestationCertificates: [],
-        attestationLevel: 'attested',
-        createdDateTime: method.createdDateTime,
-      };
-
-/** `GET /users/{id}/authentication/methods`: password always, then phones, then Authenticator / FIDO2 methods. */
+/**
+ * `GET /users/{id}/authentication/methods` (docs/graph-behaviour.md#authentication-methods-list): password always, then
+ * phones, then Authenticator, passkeys and (on beta only) hardware OATH tokens, then a Temporary Access Pass without
+ * its value.
+ */
 export const authenticationMethodRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
@@ -34,16 +18,19 @@ export const authenticationMethodRoutes: readonly GraphRoute[] = [
     permissions: graphPermissions.readAuthenticationMethods,
     handle: (context) => {
       const user = requireUser(context);
+      const { tenant } = context;
+      const pass = tenant.temporaryAccessPasses.get(user.id);
       const value = [
         { '@odata.type': '#microsoft.graph.passwordAuthenticationMethod', id: passwordMethodId, password: null, createdDateTime: user.createdDateTime },
-        ...context.tenant.phoneMethods(user.id).map((method) => ({
+        ...tenant.phoneMethods(user.id).map((method) => ({
           '@odata.type': '#microsoft.graph.phoneAuthenticationMethod',
           id: method.id,
           phoneNumber: method.phoneNumber,
           phoneType: method.phoneType,
           smsSignInState: method.smsSignInState,
         })),
-        ...context.tenant.otherMethods(user.id).map(renderOther),
+        ...tenant.otherMethods(user.id).filter((method) => listedOn(method, context.version)).map(renderOtherMethod),
+        ...(pass === undefined ? [] : [renderTemporaryAccessPass(pass, tenant.temporaryAccessPasses.usability(pass, tenant.methodAllowedFor(user.id, 'TemporaryAccessPass')), null)]),
       ];
       return { status: 200, body: { '@odata.context': metadataUrl(context, `users('${user.id}')/authentication/methods`), value } };
     },

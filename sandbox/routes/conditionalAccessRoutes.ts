@@ -1,8 +1,9 @@
-import { conditionalAccessPolicyProperties } from '../render/conditionalAccessPolicyProperties.js';
+import { conditionalAccessPolicyProperties, type PolicyView } from '../render/conditionalAccessPolicyProperties.js';
 import { graphErrors } from '../http/graphErrors.js';
 import { graphPermissions } from '../auth/graphPermissions.js';
 import { routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
 import { project, selectedProperties } from '../render/propertySet.js';
+import type { ConditionalAccessPolicy } from '../tenant/tenantModel.js';
 
 const both = ['v1.0', 'beta'] as const;
 const collection = 'identity/conditionalAccess/policies';
@@ -18,9 +19,16 @@ function contextUrl(context: RequestContext, select: readonly string[], entity: 
   return `${context.origin}/${context.version}/$metadata#${collection}${selection}${entity ? '/$entity' : ''}`;
 }
 
+function viewOf(context: RequestContext, policy: ConditionalAccessPolicy): PolicyView {
+  const { tenant } = context;
+  const strength = policy.authenticationStrengthId === null ? null : (tenant.authenticationStrengths().find((candidate) => candidate.id === policy.authenticationStrengthId) ?? null);
+  return { policy, strength, expandStrength: tenant.conditionalAccessSettings().expandStrength, policyContext: `${context.origin}/${context.version}/$metadata#${collection}('${policy.id}')` };
+}
+
 /**
- * Conditional Access policies, read only (graph-notes §6): the policy set of the current scenario (admin API
- * `/_sandbox/conditionalAccess`). `$select` works; the other query options of the real list are not modelled.
+ * Conditional Access policies, read only (docs/graph-behaviour.md#conditional-access): the policy set of the current
+ * scenario (admin API `/_sandbox/conditionalAccess`), each strength expanded. `$select` works; the other query options
+ * of the real list are not modelled.
  */
 export const conditionalAccessRoutes: readonly GraphRoute[] = [
   {
@@ -38,7 +46,7 @@ export const conditionalAccessRoutes: readonly GraphRoute[] = [
         status: 200,
         body: {
           '@odata.context': contextUrl(context, select, false),
-          value: context.tenant.conditionalAccessPolicies().map((policy) => project(policy, select, conditionalAccessPolicyProperties, now)),
+          value: context.tenant.conditionalAccessPolicies().map((policy) => project(viewOf(context, policy), select, conditionalAccessPolicyProperties, now)),
         },
       };
     },
@@ -58,7 +66,7 @@ export const conditionalAccessRoutes: readonly GraphRoute[] = [
       const select = selectedProperties(context.query, conditionalAccessPolicyProperties);
       return {
         status: 200,
-        body: { '@odata.context': contextUrl(context, select, true), ...project(policy, select, conditionalAccessPolicyProperties, context.tenant.now()) },
+        body: { '@odata.context': contextUrl(context, select, true), ...project(viewOf(context, policy), select, conditionalAccessPolicyProperties, context.tenant.now()) },
       };
     },
   },

@@ -17,6 +17,9 @@ const shares: Readonly<Record<Exclude<UserCategory, 'ready' | 'breakGlass'>, num
   alreadyEnforced: 0.03,
   authenticatorOnly: 0.02,
   exclusionGroupMember: 0.01,
+  passkeyDeviceBound: 0.02,
+  passkeySynced: 0.02,
+  hardwareOathOnly: 0.01,
 };
 
 /** Smallest count per category once the tenant is big enough: enough `ready` users for a pilot, the Sync_ account plus one svc- account. */
@@ -24,7 +27,7 @@ const minimums: Partial<Record<UserCategory, number>> = { ready: 3, serviceAccou
 
 /**
  * How many users of each category a tenant of `size` gets. Every category is present as soon as the size
- * allows (18 users and up for the minimums; break-glass first, then `ready`, then the list order).
+ * allows (24 users and up for the minimums; break-glass first, then `ready`, then the list order).
  */
 export function categoryCounts(size: number): Record<UserCategory, number> {
   const counts = Object.fromEntries(userCategories.map((category) => [category, 0])) as Record<UserCategory, number>;

@@ -3,7 +3,9 @@ import { asciiFold } from './asciiFold.js';
 import { categoryCounts } from './categoryCounts.js';
 import { conditionalAccessPolicies, type ConditionalAccessIds } from '../conditionalAccess/conditionalAccessPolicies.js';
 import { personNames } from './personNames.js';
+import { passkeyMethod } from './passkeyAuthenticators.js';
 import { createPhoneNumbers, type PhoneNumbers } from './phoneNumbers.js';
+import { directoryRoleIds, directoryRoleNames, roleAssignmentId } from './directoryRoles.js';
 import { createRandom, type Random } from './random.js';
 import {
   phoneMethodIds,
@@ -14,6 +16,7 @@ import {
   type SandboxGroup,
   type SandboxManifest,
   type SandboxOrganization,
+  type SandboxRoleAssignment,
   type SandboxUser,
   type UserCategory,
 } from './tenantModel.js';
@@ -38,9 +41,15 @@ export interface SeededTenant {
   readonly groups: SandboxGroup[];
   /** "MFA Required": empty; the rollout (strategy conditionalAccessGroup) adds users, the default CA policy includes it. */
   readonly mfaRequiredGroup: SandboxGroup;
+  /** "Phishing-resistant MFA": empty; the journey adds users with a passkey, the default phishing-resistant CA policy includes it. */
+  readonly phishingResistantGroup: SandboxGroup;
+  /** The passkey journey's groups, empty: campaign (nudged, in Fido2), phishing-resistant (CA strength), phone retired (out of Sms/Voice). */
+  readonly journeyGroups: readonly SandboxGroup[];
   readonly conditionalAccessIds: ConditionalAccessIds;
-  /** The `default` scenario: one enabled policy requiring MFA of the MFA Required group, break-glass excluded. */
+  /** The `default` scenario: MFA for the MFA Required group and phishing-resistant MFA for its group, break-glass excluded. */
   readonly conditionalAccessPolicies: ConditionalAccessPolicy[];
+  /** Active directory role assignments (see `SandboxManifest.roleAssignments` for who holds what). */
+  readonly roleAssignments: SandboxRoleAssignment[];
   readonly manifest: SandboxManifest;
 }
 
@@ -125,6 +134,9 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
     if (category === 'alreadyEnforced') mfaStates.set(user.draft.id, 'enforced');
     if (category === 'authenticatorOnly') otherMethods.set(user.draft.id, [authenticatorMethod(random)]);
     if (category === 'breakGlass') otherMethods.set(user.draft.id, [fido2Method(random)]);
+    if (category === 'passkeyDeviceBound') otherMethods.set(user.draft.id, [passkeyMethod(random, random.chance(0.5) ? 'securityKey' : 'authenticator', pastDateTime(random))]);
+    if (category === 'passkeySynced') otherMethods.set(user.draft.id, [passkeyMethod(random, 'synced', pastDateTime(random))]);
+    if (category === 'hardwareOathOnly') otherMethods.set(user.draft.id, [{ kind: 'hardwareOath', id: random.guid(), createdDateTime: pastDateTime(random) }]);
     if (category === 'exclusionGroupMember') exclusionIds.push(user.draft.id);
     return user.draft;
   });
@@ -148,12 +160,24 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
   // Drawn after every other id, so adding them left the ids of existing tenants unchanged.
   const mfaRequiredGroup = group(ids, 'MFA Required', 'Users the MFA Conditional Access policy applies to; the rollout adds them', []);
   const breakGlass = users.filter((user) => user.category === 'breakGlass').map((user) => ({ id: user.id, upn: user.userPrincipalName }));
+  const rolloutPolicyId = ids.guid();
+  const allUsersPolicyId = ids.guid();
+  // Drawn after the ids above, so that adding them left the ids of existing tenants unchanged.
+  const phishingResistantGroup = group(ids, 'Phishing-resistant MFA', 'Users with a passkey; the phishing-resistant Conditional Access policy applies to them', []);
   const conditionalAccessIds: ConditionalAccessIds = {
-    rolloutPolicyId: ids.guid(),
-    allUsersPolicyId: ids.guid(),
+    rolloutPolicyId,
+    allUsersPolicyId,
+    phishingResistantPolicyId: ids.guid(),
     mfaRequiredGroupId: mfaRequiredGroup.id,
+    phishingResistantGroupId: phishingResistantGroup.id,
     breakGlassIds: breakGlass.map((account) => account.id),
   };
+  const roleAssignments = assignRoles(users, new Set(groups.pilot.memberIds));
+  const usersById = new Map(users.map((user) => [user.id, user]));
+  // Drawn after the role assignments, so adding them left every earlier id unchanged; the phishing-resistant group is
+  // the one above (its Conditional Access policy includes it).
+  const campaignGroup = group(ids, 'Passkey Campaign', 'Users the registration campaign nudges to set up a passkey; the rollout adds each wave', []);
+  const phoneRetiredGroup = group(ids, 'Phone MFA Retired', 'Users with a passkey whom the SMS and Voice methods exclude', []);
   const organization: SandboxOrganization = {
     id: tenantId,
     displayName: 'Contoso',
@@ -175,10 +199,27 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
       exclusion: groups.exclusion.id,
       rings: groups.rings.map((ring) => ({ name: ring.displayName, id: ring.id })),
       mfaRequired: mfaRequiredGroup.id,
+      campaign: campaignGroup.id,
+      phishingResistant: phishingResistantGroup.id,
+      phoneRetired: phoneRetiredGroup.id,
     },
-    conditionalAccess: { rolloutPolicyId: conditionalAccessIds.rolloutPolicyId, allUsersPolicyId: conditionalAccessIds.allUsersPolicyId },
+    conditionalAccess: {
+      rolloutPolicyId: conditionalAccessIds.rolloutPolicyId,
+      allUsersPolicyId: conditionalAccessIds.allUsersPolicyId,
+      phishingResistantPolicyId: conditionalAccessIds.phishingResistantPolicyId,
+    },
     users: users.map((user) => ({ id: user.id, upn: user.userPrincipalName, category: user.category })),
     counts,
+    roleAssignments: roleAssignments.map((assignment) => {
+      const user = usersById.get(assignment.principalId);
+      return {
+        userId: assignment.principalId,
+        upn: user?.userPrincipalName ?? '',
+        roleId: assignment.roleDefinitionId,
+        roleName: directoryRoleNames[assignment.roleDefinitionId] ?? assignment.roleDefinitionId,
+        cloudOnly: user?.onPremisesSyncEnabled !== true,
+      };
+    }),
   };
   return {
     tenantId,
@@ -190,10 +231,33 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
     mfaStates,
     groups: [groups.pilot, groups.exclusion, ...groups.rings],
     mfaRequiredGroup,
+    phishingResistantGroup,
+    journeyGroups: [campaignGroup, phoneRetiredGroup],
     conditionalAccessIds,
-    conditionalAccessPolicies: conditionalAccessPolicies('default', conditionalAccessIds, null),
+    conditionalAccessPolicies: [...conditionalAccessPolicies('default', conditionalAccessIds, null).policies],
+    roleAssignments,
     manifest,
   };
+}
+
+/**
+ * Who holds a directory role, chosen by category and position (no random draw, so existing tenants keep every id):
+ * the break-glass accounts are Global Administrators, as Microsoft's emergency-access guidance has them; the last
+ * cloud-only user is a Privileged Role Administrator (a cloud-only admin the rollout would enrol); the last `ready`
+ * user outside the pilot is a synced User Administrator and Authentication Administrator.
+ */
+function assignRoles(users: readonly Draft[], pilotIds: ReadonlySet<string>): SandboxRoleAssignment[] {
+  const assignment = (roleDefinitionId: string, principalId: string): SandboxRoleAssignment => ({
+    id: roleAssignmentId(roleDefinitionId, principalId), principalId, roleDefinitionId, directoryScopeId: '/',
+  });
+  const assignments = users.filter((user) => user.category === 'breakGlass').map((user) => assignment(directoryRoleIds.globalAdministrator, user.id));
+  const cloudAdmin = users.findLast((user) => user.category === 'cloudOnly');
+  if (cloudAdmin !== undefined) assignments.push(assignment(directoryRoleIds.privilegedRoleAdministrator, cloudAdmin.id));
+  const syncedAdmin = users.findLast((user) => user.category === 'ready' && !pilotIds.has(user.id));
+  if (syncedAdmin !== undefined) {
+    assignments.push(assignment(directoryRoleIds.userAdministrator, syncedAdmin.id), assignment(directoryRoleIds.authenticationAdministrator, syncedAdmin.id));
+  }
+  return assignments;
 }
 
 interface Generator {
@@ -250,6 +314,7 @@ function buildUser(category: UserCategory, country: CountryCode, generator: Gene
     case 'phoneConflict':
     case 'alreadyEnforced':
     case 'exclusionGroupMember':
+    case 'passkeyDeviceBound':
       validMobile();
       break;
     case 'readyNational': {
@@ -261,6 +326,8 @@ function buildUser(category: UserCategory, country: CountryCode, generator: Gene
     }
     case 'missingMobile':
     case 'authenticatorOnly':
+    case 'passkeySynced':
+    case 'hardwareOathOnly':
       break;
     case 'invalidMobile':
       draft.mobilePhone = phones.invalid(country);
@@ -381,8 +448,15 @@ function fido2Method(random: Random): OtherAuthenticationMethod {
     displayName: 'YubiKey 5 NFC',
     model: 'YubiKey 5 NFC',
     aaGuid: 'cb69481e-8ff7-4039-93ec-0a2729a154a8',
+    passkeyType: 'deviceBound',
+    attestationLevel: 'attested',
     createdDateTime: `2024-0${random.int(1, 9)}-1${random.int(0, 9)}T10:00:00Z`,
   };
+}
+
+/** A registration date in 2024–2026, before any rehearsal starts. */
+function pastDateTime(random: Random): string {
+  return `202${random.int(4, 6)}-0${random.int(1, 8)}-${String(random.int(10, 28))}T${String(random.int(10, 18))}:${String(random.int(10, 59))}:00Z`;
 }
 
 function group(ids: Random, displayName: string, description: string, memberIds: string[]): SandboxGroup {

@@ -1,6 +1,11 @@
 /** Shapes of the sandbox tenant's data. Graph's JSON is rendered from these by the route handlers. */
 
-/** Why a generated user is in the tenant: what the rollout is expected to do with them. Kept out of Graph answers. */
+/**
+ * Why a generated user is in the tenant: what the rollout is expected to do with them. Kept out of Graph answers.
+ * `passkeyDeviceBound`: a valid synced mobile and a device-bound passkey (a security key or Microsoft Authenticator);
+ * `passkeySynced`: no mobile, a synced passkey; `hardwareOathOnly`: no mobile, only a hardware OATH token, which
+ * Graph lists on beta only.
+ */
 export const userCategories = [
   'ready',
   'readyNational',
@@ -19,6 +24,9 @@ export const userCategories = [
   'alreadyEnforced',
   'authenticatorOnly',
   'exclusionGroupMember',
+  'passkeyDeviceBound',
+  'passkeySynced',
+  'hardwareOathOnly',
 ] as const;
 
 export type UserCategory = (typeof userCategories)[number];
@@ -71,7 +79,13 @@ export interface PhoneMethod {
   readonly smsSignInState: string;
 }
 
-/** Authentication methods other than password and phone, which the sandbox only reads. */
+/** How a passkey is kept (`fido2AuthenticationMethod.passkeyType`, v1.0): on one device, or synced by a provider. */
+export type PasskeyType = 'deviceBound' | 'synced';
+
+/**
+ * Authentication methods other than password and phone. Users register them (the admin API stands in for that),
+ * Graph lists and deletes them; the hardware OATH token is listed on beta only (docs/graph-behaviour.md#authentication-methods-list).
+ */
 export type OtherAuthenticationMethod =
   | {
       readonly kind: 'microsoftAuthenticator';
@@ -86,7 +100,15 @@ export type OtherAuthenticationMethod =
       readonly id: string;
       readonly displayName: string;
       readonly model: string;
+      /** The authenticator's model id: a security key, Microsoft Authenticator, or a synced-passkey provider (see passkeyAuthenticators). */
       readonly aaGuid: string;
+      readonly passkeyType: PasskeyType;
+      readonly attestationLevel: 'attested' | 'notAttested';
+      readonly createdDateTime: string;
+    }
+  | {
+      readonly kind: 'hardwareOath';
+      readonly id: string;
       readonly createdDateTime: string;
     };
 
@@ -128,6 +150,25 @@ export interface ManifestUser {
   readonly category: UserCategory;
 }
 
+/** An active, tenant-wide directory role assignment (`roleManagement/directory/roleAssignments`); principals are users here. */
+export interface SandboxRoleAssignment {
+  readonly id: string;
+  readonly principalId: string;
+  /** The role's template id (what Graph puts in `roleDefinitionId` for a built-in role). */
+  readonly roleDefinitionId: string;
+  readonly directoryScopeId: '/';
+}
+
+/** Who holds which directory role, as the manifest tells tests. */
+export interface ManifestRoleAssignment {
+  readonly userId: string;
+  readonly upn: string;
+  readonly roleId: string;
+  readonly roleName: string;
+  /** The user is cloud-only (never synced from on-premises). */
+  readonly cloudOnly: boolean;
+}
+
 export interface SandboxManifest {
   readonly tenantId: string;
   readonly seed: number;
@@ -140,6 +181,12 @@ export interface SandboxManifest {
     readonly rings: readonly { name: string; id: string }[];
     /** "MFA Required": empty at generation; the Conditional Access policy of the `default` scenario includes it. */
     readonly mfaRequired: string;
+    /** "Passkey Campaign", empty: the registration campaign's and the Fido2 configuration's target once set up (MFA_CAMPAIGN_GROUP_ID). */
+    readonly campaign: string;
+    /** "Phishing-resistant MFA", empty (MFA_PHISHING_RESISTANT_GROUP_ID). */
+    readonly phishingResistant: string;
+    /** "Phone MFA Retired", empty: the Sms and Voice configurations exclude it once set up (MFA_PHONE_RETIRED_GROUP_ID). */
+    readonly phoneRetired: string;
   };
   /** Ids of the Conditional Access policies the scenarios use (see conditionalAccessScenarios). */
   readonly conditionalAccess: {
@@ -147,9 +194,17 @@ export interface SandboxManifest {
     readonly rolloutPolicyId: string;
     /** "Require MFA — all users": only present in the `allUsersMfa` scenario. */
     readonly allUsersPolicyId: string;
+    /** "Require phishing-resistant MFA — passkey users": includes groups.phishingResistant, grants the built-in strength. */
+    readonly phishingResistantPolicyId: string;
   };
   readonly users: readonly ManifestUser[];
   readonly counts: Readonly<Record<UserCategory, number>>;
+  /**
+   * Active directory role assignments: both break-glass accounts are Global Administrators (cloud-only,
+   * onmicrosoft.com); the last cloud-only user is a Privileged Role Administrator; the last `ready` user outside the
+   * pilot (synced) is a User Administrator and an Authentication Administrator. Empty roles are left out in tiny tenants.
+   */
+  readonly roleAssignments: readonly ManifestRoleAssignment[];
 }
 
 /** The Entra role template id of Global Administrator; the break-glass accounts hold it. */
@@ -158,7 +213,10 @@ export const globalAdministratorRoleId = '62e90394-69f5-4237-9190-012177145e10';
 export const conditionalAccessStates = ['enabled', 'disabled', 'enabledForReportingButNotEnforced'] as const;
 export type ConditionalAccessState = (typeof conditionalAccessStates)[number];
 
-/** The `conditions.users` of a Conditional Access policy: object ids, or `All` / `None` / `GuestsOrExternalUsers`. */
+/**
+ * The `conditions.users` of a Conditional Access policy: object ids, or `All` / `None` / `GuestsOrExternalUsers`; role
+ * template ids; guest kinds as Graph's comma-separated `guestOrExternalUserTypes` (null: not configured).
+ */
 export interface ConditionalAccessUsers {
   readonly includeUsers: readonly string[];
   readonly excludeUsers: readonly string[];
@@ -166,9 +224,11 @@ export interface ConditionalAccessUsers {
   readonly excludeGroups: readonly string[];
   readonly includeRoles: readonly string[];
   readonly excludeRoles: readonly string[];
+  readonly includeGuestsOrExternalUsers: string | null;
+  readonly excludeGuestsOrExternalUsers: string | null;
 }
 
-/** A Conditional Access policy as far as the sandbox models it: who it targets and what it grants; read only over Graph. */
+/** A Conditional Access policy as far as the sandbox models it: who and what it targets, what it grants; read only over Graph. */
 export interface ConditionalAccessPolicy {
   readonly id: string;
   readonly displayName: string;
@@ -176,16 +236,67 @@ export interface ConditionalAccessPolicy {
   readonly createdDateTime: string;
   readonly modifiedDateTime: string | null;
   readonly users: ConditionalAccessUsers;
+  /** `All`, `None`, `Office365` or app ids. */
+  readonly includeApplications: readonly string[];
+  readonly excludeApplications: readonly string[];
+  /** `all`, `browser`, `mobileAppsAndDesktopClients`, `exchangeActiveSync`, `easSupported`, `other`. */
+  readonly clientAppTypes: readonly string[];
+  /** null: any platform. Values `all`, `android`, `iOS`, `windows`, `macOS`, `linux`. */
+  readonly platforms: { readonly includePlatforms: readonly string[]; readonly excludePlatforms: readonly string[] } | null;
+  /** null: anywhere. `All`, `AllTrusted` or named location ids. */
+  readonly locations: { readonly includeLocations: readonly string[]; readonly excludeLocations: readonly string[] } | null;
+  readonly signInRiskLevels: readonly string[];
+  readonly userRiskLevels: readonly string[];
   /** `grantControls.builtInControls`, e.g. `['mfa']`, `['block']`, `['compliantDevice', 'domainJoinedDevice']`. */
   readonly builtInControls: readonly string[];
   readonly grantOperator: 'OR' | 'AND';
+  /** `grantControls.authenticationStrength`: the id of a built-in or custom strength, or null. */
+  readonly authenticationStrengthId: string | null;
+}
+
+/** An `authenticationStrengthPolicy` (docs/graph-behaviour.md#authentication-strengths). */
+export interface AuthenticationStrengthPolicy {
+  readonly id: string;
+  readonly displayName: string;
+  readonly description: string;
+  readonly policyType: 'builtIn' | 'custom';
+  readonly requirementsSatisfied: 'none' | 'mfa';
+  /** Comma-separated combinations of authentication method modes, e.g. `password,sms`, `fido2`. */
+  readonly allowedCombinations: readonly string[];
+  readonly createdDateTime: string;
+  readonly modifiedDateTime: string;
 }
 
 /**
- * Named policy sets the admin API can switch to. `default` is the generated tenant's; the others are the ways a tenant
- * can be misconfigured that the rollout's preflight should notice.
+ * Named policy sets the admin API can switch to. `default` is the generated tenant's; each other one changes one thing
+ * of it in a way the rollout's preflight must notice (or, for `allUsersMfa` and `none`, changes the whole set).
  */
-export const conditionalAccessScenarios = ['default', 'reportOnly', 'disabled', 'missingBreakGlassExclusion', 'noMfaGrant', 'allUsersMfa', 'none'] as const;
+export const conditionalAccessScenarios = [
+  'default',
+  'reportOnly',
+  'disabled',
+  'missingBreakGlassExclusion',
+  'noMfaGrant',
+  'mfaOrCompliantDevice',
+  'oneApp',
+  'excludedApp',
+  'browserOnly',
+  'trustedLocationsExcluded',
+  'breakGlassExcludedByRole',
+  'mfaStrength',
+  'passwordlessStrength',
+  'customStrengthWithSms',
+  'customStrengthWithoutSms',
+  'allUsersMfa',
+  'phishingResistantMissing',
+  'phishingResistantReportOnly',
+  'phishingResistantDisabled',
+  'phishingResistantWrongStrength',
+  'phishingResistantOrCompliantDevice',
+  'phishingResistantOneApp',
+  'phishingResistantMissingBreakGlassExclusion',
+  'none',
+] as const;
 export type ConditionalAccessScenario = (typeof conditionalAccessScenarios)[number];
 
 /**
@@ -218,9 +329,15 @@ export interface RegistrationReportSettings {
 
 /** How the Conditional Access policies behave; the admin API changes it. */
 export interface ConditionalAccessSettings {
-  scenario: ConditionalAccessScenario;
+  /** The named policy set in force, or `custom` after the admin API set policies one by one. */
+  scenario: ConditionalAccessScenario | 'custom';
   /** Graph's Conditional Access limit: 1 request per second per tenant, 429 without Retry-After (default true). */
   throttled: boolean;
+  /**
+   * true (default): a policy's `authenticationStrength` comes back expanded, as observed; false: only `{"id"}`, the
+   * shape a create sends (docs/graph-behaviour.md#conditional-access), so that the product's lookup is exercised.
+   */
+  expandStrength: boolean;
 }
 
 /** An object id as Graph writes it: a GUID in 8-4-4-4-12 hex form (either case). */

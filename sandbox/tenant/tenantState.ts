@@ -1,13 +1,18 @@
-import { conditionalAccessPolicies } from '../conditionalAccess/conditionalAccessPolicies.js';
-import { policyRequiresMfa, type PolicySubject } from '../conditionalAccess/policyRequiresMfa.js';
+import { builtInStrengths } from '../conditionalAccess/authenticationStrengths.js';
+import { conditionalAccessPolicies, type ConditionalAccessSet } from '../conditionalAccess/conditionalAccessPolicies.js';
+import { caOutcome, type CaOutcome, type PolicySubject, type SignInContext } from '../conditionalAccess/caOutcome.js';
 import { createRandom } from './random.js';
 import { registrationSnapshot } from '../report/registrationSnapshot.js';
 import type { SeededTenant } from './seedTenant.js';
 import { createSlidingWindowLimit, type SlidingWindowLimit } from '../quota/slidingWindowLimit.js';
 import { createMailboxes, type Mailboxes } from '../mail/createMailboxes.js';
+import type { MethodsPolicy, ModelledMethodId, ReadOnlyMethodId } from './methodsPolicyModel.js';
+import { createMethodsPolicyState, type MethodsPolicyState } from './methodsPolicyState.js';
+import { passkeyMethod, type PasskeyKind } from './passkeyAuthenticators.js';
+import { createTemporaryAccessPassStore, type TemporaryAccessPassStore } from './temporaryAccessPasses.js';
 import {
-  globalAdministratorRoleId,
   graphDateTime,
+  type AuthenticationStrengthPolicy,
   phoneMethodIds,
   type ConditionalAccessPolicy,
   type ConditionalAccessSettings,
@@ -21,8 +26,15 @@ import {
   type SandboxGroup,
   type SandboxManifest,
   type SandboxOrganization,
+  type SandboxRoleAssignment,
   type SandboxUser,
 } from './tenantModel.js';
+
+/** What a user (or, for hardware tokens, an admin) can register through the admin API. */
+export const registrableMethods = ['microsoftAuthenticator', 'passkeyDeviceBound', 'passkeyAuthenticator', 'passkeySynced', 'hardwareOath'] as const;
+export type RegistrableMethod = (typeof registrableMethods)[number];
+
+const passkeyKindOf: Readonly<Record<string, PasskeyKind>> = { passkeyDeviceBound: 'securityKey', passkeyAuthenticator: 'authenticator', passkeySynced: 'synced' };
 
 /** The app registration the rollout signs in as, and the Graph application permissions consented to it. */
 export interface AppRegistration {
@@ -107,7 +119,14 @@ export interface TenantState {
   /** As a user changing their default method in My Sign-Ins; null goes back to the first registered. */
   setDefaultMfaMethod(userId: string, methodId: string | null): void;
   otherMethods(userId: string): readonly OtherAuthenticationMethod[];
-  /** A phone, Microsoft Authenticator or FIDO2 method is registered. */
+  /**
+   * The user registers a method (the admin API's stand-in for a user setting one up): Microsoft Authenticator, a
+   * passkey of a kind, or a hardware OATH token (an admin assigns those). Undefined for unknown users.
+   */
+  registerMethod(userId: string, kind: RegistrableMethod): OtherAuthenticationMethod | undefined;
+  /** Removes a non-phone method by id (`DELETE …/fido2Methods/{id}`); undefined when the user has none with that id. */
+  deleteOtherMethod(userId: string, methodId: string): OtherAuthenticationMethod | undefined;
+  /** A phone, Microsoft Authenticator, passkey or hardware OATH method is registered. */
   hasStrongMethod(userId: string): boolean;
   perUserMfaState(userId: string): PerUserMfaState;
   /** Applies Graph's rule: `enabled` on a user with a registered strong method becomes `enforced`. Returns the state stored. */
@@ -122,14 +141,29 @@ export interface TenantState {
   addGroupMembers(groupId: string, userIds: readonly string[]): AddMembersResult;
   /** Returns false when the user is not a member. */
   removeGroupMember(groupId: string, userId: string): boolean;
-  /** Directory role template ids the user holds (break-glass accounts: Global Administrator). */
+  /** Directory role template ids the user holds (break-glass accounts: Global Administrator; see the manifest). */
   userRoles(userId: string): readonly string[];
+  /** The tenant's active directory role assignments (roleManagement/directory/roleAssignments). */
+  roleAssignments(): readonly SandboxRoleAssignment[];
   /** Registers Microsoft Authenticator (push) for the user, as a sign-in's interrupt registration does. */
   addAuthenticatorMethod(userId: string): OtherAuthenticationMethod;
   conditionalAccessPolicies(): readonly ConditionalAccessPolicy[];
+  /** The built-in authentication strengths and the custom ones of the policy set in force. */
+  authenticationStrengths(): readonly AuthenticationStrengthPolicy[];
   conditionalAccessSettings(): Readonly<ConditionalAccessSettings>;
-  /** A new scenario replaces the policy set (modifiedDateTime: now); `throttled` switches the 1 rps limit. */
+  /**
+   * A new scenario replaces the policy set (modifiedDateTime: now; `custom` is set by setConditionalAccessPolicies
+   * only); `throttled` switches the 1 rps limit; `expandStrength` how a policy's strength is rendered.
+   */
   setConditionalAccess(change: Partial<ConditionalAccessSettings>): void;
+  /** Replaces the policy set with a custom one (scenario `custom`), already checked as Graph checks a write. */
+  setConditionalAccessPolicies(set: ConditionalAccessSet): void;
+  /**
+   * What Conditional Access does with a sign-in of the user (undefined for an unknown user): by default to Exchange
+   * Online in a browser on Windows, from an untrusted location, on an unmanaged device, with no risk, with the user's
+   * registered methods; `context` changes any of that.
+   */
+  conditionalAccessOutcome(userId: string, context?: Partial<SignInContext>): CaOutcome | undefined;
   /** Whether a sign-in now would demand MFA of the user: per-user `enabled`/`enforced`, or an enforced CA policy. */
   mfaRequired(userId: string): boolean;
   /**
@@ -152,6 +186,15 @@ export interface TenantState {
   signIns(): readonly SignInRecord[];
   /** Exchange Online's side of `sendMail`: the per-mailbox limits and every accepted message (sandbox clock). */
   readonly mail: Mailboxes;
+
+  /** The Authentication methods policy as it stands (docs/graph-behaviour.md#methods-policy-and-registration-campaign). */
+  methodsPolicy(): MethodsPolicy;
+  /** Whether the methods policy lets the user use the method (enabled, included, not excluded); false for unknown users. */
+  methodAllowedFor(userId: string, method: ModelledMethodId | ReadOnlyMethodId): boolean;
+  /** Users' Temporary Access Passes (digests only) and who may be given one. */
+  readonly temporaryAccessPasses: TemporaryAccessPassStore;
+  /** The methods policy and security defaults: scenario, writes (all or nothing, within Graph's limits). */
+  readonly authenticationPolicies: MethodsPolicyState;
 }
 
 export interface TenantStateOptions {
@@ -217,37 +260,72 @@ export function createTenantState(options: TenantStateOptions): TenantState {
     return stored;
   };
 
-  const groups = [...seeded.groups, seeded.mfaRequiredGroup];
+  const groups = [...seeded.groups, seeded.mfaRequiredGroup, seeded.phishingResistantGroup, ...seeded.journeyGroups];
   const groupsById = new Map(groups.map((group) => [group.id.toLowerCase(), group]));
   const memberSets = new Map(groups.map((group) => [group.id.toLowerCase(), new Set(group.memberIds)]));
   const membersOf = (groupId: string): Set<string> => memberSets.get(groupId.toLowerCase()) ?? new Set();
-  const breakGlassIds = new Set(seeded.conditionalAccessIds.breakGlassIds);
-  const userRoles = (userId: string): readonly string[] => (breakGlassIds.has(userId) ? [globalAdministratorRoleId] : []);
+  const rolesByUser = new Map<string, string[]>();
+  for (const assignment of seeded.roleAssignments) rolesByUser.set(assignment.principalId, [...(rolesByUser.get(assignment.principalId) ?? []), assignment.roleDefinitionId]);
+  const userRoles = (userId: string): readonly string[] => rolesByUser.get(userId) ?? [];
 
-  const conditionalAccess: ConditionalAccessSettings = { scenario: 'default', throttled: true };
+  const conditionalAccess: ConditionalAccessSettings = { scenario: 'default', throttled: true, expandStrength: true };
   let policies: readonly ConditionalAccessPolicy[] = seeded.conditionalAccessPolicies;
+  let customStrengths: readonly AuthenticationStrengthPolicy[] = [];
+  const authenticationStrengths = (): readonly AuthenticationStrengthPolicy[] => [...builtInStrengths, ...customStrengths];
+  const strengthById = (id: string): AuthenticationStrengthPolicy | undefined => authenticationStrengths().find((strength) => strength.id === id.toLowerCase());
+  // The authentication method modes a user can use (authentication strengths' allowedCombinations speak these).
+  const methodModes = (userId: string): string[] => [
+    'password',
+    ...phoneMethods(userId).flatMap((method) => (method.phoneType === 'office' ? ['voice'] : ['sms', 'voice'])),
+    ...otherMethods(userId).map((method) => (method.kind === 'fido2' ? 'fido2' : 'microsoftAuthenticatorPush')),
+  ];
+  const conditionalAccessOutcome = (userId: string, context: Partial<SignInContext> = {}): CaOutcome | undefined => {
+    const user = byId.get(userId.toLowerCase());
+    if (user === undefined) return undefined;
+    const subject: PolicySubject = { id: user.id, isGuest: user.userType === 'Guest', roles: userRoles(user.id), isMemberOf: (groupId) => membersOf(groupId).has(user.id) };
+    const signIn: SignInContext = {
+      appId: '00000002-0000-0ff1-ce00-000000000000', clientAppType: 'browser', platform: 'windows', locationIds: [], trustedLocation: false,
+      compliantDevice: false, domainJoinedDevice: false, signInRisk: 'none', userRisk: 'none', methodModes: methodModes(user.id), ...context,
+    };
+    return caOutcome(policies, subject, signIn, strengthById);
+  };
   const mfaRequired = (userId: string): boolean => {
     if (perUserMfaState(userId) !== 'disabled') return true;
-    const user = byId.get(userId.toLowerCase());
-    if (user === undefined) return false;
-    const subject: PolicySubject = { id: user.id, isGuest: user.userType === 'Guest', roles: userRoles(user.id), isMemberOf: (groupId) => membersOf(groupId).has(user.id) };
-    return policies.some((policy) => policyRequiresMfa(policy, subject));
+    const outcome = conditionalAccessOutcome(userId);
+    return outcome === 'mfa' || outcome === 'mfaUnsatisfiable';
   };
+
+  const [ring] = seeded.groups.filter((group) => seeded.manifest.groups.rings.some((candidate) => candidate.id === group.id));
+  const authenticationPolicies = createMethodsPolicyState({
+    ids: { outsideGroupId: seeded.manifest.groups.exclusion, otherGroupId: ring?.id ?? seeded.manifest.groups.pilot },
+    now,
+    targetExists: (target) => (target.targetType === 'group' ? groupsById.has(target.id.toLowerCase()) : byId.has(target.id.toLowerCase())),
+  });
+
+  const methodAllowedFor = (userId: string, method: ModelledMethodId | ReadOnlyMethodId): boolean => {
+    const user = byId.get(userId.toLowerCase());
+    return user !== undefined && authenticationPolicies.allowedFor(method, user.id, (groupId) => membersOf(groupId).has(user.id));
+  };
+  const allowedFor = (userId: string) => (method: ModelledMethodId | ReadOnlyMethodId): boolean => methodAllowedFor(userId, method);
+  const policyKey = (userId: string): string =>
+    (['Sms', 'Voice', 'Fido2', 'MicrosoftAuthenticator', 'HardwareOath'] as const).map((method) => (methodAllowedFor(userId, method) ? '1' : '0')).join('');
 
   // The registration report: one generation-time entry per user (shared objects for equal method sets), plus an entry
   // computed at every method change, each visible `lagMinutes` after it was computed: the report refreshes on its own
   // within hours of any change, sign-in or not (docs/graph-behaviour.md#registration-report).
   const report: RegistrationReportSettings = { lagMinutes: 60, licensed: true, throttled: true, pageSize: 100 };
   const generatedAtMs = now().getTime() - generationAgeMs;
-  const noMethods = registrationSnapshot([], [], generatedAtMs);
+  const noMethods = registrationSnapshot([], [], generatedAtMs, () => false);
   const generationEntries = new Map<string, RegistrationSnapshot>();
   const entryByMethods = new Map<string, RegistrationSnapshot>();
   for (const [userId, methods] of [...phones, ...seeded.otherMethods] as [string, readonly unknown[]][]) {
     if (methods.length === 0 || generationEntries.has(userId)) continue;
-    const key = `${phoneMethods(userId).map((method) => method.phoneType).join(',')}|${otherMethods(userId).map((method) => method.kind).join(',')}`;
+    const others = otherMethods(userId);
+    const passkeys = others.map((method) => (method.kind === 'fido2' ? `${method.passkeyType}:${method.aaGuid}` : method.kind)).join(',');
+    const key = `${phoneMethods(userId).map((method) => method.phoneType).join(',')}|${passkeys}|${policyKey(userId)}`;
     let entry = entryByMethods.get(key);
     if (entry === undefined) {
-      entry = registrationSnapshot(phoneMethods(userId), otherMethods(userId), generatedAtMs);
+      entry = registrationSnapshot(phoneMethods(userId), others, generatedAtMs, allowedFor(userId));
       entryByMethods.set(key, entry);
     }
     generationEntries.set(userId, entry);
@@ -265,13 +343,13 @@ export function createTenantState(options: TenantStateOptions): TenantState {
     const user = byId.get(userId.toLowerCase());
     return user === undefined ? undefined : visibleEntry(user, reportCutoff());
   };
-  /** A method was added, changed or removed: the report shows the new set after the lag. */
+  /** A method was added, changed or removed (or the user signed in): the report shows the user as now after the lag. */
   const methodsChanged = (userId: string): void => {
     const at = now().getTime();
     // keep the newest entry already visible and every one still waiting out the lag
     const earlier = changedEntries.get(userId) ?? [];
     const newestVisible = earlier.findLastIndex((entry) => entry.computedAtMs <= at - report.lagMinutes * 60_000);
-    changedEntries.set(userId, [...earlier.slice(Math.max(0, newestVisible)), registrationSnapshot(phoneMethods(userId), otherMethods(userId), at)]);
+    changedEntries.set(userId, [...earlier.slice(Math.max(0, newestVisible)), registrationSnapshot(phoneMethods(userId), otherMethods(userId), at, allowedFor(userId))]);
   };
   const signInLog: SignInRecord[] = [];
   const secondFactorOf = (userId: string): string | null => {
@@ -279,7 +357,8 @@ export function createTenantState(options: TenantStateOptions): TenantState {
     const phone = phoneMethods(userId).find((method) => method.id === methodId);
     if (phone !== undefined) return phone.phoneType === 'mobile' ? 'SMS' : 'Voice';
     const other = otherMethods(userId).find((method) => method.id === methodId);
-    return other === undefined ? null : other.kind === 'fido2' ? 'FIDO2 security key' : 'Authenticator App';
+    if (other === undefined) return null;
+    return other.kind === 'fido2' ? 'FIDO2 security key' : other.kind === 'hardwareOath' ? 'OATH verification code' : 'Authenticator App';
   };
 
   const methodRandom = createRandom((seeded.manifest.seed ^ 0x0a17e) >>> 0);
@@ -297,6 +376,29 @@ export function createTenantState(options: TenantStateOptions): TenantState {
     methodsChanged(userId);
     return method;
   };
+  const registerMethod = (userId: string, kind: RegistrableMethod): OtherAuthenticationMethod | undefined => {
+    const user = byId.get(userId.toLowerCase());
+    if (user === undefined) return undefined;
+    if (kind === 'microsoftAuthenticator') return addAuthenticatorMethod(user.id);
+    const createdDateTime = graphDateTime(now());
+    const passkeyKind = passkeyKindOf[kind];
+    const method: OtherAuthenticationMethod =
+      passkeyKind === undefined ? { kind: 'hardwareOath', id: methodRandom.guid(), createdDateTime } : passkeyMethod(methodRandom, passkeyKind, createdDateTime);
+    seeded.otherMethods.set(user.id, [...otherMethods(user.id), method]);
+    noteRegistration(user.id, method.id);
+    methodsChanged(user.id);
+    return method;
+  };
+  const deleteOtherMethod = (userId: string, methodId: string): OtherAuthenticationMethod | undefined => {
+    const existing = otherMethods(userId);
+    const method = existing.find((candidate) => candidate.id === methodId.toLowerCase());
+    if (method !== undefined) {
+      seeded.otherMethods.set(userId, existing.filter((candidate) => candidate !== method));
+      methodsChanged(userId);
+    }
+    return method;
+  };
+  const temporaryAccessPasses = createTemporaryAccessPassStore(now);
 
   const realNow = options.realNow ?? Date.now;
   const limits: FamilyLimits = {
@@ -359,6 +461,8 @@ export function createTenantState(options: TenantStateOptions): TenantState {
       else chosenDefaults.set(userId, methodId.toLowerCase());
     },
     otherMethods,
+    registerMethod,
+    deleteOtherMethod,
     hasStrongMethod,
     perUserMfaState,
     setPerUserMfaState,
@@ -402,16 +506,24 @@ export function createTenantState(options: TenantStateOptions): TenantState {
       return true;
     },
     userRoles,
+    roleAssignments: () => seeded.roleAssignments,
     addAuthenticatorMethod,
     conditionalAccessPolicies: () => policies,
+    authenticationStrengths,
     conditionalAccessSettings: () => ({ ...conditionalAccess }),
     setConditionalAccess: (change) => {
       if (change.throttled !== undefined) conditionalAccess.throttled = change.throttled;
-      if (change.scenario !== undefined) {
+      if (change.expandStrength !== undefined) conditionalAccess.expandStrength = change.expandStrength;
+      if (change.scenario !== undefined && change.scenario !== 'custom') {
         conditionalAccess.scenario = change.scenario;
-        policies = conditionalAccessPolicies(change.scenario, seeded.conditionalAccessIds, graphDateTime(now()));
+        ({ policies, customStrengths } = conditionalAccessPolicies(change.scenario, seeded.conditionalAccessIds, graphDateTime(now())));
       }
     },
+    setConditionalAccessPolicies: (set) => {
+      conditionalAccess.scenario = 'custom';
+      ({ policies, customStrengths } = set);
+    },
+    conditionalAccessOutcome,
     mfaRequired,
     registrationEntry,
     registrationView: () => {
@@ -435,10 +547,16 @@ export function createTenantState(options: TenantStateOptions): TenantState {
       const at = now().getTime();
       const secondFactor = required ? secondFactorOf(user.id) : null;
       signInLog.push({ id: methodRandom.guid(), atMs: at, userId: user.id, authenticationRequirement: secondFactor === null ? 'singleFactorAuthentication' : 'multiFactorAuthentication', secondFactor });
-      const newest = changedEntries.get(user.id)?.at(-1)?.computedAtMs ?? generatedAtMs;
-      return { mfaRequired: required, registeredAuthenticator, enforced, reportVisibleAt: new Date(Math.max(at, newest + report.lagMinutes * 60_000)) };
+      // a sign-in refreshes the entry too (what the methods policy allows the user now), shown after the lag
+      if (!registeredAuthenticator) methodsChanged(user.id);
+      return { mfaRequired: required, registeredAuthenticator, enforced, reportVisibleAt: new Date(at + report.lagMinutes * 60_000) };
     },
     signIns: () => signInLog,
     mail: createMailboxes(now),
+
+    methodsPolicy: () => authenticationPolicies.policy(),
+    methodAllowedFor,
+    authenticationPolicies,
+    temporaryAccessPasses,
   };
 }

@@ -1,15 +1,5 @@
 #!/usr/bin/env node
-import { isRolloutError } from '../errors/RolloutError.js';
-import { buildProgram } from './program.js';
+import { runCommandLine } from './runCommandLine.js';
 
-/** `mfa-rollout`: the operator's command line (see program.ts). */
-try {
-  await buildProgram({ out: process.stdout }).parseAsync(process.argv);
-} catch (error) {
-  if (isRolloutError(error)) {
-    console.error(`${error.code}: ${error.message}`);
-    process.exitCode = error.code === 'CONFIG_INVALID' || error.code === 'BREAK_GLASS_MISSING' ? 2 : 1;
-  } else {
-    throw error;
-  }
-}
+/** `mfa-rollout`: the operator's command line (see program.ts); exit codes in exitCodes.ts. */
+process.exitCode = await runCommandLine(process.argv, { out: process.stdout, err: process.stderr });

@@ -1,5 +1,5 @@
 import type { NightOptions } from '../shell/runWave.js';
-import type { ProgressReporter } from './progressReporter.js';
+import type { ProgressReporter, TaskEnding } from './progressReporter.js';
 
 type Phase = Parameters<NonNullable<NightOptions['onProgress']>>[0];
 
@@ -11,9 +11,10 @@ const labels: Readonly<Record<Phase, string>> = {
 
 /**
  * `runWave`'s `onProgress(phase, done, total)` as a progress reporter's tasks: one task per phase (roster refresh,
- * method probes, enrolment), each labelled `prefix` + what it does. Call `finish()` when the night is over.
+ * method probes, enrolment), each labelled `prefix` + what it does. Call `finish(ending)` when the night is over:
+ * `failed` when runWave threw, `stopped` when the wave halted or stopped early, so no closing line says "done".
  */
-export function progressOfNight(progress: ProgressReporter, prefix = ''): { onProgress: NonNullable<NightOptions['onProgress']>; finish(): void } {
+export function progressOfNight(progress: ProgressReporter, prefix = ''): { onProgress: NonNullable<NightOptions['onProgress']>; finish(ending?: TaskEnding): void } {
   let current: Phase | null = null;
   return {
     onProgress(phase, done, total) {
@@ -23,8 +24,8 @@ export function progressOfNight(progress: ProgressReporter, prefix = ''): { onPr
       }
       progress.update(done, total);
     },
-    finish() {
-      if (current !== null) progress.stop();
+    finish(ending: TaskEnding = 'done') {
+      if (current !== null) progress.stop(ending);
       current = null;
     },
   };

@@ -15,9 +15,16 @@ export interface ProgressReporter {
   start(label: string, total: number | null): void;
   /** Units done so far; pass `total` when it changed or became known. Ignored when no task runs. */
   update(done: number, total?: number | null): void;
-  /** Ends the task: the bar is cleared (terminal) or a closing line is printed (plain lines, long tasks only). */
-  stop(): void;
+  /**
+   * Ends the task: the bar is cleared (terminal) or a closing line is printed (plain lines, long tasks only) saying how
+   * it ended: `done` (the default), `failed` (an error stopped it) or `stopped` (it ended early on purpose: a halt).
+   */
+  stop(ending?: TaskEnding): void;
 }
+
+export type TaskEnding = 'done' | 'failed' | 'stopped';
+
+const endings: Readonly<Record<TaskEnding, string>> = { done: 'done in', failed: 'failed after', stopped: 'stopped after' };
 
 export interface ProgressOptions {
   /** Where progress goes (default: stderr, so stdout carries only the command's output). */
@@ -76,10 +83,10 @@ function lineReporter(stream: NodeJS.WritableStream, intervalMs: number, now: ()
     current.total === null || current.total === 0
       ? formatCount(current.done)
       : `${formatCount(current.done)}/${formatCount(current.total)} (${Math.floor((current.done / current.total) * 100)}%)`;
-  const stop = () => {
+  const stop = (ending: TaskEnding = 'done') => {
     if (task === null) return;
     const elapsed = now() - task.startedAt;
-    if (task.lastLineAt !== null || elapsed >= intervalMs) stream.write(`${task.label}: ${describe(task)}, done in ${(elapsed / 1000).toFixed(1)} s\n`);
+    if (task.lastLineAt !== null || elapsed >= intervalMs) stream.write(`${task.label}: ${describe(task)}, ${endings[ending]} ${(elapsed / 1000).toFixed(1)} s\n`);
     task = null;
   };
   return {

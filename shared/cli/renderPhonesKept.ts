@@ -5,7 +5,7 @@ import type { RollbackResult } from '../shell/rollbackWave.js';
 export function renderPhonesKept(kept: RollbackResult['phoneKept']): string[] {
   if (kept.length === 0) return [];
   return [
-    `Mobile phone method kept for ${kept.length} user(s): Graph refuses to delete it, and running rollback again will not change that:`,
+    `Mobile phone method kept for ${kept.length} user(s): Graph refuses to delete it; running rollback again removes it only once what is named here has changed:`,
     ...kept.map((entry) => `  ${entry.upn.padEnd(48)} ${phoneRemovalRefusalReasons[entry.reason]}`),
   ];
 }

@@ -1,5 +1,5 @@
 import { RolloutError } from '../errors/RolloutError.js';
-import { settings, type Config, type SettingKey } from './configSchema.js';
+import { breakGlassExpected, defaultsFromSettings, settings, type Config, type SettingKey } from './configSchema.js';
 
 export interface ConfigProblem {
   /** The app setting at fault, e.g. `MFA_WAVE_SIZE`. */
@@ -10,10 +10,16 @@ export interface ConfigProblem {
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
+interface Issue {
+  readonly code: string;
+  readonly message: string;
+  readonly path: readonly PropertyKey[];
+}
+
 /**
  * Parses the app settings once into a frozen, typed Config.
  * Throws RolloutError CONFIG_INVALID (or BREAK_GLASS_MISSING) that names each setting at fault and what
- * was expected, and never echoes a value: settings may hold secrets or connection strings.
+ * was expected, in operator words, and never echoes a value: settings may hold secrets or connection strings.
  */
 export function loadConfig(env: Environment): Config {
   const values: Record<string, unknown> = {};
@@ -26,19 +32,24 @@ export function loadConfig(env: Environment): Config {
     if (result.success) {
       values[key] = result.data;
     } else {
+      const required = 'required' in definition ? definition.required : undefined;
+      const itemName = 'itemName' in definition ? definition.itemName : undefined;
+      // one line per distinct problem: a value can fail two checks that say the same (not a URL, not https)
+      const said = new Set<string>();
       for (const issue of result.error.issues) {
-        const expected = raw === undefined && issue.code === 'invalid_type' ? 'a value (the setting is required)' : issue.message.replace(/^expected /i, '');
-        const where = issue.path.length > 0 ? ` (at ${issue.path.join('.')})` : '';
-        problems.push({ setting: definition.env, expected: `${expected}${where}` });
+        const expected = expectedOf(issue, raw === undefined, required, itemName);
+        if (!said.has(expected)) problems.push({ setting: definition.env, expected });
+        said.add(expected);
       }
     }
   }
 
-  if (problems.length === 0) problems.push(...crossChecks(values as Config));
+  for (const [key, from] of Object.entries(defaultsFromSettings)) values[key] ??= values[from];
+  if (problems.length === 0) problems.push(...crossChecks(values as Config), ...journeyChecks(values as Config));
 
   const breakGlassMissing = problems.find((problem) => problem.setting === settings.breakGlass.env);
   if (breakGlassMissing !== undefined && problems.length === 1) {
-    throw new RolloutError('BREAK_GLASS_MISSING', `${settings.breakGlass.env}: ${breakGlassMissing.expected}`);
+    throw new RolloutError('BREAK_GLASS_MISSING', `${settings.breakGlass.env}: expected ${breakGlassMissing.expected}`);
   }
   if (problems.length > 0) {
     const lines = problems.map((problem) => `${problem.setting}: expected ${problem.expected}`);
@@ -47,13 +58,44 @@ export function loadConfig(env: Environment): Config {
   return Object.freeze(values as Config);
 }
 
+/**
+ * What an issue says an operator should have written. The schema's messages are written for operators and start
+ * with "expected"; anything else is zod's own wording, replaced by words for its issue code (never the input: zod
+ * issues may carry it, and a setting may be a secret).
+ */
+function expectedOf(issue: Issue, absent: boolean, required: string | undefined, itemName: string | undefined): string {
+  if (absent && issue.code === 'invalid_type') return required ?? 'a value (the setting is required)';
+  const words = /^expected /i.test(issue.message) ? issue.message.replace(/^expected /i, '') : fallbackWords(issue.code);
+  return `${words}${where(issue.path, itemName)}`;
+}
+
+function fallbackWords(code: string): string {
+  switch (code) {
+    case 'too_small':
+      return 'a larger value';
+    case 'too_big':
+      return 'a smaller value';
+    case 'invalid_format':
+      return 'a value in the documented format (see the README settings table)';
+    default:
+      return 'a value as the README settings table describes';
+  }
+}
+
+/** `(ring 2, "name")` for an issue inside a JSON setting; nothing for the setting as a whole. */
+function where(path: readonly PropertyKey[], itemName: string | undefined): string {
+  if (path.length === 0) return '';
+  const parts = path.map((segment) => (typeof segment === 'number' ? `${itemName ?? 'item'} ${segment + 1}` : JSON.stringify(String(segment))));
+  return ` (${parts.join(', ')})`;
+}
+
 function crossChecks(config: Config): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (config.breakGlass.length === 0) {
-    problems.push({ setting: settings.breakGlass.env, expected: 'at least one break-glass account (object id or UPN); the job never runs without one' });
+    problems.push({ setting: settings.breakGlass.env, expected: breakGlassExpected });
   }
   if ((config.tablesConnection === undefined) === (config.tablesEndpoint === undefined)) {
-    problems.push({ setting: `${settings.tablesConnection.env} / ${settings.tablesEndpoint.env}`, expected: 'exactly one of the two' });
+    problems.push({ setting: `${settings.tablesConnection.env} / ${settings.tablesEndpoint.env}`, expected: 'exactly one of the two: a connection string (Azurite: UseDevelopmentStorage=true), or the table endpoint reached with the managed identity' });
   }
   if (config.authMode === 'clientSecret') {
     for (const key of ['tenantId', 'clientId', 'clientSecret'] as const) {
@@ -76,5 +118,35 @@ function crossChecks(config: Config): ConfigProblem[] {
     }
     ringNames.add(ring.name);
   }
+  return problems;
+}
+
+/** The passkey track's settings (MFA_TARGET_METHOD and the groups and dates it needs), in plain words. */
+function journeyChecks(config: Config): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const track = `${settings.targetMethod.env}=${config.targetMethod}`;
+  const onRegistrationTrack = config.targetMethod !== 'phone';
+  if (onRegistrationTrack && config.campaignMode === 'waves' && config.campaignGroupId === undefined) {
+    problems.push({ setting: settings.campaignGroupId.env, expected: `a group object id when ${settings.campaignMode.env}=waves and ${track}: the group each wave joins and the registration campaign targets` });
+  }
+  if (onRegistrationTrack && config.retirePhoneAfterPasskey && config.phoneRetiredGroupId === undefined) {
+    problems.push({
+      setting: settings.phoneRetiredGroupId.env,
+      expected: `a group object id when ${settings.retirePhoneAfterPasskey.env}=true and ${track}: the group the SMS and Voice methods exclude (or set ${settings.retirePhoneAfterPasskey.env}=false)`,
+    });
+  }
+  if (config.phishingResistantGroupId !== undefined && config.targetMethod !== 'passkey') {
+    problems.push({ setting: settings.phishingResistantGroupId.env, expected: `no value unless ${settings.targetMethod.env}=passkey: the phishing-resistant step needs a passkey (now ${track})` });
+  }
+  if (config.smsRetirementDateAdmins < config.smsRetirementDate) {
+    problems.push({ setting: settings.smsRetirementDateAdmins.env, expected: `a day not before ${settings.smsRetirementDate.env} (Global Administrators and external users keep SMS at least as long as everyone else)` });
+  }
+  const groups = (['campaignGroupId', 'phishingResistantGroupId', 'phoneRetiredGroupId', 'caGroupId', 'exclusionGroupId'] as const)
+    .map((key) => ({ env: settings[key].env, id: config[key]?.toLowerCase() }))
+    .filter((entry): entry is { env: string; id: string } => entry.id !== undefined);
+  groups.forEach((group, index) => {
+    const earlier = groups.slice(0, index).find((other) => other.id === group.id);
+    if (earlier !== undefined) problems.push({ setting: group.env, expected: `a different group than ${earlier.env}: each group of the journey has one purpose` });
+  });
   return problems;
 }

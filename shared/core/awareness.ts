@@ -1,28 +1,52 @@
 import type { Config } from '../config/configSchema.js';
 import type { RolloutProgress } from './rosterUser.js';
-import { daysHavePassed } from './nightGrace.js';
+import { daysHavePassed, nightGraceMs } from './nightGrace.js';
 import { projectWaveSizes } from './waveSizing.js';
 
+/**
+ * Where a plannable user stands with their notice:
+ * - `due`: may be enforced tonight;
+ * - `toAnnounce`: a `new` user, who must be announced first (only while `noticeDays > 0`);
+ * - `awaitingNotice`: announced, the notice period (`noticeDays` as configured tonight) not over yet;
+ * - `promisedDate`: announced, the notice period over, but the notice gave a later date (`enforceFrom`): the user
+ *   is never enforced before the date they were told, whatever the settings say now.
+ */
+export type NoticeStanding = 'due' | 'toAnnounce' | 'awaitingNotice' | 'promisedDate';
 
 /**
- * Whether the notice period allows enforcing a user tonight:
- * - `noticeDays: 0` switches announcements off: every plannable user may be enforced directly;
- * - a retry (`failed`) needs no new notice;
- * - an `announced` user once `announcedAt + noticeDays × 24 h <= now + nightGraceMs` (instants, not
- *   calendar days; the grace absorbs a nightly job's varying start time);
- * - a `new` user must be announced first. Every other state is not plannable at all.
+ * The notice rule:
+ * - `noticeDays: 0` switches announcements off: a `new` user may be enforced directly;
+ * - a retry (`failed`) needs no new notice: its date has come;
+ * - an `announced` user once `announcedAt + noticeDays × 24 h <= now + nightGraceMs` (instants, not calendar
+ *   days; the grace absorbs a nightly job's varying start time) and `enforceFrom <= now + nightGraceMs`; an
+ *   unreadable time is never due.
+ * Every other state is not plannable at all (`awaitingNotice` is returned for them, and never used).
  */
-export function noticeServed(progress: RolloutProgress, config: Pick<Config, 'noticeDays'>, now: Date): boolean {
+export function noticeStanding(progress: RolloutProgress, config: Pick<Config, 'noticeDays'>, now: Date): NoticeStanding {
   switch (progress.state) {
     case 'new':
-      return config.noticeDays === 0;
+      return config.noticeDays === 0 ? 'due' : 'toAnnounce';
     case 'failed':
-      return true;
+      return 'due';
+    case 'active':
+      // an entry a run left half-way (its row changed under it) goes on: the notice was served when it began
+      return progress.journey.entryCompleteAt === null ? 'due' : 'awaitingNotice';
     case 'announced':
-      return daysHavePassed(progress.announcedAt, config.noticeDays, now);
+      if (!daysHavePassed(progress.announcedAt, config.noticeDays, now)) return 'awaitingNotice';
+      return progress.enforceFrom === undefined || dateHasCome(progress.enforceFrom, now) ? 'due' : 'promisedDate';
     default:
-      return false;
+      return 'awaitingNotice';
   }
+}
+
+/** Whether the notice period and the promised date allow enforcing a user tonight (`noticeStanding` is `due`). */
+export function noticeServed(progress: RolloutProgress, config: Pick<Config, 'noticeDays'>, now: Date): boolean {
+  return noticeStanding(progress, config, now) === 'due';
+}
+
+/** A promised instant has come tonight (within the start-time grace); an unreadable one never has. */
+export function dateHasCome(instant: string, now: Date): boolean {
+  return Date.parse(instant) <= now.getTime() + nightGraceMs;
 }
 
 export interface AnnounceInput {

@@ -1,78 +1,75 @@
 import type { Config } from '../config/configSchema.js';
+import type { CaPolicy } from './conditionalAccess/caPolicy.js';
+import type { CaProblem } from './conditionalAccess/caProblem.js';
+import { checkGroupPolicies, mfaGroupPurpose, phishingResistantGroupPurpose, type GroupPurpose } from './conditionalAccess/checkGroupPolicies.js';
+import { perUserMfaOverlap } from './conditionalAccess/perUserMfaOverlap.js';
+import type { DirectoryFacts } from './conditionalAccess/preflightSubject.js';
 
-/** A Conditional Access policy as the preflight reads it. */
-export interface CaPolicyFacts {
-  readonly id: string;
-  readonly displayName: string;
-  readonly state: 'enabled' | 'disabled' | 'enabledForReportingButNotEnforced';
-  readonly includeUsers: readonly string[];
-  readonly excludeUsers: readonly string[];
-  readonly includeGroups: readonly string[];
-  readonly excludeGroups: readonly string[];
-  readonly requiresMfa: boolean;
-}
+/** The settings the preflight reads. `phishingResistantGroupId` is MFA_PHISHING_RESISTANT_GROUP_ID (optional). */
+export type CaPreflightSettings = Pick<Config, 'strategy' | 'caGroupId' | 'acknowledgeCaOverlap'> & { readonly phishingResistantGroupId?: string | undefined };
 
-export interface PreflightFacts {
-  readonly policies: readonly CaPolicyFacts[];
-  /** Transitive members of the groups the policies include or exclude (as far as the shell read them). */
-  readonly groupMembers: ReadonlyMap<string, ReadonlySet<string>>;
+/** What the shell read for the preflight (ids of users, groups and roles in lower case). */
+export interface PreflightFacts extends DirectoryFacts {
+  readonly policies: readonly CaPolicy[];
   /** Object ids of the users the rollout may enrol (present, not excluded). */
   readonly rolloutUserIds: ReadonlySet<string>;
   /** The break-glass accounts, resolved to object ids where the directory knows them. */
   readonly breakGlass: readonly { readonly name: string; readonly id: string | null }[];
-  /** Strategy `conditionalAccessGroup`: the configured group exists. */
+  /** Strategy `conditionalAccessGroup`: the MFA_CA_GROUP_ID group exists. */
   readonly caGroupExists: boolean;
+  /** MFA_PHISHING_RESISTANT_GROUP_ID, when set: the group exists. */
+  readonly phishingResistantGroupExists: boolean;
+  /** Security defaults are on (docs/graph-behaviour.md#security-defaults); null when this run did not read them. */
+  readonly securityDefaultsEnabled: boolean | null;
 }
 
 export type PreflightResult =
-  | { readonly ok: true; readonly warnings: readonly string[] }
-  | { readonly ok: false; readonly refusal: string; readonly warnings: readonly string[] };
+  | { readonly ok: true; readonly warnings: readonly string[]; readonly problems: readonly CaProblem[] }
+  | { readonly ok: false; readonly refusal: string; readonly warnings: readonly string[]; readonly problems: readonly CaProblem[] };
 
-/** Whether a policy applies to a user (exclude beats include; nested groups already flattened by the shell). */
-export function policyApplies(policy: CaPolicyFacts, userId: string, groupMembers: PreflightFacts['groupMembers']): boolean {
-  const inGroups = (groups: readonly string[]) => groups.some((groupId) => groupMembers.get(groupId)?.has(userId) === true);
-  if (policy.excludeUsers.includes(userId) || inGroups(policy.excludeGroups)) return false;
-  return policy.includeUsers.includes('All') || policy.includeUsers.includes(userId) || inGroups(policy.includeGroups);
+const securityDefaultsFix = 'Entra admin center > Identity > Overview > Properties > Manage security defaults: Disabled (Conditional Access policies replace them)';
+
+function groupProblems(purpose: GroupPurpose, exists: boolean, facts: PreflightFacts): CaProblem[] {
+  if (!exists) {
+    return [{
+      code: 'groupMissing', severity: 'blocking', policy: null,
+      message: `the group ${purpose.setting} (${purpose.groupId}) does not exist`,
+      fix: `Set ${purpose.setting} to the object id of an existing group (Entra admin center > Groups > All groups)`,
+    }];
+  }
+  return checkGroupPolicies(purpose, facts);
 }
 
-/**
- * Before a night writes anything, the strategy's safety checks (pure: the shell reads the policies and group
- * members, this decides):
- * - `perUserMfa`: enabled CA policies that already require MFA for users of this rollout. Microsoft says not to
- *   mix per-user MFA with CA: a warning naming the policies and how many users overlap, and a refusal unless
- *   MFA_ACK_CA_OVERLAP acknowledges it.
- * - `conditionalAccessGroup`: the group exists; a policy that includes it and grants MFA is enabled (a
- *   report-only one is accepted with a loud warning: nobody is prompted yet); every break-glass account is
- *   excluded from every such policy.
- */
-export function caPreflight(facts: PreflightFacts, config: Pick<Config, 'strategy' | 'caGroupId' | 'acknowledgeCaOverlap'>): PreflightResult {
-  const warnings: string[] = [];
-  if (config.strategy === 'perUserMfa') {
-    const overlapping = facts.policies
-      .filter((policy) => policy.state === 'enabled' && policy.requiresMfa)
-      .map((policy) => ({ policy, users: [...facts.rolloutUserIds].filter((userId) => policyApplies(policy, userId, facts.groupMembers)).length }))
-      .filter((entry) => entry.users > 0);
-    if (overlapping.length === 0) return { ok: true, warnings };
-    const named = overlapping.map((entry) => `'${entry.policy.displayName}' (${entry.users} user(s))`).join(', ');
-    const warning = `enabled Conditional Access policies already require MFA for users of this rollout: ${named}; Microsoft advises against mixing per-user MFA with Conditional Access`;
-    if (config.acknowledgeCaOverlap) return { ok: true, warnings: [`${warning} (acknowledged by MFA_ACK_CA_OVERLAP)`] };
-    return { ok: false, refusal: `${warning}. Move to MFA_STRATEGY=conditionalAccessGroup, or set MFA_ACK_CA_OVERLAP=true to go ahead anyway`, warnings };
-  }
+const line = (problem: CaProblem): string => `${problem.message} (fix: ${problem.fix})`;
 
-  const groupId = config.caGroupId ?? '';
-  if (!facts.caGroupExists) return { ok: false, refusal: `the group MFA_CA_GROUP_ID (${groupId}) does not exist`, warnings };
-  const targeting = facts.policies.filter((policy) => policy.requiresMfa && policy.state !== 'disabled' && policy.includeGroups.includes(groupId));
-  if (targeting.length === 0) {
-    return { ok: false, refusal: `no enabled Conditional Access policy includes the group ${groupId} and grants MFA: adding users to it would require nothing`, warnings };
+/**
+ * Before a night writes anything, the Conditional Access checks (pure: the shell reads the policies, group members
+ * and role holders, this decides), each finding a named problem with the admin-center setting to change:
+ * - `perUserMfa`: enabled policies that already require MFA everywhere for users of this rollout (perUserMfaOverlap).
+ * - `conditionalAccessGroup`: the group exists, and a policy that includes it really requires MFA an SMS phone
+ *   satisfies, for all cloud apps and client apps, excluding every break-glass account (checkGroupPolicies).
+ * - MFA_PHISHING_RESISTANT_GROUP_ID set: the group exists, and an enabled policy on it grants the built-in
+ *   Phishing-resistant MFA strength (not OR another control), for all cloud apps, excluding every break-glass account.
+ * - Security defaults on: no Conditional Access policy applies while they are, so both of the last two are refused.
+ * Report-only policies pass with a loud warning.
+ */
+export function caPreflight(facts: PreflightFacts, settings: CaPreflightSettings): PreflightResult {
+  const problems: CaProblem[] = [];
+  if (settings.strategy === 'perUserMfa') problems.push(...perUserMfaOverlap(facts, settings.acknowledgeCaOverlap, settings.phishingResistantGroupId));
+  const purposes: { purpose: GroupPurpose; exists: boolean }[] = [];
+  if (settings.strategy === 'conditionalAccessGroup') purposes.push({ purpose: mfaGroupPurpose(settings.caGroupId ?? ''), exists: facts.caGroupExists });
+  if (settings.phishingResistantGroupId !== undefined) purposes.push({ purpose: phishingResistantGroupPurpose(settings.phishingResistantGroupId), exists: facts.phishingResistantGroupExists });
+  if (purposes.length > 0 && facts.securityDefaultsEnabled === true) {
+    problems.push({
+      code: 'securityDefaultsOn', severity: 'blocking', policy: null,
+      message: `security defaults are on, and no Conditional Access policy applies while they are: ${purposes.map(({ purpose }) => purpose.setting).join(' and ')} cannot work`,
+      fix: securityDefaultsFix,
+    });
+  } else {
+    for (const { purpose, exists } of purposes) problems.push(...groupProblems(purpose, exists, facts));
   }
-  for (const policy of targeting) {
-    const exposed = facts.breakGlass.filter((account) => account.id === null || !(policy.excludeUsers.includes(account.id) || policy.excludeGroups.some((excluded) => facts.groupMembers.get(excluded)?.has(account.id ?? '') === true)));
-    if (exposed.length > 0) {
-      return { ok: false, refusal: `Conditional Access policy '${policy.displayName}' does not exclude the break-glass account(s) ${exposed.map((account) => account.name).join(', ')}`, warnings };
-    }
-  }
-  if (!targeting.some((policy) => policy.state === 'enabled')) {
-    warnings.push(`REPORT-ONLY: the Conditional Access policies on group ${groupId} (${targeting.map((policy) => `'${policy.displayName}'`).join(', ')}) are in report-only mode: users added to the group are NOT prompted for MFA until a policy is enabled`);
-  }
-  return { ok: true, warnings };
+  const warnings = problems.filter((problem) => problem.severity === 'warning').map(line);
+  const blocking = problems.filter((problem) => problem.severity === 'blocking');
+  if (blocking.length === 0) return { ok: true, warnings, problems };
+  return { ok: false, refusal: blocking.map(line).join('; '), warnings, problems };
 }

@@ -67,3 +67,32 @@ export function haltState(
     autoResume: config.autoResumeAfterNights > 0 && nightsSince >= config.autoResumeAfterNights,
   };
 }
+
+export type RollbackBrake =
+  | { readonly braked: false }
+  | {
+      readonly braked: true;
+      /** The latest rollback record, and the wave it rolled back. */
+      readonly rollbackWaveId: string;
+      readonly targetWaveId: string;
+      /** No wave is larger than this until a resume: the users the rolled-back wave planned (its size if none). */
+      readonly maxWaveSize: number;
+    };
+
+/**
+ * A rollback is a brake: after the latest `rollback` record, with no `resume` record after it (in `compareWaves`
+ * order) or naming the rolled-back wave, the ramp does not grow past the rolled-back wave. `mfa-rollout resume`
+ * lifts the brake (and a halt).
+ */
+export function rollbackBrake(history: readonly WaveSummary[]): RollbackBrake {
+  const ordered = [...history].sort(compareWaves);
+  const index = ordered.findLastIndex((wave) => wave.kind === 'rollback');
+  const rollback = ordered[index];
+  if (rollback === undefined) return { braked: false };
+  // a resume in the same second names the rolled-back wave (record ids of one second do not sort by time)
+  const sameSecond = (wave: WaveSummary) => wave.targetWaveId === rollback.targetWaveId && Date.parse(wave.startedAt) >= Date.parse(rollback.startedAt);
+  if (ordered.some((wave, at) => wave.kind === 'resume' && (at > index || sameSecond(wave)))) return { braked: false };
+  const target = ordered.find((wave) => wave.waveId === rollback.targetWaveId);
+  const size = target === undefined ? rollback.attempted : target.planned > 0 ? target.planned : target.targetSize;
+  return { braked: true, rollbackWaveId: rollback.waveId, targetWaveId: rollback.targetWaveId ?? '', maxWaveSize: Math.max(1, size) };
+}

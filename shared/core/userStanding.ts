@@ -5,7 +5,10 @@ import type { RosterUser } from './rosterUser.js';
 
 export type UserStanding =
   | 'notPresent'
+  /** In the journey, MFA required of them. */
   | 'enforced'
+  /** In the journey on the passkey or Authenticator track with no method yet: waiting for a helpdesk Temporary Access Pass. */
+  | 'awaitingTap'
   | 'parked'
   | 'rolledBack'
   | 'inFlight'
@@ -21,8 +24,12 @@ export type UserStanding =
  */
 export function userStanding(user: RosterUser, config: Config): UserStanding {
   if (!user.present) return 'notPresent';
-  const state = user.progress.state;
-  if (state === 'enforced' || state === 'parked' || state === 'rolledBack' || state === 'inFlight') return state;
+  const progress = user.progress;
+  const state = progress.state;
+  if (state === 'active' || (state === 'failed' && progress.journey.entryCompleteAt !== null)) {
+    return progress.journey.steps.enforceMfa === undefined ? 'awaitingTap' : 'enforced';
+  }
+  if (state === 'parked' || state === 'rolledBack' || state === 'inFlight') return state;
   const excluded = exclusionReason(user.directory, config);
   if (excluded !== null) return excluded;
   const ready = readiness(user.directory, config);

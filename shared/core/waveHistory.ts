@@ -22,6 +22,26 @@ export interface ErrorCount {
   readonly count: number;
 }
 
+/** What a wave did on the way to passkeys, users counted once per thing tonight (see the journey, `journeyTypes.ts`). */
+export interface JourneyCounts {
+  /** Joined the campaign group tonight (the registration campaign nudges them). */
+  readonly nudged: number;
+  /** The target method (a passkey, or Microsoft Authenticator) first seen tonight. */
+  readonly registered: number;
+  /** Joined the phishing-resistant group tonight. */
+  readonly phishingResistant: number;
+  /** Joined the phone-retired group tonight (the Sms and Voice configurations exclude it). */
+  readonly phoneRetired: number;
+  /** Entered tonight with no method to do MFA with: listed for a helpdesk Temporary Access Pass. */
+  readonly awaitingTap: number;
+  /** Users whose live methods were read on a check night. */
+  readonly checked: number;
+  /** Registered users moved on tonight (their advance steps attempted). */
+  readonly advanced: number;
+}
+
+export const noJourneyCounts: JourneyCounts = { nudged: 0, registered: 0, phishingResistant: 0, phoneRetired: 0, awaitingTap: 0, checked: 0, advanced: 0 };
+
 export interface WaveSummary {
   readonly waveId: string;
   readonly kind: WaveKind;
@@ -52,4 +72,6 @@ export interface WaveSummary {
   readonly targetWaveId: string | null;
   /** Hash of the config the night ran with, so a report can show when settings changed. */
   readonly configHash: string;
+  /** The journey's counts of the night (all 0 on records written before the passkey track). */
+  readonly journey: JourneyCounts;
 }

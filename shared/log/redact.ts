@@ -1,7 +1,7 @@
 /**
  * Allow-list redaction for log fields: a field passes only if its name is known to be safe, and even
- * then a string that looks like a phone number or a token is replaced. Everything else is REDACTED.
- * Bodies, UPNs, phone numbers, tokens and secrets never reach a log line.
+ * then a string that looks like a phone number, a token or a Temporary Access Pass is replaced. Everything
+ * else is REDACTED. Bodies, UPNs, phone numbers, tokens, passes and secrets never reach a log line.
  */
 
 export const redacted = 'REDACTED';
@@ -16,17 +16,39 @@ export const safeFieldNames: ReadonlySet<string> = new Set([
   'durationSeconds', 'retryAfterSeconds', 'waitSeconds', 'ageMinutes', 'maxAgeMinutes', 'failureRate',
   'haltFailureRate', 'topErrors', 'counts', 'holder', 'expiresAt', 'nextWaveSize', 'rate', 'concurrency',
   'method', 'operation', 'night', 'now', 'at', 'configHash', 'setting', 'permission', 'message', 'tookOver',
-  'checked', 'registered', 'notRegistered', 'stuck', 'reverted', 'released', 'phonesKept', 'mfaSignedIn',
+  'checked', 'registered', 'notRegistered', 'stuck', 'reverted', 'released', 'phonesKept', 'mfaSignedIn', 'entries', 'unresolved', 'heldGlobalAdmin', 'privileged',
+  'setupId', 'target', 'journey', 'advance', 'check', 'deferredChecks', 'severity',
+  'lifetimeMinutes', 'usableOnce', 'recorded',
 ]);
 
 const guid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const phoneLike = /\+\s*\d|\d{7,}/;
 const tokenLike = /eyJ[A-Za-z0-9_-]{8,}|(?:secret|password|accountkey|sig)=/i;
+/** ISO 8601 instants and wave ids (`2026-11-25T01-00-00Z`): times, not secrets. */
+const timestamp = /\d{4}-\d{2}-\d{2}T\d{2}[:-]\d{2}[:-]\d{2}(?:\.\d+)?Z?/g;
+/** Quotes, brackets and punctuation around a word of a message. */
+const wordEdges = /^[\s'"`([{<,;:.]+|['"`)\]}>,;:.]+$/g;
 
-/** True when a string could carry a phone number or a token (GUIDs, which are object and request ids, are not). */
+/**
+ * A word shaped like a Temporary Access Pass (docs/graph-behaviour.md#temporary-access-pass): 8 to 48 characters
+ * without spaces, upper- and lower-case letters, and a symbol (`+drkzqAD`, `TAPRocks!`), or letters of both cases
+ * with digits and nothing else (`Xk4mPq9z`). Identifiers the rollout logs do not look like that: codes are
+ * upper-case, operations and reasons are letters with `.`, `_` or `-`. A pass made only of letters reads like a
+ * camelCase word and is not caught here: the code that holds a pass never hands it to the logger.
+ */
+export function looksLikePass(word: string): boolean {
+  // an app setting and its value (`MFA_ACK_CA_OVERLAP=true`, in messages that name the fix): only the value is judged
+  const setting = /^[A-Z][A-Z0-9_]*=/.exec(word);
+  if (setting !== null) return looksLikePass(word.slice(setting[0].length));
+  if (word.length < 8 || word.length > 48 || /\s/.test(word) || !/[a-z]/.test(word) || !/[A-Z]/.test(word)) return false;
+  return /[^A-Za-z0-9._-]/.test(word) || (/\d/.test(word) && /^[A-Za-z0-9]+$/.test(word));
+}
+
+/** True when a string could carry a phone number, a token or a pass (GUIDs, which are object and request ids, are not). */
 export function looksSensitive(text: string): boolean {
   const withoutIds = text.replace(guid, '');
-  return phoneLike.test(withoutIds) || tokenLike.test(withoutIds);
+  if (phoneLike.test(withoutIds) || tokenLike.test(withoutIds)) return true;
+  return withoutIds.replace(timestamp, ' ').split(/\s+/).some((word) => looksLikePass(word.replace(wordEdges, '')));
 }
 
 export function redactValue(value: unknown, depth = 0): unknown {

@@ -22,7 +22,7 @@ export interface NightsLeftEstimate {
   readonly method: string;
 }
 
-type SizingConfig = Pick<Config, 'waveSize' | 'waveGrowth' | 'maxWaveSize' | 'warnFailureRate' | 'noticeDays'>;
+type SizingConfig = Pick<Config, 'waveSize' | 'waveGrowth' | 'maxWaveSize' | 'warnFailureRate' | 'noticeDays' | 'waveSchedule'>;
 
 const dayMs = 86_400_000;
 /** Nights the observed pace looks back over. */

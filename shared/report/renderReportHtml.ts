@@ -1,8 +1,11 @@
 import type { RolloutReport } from '../shell/buildReport.js';
+import { describeWave } from './describeWave.js';
 import { escapeHtml } from './escapeHtml.js';
+import { flaggedHeadline } from './flaggedNights.js';
 import { formatCount } from './formatCount.js';
 import { formatDuration } from './formatDuration.js';
 import { progressChart } from './progressChart.js';
+import { renderBreakGlassHtml } from './renderBreakGlassHtml.js';
 
 /**
  * The Content-Security-Policy of the report, in its `<meta>` and (from the HTTP function) as a header: nothing
@@ -16,6 +19,7 @@ const reasonLabels: Readonly<Record<string, string>> = {
   nextWave: 'due: in the next wave',
   laterWave: 'ready, waiting for a later wave',
   awaitingNotice: 'announced, notice period not over',
+  promisedDate: 'announced, waiting for the date their notice gave',
   pilotFirst: 'ready, waiting for the pilot to finish',
   halted: 'ready, held by the halt',
   inFlight: 'left mid-write by a run that stopped (reconciled next night)',
@@ -28,7 +32,6 @@ const reasonLabels: Readonly<Record<string, string>> = {
   guest: 'guest',
   accountDisabled: 'account disabled',
   notSynced: 'not synced from on-premises AD',
-  methodsUnknown: 'no mobile: MFA methods not read yet',
   mobileMissing: 'no synced mobile number',
   mobileInvalid: 'mobile number invalid',
   mobileNoCountryCode: 'mobile without country code',
@@ -48,6 +51,8 @@ const styles = `
   .banner { border-radius: 6px; padding: 10px 14px; margin-top: 14px; font-weight: 600; }
   .banner.halted { background: #fdecea; border: 1px solid #e0a29c; color: #8c1d13; }
   .banner.ok { background: #e8f4ea; border: 1px solid #a7d0ae; color: #1f5128; }
+  .banner.warning { background: #fff4e0; border: 1px solid #e5b567; color: #6b4200; }
+  .banner ul { margin: 6px 0 0; padding-left: 20px; font-weight: 400; }
   .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(112px, 1fr)); gap: 10px; margin: 8px 0 12px; padding: 0; }
   .card { border: 1px solid #dde1e6; border-radius: 6px; padding: 8px 10px; margin: 0; }
   .card dt { color: #4a5563; font-size: 12px; text-transform: uppercase; letter-spacing: .03em; }
@@ -91,6 +96,7 @@ export function renderReportHtml(report: RolloutReport): string {
     ['notPresent', 'Gone', progress.notPresent],
   ] as const;
   const halted = report.plan.status === 'halted';
+  const breakGlass = renderBreakGlassHtml(report.breakGlass);
   const goal = progress.enforced + progress.ready;
 
   return `<!doctype html>
@@ -108,11 +114,13 @@ export function renderReportHtml(report: RolloutReport): string {
 <header>
 <h1>MFA rollout <span data-field="rolloutId">${escapeHtml(report.rolloutId)}</span></h1>
 <p class="meta">Report of <time datetime="${escapeHtml(report.generatedAt)}">${escapeHtml(report.generatedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'))}</time> · <span data-field="users" data-value="${report.users}">${formatCount(report.users)}</span> users in the roster</p>
+${renderFlagged(report)}
 ${halted
     ? `<div class="banner halted" data-field="halted">Halted${report.plan.haltedWaveId === undefined ? '' : ` since wave <code>${escapeHtml(report.plan.haltedWaveId)}</code>`}: ${escapeHtml(report.plan.haltReason ?? 'no reason recorded')}. Nothing more is enforced until <code>mfa-rollout resume</code>.</div>`
     : `<div class="banner ok" data-field="status">${escapeHtml(progress.ready > 0
       ? `Rolling out: ${formatCount(progress.ready)} ready user(s) to go; the next wave aims for ${formatCount(report.plan.targetSize)}${report.plan.pilot ? ' (the pilot ring)' : ''}.`
       : 'Every ready user is enforced; users who become ready later are picked up night by night.')}</div>`}
+${breakGlass.banner}
 </header>
 
 <section id="progress">
@@ -123,6 +131,8 @@ ${cards.map(([key, label, count]) => `<div class="card ${key}" data-metric="${ke
 <p data-metric="registration">Of the enforced users, <strong data-field="registered" data-value="${progress.registration.registered}">${formatCount(progress.registration.registered)}</strong> are verified registered, <strong data-field="notRegistered" data-value="${progress.registration.notRegistered}">${formatCount(progress.registration.notRegistered)}</strong> were not yet at the last check, and <strong data-field="registrationUnknown" data-value="${progress.registration.unknown}">${formatCount(progress.registration.unknown)}</strong> are not checked yet.</p>
 ${renderEstimate(report)}
 </section>
+
+${breakGlass.section}
 
 <section id="nights">
 <h2>Progress per night</h2>
@@ -192,16 +202,26 @@ function renderNightsTable(report: RolloutReport): string {
 <tbody>${rows.join('\n')}</tbody></table></details>`;
 }
 
+/** The held and stopped nights not followed by a completed wave, at the top of the page (nothing when there are none). */
+function renderFlagged(report: RolloutReport): string {
+  if (report.flagged.length === 0) return '';
+  const items = report.flagged.map((night) => `<li data-wave-id="${escapeHtml(night.waveId)}" data-status="${escapeHtml(night.status)}"><code>${escapeHtml(night.waveId)}</code> ${escapeHtml(night.status)}: <span data-field="reason">${escapeHtml(night.reason ?? 'no reason recorded')}</span></li>`);
+  return `<div class="banner warning" data-field="flagged" data-value="${report.flagged.length}">${escapeHtml(`Attention: ${flaggedHeadline(report.flagged)}`)}:<ul>${items.join('')}</ul></div>`;
+}
+
 function renderWaves(report: RolloutReport): string {
   if (report.waves.length === 0) return '<p class="empty">No wave yet.</p>';
-  const rows = report.waves.map((wave) => `<tr data-wave-id="${escapeHtml(wave.waveId)}" class="status-${escapeHtml(wave.status)}">` +
-    `<td class="mono wave-id">${escapeHtml(wave.waveId)}</td><td>${escapeHtml(wave.kind)}${wave.pilot ? ' (pilot)' : ''}</td><td>${escapeHtml(wave.status)}</td>` +
-    `<td class="number" data-field="durationSeconds" data-value="${wave.durationSeconds ?? ''}">${escapeHtml(formatDuration(wave.durationSeconds))}</td>` +
-    `<td class="number" data-field="planned">${formatCount(wave.planned)}</td><td class="number" data-field="enforced">${formatCount(wave.enforced)}</td>` +
-    `<td class="number" data-field="alreadyDone">${formatCount(wave.alreadyDone)}</td><td class="number" data-field="failed">${formatCount(wave.failed)}</td>` +
-    `<td class="number" data-field="announced">${formatCount(wave.announced)}</td>` +
-    `<td data-field="reason">${escapeHtml(wave.reason ?? '')}${wave.topErrors.length > 0 ? `<br><span class="mono">${escapeHtml(wave.topErrors.map((entry) => `${entry.code} ×${entry.count}`).join(', '))}</span>` : ''}</td></tr>`);
-  return `<table id="waves-table"><thead><tr><th>Wave</th><th>Kind</th><th>Status</th><th class="number">Duration</th><th class="number">Planned</th><th class="number">Enforced</th><th class="number">of them already</th><th class="number">Failed</th><th class="number">Announced</th><th>Halt / hold reason, top errors</th></tr></thead>
+  const rows = report.waves.map((wave) => {
+    const { kind, reason } = describeWave(wave);
+    return `<tr data-wave-id="${escapeHtml(wave.waveId)}" class="status-${escapeHtml(wave.status)}">` +
+      `<td class="mono wave-id">${escapeHtml(wave.waveId)}</td><td data-field="kind">${escapeHtml(kind)}</td><td data-field="status">${escapeHtml(wave.status)}</td>` +
+      `<td class="number" data-field="durationSeconds" data-value="${wave.durationSeconds ?? ''}">${escapeHtml(formatDuration(wave.durationSeconds))}</td>` +
+      `<td class="number" data-field="planned">${formatCount(wave.planned)}</td><td class="number" data-field="enforced">${formatCount(wave.enforced)}</td>` +
+      `<td class="number" data-field="alreadyDone">${formatCount(wave.alreadyDone)}</td><td class="number" data-field="rolledBack">${formatCount(wave.rolledBack)}</td>` +
+      `<td class="number" data-field="failed">${formatCount(wave.failed)}</td><td class="number" data-field="announced">${formatCount(wave.announced)}</td>` +
+      `<td data-field="reason">${escapeHtml(reason)}${wave.topErrors.length > 0 ? `<br><span class="mono">${escapeHtml(wave.topErrors.map((entry) => `${entry.code} ×${entry.count}`).join(', '))}</span>` : ''}</td></tr>`;
+  });
+  return `<table id="waves-table"><thead><tr><th>Wave</th><th>Kind</th><th>Status</th><th class="number">Duration</th><th class="number">Planned</th><th class="number">Enforced</th><th class="number">of them already</th><th class="number">Rolled back</th><th class="number">Failed</th><th class="number">Announced</th><th>Halt / hold reason, top errors</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>`;
 }
 

@@ -1,5 +1,8 @@
 import type { RolloutReport } from '../shell/buildReport.js';
+import { describeWave } from './describeWave.js';
+import { flaggedHeadline } from './flaggedNights.js';
 import { formatCount } from './formatCount.js';
+import { renderBreakGlassText } from './renderBreakGlassText.js';
 import { formatDuration } from './formatDuration.js';
 
 /** The on-call report as plain text, for a terminal (the HTML report has the same content plus the chart). */
@@ -9,6 +12,12 @@ export function renderReportText(report: RolloutReport, options: { listUsers?: n
   const percent = (count: number) => `${(Math.round((count / Math.max(1, progress.total)) * 1000) / 10).toFixed(1).padStart(5)}%`;
   const lines: string[] = [`Rollout ${report.rolloutId}: ${formatCount(report.users)} users (report of ${report.generatedAt})`];
   if (report.plan.status === 'halted') lines.push(`HALTED since wave ${report.plan.haltedWaveId ?? '?'}: ${report.plan.haltReason ?? ''} — nothing is enforced until \`mfa-rollout resume\`.`);
+  if (report.flagged.length > 0) {
+    lines.push(`ATTENTION: ${flaggedHeadline(report.flagged)}:`);
+    for (const night of report.flagged) lines.push(`  ${night.waveId} ${night.status.toUpperCase()}: ${night.reason ?? 'no reason recorded'}`);
+  }
+  const breakGlass = report.breakGlass === null ? null : renderBreakGlassText(report.breakGlass.posture, report.breakGlass.checkedAt);
+  lines.push(...(breakGlass?.banner ?? []));
 
   lines.push('', 'Progress:');
   const buckets: [string, number][] = [
@@ -28,11 +37,10 @@ export function renderReportText(report: RolloutReport, options: { listUsers?: n
   lines.push('', 'By reason:');
   for (const [reason, count] of Object.entries(report.standing).sort((a, b) => b[1] - a[1])) lines.push(`  ${reason.padEnd(22)} ${formatCount(count).padStart(9)}`);
 
+  lines.push('', ...(breakGlass?.section ?? ['Emergency access (MFA_BREAK_GLASS): not checked yet (every night checks it before it writes anything)']));
+
   lines.push('', 'Last waves (newest first):');
-  lines.push('  wave                       kind     status     duration    planned enforced failed  reason');
-  for (const wave of report.waves) {
-    lines.push(`  ${wave.waveId.padEnd(26)} ${wave.kind.padEnd(8)} ${wave.status.padEnd(10)} ${formatDuration(wave.durationSeconds).padStart(10)} ${String(wave.planned).padStart(8)} ${String(wave.enforced).padStart(8)} ${String(wave.failed).padStart(6)}  ${wave.reason ?? ''}`);
-  }
+  lines.push(...wavesTable(report));
   if (report.failures.length > 0) {
     lines.push('', 'Failures by error code:');
     for (const group of report.failures) {
@@ -50,4 +58,18 @@ export function renderReportText(report: RolloutReport, options: { listUsers?: n
   }
   if (report.corruptRows.length > 0) lines.push('', `Unreadable roster rows: ${report.corruptRows.join(', ')}`);
   return lines.join('\n');
+}
+
+/** The waves as a table whose columns are as wide as their longest cell (a rollback's id is longer than a wave's). */
+function wavesTable(report: RolloutReport): string[] {
+  const rows = report.waves.map((wave) => {
+    const { kind, reason } = describeWave(wave);
+    return { cells: [wave.waveId, kind, wave.status, formatDuration(wave.durationSeconds), formatCount(wave.planned), formatCount(wave.enforced), formatCount(wave.rolledBack), formatCount(wave.failed)], reason };
+  });
+  const header = ['wave', 'kind', 'status', 'duration', 'planned', 'enforced', 'rolled back', 'failed'];
+  const numeric = [false, false, false, true, true, true, true, true];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row.cells[column]?.length ?? 0)));
+  const line = (cells: readonly string[], reason: string) =>
+    `  ${cells.map((cell, column) => (numeric[column] === true ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join('  ')}  ${reason}`.trimEnd();
+  return [line(header, 'reason'), ...rows.map((row) => line(row.cells, row.reason))];
 }

@@ -1,9 +1,11 @@
 import type { Config } from '../config/configSchema.js';
 import { boundedHeap } from '../core/boundedHeap.js';
 import { operatorHint } from '../errors/errorCodes.js';
+import { isInJourney } from '../core/journey/journeyTransitions.js';
+import type { Journey } from '../core/journey/journeyTypes.js';
 import type { RosterUser } from '../core/rosterUser.js';
 
-/** An enforced user with no sign-in that satisfied MFA `stuckAfterDays` after enforcement: one for the helpdesk. */
+/** An enforced user who has still not registered the target method `stuckAfterDays` after enforcement: one for the helpdesk. */
 export interface StuckUser {
   readonly userId: string;
   readonly upn: string;
@@ -11,7 +13,7 @@ export interface StuckUser {
   readonly enforcedAt: string;
   /** Whole days since enforcement at the report's time. */
   readonly days: number;
-  /** When the sign-in log was last read for the user (and showed no MFA since enforcement). */
+  /** When the registration was last checked (and found missing). */
   readonly lastCheckedAt: string | null;
 }
 
@@ -28,11 +30,11 @@ export interface ParkedUser {
 }
 
 export interface RosterFacts {
-  /** Registration of the enforced (present) users, as the rollout last verified it. */
+  /** Registration of the target method (MFA_TARGET_METHOD) by the enforced (present) users, as the rollout last looked. */
   readonly registration: { readonly registered: number; readonly notRegistered: number; readonly unknown: number };
   /** Present enforced users by the UTC date they were enforced (`YYYY-MM-DD` -> count). */
   readonly enforcedOn: Readonly<Record<string, number>>;
-  /** Present enforced users verified registered, by the UTC date of that verification. */
+  /** Present enforced users seen registered, by the UTC date the rollout first saw it. */
   readonly registeredOn: Readonly<Record<string, number>>;
   readonly stuck: { readonly count: number; readonly afterDays: number; readonly users: readonly StuckUser[] };
   readonly parked: { readonly count: number; readonly users: readonly ParkedUser[] };
@@ -50,13 +52,11 @@ const dayMs = 86_400_000;
  * registration, progress by date for the chart, stuck and parked users. Memory: two date maps and bounded
  * lists of at most `listLimit` users each (the oldest first), whatever the roster size.
  *
- * Stuck: enforced at least `MFA_STUCK_AFTER_DAYS` ago and no sign-in since then that satisfied MFA, as the sign-in
- * log showed it at the last check (docs/graph-behaviour.md#sign-in-activity). The registration report cannot say it: it
- * shows the rollout's own phone write within hours, sign-in or not. Users whose sign-ins were never read (not checked
- * yet, or the log is unavailable: no licence or permission) are not listed as stuck. `registration` counts who is
- * MFA-capable (the report's policy-aware `isMfaCapable` and a live method).
+ * Enforced: the journey's `enforceMfa` step is done. Registered: the target method was seen (passkey, Authenticator)
+ * or, on the phone track, a sign-in showed the user doing MFA (`registeredAt`). Stuck: enforced at least
+ * `MFA_STUCK_AFTER_DAYS` ago and not registered at the last look. Users never looked at are unknown, not stuck.
  */
-export function collectRosterFacts(config: Pick<Config, 'stuckAfterDays'>, now: Date, listLimit = 200): RosterFactsCollector {
+export function collectRosterFacts(config: Pick<Config, 'stuckAfterDays' | 'targetMethod'>, now: Date, listLimit = 200): RosterFactsCollector {
   const registration = { registered: 0, notRegistered: 0, unknown: 0 };
   const enforcedOn: Record<string, number> = {};
   const registeredOn: Record<string, number> = {};
@@ -73,24 +73,28 @@ export function collectRosterFacts(config: Pick<Config, 'stuckAfterDays'>, now: 
       const { id: userId, userPrincipalName: upn } = user.directory;
       if (progress.state === 'parked') {
         parkedCount += 1;
-        parked.offer({ userId, upn, waveId: progress.waveId, parkedAt: progress.parkedAt, attempts: progress.attempts, errorCode: progress.errorCode, requestId: progress.requestId, hint: operatorHint(progress.errorCode) });
+        const { failure } = progress;
+        parked.offer({ userId, upn, waveId: failure.waveId, parkedAt: failure.at, attempts: progress.journey.attempts, errorCode: failure.errorCode, requestId: failure.requestId, hint: operatorHint(failure.errorCode) });
         return;
       }
-      if (progress.state !== 'enforced') return;
-      bump(enforcedOn, progress.enforcedAt);
-      if (progress.registration === 'registered') {
+      if (!isInJourney(progress)) return;
+      const { journey } = progress;
+      const enforced = journey.steps.enforceMfa;
+      if (enforced === undefined) return;
+      bump(enforcedOn, enforced.at);
+      const seen = registeredAt(journey, config.targetMethod);
+      if (seen !== null) {
         registration.registered += 1;
-        bump(registeredOn, progress.verifiedAt ?? progress.enforcedAt);
-      } else if (progress.registration === 'notRegistered') {
+        bump(registeredOn, seen);
+      } else if (journey.lastCheckedAt !== null) {
         registration.notRegistered += 1;
+        const enforcedAt = Date.parse(enforced.at);
+        if (enforcedAt <= stuckBefore) {
+          stuckCount += 1;
+          stuck.offer({ userId, upn, waveId: enforced.waveId, enforcedAt: enforced.at, days: Math.floor((now.getTime() - enforcedAt) / dayMs), lastCheckedAt: journey.lastCheckedAt });
+        }
       } else {
         registration.unknown += 1;
-      }
-      const enforcedAt = Date.parse(progress.enforcedAt);
-      const checkedAt = progress.mfaCheckedAt ?? null;
-      if ((progress.mfaSignInAt ?? null) === null && checkedAt !== null && enforcedAt <= stuckBefore) {
-        stuckCount += 1;
-        stuck.offer({ userId, upn, waveId: progress.waveId, enforcedAt: progress.enforcedAt, days: Math.floor((now.getTime() - enforcedAt) / dayMs), lastCheckedAt: checkedAt });
       }
     },
     finish() {
@@ -103,6 +107,19 @@ export function collectRosterFacts(config: Pick<Config, 'stuckAfterDays'>, now: 
       };
     },
   };
+}
+
+/**
+ * When the user was first seen registered for the track, or null. On the phone track the rollout put the phone there
+ * itself, so a phone proves nothing: a user counts once a sign-in showed them doing MFA (or a look found a method of
+ * their own: Authenticator, a passkey, OATH).
+ */
+function registeredAt(journey: Journey, targetMethod: Config['targetMethod']): string | null {
+  if (journey.registration !== null) return journey.registration.seenAt;
+  if (targetMethod !== 'phone') return null;
+  if (journey.mfaSeenAt !== null) return journey.mfaSeenAt;
+  const { methods } = journey;
+  return methods !== null && journey.lastCheckedAt !== null && (methods.passkey || methods.authenticator || methods.other) ? journey.lastCheckedAt : null;
 }
 
 /** The UTC calendar date of an ISO instant. */

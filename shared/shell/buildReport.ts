@@ -1,11 +1,13 @@
 import type { Config } from '../config/configSchema.js';
 import { createWavePlanner } from '../core/createWavePlanner.js';
+import type { BreakGlassPosture } from '../core/assessBreakGlass.js';
 import type { WaveSummary } from '../core/waveHistory.js';
 import type { WavePlan } from '../core/wavePlan.js';
 import { operatorHint } from '../errors/errorCodes.js';
 import type { FailureRecord } from '../adapters/tables/failuresTable.js';
 import { isCorruptRow } from '../adapters/tables/rosterTable.js';
 import { estimateNightsLeft, type NightsLeftEstimate } from '../report/estimateNightsLeft.js';
+import { flaggedNights, type FlaggedNight } from '../report/flaggedNights.js';
 import { durationSeconds } from '../report/formatDuration.js';
 import { progressByNight, type NightProgress } from '../report/progressByNight.js';
 import { collectRosterFacts, type ParkedUser, type StuckUser } from '../report/rosterFacts.js';
@@ -22,7 +24,8 @@ export interface FailureGroup {
 
 /**
  * Every user in exactly one bucket (they add up to `total`): `enforced`; `ready` (tonight's wave, in their
- * notice period, waiting for their turn or the pilot, held by a halt, or left in flight by a run that died);
+ * notice period or waiting for the date it gave, waiting for their turn or the pilot, held by a halt, or left in
+ * flight by a run that died);
  * `notReady` and `excluded` (by reason in `standing`); `parked` (failed MFA_MAX_ATTEMPTS nights, a person must
  * look); `rolledBack`; `notPresent` (gone from the directory).
  */
@@ -39,7 +42,11 @@ export interface RolloutProgressSummary {
   readonly registration: { readonly registered: number; readonly notRegistered: number; readonly unknown: number };
 }
 
-export type ReportedWave = WaveSummary & { readonly durationSeconds: number | null };
+/**
+ * A wave record as the report lists it: with its duration, and with a rollback's reverted users under `rolledBack`
+ * (its `enforced` is 0 here: a rollback enforces nobody).
+ */
+export type ReportedWave = WaveSummary & { readonly durationSeconds: number | null; readonly rolledBack: number };
 
 export interface RolloutReport {
   readonly rolloutId: string;
@@ -52,6 +59,8 @@ export interface RolloutReport {
   readonly plan: Pick<WavePlan, 'status' | 'targetSize' | 'pilot' | 'excluded' | 'notReady'> & { readonly haltedWaveId?: string; readonly haltReason?: string | null };
   /** Most recent first, with the duration from start to end. */
   readonly waves: readonly ReportedWave[];
+  /** Held and stopped nights since the last completed wave, newest first: the top banner names them. */
+  readonly flagged: readonly FlaggedNight[];
   /** Progress night by night (oldest first), for the chart. */
   readonly nights: readonly NightProgress[];
   /** Failures of the reported waves (enforce and rollback), grouped by error code, largest first. */
@@ -61,6 +70,8 @@ export interface RolloutReport {
   /** Failed MFA_MAX_ATTEMPTS nights and no longer retried (oldest first, at most `listLimit`). */
   readonly parked: { readonly count: number; readonly users: readonly ParkedUser[] };
   readonly corruptRows: readonly string[];
+  /** The last night's break-glass check (entries, privileged cloud-only accounts not listed), or null before the first. */
+  readonly breakGlass: { readonly checkedAt: string; readonly posture: BreakGlassPosture } | null;
 }
 
 export interface ReportOptions {
@@ -78,7 +89,7 @@ export interface ReportOptions {
  * once (streamed: memory stays bounded whatever its size), the waves table, and the failures of the listed waves.
  * Tables only: no Graph call.
  */
-export async function buildReport(settingsConfig: Config, ports: Pick<TablePorts, 'roster' | 'waves' | 'failures' | 'pilot'>, now: Date, options: ReportOptions = { lastWaves: 10 }): Promise<RolloutReport> {
+export async function buildReport(settingsConfig: Config, ports: Pick<TablePorts, 'roster' | 'waves' | 'failures' | 'pilot' | 'posture'>, now: Date, options: ReportOptions = { lastWaves: 10 }): Promise<RolloutReport> {
   const config = await withImportedPilot(settingsConfig, ports);
   const history = await ports.waves.history();
   const planner = createWavePlanner(history, config, now);
@@ -100,6 +111,7 @@ export async function buildReport(settingsConfig: Config, ports: Pick<TablePorts
   for (const [reason, count] of Object.entries(plan.waiting)) if (count > 0) standing[reason] = count;
   if (plan.enforce.length > 0) standing['nextWave'] = plan.enforce.length;
   const progress = progressSummary(plan, roster.registration);
+  const posture = await ports.posture.latest();
   return {
     rolloutId: config.rolloutId,
     generatedAt: now.toISOString(),
@@ -111,12 +123,17 @@ export async function buildReport(settingsConfig: Config, ports: Pick<TablePorts
       status: plan.status, targetSize: plan.targetSize, pilot: plan.pilot, excluded: plan.excluded, notReady: plan.notReady,
       ...(plan.haltedWaveId === undefined ? {} : { haltedWaveId: plan.haltedWaveId, haltReason: plan.haltReason ?? null }),
     },
-    waves: waves.map((wave) => ({ ...wave, durationSeconds: durationSeconds(wave.startedAt, wave.endedAt) })),
+    waves: waves.map((wave) => ({
+      ...wave, durationSeconds: durationSeconds(wave.startedAt, wave.endedAt),
+      ...(wave.kind === 'rollback' ? { enforced: 0, rolledBack: wave.enforced } : { rolledBack: 0 }),
+    })),
+    flagged: flaggedNights(history),
     nights: progressByNight({ history, enforcedOn: roster.enforcedOn, registeredOn: roster.registeredOn, until: now, maxNights: options.nights ?? 90 }),
     failures: groupFailures(failures),
     stuck: roster.stuck,
     parked: roster.parked,
     corruptRows,
+    breakGlass: posture?.sections.breakGlass === undefined ? null : { checkedAt: posture.checkedAt, posture: posture.sections.breakGlass },
   };
 }
 
@@ -125,7 +142,7 @@ function progressSummary(plan: WavePlan, registration: RolloutProgressSummary['r
   return {
     total: plan.total,
     enforced: waiting.enforced,
-    ready: plan.enforce.length + waiting.inFlight + waiting.halted + waiting.awaitingNotice + waiting.pilotFirst + waiting.laterWave,
+    ready: plan.enforce.length + waiting.inFlight + waiting.halted + waiting.awaitingNotice + waiting.promisedDate + waiting.pilotFirst + waiting.laterWave,
     notReady: plan.notReady,
     excluded: plan.excluded,
     parked: waiting.parked,

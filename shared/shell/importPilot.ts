@@ -6,6 +6,8 @@ import { isCorruptRow } from '../adapters/tables/rosterTable.js';
 import type { TablePorts } from './rolloutPorts.js';
 
 export interface PilotImport {
+  /** The file's separator: `;` is Excel's in many European locales (accepted, and said so). */
+  readonly delimiter: ',' | ';';
   readonly imported: number;
   readonly skipped: number;
   readonly duplicates: number;
@@ -19,6 +21,9 @@ export interface PilotImport {
  */
 export async function importPilot(config: Config, ports: TablePorts, csvText: string, now: Date): Promise<PilotImport> {
   const csv = parsePilotCsv(csvText);
+  if (csv.refused) {
+    throw new RolloutError('CSV_INVALID', `The pilot CSV is not a file the import reads; nothing was imported:\n${csv.problems.map((problem) => `line ${problem.line}: ${problem.message}`).join('\n')}`);
+  }
   const problems = [...csv.problems];
   const byUpn = new Map<string, { id: string; excluded: boolean }>();
   for await (const row of ports.roster.rows()) {
@@ -29,23 +34,18 @@ export async function importPilot(config: Config, ports: TablePorts, csvText: st
   if (byUpn.size === 0) throw new RolloutError('CSV_INVALID', 'The roster is empty: run `mfa-rollout plan` (which refreshes it) before importing a pilot list');
   const ids: string[] = [];
   const excluded: string[] = [];
-  csv.upns.forEach((upn) => {
+  for (const { upn, line } of csv.entries) {
     const user = byUpn.get(upn);
-    if (user === undefined) problems.push({ line: lineOf(csvText, upn), message: `no user ${upn} in the directory (as of the last roster refresh)` });
+    if (user === undefined) problems.push({ line, message: `no user ${upn} in the directory (as of the last roster refresh)` });
     else if (user.excluded) excluded.push(upn);
     else ids.push(user.id);
-  });
+  }
   if (problems.length > 0) {
     const lines = problems.sort((a, b) => a.line - b.line).map((problem) => `line ${problem.line}: ${problem.message}`);
     throw new RolloutError('CSV_INVALID', `The pilot CSV has ${problems.length} bad row(s); nothing was imported:\n${lines.join('\n')}`);
   }
   await ports.pilot.replace(ids, now.toISOString());
-  return { imported: ids.length, skipped: csv.skipped, duplicates: csv.duplicates, excluded };
-}
-
-function lineOf(text: string, upn: string): number {
-  const index = text.split(/\r?\n/).findIndex((line) => line.toLowerCase().includes(upn));
-  return index < 0 ? 0 : index + 1;
+  return { delimiter: csv.delimiter, imported: ids.length, skipped: csv.skipped, duplicates: csv.duplicates, excluded };
 }
 
 /** The config the core sees: the app setting's pilot users plus the imported list. */

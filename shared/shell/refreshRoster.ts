@@ -12,6 +12,10 @@ export interface RefreshSummary {
   readonly pages: number;
   readonly absent: number;
   readonly malformed: readonly MalformedUser[];
+  /** The journey groups' members as read tonight (lower-case ids), for the methods posture; a group Graph does not know has none. */
+  readonly journeyGroupMembers: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Journey groups Graph does not know (404). */
+  readonly missingJourneyGroups: readonly string[];
 }
 
 /** The groups whose membership the night needs, each with the setting that names it. */
@@ -28,23 +32,49 @@ export function configuredGroups(config: Config): { id: string; setting: string 
 }
 
 /**
- * Refreshes the roster table from Graph: reads the configured groups' members, then streams every user
+ * Refreshes the roster table from Graph: reads the configured groups' members (and the journey's groups: the ones the
+ * methods policy targets and the campaign, phishing-resistant and phone-retired groups, so the journey knows tonight
+ * who each method reaches and which steps Graph already has), then streams every user
  * page by page into the table (merge, 100 per transaction), and marks users Graph no longer returns as gone.
  * Memory holds one page and the group memberships, whatever the tenant size. The phone number is classified
  * and dropped here: only its classification reaches the table.
  */
-export async function refreshRoster(gateway: GraphGateway, roster: RosterTable, config: Config, refreshId: string, logger: Logger, onPage?: (users: number) => void): Promise<RefreshSummary> {
+export async function refreshRoster(
+  gateway: GraphGateway,
+  roster: RosterTable,
+  config: Config,
+  refreshId: string,
+  logger: Logger,
+  onPage?: (users: number) => void,
+  journeyGroupIds: readonly string[] = [],
+): Promise<RefreshSummary> {
   const memberships = new Map<string, string[]>();
-  for (const group of configuredGroups(config)) {
+  const groups = configuredGroups(config);
+  const known = new Set(groups.map((group) => group.id.toLowerCase()));
+  for (const id of journeyGroupIds) {
+    if (known.has(id.toLowerCase())) continue;
+    known.add(id.toLowerCase());
+    groups.push({ id, setting: 'journey' });
+  }
+  const journeyGroupMembers = new Map<string, ReadonlySet<string>>();
+  const missingJourneyGroups: string[] = [];
+  const wanted = new Set(journeyGroupIds.map((id) => id.toLowerCase()));
+  for (const group of groups) {
     let members: Set<string>;
     try {
       members = await readGroupMemberIds(gateway, group.id);
     } catch (error) {
       if (!(isRolloutError(error) && error.httpStatus === 404)) throw error;
-      // the strategy preflight names a missing MFA group; any other missing group leaves exclusions or rings unknown
-      if (group.setting === 'MFA_CA_GROUP_ID') continue;
+      // the strategy preflight names a missing MFA group, and the methods posture a missing journey group (the
+      // campaign's, a methods policy target); any other missing group leaves exclusions or rings unknown
+      if (wanted.has(group.id.toLowerCase())) {
+        missingJourneyGroups.push(group.id.toLowerCase());
+        journeyGroupMembers.set(group.id.toLowerCase(), new Set());
+      }
+      if (group.setting === 'MFA_CA_GROUP_ID' || group.setting === 'journey') continue;
       throw new RolloutError('GRAPH_NOT_FOUND', `${group.setting} names group ${group.id}, which Graph does not know; nothing was written`, { httpStatus: 404, ...(error.requestId === undefined ? {} : { requestId: error.requestId }) });
     }
+    if (wanted.has(group.id.toLowerCase())) journeyGroupMembers.set(group.id.toLowerCase(), new Set([...members].map((id) => id.toLowerCase())));
     for (const userId of members) {
       const groups = memberships.get(userId) ?? [];
       groups.push(group.id);
@@ -64,7 +94,7 @@ export async function refreshRoster(gateway: GraphGateway, roster: RosterTable, 
   for (const entry of malformed) logger.event('roster.malformedUser', { userId: entry.id, reason: entry.field }, 'warn');
   const absent = await roster.markAbsent(refreshId);
   logger.event('roster.refreshed', { users, pages, absent, corrupt: malformed.length });
-  return { users, pages, absent, malformed };
+  return { users, pages, absent, malformed, journeyGroupMembers, missingJourneyGroups };
 }
 
 /** The snapshot of one Graph user. Methods knowledge is not Graph's `/users` business: it stays as probed. */

@@ -1,9 +1,9 @@
 import type { Config } from '../config/configSchema.js';
-import { isInState, releaseParked } from '../core/rolloutState.js';
-import { RolloutError } from '../errors/RolloutError.js';
+import { releaseParked } from '../core/journey/journeyTransitions.js';
+import { isInState } from '../core/rolloutState.js';
 import type { Logger } from '../log/logEvent.js';
-import { isCorruptRow, type RosterRow } from '../adapters/tables/rosterTable.js';
 import type { RolloutPorts } from './rolloutPorts.js';
+import { selectRosterUsers } from './selectRosterUsers.js';
 
 /** Which parked users to release: every one, or those named by object id or UPN (case-insensitive). */
 export type ParkedSelection = { readonly all: true } | { readonly users: readonly string[] };
@@ -15,6 +15,8 @@ export interface ReleasedUser {
   readonly errorCode: string;
   readonly attempts: number;
   readonly waveId: string;
+  /** The step that failed (`read`: reading the user's facts failed before any write). */
+  readonly step: string;
 }
 
 export interface RetryParkedResult {
@@ -26,7 +28,8 @@ export interface RetryParkedResult {
  * `mfa-rollout retry-parked`: after an operator fixed what parked users (their directory data, a permission, a
  * conflicting phone method), gives them `maxAttempts` new attempts: each goes back to `failed` with no attempts
  * counted (`releaseParked`), so the next night retries them first in their ring, without a new notice. Nothing is
- * written to Graph here; the night does that, with every readiness and exclusion check as usual.
+ * written to Graph here; the night does that, with every readiness and exclusion check as usual. Rolled-back users
+ * are readmitted with `mfa-rollout readmit` instead.
  *
  * Named users must all be in the roster and parked, or nothing is released: the error lists every name at fault.
  * Each row is written with its ETag, so a row that changed since it was read fails with TABLE_CONFLICT, and the
@@ -40,35 +43,16 @@ export async function retryParkedUsers(
   selection: ParkedSelection,
   dryRun: boolean,
 ): Promise<RetryParkedResult> {
-  const named = 'users' in selection ? new Map(selection.users.map((name) => [name.trim().toLowerCase(), name.trim()])) : null;
-  if (named !== null && named.size === 0) throw new RolloutError('USERS_NOT_PARKED', 'retry-parked: name at least one user (object id or UPN), or pass --all');
-  const found = new Set<string>();
-  const notParked: string[] = [];
-  const chosen: RosterRow[] = [];
-  for await (const row of ports.roster.rows()) {
-    if (isCorruptRow(row)) continue;
-    const { id, userPrincipalName } = row.user.directory;
-    const keys = [id.toLowerCase(), userPrincipalName.toLowerCase()].filter((key) => named === null || named.has(key));
-    if (named !== null && keys.length === 0) continue;
-    for (const key of keys) found.add(key);
-    if (isInState(row.user.progress, 'parked')) chosen.push(row);
-    else if (named !== null) notParked.push(`${named.get(keys[0] ?? '') ?? id} (${row.user.progress.state})`);
-  }
-  const unknown = named === null ? [] : [...named.entries()].filter(([key]) => !found.has(key)).map(([, name]) => name);
-  if (unknown.length > 0 || notParked.length > 0) {
-    const parts = [
-      ...(unknown.length > 0 ? [`not in the roster of rollout ${config.rolloutId}: ${unknown.join(', ')}`] : []),
-      ...(notParked.length > 0 ? [`not parked: ${notParked.join(', ')}`] : []),
-    ];
-    throw new RolloutError('USERS_NOT_PARKED', `retry-parked: ${parts.join('; ')}. Nothing was released.`);
-  }
-
+  const chosen = await selectRosterUsers(ports.roster, selection, {
+    command: 'retry-parked', state: 'parked', stateWord: 'parked', errorCode: 'USERS_NOT_PARKED', nothingDone: 'Nothing was released.', rolloutId: config.rolloutId,
+  });
   const users: ReleasedUser[] = [];
   for (const row of chosen) {
     const progress = row.user.progress;
     if (!isInState(progress, 'parked')) continue;
-    if (!dryRun) await ports.roster.writeProgress(row, releaseParked(progress, now));
-    users.push({ userId: row.user.directory.id, upn: row.user.directory.userPrincipalName, errorCode: progress.errorCode, attempts: progress.attempts, waveId: progress.waveId });
+    if (!dryRun) await ports.roster.writeProgress(row, releaseParked(progress));
+    const { failure } = progress;
+    users.push({ userId: row.user.directory.id, upn: row.user.directory.userPrincipalName, errorCode: failure.errorCode, attempts: progress.journey.attempts, waveId: failure.waveId, step: failure.step });
   }
   if (!dryRun) logger.event('users.unparked', { rolloutId: config.rolloutId, released: users.length }, 'warn');
   return { users, dryRun };

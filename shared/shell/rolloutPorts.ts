@@ -3,17 +3,22 @@ import type { Logger } from '../log/logEvent.js';
 import { createGraphConnection } from '../adapters/graph/graphClient.js';
 import { createGraphGateway, type GraphGateway } from '../adapters/graph/graphGateway.js';
 import { createMailGateway } from '../adapters/graph/mailGateway.js';
+import { readGrantedPermissions, type GrantedPermissions } from '../adapters/graph/grantedPermissions.js';
 import { FailuresTable } from '../adapters/tables/failuresTable.js';
 import { NoticesTable } from '../adapters/tables/noticesTable.js';
 import { PilotTable } from '../adapters/tables/pilotTable.js';
+import { PostureTable } from '../adapters/tables/postureTable.js';
 import { RosterTable } from '../adapters/tables/rosterTable.js';
 import { RunLease } from '../adapters/tables/runLease.js';
-import { createRolloutTables, ensureRolloutTables } from '../adapters/tables/tableClients.js';
+import { SetupTable } from '../adapters/tables/setupTable.js';
+import { openRolloutTables } from '../adapters/tables/tableClients.js';
 import { WavesTable } from '../adapters/tables/wavesTable.js';
 
-/** Everything the shell talks to: Graph through the gateway (and the notices' own mail gateway), and the tables. */
+/** Everything the shell talks to: Graph through the gateway (and the app's own token; the notices' own mail gateway), and the eight tables. */
 export interface RolloutPorts {
   readonly gateway: GraphGateway;
+  /** The Graph application permissions the app's access token carries. */
+  grantedPermissions(): Promise<GrantedPermissions>;
   /** For notices only (`createMailGateway`): Exchange's limits, its own retries, never the MFA writes' pace. */
   readonly mailGateway: GraphGateway;
   readonly roster: RosterTable;
@@ -22,6 +27,9 @@ export interface RolloutPorts {
   readonly lease: RunLease;
   readonly notices: NoticesTable;
   readonly pilot: PilotTable;
+  readonly posture: PostureTable;
+  /** What `setup-passkeys --apply` changed in the methods policy, for `--restore`. */
+  readonly setup: SetupTable;
 }
 
 export interface OpenRollout {
@@ -29,12 +37,11 @@ export interface OpenRollout {
   close(): Promise<void>;
 }
 
-export type TablePorts = Omit<RolloutPorts, 'gateway' | 'mailGateway'>;
+export type TablePorts = Omit<RolloutPorts, 'gateway' | 'mailGateway' | 'grantedPermissions'>;
 
 /** The table adapters of one rollout, on tables that exist (created on first use). */
 export async function openTablePorts(config: Config): Promise<TablePorts> {
-  const tables = createRolloutTables(config);
-  await ensureRolloutTables(tables);
+  const tables = await openRolloutTables(config);
   return {
     roster: new RosterTable(tables.roster, config.rolloutId),
     waves: new WavesTable(tables.waves, config.rolloutId),
@@ -42,6 +49,8 @@ export async function openTablePorts(config: Config): Promise<TablePorts> {
     lease: new RunLease(tables.lease, config.rolloutId),
     notices: new NoticesTable(tables.notices, config.rolloutId),
     pilot: new PilotTable(tables.pilot, config.rolloutId),
+    posture: new PostureTable(tables.posture, config.rolloutId),
+    setup: new SetupTable(tables.setup, config.rolloutId),
   };
 }
 
@@ -51,5 +60,5 @@ export async function openRollout(config: Config, logger: Logger): Promise<OpenR
   const connection = createGraphConnection(config);
   const gateway = createGraphGateway(connection, config, { logger });
   const mailGateway = createMailGateway(connection, config, { logger });
-  return { ports: { gateway, mailGateway, ...tablePorts }, close: () => connection.close() };
+  return { ports: { gateway, mailGateway, grantedPermissions: () => readGrantedPermissions(connection), ...tablePorts }, close: () => connection.close() };
 }

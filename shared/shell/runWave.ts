@@ -1,29 +1,40 @@
-import { createHash } from 'node:crypto';
-import pLimit from 'p-limit';
 import type { Config } from '../config/configSchema.js';
 import { createWavePlanner } from '../core/createWavePlanner.js';
-import { shouldHalt } from '../core/haltPolicy.js';
-import { announce, isInState, recoverInFlight } from '../core/rolloutState.js';
+import { createTrackPlanner, trackCounts, type TrackCounts, type TrackPlan } from '../core/journey/createTrackPlanner.js';
+import { mfaSignInWindow } from '../core/journey/mfaSignInWindow.js';
+import type { MethodAvailability } from '../core/journey/journeyTypes.js';
+import type { TenantPosture } from '../core/posture/postureTypes.js';
+import type { DirectoryUser } from '../core/rosterUser.js';
+import { hashConfig } from '../core/hashConfig.js';
+import { nightOf } from '../core/nightOf.js';
+import { announce, isInState } from '../core/rolloutState.js';
 import { syncHealth, type SyncHealth } from '../core/syncHealth.js';
-import { topErrors } from '../core/topErrors.js';
+import { tonightsWave } from '../core/tonightsWave.js';
 import type { WaveSummary } from '../core/waveHistory.js';
-import type { WavePlan } from '../core/wavePlan.js';
-import type { RolloutError } from '../errors/RolloutError.js';
+import type { PlannedUser, WavePlan } from '../core/wavePlan.js';
+import { closedWave, diedWave, heldWave, markerWave, startedWave, stoppedWave, syncHeldReason } from '../core/waveRecords.js';
 import { toRolloutError } from '../errors/RolloutError.js';
 import type { Logger } from '../log/logEvent.js';
 import { readOrganization } from '../adapters/graph/directoryReads.js';
-import { readMethods, readPerUserMfaState } from '../adapters/graph/userAuthentication.js';
+import { readMfaSignIns } from '../adapters/graph/readMfaSignIns.js';
 import type { Notice } from '../adapters/tables/noticesTable.js';
 import { isCorruptRow, type RosterRow } from '../adapters/tables/rosterTable.js';
-import type { Lease } from '../adapters/tables/runLease.js';
-import { enrolUser, type EnrolmentResult } from './enrolUser.js';
+import { checkBreakGlass } from './checkBreakGlass.js';
+import { checkPermissions } from './checkPermissions.js';
+import { enforceWave } from './enforceWave.js';
 import { mailNotices } from './mailNotices.js';
 import { withImportedPilot } from './importPilot.js';
+import { keepLease, type LeaseKeeper } from './leaseKeeper.js';
+import { probeMethods } from './probeMethods.js';
+import { decideNightPosture, postureHeldReason, readNightAvailability } from './nightAvailability.js';
+import { readNightRoster, trackCandidates } from './readNightRoster.js';
+import { readRoleHolders } from './readRoleHolders.js';
+import { reconcileInFlight } from './reconcileInFlight.js';
 import { refreshRoster } from './refreshRoster.js';
 import { runPreflight } from './runPreflight.js';
-import { verifyRegistrations, type VerificationSummary } from './verifyRegistrations.js';
+import { timeBudget, type TimeBudget } from './timeBudget.js';
 import type { RolloutPorts } from './rolloutPorts.js';
-import { waveIdAt } from './waveId.js';
+import { freeWaveId } from './waveId.js';
 
 export interface NightOptions {
   readonly config: Config;
@@ -37,23 +48,34 @@ export interface NightOptions {
   readonly elapsed?: () => number;
   /** Progress of the long phases, for a progress bar. */
   readonly onProgress?: (phase: 'refresh' | 'probe' | 'enforce', done: number, total: number | null) => void;
+  /**
+   * Run another wave although one already ran tonight (`run-wave --again`; the timer never passes it). It has
+   * tonight's size: the ramp counts nights, not runs.
+   */
+  readonly again?: boolean;
 }
 
 export type NightResult =
   | { readonly outcome: 'leaseHeld'; readonly holder: string; readonly expiresAt: string }
-  | { readonly outcome: 'held'; readonly wave: WaveSummary; readonly code: 'SYNC_STALE' | 'SYNC_DISABLED' | 'PREFLIGHT_FAILED' }
-  | { readonly outcome: 'halted'; readonly plan: WavePlan; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary }
-  | { readonly outcome: 'nothingToDo'; readonly plan: WavePlan; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary }
-  | { readonly outcome: 'wave'; readonly wave: WaveSummary; readonly plan: WavePlan; readonly corruptRows: readonly string[]; readonly verification?: VerificationSummary };
+  /** A wave already ran tonight (`tonightsWave`): nothing was read or written. */
+  | { readonly outcome: 'alreadyRan'; readonly wave: WaveSummary; readonly night: string }
+  | { readonly outcome: 'held'; readonly wave: WaveSummary; readonly code: 'SYNC_STALE' | 'SYNC_DISABLED' | 'PREFLIGHT_FAILED' | 'GRAPH_PERMISSION_MISSING'; readonly health: SyncHealth | null }
+  | { readonly outcome: 'halted'; readonly plan: WavePlan<unknown>; readonly track: TrackCounts; readonly corruptRows: readonly string[]; readonly posture: TenantPosture }
+  | { readonly outcome: 'nothingToDo'; readonly plan: WavePlan<unknown>; readonly track: TrackCounts; readonly corruptRows: readonly string[]; readonly posture: TenantPosture }
+  | { readonly outcome: 'wave'; readonly wave: WaveSummary; readonly plan: WavePlan<unknown>; readonly track: TrackCounts; readonly corruptRows: readonly string[]; readonly posture: TenantPosture };
 
 /**
  * One night of the rollout, shared by the timer function and the CLI:
- * lease -> tenant sync gate -> roster refresh -> reconcile users left in flight -> plan (pure) -> probe
- * methods where readiness depends on them -> announce -> enrol the wave (throttled, batched, write-ahead),
- * halting on the failure rate and stopping on the time budget -> close the wave -> release the lease.
+ * lease -> one wave per night (a second run refuses unless `again`) -> permissions -> tenant sync gate -> break-glass
+ * accounts resolved -> the tenant's methods posture (held on a blocking problem) -> roster refresh (the journey's
+ * groups included) -> one read of the roster (both planners fed, preflight facts, users left in flight) -> strategy
+ * preflight -> reconcile users left in flight -> plan (pure: who enters, who is announced, who moves on, who is
+ * looked at) -> probe methods where readiness depends on them -> the night's MFA sign-ins -> record the wave as
+ * started -> announce -> each user's journey (throttled, batched, write-ahead), halting on the failure rate and
+ * stopping on the time budget -> close the wave -> release the lease.
  */
 export async function runWave(nightOptions: NightOptions): Promise<NightResult> {
-  const budget = timeBudget(nightOptions);
+  const budget = timeBudget(nightOptions.config.timeBudgetMinutes, nightOptions.elapsed);
   const options = { ...nightOptions, config: await withImportedPilot(nightOptions.config, nightOptions.ports) };
   const { config, clock, ports, logger, runId } = options;
   const now = clock();
@@ -65,137 +87,128 @@ export async function runWave(nightOptions: NightOptions): Promise<NightResult> 
   if (lease.tookOver) logger.event('night.leaseTakenOver', { runId }, 'warn');
   const keeper = keepLease(lease, config, clock, logger);
   try {
-    const result = await night(options, now, keeper, budget);
-    if (result.outcome === 'held' || result.outcome === 'leaseHeld') return result;
-    return { ...result, verification: await verifyQuietly(options, now, budget) };
+    return await night(options, now, keeper, budget);
   } finally {
     keeper.stop();
     await lease.release().catch((error: unknown) => logger.event('night.leaseReleaseFailed', { errorCode: toRolloutError(error).code }, 'warn'));
   }
 }
 
-/** Registration checks never fail a night: the report API may be unlicensed, throttled or lagging. */
-async function verifyQuietly(options: NightOptions, now: Date, budget: TimeBudget): Promise<VerificationSummary> {
-  if (budget.spent()) {
-    // the report pages slowly (5 calls per 10 s): after the budget, the run would outlive the host's functionTimeout
-    options.logger.event('verify.skipped', { errorCode: 'TIME_BUDGET_REACHED', reason: 'time budget spent; checked next night' }, 'warn');
-    return { checked: 0, registered: 0, notRegistered: 0 };
-  }
-  try {
-    return await verifyRegistrations(options.config, options.ports, options.logger, now);
-  } catch (error) {
-    const failure = toRolloutError(error);
-    options.logger.event('verify.skipped', { errorCode: failure.code, requestId: failure.requestId ?? null, message: failure.message }, 'warn');
-    return { checked: 0, registered: 0, notRegistered: 0 };
-  }
-}
-
-/** MFA_TIME_BUDGET_MINUTES, counted from the start of the run, as the host's functionTimeout counts. */
-interface TimeBudget {
-  spent(): boolean;
-}
-
-function timeBudget(options: NightOptions): TimeBudget {
-  const elapsed = options.elapsed ?? (() => performance.now());
-  const startedAt = elapsed();
-  const budgetMs = options.config.timeBudgetMinutes * 60_000;
-  return { spent: () => elapsed() - startedAt > budgetMs };
-}
-
-interface LeaseKeeper {
-  /** Set when a renewal failed: the run must stop writing. */
-  lost: RolloutError | null;
-  stop(): void;
-}
-
-function keepLease(lease: Lease, config: Config, clock: () => Date, logger: Logger): LeaseKeeper {
-  const keeper: LeaseKeeper = { lost: null, stop: () => clearInterval(timer) };
-  const timer = setInterval(() => {
-    lease.renew(clock(), config.leaseSeconds).catch((error: unknown) => {
-      keeper.lost = toRolloutError(error, 'LEASE_HELD');
-      logger.event('night.leaseLost', { errorCode: keeper.lost.code }, 'error');
-    });
-  }, Math.max(1000, (config.leaseSeconds * 1000) / 3));
-  timer.unref();
-  return keeper;
-}
-
 async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budget: TimeBudget): Promise<NightResult> {
   const { config, ports, logger } = options;
   const configHash = hashConfig(config);
 
+  const recorded = await ports.waves.history();
+  const tonights = tonightsWave(recorded, config, now);
+  if (tonights !== null && options.again !== true) {
+    const night = nightOf(now, config) ?? '';
+    logger.event('night.alreadyRan', { waveId: tonights.waveId, status: tonights.status, night }, 'warn');
+    return { outcome: 'alreadyRan', wave: tonights, night };
+  }
+  const hold = async (code: 'GRAPH_PERMISSION_MISSING' | 'SYNC_STALE' | 'SYNC_DISABLED' | 'PREFLIGHT_FAILED', reason: string, health: SyncHealth | null, fields: Record<string, unknown> = {}): Promise<NightResult> => {
+    const wave = heldWave(freeWaveId(now, recorded), now, reason, configHash);
+    await ports.waves.save(wave);
+    logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: code, ...fields }, code.startsWith('SYNC') ? 'warn' : 'error');
+    return { outcome: 'held', wave, code, health };
+  };
+
+  // before any Graph read or write: a permission the configuration needs and the token lacks holds the night
+  const permissions = await checkPermissions(config, ports);
+  if (permissions.verdict === 'unverifiable') logger.event('night.permissionsUnverified', { reason: permissions.detail }, 'warn');
+  if (permissions.verdict === 'missing') {
+    return hold('GRAPH_PERMISSION_MISSING', permissions.reason, null, { permission: permissions.missing.map((entry) => entry.permission) });
+  }
+
   const health = syncHealth(await readOrganization(ports.gateway), config, now);
-  if (!health.open) {
-    const wave = heldWave(waveIdAt(now), now, health, configHash);
-    await ports.waves.save(wave);
-    logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: health.code }, 'warn');
-    return { outcome: 'held', wave, code: health.code };
-  }
+  if (!health.open) return hold(health.code, syncHeldReason(health), health);
 
-  const refreshId = `${options.runId}`;
-  await refreshRoster(ports.gateway, ports.roster, config, refreshId, logger, (users) => options.onProgress?.('refresh', users, null));
+  // every MFA_BREAK_GLASS entry must name a real user before anything is written (throws BREAK_GLASS_UNRESOLVED)
+  await checkBreakGlass(config, ports, logger, now, { persist: true });
 
-  const preflight = await runPreflight(config, ports);
+  // the methods policy, security defaults and the SMS calendar decide what each user can do MFA with tonight: the
+  // policy's targets are known at once; whether the rollout's users are reached is decided after the roster read
+  const known = await readNightAvailability(config, ports, logger, now);
+  const { availability, globalAdminIds } = known;
+  const refresh = await refreshRoster(ports.gateway, ports.roster, config, options.runId, logger, (users) => options.onProgress?.('refresh', users, null), known.postureGroupIds);
+
+  const history = await closeDeadWaves(recorded, ports, logger);
+  const planner = createWavePlanner<RosterRow>(history, config, now, { availability });
+  const track = createTrackPlanner<RosterRow>(config, { maxAdvance: config.maxWaveSize, checksPerNight: config.checksPerNight }, now);
+  const roster = await readNightRoster(ports.roster.rows(), planner, config, { planner: track, globalAdminIds });
+  for (const userId of roster.corruptRows) logger.event('roster.corruptRow', { userId, errorCode: 'ROW_CORRUPT' }, 'warn');
+
+  const posture = decideNightPosture(known, config, now, roster.preflight.rolloutUserIds, refresh);
+  await ports.posture.save(now, { methods: { version: 1, ...posture } }).catch((error: unknown) => {
+    logger.event('posture.saveFailed', { errorCode: toRolloutError(error).code }, 'warn');
+  });
+  for (const problem of posture.problems) logger.event('posture.problem', { errorCode: problem.code, severity: problem.severity, message: problem.message }, problem.severity === 'blocking' ? 'error' : 'warn');
+  if (posture.blocked) return hold('PREFLIGHT_FAILED', postureHeldReason(posture), health);
+
+  const preflight = await runPreflight(config, ports, roster.preflight, {
+    securityDefaultsEnabled: posture.securityDefaults,
+    roleHolders: (roleIds) => readRoleHolders(ports.gateway, roleIds),
+  });
   for (const warning of preflight.warnings) logger.event('preflight.warning', { strategy: config.strategy, message: warning }, 'warn');
-  if (!preflight.ok) {
-    const wave = { ...heldWave(waveIdAt(now), now, health, configHash), reason: `preflight: ${preflight.refusal}` };
-    await ports.waves.save(wave);
-    logger.event('night.held', { waveId: wave.waveId, reason: wave.reason, errorCode: 'PREFLIGHT_FAILED' }, 'error');
-    return { outcome: 'held', wave, code: 'PREFLIGHT_FAILED' };
-  }
-  let history = await ports.waves.history();
-  // one run at a time (the lease): a wave still `running` was left by a run that died before closing it
-  const dead = history.filter((wave) => wave.kind === 'enforce' && wave.status === 'running');
-  for (const wave of dead) {
-    const reason = `the run died before closing this wave (killed, timed out or recycled); the counts are as saved at its start, and the users it left in flight were reconciled from Graph by the next run`;
-    await ports.waves.save({ ...wave, status: 'stopped', reason });
-    logger.event('wave.closedAfterRunDied', { waveId: wave.waveId, reason }, 'warn');
-  }
-  if (dead.length > 0) history = await ports.waves.history();
+  if (!preflight.ok) return hold('PREFLIGHT_FAILED', `preflight: ${preflight.refusal}`, health);
 
-  const reconciled = await reconcileInFlight(options, now);
-  let { plan, corruptRows } = await planFromRoster(options, history, now);
-  if (plan.probe.length > 0 || reconciled > 0) {
-    await probeMethods(options, plan.probe, now);
-    ({ plan, corruptRows } = await planFromRoster(options, history, now));
+  const toCandidate = trackCandidates(config, globalAdminIds);
+  for (const row of await reconcileInFlight(config, ports, logger, roster.inFlight, options.clock, availability)) {
+    planner.add(row.user, row);
+    const candidate = toCandidate(row);
+    if (candidate !== null) track.add(candidate);
   }
-  for (const userId of corruptRows) logger.event('roster.corruptRow', { userId, errorCode: 'ROW_CORRUPT' }, 'warn');
+  let plan = planner.finish();
+  let trackPlan = track.finish(plan.status === 'halted' ? 0 : plan.targetSize);
+  if (plan.probe.length > 0) {
+    const nowReady = await probeMethods(config, ports, logger, plan.probe, now, (done, total) => options.onProgress?.('probe', done, total));
+    // a probed user with a strong method is ready now: only then can tonight's plan change, and it is made again
+    if (nowReady > 0) ({ plan, trackPlan } = await planAgain(options, history, now, availability, globalAdminIds));
+  }
+  const corruptRows = roster.corruptRows;
+  const tracked = trackCounts(trackPlan);
 
   if (plan.autoResumeOf !== undefined) {
-    await ports.waves.save(markerWave('resume', waveIdAt(now, 'resume'), now, plan.autoResumeOf, 'automatic resume (MFA_AUTO_RESUME_AFTER_NIGHTS)', configHash));
-    history = await ports.waves.history();
+    await ports.waves.save(markerWave('resume', freeWaveId(now, recorded, 'resume'), now, plan.autoResumeOf, 'automatic resume (MFA_AUTO_RESUME_AFTER_NIGHTS)', configHash));
   }
   if (plan.status === 'halted') {
+    // a halted rollout writes nothing: no user enters, none moves on, none is looked at
     logger.event('night.halted', { waveId: plan.haltedWaveId ?? null, reason: plan.haltReason ?? null }, 'warn');
-    return { outcome: 'halted', plan, corruptRows };
+    return { outcome: 'halted', plan, track: { ...tracked, check: 0 }, corruptRows, posture };
   }
-  if (plan.status === 'nothingToDo' || (plan.enforce.length === 0 && plan.announce.length === 0)) {
-    logger.event('night.nothingToDo', { counts: nonZero(plan.waiting) });
-    return { outcome: 'nothingToDo', plan, corruptRows };
+  const journeyWork = trackPlan.advance.length + trackPlan.check.length;
+  if ((plan.status === 'nothingToDo' || (plan.enforce.length === 0 && plan.announce.length === 0)) && journeyWork === 0) {
+    logger.event('night.nothingToDo', { counts: nonZero(plan.waiting), deferredChecks: trackPlan.deferred.check });
+    return { outcome: 'nothingToDo', plan, track: tracked, corruptRows, posture };
   }
 
-  const waveId = waveIdAt(now);
-  const needed = new Set([...plan.enforce.map((user) => user.id), ...plan.announce.map((user) => user.id)]);
-  const rows = await rowsById(options, needed);
-  let wave: WaveSummary = {
-    waveId, kind: 'enforce', status: 'running', startedAt: now.toISOString(), endedAt: null, pilot: plan.pilot,
-    targetSize: plan.targetSize, planned: plan.enforce.length, announced: 0, attempted: 0, enforced: 0, alreadyDone: 0,
-    phoneMethodsRegistered: 0, failed: 0, skipped: nonZero(plan.waiting), reason: null, topErrors: [], targetWaveId: null, configHash,
-  };
-  await ports.waves.save(wave);
-  logger.event('wave.started', { waveId, pilot: plan.pilot, targetSize: plan.targetSize, planned: plan.enforce.length, announced: plan.announce.length });
+  const mfaSignIns = await nightMfaSignIns(options, trackPlan, now);
+  const waveId = freeWaveId(now, recorded);
+  const start = startedWave(waveId, now, plan, configHash);
+  await ports.waves.save(start);
+  logger.event('wave.started', {
+    waveId, pilot: plan.pilot, targetSize: plan.targetSize, planned: plan.enforce.length, announced: plan.announce.length,
+    advance: trackPlan.advance.length, check: trackPlan.check.length,
+  });
 
-  const announcement = await announceUsers(options, plan, rows, waveId, now, budget);
-  wave = { ...wave, announced: announcement.count };
+  let wave: WaveSummary;
+  let announced = 0;
+  let mailing: Promise<void> = Promise.resolve();
   try {
+    const announcement = await announceUsers(options, plan, waveId, now, budget);
+    announced = announcement.count;
     // the notices are mailed beside the enforcement, on their own queue; the night ends when both have
-    wave = await enforceWave(options, plan, rows, wave, keeper, budget);
-    await announcement.mailed;
+    mailing = announcement.mailed;
+    const verdict = await enforceWave(plan, trackPlan, {
+      config, clock: options.clock, ports, waveId, keeper, budget, availability, mfaSignIns,
+      onProgress: (done, total) => options.onProgress?.('enforce', done, total),
+    });
+    wave = closedWave(start, announced, verdict, options.clock());
+    await mailing;
   } catch (error) {
-    await announcement.mailed;
+    await mailing;
     const failure = toRolloutError(error);
-    wave = { ...wave, status: 'stopped', endedAt: options.clock().toISOString(), reason: `${failure.code}: ${failure.message}` };
-    await ports.waves.save(wave).catch(() => undefined); // the table may be what failed
+    const stopped = stoppedWave({ ...start, announced }, failure, options.clock());
+    await ports.waves.save(stopped).catch(() => undefined); // the table may be what failed
     logger.event('wave.stopped', { waveId, errorCode: failure.code, reason: failure.message }, 'error');
     throw failure;
   }
@@ -203,144 +216,128 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
   const summary = {
     waveId, status: wave.status, planned: wave.planned, attempted: wave.attempted, enforced: wave.enforced, alreadyDone: wave.alreadyDone,
     phoneMethodsRegistered: wave.phoneMethodsRegistered, failed: wave.failed, reason: wave.reason, topErrors: wave.topErrors,
-    pilot: wave.pilot, targetSize: wave.targetSize, announced: wave.announced,
+    pilot: wave.pilot, targetSize: wave.targetSize, announced: wave.announced, journey: wave.journey,
     durationSeconds: Math.round((Date.parse(wave.endedAt ?? wave.startedAt) - Date.parse(wave.startedAt)) / 1000),
   };
   if (wave.status === 'halted') logger.event('wave.halted', summary, 'error');
   else logger.event('wave.closed', summary, wave.status === 'completed' ? 'info' : 'warn');
-  return { outcome: 'wave', wave, plan, corruptRows };
+  return { outcome: 'wave', wave, plan, track: tracked, corruptRows, posture };
 }
 
-/** Streams the roster through the planner; corrupt rows are reported by name and left out. */
-async function planFromRoster(options: NightOptions, history: readonly WaveSummary[], now: Date): Promise<{ plan: WavePlan; corruptRows: string[] }> {
-  const planner = createWavePlanner(history, options.config, now);
-  const corruptRows: string[] = [];
-  for await (const row of options.ports.roster.rows()) {
-    if (isCorruptRow(row)) corruptRows.push(row.userId);
-    else planner.add(row.user);
+/** Waves a dead run left `running` are closed for the record (one run at a time: the lease); returns the history. */
+async function closeDeadWaves(history: readonly WaveSummary[], ports: RolloutPorts, logger: Logger): Promise<WaveSummary[]> {
+  const closed: WaveSummary[] = [];
+  for (const wave of history) {
+    if (wave.kind !== 'enforce' || wave.status !== 'running') {
+      closed.push(wave);
+      continue;
+    }
+    const stopped = diedWave(wave);
+    await ports.waves.save(stopped);
+    logger.event('wave.closedAfterRunDied', { waveId: wave.waveId, reason: stopped.reason }, 'warn');
+    closed.push(stopped);
   }
-  return { plan: planner.finish(), corruptRows };
+  return closed;
 }
 
-async function rowsById(options: NightOptions, ids: ReadonlySet<string>): Promise<Map<string, RosterRow>> {
-  const rows = new Map<string, RosterRow>();
-  if (ids.size === 0) return rows;
+/** Tonight's plans again, from a second read of the roster: only after probes made users ready. */
+async function planAgain(
+  options: NightOptions,
+  history: readonly WaveSummary[],
+  now: Date,
+  availability: (user: DirectoryUser) => MethodAvailability,
+  globalAdminIds: ReadonlySet<string>,
+): Promise<{ plan: WavePlan<RosterRow>; trackPlan: TrackPlan<RosterRow> }> {
+  const { config } = options;
+  const planner = createWavePlanner<RosterRow>(history, config, now, { availability });
+  const track = createTrackPlanner<RosterRow>(config, { maxAdvance: config.maxWaveSize, checksPerNight: config.checksPerNight }, now);
+  const toCandidate = trackCandidates(config, globalAdminIds);
   for await (const row of options.ports.roster.rows()) {
-    if (!isCorruptRow(row) && ids.has(row.user.directory.id)) rows.set(row.user.directory.id, row);
+    if (isCorruptRow(row)) continue;
+    planner.add(row.user, row);
+    const candidate = toCandidate(row);
+    if (candidate !== null) track.add(candidate);
   }
-  return rows;
+  const plan = planner.finish();
+  return { plan, trackPlan: track.finish(plan.status === 'halted' ? 0 : plan.targetSize) };
 }
 
 /**
- * Users left `inFlight` by a run that died: Graph is read to see whether the write landed, and the row is
- * resolved (enforced, or failed to be retried). Only then is anything written again.
+ * The night's one read of the sign-in log (`readMfaSignIns`), only when a user looked at tonight needs it (check
+ * mode, MFA required, not yet seen doing MFA), over the window `mfaSignInWindow` gives. Null: not needed, or not
+ * readable tonight. A missing licence or permission is a warning, once; any other failure too: the night goes on,
+ * and no user is seen doing MFA tonight (docs/graph-behaviour.md#sign-in-activity).
  */
-async function reconcileInFlight(options: NightOptions, now: Date): Promise<number> {
+async function nightMfaSignIns(options: NightOptions, trackPlan: TrackPlan<RosterRow>, now: Date): Promise<ReadonlyMap<string, string> | null> {
   const { config, ports, logger } = options;
-  const stuck: RosterRow[] = [];
-  for await (const row of ports.roster.rows()) {
-    if (!isCorruptRow(row) && isInState(row.user.progress, 'inFlight')) stuck.push(row);
+  const since = mfaSignInWindow(trackPlan.check.map((candidate) => candidate.progress), config, now);
+  if (since === null) return null;
+  try {
+    const answer = await readMfaSignIns(ports.gateway, since, config.reportRequestsPer10Seconds);
+    if (answer.kind === 'unavailable') {
+      logger.event('signIns.unavailable', { reason: answer.cause, errorCode: answer.errorCode, requestId: answer.requestId, message: answer.message }, 'warn');
+      return null;
+    }
+    logger.event('signIns.read', { at: since, users: answer.latest.size });
+    return answer.latest;
+  } catch (error) {
+    const failure = toRolloutError(error);
+    logger.event('signIns.unavailable', { reason: 'failed', errorCode: failure.code, requestId: failure.requestId ?? null, message: failure.message }, 'warn');
+    return null;
   }
-  const limit = pLimit(Math.max(1, config.graphConcurrency * 4));
-  await Promise.all(stuck.map((row) => limit(async () => {
-    const progress = row.user.progress;
-    if (!isInState(progress, 'inFlight')) return;
-    const userId = row.user.directory.id;
-    try {
-      const methods = await readMethods(ports.gateway, userId);
-      // per-user state is read from Graph; the MFA group's membership came with tonight's roster refresh
-      const enforced = config.strategy === 'perUserMfa'
-        ? [config.perUserState, 'enforced'].includes(await readPerUserMfaState(ports.gateway, userId))
-        : row.user.directory.groupIds.includes(config.caGroupId ?? '');
-      const mobileMethodExists = methods.phoneMethods.some((method) => method.phoneType === 'mobile');
-      const next = recoverInFlight(progress, enforced ? { enforced: true, mobileMethodExists } : { enforced: false, mobileMethodExists }, config, now);
-      if (next.state !== 'enforced') {
-        await ports.failures.record({
-          waveId: progress.waveId, userId, upn: row.user.directory.userPrincipalName, step: progress.step, errorCode: 'RUN_INTERRUPTED',
-          httpStatus: null, graphCode: null, requestId: null, attempt: progress.attempts, at: now.toISOString(),
-          message: `The run of wave ${progress.waveId} stopped during step ${progress.step}; Graph shows the write not done, so it is retried`,
-        });
-      }
-      await ports.roster.writeProgress(row, next);
-      logger.event('roster.reconciled', { userId, waveId: progress.waveId, step: progress.step, state: next.state });
-    } catch (error) {
-      const failure = toRolloutError(error);
-      if (failure.code === 'TABLE_CONFLICT') return; // another writer resolved it
-      logger.event('roster.reconcileFailed', { userId, errorCode: failure.code, requestId: failure.requestId ?? null }, 'warn');
-    }
-  })));
-  if (stuck.length > 0) logger.event('roster.inFlightFound', { users: stuck.length });
-  return stuck.length;
-}
-
-/** Reads the authentication methods of users whose readiness depends on them, and records what was found. */
-async function probeMethods(options: NightOptions, userIds: readonly string[], now: Date): Promise<void> {
-  const { ports, logger, config } = options;
-  const limit = pLimit(Math.max(1, config.graphConcurrency * 20));
-  let done = 0;
-  await Promise.all(userIds.map((userId) => limit(async () => {
-    try {
-      const methods = await readMethods(ports.gateway, userId);
-      await ports.roster.recordMethods(userId, methods.strongMethods.length > 0 ? 'registered' : 'none', now.toISOString());
-    } catch (error) {
-      const failure = toRolloutError(error);
-      if (failure.code === 'TABLE_UNAVAILABLE') throw failure;
-      logger.event('roster.probeFailed', { userId, errorCode: failure.code, requestId: failure.requestId ?? null }, 'warn');
-    }
-    done += 1;
-    options.onProgress?.('probe', done, userIds.length);
-  })));
-  if (userIds.length > 0) logger.event('roster.probed', { probed: userIds.length });
 }
 
 /** Tonight's announcements, and the mailing of their notices, which goes on beside the enforcement. */
 interface Announcement {
   readonly count: number;
-  /** Settles when every notice has an outcome in the notices table (mailed, deferred, failed, or not mailable). */
+  /** Settles when every notice has an outcome in the notices table (mailed, deferred, failed, or not mailable). Never rejects. */
   readonly mailed: Promise<void>;
 }
 
-async function announceUsers(options: NightOptions, plan: WavePlan, rows: Map<string, RosterRow>, waveId: string, now: Date, budget: TimeBudget): Promise<Announcement> {
+async function announceUsers(options: NightOptions, plan: WavePlan<RosterRow>, waveId: string, now: Date, budget: TimeBudget): Promise<Announcement> {
   const { ports, config } = options;
   const backlog = await earlierNoticesToMail(options, now);
   if (config.noticeDays === 0 || plan.announce.length === 0) return { count: 0, mailed: mailQuietly(options, backlog, budget) };
-  const enforceFrom = new Date(now.getTime() + config.noticeDays * 86_400_000).toISOString();
-  const toAnnounce = plan.announce.filter((planned) => {
-    const row = rows.get(planned.id);
-    return row !== undefined && isInState(row.user.progress, 'new');
-  });
-  const notice = (planned: { id: string; upn: string }): Notice => {
-    const mail = rows.get(planned.id)?.user.directory.mail ?? null;
-    return { userId: planned.id, upn: planned.upn, waveId, announcedAt: now.toISOString(), enforceFrom, mailedAt: null, notMailedReason: mail === null ? 'noMailAddress' : config.noticeMailbox === undefined ? 'noMailbox' : null };
+  // each notice gives the user's own date: the night the ramp is projected to reach them (never before the notice period)
+  const enforceFrom = (planned: PlannedUser<RosterRow>) => planned.enforceFrom ?? new Date(now.getTime() + config.noticeDays * 86_400_000).toISOString();
+  const toAnnounce = plan.announce.filter((planned) => isInState(planned.payload.user.progress, 'new'));
+  const notice = (planned: PlannedUser<RosterRow>): Notice => {
+    const mail = planned.payload.user.directory.mail ?? null;
+    return {
+      userId: planned.id, upn: planned.upn, waveId, announcedAt: now.toISOString(), enforceFrom: enforceFrom(planned), mailedAt: null,
+      notMailedReason: mail === null ? 'noMailAddress' : config.noticeMailbox === undefined ? 'noMailbox' : null,
+    };
   };
   // write-ahead: the notices are recorded before the users count as announced, so a run that dies half-way never
   // leaves a user announced (and enforced `noticeDays` later) without a notice; a user still `new` is announced again
   await ports.notices.save(toAnnounce.map(notice));
-  const notices: Notice[] = [];
+  const notices: NoticeWithMail[] = [];
   for (const planned of toAnnounce) {
-    const row = rows.get(planned.id);
-    if (row === undefined || !isInState(row.user.progress, 'new')) continue;
+    const row = planned.payload;
+    if (!isInState(row.user.progress, 'new')) continue;
     try {
-      rows.set(planned.id, await ports.roster.writeProgress(row, announce(row.user.progress, waveId, now)));
-      notices.push(notice(planned));
+      await ports.roster.writeProgress(row, announce(row.user.progress, waveId, now, enforceFrom(planned)));
+      notices.push({ ...notice(planned), mail: row.user.directory.mail ?? null });
     } catch (error) {
       if (toRolloutError(error).code !== 'TABLE_CONFLICT') throw error;
     }
   }
-  const toMail = notices.map((entry) => ({ ...entry, mail: rows.get(entry.userId)?.user.directory.mail ?? null }));
-  return { count: notices.length, mailed: mailQuietly(options, [...backlog, ...toMail], budget) };
+  return { count: notices.length, mailed: mailQuietly(options, [...backlog, ...notices], budget) };
 }
 
 /** Notices of earlier nights deferred (daily limit, time budget) whose MFA date is still ahead, with their users' `mail`. */
-async function earlierNoticesToMail(options: NightOptions, now: Date): Promise<(Notice & { readonly mail: string | null })[]> {
+async function earlierNoticesToMail(options: NightOptions, now: Date): Promise<NoticeWithMail[]> {
   if (options.config.noticeMailbox === undefined) return [];
   const deferred: Notice[] = [];
   for await (const entry of options.ports.notices.all()) {
     if (entry.mailedAt === null && (entry.notMailedReason === 'dailyLimit' || entry.notMailedReason === 'timeBudget') && entry.enforceFrom > now.toISOString()) deferred.push(entry);
   }
-  if (deferred.length === 0) return [];
-  const rows = await rowsById(options, new Set(deferred.map((entry) => entry.userId)));
-  return deferred.map((entry) => ({ ...entry, mail: rows.get(entry.userId)?.user.directory.mail ?? null }));
+  const withMail: NoticeWithMail[] = [];
+  for (const entry of deferred) {
+    const row = await options.ports.roster.get(entry.userId);
+    withMail.push({ ...entry, mail: row === undefined || isCorruptRow(row) ? null : (row.user.directory.mail ?? null) });
+  }
+  return withMail;
 }
 
 /**
@@ -348,7 +345,7 @@ async function earlierNoticesToMail(options: NightOptions, now: Date): Promise<(
  * retries) and records each outcome. The notice is recorded first: a mail that fails or is deferred leaves the notice
  * for comms to send (or a later night), never an unannounced user. Never throws: the night must not fail on mail.
  */
-async function mailQuietly(options: NightOptions, notices: readonly (Notice & { readonly mail: string | null })[], budget: TimeBudget): Promise<void> {
+async function mailQuietly(options: NightOptions, notices: readonly NoticeWithMail[], budget: TimeBudget): Promise<void> {
   const { ports, config, logger } = options;
   const mailbox = config.noticeMailbox;
   if (mailbox === undefined || notices.length === 0) return;
@@ -373,119 +370,7 @@ async function mailQuietly(options: NightOptions, notices: readonly (Notice & { 
   }
 }
 
-/**
- * Errors that say nothing about the user (retryDecision does not park for them): a missing Graph permission, a
- * credential Graph refuses, an object a setting names that Graph does not know. Named in the halt reason.
- */
-const tenantWideCodes: ReadonlySet<string> = new Set(['GRAPH_PERMISSION_MISSING', 'GRAPH_AUTH_FAILED', 'GRAPH_NOT_FOUND']);
-
-async function enforceWave(options: NightOptions, plan: WavePlan, rows: Map<string, RosterRow>, start: WaveSummary, keeper: LeaseKeeper, budget: TimeBudget): Promise<WaveSummary> {
-  const { config, ports, clock } = options;
-  const userLimit = pLimit(config.graphUseBatch ? config.graphConcurrency * 20 : config.graphConcurrency * 2);
-  const counts = { attempted: 0, enforced: 0, alreadyDone: 0, phoneMethodsRegistered: 0, failed: 0, rowChanged: 0 };
-  const errorCodes: string[] = [];
-  /** The first message of a tenant-wide error (it names the missing permission, or the credential at fault). */
-  const tenantWide = new Map<string, string>();
-  let stop: 'halted' | 'timeBudget' | null = null;
-  /** The counts when the breaker tripped: users already in flight still finish and change `counts` afterwards. */
-  let tripped: { readonly attempted: number; readonly failed: number } | null = null;
-  let fatal: RolloutError | null = null;
-  let done = 0;
-  const context = { waveId: start.waveId, config, clock, gateway: ports.gateway, roster: ports.roster, failures: ports.failures };
-
-  await Promise.all(plan.enforce.map((planned) => userLimit(async () => {
-    if (stop !== null || fatal !== null) return;
-    if (keeper.lost !== null) {
-      fatal = keeper.lost;
-      return;
-    }
-    if (budget.spent()) {
-      stop = 'timeBudget';
-      return;
-    }
-    const row = rows.get(planned.id);
-    if (row === undefined) return;
-    let result: EnrolmentResult;
-    try {
-      result = await enrolUser(row, context);
-    } catch (error) {
-      fatal ??= toRolloutError(error);
-      return;
-    }
-    switch (result.kind) {
-      case 'enforced':
-        counts.attempted += 1;
-        counts.enforced += 1;
-        if (result.alreadyDone) counts.alreadyDone += 1;
-        if (result.phoneMethodCreated) counts.phoneMethodsRegistered += 1;
-        break;
-      case 'failed':
-        counts.attempted += 1;
-        counts.failed += 1;
-        errorCodes.push(result.error.code);
-        if (tenantWideCodes.has(result.error.code) && !tenantWide.has(result.error.code)) tenantWide.set(result.error.code, result.error.message);
-        break;
-      case 'skipped':
-        counts.rowChanged += 1;
-        break;
-    }
-    done += 1;
-    options.onProgress?.('enforce', done, plan.enforce.length);
-    if (stop === null && shouldHalt(counts, config)) {
-      stop = 'halted';
-      tripped = { attempted: counts.attempted, failed: counts.failed };
-    }
-  })));
-
-  const { rowChanged, ...waveCounts } = counts;
-  const skipped = { ...start.skipped, ...(rowChanged > 0 ? { rowChanged } : {}) };
-  const failure = fatal as RolloutError | null;
-  if (failure !== null) throw failure;
-  const endedAt = clock().toISOString();
-  const top = topErrors(errorCodes);
-  // an error that is the tenant's or the app's halts the rollout even when the failure-rate rule did not trip (a wave
-  // smaller than MFA_HALT_MIN_ATTEMPTS, or only the users needing one kind of write met it): otherwise every night
-  // would spend another attempt of the same users on it, until they are parked
-  const haltedByTenantError = stop === null && tenantWide.size > 0;
-  if (stop === 'halted' || haltedByTenantError) {
-    const trip = (tripped as { readonly attempted: number; readonly failed: number } | null) ?? counts;
-    const rate = Math.round((trip.failed / Math.max(1, trip.attempted)) * 1000) / 10;
-    const said = [...tenantWide.entries()].map(([code, message]) => `; ${code}: ${message}`).join('');
-    const cause = haltedByTenantError
-      ? `${trip.failed} of ${trip.attempted} users failed on an error that is the tenant's or the app's, not theirs`
-      : `failure rate ${rate}% after ${trip.attempted} users exceeded MFA_HALT_FAILURE_RATE ${config.haltFailureRate * 100}%`;
-    const reason = `${cause}; top errors: ${top.map((entry) => `${entry.code} ×${entry.count}`).join(', ')}${said}`;
-    return { ...start, ...waveCounts, skipped, status: 'halted', endedAt, reason, topErrors: top };
-  }
-  if (stop === 'timeBudget') {
-    return { ...start, ...waveCounts, skipped, status: 'stopped', endedAt, reason: `time budget of ${config.timeBudgetMinutes} min reached; ${plan.enforce.length - counts.attempted - rowChanged} planned users continue next night`, topErrors: top };
-  }
-  return { ...start, ...waveCounts, skipped, status: 'completed', endedAt, topErrors: top };
-}
-
-function heldWave(waveId: string, now: Date, health: SyncHealth, configHash: string): WaveSummary {
-  const detail = health.open ? '' : 'ageMinutes' in health ? ` (last sync ${health.ageMinutes} min ago)` : 'aheadMinutes' in health ? ` (last sync ${health.aheadMinutes} min in the future)` : '';
-  return {
-    waveId, kind: 'held', status: 'held', startedAt: now.toISOString(), endedAt: now.toISOString(), pilot: false, targetSize: 0, planned: 0,
-    announced: 0, attempted: 0, enforced: 0, alreadyDone: 0, phoneMethodsRegistered: 0, failed: 0, skipped: {},
-    reason: `${health.reason}${detail}`, topErrors: [], targetWaveId: null, configHash,
-  };
-}
-
-/** A resume or rollback record: it changes what the core decides, so it lives in the wave history. */
-export function markerWave(kind: 'resume' | 'rollback', waveId: string, now: Date, targetWaveId: string, reason: string, configHash: string): WaveSummary {
-  return {
-    waveId, kind, status: 'done', startedAt: now.toISOString(), endedAt: now.toISOString(), pilot: false, targetSize: 0, planned: 0,
-    announced: 0, attempted: 0, enforced: 0, alreadyDone: 0, phoneMethodsRegistered: 0, failed: 0, skipped: {}, reason, topErrors: [],
-    targetWaveId, configHash,
-  };
-}
-
-/** A short fingerprint of the settings a night ran with (secrets excluded), so a report shows when they changed. */
-export function hashConfig(config: Config): string {
-  const { clientSecret: _secret, tablesConnection: _connection, ...rest } = config;
-  return createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 12);
-}
+type NoticeWithMail = Notice & { readonly mail: string | null };
 
 function nonZero(counts: Readonly<Record<string, number>>): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).filter(([, count]) => count > 0));

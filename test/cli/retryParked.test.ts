@@ -24,10 +24,10 @@ describe('mfa-rollout retry-parked', () => {
     // names that are not in the roster, or not parked, are all listed, and nobody is released
     await expect(cli(settings, 'retry-parked', first.upn, 'nobody@contoso.com', other.upn)).rejects.toMatchObject({
       code: 'USERS_NOT_PARKED',
-      message: expect.stringMatching(/not in the roster of rollout \S+: nobody@contoso\.com; not parked: .*\(enforced\)\. Nothing was released\./),
+      message: expect.stringMatching(/not in the roster of rollout \S+: nobody@contoso\.com; not parked: .*\(active\)\. Nothing was released\./),
     });
-    await expect(cli(settings, 'retry-parked')).rejects.toMatchObject({ code: 'USERS_NOT_PARKED' });
-    await expect(cli(settings, 'retry-parked', '--all', first.upn)).rejects.toMatchObject({ code: 'USERS_NOT_PARKED' });
+    await expect(cli(settings, 'retry-parked')).rejects.toMatchObject({ code: 'USAGE_INVALID' });
+    await expect(cli(settings, 'retry-parked', '--all', first.upn)).rejects.toMatchObject({ code: 'USAGE_INVALID' });
     expect(await parkedCount()).toBe(3);
 
     sandbox.traffic.removeFault(fault.id); // the cause is fixed
@@ -39,11 +39,13 @@ describe('mfa-rollout retry-parked', () => {
 
     expect(await cli(settings, 'retry-parked', first.upn, second.id)).toMatch(/^Released 2 parked user\(s\)/m);
     expect(await parkedCount()).toBe(1);
-    expect(await cli(settings, 'run-wave')).toMatch(/^Wave \S+ completed: planned 2, enforced 2 .* failed 0,/m);
+    // the same night as the first wave: another one needs --again
+    expect(await cli(settings, 'run-wave')).toMatch(/^Tonight's wave \S+ \(completed\) already ran/m);
+    expect(await cli(settings, 'run-wave', '--again')).toMatch(/^Wave \S+ completed: planned 2, enforced 2 .* failed 0,/m);
     expect([first, second, third].map((user) => sandbox.state.perUserMfaState(user.id))).toEqual(['enforced', 'enforced', expect.not.stringMatching(/^enforced$/)]);
 
     expect(await cli(settings, 'retry-parked', '--all')).toMatch(/^Released 1 parked user\(s\)/m);
-    expect(await cli(settings, 'run-wave')).toMatch(/^Wave \S+ completed: planned 1, enforced 1 .* failed 0,/m);
+    expect(await cli(settings, 'run-wave', '--again')).toMatch(/^Wave \S+ completed: planned 1, enforced 1 .* failed 0,/m);
     expect(sandbox.state.perUserMfaState(third.id)).toBe('enforced');
     expect(await parkedCount()).toBe(0);
   });

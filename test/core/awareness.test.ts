@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { announceCount, noticeServed } from '../../shared/core/awareness.js';
 import { nightGraceMs } from '../../shared/core/nightGrace.js';
 import { testConfig } from './configBuilder.js';
-import { announced, failed, now } from './userBuilder.js';
+import { announced, enforced, failed, now, parked, rolledBack } from './userBuilder.js';
 
 const config = testConfig({ MFA_NOTICE_DAYS: '3', MFA_WAVE_SIZE: '50', MFA_WAVE_GROWTH: '2', MFA_MAX_WAVE_SIZE: '300' });
 const noNotice = testConfig({ MFA_NOTICE_DAYS: '0' });
@@ -47,12 +47,7 @@ describe('noticeServed', () => {
   });
 
   it.each(['enforced', 'parked', 'rolledBack'] as const)('%s is never due', (state) => {
-    const progress =
-      state === 'enforced'
-        ? ({ state, waveId: 'w', enforcedAt: now.toISOString(), attempts: 1, previousMfaState: null, phoneMethodCreated: false, alreadyDone: false, phoneConflict: false, registration: 'unknown', verifiedAt: null } as const)
-        : state === 'parked'
-          ? ({ state, waveId: 'w', parkedAt: now.toISOString(), attempts: 3, errorCode: 'X', requestId: null } as const)
-          : ({ state, waveId: 'w', rolledBackAt: now.toISOString(), rollbackWaveId: 'r' } as const);
+    const progress = state === 'enforced' ? enforced('w', 0) : state === 'parked' ? parked(3, 'X') : rolledBack('w', 'r');
     expect(noticeServed(progress, noNotice, now)).toBe(false);
   });
 });

@@ -6,11 +6,11 @@ import { exclusionReason } from '../../shared/core/exclusions.js';
 import { nightGraceMs } from '../../shared/core/nightGrace.js';
 import { planWave } from '../../shared/core/planWave.js';
 import { readiness } from '../../shared/core/readiness.js';
-import { ringOf } from '../../shared/core/rings.js';
+import { ringNames, ringOf } from '../../shared/core/rings.js';
 import type { DirectoryUser, PhoneStatus, RolloutProgress, RosterUser } from '../../shared/core/rosterUser.js';
 import type { WaveSummary } from '../../shared/core/waveHistory.js';
 import { breakGlassId, breakGlassUpn, exclusionGroupId, itGroupId, pilotGroupId, testConfig } from './configBuilder.js';
-import { daysFrom, now, userId } from './userBuilder.js';
+import { daysFrom, enforced, inFlight, journey, now, parked, rolledBack, userId } from './userBuilder.js';
 import { night, wave } from './waveBuilder.js';
 
 const hours = (h: number): string => new Date(now.getTime() + h * 3_600_000).toISOString();
@@ -54,7 +54,14 @@ const progressArb: fc.Arbitrary<RolloutProgress> = fc.oneof(
   { weight: 4, arbitrary: fc.constant<RolloutProgress>({ state: 'new' }) },
   {
     weight: 4,
-    arbitrary: fc.integer({ min: -24 * 6, max: 0 }).map((h): RolloutProgress => ({ state: 'announced', waveId: 'w', announcedAt: hours(h) })),
+    arbitrary: fc
+      .record({ announced: fc.integer({ min: -24 * 6, max: 0 }), promisedAfterDays: fc.option(fc.integer({ min: 0, max: 6 })) })
+      .map((f): RolloutProgress => ({
+        state: 'announced',
+        waveId: 'w',
+        announcedAt: hours(f.announced),
+        ...(f.promisedAfterDays === null ? {} : { enforceFrom: hours(f.announced + 24 * f.promisedAfterDays) }),
+      })),
   },
   {
     weight: 2,
@@ -62,32 +69,14 @@ const progressArb: fc.Arbitrary<RolloutProgress> = fc.oneof(
       .record({ attempts: fc.integer({ min: 1, max: 4 }), announced: fc.option(fc.integer({ min: -24 * 9, max: -1 })) })
       .map((f): RolloutProgress => ({
         state: 'failed',
-        waveId: 'w',
-        failedAt: hours(-24),
-        attempts: f.attempts,
-        errorCode: 'GRAPH_UNAVAILABLE',
-        requestId: 'req',
-        announcedAt: f.announced === null ? null : hours(f.announced),
+        journey: journey({ attempts: f.attempts, announcedAt: f.announced === null ? null : hours(f.announced) }),
+        failure: { step: 'enforceMfa', waveId: 'w', at: hours(-24), errorCode: 'GRAPH_UNAVAILABLE', requestId: 'req' },
       })),
   },
-  { weight: 1, arbitrary: fc.constant<RolloutProgress>({ state: 'inFlight', waveId: 'w', step: 'enforce', since: hours(-1), attempts: 1, announcedAt: null, intent: { previousMfaState: 'disabled', createsPhoneMethod: false, phoneConflict: false, alreadyDone: false } }) },
-  {
-    weight: 1,
-    arbitrary: fc.constant<RolloutProgress>({
-      state: 'enforced',
-      waveId: 'w',
-      enforcedAt: hours(-48),
-      attempts: 1,
-      previousMfaState: 'disabled',
-      phoneMethodCreated: true,
-      alreadyDone: false,
-      phoneConflict: false,
-      registration: 'unknown',
-      verifiedAt: null,
-    }),
-  },
-  { weight: 1, arbitrary: fc.constant<RolloutProgress>({ state: 'parked', waveId: 'w', parkedAt: hours(-48), attempts: 3, errorCode: 'X', requestId: null }) },
-  { weight: 1, arbitrary: fc.constant<RolloutProgress>({ state: 'rolledBack', waveId: 'w', rolledBackAt: hours(-48), rollbackWaveId: 'rb' }) },
+  { weight: 1, arbitrary: fc.constant<RolloutProgress>(inFlight('w', 'enforceMfa')) },
+  { weight: 1, arbitrary: fc.constant<RolloutProgress>(enforced('w', 2)) },
+  { weight: 1, arbitrary: fc.constant<RolloutProgress>(parked(3, 'X')) },
+  { weight: 1, arbitrary: fc.constant<RolloutProgress>(rolledBack('w', 'rb')) },
 );
 
 const phoneArb = fc.oneof(
@@ -269,9 +258,40 @@ describe('planWave properties', () => {
         for (const planned of plan.enforce) {
           const progress = (index.get(planned.id) as RosterUser).progress;
           if (progress.state === 'announced') expect(Date.parse(progress.announcedAt) + config.noticeDays * 86_400_000).toBeLessThanOrEqual(now.getTime() + nightGraceMs);
+          if (progress.state === 'announced' && progress.enforceFrom !== undefined) expect(Date.parse(progress.enforceFrom)).toBeLessThanOrEqual(now.getTime() + nightGraceMs);
           if (progress.state === 'new') expect(config.noticeDays).toBe(0);
           expect(planned.retry).toBe(progress.state === 'failed');
         }
+      }),
+    );
+  });
+
+  it('every user announced tonight is given a date no earlier than MFA_NOTICE_DAYS from now', () => {
+    fc.assert(
+      fc.property(scenario, ({ users, history, config }) => {
+        const plan = planWave(users, history, config, now);
+        for (const user of plan.announce) {
+          expect(user.enforceFrom).toBeDefined();
+          expect(Date.parse(user.enforceFrom ?? '')).toBeGreaterThanOrEqual(now.getTime() + config.noticeDays * 86_400_000);
+        }
+      }),
+    );
+  });
+
+  it('the rings add up to the plan: per ring, planned + waiting = users, and the reasons sum to the totals', () => {
+    fc.assert(
+      fc.property(scenario, ({ users, history, config }) => {
+        const plan = planWave(users, history, config, now);
+        expect(plan.rings.map((ring) => ring.ring)).toEqual(ringNames(config));
+        for (const ring of plan.rings) {
+          expect(ring.planned + Object.values(ring.waiting).reduce((sum, count) => sum + (count ?? 0), 0)).toBe(ring.users);
+          expect(ring.planned).toBe(plan.enforce.filter((user) => user.ring === ring.ring).length);
+          expect(ring.announced).toBe(plan.announce.filter((user) => user.ring === ring.ring).length);
+        }
+        for (const [reason, count] of Object.entries(plan.waiting)) {
+          expect(plan.rings.reduce((sum, ring) => sum + (ring.waiting[reason as keyof typeof ring.waiting] ?? 0), 0)).toBe(count);
+        }
+        expect(plan.rings.reduce((sum, ring) => sum + ring.users, 0)).toBe(users.length);
       }),
     );
   });

@@ -2,10 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import { createWavePlanner } from '../../shared/core/createWavePlanner.js';
 import { planWave } from '../../shared/core/planWave.js';
 import { rolloutOrderKey } from '../../shared/core/rings.js';
-import type { RosterUser } from '../../shared/core/rosterUser.js';
+import type { RolloutProgress, RosterUser } from '../../shared/core/rosterUser.js';
 import { waitingReasons, type WavePlan } from '../../shared/core/wavePlan.js';
 import { breakGlassUpn, exclusionGroupId, itGroupId, pilotGroupId, testConfig } from './configBuilder.js';
-import { announced, failed, now, rosterUser, rosterUsers, userId } from './userBuilder.js';
+import { announced, enforced, failed, inFlight, now, parked, rolledBack, rosterUser, rosterUsers, userId } from './userBuilder.js';
 import { night, wave } from './waveBuilder.js';
 
 const direct = testConfig({ MFA_NOTICE_DAYS: '0', MFA_WAVE_SIZE: '3', MFA_MAX_WAVE_SIZE: '10' });
@@ -89,7 +89,6 @@ describe('planWave: who is never planned', () => {
   it.each([
     ['accountDisabled', { accountEnabled: false }],
     ['notSynced', { onPremisesSyncEnabled: false }],
-    ['methodsUnknown', { phone: 'missing' as const, methods: 'unknown' as const }],
     ['mobileMissing', { phone: 'missing' as const }],
     ['mobileInvalid', { phone: 'invalid' as const }],
     ['mobileNoCountryCode', { phone: 'noCountryCode' as const }],
@@ -109,14 +108,11 @@ describe('planWave: who is never planned', () => {
   });
 
   it.each([
-    ['inFlight', { state: 'inFlight', waveId: 'w', step: 'enforce', since: now.toISOString(), attempts: 1, announcedAt: null, intent: { previousMfaState: 'disabled', createsPhoneMethod: false, phoneConflict: false, alreadyDone: false } }],
-    ['parked', { state: 'parked', waveId: 'w', parkedAt: now.toISOString(), attempts: 3, errorCode: 'GRAPH_UNAVAILABLE', requestId: null }],
-    ['rolledBack', { state: 'rolledBack', waveId: 'w', rolledBackAt: now.toISOString(), rollbackWaveId: 'rb' }],
-    [
-      'enforced',
-      { state: 'enforced', waveId: 'w', enforcedAt: now.toISOString(), attempts: 1, previousMfaState: 'disabled', phoneMethodCreated: true, alreadyDone: false, phoneConflict: false, registration: 'unknown', verifiedAt: null },
-    ],
-  ] as const)('%s users', (state, progress) => {
+    ['inFlight', inFlight('w', 'enforceMfa')],
+    ['parked', parked(3)],
+    ['rolledBack', rolledBack('w', 'rb')],
+    ['enforced', enforced('w', 0)],
+  ] as const satisfies readonly (readonly [string, RolloutProgress])[])('%s users', (state, progress) => {
     const plan = planWave([rosterUser({ progress })], [], direct, now);
     expect(plan.enforce).toEqual([]);
     expect(plan.waiting[state]).toBe(1);
@@ -155,6 +151,27 @@ describe('planWave: rings and order', () => {
     const plan = planWave([rosterUser({ id: userId(77), progress: failed(1) }), ...rosterUsers(1, { groupIds: [itGroupId] }, 50)], [], ringed, now);
     expect(plan.enforce.map((user) => user.ring)).toEqual(['it', 'everyone']);
   });
+
+  it('counts every ring in rollout order: planned, announced and waiting by reason', () => {
+    const config = testConfig({ MFA_NOTICE_DAYS: '2', MFA_WAVE_SIZE: '2', MFA_MAX_WAVE_SIZE: '10', MFA_PILOT_GROUP_ID: pilotGroupId, MFA_RINGS: JSON.stringify([{ name: 'it', groupId: itGroupId }, { name: 'finance', attribute: 'department', values: ['Finance'] }]) });
+    const users = [
+      ...rosterUsers(2, { groupIds: [pilotGroupId], progress: announced(3) }, 100),
+      rosterUser({ id: userId(102), groupIds: [pilotGroupId], phone: 'landline' }),
+      ...rosterUsers(3, { groupIds: [itGroupId], progress: announced(3) }, 200),
+      ...rosterUsers(2, { groupIds: [itGroupId] }, 210),
+      rosterUser({ id: userId(300), department: 'Finance', userType: 'Guest' }),
+      ...rosterUsers(4, {}, 400),
+    ];
+    const plan = planWave(users, [], config, now);
+    expect(plan.pilot).toBe(true);
+    expect(plan.rings).toEqual([
+      { ring: 'pilot', rank: 0, users: 3, planned: 2, announced: 0, waiting: { mobileIsLandline: 1 } },
+      { ring: 'it', rank: 1, users: 5, planned: 0, announced: 2, waiting: { awaitingNotice: 2, pilotFirst: 3 } },
+      { ring: 'finance', rank: 2, users: 1, planned: 0, announced: 0, waiting: { guest: 1 } },
+      // the ramp is announced ahead of the pilot's end: the first two ramp waves (2 + 4), less the 3 announced already
+      { ring: 'everyone', rank: 3, users: 4, planned: 0, announced: 1, waiting: { awaitingNotice: 1, laterWave: 3 } },
+    ]);
+  });
 });
 
 describe('planWave: pilot first', () => {
@@ -192,16 +209,14 @@ describe('planWave: pilot first', () => {
   });
 
   it('a pilot user in flight holds the others back and is not planned', () => {
-    const inFlight = { state: 'inFlight', waveId: 'w', step: 'enforce', since: now.toISOString(), attempts: 1, announcedAt: null, intent: { previousMfaState: 'disabled', createsPhoneMethod: false, phoneConflict: false, alreadyDone: false } } as const;
-    const plan = planWave([...rosterUsers(5), rosterUser({ id: userId(100), groupIds: [pilotGroupId], progress: inFlight })], [], withPilot, now);
+    const plan = planWave([...rosterUsers(5), rosterUser({ id: userId(100), groupIds: [pilotGroupId], progress: inFlight('w', 'enforceMfa') })], [], withPilot, now);
     expect(plan).toMatchObject({ pilot: true, enforce: [] });
     expect(plan.waiting.pilotFirst).toBe(5);
   });
 
   it('once the pilot is enforced, the ramp starts at waveSize', () => {
-    const enforced = { state: 'enforced', waveId: 'p', enforcedAt: night(-1), attempts: 1, previousMfaState: 'disabled', phoneMethodCreated: true, alreadyDone: false, phoneConflict: false, registration: 'unknown', verifiedAt: null } as const;
     const history = [wave({ startedAt: night(-1), pilot: true, targetSize: 4, planned: 4, attempted: 4 })];
-    const plan = planWave([...rosterUsers(10), ...rosterUsers(4, { groupIds: [pilotGroupId], progress: enforced }, 100)], history, withPilot, now);
+    const plan = planWave([...rosterUsers(10), ...rosterUsers(4, { groupIds: [pilotGroupId], progress: enforced('p', 1) }, 100)], history, withPilot, now);
     expect(plan).toMatchObject({ pilot: false, targetSize: 3 });
     expect(plan.enforce.every((user) => user.ring === 'everyone')).toBe(true);
   });
@@ -277,7 +292,8 @@ describe('planWave: halted', () => {
     const plan = planWave([...rosterUsers(5), rosterUser({ id: userId(50), phone: 'missing', methods: 'unknown' })], [halted], direct, now);
     expect(plan).toMatchObject({ status: 'halted', haltedWaveId: halted.waveId, haltedSince: halted.endedAt, haltReason: 'failure rate above 0.1', enforce: [], announce: [], probe: [], targetSize: 0 });
     expect(plan.waiting.halted).toBe(5);
-    expect(plan.waiting.methodsUnknown).toBe(1);
+    expect(plan.waiting.mobileMissing).toBe(1);
+    expect(plan.probeDue).toBe(1);
   });
 
   it('plans again after a resume, at the halted wave size', () => {
@@ -294,6 +310,16 @@ describe('planWave: halted', () => {
 });
 
 describe('planWave: methods probe', () => {
+  it('a user without a usable mobile shows the phone\'s reason even before the methods are read, and counts as due a probe', () => {
+    const unread = rosterUsers(51, { phone: 'missing', methods: 'unknown', methodsCheckedAt: null }, 10);
+    const landlines = rosterUsers(4, { phone: 'landline', methods: 'unknown', methodsCheckedAt: null }, 100);
+    const readRecently = rosterUsers(3, { phone: 'missing', methods: 'none', methodsCheckedAt: night(-1) }, 200);
+    const plan = planWave([...rosterUsers(2), ...unread, ...landlines, ...readRecently], [], direct, now);
+    expect(plan.waiting).toMatchObject({ mobileMissing: 54, mobileIsLandline: 4 });
+    expect(plan.probeDue).toBe(55);
+    expect(plan.probe).toHaveLength(15); // tonight's share: 5 × the wave of 3
+  });
+
   it('asks to probe users held back only by the phone, in plan order', () => {
     const unknown = rosterUsers(3, { phone: 'missing', methods: 'unknown', methodsCheckedAt: null }, 10);
     const plan = planWave([...rosterUsers(2), ...unknown], [], direct, now);

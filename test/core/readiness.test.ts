@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { needsMethodsProbe, readiness } from '../../shared/core/readiness.js';
-import { breakGlassUpn, testConfig } from './configBuilder.js';
+import { breakGlassUpn, passkeyTrack, testConfig } from './configBuilder.js';
 import { daysFrom, directoryUser, now } from './userBuilder.js';
 
 const config = testConfig();
@@ -8,7 +8,7 @@ const cloudOnly = testConfig({ MFA_ALLOW_CLOUD_ONLY: 'true' });
 
 describe('readiness', () => {
   it('a synced user with a valid mobile is ready and needs the phone method', () => {
-    expect(readiness(directoryUser(), config)).toEqual({ ready: true, needsPhoneMethod: true });
+    expect(readiness(directoryUser(), config)).toEqual({ ready: true, needsPhoneMethod: true, via: 'phoneBridge' });
   });
 
   it('accountDisabled', () => {
@@ -24,7 +24,7 @@ describe('readiness', () => {
   });
 
   it('a cloud-only user is ready with allowCloudOnly', () => {
-    expect(readiness(directoryUser({ onPremisesSyncEnabled: null }), cloudOnly)).toEqual({ ready: true, needsPhoneMethod: true });
+    expect(readiness(directoryUser({ onPremisesSyncEnabled: null }), cloudOnly)).toEqual({ ready: true, needsPhoneMethod: true, via: 'phoneBridge' });
   });
 
   it('notSynced when sync stopped for the user (false), even with allowCloudOnly', () => {
@@ -32,19 +32,21 @@ describe('readiness', () => {
   });
 
   it('a registered strong method makes the user ready without a phone', () => {
-    expect(readiness(directoryUser({ methods: 'registered', phone: 'missing' }), config)).toEqual({ ready: true, needsPhoneMethod: false });
+    expect(readiness(directoryUser({ methods: 'registered', phone: 'missing' }), config)).toEqual({ ready: true, needsPhoneMethod: false, via: 'existingMethod' });
   });
 
   it('a registered strong method with a valid mobile needs no phone method either', () => {
-    expect(readiness(directoryUser({ methods: 'registered' }), config)).toEqual({ ready: true, needsPhoneMethod: false });
+    expect(readiness(directoryUser({ methods: 'registered' }), config)).toEqual({ ready: true, needsPhoneMethod: false, via: 'existingMethod' });
   });
 
   it('a valid mobile with unknown methods is ready (the write step checks the methods)', () => {
-    expect(readiness(directoryUser({ methods: 'unknown' }), config)).toEqual({ ready: true, needsPhoneMethod: true });
+    expect(readiness(directoryUser({ methods: 'unknown' }), config)).toEqual({ ready: true, needsPhoneMethod: true, via: 'phoneBridge' });
   });
 
-  it('methodsUnknown when there is no valid mobile and the methods were never read', () => {
-    expect(readiness(directoryUser({ methods: 'unknown', phone: 'missing' }), config)).toEqual({ ready: false, reason: 'methodsUnknown' });
+  it.each(['missing', 'invalid', 'landline'] as const)('the phone\'s reason even before the methods are read (phone %s): the probe is a separate question', (phone) => {
+    const user = directoryUser({ methods: 'unknown', methodsCheckedAt: null, phone });
+    expect(readiness(user, config)).toEqual(readiness(directoryUser({ methods: 'none', phone }), config));
+    expect(needsMethodsProbe(user, config, now)).toBe(true);
   });
 
   it.each([
@@ -55,6 +57,28 @@ describe('readiness', () => {
     ['hasExtension', 'mobileHasExtension'],
   ] as const)('phone %s without a strong method is %s', (phone, reason) => {
     expect(readiness(directoryUser({ phone, methods: 'none' }), config)).toEqual({ ready: false, reason });
+  });
+});
+
+describe('readiness on the track', () => {
+  const passkey = testConfig(passkeyTrack);
+  const smsOff = { phone: false, phoneBlockedBy: 'policy', fido2: true, authenticator: true } as const;
+  const smsRetired = { phone: false, phoneBlockedBy: 'retired', fido2: true, authenticator: true } as const;
+
+  it('passkey track: a user with no usable mobile and no method enters through a helpdesk Temporary Access Pass', () => {
+    expect(readiness(directoryUser({ phone: 'missing', methods: 'none' }), passkey)).toEqual({ ready: true, needsPhoneMethod: false, via: 'temporaryAccessPass' });
+    expect(needsMethodsProbe(directoryUser({ phone: 'missing', methods: 'unknown', methodsCheckedAt: null }), passkey, now)).toBe(false);
+  });
+
+  it('passkey track: a valid mobile is no bridge once SMS is off for the user or retired; the pass is the way in', () => {
+    expect(readiness(directoryUser(), passkey, smsOff)).toMatchObject({ ready: true, via: 'temporaryAccessPass' });
+    expect(readiness(directoryUser(), passkey, smsRetired)).toMatchObject({ ready: true, via: 'temporaryAccessPass' });
+  });
+
+  it('phone track: SMS off for the user (policy) or retired (the date) holds a valid mobile back, by name', () => {
+    expect(readiness(directoryUser(), config, smsOff)).toEqual({ ready: false, reason: 'smsNotAllowed' });
+    expect(readiness(directoryUser(), config, smsRetired)).toEqual({ ready: false, reason: 'smsRetired' });
+    expect(readiness(directoryUser({ methods: 'registered' }), config, smsRetired)).toMatchObject({ ready: true, via: 'existingMethod' });
   });
 });
 

@@ -43,6 +43,7 @@ describe('retryDecision', () => {
     expect(notRetryableButRetried.sort()).toEqual(
       [
         'BREAK_GLASS_MISSING',
+        'BREAK_GLASS_UNRESOLVED',
         'CONFIG_INVALID',
         'CSV_INVALID',
         'GRAPH_AUTH_FAILED',
@@ -50,9 +51,18 @@ describe('retryDecision', () => {
         'GRAPH_PERMISSION_MISSING',
         'GRAPH_PHONE_DUPLICATE',
         'INTERNAL',
+        'OUTPUT_UNWRITABLE',
         'PREFLIGHT_FAILED',
         'ROLLOUT_HALTED',
+        'TABLE_AUTH_FAILED',
+        // mfa-rollout issue-tap's answer to the operator, never a user's recorded failure
+        'TAP_LIFETIME_INVALID',
+        'USAGE_INVALID',
+        'SETUP_NOT_FOUND',
         'USERS_NOT_PARKED',
+        'ROLLOUT_NOT_HALTED',
+        'WAVE_NOT_FOUND',
+        'USERS_NOT_ROLLED_BACK',
       ].sort(),
     );
   });

@@ -1,4 +1,4 @@
-import type { WaveSummary } from '../../shared/core/waveHistory.js';
+import { noJourneyCounts, type WaveSummary } from '../../shared/core/waveHistory.js';
 
 /** A completed, clean, full non-pilot enforce wave of 50 started on `startedAt`, unless told otherwise. */
 export function wave(overrides: Partial<WaveSummary> = {}): WaveSummary {
@@ -23,6 +23,7 @@ export function wave(overrides: Partial<WaveSummary> = {}): WaveSummary {
     topErrors: [],
     targetWaveId: null,
     configHash: 'hash',
+    journey: noJourneyCounts,
     ...overrides,
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { nextWaveSize, pilotWaveSize, projectWaveSizes } from '../../shared/core/waveSizing.js';
 import { testConfig } from './configBuilder.js';
+import { now } from './userBuilder.js';
 import { night, wave } from './waveBuilder.js';
 
 const config = testConfig({ MFA_WAVE_SIZE: '50', MFA_WAVE_GROWTH: '2', MFA_MAX_WAVE_SIZE: '300', MFA_WARN_FAILURE_RATE: '0.02' });
@@ -88,6 +89,44 @@ describe('nextWaveSize', () => {
 
   it('follows a changed waveGrowth at once', () => {
     expect(nextWaveSize([wave({ targetSize: 50 })], testConfig({ MFA_WAVE_GROWTH: '3' }))).toBe(150);
+  });
+});
+
+describe('nextWaveSize counts nights, not runs (issue 11 item 4)', () => {
+  const tonight = wave({ startedAt: now.toISOString(), targetSize: 50 });
+
+  it('a second wave tonight has tonight\'s size, however clean the first', () => {
+    expect(nextWaveSize([wave({ startedAt: night(-1), targetSize: 25 }), tonight], config, new Date(now.getTime() + 20 * 60_000))).toBe(50);
+  });
+
+  it('tomorrow, tonight\'s waves are judged together: both clean and one full, the ramp grows once', () => {
+    const second = wave({ startedAt: new Date(now.getTime() + 30 * 60_000).toISOString(), waveId: 'again', targetSize: 50, planned: 4, attempted: 4, enforced: 4 });
+    expect(nextWaveSize([tonight, second], config, new Date(now.getTime() + 86_400_000))).toBe(100);
+  });
+
+  it('one unclean wave of the night keeps the size, even when the rerun after it was clean', () => {
+    const died = wave({ startedAt: now.toISOString(), targetSize: 50, status: 'stopped', attempted: 0, enforced: 0 });
+    const again = wave({ startedAt: new Date(now.getTime() + 30 * 60_000).toISOString(), waveId: 'again', targetSize: 50 });
+    expect(nextWaveSize([died, again], config, new Date(now.getTime() + 86_400_000))).toBe(50);
+  });
+});
+
+describe('nextWaveSize after a rollback (issue 11 item 5)', () => {
+  const rolledBack = wave({ startedAt: night(-2), targetSize: 100, planned: 80, attempted: 80, enforced: 80 });
+  const rollback = wave({ startedAt: night(-1).replace('T01', 'T09'), waveId: 'rb', kind: 'rollback', status: 'done', targetWaveId: rolledBack.waveId, targetSize: 0, planned: 0, attempted: 80 });
+
+  it('is no larger than the rolled-back wave until a resume', () => {
+    expect(nextWaveSize([wave({ startedAt: night(-3), targetSize: 50 }), rolledBack, rollback], config, now)).toBe(80);
+    // later clean waves do not grow it either
+    const after = wave({ startedAt: night(0), targetSize: 80, planned: 80, attempted: 80 });
+    expect(nextWaveSize([rolledBack, rollback, after], config, new Date(now.getTime() + 86_400_000))).toBe(80);
+  });
+
+  it('a resume after the rollback lifts the brake, in the same second as well', () => {
+    const resume = wave({ startedAt: night(-1).replace('T01', 'T10'), waveId: 'z-resume', kind: 'resume', status: 'done', targetWaveId: rolledBack.waveId, targetSize: 0, planned: 0, attempted: 0 });
+    expect(nextWaveSize([rolledBack, rollback, resume], config, now)).toBe(100); // the size it had (that wave was not full)
+    const sameSecond = { ...resume, startedAt: rollback.startedAt, waveId: 'a-resume' };
+    expect(nextWaveSize([rolledBack, rollback, sameSecond], config, now)).toBe(100);
   });
 });
 

@@ -6,7 +6,7 @@ import type { Config } from '../../shared/config/configSchema.js';
 import { loadConfig } from '../../shared/config/loadConfig.js';
 import { createLogger, type Logger } from '../../shared/log/logEvent.js';
 import { openRollout, type OpenRollout } from '../../shared/shell/rolloutPorts.js';
-import { sandboxSettings } from '../../rehearsal/sandboxSettings.js';
+import { phoneTrackSettings, sandboxSettings } from '../../rehearsal/sandboxSettings.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../sandbox/startSandbox.js';
 import { uniqueTablePrefix, useAzurite } from './azurite.js';
 
@@ -35,6 +35,7 @@ export function useSandboxTenant(options: SandboxOptions = {}): () => SandboxTen
       ...sandboxSettings(sandbox, azurite().connectionString, caFile),
       MFA_TABLE_PREFIX: uniqueTablePrefix('rollout'),
       MFA_NOTICE_DAYS: '0',
+      ...phoneTrackSettings,
       ...overrides,
     });
     tenant = {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { permissionsFor } from '../../shared/adapters/graph/graphPermissions.js';
+import { permissionsFor, permissionsForIssueTap } from '../../shared/adapters/graph/graphPermissions.js';
 import { secretEnvNames, settings, type SettingKey } from '../../shared/config/configSchema.js';
 import { loadConfig } from '../../shared/config/loadConfig.js';
 import {
@@ -191,7 +191,8 @@ describe('Bicep app settings (infra/main.bicep)', () => {
   it('keep secrets out of parameters: the webhook URL is secure and empty by default, nothing else looks secret', () => {
     const webhook = params.get('alertWebhookUrl') as BicepParam;
     expect(isSecure(webhook) && webhook.defaultText === "''").toBe(true);
-    const secretLooking = [...params.values()].filter((param) => /secret|password|connection|key$/i.test(param.name) && !isSecure(param));
+    // `…Passkey` names a FIDO2 credential (retirePhoneAfterPasskey), not a key that is a secret
+    const secretLooking = [...params.values()].filter((param) => /secret|password|connection|(?<!pass)key$/i.test(param.name) && !isSecure(param));
     expect(secretLooking.map((param) => param.name)).toEqual([]);
   });
 });
@@ -253,14 +254,25 @@ describe('infra/grant-graph-permissions.sh', () => {
     return result.stdout.split('\n').filter((line) => line !== '');
   }
 
-  it.each([
-    ['perUserMfa', false],
-    ['perUserMfa', true],
-    ['conditionalAccessGroup', false],
-    ['conditionalAccessGroup', true],
-  ] as const)('grants exactly permissionsFor() for %s (mail: %s)', (strategy, withMail) => {
-    const expected = permissionsFor({ strategy, noticeDays: 3, noticeMailbox: withMail ? 'rollout@contoso.com' : undefined });
-    expect(listed(withMail ? [strategy, '--with-mail'] : [strategy])).toEqual(expected);
+  const strategies = ['perUserMfa', 'conditionalAccessGroup'] as const;
+  const tracks = ['passkey', 'authenticator', 'phone'] as const;
+  it.each(strategies.flatMap((strategy) => tracks.flatMap((targetMethod) => [false, true].map((withMail) => [strategy, targetMethod, withMail] as const))))(
+    'grants exactly permissionsFor() for %s on track %s (mail: %s)',
+    (strategy, targetMethod, withMail) => {
+      const expected = permissionsFor({ strategy, targetMethod, noticeDays: 3, noticeMailbox: withMail ? 'rollout@contoso.com' : undefined });
+      expect(listed([strategy, '--track', targetMethod, ...(withMail ? ['--with-mail'] : [])])).toEqual(expected);
+    },
+  );
+
+  it('takes the passkey track by default, as MFA_TARGET_METHOD does, and adds the policy write only --with-setup', () => {
+    expect(listed(['perUserMfa'])).toEqual(permissionsFor({ strategy: 'perUserMfa', targetMethod: 'passkey', noticeDays: 3, noticeMailbox: undefined }));
+    const withSetup = permissionsFor({ strategy: 'conditionalAccessGroup', targetMethod: 'passkey', noticeDays: 3, noticeMailbox: undefined }, { setupPasskeys: true });
+    expect(withSetup).toContain('Policy.ReadWrite.AuthenticationMethod');
+    expect(listed(['conditionalAccessGroup', '--with-setup'])).toEqual(withSetup);
+  });
+
+  it('grants exactly permissionsForIssueTap() to an identity that only issues Temporary Access Passes', () => {
+    expect(listed(['issueTap'])).toEqual(permissionsForIssueTap());
   });
 
   it('hard-codes no app role id (the only GUID is Microsoft Graph\'s application id)', () => {

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { permissionsFor } from '../../shared/adapters/graph/graphPermissions.js';
+import { permissionsFor, permissionsForIssueTap } from '../../shared/adapters/graph/graphPermissions.js';
 import { repoRoot } from './bicepText.js';
 
 /**
@@ -26,8 +26,10 @@ const graphRoles: Record<string, string> = {
   'Organization.Read.All': 'role-organization-read',
   'Policy.Read.All': 'role-policy-read',
   'Policy.ReadWrite.AuthenticationMethod': 'role-policy-authmethod',
+  'RoleManagement.Read.Directory': 'role-rolemanagement-read',
   'User.Read.All': 'role-user-read',
   'UserAuthenticationMethod.ReadWrite.All': 'role-authmethod-readwrite',
+  'UserAuthMethod-TAP.ReadWrite.All': 'role-tap-readwrite',
 };
 
 const stub = String.raw`#!/usr/bin/env bash
@@ -101,17 +103,25 @@ describe('grant-graph-permissions.sh', () => {
   it('grants a new identity exactly what perUserMfa needs, resolving role ids by name', () => {
     const result = grant('perUserMfa', '--principal-id', principalId);
     expect(result.status).toBe(0);
-    const needed = permissionsFor({ strategy: 'perUserMfa', noticeDays: 3, noticeMailbox: undefined });
+    const needed = permissionsFor({ strategy: 'perUserMfa', targetMethod: 'passkey', noticeDays: 3, noticeMailbox: undefined });
     expect(posted(result.calls)).toEqual(roleIds(needed));
     for (const name of needed) expect(result.stdout).toMatch(reported('granted', name));
     expect(result.stdout).toContain(`${needed.length} granted, 0 already in place, 0 not needed`);
+  });
+
+  it('grants a helpdesk identity only what issue-tap needs (issueTap), and never mail', () => {
+    const result = grant('issueTap', '--principal-id', principalId);
+    expect(result.status).toBe(0);
+    expect(posted(result.calls)).toEqual(roleIds(permissionsForIssueTap()));
+    expect(result.stdout).toMatch(reported('granted', 'UserAuthMethod-TAP.ReadWrite.All'));
+    expect(grant('issueTap', '--with-mail', '--principal-id', principalId).status).toBe(1);
   });
 
   it('skips roles already granted, adds Mail.Send with --with-mail, and reports what is no longer needed', () => {
     assigned({ 'User.Read.All': 'assignment-1', 'Organization.Read.All': 'assignment-2', 'Policy.ReadWrite.AuthenticationMethod': 'assignment-3' });
     const result = grant('conditionalAccessGroup', '--with-mail', '--principal-id', principalId);
     expect(result.status).toBe(0);
-    const needed = permissionsFor({ strategy: 'conditionalAccessGroup', noticeDays: 3, noticeMailbox: 'rollout@contoso.com' });
+    const needed = permissionsFor({ strategy: 'conditionalAccessGroup', targetMethod: 'passkey', noticeDays: 3, noticeMailbox: 'rollout@contoso.com' });
     expect(posted(result.calls)).toEqual(roleIds(needed.filter((name) => name !== 'User.Read.All' && name !== 'Organization.Read.All')));
     expect(result.stdout).toMatch(reported('already granted', 'User.Read.All'));
     expect(result.stdout).toMatch(reported('already granted', 'Organization.Read.All'));
@@ -119,18 +129,18 @@ describe('grant-graph-permissions.sh', () => {
     expect(result.calls.filter((call) => call.includes('--method delete'))).toEqual([]);
   });
 
-  it('removes roles the strategy does not need only with --prune', () => {
+  it('removes roles the strategy and track do not need only with --prune', () => {
     assigned({ 'GroupMember.ReadWrite.All': 'assignment-old', 'User.Read.All': 'assignment-1' });
-    const result = grant('perUserMfa', '--principal-id', principalId, '--prune');
+    const result = grant('perUserMfa', '--track', 'phone', '--principal-id', principalId, '--prune');
     expect(result.status).toBe(0);
     const deletes = result.calls.filter((call) => call.includes('--method delete'));
     expect(deletes).toHaveLength(1);
     expect(deletes[0]).toContain(`/v1.0/servicePrincipals/${principalId}/appRoleAssignments/assignment-old`);
-    expect(result.stdout).toMatch(reported('removed', 'GroupMember.ReadWrite.All', 'not needed by perUserMfa'));
+    expect(result.stdout).toMatch(reported('removed', 'GroupMember.ReadWrite.All', 'not needed by perUserMfa on track phone'));
   });
 
   it('is idempotent: a second run with everything in place changes nothing', () => {
-    const needed = permissionsFor({ strategy: 'perUserMfa', noticeDays: 3, noticeMailbox: undefined });
+    const needed = permissionsFor({ strategy: 'perUserMfa', targetMethod: 'passkey', noticeDays: 3, noticeMailbox: undefined });
     assigned(Object.fromEntries(needed.map((name, index) => [name, `assignment-${index}`])));
     const result = grant('perUserMfa', '--principal-id', principalId);
     expect(result.status).toBe(0);
@@ -155,8 +165,9 @@ describe('grant-graph-permissions.sh', () => {
     expect(result.calls.filter((call) => call.includes('--method post'))).toEqual([]);
   });
 
-  it('refuses to run without a strategy or an identity', () => {
+  it('refuses to run without a strategy or an identity, or with a track that does not exist', () => {
     expect(grant('--principal-id', principalId).status).toBe(2);
+    expect(grant('perUserMfa', '--track', 'sms', '--principal-id', principalId).status).toBe(2);
     expect(grant('perUserMfa').stderr).toContain('give --principal-id, or --resource-group with --identity-name');
   });
 });

@@ -1,8 +1,11 @@
-import { afterAll, afterEach } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll } from '@jest/globals';
 import { checkRollout, type RolloutCheck } from '../../chaos/checkRollout.js';
 import type { ProcessResult } from '../../chaos/rolloutProcess.js';
 import { startLab, type LabOptions, type RolloutLab } from '../../chaos/rolloutLab.js';
-import type { AzuriteHandle } from '../../rehearsal/startAzurite.js';
+import { startAzurite, type AzuriteHandle } from '../../rehearsal/startAzurite.js';
 import { useAzurite } from '../helpers/azurite.js';
 
 /**
@@ -22,6 +25,41 @@ export function useLabs(azurite: () => AzuriteHandle = useAzurite()): { start(op
       const lab = await startLab({ azurite, ...options });
       labs.push(lab);
       return lab;
+    },
+  };
+}
+
+export interface RestartableAzurite {
+  /** The Azurite running now (a new handle after each start). */
+  readonly current: () => AzuriteHandle;
+  /** Stops it gracefully: its data stays on disk. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port, with the data it had. */
+  start(): Promise<void>;
+}
+
+/** One Azurite with on-disk persistence in a temp folder for the test file, so that it can be stopped mid-wave and started again on the same port. */
+export function useRestartableAzurite(label: string): RestartableAzurite {
+  let azurite: AzuriteHandle | undefined;
+  let port = 0;
+  const folder = mkdtempSync(path.join(tmpdir(), `mfa-${label}-azurite-`));
+  beforeAll(async () => {
+    azurite = await startAzurite({ location: folder });
+    port = azurite.port;
+  }, 60_000);
+  afterAll(async () => {
+    await azurite?.stop();
+    rmSync(folder, { recursive: true, force: true });
+  });
+  const current = (): AzuriteHandle => {
+    if (azurite === undefined) throw new Error('Azurite is not running');
+    return azurite;
+  };
+  return {
+    current,
+    stop: () => current().stop(),
+    start: async () => {
+      azurite = await startAzurite({ location: folder, port });
     },
   };
 }
@@ -55,6 +93,6 @@ export function eventsOf(result: ProcessResult): { event: string; [field: string
 
 /** Users of the tenant the rollout must enforce (ready, or with an MFA method already), by the generated category. */
 export function enforceableUserIds(lab: RolloutLab): string[] {
-  const enforceable = new Set(['ready', 'readyNational', 'hasPhoneMethod', 'phoneConflict', 'alreadyEnforced', 'authenticatorOnly']);
+  const enforceable = new Set(['ready', 'readyNational', 'hasPhoneMethod', 'phoneConflict', 'alreadyEnforced', 'authenticatorOnly', 'passkeyDeviceBound', 'passkeySynced', 'hardwareOathOnly']);
   return lab.sandbox.manifest.users.filter((user) => enforceable.has(user.category)).map((user) => user.id);
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { TableClient } from '@azure/data-tables';
 import { createLogger } from '../../shared/log/logEvent.js';
 import { RunLease } from '../../shared/adapters/tables/runLease.js';
+import { rollbackWave } from '../../shared/shell/rollbackWave.js';
 import { runWave } from '../../shared/shell/runWave.js';
 import { checkLab, eventsOf, expectClean, useLabs } from './labHelpers.js';
 
@@ -43,7 +44,8 @@ describe('the run lease, with real processes', () => {
     const lines: string[] = [];
     const { config, rollout } = await lab.open();
     const later = () => new Date(Date.now() + 16_000);
-    const result = await runWave({ config, clock: later, ports: rollout.ports, logger: createLogger((_level, line) => lines.push(line)), runId: 'after-expiry' });
+    // the dead run's wave is tonight's: finishing the night is another wave tonight
+    const result = await runWave({ config, clock: later, ports: rollout.ports, logger: createLogger((_level, line) => lines.push(line)), runId: 'after-expiry', again: true });
     expect(result.outcome).toBe('wave');
     expect(lines.some((line) => line.includes('"night.leaseTakenOver"'))).toBe(true);
     expect(lines.some((line) => line.includes('"roster.reconciled"'))).toBe(true);
@@ -83,4 +85,24 @@ describe('the run lease, with real processes', () => {
     await expect(leaseTable.getEntity('lease', config.rolloutId)).rejects.toMatchObject({ statusCode: 404 }); // released
     expectClean(await checkLab(lab));
   });
+
+  it('a rollback that outlives the lease length renews its lease too: no night can start meanwhile, and it is released at the end', async () => {
+    const lab = await labs.start({ label: 'rbrenew', sandbox: { users: 30, seed: 34 } });
+    const night = await lab.run();
+    const waveId = /^Wave (\S+) completed/m.exec(night.stdout)?.[1] ?? '';
+    expect(waveId).not.toBe('');
+    // one restoring write answers after 17 s: longer than the 15 s lease (MFA_LEASE_SECONDS' minimum), renewed every 5 s
+    lab.sandbox.traffic.addFault({ kind: 'latency', minMs: 17_000, maxMs: 17_000, operations: ['requirements.update'], count: 1 });
+    const { config, rollout } = await lab.open();
+    const leaseTable = TableClient.fromConnectionString(labs.azurite().connectionString, `${lab.settings['MFA_TABLE_PREFIX']}Lease`, { allowInsecureConnection: true });
+    const started = Date.now();
+    const rollback = rollbackWave(config, rollout.ports, createLogger(() => undefined), new Date(), { waveId, dryRun: false, removePhoneMethods: false, runId: 'long-rollback' });
+    while (Date.now() - started < 16_000) await new Promise((resolve) => setTimeout(resolve, 250));
+    const other = await new RunLease(leaseTable, config.rolloutId).acquire('a-night', new Date(), 15);
+    expect(other).toMatchObject({ held: { holder: 'long-rollback' } });
+    const result = await rollback;
+    expect(result).toMatchObject({ failed: [] });
+    expect(result.reverted).toBeGreaterThan(0);
+    await expect(leaseTable.getEntity('lease', config.rolloutId)).rejects.toMatchObject({ statusCode: 404 }); // released
+  }, 60_000);
 });

@@ -11,12 +11,12 @@ const labs = useLabs();
 const timer: Timer = { isPastDue: false, schedule: { adjustForDST: true }, scheduleStatus: { last: '2026-11-24T01:00:00Z', next: '2026-11-26T01:00:00Z', lastUpdated: '2026-11-25T01:00:00Z' } };
 
 /** Runs the timer function as the host would: app settings in the environment, a real InvocationContext. */
-async function invokeNightly(settings: Readonly<Record<string, string>>, lines: string[]): Promise<NightResult> {
+async function invokeNightly(settings: Readonly<Record<string, string>>, lines: string[], clock?: () => Date): Promise<NightResult> {
   const saved = { ...process.env };
   Object.assign(process.env, settings);
   const { context, lines: captured } = captureLogs('nightlyWave');
   try {
-    return await nightlyWave(timer, context);
+    return await nightlyWave(timer, context, clock);
   } catch (error) {
     captured.push(`thrown ${error instanceof Error ? error.message : String(error)}`); // what the host would log
     throw error;
@@ -56,30 +56,28 @@ function leaks(lab: RolloutLab, lines: readonly string[]): string[] {
 }
 
 describe('security: permissions and what the logs may hold', () => {
-  it('403 Authorization_RequestDenied from Graph: the error names the missing application permission, and nothing is written without it', async () => {
+  it('a missing Graph permission holds the night before anything is read or written, naming the permission and the grant script', async () => {
     const lab = await labs.start({ label: 'perm', sandbox: { users: 30, seed: 61 } });
     const granted = [...lab.sandbox.state.app.roles];
 
     // a fresh process is a fresh credential: its token carries the roles as they are now
     lab.sandbox.controls.setRoles(granted.filter((role) => role !== 'Organization.Read.All'));
     const gate = await lab.run();
-    expect(gate.code).toBe(1);
-    expect(gate.stderr).toContain('GRAPH_PERMISSION_MISSING: organization.read needs the Graph application permission Organization.Read.All (Graph answered 403 Authorization_RequestDenied');
+    expect(gate.stdout).toContain('Night held (GRAPH_PERMISSION_MISSING): the app lacks the Microsoft Graph application permission(s) Organization.Read.All (or Organization.ReadWrite.All, Directory.Read.All, Directory.ReadWrite.All)');
+    expect(gate.stdout).toContain('infra/grant-graph-permissions.sh perUserMfa');
 
     lab.sandbox.controls.setRoles(granted.filter((role) => role !== 'Policy.ReadWrite.AuthenticationMethod'));
-    const halted = await lab.run();
-    expect(halted.code).toBe(0);
-    expect(halted.stdout).toMatch(/halted: .*GRAPH_PERMISSION_MISSING: requirements\.update needs the Graph application permission Policy\.ReadWrite\.AuthenticationMethod/);
+    const held = await lab.run();
+    expect(held.code).toBe(4); // exitCodes.held
+    expect(held.stdout).toMatch(/Night held \(GRAPH_PERMISSION_MISSING\): the app lacks the Microsoft Graph application permission\(s\) Policy\.ReadWrite\.AuthenticationMethod that MFA_STRATEGY=perUserMfa needs/);
     const { rollout } = await lab.open();
-    const [wave] = await rollout.ports.waves.history();
-    expect(wave?.reason).toContain('needs the Graph application permission Policy.ReadWrite.AuthenticationMethod');
-    const failures = await rollout.ports.failures.forWave(wave?.waveId ?? '');
-    expect(failures.length).toBeGreaterThan(0);
-    for (const failure of failures) expect(failure).toMatchObject({ errorCode: 'GRAPH_PERMISSION_MISSING', httpStatus: 403, graphCode: 'Authorization_RequestDenied', step: 'enforce' });
-    expect(lab.sandbox.journal.entries().filter((entry) => entry.operation === 'requirements.update' && entry.status < 300)).toEqual([]);
+    const waves = await rollout.ports.waves.history();
+    expect(waves.map((wave) => [wave.kind, wave.status])).toEqual([['held', 'held'], ['held', 'held']]);
+    expect(waves[1]?.reason).toContain('Policy.ReadWrite.AuthenticationMethod');
+    expect(await rollout.ports.failures.forWave(waves[1]?.waveId ?? '')).toEqual([]);
+    expect(lab.sandbox.journal.entries()).toEqual([]);
 
     lab.sandbox.controls.setRoles(granted);
-    expect((await lab.run(['resume', '--note', 'permission granted'])).code).toBe(0);
     const done = await lab.run();
     expect(done.stdout).toMatch(/completed: .* failed 0/);
     expectClean(await checkLab(lab));
@@ -94,27 +92,32 @@ describe('security: permissions and what the logs may hold', () => {
     lab.sandbox.traffic.addFault({ kind: 'malformed', shape: 'missingField', operations: ['requirements.read'], count: 2 });
     lab.sandbox.traffic.addFault({ kind: 'throttle', count: 3, retryAfterSeconds: 0 });
     const outcomes: string[] = [];
+    const firstNight = Date.now();
     for (let night = 0; night < 10; night += 1) {
+      // one wave per night: the tenant's clock and the function's move on a day per run
+      lab.sandbox.controls.setNow(new Date(firstNight + night * 86_400_000));
       if (night === 2) lab.sandbox.controls.setRoles(granted.filter((role) => role !== 'UserAuthenticationMethod.ReadWrite.All'));
-      if (night === 3) {
-        lab.sandbox.controls.setRoles(granted);
-        await lab.run(['resume', '--note', 'permission granted']);
-      }
-      const result = await invokeNightly(settings, lines);
+      if (night === 3) lab.sandbox.controls.setRoles(granted);
+      const result = await invokeNightly(settings, lines, () => lab.sandbox.state.now());
       outcomes.push(result.outcome === 'wave' ? `${result.wave.status}${result.wave.pilot ? ' pilot' : ''}` : result.outcome);
       if (result.outcome === 'nothingToDo') break;
     }
     expect(outcomes[0]).toBe('completed pilot');
-    expect(outcomes).toContain('halted');
+    expect(outcomes[2]).toBe('held');
     expect(outcomes.at(-1)).toBe('nothingToDo');
 
     // the CLI path, at debug level, through the same kinds of faults
     lab.sandbox.traffic.addFault({ kind: 'unavailable', status: 503, count: 3 });
-    const cli = await lab.spawn(['run-wave']).done;
+    lab.sandbox.controls.setNow(new Date());
+    const cli = await lab.spawn(['run-wave', '--again']).done;
     const debug = await lab.run(['--log-level', 'debug', 'plan']);
     const cliLines = [...cli.stderr.split('\n'), ...cli.stdout.split('\n'), ...debug.stderr.split('\n')].filter((line) => line !== '');
 
-    expect(lines.length).toBeGreaterThan(30);
+    // the scan covers every kind of night: waves opened and closed, the refresh, the held night, the quiet end
+    const events = new Set(lines.map((line) => /"event":"([^"]+)"/.exec(line)?.[1]));
+    for (const event of ['wave.started', 'wave.closed', 'roster.refreshed', 'night.held', 'night.nothingToDo']) expect(events).toContain(event);
+    // the held night's line names the permission, and is scanned with the rest
+    expect(lines.some((line) => line.includes('"event":"night.held"') && line.includes('UserAuthenticationMethod.ReadWrite.All'))).toBe(true);
     for (const line of lines) expect(() => JSON.parse(line.slice(line.indexOf(' ') + 1))).not.toThrow(); // level, then one JSON event
     for (const line of cli.stderr.split('\n').filter((text) => text !== '')) expect(() => JSON.parse(line)).not.toThrow();
     expect(leaks(lab, [...lines, ...cliLines])).toEqual([]);

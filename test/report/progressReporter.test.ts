@@ -62,6 +62,32 @@ describe('createProgressReporter, plain lines (not a terminal)', () => {
   });
 });
 
+describe('the closing line says how the task ended', () => {
+  it('a night that failed (or stopped early) never closes with "done"', () => {
+    let clock = 0;
+    const out = stream(false);
+    const night = progressOfNight(createProgressReporter({ stream: out.fake, now: () => clock, lineIntervalMs: 1000 }));
+    night.onProgress('refresh', 999, null);
+    clock = 1200;
+    night.onProgress('refresh', 1998, null);
+    clock = 2500;
+    night.finish('failed');
+    const halted = progressOfNight(createProgressReporter({ stream: out.fake, now: () => clock, lineIntervalMs: 1000 }));
+    halted.onProgress('enforce', 1, 40);
+    clock = 4000;
+    halted.onProgress('enforce', 20, 40);
+    halted.finish('stopped');
+    expect(out.text()).toBe([
+      'reading users from Graph: 1,998',
+      'reading users from Graph: 1,998, failed after 2.5 s',
+      'enrolling the wave: 20/40 (50%)',
+      'enrolling the wave: 20/40 (50%), stopped after 1.5 s',
+      '',
+    ].join('\n'));
+    expect(out.text()).not.toContain('done');
+  });
+});
+
 describe('createProgressReporter, a terminal', () => {
   it('draws a cli-progress bar with the label and counts, and clears it when the task ends', () => {
     const out = stream(true);

@@ -129,6 +129,46 @@ describe('the HTML report in headless Chromium (rehearsal tables)', () => {
     }
   });
 
+  it('held and stopped nights in the top banner, and a rollback in its own column: every figure as the report says, and a wrong one is caught', async () => {
+    const report = outcome.report;
+    const [latest, undone] = [report.waves[0], report.waves.find((wave) => wave.kind === 'enforce' && wave.enforced > 0)];
+    if (latest === undefined || undone === undefined) throw new Error('the rehearsal report has no waves');
+    const next = (days: number) => new Date(Date.parse(latest.startedAt) + days * 86_400_000).toISOString();
+    const rollback = { ...latest, waveId: `${latest.waveId}-rollback`, kind: 'rollback' as const, status: 'done' as const, startedAt: next(0.3), pilot: false, planned: 0, enforced: 0, rolledBack: 7, failed: 1, announced: 0, alreadyDone: 0, targetWaveId: undone.waveId, reason: 'rolled back 7 of 8 user(s); 1 failed (run it again)', topErrors: [] };
+    const stopped = { ...latest, waveId: 'stopped-wave', status: 'stopped' as const, startedAt: next(1), reason: 'time budget of 50 min reached; 12 planned users continue next night', rolledBack: 0 };
+    const held = { ...latest, waveId: 'held-night', kind: 'held' as const, status: 'held' as const, startedAt: next(2), planned: 0, enforced: 0, failed: 0, reason: 'syncStale (last sync 300 min ago)', rolledBack: 0 };
+    const troubled = {
+      ...report,
+      waves: [held, stopped, rollback, ...report.waves],
+      flagged: [held, stopped].map((wave) => ({ waveId: wave.waveId, status: wave.status === 'held' ? ('held' as const) : ('stopped' as const), startedAt: wave.startedAt, reason: wave.reason })),
+    };
+    const file = path.join(workDir, 'troubled.html');
+    writeFileSync(file, renderReportHtml(troubled));
+    const { page } = await open(file);
+    try {
+      const dom = await readReportDom(page);
+      expect(reportMismatches(dom, troubled)).toEqual([]);
+      expect(dom.flagged?.nights.map((night) => night.status)).toEqual(['held', 'stopped']);
+      expect(dom.waves.find((wave) => wave.waveId === rollback.waveId)).toMatchObject({ kind: 'rollback', enforced: 0, rolledBack: 7 });
+      expect(await page.locator('[data-field="flagged"]').isVisible()).toBe(true);
+      // the banner is the first thing under the title
+      const top = await page.locator('header .banner').first().getAttribute('data-field');
+      expect(top).toBe('flagged');
+    } finally {
+      await page.close();
+    }
+    const wrong = renderReportHtml(troubled).replace('<td class="number" data-field="rolledBack">7</td>', '<td class="number" data-field="rolledBack">8</td>').replace('data-field="flagged" data-value="2"', 'data-field="flagged" data-value="1"');
+    const wrongFile = path.join(workDir, 'troubled-wrong.html');
+    writeFileSync(wrongFile, wrong);
+    const tampered = await open(wrongFile);
+    try {
+      const problems = reportMismatches(await readReportDom(tampered.page), troubled);
+      expect(problems).toEqual([expect.stringMatching(/^waves table/), expect.stringMatching(/^flagged nights banner/)]);
+    } finally {
+      await tampered.page.close();
+    }
+  });
+
   it('the end labels of the two lines do not overlap, even where the lines end one user apart', async () => {
     const report = outcome.report;
     const lastIndex = report.nights.length - 1;

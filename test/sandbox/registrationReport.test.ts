@@ -79,7 +79,7 @@ describe('userRegistrationDetails report', () => {
     expect(await entry(one('ready'))).toMatchObject({ isMfaRegistered: false, isMfaCapable: false, methodsRegistered: [], userType: 'member', isAdmin: false });
     expect(await entry(one('hasPhoneMethod'))).toMatchObject({ isMfaRegistered: true, isMfaCapable: true, methodsRegistered: ['mobilePhone'] });
     expect((await entry(one('authenticatorOnly'))).methodsRegistered).toEqual(['microsoftAuthenticatorPush', 'softwareOneTimePasscode']);
-    expect(await entry(one('breakGlass'))).toMatchObject({ isAdmin: true, isPasswordlessCapable: true, methodsRegistered: ['fido2'] });
+    expect(await entry(one('breakGlass'))).toMatchObject({ isAdmin: true, isPasswordlessCapable: true, methodsRegistered: ['passKeyDeviceBound'] });
     expect((await entry(one('guest'))).userType).toBe('guest');
     const full = (await t.client.api(`${report}/${one('ready', 1)}`).get()) as Record<string, unknown>;
     expect(Object.keys(full).filter((key) => !key.startsWith('@')).sort()).toEqual(
@@ -130,15 +130,51 @@ describe('userRegistrationDetails report', () => {
     await settings({ lagMinutes: 60 });
   });
 
+  it('names passkeys and hardware tokens as Graph does: passKeyDeviceBound, passKeyDeviceBoundAuthenticator, passKeySynced, hardwareOneTimePasscode', async () => {
+    const strings = async (category: UserCategory): Promise<Set<string>> => {
+      const ids = t.sandbox.manifest.users.filter((user) => user.category === category).map((user) => user.id);
+      return new Set((await Promise.all(ids.map((id) => entry(id)))).flatMap((row) => row.methodsRegistered));
+    };
+    expect(await strings('passkeyDeviceBound')).toEqual(new Set(['passKeyDeviceBound', 'passKeyDeviceBoundAuthenticator']));
+    expect(await strings('passkeySynced')).toEqual(new Set(['passKeySynced']));
+    expect(await strings('hardwareOathOnly')).toEqual(new Set(['hardwareOneTimePasscode']));
+    expect(await entry(one('passkeySynced'))).toMatchObject({ isMfaRegistered: true, isMfaCapable: true, isPasswordlessCapable: true });
+    expect(await entry(one('hardwareOathOnly'))).toMatchObject({ isMfaRegistered: true, isMfaCapable: true, isPasswordlessCapable: false });
+  });
+
+  it('is policy-aware: capable only when the methods policy allows a registered method for the user, computed when the entry is', async () => {
+    await settings({ lagMinutes: 0 });
+    const phoneUser = one('hasPhoneMethod', 1); // no alternate mobile (every third one has)
+    const passkeyUser = one('passkeySynced', 1);
+    try {
+      t.sandbox.controls.setMethodsPolicy({ scenario: 'smsDisabled' });
+      // the entry is a report: it keeps what it computed until the next refresh (here, a sign-in)
+      expect((await entry(phoneUser)).isMfaCapable).toBe(true);
+      t.sandbox.controls.signIn(phoneUser);
+      expect(await entry(phoneUser)).toMatchObject({ isMfaRegistered: true, isMfaCapable: false, methodsRegistered: ['mobilePhone'] });
+      t.sandbox.controls.setMethodsPolicy({ scenario: 'fido2Disabled' });
+      t.sandbox.controls.signIn(passkeyUser);
+      t.sandbox.controls.signIn(phoneUser);
+      expect(await entry(passkeyUser)).toMatchObject({ isMfaRegistered: true, isMfaCapable: false, isPasswordlessCapable: false, methodsRegistered: ['passKeySynced'] });
+      expect((await entry(phoneUser)).isMfaCapable).toBe(true);
+    } finally {
+      t.sandbox.controls.setMethodsPolicy({ scenario: 'default' });
+      await settings({ lagMinutes: 60 });
+    }
+  });
+
   it('filters with eq on the booleans and on userPrincipalName, methodsRegistered/any, joined by and', async () => {
     const notRegistered = (await allPages(t.client, `${report}?$filter=${encodeURIComponent('isMfaRegistered eq false')}`)).entries;
     const expected = t.sandbox.state.users.filter((user) => user.accountEnabled && t.sandbox.state.registrationEntry(user.id)?.isMfaRegistered === false);
     expect(notRegistered.map((row) => row.id)).toEqual(expected.map((user) => user.id));
     expect(notRegistered.length).toBeGreaterThan(100);
 
-    const breakGlass = t.sandbox.manifest.breakGlass.map((account) => account.id).sort();
-    const fido = (await t.client.api(report).filter("isMfaRegistered eq true and methodsRegistered/any(m:m eq 'fido2')").get()) as Page;
-    expect(fido.value.map((row) => row.id).sort()).toEqual(breakGlass);
+    const onSecurityKeys = t.sandbox.state.users
+      .filter((user) => t.sandbox.state.otherMethods(user.id).some((method) => method.kind === 'fido2' && method.passkeyType === 'deviceBound' && !method.model.startsWith('Microsoft Authenticator')))
+      .map((user) => user.id);
+    expect(onSecurityKeys).toEqual(expect.arrayContaining(t.sandbox.manifest.breakGlass.map((account) => account.id)));
+    const fido = (await t.client.api(report).filter("isMfaRegistered eq true and methodsRegistered/any(m:m eq 'passKeyDeviceBound')").get()) as Page;
+    expect(fido.value.map((row) => row.id).sort()).toEqual(onSecurityKeys.sort());
     const [first] = t.sandbox.manifest.breakGlass;
     const byName = (await t.client.api(report).filter(`userPrincipalName eq '${first?.upn.toUpperCase()}' and isAdmin eq true`).get()) as Page;
     expect(byName.value.map((row) => row.id)).toEqual([first?.id]);

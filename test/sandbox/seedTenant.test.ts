@@ -15,6 +15,7 @@ const validMobileCategories: readonly UserCategory[] = [
   'phoneConflict',
   'alreadyEnforced',
   'exclusionGroupMember',
+  'passkeyDeviceBound',
 ];
 const isMobile = (number: PhoneNumber | undefined): boolean =>
   number !== undefined && number.isValid() && (number.getType() === 'MOBILE' || number.getType() === 'FIXED_LINE_OR_MOBILE');
@@ -49,7 +50,7 @@ describe('seedTenant', () => {
   });
 
   it('keeps every category and exactly 2 break-glass accounts in small tenants', () => {
-    for (const size of [21, 50]) {
+    for (const size of [24, 50]) {
       const small = seedTenant({ seed: 5, size, homeCountry: 'SE' });
       const present = new Set(small.users.map((user) => user.category));
       expect(present.size).toBe(userCategories.length);
@@ -88,7 +89,7 @@ describe('seedTenant', () => {
       expect(parsePhoneNumberFromString(user.mobilePhone ?? '')?.isValid() ?? false).toBe(false);
       expect(parsePhoneNumberFromString(user.mobilePhone ?? '', 'SE')?.isValid() ?? false).toBe(false);
     }
-    for (const category of ['missingMobile', 'authenticatorOnly', 'breakGlass'] as const) {
+    for (const category of ['missingMobile', 'authenticatorOnly', 'breakGlass', 'passkeySynced', 'hardwareOathOnly'] as const) {
       for (const user of ofCategory(category)) expect(user.mobilePhone).toBeNull();
     }
     for (const user of ofCategory('guest')) {
@@ -134,6 +135,21 @@ describe('seedTenant', () => {
     }
     const withMethods = new Set([...tenant.phoneMethods.keys()]);
     for (const user of ofCategory('ready')) expect(withMethods.has(user.id) || tenant.mfaStates.has(user.id)).toBe(false);
+  });
+
+  it('gives the passkey categories one passkey of their kind, and hardwareOathOnly users only a hardware token', () => {
+    const only = (user: SandboxUser) => {
+      const methods = tenant.otherMethods.get(user.id) ?? [];
+      expect(methods).toHaveLength(1);
+      expect(tenant.phoneMethods.has(user.id)).toBe(false);
+      return methods[0];
+    };
+    const deviceBound = ofCategory('passkeyDeviceBound').map(only);
+    expect(deviceBound.map((method) => method?.kind === 'fido2' && method.passkeyType)).toEqual(deviceBound.map(() => 'deviceBound'));
+    // device-bound passkeys live on security keys and in Microsoft Authenticator (told apart by their AAGUID)
+    expect(new Set(deviceBound.map((method) => (method?.kind === 'fido2' ? method.model.startsWith('Microsoft Authenticator') : null))).size).toBe(2);
+    for (const method of ofCategory('passkeySynced').map(only)) expect(method).toMatchObject({ kind: 'fido2', passkeyType: 'synced', attestationLevel: 'notAttested' });
+    for (const method of ofCategory('hardwareOathOnly').map(only)) expect(method).toMatchObject({ kind: 'hardwareOath', createdDateTime: expect.stringMatching(/^202[4-6]-/) });
   });
 
   it('shapes accounts per category: sync state, guests, disabled and service accounts', () => {

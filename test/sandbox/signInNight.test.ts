@@ -89,7 +89,7 @@ describe('sign-in night', () => {
       const members = tenant.users.filter((user) => user.category === 'ready' || user.category === 'missingMobile').map((user) => user.id);
       expect(tenant.addGroupMembers(groupId, members).ok).toBe(true);
       const result = scenarios.signInNight({ share: 0.5, seed });
-      const withAuthenticator = tenant.users.filter((user) => tenant.otherMethods(user.id).length > 0 && user.category !== 'authenticatorOnly' && user.category !== 'breakGlass');
+      const withAuthenticator = tenant.users.filter((user) => tenant.otherMethods(user.id).some((method) => method.kind === 'microsoftAuthenticator') && user.category !== 'authenticatorOnly');
       return { result, registered: withAuthenticator.map((user) => user.id), members: members.length };
     };
     const first = night(7);

@@ -11,11 +11,13 @@ const caEveryoneTonight = { MFA_STRATEGY: 'conditionalAccessGroup', MFA_PILOT_GR
 
 describe('strategy conditionalAccessGroup: preflight refusals', () => {
   const refusals: [string, () => void, RegExp][] = [
-    ['the group does not exist', () => undefined, /^preflight: the group MFA_CA_GROUP_ID \(.+\) does not exist$/],
-    ['no policy includes the group', () => tenant().sandbox.controls.setConditionalAccess({ scenario: 'none' }), /^preflight: no enabled Conditional Access policy includes the group/],
-    ['the policy grants no MFA', () => tenant().sandbox.controls.setConditionalAccess({ scenario: 'noMfaGrant' }), /^preflight: no enabled Conditional Access policy includes the group/],
-    ['the policy is disabled', () => tenant().sandbox.controls.setConditionalAccess({ scenario: 'disabled' }), /^preflight: no enabled Conditional Access policy includes the group/],
-    ['a break-glass account is not excluded', () => tenant().sandbox.controls.setConditionalAccess({ scenario: 'missingBreakGlassExclusion' }), /^preflight: Conditional Access policy '.+' does not exclude the break-glass account\(s\) /],
+    ['the group does not exist', () => undefined, /^preflight: the group MFA_CA_GROUP_ID \(.+\) does not exist \(fix: Set MFA_CA_GROUP_ID to the object id of an existing group/],
+    ['no policy includes the group', () => tenant().sandbox.controls.setConditionalAccess({ scenario: 'none' }), /^preflight: no Conditional Access policy includes the group .+ \(MFA_CA_GROUP_ID\) and requires MFA/],
+    ['the policy grants no MFA', () => tenant().sandbox.controls.setConditionalAccess({ scenario: 'noMfaGrant' }), /^preflight: Conditional Access policy 'Require MFA — rollout group' \(.+\) grants compliantDevice OR domainJoinedDevice, which does not require MFA/],
+    ['the policy grants mfa OR a compliant device', () => tenant().sandbox.controls.setConditionalAccess({ scenario: 'mfaOrCompliantDevice' }), /^preflight: Conditional Access policy 'Require MFA — rollout group' \(.+\) grants mfa OR compliantDevice, which does not require MFA: it is met without MFA by compliantDevice/],
+    ['the policy covers one app', () => tenant().sandbox.controls.setConditionalAccess({ scenario: 'oneApp' }), /^preflight: Conditional Access policy 'Require MFA — rollout group' \(.+\) does not cover all cloud apps/],
+    ['the policy is disabled', () => tenant().sandbox.controls.setConditionalAccess({ scenario: 'disabled' }), /^preflight: Conditional Access policy 'Require MFA — rollout group' \(.+\) includes the group .+ but is disabled/],
+    ['a break-glass account is not excluded', () => tenant().sandbox.controls.setConditionalAccess({ scenario: 'missingBreakGlassExclusion' }), /^preflight: Conditional Access policy 'Require MFA — rollout group' \(.+\) does not exclude the break-glass account\(s\) /],
   ];
 
   it.each(refusals)('refuses when %s: a held night, nothing written', async (name, arrange, reason) => {
@@ -42,7 +44,7 @@ describe('strategy conditionalAccessGroup: preflight refusals', () => {
       const lines: string[] = [];
       const result = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: createLogger((_level, line) => lines.push(line)), runId: 'report-only' });
       expect(result.outcome).toBe('wave');
-      expect(lines.find((line) => line.includes('"preflight.warning"'))).toContain('REPORT-ONLY');
+      expect(lines.find((line) => line.includes('"preflight.warning"'))).toContain('REPORT-ONLY: the Conditional Access policies on the group');
     } finally {
       sandbox.controls.setConditionalAccess({ scenario: 'default' });
     }

@@ -26,7 +26,7 @@ describe('importPilot', () => {
   it('imports a bulk-update CSV into the pilot list that the night plans with', async () => {
     const { config, ports } = await tablePorts();
     const result = await importPilot(config, ports, 'Username,MFA Status\nalice@contoso.com,Enabled\nbob@contoso.com,Disabled\n', new Date());
-    expect(result).toEqual({ imported: 1, skipped: 1, duplicates: 0, excluded: [] });
+    expect(result).toEqual({ delimiter: ',', imported: 1, skipped: 1, duplicates: 0, excluded: [] });
     expect(await ports.pilot.ids()).toEqual(['id-alice']);
     expect((await withImportedPilot(config, ports)).pilotUsers).toEqual(['id-alice']);
   });
@@ -40,6 +40,32 @@ describe('importPilot', () => {
       message: expect.stringMatching(/2 bad row\(s\); nothing was imported:\nline 3: no user nobody@contoso\.com in the directory .*\nline 4: not a user principal name/),
     });
     expect(await ports.pilot.ids()).toEqual(['id-alice']);
+  });
+
+  it('the issue\'s case: a misspelt header (Username,MFA State) is refused, naming the expected headers; the Disabled user stays out and the previous list stays', async () => {
+    const { config, ports } = await tablePorts();
+    await importPilot(config, ports, 'alice@contoso.com\n', new Date());
+    const misspelt = importPilot(config, ports, 'Username,MFA State\nalice@contoso.com,Enabled\nbob@contoso.com,Disabled\n', new Date());
+    await expect(misspelt).rejects.toMatchObject({
+      code: 'CSV_INVALID',
+      message: expect.stringMatching(/^The pilot CSV is not a file the import reads; nothing was imported:\nline 1: the header \(comma-separated columns "Username", "MFA State"\) is not one the import reads: expected the MFA portal's bulk-update header "Username,MFA Status"/),
+    });
+    expect(await ports.pilot.ids()).toEqual(['id-alice']);
+  });
+
+  it('a user unknown to the roster is reported on the line that names them', async () => {
+    const { config, ports } = await tablePorts();
+    const bad = importPilot(config, ports, 'maja.alice@contoso.com\nalice@contoso.com\n', new Date());
+    await expect(bad).rejects.toMatchObject({ message: expect.stringMatching(/\nline 1: no user maja\.alice@contoso\.com in the directory/) });
+    const later = importPilot(config, ports, 'alice@contoso.com\nlice@contoso.com\n', new Date());
+    await expect(later).rejects.toMatchObject({ message: expect.stringMatching(/\nline 2: no user lice@contoso\.com in the directory/) });
+  });
+
+  it('imports a semicolon-separated bulk-update file and says it was one', async () => {
+    const { config, ports } = await tablePorts();
+    const result = await importPilot(config, ports, 'Username;MFA Status\r\nalice@contoso.com;Enabled\r\nbob@contoso.com;Enforced\r\n', new Date());
+    expect(result).toEqual({ delimiter: ';', imported: 2, skipped: 0, duplicates: 0, excluded: [] });
+    expect(await ports.pilot.ids()).toEqual(['id-alice', 'id-bob']);
   });
 
   it('never puts an excluded account in the pilot', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'csv-parse/sync';
 import { createLogger } from '../../shared/log/logEvent.js';
+import { buildReport } from '../../shared/shell/buildReport.js';
 import { exportNotices } from '../../shared/shell/exportNotices.js';
 import { runWave } from '../../shared/shell/runWave.js';
 import { useSandboxTenant } from '../helpers/sandboxTenant.js';
@@ -16,12 +17,18 @@ describe('awareness: notices before enforcement', () => {
     const { config, rollout } = await tenant().open({ MFA_NOTICE_DAYS: '2', MFA_NOTICE_MAILBOX: mailbox, MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '10', MFA_MAX_WAVE_SIZE: '10' });
     const journalBefore = sandbox.journal.entries().length;
 
+    // Exchange throttles some of the notices
+    sandbox.traffic.addFault({ kind: 'throttle', operations: ['mail.send'], count: 3, retryAfterSeconds: null });
     const night1 = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: quiet, runId: 'announce' });
     expect(night1.outcome).toBe('wave');
     if (night1.outcome !== 'wave') return;
     expect(night1.wave.planned).toBe(0);
     expect(night1.wave.announced).toBeGreaterThanOrEqual(10);
-    const night1Writes = sandbox.journal.entries().slice(journalBefore);
+    // mail throttling never slowed the MFA gateway nor spent its retries: it stayed on the mail gateway
+    expect(rollout.ports.mailGateway.stats.throttled).toBe(3);
+    expect([rollout.ports.gateway.stats.throttled, rollout.ports.gateway.stats.retries]).toEqual([0, 0]);
+    expect(rollout.ports.gateway.stats.retryBudgetLeft).toBe(config.graphRetryBudget);
+    const night1Writes = sandbox.journal.entries().slice(journalBefore).filter((entry) => entry.status !== 429);
     expect(night1Writes.every((entry) => entry.operation === 'mail.send' && entry.status === 202)).toBe(true);
     expect(night1Writes).toHaveLength(night1.wave.announced);
     expect(night1Writes.every((entry) => JSON.stringify(entry.detail).toLowerCase().includes(mailbox.toLowerCase()))).toBe(true);
@@ -35,9 +42,15 @@ describe('awareness: notices before enforcement', () => {
     expect(rows).toBe(night1.wave.announced);
     const records = parse(csv, { columns: true }) as Record<string, string>[];
     expect(Object.keys(records[0] ?? {})).toEqual(['UserPrincipalName', 'WaveId', 'AnnouncedAt', 'EnforceFrom', 'MailedAt', 'NotMailedReason']);
-    for (const record of records) {
-      expect(Date.parse(record['EnforceFrom'] ?? '') - Date.parse(record['AnnouncedAt'] ?? '')).toBe(2 * dayMs);
-      expect([record['MailedAt'] === '', record['NotMailedReason']]).toEqual([false, '']);
+    // each notice gives the night the ramp reaches that user: the first wave of 10 after the 2-day notice, the rest a night later
+    const noticeNights = records.map((record) => (Date.parse(record['EnforceFrom'] ?? '') - Date.parse(record['AnnouncedAt'] ?? '')) / dayMs);
+    expect(noticeNights.filter((nights) => nights === 2)).toHaveLength(10);
+    expect(noticeNights.filter((nights) => nights === 3)).toHaveLength(night1.wave.announced - 10);
+    for (const record of records) expect([record['MailedAt'] === '', record['NotMailedReason']]).toEqual([false, '']);
+    // the roster keeps the date each user was given, the same as their notice
+    const told = new Map(records.map((record) => [record['UserPrincipalName'], record['EnforceFrom']]));
+    for await (const row of rollout.ports.roster.rows()) {
+      if ('user' in row && row.user.progress.state === 'announced') expect(row.user.progress.enforceFrom).toBe(told.get(row.user.directory.userPrincipalName));
     }
 
     sandbox.controls.setNow(new Date(sandbox.state.now().getTime() + dayMs));
@@ -53,12 +66,17 @@ describe('awareness: notices before enforcement', () => {
     expect(night3.outcome).toBe('wave');
     if (night3.outcome !== 'wave') return;
     expect(night3.wave.enforced).toBe(10);
-    expect(night3.wave.announced).toBeGreaterThan(0);
-    // mail throttling never slowed the MFA writes nor spent their retries: it stayed on the mail gateway
-    expect(rollout.ports.mailGateway.stats.throttled).toBe(3);
-    expect([rollout.ports.gateway.stats.throttled, rollout.ports.gateway.stats.retries]).toEqual([0, 0]);
-    expect(rollout.ports.gateway.stats.retryBudgetLeft).toBe(config.graphRetryBudget);
-    const announcedUpns = new Set(records.map((record) => record['UserPrincipalName']));
-    for (const user of night3.plan.enforce) expect(announcedUpns.has(user.upn)).toBe(true);
+    // exactly the users told tonight's date; the others wait for theirs
+    for (const user of night3.plan.enforce) expect((Date.parse(told.get(user.upn) ?? '') - Date.parse(records[0]?.['AnnouncedAt'] ?? '')) / dayMs).toBe(2);
+    expect(night3.plan.waiting.promisedDate).toBe(night1.wave.announced - 10);
+    // and the report still puts every user in exactly one bucket
+    const { progress } = await buildReport(config, rollout.ports, sandbox.state.now());
+    expect(progress.enforced + progress.ready + progress.notReady + progress.excluded + progress.parked + progress.rolledBack + progress.notPresent).toBe(progress.total);
+
+    sandbox.controls.setNow(new Date(sandbox.state.now().getTime() + dayMs));
+    const night4 = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: quiet, runId: 'second' });
+    expect(night4.outcome).toBe('wave');
+    if (night4.outcome !== 'wave') return;
+    expect(night4.plan.enforce.map((user) => user.upn).sort()).toEqual(records.filter((_, index) => noticeNights[index] === 3).map((record) => record['UserPrincipalName']).sort());
   });
 });

@@ -43,37 +43,47 @@ describe('strategy perUserMfa', () => {
     }
   });
 
-  it('verifies after MFA_VERIFY_AFTER_DAYS (capable from the report, MFA done from the sign-in log), and rolls back exactly the wave (twice safely)', async () => {
+  it('looks at the enforced users\' live methods a week on, and rolls back exactly the wave (twice safely)', async () => {
     const { sandbox } = tenant();
     const { config, rollout } = await tenant().open(everyoneTonight);
     const night1 = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: quiet, runId: 'n1' });
     expect(night1.outcome).toBe('wave');
     if (night1.outcome !== 'wave') return;
     const waveId = night1.wave.waveId;
-    const enforced = [...(await progressById(rollout.ports)).entries()].filter(([, progress]) => progress.state === 'enforced');
-    const changed = enforced.filter(([, progress]) => progress.state === 'enforced' && !progress.alreadyDone).map(([id]) => id);
-    const created = enforced.filter(([, progress]) => progress.state === 'enforced' && progress.phoneMethodCreated).map(([id]) => id);
+    const inJourney = (progress: RolloutProgress) => (progress.state === 'active' ? progress.journey : null);
+    const enforced = [...(await progressById(rollout.ports)).entries()].filter(([, progress]) => inJourney(progress)?.steps.enforceMfa !== undefined);
+    const changed = enforced.filter(([, progress]) => inJourney(progress)?.steps.enforceMfa?.wrote === true).map(([id]) => id);
+    const created = enforced.filter(([, progress]) => inJourney(progress)?.steps.phoneMethod?.wrote === true).map(([id]) => id);
     expect(changed.length).toBeGreaterThan(10);
+    expect(night1.wave.enforced).toBe(enforced.length);
+    for (const id of changed) expect(sandbox.state.perUserMfaState(id)).toBe('enforced');
 
-    // a third of the enforced users sign in during the day (and do MFA: per-user enforced demands it)
-    const signedIn = enforced.slice(0, Math.floor(enforced.length / 3)).map(([id]) => id);
-    for (const id of signedIn) sandbox.controls.signIn(id);
-    sandbox.controls.setNow(new Date(sandbox.state.now().getTime() + dayMs));
+    // the phone track looks at each of them again a week on (until a sign-in shows MFA done), as Graph has them then
+    sandbox.controls.setNow(new Date(sandbox.state.now().getTime() + 7 * dayMs));
+    const lookedFrom = sandbox.state.now().getTime();
     const night2 = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: quiet, runId: 'n2' });
-    // capable: everyone, the report shows the rollout's own phone a day later, sign-in or not; MFA done: those who signed in
-    expect(night2.outcome === 'nothingToDo' && night2.verification).toEqual({ checked: enforced.length, registered: enforced.length, notRegistered: 0, mfaSignedIn: signedIn.length });
-    const afterVerify = await progressById(rollout.ports);
+    expect(night2.outcome).toBe('wave');
+    if (night2.outcome !== 'wave') return;
+    expect(night2.wave).toMatchObject({ planned: 0, enforced: 0, journey: { checked: enforced.length } });
+    const afterCheck = await progressById(rollout.ports);
     for (const [id] of enforced) {
-      expect(afterVerify.get(id)).toMatchObject({ state: 'enforced', registration: 'registered', mfaCheckedAt: expect.any(String) });
-      const seen = afterVerify.get(id)?.state === 'enforced' ? (afterVerify.get(id) as { mfaSignInAt?: string | null }).mfaSignInAt : undefined;
-      if (signedIn.includes(id)) expect(seen).toEqual(expect.any(String));
-      else expect(seen ?? null).toBeNull();
+      const journey = inJourney(afterCheck.get(id) ?? { state: 'new' });
+      expect(Date.parse(journey?.lastCheckedAt ?? '')).toBeGreaterThanOrEqual(lookedFrom);
+      expect(Date.parse(journey?.lastCheckedAt ?? '')).toBeLessThanOrEqual(sandbox.state.now().getTime());
+      expect(journey?.methods?.phone).toBe(sandbox.state.phoneMethods(id).some((method) => method.phoneType === 'mobile'));
     }
 
     // dry run: nothing written
     const journalBefore = sandbox.journal.entries().length;
     const dryRun = await rollbackWave(config, rollout.ports, quiet, sandbox.state.now(), { waveId, dryRun: true, removePhoneMethods: true, runId: 'rb-dry' });
     expect(dryRun.actions.map((entry) => entry.userId).sort()).toEqual([...new Set([...changed, ...created])].sort());
+    // each user's line names the state they return to: the per-user MFA state recorded before the wave wrote it
+    for (const entry of dryRun.actions) {
+      const undo = [...(changed.includes(entry.userId) ? [{ kind: 'restorePerUserMfaState', state: 'disabled' }] : []), ...(created.includes(entry.userId) ? [{ kind: 'deleteMobileMethod' }] : [])];
+      expect(entry).toMatchObject({ state: 'active', undo: undo.map((write) => expect.objectContaining(write)), kept: [] });
+    }
+    expect(dryRun.phoneMethodsKept).toBe(0); // all removed with removePhoneMethods
+    expect((await rollbackWave(config, rollout.ports, quiet, sandbox.state.now(), { waveId, dryRun: true, removePhoneMethods: false, runId: 'rb-dry2' })).phoneMethodsKept).toBe(created.length);
     expect(sandbox.journal.entries().length).toBe(journalBefore);
 
     const rollback = await rollbackWave(config, rollout.ports, quiet, sandbox.state.now(), { waveId, dryRun: false, removePhoneMethods: true, runId: 'rb-1' });
@@ -93,15 +103,23 @@ describe('strategy perUserMfa', () => {
     const history = await rollout.ports.waves.history();
     expect(history.find((wave) => wave.kind === 'rollback')).toMatchObject({ targetWaveId: waveId, status: 'done', enforced: rollback.reverted });
 
+    // a second run has nothing left to write but the mobiles Graph kept: refused again while they are the default
     const again = await rollbackWave(config, rollout.ports, quiet, sandbox.state.now(), { waveId, dryRun: false, removePhoneMethods: true, runId: 'rb-2' });
-    expect(again).toMatchObject({ reverted: 0, alreadyReverted: rollback.reverted, actions: [] });
-    expect(sandbox.journal.entries().length).toBe(journalBefore + writes.length);
+    expect(again).toMatchObject({ alreadyReverted: rollback.reverted, failed: [] });
+    expect(again.actions.map((entry) => [entry.userId, entry.undo.map((write) => write.kind)]).sort()).toEqual(created.map((id) => [id, ['deleteMobileMethod']]).sort());
+    expect(again.phoneKept.map((entry) => entry.userId).sort()).toEqual([...created].sort());
+    const againWrites = sandbox.journal.entries().slice(journalBefore + writes.length);
+    expect(againWrites.map((entry) => [entry.userId, entry.operation, entry.status]).sort()).toEqual(created.map((id) => [id, 'phoneMethods.delete', 400]).sort());
   });
 
-  it('refuses to roll back a wave that does not exist', async () => {
+  it('refuses to roll back a wave that does not exist, naming the recent waves', async () => {
     const { sandbox } = tenant();
     const { config, rollout } = await tenant().open(everyoneTonight);
     await expect(rollbackWave(config, rollout.ports, quiet, sandbox.state.now(), { waveId: '2020-01-01T01-00-00Z', dryRun: false, removePhoneMethods: false, runId: 'rb-x' }))
-      .rejects.toMatchObject({ code: 'PREFLIGHT_FAILED', message: expect.stringContaining('no wave 2020-01-01T01-00-00Z') });
+      .rejects.toMatchObject({ code: 'WAVE_NOT_FOUND', message: 'rollback: rollout default has no wave 2020-01-01T01-00-00Z; it has run no wave yet' });
+    const night = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: quiet, runId: 'n1' });
+    if (night.outcome !== 'wave') throw new Error(`no wave: ${night.outcome}`);
+    await expect(rollbackWave(config, rollout.ports, quiet, sandbox.state.now(), { waveId: 'nope', dryRun: true, removePhoneMethods: false, runId: 'rb-y' }))
+      .rejects.toMatchObject({ code: 'WAVE_NOT_FOUND', message: `rollback: rollout default has no wave nope; the recent waves are ${night.wave.waveId} (completed)` });
   });
 });

@@ -49,7 +49,32 @@ describe('phone writes as Graph answers them', () => {
     expect(creates.map((entry) => entry.status)).toEqual([400]);
     expect(sandbox.state.phoneMethods(user.id).map((method) => [method.phoneType, method.phoneNumber])).toEqual([['mobile', synced]]);
     expect(sandbox.state.perUserMfaState(user.id)).toBe('enforced');
-    expect((await progressById(rollout.ports)).get(user.id)).toMatchObject({ state: 'enforced' });
+    const progress = (await progressById(rollout.ports)).get(user.id);
+    expect(progress).toMatchObject({ state: 'active', journey: { steps: { phoneMethod: { action: 'create', wrote: true }, enforceMfa: { wrote: true } } } });
+  });
+
+  it('fails a user GRAPH_PHONE_DUPLICATE when the refused create meets a mobile with another number (read back, whatever the message), and writes nothing over it', async () => {
+    const { sandbox } = tenant();
+    const user = sandbox.manifest.users.filter((candidate) => candidate.category === 'ready')[20];
+    if (user === undefined) throw new Error('no ready user');
+    // the create is slow; meanwhile the user registers a mobile of their own, with another number
+    const fault = sandbox.traffic.addFault({ kind: 'latency', minMs: 1_500, maxMs: 1_500, operations: ['phoneMethods.create'], userIds: [user.id], count: 1 });
+    const { config, rollout } = await tenant().open(pilotOf([user.upn]));
+    const slowedBefore = sandbox.traffic.stats().injected.slowed;
+    const night = runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: quiet, runId: 'conflict' });
+    for (let waited = 0; sandbox.traffic.stats().injected.slowed === slowedBefore; waited += 10) {
+      if (waited > 30_000) throw new Error('the create never reached the sandbox');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(sandbox.state.addPhoneMethod(user.id, 'mobile', '+46 701119911').ok).toBe(true);
+    const result = await night;
+    sandbox.traffic.removeFault(fault.id);
+    if (result.outcome !== 'wave') throw new Error(`no wave: ${result.outcome}`);
+
+    expect(sandbox.journal.entries().filter((entry) => entry.userId === user.id).map((entry) => [entry.operation, entry.status])).toEqual([['phoneMethods.create', 400]]);
+    expect(sandbox.state.phoneMethods(user.id).map((method) => method.phoneNumber)).toEqual(['+46 701119911']);
+    const failures = await rollout.ports.failures.forWave(result.wave.waveId);
+    expect(failures.filter((failure) => failure.userId === user.id)).toEqual([expect.objectContaining({ errorCode: 'GRAPH_PHONE_DUPLICATE', httpStatus: 400, requestId: expect.any(String), step: 'phoneMethod' })]);
   });
 
   it("rolls back, and names the users whose mobile Graph keeps (their default MFA method, an alternate mobile) instead of asking to run again", async () => {
@@ -57,7 +82,7 @@ describe('phone writes as Graph answers them', () => {
     const { config, rollout } = await tenant().open(pilotOf(readyUpns(1, 10)));
     const night = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: quiet, runId: 'to-roll-back' });
     if (night.outcome !== 'wave') throw new Error(`no wave: ${night.outcome}`);
-    const created = [...(await progressById(rollout.ports)).entries()].filter(([, progress]) => progress.state === 'enforced' && progress.waveId === night.wave.waveId && progress.phoneMethodCreated).map(([id]) => id);
+    const created = [...(await progressById(rollout.ports)).entries()].filter(([, progress]) => progress.state === 'active' && progress.journey.steps.phoneMethod?.waveId === night.wave.waveId && progress.journey.steps.phoneMethod.wrote).map(([id]) => id);
     expect(created.length).toBeGreaterThan(6);
     const [withAlternate, movedDefault, ...onlyMethod] = created as [string, string, ...string[]];
     // one user added an alternate mobile (and made it their default); one registered Authenticator as their default
@@ -83,7 +108,7 @@ describe('phone writes as Graph answers them', () => {
 
     const upn = (id: string) => sandbox.state.findUser(id)?.userPrincipalName ?? '';
     const lines = renderPhonesKept(rollback.phoneKept);
-    expect(lines[0]).toBe(`Mobile phone method kept for ${rollback.phoneKept.length} user(s): Graph refuses to delete it, and running rollback again will not change that:`);
+    expect(lines[0]).toBe(`Mobile phone method kept for ${rollback.phoneKept.length} user(s): Graph refuses to delete it; running rollback again removes it only once what is named here has changed:`);
     expect(lines.find((line) => line.includes(upn(withAlternate)))).toMatch(/alternate mobile/);
     expect(lines.find((line) => line.includes(upn(onlyMethod[0] ?? '')))).toMatch(/default MFA method/);
   });
@@ -94,7 +119,7 @@ describe('phone writes as Graph answers them', () => {
     const dryRun = await planNight(config, rollout.ports, quiet, sandbox.state.now(), { refresh: true, runId: 'plan-enabled' });
     expect(dryRun.plan.enforce).toHaveLength(5);
     expect(dryRun.straightToEnforced).toBe(5);
-    expect(renderPlan(dryRun, { show: 0 })).toContain('MFA_PER_USER_STATE=enabled: all 5 user(s) of this wave go straight to `enforced`');
+    expect(renderPlan(dryRun, { show: 0 })).toContain('MFA_PER_USER_STATE=enabled: the 5 user(s) entering tonight whose MFA is required go straight to `enforced`');
     const night = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: quiet, runId: 'enabled-night' });
     if (night.outcome !== 'wave') throw new Error(`no wave: ${night.outcome}`);
     const written = sandbox.journal.entries().filter((entry) => entry.operation === 'requirements.update' && entry.status === 204 && dryRun.plan.enforce.some((user) => user.id === entry.userId));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { RunLease } from '../../shared/adapters/tables/runLease.js';
 import { createRolloutTables } from '../../shared/adapters/tables/tableClients.js';
-import { isCorruptRow } from '../../shared/adapters/tables/rosterTable.js';
+import { isCorruptRow, type RosterTable } from '../../shared/adapters/tables/rosterTable.js';
 import { createLogger } from '../../shared/log/logEvent.js';
 import { runWave } from '../../shared/shell/runWave.js';
 import { expectedStanding } from '../../rehearsal/expectedStanding.js';
@@ -22,6 +22,8 @@ describe('runWave, one night end to end (sandbox tenant over HTTPS + Azurite)', 
 
     const manifestUsers = sandbox.manifest.users;
     const toEnforce = manifestUsers.filter((user) => expectedStanding[user.category] === 'enforced');
+    // a valid synced mobile and no phone method: a passkey does not stop the phone track from pre-registering the mobile
+    // a user with a passkey (and a valid mobile) can do MFA already: the journey pre-registers no phone for them
     const needsPhone = toEnforce.filter((user) => user.category === 'ready' || user.category === 'readyNational');
     const alreadyEnforced = toEnforce.filter((user) => user.category === 'alreadyEnforced');
     expect(result.outcome).toBe('wave');
@@ -47,12 +49,15 @@ describe('runWave, one night end to end (sandbox tenant over HTTPS + Azurite)', 
     const rows = [];
     for await (const row of rollout.ports.roster.rows()) if (!isCorruptRow(row)) rows.push(row);
     const ready = rows.find((row) => row.user.directory.id === needsPhone[0]?.id);
-    expect(ready?.user.progress).toMatchObject({ state: 'enforced', previousMfaState: 'disabled', phoneMethodCreated: true, alreadyDone: false });
+    expect(ready?.user.progress).toMatchObject({
+      state: 'active',
+      journey: { enteredWaveId: result.wave.waveId, steps: { phoneMethod: { waveId: result.wave.waveId, wrote: true, action: 'create' }, enforceMfa: { waveId: result.wave.waveId, wrote: true, via: 'perUserMfa', previousMfaState: 'disabled' } } },
+    });
     const [waveRecord] = await rollout.ports.waves.history();
     expect(waveRecord).toMatchObject({ waveId: result.wave.waveId, kind: 'enforce', status: 'completed', enforced: toEnforce.length });
   });
 
-  it('a second night writes nothing: everyone ready is done', async () => {
+  it('a second night writes nothing: everyone ready is done; a week on they are looked at again, still writing nothing', async () => {
     const { sandbox } = tenant();
     const { config, rollout } = await tenant().open(wholeTenantTonight);
     await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: createLogger(() => undefined), runId: 'night-1' });
@@ -61,6 +66,37 @@ describe('runWave, one night end to end (sandbox tenant over HTTPS + Azurite)', 
     const second = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: createLogger(() => undefined), runId: 'night-2' });
     expect(second.outcome).toBe('nothingToDo');
     expect(sandbox.journal.entries().length).toBe(journalBefore);
+    // the phone track looks again once a week until a sign-in shows MFA done (the entry night was the first look)
+    sandbox.controls.setNow(new Date(sandbox.state.now().getTime() + 7 * 86_400_000));
+    const week = await runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: createLogger(() => undefined), runId: 'night-9' });
+    expect(week.outcome).toBe('wave');
+    if (week.outcome !== 'wave') return;
+    const enforced = sandbox.manifest.users.filter((user) => expectedStanding[user.category] === 'enforced').length;
+    expect(week.wave).toMatchObject({ planned: 0, attempted: 0, enforced: 0, journey: { checked: enforced } });
+    expect(sandbox.journal.entries().length).toBe(journalBefore);
+  });
+
+  it('reads the roster once a night after the refresh, twice only when probed users turned out ready', async () => {
+    const { sandbox } = tenant();
+    const { config, rollout } = await tenant().open(wholeTenantTonight);
+    let scans = 0;
+    const roster: RosterTable = Object.assign(Object.create(rollout.ports.roster) as RosterTable, {
+      rows: () => {
+        scans += 1;
+        return rollout.ports.roster.rows();
+      },
+    });
+    const ports = { ...rollout.ports, roster };
+    const first = await runWave({ config, clock: () => sandbox.state.now(), ports, logger: createLogger(() => undefined), runId: 'scan-1' });
+    expect(first.outcome).toBe('wave');
+    // the tenant has users with only an authenticator app: the probe finds them ready, so the night plans again
+    expect(sandbox.manifest.users.some((user) => user.category === 'authenticatorOnly')).toBe(true);
+    expect(scans).toBe(2);
+    scans = 0;
+    sandbox.controls.setNow(new Date(sandbox.state.now().getTime() + 86_400_000));
+    const second = await runWave({ config, clock: () => sandbox.state.now(), ports, logger: createLogger(() => undefined), runId: 'scan-2' });
+    expect(second.outcome).toBe('nothingToDo');
+    expect(scans).toBe(1);
   });
 
   it('a stale directory sync holds the night: a held wave with the reason, and no write at all', async () => {

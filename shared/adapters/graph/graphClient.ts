@@ -32,6 +32,8 @@ export interface GraphConnection {
   client: Client;
   /** Origin of Graph, e.g. `https://graph.microsoft.com`; absolute next links are checked against it. */
   origin: string;
+  /** The access token the client sends to Graph (the same credential and cache); GRAPH_AUTH_FAILED when none can be had. */
+  accessToken(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,13 @@ export function createGraphConnection(config: GraphClientConfig): GraphConnectio
   return {
     client,
     origin: base.origin,
+    accessToken: async () => {
+      const token = await credential.getToken(graphScope).catch((error: unknown) => {
+        throw new RolloutError('GRAPH_AUTH_FAILED', `No Graph access token could be had (${error instanceof Error ? error.name : 'unknown error'})`, { cause: error });
+      });
+      if (token === null) throw new RolloutError('GRAPH_AUTH_FAILED', 'No Graph access token could be had (the credential returned none)');
+      return token.token;
+    },
     close: async () => {
       await dispatcher?.close();
     },

@@ -7,7 +7,7 @@ import { graphPermissions } from './graphPermissions.js';
 import { reportsLimitGroup } from './registrationReport.js';
 
 export type MfaSignIns =
-  /** User id → ISO instant of the user's latest sign-in since `since` that satisfied MFA. A user missing had none. */
+  /** User id (lower case) → ISO instant of the user's latest sign-in since `since` that satisfied MFA. A user missing had none. */
   | { readonly kind: 'available'; readonly latest: ReadonlyMap<string, string> }
   /** The sign-in log cannot be read: the tenant has no Entra ID P1/P2 (`licence`) or the app lacks AuditLog.Read.All (`permission`). */
   | { readonly kind: 'unavailable'; readonly cause: 'licence' | 'permission'; readonly errorCode: ErrorCode; readonly requestId: string | null; readonly message: string };
@@ -49,8 +49,9 @@ export async function readMfaSignIns(gateway: GraphGateway, sinceIso: string, re
         const secondFactor = (signIn.data.authenticationDetails ?? []).some((step) => step.succeeded === true && !notASecondFactor.has((step.authenticationMethod ?? 'password').toLowerCase()));
         if (!secondFactor) continue;
         const at = new Date(signIn.data.createdDateTime).toISOString();
-        const known = latest.get(signIn.data.userId);
-        if (known === undefined || at > known) latest.set(signIn.data.userId, at);
+        const userId = signIn.data.userId.toLowerCase();
+        const known = latest.get(userId);
+        if (known === undefined || at > known) latest.set(userId, at);
       }
     }
   } catch (caught) {

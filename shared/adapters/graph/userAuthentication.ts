@@ -3,6 +3,7 @@ import type { PerUserMfaState } from '../../core/rosterUser.js';
 import { readAnswer } from './graphAnswer.js';
 import type { GraphGateway } from './graphGateway.js';
 import { graphPermissions } from './graphPermissions.js';
+import { listAuthenticationMethods } from './listAuthenticationMethods.js';
 
 /** Graph's fixed id of the `mobile` phone method. */
 export const mobileMethodId = '3179e48a-750b-4051-897c-87b9720928f7';
@@ -16,23 +17,10 @@ export interface PhoneMethod {
 
 export interface UserMethods {
   readonly phoneMethods: readonly PhoneMethod[];
-  /** `@odata.type` names of the strong (MFA-capable) methods the user has registered. */
+  /** `@odata.type` names of the strong (MFA-capable) methods the user has registered, those only beta lists included. */
   readonly strongMethods: readonly string[];
 }
 
-/** Methods that satisfy MFA. Password and email (SSPR only) do not; a TAP is temporary. */
-const strongMethodTypes = new Set([
-  '#microsoft.graph.phoneAuthenticationMethod',
-  '#microsoft.graph.microsoftAuthenticatorAuthenticationMethod',
-  '#microsoft.graph.fido2AuthenticationMethod',
-  '#microsoft.graph.softwareOathAuthenticationMethod',
-  '#microsoft.graph.windowsHelloForBusinessAuthenticationMethod',
-  '#microsoft.graph.platformCredentialAuthenticationMethod',
-]);
-
-const methodsSchema = z.object({
-  value: z.array(z.object({ '@odata.type': z.string(), id: z.string(), phoneNumber: z.string().nullable().optional(), phoneType: z.string().nullable().optional() })),
-});
 const mobileSchema = z.object({ mobilePhone: z.string().nullable().optional().transform((value) => value ?? null) });
 const requirementsSchema = z.object({ perUserMfaState: z.enum(['disabled', 'enabled', 'enforced']) });
 
@@ -44,14 +32,15 @@ export async function readMobilePhone(gateway: GraphGateway, userId: string): Pr
   return readAnswer('users.read', answer, mobileSchema).mobilePhone;
 }
 
+/**
+ * The user's phone methods and strong methods: the v1.0 list plus what only beta lists (a hardware OATH token is a
+ * method: docs/graph-behaviour.md#authentication-methods-list); password, email and a TAP are not.
+ */
 export async function readMethods(gateway: GraphGateway, userId: string): Promise<UserMethods> {
-  const answer = await gateway.send({ operation: 'methods.list', method: 'GET', version: 'v1.0', path: `${userPath(userId)}/authentication/methods`, permission: graphPermissions.readAuthMethods });
-  const methods = readAnswer('methods.list', answer, methodsSchema).value;
+  const methods = await listAuthenticationMethods(gateway, userId);
   return {
-    phoneMethods: methods
-      .filter((method) => method['@odata.type'] === '#microsoft.graph.phoneAuthenticationMethod')
-      .map((method) => ({ id: method.id, phoneNumber: method.phoneNumber ?? '', phoneType: method.phoneType ?? '' })),
-    strongMethods: methods.map((method) => method['@odata.type']).filter((type) => strongMethodTypes.has(type)),
+    phoneMethods: methods.filter((method) => method.kind === 'phone').map((method) => ({ id: method.id, phoneNumber: method.phoneNumber ?? '', phoneType: method.phoneType ?? '' })),
+    strongMethods: methods.filter((method) => method.kind !== 'notStrong').map((method) => method.odataType),
   };
 }
 

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import type { DirectoryUser, RolloutProgress, RosterUser } from '../../core/rosterUser.js';
+import type { TapRecord } from '../../core/journey/journeyTypes.js';
+import type { DirectoryUser, RosterUser } from '../../core/rosterUser.js';
+import { parseProgress } from './journeyEntity.js';
+export { toProgressProperties } from './journeyEntity.js';
 import { RolloutError } from '../../errors/RolloutError.js';
 
 /**
@@ -42,53 +45,11 @@ const directorySchema = z.object({
   present: z.boolean(),
 });
 
-const attempts = z.number().int().min(0);
-const optionalString = z.string().nullable().optional().transform((value) => value ?? null);
-
-const progressSchema = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('new') }),
-  z.object({ state: z.literal('announced'), waveId: z.string().min(1), announcedAt: isoString }),
-  z.object({
-    state: z.literal('inFlight'), waveId: z.string().min(1), step: z.enum(['phoneMethod', 'enforce']), since: isoString, attempts, announcedAt: nullableIso,
-    intent: z.string().transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'expected the JSON write intent' });
-        return z.NEVER;
-      }
-    }).pipe(z.object({
-      previousMfaState: z.enum(['disabled', 'enabled', 'enforced']).nullable(),
-      createsPhoneMethod: z.boolean(),
-      phoneConflict: z.boolean(),
-      alreadyDone: z.boolean(),
-    })),
-  }),
-  z.object({
-    state: z.literal('enforced'), waveId: z.string().min(1), enforcedAt: isoString, attempts,
-    previousMfaState: z.enum(['disabled', 'enabled', 'enforced']).nullable().optional().transform((value) => value ?? null),
-    phoneMethodCreated: z.boolean(), alreadyDone: z.boolean(), phoneConflict: z.boolean().optional().transform((value) => value ?? false),
-    registration: z.enum(['unknown', 'registered', 'notRegistered']).optional().transform((value) => value ?? 'unknown'),
-    verifiedAt: nullableIso,
-    mfaSignInAt: nullableIso,
-    mfaCheckedAt: nullableIso,
-  }),
-  z.object({
-    state: z.literal('failed'), waveId: z.string().min(1), failedAt: isoString, attempts, errorCode: z.string().min(1), requestId: optionalString, announcedAt: nullableIso,
-    phoneMethodCreated: z.boolean().optional(),
-  }),
-  z.object({
-    state: z.literal('parked'), waveId: z.string().min(1), parkedAt: isoString, attempts, errorCode: z.string().min(1), requestId: optionalString,
-    phoneMethodCreated: z.boolean().optional(),
-  }),
-  z.object({ state: z.literal('rolledBack'), waveId: z.string().min(1), rolledBackAt: isoString, rollbackWaveId: z.string().min(1) }),
-]);
-
 /** Parses a roster row; a corrupt or unknown-state row becomes ROW_CORRUPT naming the row and the field. */
 export function fromRosterEntity(entity: RosterEntity): RosterUser {
   const directory = directorySchema.safeParse(entity);
   if (!directory.success) throw corrupt(entity, directory.error);
-  const progress = progressSchema.safeParse({ ...entity, state: entity['state'] ?? 'new' });
+  const progress = parseProgress(entity);
   if (!progress.success) throw corrupt(entity, progress.error);
   const d = directory.data;
   const directoryUser: DirectoryUser = {
@@ -105,7 +66,7 @@ export function fromRosterEntity(entity: RosterEntity): RosterUser {
     methods: d.methods,
     methodsCheckedAt: d.methodsCheckedAt,
   };
-  return { directory: directoryUser, progress: progress.data as RolloutProgress, present: d.present };
+  return { directory: directoryUser, progress: progress.data, present: d.present };
 }
 
 /**
@@ -137,17 +98,24 @@ export function toDirectoryProperties(user: DirectoryUser, present: boolean): Re
   return properties;
 }
 
+
+const tapSchema = z.object({ tapIssuedAt: isoString, tapExpiresAt: isoString, tapRunId: z.string().min(1), tapCount: z.number().int().min(1) });
+
 /**
- * The progress half of a row. A progress change replaces the whole row (directory half as read, plus
- * these), so properties of the previous state do not linger.
+ * The Temporary Access Passes issued to the user (`mfa-rollout issue-tap`), kept in the row's own `tap*` fields
+ * beside the progress (the roster row is not in journey form yet): when the last was issued, until when, by which
+ * run, and how many so far. Never the pass. Null when none was issued; ROW_CORRUPT when the fields are broken.
  */
-export function toProgressProperties(progress: RolloutProgress): Record<string, unknown> {
-  const properties: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(progress)) {
-    if (value === null || value === undefined) continue;
-    properties[key] = typeof value === 'object' ? JSON.stringify(value) : value;
-  }
-  return properties;
+export function tapRecordOf(entity: RosterEntity): TapRecord | null {
+  if (entity['tapIssuedAt'] === undefined) return null;
+  const parsed = tapSchema.safeParse(entity);
+  if (!parsed.success) throw corrupt(entity, parsed.error);
+  const { tapIssuedAt, tapExpiresAt, tapRunId, tapCount } = parsed.data;
+  return { issuedAt: tapIssuedAt, expiresAt: tapExpiresAt, runId: tapRunId, count: tapCount };
+}
+
+export function toTapProperties(tap: TapRecord | null): Record<string, unknown> {
+  return tap === null ? {} : { tapIssuedAt: tap.issuedAt, tapExpiresAt: tap.expiresAt, tapRunId: tap.runId, tapCount: tap.count };
 }
 
 function corrupt(entity: RosterEntity, error: z.ZodError): RolloutError {

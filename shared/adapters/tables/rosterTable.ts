@@ -1,8 +1,9 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import type { TapRecord } from '../../core/journey/journeyTypes.js';
 import type { DirectoryUser, MethodsKnowledge, RolloutProgress, RosterUser } from '../../core/rosterUser.js';
 import type { RolloutError } from '../../errors/RolloutError.js';
 import { isRolloutError } from '../../errors/RolloutError.js';
-import { fromRosterEntity, toDirectoryProperties, toProgressProperties, toSnapshotProperties, type RosterEntity } from './rosterEntity.js';
+import { fromRosterEntity, tapRecordOf, toDirectoryProperties, toProgressProperties, toSnapshotProperties, toTapProperties, type RosterEntity } from './rosterEntity.js';
 import { toTableError } from './tableErrors.js';
 
 /** A roster row as read, with the ETag that guards the next progress write. */
@@ -11,6 +12,8 @@ export interface RosterRow {
   readonly etag: string;
   /** The roster refresh that last saw the user in the directory (kept when progress is replaced). */
   readonly seenBy: string | null;
+  /** Temporary Access Passes issued to the user by `mfa-rollout issue-tap` (kept when progress is replaced). */
+  readonly tap: TapRecord | null;
 }
 
 /** A row that could not be read: reported by name and skipped, never fatal to the wave. */
@@ -123,12 +126,27 @@ export class RosterTable {
       ...toDirectoryProperties(directory, present),
       ...toProgressProperties(progress),
       ...(row.seenBy === null ? {} : { seenBy: row.seenBy }),
+      ...toTapProperties(row.tap),
     };
     try {
       const response = await this.table.updateEntity(entity, 'Replace', { etag: row.etag });
-      return { user: { ...row.user, progress }, etag: response.etag ?? row.etag, seenBy: row.seenBy };
+      return { user: { ...row.user, progress }, etag: response.etag ?? row.etag, seenBy: row.seenBy, tap: row.tap };
     } catch (error) {
       throw toTableError(error, `Recording ${progress.state} for user ${directory.id}`);
+    }
+  }
+
+  /**
+   * Records that a Temporary Access Pass was issued (the record, never the pass), merged onto the row guarded by the
+   * ETag it was read with, so the count cannot skip one; TABLE_CONFLICT when the row changed since (read it again).
+   */
+  async recordTapIssued(row: RosterRow, tap: TapRecord): Promise<RosterRow> {
+    const userId = row.user.directory.id;
+    try {
+      const response = await this.table.updateEntity({ partitionKey: this.partitionOf(userId), rowKey: userId, ...toTapProperties(tap) }, 'Merge', { etag: row.etag });
+      return { ...row, etag: response.etag ?? row.etag, tap };
+    } catch (error) {
+      throw toTableError(error, `Recording the Temporary Access Pass issued to user ${userId}`);
     }
   }
 
@@ -148,7 +166,7 @@ export function isCorruptRow(row: RosterRow | CorruptRow): row is CorruptRow {
 
 function readRow(entity: RosterEntity): RosterRow | CorruptRow {
   try {
-    return { user: fromRosterEntity(entity), etag: entity.etag ?? '*', seenBy: typeof entity['seenBy'] === 'string' ? entity['seenBy'] : null };
+    return { user: fromRosterEntity(entity), etag: entity.etag ?? '*', seenBy: typeof entity['seenBy'] === 'string' ? entity['seenBy'] : null, tap: tapRecordOf(entity) };
   } catch (error) {
     if (isRolloutError(error)) return { corrupt: error, userId: entity.rowKey };
     throw error;

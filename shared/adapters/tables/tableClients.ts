@@ -1,6 +1,8 @@
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import { AzureCliCredential, ChainedTokenCredential, ManagedIdentityCredential } from '@azure/identity';
 import type { Config } from '../../config/configSchema.js';
+import { RolloutError } from '../../errors/RolloutError.js';
+import { toTablesAccessError } from './toTablesAccessError.js';
 
 export interface RolloutTables {
   readonly roster: TableClient;
@@ -9,11 +11,13 @@ export interface RolloutTables {
   readonly lease: TableClient;
   readonly notices: TableClient;
   readonly pilot: TableClient;
+  readonly posture: TableClient;
+  readonly setup: TableClient;
 }
 
 type TablesConfig = Pick<Config, 'tablesConnection' | 'tablesEndpoint' | 'tablePrefix' | 'managedIdentityClientId'>;
 
-const tableSuffixes = { roster: 'Roster', waves: 'Waves', failures: 'Failures', lease: 'Lease', notices: 'Notices', pilot: 'Pilot' } as const;
+const tableSuffixes = { roster: 'Roster', waves: 'Waves', failures: 'Failures', lease: 'Lease', notices: 'Notices', pilot: 'Pilot', posture: 'Posture', setup: 'Setup' } as const;
 
 /**
  * One TableClient per table, from a connection string (Azurite, or a storage key) or from the table
@@ -41,12 +45,34 @@ export function createRolloutTables(config: TablesConfig): RolloutTables {
     lease: make(tableSuffixes.lease),
     notices: make(tableSuffixes.notices),
     pilot: make(tableSuffixes.pilot),
+    posture: make(tableSuffixes.posture),
+    setup: make(tableSuffixes.setup),
   };
 }
 
 /** Creates the tables on first use; an existing table is fine. */
 export async function ensureRolloutTables(tables: RolloutTables): Promise<void> {
   await Promise.all(Object.values(tables).map((table: TableClient) => table.createTable()));
+}
+
+/**
+ * The tables of one rollout, created when missing. Every failure names the setting at fault: a connection string
+ * the SDK cannot read is CONFIG_INVALID, refused credentials TABLE_AUTH_FAILED, an unreachable account TABLE_UNAVAILABLE.
+ */
+export async function openRolloutTables(config: TablesConfig): Promise<RolloutTables> {
+  let tables: RolloutTables;
+  try {
+    tables = createRolloutTables(config);
+  } catch (error) {
+    // the SDK's message may quote the connection string, key included: never shown
+    throw new RolloutError('CONFIG_INVALID', 'Invalid configuration:\nMFA_TABLES_CONNECTION: expected a Table Storage connection string (UseDevelopmentStorage=true for Azurite, or DefaultEndpointsProtocol=https;AccountName=<account>;AccountKey=<key>;EndpointSuffix=core.windows.net)', { cause: error });
+  }
+  try {
+    await ensureRolloutTables(tables);
+  } catch (error) {
+    throw toTablesAccessError(error, config);
+  }
+  return tables;
 }
 
 function isLoopbackHttp(connectionString: string): boolean {

@@ -1,6 +1,6 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import type { WaveSummary } from '../../core/waveHistory.js';
+import { noJourneyCounts, type WaveSummary } from '../../core/waveHistory.js';
 import { RolloutError } from '../../errors/RolloutError.js';
 import { toTableError } from './tableErrors.js';
 
@@ -31,6 +31,10 @@ const waveEntitySchema = z.object({
   topErrors: jsonOf(errorCounts),
   targetWaveId: z.string().nullable().optional().transform((value) => value ?? null),
   configHash: z.string(),
+  // written since the passkey track; a record from before has none: all 0
+  journey: jsonOf(z.object({
+    nudged: count, registered: count, phishingResistant: count, phoneRetired: count, awaitingTap: count, checked: count, advanced: count,
+  })).optional().transform((value) => value ?? noJourneyCounts),
 });
 
 /** The only code that reads and writes the waves table (PartitionKey = rollout id, RowKey = wave id). */
@@ -42,8 +46,8 @@ export class WavesTable {
 
   /** Creates or replaces the record of a wave (start, progress and close all go through here). */
   async save(wave: WaveSummary): Promise<void> {
-    const { waveId, skipped, topErrors, ...rest } = wave;
-    const entity: Record<string, unknown> = { partitionKey: this.rolloutId, rowKey: waveId, skipped: JSON.stringify(skipped), topErrors: JSON.stringify(topErrors) };
+    const { waveId, skipped, topErrors, journey, ...rest } = wave;
+    const entity: Record<string, unknown> = { partitionKey: this.rolloutId, rowKey: waveId, skipped: JSON.stringify(skipped), topErrors: JSON.stringify(topErrors), journey: JSON.stringify(journey) };
     for (const [key, value] of Object.entries(rest)) if (value !== null) entity[key] = value;
     try {
       await this.table.upsertEntity(entity as { partitionKey: string; rowKey: string }, 'Replace');

@@ -1,7 +1,7 @@
 import { RolloutError } from '../../errors/RolloutError.js';
 import { boundedHeap } from '../boundedHeap.js';
 import { dueMode, stragglerReason, type StragglerSettings } from './journeyStanding.js';
-import type { JourneyProgress } from './journeyTypes.js';
+import type { JourneyProgress, TapRecord } from './journeyTypes.js';
 
 /** A user already in the journey, as the track planner sees them (the shell adds whatever payload it needs back). */
 export interface TrackCandidate<P> {
@@ -12,6 +12,8 @@ export interface TrackCandidate<P> {
   readonly orderKey: number;
   readonly progress: JourneyProgress;
   readonly isGlobalAdmin: boolean;
+  /** The Temporary Access Passes issued to the user (the row's record), or null. */
+  readonly tap: TapRecord | null;
   readonly payload: P;
 }
 
@@ -22,6 +24,18 @@ export interface TrackPlan<P> {
   readonly check: readonly TrackCandidate<P>[];
   /** Users due but left for a later night by the budgets. */
   readonly deferred: { readonly advance: number; readonly check: number };
+}
+
+/** What a night does with the users already in the journey, as counts (for the night's result, the plan and the logs). */
+export interface TrackCounts {
+  readonly advance: number;
+  readonly check: number;
+  /** Due but left for a later night by the budgets (the wave size, MFA_CHECKS_PER_NIGHT). */
+  readonly deferred: { readonly advance: number; readonly check: number };
+}
+
+export function trackCounts(plan: TrackPlan<unknown>): TrackCounts {
+  return { advance: plan.advance.length, check: plan.check.length, deferred: plan.deferred };
 }
 
 export interface TrackPlanner<P> {
@@ -64,7 +78,7 @@ export function createTrackPlanner<P>(settings: StragglerSettings, budget: { rea
         checkDue += 1;
         const { progress } = candidate;
         const journey = progress.state === 'new' || progress.state === 'announced' ? null : progress.journey;
-        const reason = journey === null ? null : stragglerReason(journey, settings, candidate.isGlobalAdmin, now);
+        const reason = journey === null ? null : stragglerReason(journey, settings, candidate.isGlobalAdmin, now, candidate.tap);
         const urgency = reason === 'smsOnlyNearDeadline' ? 0 : reason === 'notRegisteredAfterNudge' ? 1 : 2;
         const lastLook = journey?.lastCheckedAt == null ? Number.NaN : Date.parse(journey.lastCheckedAt);
         // never looked at (or an unreadable time) sorts first

@@ -1,6 +1,6 @@
 import { daysHavePassed } from '../nightGrace.js';
 import { retirementDateFor, startOfDay } from './methodAvailability.js';
-import type { Journey, JourneyMode, JourneyProgress, JourneySettings, JourneyStep } from './journeyTypes.js';
+import type { Journey, JourneyMode, JourneyProgress, JourneySettings, JourneyStep, TapRecord } from './journeyTypes.js';
 import { stepsOfMode } from './journeyTypes.js';
 
 /**
@@ -21,10 +21,14 @@ export function advanceStepsDue(journey: Journey, settings: JourneySettings): Jo
  * The night a user in the journey is due for, or null:
  * - `enter` while the entry is not over (entering, or an entry step failed and is retried);
  * - `advance` once the target method is registered and a step the settings call for is left;
- * - `check` for a look at the live methods, at most once a night: on the passkey and Authenticator tracks until the
- *   target method is seen; on every track, once MFA is required, until a sign-in shows the user did MFA.
+ * - `check` for a look at the live methods: on the passkey and Authenticator tracks once a night until the target
+ *   method is seen; after that (and on the phone track) once every `phoneTrackLookEveryDays` once MFA is required,
+ *   until a sign-in shows the user did MFA.
  * A user in flight is due for the kind of night of the step they were in (the shell reconciles it first).
  */
+/** Days between two looks at a user on the phone track (and at a registered user) until a sign-in shows MFA done. */
+export const phoneTrackLookEveryDays = 7;
+
 export function dueMode(progress: JourneyProgress, settings: JourneySettings, now: Date): JourneyMode | null {
   switch (progress.state) {
     case 'new':
@@ -41,10 +45,11 @@ export function dueMode(progress: JourneyProgress, settings: JourneySettings, no
   const journey = progress.journey;
   if (journey.entryCompleteAt === null) return 'enter';
   if (journey.registration !== null && advanceStepsDue(journey, settings).length > 0) return 'advance';
-  const looked = journey.lastCheckedAt !== null && !daysHavePassed(journey.lastCheckedAt, 1, now);
-  if (looked) return null;
-  if (settings.targetMethod !== 'phone' && journey.registration === null) return 'check';
-  if (journey.steps.enforceMfa !== undefined && journey.mfaSeenAt === null) return 'check';
+  const lookedWithin = (days: number) => journey.lastCheckedAt !== null && !daysHavePassed(journey.lastCheckedAt, days, now);
+  if (settings.targetMethod !== 'phone' && journey.registration === null) return lookedWithin(1) ? null : 'check';
+  // the phone track: the bridge was put in place by the rollout, so the methods say little; a look a week is enough
+  // until a sign-in shows the user did MFA
+  if (journey.steps.enforceMfa !== undefined && journey.mfaSeenAt === null) return lookedWithin(phoneTrackLookEveryDays) ? null : 'check';
   return null;
 }
 
@@ -67,13 +72,15 @@ export type StragglerReason =
 
 const dayMs = 86_400_000;
 
-/** Why the helpdesk must hear about this user now, or null. The first reason that applies, in the order above. */
-export function stragglerReason(journey: Journey, settings: StragglerSettings, isGlobalAdmin: boolean, now: Date): StragglerReason | null {
+/** Why the helpdesk must hear about this user now, or null. The first reason that applies, in the order above; `tap` is the row's record of issued passes. */
+export function stragglerReason(journey: Journey, settings: StragglerSettings, isGlobalAdmin: boolean, now: Date, tap: TapRecord | null = null): StragglerReason | null {
   if (settings.targetMethod === 'phone' || journey.entryCompleteAt === null) return null;
   if (journey.registration !== null) return null;
   const methods = journey.methods;
   if (journey.steps.joinPhishingResistant !== undefined) return 'passkeyRemoved';
-  if (methods !== null && !methods.phone && !methods.authenticator && !methods.other && journey.tap === null) return 'needsTap';
+  // a pass the helpdesk issued is the way in until it expires; an expired one unused leaves the user a straggler again
+  const passValid = tap !== null && Date.parse(tap.expiresAt) > now.getTime();
+  if (methods !== null && !methods.phone && !methods.authenticator && !methods.other && !passValid) return 'needsTap';
   const smsOnly = methods !== null && methods.phone && !methods.passkey && !methods.authenticator && !methods.other;
   const deadline = startOfDay(retirementDateFor(isGlobalAdmin, settings));
   if (smsOnly && settings.smsDelivery === 'microsoft' && now.getTime() >= deadline - settings.deadlineWarningDays * dayMs) return 'smsOnlyNearDeadline';

@@ -11,7 +11,6 @@ import type {
   JourneyStep,
   PendingWrite,
   StepsDone,
-  TapRecord,
 } from './journeyTypes.js';
 
 /**
@@ -31,12 +30,11 @@ export function beginJourney(progress: ProgressOf<'new' | 'announced'>, waveId: 
     enteredWaveId: waveId,
     enteredAt: now.toISOString(),
     announcedAt: progress.state === 'announced' ? progress.announcedAt : null,
-    enforceFrom: progress.state === 'announced' ? progress.enforceFrom : null,
+    enforceFrom: progress.state === 'announced' ? (progress.enforceFrom ?? null) : null,
     entryCompleteAt: null,
     steps: {},
     phoneConflict: false,
     registration: null,
-    tap: null,
     lastCheckedAt: null,
     methods: null,
     mfaSeenAt: null,
@@ -129,13 +127,6 @@ export function releaseParked(progress: ProgressOf<'parked'>): ProgressOf<'faile
   return { state: 'failed', journey: { ...progress.journey, attempts: 0 }, failure: progress.failure };
 }
 
-/** `mfa-rollout issue-tap` created a Temporary Access Pass for the user (the pass itself is never kept). */
-export function recordTapIssued(progress: InJourney, issued: { readonly at: Date; readonly expiresAt: string; readonly runId: string }): InJourney {
-  expect(progress, ['inFlight', 'active', 'failed', 'parked', 'rolledBack'], 'recordTapIssued');
-  const tap: TapRecord = { issuedAt: issued.at.toISOString(), expiresAt: issued.expiresAt, runId: issued.runId, count: (progress.journey.tap?.count ?? 0) + 1 };
-  return { ...progress, journey: { ...progress.journey, tap } } as InJourney;
-}
-
 /** The steps a rollback of `targetWaveId` undoes for this user: those that wave wrote (not those it found done). */
 export function stepsWrittenBy(journey: Journey, targetWaveId: string): JourneyStep[] {
   return (Object.entries(journey.steps) as [JourneyStep, { waveId: string; wrote: boolean }][])
@@ -158,12 +149,16 @@ export function rollBackSteps(progress: InJourney, undone: readonly JourneyStep[
 }
 
 /**
- * An operator readmits a rolled-back user once the cause is fixed: the journey goes on from the steps that remain,
- * without a new notice (the user was told before the wave that was rolled back).
+ * An operator readmits a rolled-back user once the cause is fixed. When the rollback undid the user's entry (MFA no
+ * longer required of them, out of the campaign), they start again at `new` and are announced with a new date before
+ * anything is written: the date they were told has passed and MFA was taken away since. When it undid only later
+ * steps (the phishing-resistant or phone-retired group), the journey goes on from the steps that remain: MFA has been
+ * required of them all along. A mobile method a rollback left in place is no longer claimed on the `new` path (the
+ * next entry finds it and writes nothing for it).
  */
-export function readmit(progress: ProgressOf<'rolledBack'>): ProgressOf<'active'> {
+export function readmit(progress: ProgressOf<'rolledBack'>): ProgressOf<'new' | 'active'> {
   expect(progress, ['rolledBack'], 'readmit');
-  return { state: 'active', journey: progress.journey };
+  return progress.journey.entryCompleteAt === null ? { state: 'new' } : { state: 'active', journey: progress.journey };
 }
 
 function expect(progress: JourneyProgress, allowed: readonly JourneyProgress['state'][], transition: string): void {

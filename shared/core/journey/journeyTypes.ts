@@ -122,7 +122,10 @@ export interface MethodsSummary {
   readonly other: boolean;
 }
 
-/** A Temporary Access Pass issued by `mfa-rollout issue-tap` (never the pass itself). */
+/**
+ * A Temporary Access Pass issued by `mfa-rollout issue-tap` (never the pass itself). Kept on the roster row, not in
+ * the journey: the helpdesk may issue one to a user in any state, before a wave reaches them too.
+ */
 export interface TapRecord {
   readonly issuedAt: string;
   readonly expiresAt: string;
@@ -144,7 +147,6 @@ export interface Journey {
   /** A mobile method with another number than the synced one was found and left as it is. */
   readonly phoneConflict: boolean;
   readonly registration: RegistrationRecord | null;
-  readonly tap: TapRecord | null;
   /** The last night the live methods were read, and what they were. */
   readonly lastCheckedAt: string | null;
   readonly methods: MethodsSummary | null;
@@ -186,7 +188,17 @@ export interface RollbackRecord {
  */
 export type JourneyProgress =
   | { readonly state: 'new' }
-  | { readonly state: 'announced'; readonly waveId: string; readonly announcedAt: string; readonly enforceFrom: string | null }
+  | {
+      readonly state: 'announced';
+      readonly waveId: string;
+      readonly announcedAt: string;
+      /**
+       * The date the user was told MFA applies from (ISO): the night the ramp was projected to reach them, never
+       * earlier than `announcedAt` + MFA_NOTICE_DAYS. The planner never enforces them before it. Absent on users
+       * announced before the rollout recorded the date: only the notice period applies to them.
+       */
+      readonly enforceFrom?: string;
+    }
   | { readonly state: 'inFlight'; readonly journey: Journey; readonly pending: PendingWrite }
   | { readonly state: 'active'; readonly journey: Journey }
   | { readonly state: 'failed'; readonly journey: Journey; readonly failure: FailureRecord }
@@ -255,8 +267,12 @@ export interface JourneyContext {
   readonly waveId: string;
   readonly now: Date;
   readonly settings: JourneySettings;
-  /** The write-ahead record belongs to this run (an answer lost tonight) rather than to a run that died. */
-  readonly pendingIsTonight?: boolean;
+  /**
+   * The write-ahead record is this run's: the write's answer was lost or refused tonight (a timeout, an unreadable
+   * answer, a 5xx, a 400 on a create), and Graph is read back before anything else. Not landed, the write counts as
+   * tonight's failed attempt with this error. Absent: the record was left by a run that died.
+   */
+  readonly lostAnswer?: { readonly errorCode: string; readonly requestId: string | null };
 }
 
 export type JourneyCommand =

@@ -26,8 +26,8 @@ import { stepsOfMode } from './journeyTypes.js';
  *
  * - A write-ahead record left by a run that died (`inFlight`) is resolved first, from Graph: landed -> the step is
  *   done (with the wave that wrote it); not landed -> the attempt failed (RUN_INTERRUPTED), and the step is tried
- *   again. A write whose answer was lost tonight is read back the same way and, if it did not land, counts as
- *   tonight's failed attempt.
+ *   again. A write whose answer was lost or refused tonight is read back the same way (never retried blind) and, if it
+ *   did not land, counts as tonight's failed attempt with its own error.
  * - The target method (a passkey, or Microsoft Authenticator) seen in the live methods and allowed by the policy
  *   is recorded as registered, once; a registration that disappears is recorded as lost and the user is never
  *   moved on without it.
@@ -225,13 +225,13 @@ function resolvePending(progress: Extract<JourneyProgress, { state: 'inFlight' }
   if (write.kind === 'addGroupMember' && facts.membershipsLive !== true) needs.push('memberships');
   if (needs.length > 0) return { kind: 'read', needs };
   if (landed(write, facts)) return { kind: 'record', progress: completeWrite(progress, context.now), note: 'pendingLanded' };
-  const tonight = context.pendingIsTonight === true;
+  const lost = context.lostAnswer;
   const failure = {
     step: progress.pending.step,
-    // a run that died: its attempt belongs to its wave; a lost answer tonight: to tonight's
-    waveId: tonight ? context.waveId : progress.pending.waveId,
-    errorCode: tonight ? 'GRAPH_OUTCOME_UNKNOWN' : 'RUN_INTERRUPTED',
-    requestId: null,
+    // a run that died: its attempt belongs to its wave; a lost answer tonight: to tonight's, with its own error
+    waveId: lost === undefined ? progress.pending.waveId : context.waveId,
+    errorCode: lost?.errorCode ?? 'RUN_INTERRUPTED',
+    requestId: lost?.requestId ?? null,
   };
   return { kind: 'record', progress: failStep(progress, failure, context.settings, context.now), note: 'pendingNotLanded' };
 }

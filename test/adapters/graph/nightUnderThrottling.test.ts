@@ -27,6 +27,8 @@ describe('a night under throttling (runWave against a small write quota)', () =>
 
     const after = sandbox.traffic.stats();
     const toEnforce = sandbox.manifest.users.filter((user) => expectedStanding[user.category] === 'enforced');
+    // a valid synced mobile and no phone method (a passkey does not stop the phone track)
+    // a user with a passkey (and a valid mobile) can do MFA already: the journey pre-registers no phone for them
     const needsPhone = toEnforce.filter((user) => user.category === 'ready' || user.category === 'readyNational');
     const needsEnforcement = toEnforce.filter((user) => user.category !== 'alreadyEnforced');
     expect(result.outcome).toBe('wave');

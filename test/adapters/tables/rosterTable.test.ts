@@ -5,6 +5,7 @@ import type { DirectoryUser } from '../../../shared/core/rosterUser.js';
 import { isRolloutError } from '../../../shared/errors/RolloutError.js';
 import { uniqueTablePrefix, useAzurite } from '../../helpers/azurite.js';
 import { testConfig } from '../../helpers/testConfig.js';
+import { beginJourney, completeWrite, failStep, recordIntent } from '../../../shared/core/journey/journeyTransitions.js';
 
 const azurite = useAzurite();
 
@@ -77,6 +78,26 @@ describe('RosterTable', () => {
     expect(after?.user.directory.phone).toBe('missing');
   });
 
+  it('keeps the date a notice gave through the attempt and a failure (rows written before it had none)', async () => {
+    const { roster } = await rosterFor('promised');
+    await roster.upsertSnapshots([user('a'), user('b')], 'refresh-1');
+    const first = await readAll(roster);
+    const a = first.find((row) => row.user.directory.id === 'a');
+    const b = first.find((row) => row.user.directory.id === 'b');
+    const announced = { state: 'announced', waveId: 'w1', announcedAt: '2026-11-25T01:00:00.000Z', enforceFrom: '2026-11-29T01:00:00.000Z' } as const;
+    const told = await roster.writeProgress(a!, announced);
+    expect((await readAll(roster)).find((row) => row.user.directory.id === 'a')?.user.progress).toEqual(announced);
+    const journey = beginJourney(announced, 'w2', new Date('2026-11-29T01:00:00.000Z'));
+    const writing = recordIntent(journey, 'enforceMfa', { kind: 'setPerUserMfaState', state: 'enforced' }, 'w2', new Date('2026-11-29T01:00:00.000Z'), 'disabled');
+    const inFlight = await roster.writeProgress(told, writing);
+    expect((await readAll(roster)).find((row) => row.user.directory.id === 'a')?.user.progress).toEqual(writing);
+    await roster.writeProgress(inFlight, failStep(writing, { step: 'enforceMfa', waveId: 'w2', errorCode: 'GRAPH_UNAVAILABLE', requestId: null }, { maxAttempts: 3 }, new Date('2026-11-29T01:05:00.000Z')));
+    await roster.writeProgress(b!, { state: 'announced', waveId: 'w1', announcedAt: '2026-11-25T01:00:00.000Z' });
+    const rows = new Map((await readAll(roster)).map((row) => [row.user.directory.id, row.user.progress]));
+    expect(rows.get('a')).toMatchObject({ state: 'failed', journey: { enforceFrom: '2026-11-29T01:00:00.000Z', attempts: 1 }, failure: { errorCode: 'GRAPH_UNAVAILABLE' } });
+    expect(rows.get('b')).toEqual({ state: 'announced', waveId: 'w1', announcedAt: '2026-11-25T01:00:00.000Z' });
+  });
+
   it('marks users the refresh did not see as no longer present', async () => {
     const { roster } = await rosterFor('absent');
     await roster.upsertSnapshots([user('a'), user('b'), user('c')], 'refresh-1');
@@ -103,18 +124,40 @@ describe('RosterTable', () => {
     const { roster, tables } = await rosterFor('replace');
     await roster.upsertSnapshots([user('a')], 'refresh-1');
     let [row] = await readAll(roster);
-    row = await roster.writeProgress(row!, { state: 'failed', waveId: 'w1', failedAt: '2026-11-25T01:00:00.000Z', attempts: 1, errorCode: 'GRAPH_THROTTLED', requestId: 'req-1', announcedAt: null });
-    await roster.writeProgress(row, {
-      state: 'enforced', waveId: 'w2', enforcedAt: '2026-11-26T01:00:00.000Z', attempts: 2, previousMfaState: 'disabled',
-      phoneMethodCreated: true, alreadyDone: false, phoneConflict: false, registration: 'unknown', verifiedAt: null,
-    });
+    const at = new Date('2026-11-25T01:00:00.000Z');
+    const writing = recordIntent(beginJourney({ state: 'new' }, 'w1', at), 'enforceMfa', { kind: 'setPerUserMfaState', state: 'enforced' }, 'w1', at, 'disabled');
+    row = await roster.writeProgress(row!, failStep(writing, { step: 'enforceMfa', waveId: 'w1', errorCode: 'GRAPH_THROTTLED', requestId: 'req-1' }, { maxAttempts: 3 }, at));
+    expect((await tables.roster.getEntity<Record<string, unknown>>(rosterPartitionKey('r1', 'a'), 'a'))['failure']).toContain('GRAPH_THROTTLED');
+    await roster.writeProgress(row, completeWrite(recordIntent(beginJourney({ state: 'new' }, 'w2', at), 'enforceMfa', { kind: 'setPerUserMfaState', state: 'enforced' }, 'w2', at, 'disabled'), at));
     const entity = await tables.roster.getEntity<Record<string, unknown>>(rosterPartitionKey('r1', 'a'), 'a');
-    expect(entity['errorCode']).toBeUndefined();
-    expect(entity['failedAt']).toBeUndefined();
-    expect(entity['previousMfaState']).toBe('disabled');
+    expect(entity['failure']).toBeUndefined();
+    expect(entity['pending']).toBeUndefined();
+    expect(JSON.parse(String(entity['journey']))).toMatchObject({ steps: { enforceMfa: { waveId: 'w2', previousMfaState: 'disabled' } } });
     const [after] = await readAll(roster);
-    expect(after?.user.progress.state).toBe('enforced');
+    expect(after?.user.progress.state).toBe('active');
     expect(after?.seenBy).toBe('refresh-1');
+  });
+
+  it('a row the rollout wrote before the journey reads as journey progress: its steps stay the wave\'s, for a rollback', async () => {
+    const { roster, tables } = await rosterFor('legacy');
+    await roster.upsertSnapshots([user('old'), user('stuck')], 'refresh-1');
+    await tables.roster.updateEntity({
+      partitionKey: rosterPartitionKey('r1', 'old'), rowKey: 'old', state: 'enforced', waveId: 'w7', enforcedAt: '2026-11-20T01:10:00.000Z', attempts: 1,
+      previousMfaState: 'enabled', phoneMethodCreated: true, alreadyDone: false, phoneConflict: false, registration: 'registered', verifiedAt: '2026-11-22T01:00:00.000Z',
+    }, 'Merge');
+    await tables.roster.updateEntity({
+      partitionKey: rosterPartitionKey('r1', 'stuck'), rowKey: 'stuck', state: 'inFlight', waveId: 'w8', step: 'enforce', since: '2026-11-21T01:10:00.000Z', attempts: 2,
+      announcedAt: null, intent: JSON.stringify({ previousMfaState: 'disabled', createsPhoneMethod: false, phoneConflict: false, alreadyDone: false }),
+    }, 'Merge');
+    const rows = new Map((await readAll(roster)).map((row) => [row.user.directory.id, row.user.progress]));
+    const old = rows.get('old');
+    if (old?.state !== 'active') throw new Error(`expected the enforced row active, got ${old?.state}`);
+    expect(old.journey.steps).toEqual({
+      phoneMethod: { waveId: 'w7', at: '2026-11-20T01:10:00.000Z', wrote: true, action: 'create' },
+      enforceMfa: { waveId: 'w7', at: '2026-11-20T01:10:00.000Z', wrote: true, via: 'perUserMfa', previousMfaState: 'enabled' },
+    });
+    expect(old.journey.registration).toBeNull(); // 'registered' meant any method, not the passkey: the next check looks
+    expect(rows.get('stuck')).toMatchObject({ state: 'failed', journey: { attempts: 2 }, failure: { step: 'enforceMfa', waveId: 'w8', errorCode: 'RUN_INTERRUPTED' } });
   });
 
   it('a corrupt row is reported by name and does not stop the read', async () => {
@@ -134,5 +177,30 @@ describe('RosterTable', () => {
     }
     expect(corrupt).toEqual(['broken']);
     expect(seen.sort()).toEqual(['good1', 'good2']);
+  });
+
+  it('records a Temporary Access Pass issued on the row (ETag-guarded), and keeps it through progress writes and refreshes', async () => {
+    const { roster, tables } = await rosterFor('tap');
+    await roster.upsertSnapshots([user('a')], 'refresh-1');
+    const [row] = await readAll(roster);
+    expect(row?.tap).toBeNull();
+    const tap = { issuedAt: '2026-12-01T09:00:00.000Z', expiresAt: '2026-12-01T10:00:00.000Z', runId: 'cli-issue-tap-1', count: 1 };
+    const recorded = await roster.recordTapIssued(row!, tap);
+    expect(recorded.tap).toEqual(tap);
+    await expect(roster.recordTapIssued(row!, { ...tap, count: 2 })).rejects.toMatchObject({ code: 'TABLE_CONFLICT' });
+    await roster.writeProgress(recorded, { state: 'announced', waveId: 'w1', announcedAt: '2026-12-01T01:00:00.000Z' });
+    await roster.upsertSnapshots([user('a', { department: 'IT' })], 'refresh-2');
+    const [after] = await readAll(roster);
+    expect([after?.tap, after?.user.progress.state, after?.user.directory.department]).toEqual([tap, 'announced', 'IT']);
+    const entity = await tables.roster.getEntity<Record<string, unknown>>(rosterPartitionKey('r1', 'a'), 'a');
+    expect([entity['tapIssuedAt'], entity['tapExpiresAt'], entity['tapRunId'], entity['tapCount']]).toEqual([tap.issuedAt, tap.expiresAt, tap.runId, 1]);
+  });
+
+  it('reports a row whose Temporary Access Pass fields are broken as corrupt, naming the field', async () => {
+    const { roster, tables } = await rosterFor('tapcorrupt');
+    await roster.upsertSnapshots([user('a')], 'refresh-1');
+    await tables.roster.updateEntity({ partitionKey: rosterPartitionKey('r1', 'a'), rowKey: 'a', tapIssuedAt: '2026-12-01T09:00:00.000Z', tapCount: 0 }, 'Merge');
+    const [row] = await (async () => { const all = []; for await (const entry of roster.rows()) all.push(entry); return all; })();
+    expect(row !== undefined && isCorruptRow(row) ? row.corrupt.message : '').toMatch(/field 'tapExpiresAt'/);
   });
 });

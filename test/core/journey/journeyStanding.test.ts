@@ -10,7 +10,7 @@ const step = (waveId: string, wrote = true) => ({ waveId, at: '2026-12-01T01:00:
 const base: Journey = {
   enteredWaveId: 'w1', enteredAt: '2026-12-01T01:00:00.000Z', announcedAt: null, enforceFrom: null, entryCompleteAt: '2026-12-01T01:00:00.000Z', phoneConflict: false,
   steps: { phoneMethod: { ...step('w1'), action: 'create' }, enforceMfa: { ...step('w1'), via: 'perUserMfa', previousMfaState: 'disabled' }, joinCampaign: { ...step('w1'), groupId: 'campaign' } },
-  registration: null, tap: null, lastCheckedAt: null, methods: { phone: true, passkey: false, authenticator: false, other: false }, mfaSeenAt: null, attempts: 0,
+  registration: null, lastCheckedAt: null, methods: { phone: true, passkey: false, authenticator: false, other: false }, mfaSeenAt: null, attempts: 0,
 };
 const active = (journey: Partial<Journey> = {}): JourneyProgress => ({ state: 'active', journey: { ...base, ...journey } });
 const registered = { method: 'passkey' as const, seenAt: '2026-12-05T01:00:00Z', registeredAt: null, passkeyType: 'synced' as const, hadBefore: false };
@@ -48,7 +48,7 @@ describe('methodAvailability', () => {
 
 describe('dueMode', () => {
   it.each([
-    ['not in the journey', { state: 'announced', waveId: 'w', announcedAt: '2026-12-01T01:00:00Z', enforceFrom: null } as JourneyProgress, null],
+    ['not in the journey', { state: 'announced', waveId: 'w', announcedAt: '2026-12-01T01:00:00Z', enforceFrom: undefined } as JourneyProgress, null],
     ['entry not over (a failed entry step)', { state: 'failed', journey: { ...base, entryCompleteAt: null }, failure: { step: 'enforceMfa', waveId: 'w1', at: '', errorCode: 'GRAPH_UNAVAILABLE', requestId: null } } as JourneyProgress, 'enter'],
     ['registered, steps left', active({ registration: registered }), 'advance'],
     ['registered, every step done', active({ registration: registered, steps: { ...base.steps, joinPhishingResistant: { ...step('w2'), groupId: 'pr' }, joinPhoneRetired: { ...step('w2'), groupId: 'r' } } }), 'check'],
@@ -72,7 +72,10 @@ describe('stragglerReason', () => {
   it('no method at all and no pass issued: needs a Temporary Access Pass; with one issued, no longer listed for that', () => {
     const none = { phone: false, passkey: false, authenticator: false, other: false };
     expect(stragglerReason({ ...base, methods: none }, stragglers, false, now)).toBe('needsTap');
-    expect(stragglerReason({ ...base, methods: none, tap: { issuedAt: '2026-12-09T10:00:00Z', expiresAt: '2026-12-09T18:00:00Z', runId: 'r', count: 1 } }, stragglers, false, now)).toBeNull();
+    const pass = { issuedAt: '2026-12-09T10:00:00Z', expiresAt: '2026-12-10T18:00:00Z', runId: 'r', count: 1 };
+    expect(stragglerReason({ ...base, methods: none }, stragglers, false, now, pass)).toBeNull();
+    // expired unused: back on the helpdesk's list
+    expect(stragglerReason({ ...base, methods: none }, stragglers, false, new Date('2026-12-11T01:00:00Z'), pass)).toBe('needsTap');
   });
 
   it('SMS-only within MFA_DEADLINE_WARNING_DAYS of the retirement date', () => {
@@ -113,8 +116,8 @@ describe('rollback of a wave', () => {
     expect(dueMode(readmit(rolledBack), settings, now)).toBe('advance');
   });
 
-  it('undoing an entry step makes a readmitted user enter again', () => {
+  it('undoing an entry step sends a readmitted user back to new: announced again, with a new date, before anything is written', () => {
     const rolledBack = rollBackSteps({ state: 'active', journey: base }, ['joinCampaign', 'phoneMethod'], { rollbackWaveId: 'rb', targetWaveId: 'w1', at: now });
-    expect(dueMode(readmit(rolledBack), settings, now)).toBe('enter');
+    expect(readmit(rolledBack)).toEqual({ state: 'new' });
   });
 });

@@ -18,7 +18,7 @@ function entered(more: Partial<Extract<JourneyProgress, { state: 'active' }>['jo
     journey: {
       enteredWaveId: 'w-entry', enteredAt: step.at, announcedAt: null, enforceFrom: null, entryCompleteAt: step.at, phoneConflict: false,
       steps: { phoneMethod: { ...step, action: 'create' }, enforceMfa: { ...step, via: 'perUserMfa', previousMfaState: 'disabled' }, joinCampaign: { ...step, groupId: campaign } },
-      registration: null, tap: null, lastCheckedAt: null, methods: null, mfaSeenAt: null, attempts: 0,
+      registration: null, lastCheckedAt: null, methods: null, mfaSeenAt: null, attempts: 0,
       ...more,
     },
   };
@@ -256,10 +256,18 @@ describe('nextJourneyCommand: write-ahead and reconcile', () => {
   it('a write whose answer was lost tonight: read back; not landed, it is tonight\'s failed attempt and nothing more is tried tonight', () => {
     const tonightPending = { ...pendingCreate, pending: { ...(pendingCreate as Extract<JourneyProgress, { state: 'inFlight' }>).pending, waveId: 'w-tonight' } } as JourneyProgress;
     const user = graphUser();
-    const result = drive(tonightPending, user, { ...tonight, mode: 'enter', pendingIsTonight: true });
+    const result = drive(tonightPending, user, { ...tonight, mode: 'enter', lostAnswer: { errorCode: 'GRAPH_TIMEOUT', requestId: null } });
     expect(user.writes).toEqual([]);
     expect(result.reason).toBe('failed');
-    expect(result.progress).toMatchObject({ state: 'failed', failure: { errorCode: 'GRAPH_OUTCOME_UNKNOWN', waveId: 'w-tonight' } });
+    expect(result.progress).toMatchObject({ state: 'failed', failure: { errorCode: 'GRAPH_TIMEOUT', waveId: 'w-tonight' } });
+  });
+
+  it('a mobile method the user had before is never claimed as the rollout\'s, so no rollback deletes it', () => {
+    const user = graphUser({ methods: { mobileNumber: '+46 701234567', hasAlternateMobile: false, passkeys: [], authenticators: [], otherStrong: 0 } });
+    const result = drive(announced, user, { ...tonight, mode: 'enter' });
+    expect(user.writes.map((write) => write.kind)).toEqual(['setPerUserMfaState', 'addGroupMember']);
+    expect(result.progress).toMatchObject({ state: 'active' });
+    expect((result.progress as Extract<JourneyProgress, { state: 'active' }>).journey.steps.phoneMethod).toBeUndefined();
   });
 
   it('a group write is judged on memberships read live, never on the roster refresh\'s snapshot', () => {

@@ -11,11 +11,11 @@ const step = (waveId: string, wrote = true) => ({ waveId, at: '2026-12-01T01:00:
 const base: Journey = {
   enteredWaveId: 'w1', enteredAt: '2026-12-01T01:00:00.000Z', announcedAt: null, enforceFrom: null, entryCompleteAt: '2026-12-01T01:00:00.000Z', phoneConflict: false,
   steps: { phoneMethod: { ...step('w1'), action: 'create' }, enforceMfa: { ...step('w1'), via: 'perUserMfa', previousMfaState: 'disabled' }, joinCampaign: { ...step('w1'), groupId: 'campaign' } },
-  registration: null, tap: null, lastCheckedAt: '2026-12-10T01:00:00.000Z', methods: { phone: true, passkey: false, authenticator: false, other: true }, mfaSeenAt: null, attempts: 0,
+  registration: null, lastCheckedAt: '2026-12-10T01:00:00.000Z', methods: { phone: true, passkey: false, authenticator: false, other: true }, mfaSeenAt: null, attempts: 0,
 };
 const registered = { method: 'passkey' as const, seenAt: '2026-12-05T01:00:00Z', registeredAt: null, passkeyType: 'synced' as const, hadBefore: false };
 const candidate = (n: number, journey: Partial<Journey>, ringRank = 1): TrackCandidate<number> => ({
-  id: `u${String(n).padStart(3, '0')}`, ringRank, orderKey: 1000 - n, progress: { state: 'active', journey: { ...base, ...journey } } as JourneyProgress, isGlobalAdmin: false, payload: n,
+  id: `u${String(n).padStart(3, '0')}`, ringRank, orderKey: 1000 - n, progress: { state: 'active', journey: { ...base, ...journey } } as JourneyProgress, isGlobalAdmin: false, tap: null, payload: n,
 });
 
 describe('createTrackPlanner', () => {

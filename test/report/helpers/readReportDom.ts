@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { describeWave } from '../../../shared/report/describeWave.js';
 import type { RolloutReport } from '../../../shared/shell/buildReport.js';
 
 /*
@@ -41,7 +42,9 @@ export interface ReportDom {
     readonly labels: readonly string[];
   } | null;
   readonly nightsTable: readonly { readonly date: string; readonly enforced: number; readonly failed: number; readonly cumulativeEnforced: number; readonly cumulativeRegistered: number }[];
-  readonly waves: readonly { readonly waveId: string; readonly status: string; readonly planned: number; readonly enforced: number; readonly failed: number }[];
+  readonly waves: readonly { readonly waveId: string; readonly kind: string; readonly status: string; readonly planned: number; readonly enforced: number; readonly rolledBack: number; readonly failed: number }[];
+  /** The banner of held and stopped nights: its count and the nights it lists; null when the page has none. */
+  readonly flagged: { readonly count: number; readonly nights: readonly { readonly waveId: string; readonly status: string; readonly reason: string }[] } | null;
   readonly failures: readonly { readonly code: string; readonly count: number; readonly hint: string; readonly requestIds: readonly string[]; readonly users: readonly string[] }[];
   readonly stuck: { readonly count: number; readonly upns: readonly string[] };
 }
@@ -63,6 +66,7 @@ export async function readReportDom(page: Page): Promise<ReportDom> {
       registration[field.getAttribute('data-field') ?? ''] = { value: Number(field.getAttribute('data-value')), text: number(field.innerText) };
     }
     const estimate = document.querySelector('[data-metric="estimate"]');
+    const flaggedBanner = document.querySelector('[data-field="flagged"]');
     const svg = document.querySelector('svg[data-chart="progress"]');
     const point = (element: DomElement) => {
       const box = element.getBoundingClientRect();
@@ -94,9 +98,15 @@ export async function readReportDom(page: Page): Promise<ReportDom> {
         cumulativeEnforced: cell(row, 'cumulativeEnforced'), cumulativeRegistered: cell(row, 'cumulativeRegistered'),
       })),
       waves: [...document.querySelectorAll('#waves-table tbody tr')].map((row) => ({
-        waveId: row.querySelector('td')?.innerText ?? '', status: row.querySelectorAll('td')[2]?.innerText ?? '',
-        planned: cell(row, 'planned'), enforced: cell(row, 'enforced'), failed: cell(row, 'failed'),
+        waveId: row.querySelector('td')?.innerText ?? '', kind: row.querySelectorAll('td')[1]?.innerText ?? '', status: row.querySelectorAll('td')[2]?.innerText ?? '',
+        planned: cell(row, 'planned'), enforced: cell(row, 'enforced'), rolledBack: cell(row, 'rolledBack'), failed: cell(row, 'failed'),
       })),
+      flagged: flaggedBanner === null ? null : {
+        count: Number(flaggedBanner.getAttribute('data-value')),
+        nights: [...flaggedBanner.querySelectorAll('li')].map((item) => ({
+          waveId: item.getAttribute('data-wave-id') ?? '', status: item.getAttribute('data-status') ?? '', reason: item.querySelector('[data-field="reason"]')?.innerText ?? '',
+        })),
+      },
       failures: [...document.querySelectorAll('#failures-table tbody tr')].map((row) => ({
         code: row.querySelector('td')?.innerText ?? '', count: cell(row, 'count'),
         hint: row.querySelector('[data-field="hint"]')?.innerText ?? '',
@@ -155,7 +165,13 @@ export function reportMismatches(dom: ReportDom, report: RolloutReport): string[
   same('nights table', dom.nightsTable, [...report.nights].reverse().map((night) => ({
     date: night.date, enforced: night.enforced, failed: night.failed, cumulativeEnforced: night.cumulativeEnforced, cumulativeRegistered: night.cumulativeRegistered,
   })));
-  same('waves table', dom.waves, report.waves.map((wave) => ({ waveId: wave.waveId, status: wave.status, planned: wave.planned, enforced: wave.enforced, failed: wave.failed })));
+  same('waves table', dom.waves, report.waves.map((wave) => ({
+    waveId: wave.waveId, kind: describeWave(wave).kind, status: wave.status, planned: wave.planned, enforced: wave.enforced, rolledBack: wave.rolledBack, failed: wave.failed,
+  })));
+  same('flagged nights banner', dom.flagged, report.flagged.length === 0 ? null : {
+    count: report.flagged.length,
+    nights: report.flagged.map((night) => ({ waveId: night.waveId, status: night.status, reason: night.reason ?? 'no reason recorded' })),
+  });
   same('failures table', dom.failures, report.failures.map((group) => ({ code: group.errorCode, count: group.count, hint: group.hint, requestIds: group.sampleRequestIds, users: group.sampleUsers })));
   same('stuck users', dom.stuck, { count: report.stuck.count, upns: report.stuck.users.map((user) => user.upn) });
   return problems;

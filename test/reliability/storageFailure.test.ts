@@ -1,0 +1,92 @@
+import { describe, expect, it } from '@jest/globals';
+import { isCorruptRow } from '../../shared/adapters/tables/rosterTable.js';
+import { userConcurrency } from '../../shared/core/userConcurrency.js';
+import type { RolloutLab } from '../../chaos/rolloutLab.js';
+import type { ProcessResult } from '../../chaos/rolloutProcess.js';
+import { eventsOf, useLabs, useRestartableAzurite } from './labHelpers.js';
+
+const storage = useRestartableAzurite('storage');
+const labs = useLabs(storage.current);
+
+/** Writes answer in 20-60 ms, so that the wave is well under way when storage stops. */
+const slowWrites = { latency: { minMs: 0, maxMs: 0, writes: { minMs: 20, maxMs: 60 } } };
+
+/**
+ * A `run-wave` process whose Table Storage stops (gracefully: its data stays on disk) after the sandbox journaled
+ * `afterWrites` writes, and comes back once the run has ended. Returns the run, its wave id and the writes that
+ * landed after storage went away.
+ */
+async function nightWhoseStorageDies(lab: RolloutLab, afterWrites: number): Promise<{ run: ProcessResult; waveId: string; writesAfterStop: number }> {
+  const child = lab.spawn();
+  let stopped: Promise<void> | undefined;
+  let writesAtStop = 0;
+  const stopWatching = lab.writes.onWrite(() => {
+    if (stopped !== undefined || lab.writes.count < afterWrites) return;
+    writesAtStop = lab.writes.count;
+    stopped = storage.stop();
+  });
+  const run = await child.done;
+  stopWatching();
+  await stopped;
+  await lab.settle();
+  const writesAfterStop = lab.sandbox.journal.entries(writesAtStop).filter((entry) => entry.status < 300).length;
+  await storage.start();
+  const started = eventsOf(run).find((event) => event.event === 'wave.started');
+  if (started === undefined) throw new Error(`the run never started a wave: ${run.stderr}`);
+  return { run, waveId: String(started['waveId']), writesAfterStop };
+}
+
+/** Users whose enforcement (per-user MFA) or phone method the sandbox journaled as written. */
+function written(lab: RolloutLab, operation: 'requirements.update' | 'phoneMethods.create'): string[] {
+  return [...new Set(lab.sandbox.journal.entries().filter((entry) => entry.operation === operation && entry.status < 300).map((entry) => entry.userId ?? ''))];
+}
+
+describe('Table Storage fails mid-wave (issue 11 item 2)', () => {
+  it('the wave is on record from its start, no Graph write starts once storage failed, and `rollback --wave` of the died wave undoes every write', async () => {
+    const lab = await labs.start({ label: 'stordies', sandbox: { users: 300, seed: 71, faults: slowWrites } });
+    const { run, waveId, writesAfterStop } = await nightWhoseStorageDies(lab, 20);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('TABLE_UNAVAILABLE');
+    // each user in flight has at most one write under way when storage goes: nothing new starts after it
+    expect(writesAfterStop).toBeLessThanOrEqual(userConcurrency(lab.config, 'enforce'));
+
+    // the wave was recorded as it started: it is in the history (still `running`: its run could not close it)
+    const { rollout } = await lab.open();
+    expect((await rollout.ports.waves.history()).find((wave) => wave.waveId === waveId)).toMatchObject({ kind: 'enforce', status: 'running' });
+    let inFlight = 0;
+    for await (const row of rollout.ports.roster.rows()) if (!isCorruptRow(row) && row.user.progress.state === 'inFlight') inFlight += 1;
+    expect(inFlight).toBeGreaterThan(0);
+
+    const enforced = written(lab, 'requirements.update');
+    const phones = written(lab, 'phoneMethods.create');
+    expect(phones.length).toBeGreaterThan(0);
+    expect(enforced.length).toBeGreaterThan(0);
+    for (const id of enforced) expect(lab.sandbox.state.perUserMfaState(id)).toBe('enforced');
+
+    expect(await lab.expireLease()).toBe(true); // the dead run could not release it
+    const rollback = await lab.run(['rollback', '--wave', waveId, '--remove-phone-methods']);
+    expect(rollback.code).toBe(0);
+    expect(rollback.stdout).toMatch(new RegExp(`^Rollback \\S+: (\\d+) of \\1 user\\(s\\) of wave ${waveId} rolled back \\(0 already were\\), 0 failed\\.$`, 'm'));
+    expect(rollback.stdout).toContain('(inFlight -> rolledBack)');
+    for (const id of enforced) expect(lab.sandbox.state.perUserMfaState(id)).toBe('disabled');
+    for (const id of phones) expect(lab.sandbox.state.phoneMethods(id).filter((method) => method.phoneType === 'mobile')).toEqual([]);
+  }, 120_000);
+
+  it('users the died wave wrote and the next night reconciled stay in the died wave: its rollback reaches them, not only the recovery wave\'s', async () => {
+    const lab = await labs.start({ label: 'storrec', sandbox: { users: 300, seed: 72, faults: slowWrites } });
+    const { waveId } = await nightWhoseStorageDies(lab, 20);
+    const enforcedByDiedWave = written(lab, 'requirements.update');
+    expect(enforcedByDiedWave.length).toBeGreaterThan(0);
+    await lab.expireLease();
+
+    const recovery = await lab.run();
+    expect(recovery.code).toBe(0);
+    expect(eventsOf(recovery).some((event) => event.event === 'wave.closedAfterRunDied' && event['waveId'] === waveId)).toBe(true);
+    const { rollout } = await lab.open();
+    expect((await rollout.ports.waves.history()).find((wave) => wave.waveId === waveId)).toMatchObject({ status: 'stopped' });
+
+    const rollback = await lab.run(['rollback', '--wave', waveId]);
+    expect(rollback.code).toBe(0);
+    for (const id of enforcedByDiedWave) expect(lab.sandbox.state.perUserMfaState(id)).toBe('disabled');
+  }, 120_000);
+});
