@@ -6,181 +6,248 @@ import { runWave } from '../shared/shell/runWave.js';
 import { startAzurite } from '../rehearsal/startAzurite.js';
 import type { JournalEntry } from '../sandbox/stats/journal.js';
 import type { SandboxStats } from '../sandbox/admin/trafficControls.js';
-import { startSandboxProcess } from './sandboxProcess.js';
+import { quotaShare, type QuotaShare, type WriteModel } from './quotaShare.js';
+import { startSandboxProcess, type SandboxProcess } from './sandboxProcess.js';
 import { runSequentialClient } from './sequentialClient.js';
 
+export type BenchStrategy = 'perUserMfa' | 'conditionalAccessGroup';
+
 export interface EnforcementOptions {
+  /** Which combinations to run (default all four), e.g. `window/none`. */
+  readonly combinations?: readonly string[];
   readonly users: number;
   readonly timeScale: number;
-  readonly sequentialSeconds: number;
   readonly concurrency: number;
   readonly seed: number;
+  readonly strategy: BenchStrategy;
   readonly log: (line: string) => void;
 }
 
-/** Graph's write quota per app and tenant (graph-notes §8), the bucket the rollout's writes draw on. */
+/** Graph's write quota per app and tenant (docs/graph-behaviour.md#throttling), the one the rollout's writes draw on. */
 export const graphWriteQuota = { capacity: 3_000, windowSeconds: 150 } as const;
 
-export interface QuotaShape {
-  readonly timeScale: number;
-  /** Bucket capacity, writes. */
-  readonly capacity: number;
-  /** Refill rate, writes per second (capacity / window × time scale). */
-  readonly refillPerSecond: number;
-}
+/** The four throttling combinations of issue 13: how the write quota counts, and whether directory answers carry the identity headers. */
+export const throttlingCombinations = [
+  { model: 'bucket', headers: true },
+  { model: 'bucket', headers: false },
+  { model: 'window', headers: true },
+  { model: 'window', headers: false },
+] as const satisfies readonly { model: WriteModel; headers: boolean }[];
 
-export interface ThroughputFigures {
+export type Combination = (typeof throttlingCombinations)[number];
+
+export const combinationLabel = (combination: Pick<Combination, 'model' | 'headers'>): string => `${combination.model}, ${combination.headers ? 'headers' : 'no headers'}`;
+
+export interface NightFigures {
+  readonly users: number;
   readonly seconds: number;
-  readonly usersEnforced: number;
+  readonly usersPerMinute: number;
+  /** Writes Graph answered 2xx during the night (sandbox journal). */
   readonly writes: number;
   readonly writesPerUser: number;
-  readonly usersPerMinute: number;
-  /** (capacity + refill × seconds) / writesPerUser, per minute of the same run. */
-  readonly theoreticalUsersPerMinute: number;
-  /** usersPerMinute / theoreticalUsersPerMinute = writes / (capacity + refill × seconds). */
-  readonly ratio: number;
-  /** Graph operations (plain requests + batch items) the sandbox saw, and how many it answered 429. */
+  readonly quota: QuotaShare;
+  /** Graph operations (plain requests + batch items) the sandbox saw during the night, and how many it answered 429. */
   readonly operations: number;
   readonly throttled: number;
   readonly throttledShare: number;
+  /** The 429s that answered writes, by operation (the journal; the rest answered reads). */
+  readonly throttledWrites: Readonly<Record<string, number>>;
+  readonly retries: number;
+  readonly batches: number;
+  readonly failed: number;
+  readonly duplicateWrites: number;
+  readonly maxWritesPerUser: number;
+  /** Gateway attempts = sandbox operations: exactly one retry layer. */
+  readonly oneRetryLayer: boolean;
+  readonly finalWritesPerSecond: number;
+  readonly peakWritesPerSecond: number;
+}
+
+export interface CombinationResult {
+  readonly model: WriteModel;
+  readonly headers: boolean;
+  /** A night at the end of the ramp-up: MFA_WAVE_SIZE = the default MFA_MAX_WAVE_SIZE, 2,000. */
+  readonly production: NightFigures;
+  /** The next night (quota full again), one wave of every ready user left: long enough for the steady state. */
+  readonly wave: NightFigures;
+}
+
+export interface SequentialFigures {
+  readonly model: WriteModel;
+  readonly seconds: number;
+  readonly users: number;
+  readonly usersPerMinute: number;
+  readonly writes: number;
+  readonly quota: QuotaShare;
+  readonly throttled: number;
 }
 
 export interface EnforcementResult {
-  readonly quota: QuotaShape;
+  readonly quota: { readonly timeScale: number; readonly capacity: number; readonly windowSeconds: number; readonly refillPerSecond: number };
   readonly tenantUsers: number;
+  readonly strategy: BenchStrategy;
   readonly latency: { readonly readsMs: string; readonly writesMs: string };
-  readonly rollout: ThroughputFigures & {
-    readonly concurrency: number;
-    readonly startWritesPerSecond: number;
-    readonly finalWritesPerSecond: number;
-    readonly peakWritesPerSecond: number;
-    readonly gateway: Readonly<Record<string, number>>;
-    readonly duplicateWrites: number;
-    readonly maxWritesPerUser: number;
-    readonly failed: number;
-    /** Gateway attempts = sandbox operations: exactly one retry layer. */
-    readonly oneRetryLayer: boolean;
-  };
-  readonly sequential: ThroughputFigures & {
-    /** The same users per minute against Graph's own (unscaled) sustained write rate: what such a script gets out of the real quota. */
-    readonly ratioToUnscaledQuota: number;
-  };
+  readonly combinations: readonly CombinationResult[];
+  /** One call at a time, for as long as the first combination's long wave ran. */
+  readonly sequential: SequentialFigures;
 }
 
+const latency = { readsMs: '10-40', writesMs: '100-300' };
+
 /**
- * Enforcement throughput against the sandbox with Graph's documented write quota (3,000 writes per app and tenant,
- * refilled over 150 s) and Graph-like write latency (100–300 ms), the quota windows run `timeScale` times faster.
- * First a sequential client (one call at a time, as PowerShell scripts do) for a fixed time; then, after the quota
- * buckets are refilled, one night of the rollout (`runWave`, strategy perUserMfa) enforcing every ready user left.
+ * Enforcement against the sandbox with Graph's documented write quota (3,000 writes per app and tenant per 150 s, the
+ * windows `timeScale` times shorter), Graph-like write latency (100–300 ms), in each throttling combination: the
+ * quota as a token bucket or a sliding window, with or without the identity headers on directory answers. In each,
+ * on a fresh tenant: a production night (2,000 users), then the next night (quota full again) one wave of everyone
+ * left. Last, a sequential client (one call at a time) for as long as the first combination's long wave took.
  */
 export async function enforcementBench(options: EnforcementOptions): Promise<EnforcementResult> {
-  const quota: QuotaShape = {
-    timeScale: options.timeScale,
-    capacity: graphWriteQuota.capacity,
-    refillPerSecond: (graphWriteQuota.capacity / graphWriteQuota.windowSeconds) * options.timeScale,
-  };
-  const latency = { readsMs: '10-40', writesMs: '100-300' };
+  const windowSeconds = graphWriteQuota.windowSeconds / options.timeScale;
+  const quota = { timeScale: options.timeScale, capacity: graphWriteQuota.capacity, windowSeconds, refillPerSecond: graphWriteQuota.capacity / windowSeconds };
   const azurite = await startAzurite();
-  const sandbox = await startSandboxProcess(['--users', String(options.users), '--seed', String(options.seed), '--quota-time-scale', String(options.timeScale), '--latency', latency.readsMs, '--write-latency', latency.writesMs]);
   try {
-    await sandbox.admin('organization', { onPremisesSyncEnabled: true, lastSyncAgeMinutes: 20 });
-    const settings = {
-      ...sandbox.settings(azurite.connectionString),
-      MFA_ROLLOUT_ID: 'bench',
-      MFA_PILOT_GROUP_ID: '',
-      MFA_WAVE_SIZE: '100000',
-      MFA_MAX_WAVE_SIZE: '100000',
-      MFA_NOTICE_DAYS: '0',
-      MFA_GRAPH_CONCURRENCY: String(options.concurrency),
-      MFA_GRAPH_WRITES_PER_SECOND: String(quota.refillPerSecond),
-      MFA_REPORT_REQUESTS_PER_10_SECONDS: String(5 * options.timeScale),
-    };
-    const config = loadConfig(settings);
-
-    // 1. the sequential client, on the first ready users
-    options.log(`  sequential client: ${options.sequentialSeconds} s, one call at a time`);
-    const connection = createGraphConnection(config);
-    const readyUsers = sandbox.manifest.users.filter((user) => user.category === 'ready').map((user) => user.id);
-    let before = await sandbox.stats();
-    const sequentialRun = await runSequentialClient(connection, readyUsers, { seconds: options.sequentialSeconds, region: sandbox.manifest.homeCountry }).finally(() => connection.close());
-    let after = await sandbox.stats();
-    const sequentialFigures = figures(quota, { seconds: sequentialRun.seconds, users: sequentialRun.users, writes: sequentialRun.writes }, before, after);
-    const realRefill = graphWriteQuota.capacity / graphWriteQuota.windowSeconds;
-    const sequential = { ...sequentialFigures, ratioToUnscaledQuota: sequentialFigures.usersPerMinute / ((realRefill * 60) / sequentialFigures.writesPerUser) };
-
-    // 2. one night of the rollout, buckets full again
-    await sandbox.admin('quota', { reset: true });
-    options.log(`  rollout: one night (runWave) over a ${options.users.toLocaleString('en-US')}-user tenant`);
-    const marks: Record<string, number> = {};
-    const logger = createLogger((_level, line) => {
-      const event = (JSON.parse(line) as { event: string }).event;
-      if (event === 'wave.started' || event === 'wave.closed' || event === 'wave.halted' || event === 'wave.stopped') marks[event] = performance.now();
-    });
-    const rollout = await openRollout(config, logger);
-    const { lastSeq } = await sandbox.admin<{ lastSeq: number }>('journal?since=0');
-    const nightStartedAt = Math.floor(Date.now() / 1000) * 1000;
-    before = await sandbox.stats();
-    let result;
-    try {
-      result = await runWave({ config, clock: () => new Date(), ports: rollout.ports, logger, runId: 'bench-night' });
-    } finally {
-      await rollout.close();
+    const combinations: CombinationResult[] = [];
+    const chosen = throttlingCombinations.filter((combination) => options.combinations === undefined || options.combinations.includes(`${combination.model}/${combination.headers ? 'headers' : 'none'}`));
+    for (const combination of chosen) {
+      options.log(`  ${combinationLabel(combination)}: a production night of 2,000, then one wave of the rest`);
+      const sandbox = await startBenchSandbox(options, combination);
+      try {
+        // both nights on the same tables: the second night is the same rollout's next night
+        const tables = nightSettings(sandbox, azurite.connectionString, options, combination);
+        const settings = (overrides: Record<string, string>) => ({ ...tables, ...overrides });
+        const production = await benchNight(sandbox, settings({ MFA_WAVE_SIZE: '2000' }), { ...quota, model: combination.model }, 'bench-production');
+        await sandbox.admin('quota', { reset: true });
+        const wave = await benchNight(sandbox, settings({ MFA_WAVE_SIZE: '100000', MFA_MAX_WAVE_SIZE: '100000' }), { ...quota, model: combination.model }, 'bench-wave');
+        combinations.push({ ...combination, production, wave });
+        options.log(`    production ${production.users} users in ${production.seconds} s (quota ${production.quota.share.toFixed(3)}, 429 ${(production.throttledShare * 100).toFixed(2)} %); wave ${wave.users} in ${wave.seconds} s (quota ${wave.quota.share.toFixed(3)}, 429 ${(wave.throttledShare * 100).toFixed(2)} %)`);
+      } finally {
+        await sandbox.stop();
+      }
     }
-    after = await sandbox.stats();
-    if (result.outcome !== 'wave') throw new Error(`the bench night did not run a wave (${result.outcome})`);
-    const started = marks['wave.started'];
-    const ended = marks['wave.closed'] ?? marks['wave.halted'];
-    if (started === undefined || ended === undefined) throw new Error('the bench night logged no wave start or end');
-    const journal = (await sandbox.admin<{ entries: JournalEntry[] }>(`journal?since=${lastSeq}`)).entries;
-    const writes = journal.filter((entry) => entry.status >= 200 && entry.status < 300).length;
-    const rolloutFigures = figures(quota, { seconds: (ended - started) / 1000, users: result.wave.enforced, writes }, before, after);
-    const { gateway } = rollout.ports;
-    const perSecond = after.requests.perSecond.filter((point) => Date.parse(point.at) >= nightStartedAt);
-    return {
-      quota,
-      tenantUsers: options.users,
-      latency,
-      sequential,
-      rollout: {
-        ...rolloutFigures,
-        concurrency: options.concurrency,
-        startWritesPerSecond: config.graphWritesPerSecond,
-        finalWritesPerSecond: Math.round(gateway.writeRate * 10) / 10,
-        peakWritesPerSecond: Math.max(0, ...perSecond.map((point) => point.writes)),
-        gateway: { ...gateway.stats },
-        duplicateWrites: after.duplicateWrites.total - before.duplicateWrites.total,
-        maxWritesPerUser: after.writes.maxPerUser,
-        failed: result.wave.failed,
-        oneRetryLayer: operations(after) - operations(before) === gateway.stats.attempts,
-      },
-    };
+    const seconds = combinations[0]?.wave.seconds ?? 60;
+    options.log(`  sequential client: ${seconds} s (as long as the first long wave), one call at a time`);
+    const sequential = await sequentialRun(options, azurite.connectionString, seconds, { ...quota, model: 'bucket' });
+    return { quota, tenantUsers: options.users, strategy: options.strategy, latency, combinations, sequential };
   } finally {
-    await sandbox.stop();
     await azurite.stop();
   }
 }
 
-const operations = (stats: SandboxStats): number => stats.requests.total - stats.requests.batchEnvelopes + stats.requests.batchItems;
+function startBenchSandbox(options: EnforcementOptions, combination: Pick<Combination, 'model' | 'headers'>): Promise<SandboxProcess> {
+  return startSandboxProcess([
+    '--users', String(options.users),
+    '--seed', String(options.seed),
+    '--quota-time-scale', String(options.timeScale),
+    '--quota-write-model', combination.model,
+    ...(combination.headers ? [] : ['--no-quota-headers']),
+    '--latency', latency.readsMs,
+    '--write-latency', latency.writesMs,
+  ]).then(async (sandbox) => {
+    await sandbox.admin('organization', { onPremisesSyncEnabled: true, lastSyncAgeMinutes: 20 });
+    return sandbox;
+  });
+}
 
-function figures(quota: QuotaShape, run: { seconds: number; users: number; writes: number }, before: SandboxStats, after: SandboxStats): ThroughputFigures {
-  const writesPerUser = run.users === 0 ? 0 : run.writes / run.users;
-  const possibleWrites = quota.capacity + quota.refillPerSecond * run.seconds;
-  const usersPerMinute = (run.users / run.seconds) * 60;
-  const theoreticalUsersPerMinute = writesPerUser === 0 ? 0 : (possibleWrites / writesPerUser / run.seconds) * 60;
+let tablePrefixes = 0;
+
+function nightSettings(sandbox: SandboxProcess, tablesConnection: string, options: EnforcementOptions, combination: Pick<Combination, 'model' | 'headers'>): Record<string, string> {
+  return {
+    ...sandbox.settings(tablesConnection),
+    MFA_ROLLOUT_ID: 'bench',
+    MFA_TABLE_PREFIX: `bench${combination.model}${combination.headers ? 'h' : 'n'}${process.pid}${(tablePrefixes += 1)}`,
+    MFA_STRATEGY: options.strategy,
+    MFA_PILOT_GROUP_ID: '',
+    MFA_NOTICE_DAYS: '0',
+    MFA_GRAPH_CONCURRENCY: String(options.concurrency),
+    MFA_GRAPH_WRITES_PER_SECOND: String((graphWriteQuota.capacity / graphWriteQuota.windowSeconds) * options.timeScale),
+    MFA_GRAPH_WRITE_QUOTA: String(graphWriteQuota.capacity),
+    MFA_REPORT_REQUESTS_PER_10_SECONDS: String(5 * options.timeScale),
+  };
+}
+
+/** One night of the rollout (`runWave`), measured from `wave.started` to `wave.closed`. */
+async function benchNight(sandbox: SandboxProcess, settings: Record<string, string>, quota: { capacity: number; windowSeconds: number; model: WriteModel }, runId: string): Promise<NightFigures> {
+  const config = loadConfig(settings);
+  const marks: Record<string, { readonly at: number; readonly wall: number }> = {};
+  const logger = createLogger((_level, line) => {
+    const event = (JSON.parse(line) as { event: string }).event;
+    if (event === 'wave.started' || event === 'wave.closed' || event === 'wave.halted' || event === 'wave.stopped') marks[event] = { at: performance.now(), wall: Date.now() };
+  });
+  const rollout = await openRollout(config, logger);
+  const { lastSeq } = await sandbox.admin<{ lastSeq: number }>('journal?since=0');
+  const before = await sandbox.stats();
+  let result;
+  try {
+    result = await runWave({ config, clock: () => new Date(), ports: rollout.ports, logger, runId });
+  } finally {
+    await rollout.close();
+  }
+  const after = await sandbox.stats();
+  if (result.outcome !== 'wave') throw new Error(`the bench night ${runId} did not run a wave (${result.outcome})`);
+  const started = marks['wave.started'];
+  const ended = marks['wave.closed'] ?? marks['wave.halted'];
+  if (started === undefined || ended === undefined) throw new Error('the bench night logged no wave start or end');
+  const journal = (await sandbox.admin<{ entries: JournalEntry[] }>(`journal?since=${lastSeq}`)).entries;
+  const landed = journal.filter((entry) => entry.status >= 200 && entry.status < 300).map((entry) => Date.parse(entry.at));
+  const throttledWrites: Record<string, number> = {};
+  for (const entry of journal) if (entry.status === 429) throttledWrites[entry.operation] = (throttledWrites[entry.operation] ?? 0) + 1;
+  const seconds = (ended.at - started.at) / 1000;
+  const users = result.wave.enforced;
   const ops = operations(after) - operations(before);
   const throttled = after.throttled.total - before.throttled.total;
+  const { gateway } = rollout.ports;
   return {
-    seconds: round(run.seconds, 1),
-    usersEnforced: run.users,
-    writes: run.writes,
-    writesPerUser: round(writesPerUser, 2),
-    usersPerMinute: round(usersPerMinute, 0),
-    theoreticalUsersPerMinute: round(theoreticalUsersPerMinute, 0),
-    ratio: round(run.writes / possibleWrites, 3),
+    users,
+    seconds: round(seconds, 1),
+    usersPerMinute: round((users / seconds) * 60, 0),
+    writes: landed.length,
+    writesPerUser: users === 0 ? 0 : round(landed.length / users, 2),
+    quota: quotaShare(quota, { startMs: started.wall, endMs: ended.wall, writeTimesMs: landed }),
     operations: ops,
     throttled,
     throttledShare: ops === 0 ? 0 : round(throttled / ops, 4),
+    throttledWrites,
+    retries: gateway.stats.retries,
+    batches: gateway.stats.batches,
+    failed: result.wave.failed,
+    duplicateWrites: after.duplicateWrites.total - before.duplicateWrites.total,
+    maxWritesPerUser: after.writes.maxPerUser,
+    oneRetryLayer: ops === gateway.stats.attempts,
+    finalWritesPerSecond: round(gateway.writeRate, 1),
+    peakWritesPerSecond: Math.max(0, ...after.requests.perSecond.filter((point) => Date.parse(point.at) >= Math.floor(started.wall / 1000) * 1000).map((point) => point.writes)),
   };
 }
+
+async function sequentialRun(options: EnforcementOptions, tablesConnection: string, seconds: number, quota: { capacity: number; windowSeconds: number; model: WriteModel }): Promise<SequentialFigures> {
+  const sandbox = await startBenchSandbox(options, { model: quota.model, headers: true });
+  try {
+    const config = loadConfig(nightSettings(sandbox, tablesConnection, options, { model: quota.model, headers: true }));
+    const connection = createGraphConnection(config);
+    const readyUsers = sandbox.manifest.users.filter((user) => user.category === 'ready').map((user) => user.id);
+    const { lastSeq } = await sandbox.admin<{ lastSeq: number }>('journal?since=0');
+    const startMs = Date.now();
+    const run = await runSequentialClient(connection, readyUsers, {
+      seconds,
+      region: sandbox.manifest.homeCountry,
+      strategy: options.strategy,
+      mfaGroupId: sandbox.manifest.groups.mfaRequired,
+    }).finally(() => connection.close());
+    const journal = (await sandbox.admin<{ entries: JournalEntry[] }>(`journal?since=${lastSeq}`)).entries;
+    const landed = journal.filter((entry) => entry.status >= 200 && entry.status < 300).map((entry) => Date.parse(entry.at));
+    return {
+      model: quota.model,
+      seconds: round(run.seconds, 1),
+      users: run.users,
+      usersPerMinute: round((run.users / run.seconds) * 60, 0),
+      writes: landed.length,
+      quota: quotaShare(quota, { startMs, endMs: startMs + run.seconds * 1000, writeTimesMs: landed }),
+      throttled: run.throttled,
+    };
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+const operations = (stats: SandboxStats): number => stats.requests.total - stats.requests.batchEnvelopes + stats.requests.batchItems;
 
 const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;

@@ -17,13 +17,22 @@ interface Answer {
   readonly body: unknown;
 }
 
+export interface SequentialOptions {
+  readonly seconds: number;
+  readonly region: string;
+  /** perUserMfa: read and set the per-user state; conditionalAccessGroup: add the user to `mfaGroupId`. */
+  readonly strategy: 'perUserMfa' | 'conditionalAccessGroup';
+  readonly mfaGroupId: string;
+}
+
 /**
  * What a typical PowerShell script does (a `foreach` over users with `Invoke-MgGraphRequest`): one call at a time,
- * read the synced mobile, the methods and the per-user MFA state, then register the mobile phone method and enforce
- * MFA where needed. Like the Graph PowerShell SDK it waits for Retry-After on 429/503/504 (up to 3 times). No
- * batching, no concurrency, no tables. Stops starting new users after `seconds`.
+ * read the synced mobile and the methods (and the per-user MFA state), then register the mobile phone method and
+ * enforce MFA (the per-user state, or the MFA group) where needed. Like the Graph PowerShell SDK it waits for
+ * Retry-After on 429/503/504 (up to 3 times). No batching, no concurrency, no tables. Stops starting new users after
+ * `seconds`.
  */
-export async function runSequentialClient(connection: GraphConnection, userIds: readonly string[], options: { readonly seconds: number; readonly region: string }): Promise<SequentialRun> {
+export async function runSequentialClient(connection: GraphConnection, userIds: readonly string[], options: SequentialOptions): Promise<SequentialRun> {
   const counts = { users: 0, calls: 0, writes: 0, throttled: 0, failedUsers: 0 };
   const call = async (method: 'GET' | 'POST' | 'PATCH', version: 'v1.0' | 'beta', path: string, body?: unknown): Promise<Answer> => {
     for (let retry = 0; ; retry += 1) {
@@ -47,13 +56,17 @@ export async function runSequentialClient(connection: GraphConnection, userIds: 
     if (performance.now() - started >= options.seconds * 1000) break;
     const user = await call('GET', 'v1.0', `/users/${userId}?$select=id,mobilePhone`);
     const methods = await call('GET', 'v1.0', `/users/${userId}/authentication/phoneMethods`);
-    const requirements = await call('GET', 'beta', `/users/${userId}/authentication/requirements`);
+    const perUser = options.strategy === 'perUserMfa';
+    const requirements = perUser ? await call('GET', 'beta', `/users/${userId}/authentication/requirements`) : { status: 200, body: null };
     const mobile = classifyMobile((user.body as { mobilePhone?: string | null } | null)?.mobilePhone ?? null, options.region);
     const hasMobile = ((methods.body as { value?: { id: string }[] } | null)?.value ?? []).some((method) => method.id === mobileMethodId);
     let ok = user.status === 200 && methods.status === 200 && requirements.status === 200 && mobile.graphNumber !== undefined;
     if (ok && !hasMobile) ok = (await call('POST', 'v1.0', `/users/${userId}/authentication/phoneMethods`, { phoneNumber: mobile.graphNumber, phoneType: 'mobile' })).status === 201;
-    if (ok && (requirements.body as { perUserMfaState?: string } | null)?.perUserMfaState !== 'enforced') {
+    if (ok && perUser && (requirements.body as { perUserMfaState?: string } | null)?.perUserMfaState !== 'enforced') {
       ok = (await call('PATCH', 'beta', `/users/${userId}/authentication/requirements`, { perUserMfaState: 'enforced' })).status === 204;
+    }
+    if (ok && !perUser) {
+      ok = (await call('POST', 'v1.0', `/groups/${options.mfaGroupId}/members/$ref`, { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${userId}` })).status === 204;
     }
     counts.users += ok ? 1 : 0;
     counts.failedUsers += ok ? 0 : 1;

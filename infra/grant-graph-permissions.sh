@@ -28,7 +28,7 @@ set -euo pipefail
 # The permission lists. They must equal permissionsFor() in shared/adapters/graph/graphPermissions.ts:
 # test/infra/configConsistency.test.ts runs `--list` for both strategies, with and without mail, and compares.
 COMMON_PERMISSIONS=(
-  AuditLog.Read.All                      # registration verification (userRegistrationDetails)
+  AuditLog.Read.All                      # registration verification (userRegistrationDetails) and the sign-in log (beta auditLogs/signIns)
   GroupMember.Read.All                   # pilot, ring and exclusion group members
   Organization.Read.All                  # the tenant sync gate (GET /organization)
   Policy.Read.All                        # Conditional Access preflight, security defaults, the methods policy

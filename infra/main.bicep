@@ -129,8 +129,13 @@ param graphMaxRetryAfterSeconds int = 180
 @description('MFA_GRAPH_USE_BATCH: group calls into JSON $batch requests.')
 param graphUseBatch bool = true
 
-@description('MFA_GRAPH_WRITES_PER_SECOND: starting pace of Graph writes (a decimal number, as text).')
+@description('MFA_GRAPH_WRITES_PER_SECOND: Graph\'s documented sustained write rate per app and tenant, the pacer\'s ceiling (a decimal number, as text).')
 param graphWritesPerSecond string = '20'
+
+@description('MFA_GRAPH_WRITE_QUOTA: Graph\'s documented writes per app and tenant per quota window, the largest burst the pacer allows itself.')
+@minValue(1)
+@maxValue(1000000)
+param graphWriteQuota int = 3000
 
 @description('MFA_REPORT_REQUESTS_PER_10_SECONDS: pace of the registration-report calls (a decimal number, as text).')
 param reportRequestsPer10Seconds string = '5'
@@ -214,6 +219,11 @@ param maxAttempts int = 3
 @minValue(0)
 @maxValue(90)
 param noticeDays int = 3
+
+@description('MFA_NOTICE_RECIPIENTS_PER_DAY: notices the mailbox may send in any 24 hours (Exchange Online stops at 10,000 recipients).')
+@minValue(1)
+@maxValue(10000)
+param noticeRecipientsPerDay int = 9000
 
 @description('MFA_NOTICE_MAILBOX: mailbox that mails the announcements (needs Mail.Send: grant with --with-mail).')
 param noticeMailbox string = ''
@@ -519,6 +529,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     MFA_GRAPH_MAX_RETRY_AFTER_SECONDS: string(graphMaxRetryAfterSeconds)
     MFA_GRAPH_USE_BATCH: graphUseBatch ? 'true' : 'false'
     MFA_GRAPH_WRITES_PER_SECOND: graphWritesPerSecond
+    MFA_GRAPH_WRITE_QUOTA: string(graphWriteQuota)
     MFA_REPORT_REQUESTS_PER_10_SECONDS: reportRequestsPer10Seconds
     MFA_USER_PAGE_SIZE: string(userPageSize)
     MFA_BREAK_GLASS: breakGlass
@@ -541,6 +552,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     MFA_AUTO_RESUME_AFTER_NIGHTS: string(autoResumeAfterNights)
     MFA_MAX_ATTEMPTS: string(maxAttempts)
     MFA_NOTICE_DAYS: string(noticeDays)
+    MFA_NOTICE_RECIPIENTS_PER_DAY: string(noticeRecipientsPerDay)
     MFA_NOTICE_MAILBOX: noticeMailbox
     MFA_VERIFY_AFTER_DAYS: string(verifyAfterDays)
     MFA_STUCK_AFTER_DAYS: string(stuckAfterDays)

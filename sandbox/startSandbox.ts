@@ -14,6 +14,7 @@ import { createRequestListener } from './http/createRequestListener.js';
 import type { GraphRequest } from './http/graphRoute.js';
 import { defaultGraphPipeline, graphStages } from './http/graphStages.js';
 import { listenHttps } from './http/server.js';
+import { mailboxConcurrency } from './mail/mailboxConcurrency.js';
 import { createQuotaMeter } from './quota/createQuotaMeter.js';
 import { defaultQuotaConfig, mergeQuotaConfig, type QuotaOptions } from './quota/quotaConfig.js';
 import { graphRoutes } from './routes/graphRoutes.js';
@@ -121,7 +122,7 @@ function wireGraphTraffic(options: GraphTrafficOptions): { dispatchGraph: (reque
   const dispatchGraph = createGraphDispatcher({
     tenant,
     origin: options.origin,
-    stages: defaultGraphPipeline(stages, { faults: faults.stage, quota: quota.stage, observeWrites: createWriteObserver(tenant, stats) }),
+    stages: defaultGraphPipeline(stages, { mailbox: mailboxConcurrency(() => tenant.mail.limits().concurrency), faults: faults.stage, quota: quota.stage, observeWrites: createWriteObserver(tenant, stats) }),
     ...(options.onInternalError === undefined ? {} : { onInternalError: options.onInternalError }),
   });
   late.dispatch = dispatchGraph;

@@ -70,6 +70,8 @@ const operations: Readonly<Record<string, Operation>> = {
     traffic.setQuota(body);
     return ok(traffic.quota());
   },
+  'GET mail': (_request, _body, { tenant }) => ok({ limits: tenant.mail.limits(), messages: tenant.mail.messages() }),
+  'POST mail': (_request, body, { tenant }) => ok({ limits: tenant.mail.configure(body), messages: tenant.mail.messages() }),
   'GET faults': (_request, _body, { traffic }) => ok(traffic.faults()),
   'POST faults': (_request, body, { traffic }) => ok(traffic.addFault(body), 201),
   'DELETE faults': (_request, _body, { traffic }) => {
@@ -96,6 +98,7 @@ const removeFault = (id: string, traffic: TrafficControls): Reply =>
  * - `POST registerMethod {user, method}` (a user registers Authenticator, a passkey or a hardware token),
  *   `GET temporaryAccessPass?user=`, `POST temporaryAccessPass/check {user, pass}`, `GET|POST temporaryAccessPassIssuance {issuance}`
  * - `GET|POST quota`, `GET|POST|DELETE faults`, `DELETE faults/{id}`, `GET|POST latency`
+ * - `GET|POST mail {concurrency?, messagesPerMinute?, recipientsPerDay?, reset?}`: Exchange's limits and every message accepted
  */
 export function handleAdminRequest(request: AdminRequest, surface: AdminSurface): Reply {
   const path = request.url.pathname.replace(/\/+$/, '').replace(/^\/_sandbox\/?/, '');
@@ -109,7 +112,7 @@ export function handleAdminRequest(request: AdminRequest, surface: AdminSurface)
     return adminError(
       404,
       'NotFound',
-      `No admin operation '${request.method} /_sandbox/${path}'. See GET /_sandbox/manifest, /journal, /counters, /stats; GET|POST /clock, /organization, /roles, /quota, /faults, /latency, /conditionalAccess, /registrationReport, /methodsPolicy, /temporaryAccessPassIssuance; GET /temporaryAccessPass?user=; POST /signIn, /signInNight, /registerMethod, /temporaryAccessPass/check; DELETE /faults, /faults/{id}.`,
+      `No admin operation '${request.method} /_sandbox/${path}'. See GET /_sandbox/manifest, /journal, /counters, /stats; GET|POST /clock, /organization, /roles, /quota, /faults, /latency, /mail, /conditionalAccess, /registrationReport, /methodsPolicy, /temporaryAccessPassIssuance; GET /temporaryAccessPass?user=; POST /signIn, /signInNight, /registerMethod, /temporaryAccessPass/check; DELETE /faults, /faults/{id}.`,
     );
   } catch (error) {
     if (error instanceof RangeError) return adminError(400, 'BadRequest', error.message);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { parseFaultRule, type FaultOptions, type FaultRule, type LatencyConfig } from '../faults/faultRules.js';
-import type { QuotaOptions } from '../quota/quotaConfig.js';
+import { authenticationMethodQuotas, writeModels, type QuotaOptions } from '../quota/quotaConfig.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../startSandbox.js';
 
 export interface CliIo {
@@ -22,6 +22,9 @@ export interface RunningCli {
 
 interface TrafficFlags {
   readonly quota: boolean;
+  readonly quotaHeaders: boolean;
+  readonly quotaWriteModel?: string;
+  readonly quotaAuthMethods?: string;
   readonly quotaResourceUnits?: number;
   readonly quotaRuWindow?: number;
   readonly quotaAppWrites?: number;
@@ -39,6 +42,11 @@ const positive = (name: string) => (value: string): number => {
   const parsed = Number(value);
   if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError(`expected ${name} to be a number above 0`);
   return parsed;
+};
+
+const oneOf = (name: string, allowed: readonly string[]) => (value: string): string => {
+  if (!allowed.includes(value)) throw new InvalidArgumentError(`expected ${name} to be one of ${allowed.join(', ')}`);
+  return value;
 };
 
 const msRange = (name: string) => (value: string): { minMs: number; maxMs: number } => {
@@ -67,6 +75,9 @@ const faultRule = (value: string, previous: readonly FaultRule[]): FaultRule[] =
 function addTrafficFlags(program: Command): Command {
   return program
     .option('--no-quota', 'turn Graph throttling (quota buckets) off')
+    .option('--quota-write-model <model>', 'write quotas as a token `bucket` (burst from idle) or a sliding `window` (default bucket)', oneOf('--quota-write-model', writeModels))
+    .option('--no-quota-headers', 'send no x-ms-resource-unit / x-ms-throttle-* headers at all (default: on directory resources)')
+    .option('--quota-auth-methods <reading>', 'which quota users/{id}/authentication/* calls draw on: identity, tenantWrites or none (default identity)', oneOf('--quota-auth-methods', authenticationMethodQuotas))
     .option('--quota-resource-units <n>', 'resource units per app+tenant per window (default by tenant size: 3500/5000/8000)', positive('--quota-resource-units'))
     .option('--quota-ru-window <seconds>', 'resource-unit window (default 10)', positive('--quota-ru-window'))
     .option('--quota-app-writes <n>', 'writes per app+tenant per window (default 3000)', positive('--quota-app-writes'))
@@ -82,7 +93,9 @@ function addTrafficFlags(program: Command): Command {
 
 /** The startSandbox options the traffic flags describe. */
 function trafficOptionsFrom(flags: TrafficFlags): { quota: QuotaOptions; faults: FaultOptions } {
-  const quota: Record<string, number | boolean> = { enabled: flags.quota };
+  const quota: Record<string, number | boolean | string> = { enabled: flags.quota, headers: flags.quotaHeaders };
+  if (flags.quotaWriteModel !== undefined) quota.writeModel = flags.quotaWriteModel;
+  if (flags.quotaAuthMethods !== undefined) quota.authenticationMethodQuota = flags.quotaAuthMethods;
   const figures: [keyof TrafficFlags, keyof QuotaOptions][] = [
     ['quotaResourceUnits', 'resourceUnits'],
     ['quotaRuWindow', 'resourceUnitWindowSeconds'],

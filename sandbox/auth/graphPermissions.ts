@@ -29,6 +29,8 @@ export const graphPermissions = {
   writeMethodsPolicy: ['Policy.ReadWrite.AuthenticationMethod'],
   readSecurityDefaults: ['Policy.Read.All', 'Policy.ReadWrite.SecurityDefaults'],
   writeSecurityDefaults: ['Policy.ReadWrite.SecurityDefaults', 'Policy.ReadWrite.ConditionalAccess'],
+  /** The v1.0 page adds Directory.Read.All for a known licence-check issue (docs/graph-behaviour.md#sign-in-activity); the sandbox asks for AuditLog.Read.All. */
+  readSignIns: ['AuditLog.Read.All'],
   sendMail: ['Mail.Send'],
   readRoleAssignments: ['RoleManagement.Read.Directory', 'RoleManagement.Read.All', 'Directory.Read.All', 'RoleManagement.ReadWrite.Directory', 'Directory.ReadWrite.All'],
 } as const satisfies Record<string, readonly (string | readonly string[])[]>;

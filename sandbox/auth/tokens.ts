@@ -13,8 +13,11 @@ export interface AccessTokenClaims {
   readonly appid: string;
   readonly app_displayname: string;
   readonly idtyp: 'app';
-  /** The app roles (application permissions) consented when the token was issued; Graph authorizes against these, so a later consent change needs a new token. */
-  readonly roles: readonly string[];
+  /**
+   * The app roles (application permissions) consented when the token was issued; Graph authorizes against these, so a
+   * later consent change needs a new token. Absent when none is consented, as Entra leaves the claim out then.
+   */
+  readonly roles?: readonly string[];
   readonly ver: '1.0';
   readonly uti: string;
 }
@@ -64,7 +67,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         appid: app.clientId,
         app_displayname: app.displayName,
         idtyp: 'app',
-        roles: [...app.roles],
+        ...(app.roles.length === 0 ? {} : { roles: [...app.roles] }),
         ver: '1.0',
         uti: base64url(randomBytes(16)),
       };

@@ -16,6 +16,8 @@ export const graphErrors = {
     new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token validation failure.', wwwAuthenticate),
   tokenExpired: () =>
     new GraphHttpError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.', wwwAuthenticate),
+  /** A token with neither `scp` nor `roles` (no application permission consented): Graph's answer (docs/graph-behaviour.md#errors). */
+  noRolesClaim: () => new GraphHttpError(403, 'AccessDenied', 'Either scp or roles claim need to be present in the token.'),
   insufficientPrivileges: () =>
     new GraphHttpError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
   resourceNotFound: (id: string) =>
@@ -27,8 +29,12 @@ export const graphErrors = {
     new GraphHttpError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.'),
   bodyRequired: () => new GraphHttpError(400, 'BadRequest', 'Empty Payload. JSON content expected.'),
   payloadTooLarge: () => new GraphHttpError(413, 'RequestEntityTooLarge', 'The request body is too large.'),
+  /** docs/graph-behaviour.md#errors: Graph's own code and message for a `$top` outside 1–999. */
   invalidPageSize: (raw: string) =>
-    new GraphHttpError(400, 'Request_BadRequest', `Invalid page size specified: '${raw}'. Must be between 1 and 999 inclusive.`),
+    new GraphHttpError(400, 'Request_UnsupportedQuery', `Invalid page size specified: '${raw}'. Must be between 1 and 999 inclusive.`),
+  /** The sign-in log's pages are 1–1,000 (the same answer form as the directory's `$top`; the exact text is not documented). */
+  invalidSignInPageSize: (raw: string) =>
+    new GraphHttpError(400, 'Request_UnsupportedQuery', `Invalid page size specified: '${raw}'. Must be between 1 and 1000 inclusive.`),
   unknownProperty: (property: string, type: string) =>
     new GraphHttpError(400, 'Request_BadRequest', `Could not find a property named '${property}' on type 'microsoft.graph.${type}'.`),
   unsupportedQueryOption: (option: string) =>
@@ -40,8 +46,18 @@ export const graphErrors = {
     new GraphHttpError(400, 'invalidRequest', "Invalid value for property 'phoneType'. Expected one of: mobile, alternateMobile, office."),
   invalidPhoneNumber: () =>
     new GraphHttpError(400, 'invalidRequest', "Invalid phone number format. Expected '+{country code} {number}x{extension}', e.g. '+1 5555551234' or '+1 5555551234x123'."),
+  /**
+   * Graph documents only that a second phone of one type "will fail" (docs/graph-behaviour.md#phone-methods): the
+   * status is assumed, and the message is the sandbox's own, worded so that no product branch on message text can match it.
+   */
   phoneTypeExists: (phoneType: string) =>
-    new GraphHttpError(400, 'invalidRequest', `A phone method of type '${phoneType}' already exists for this user.`),
+    new GraphHttpError(400, 'invalidRequest', `Sandbox: refused, the user has a phone method of type '${phoneType}' (Graph documents no message for this case).`),
+  /** Refused delete of a mobile beside an alternate mobile: documented, its answer is not (the sandbox's own message). */
+  mobileHasAlternate: () =>
+    new GraphHttpError(400, 'invalidRequest', "Sandbox: refused, the user's alternateMobile needs a mobile (Graph documents no message for this case)."),
+  /** Refused delete of the user's default MFA method: documented, its answer is not (the sandbox's own message). */
+  phoneIsDefaultMethod: () =>
+    new GraphHttpError(400, 'invalidRequest', "Sandbox: refused, the phone is the user's default MFA method (Graph documents no message for this case)."),
   mobileRequired: () =>
     new GraphHttpError(400, 'invalidRequest', 'A mobile phone method must be registered before an alternateMobile phone method can be added.'),
   phoneTypeImmutable: () =>
@@ -65,6 +81,8 @@ export const graphErrors = {
     new GraphHttpError(400, 'ErrorInvalidRecipients', "At least one recipient isn't valid., A message can't be sent because it contains no recipients."),
   mailRecipientUnresolved: () =>
     new GraphHttpError(400, 'ErrorInvalidRecipients', "At least one recipient isn't valid., A recipient isn't resolved. All recipients must be resolved before a message can be submitted."),
+  /** Over Outlook's 4 concurrent requests per app and mailbox (docs/graph-behaviour.md#mail, observed); no Retry-After is documented. */
+  mailboxConcurrency: () => new GraphHttpError(429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.'),
   internal: () => new GraphHttpError(500, 'generalException', 'An unexpected error occurred in the sandbox tenant.'),
   tooManyRequests: (headers: Readonly<Record<string, string>>) => new GraphHttpError(429, 'TooManyRequests', 'Please retry again later.', headers),
   serviceUnavailable: (headers: Readonly<Record<string, string>>) =>

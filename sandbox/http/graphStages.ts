@@ -43,7 +43,9 @@ export function graphStages(dependencies: GraphStageDependencies): Record<'resol
       if (!check.ok) throw check.reason === 'expired' ? graphErrors.tokenExpired() : graphErrors.tokenInvalid();
       // As in Entra, the permissions are those in the token (consented when it was issued): a role change applies to
       // tokens issued after it, and a token issued before keeps its roles until it expires.
-      context.caller = { appId: check.claims.appid, roles: Array.isArray(check.claims.roles) ? check.claims.roles : [] };
+      // A token without `roles` (and app-only tokens carry no `scp`): the app has no consented permission at all.
+      if (!Array.isArray(check.claims.roles) || check.claims.roles.length === 0) throw graphErrors.noRolesClaim();
+      context.caller = { appId: check.claims.appid, roles: check.claims.roles };
       return next();
     },
 
@@ -94,6 +96,8 @@ export function graphStages(dependencies: GraphStageDependencies): Record<'resol
 
 /** Stages from other modules, placed by `defaultGraphPipeline`. */
 export interface ExtraGraphStages {
+  /** Outlook's per-mailbox concurrency: before the latency, so a slow answer holds its place. */
+  readonly mailbox?: GraphStage;
   /** Latency and injected answers (and malformed bodies on the way back): before the quota, so an injected answer consumes nothing. */
   readonly faults?: GraphStage;
   /** Quota metering (429s); after authorization, as Graph meters only requests it accepts. */
@@ -111,6 +115,7 @@ export function defaultGraphPipeline(stages: ReturnType<typeof graphStages>, ext
     stages.requireRoute,
     stages.authorize,
     stages.checkQueryOptions,
+    ...optional(extra.mailbox),
     ...optional(extra.faults),
     ...optional(extra.quota),
     stages.parseBody,

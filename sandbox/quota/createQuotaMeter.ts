@@ -1,43 +1,48 @@
 import { graphErrors } from '../http/graphErrors.js';
 import type { GraphRoute, GraphStage } from '../http/graphRoute.js';
-import { mergeQuotaConfig, type QuotaConfig } from './quotaConfig.js';
+import { mergeQuotaConfig, type QuotaConfig, type WriteModel } from './quotaConfig.js';
+import { quotaFamilyOf } from './quotaFamily.js';
 import { requestCost } from './requestCost.js';
-import { bucketUsedShare, bucketWaitMs, createTokenBucket, refillBucket, resizeBucket, type TokenBucket } from './tokenBucket.js';
+import { createSlidingWindowQuota, drawWindow, resizeWindow, slideWindow, windowUsedShare, windowWaitMs, type SlidingWindowQuota } from './slidingWindowQuota.js';
+import { bucketUsedShare, bucketWaitMs, createTokenBucket, drawBucket, refillBucket, resizeBucket, type TokenBucket } from './tokenBucket.js';
 
 export type QuotaLimitName = 'resourceUnits' | 'appWrites' | 'tenantWrites';
 
 export interface QuotaBucketUsage {
-  /** The `x-ms-throttle-scope` a 429 from this bucket carries, e.g. `Tenant_Application/ReadWrite/{appId}/{tenantId}`. */
+  /** The `x-ms-throttle-scope` a 429 from this limit carries, e.g. `Tenant_Application/ReadWrite/{appId}/{tenantId}`. */
   readonly scope: string;
   readonly limit: QuotaLimitName;
+  /** `bucket` or `window` (resource units are always a bucket). */
+  readonly model: WriteModel;
   readonly capacity: number;
   /** The configured window (real Graph's). */
   readonly windowSeconds: number;
   /** The window as it runs here: windowSeconds / timeScale. */
   readonly effectiveWindowSeconds: number;
+  /** What is left to spend now (negative: a debt run up by throttled requests). */
   readonly available: number;
-  /** 0 (full bucket) to 1 (empty). */
+  /** 0 (nothing used) to 1 (all used), above 1 in debt. */
   readonly usedShare: number;
 }
 
 export interface QuotaUsage {
   readonly enabled: boolean;
   readonly timeScale: number;
-  /** Buckets of every app that has called so far, and the tenant's write bucket. */
+  /** Limits of every app that has called so far, and the tenant's write limit. */
   readonly buckets: readonly QuotaBucketUsage[];
-  /** Totals drawn since start (requests that were let through). */
+  /** Totals drawn since start by requests that were let through (throttled ones draw too, but are not counted here). */
   readonly consumed: { readonly requests: number; readonly resourceUnits: number; readonly writes: number };
   /** Requests answered 429 by a quota, by the limit that was exceeded. */
   readonly throttled: { readonly total: number } & Readonly<Record<QuotaLimitName, number>>;
 }
 
 export interface QuotaMeter {
-  /** The pipeline stage: meters a request, answers 429 when a bucket lacks tokens, adds the quota headers otherwise. */
+  /** The pipeline stage: meters a request, answers 429 when a limit lacks room, adds the quota headers otherwise. */
   readonly stage: GraphStage;
   config(): QuotaConfig;
-  /** Applies a partial change (see QuotaOptions); `{ reset: true }` also refills every bucket. RangeError on bad input. */
+  /** Applies a partial change (see QuotaOptions); `{ reset: true }` also refills every limit. RangeError on bad input. */
   configure(change: unknown): QuotaConfig;
-  /** Refills every bucket. */
+  /** Refills every limit. */
   reset(): void;
   usage(): QuotaUsage;
 }
@@ -51,28 +56,62 @@ export interface QuotaMeterOptions {
   readonly nowMs?: () => number;
 }
 
-interface AppBuckets {
-  readonly resourceUnits: TokenBucket;
-  readonly writes: TokenBucket;
-}
-
 /** Seconds with up to millisecond precision, as Graph writes fractional Retry-After (`2.128`); never 0. */
 export function formatRetryAfter(ms: number): string {
   return String(Math.max(1, Math.ceil(ms)) / 1000);
 }
 
+/** One limit: a token bucket, or (writes under `writeModel: 'window'`) a sliding window. */
+type Limit = { readonly kind: 'bucket'; readonly bucket: TokenBucket } | { readonly kind: 'window'; readonly window: SlidingWindowQuota };
+
+function createLimit(model: WriteModel, capacity: number, windowMs: number, nowMs: number): Limit {
+  return model === 'bucket' ? { kind: 'bucket', bucket: createTokenBucket(capacity, windowMs, nowMs) } : { kind: 'window', window: createSlidingWindowQuota(capacity, windowMs) };
+}
+
+function advance(limit: Limit, nowMs: number): void {
+  if (limit.kind === 'bucket') refillBucket(limit.bucket, nowMs);
+  else slideWindow(limit.window, nowMs);
+}
+
+/** Ms until `cost` fits (after `advance`). */
+function waitMs(limit: Limit, cost: number, nowMs: number): number {
+  return limit.kind === 'bucket' ? bucketWaitMs(limit.bucket, cost) : windowWaitMs(limit.window, cost, nowMs);
+}
+
+function draw(limit: Limit, cost: number, nowMs: number): void {
+  if (limit.kind === 'bucket') drawBucket(limit.bucket, cost);
+  else drawWindow(limit.window, cost, nowMs);
+}
+
+function usedShare(limit: Limit): number {
+  return limit.kind === 'bucket' ? bucketUsedShare(limit.bucket) : windowUsedShare(limit.window);
+}
+
+function resize(limit: Limit, capacity: number, windowMs: number): void {
+  if (limit.kind === 'bucket') resizeBucket(limit.bucket, capacity, windowMs);
+  else resizeWindow(limit.window, capacity, windowMs);
+}
+
+interface AppLimits {
+  readonly resourceUnits: Limit;
+  writes: Limit;
+}
+
 /**
- * Graph's identity throttling as token buckets (graph-notes §8): resource units and writes per app and tenant, and
- * writes per tenant. Buckets start full and refill continuously; a request that does not fit is answered 429 with
- * the time until it would fit, and consumes nothing.
+ * Graph's identity throttling (docs/graph-behaviour.md#throttling): resource units and writes per app and tenant, and
+ * writes per tenant. Only the identity and access resources are metered, and only their answers carry the identity
+ * headers (`quotaFamily.ts`); authentication-method calls draw on the quota `authenticationMethodQuota` names and
+ * never carry the headers. Every request counts, throttled or not: a 429 books its cost too, so a client that keeps
+ * sending is throttled for longer. Writes count as a token bucket or as a sliding window (`writeModel`).
  */
 export function createQuotaMeter(options: QuotaMeterOptions): QuotaMeter {
   const nowMs = options.nowMs ?? (() => performance.now());
   const { tenantId } = options;
   let config = options.config;
-  const apps = new Map<string, AppBuckets>();
+  const apps = new Map<string, AppLimits>();
   const windowMs = (seconds: number): number => (seconds * 1000) / config.timeScale;
-  let tenantWrites = createTokenBucket(config.tenantWrites, windowMs(config.tenantWriteWindowSeconds), nowMs());
+  const tenantWriteLimit = (now: number): Limit => createLimit(config.writeModel, config.tenantWrites, windowMs(config.tenantWriteWindowSeconds), now);
+  let tenantWrites = tenantWriteLimit(nowMs());
   const consumed = { requests: 0, resourceUnits: 0, writes: 0 };
   const throttled = { total: 0, resourceUnits: 0, appWrites: 0, tenantWrites: 0 };
 
@@ -83,16 +122,16 @@ export function createQuotaMeter(options: QuotaMeterOptions): QuotaMeter {
         ? `Tenant_Application/Write/${appId}/${tenantId}`
         : `Tenant/Write/${appId}/${tenantId}`;
 
-  const bucketsOf = (appId: string, now: number): AppBuckets => {
-    let buckets = apps.get(appId);
-    if (buckets === undefined) {
-      buckets = {
-        resourceUnits: createTokenBucket(config.resourceUnits, windowMs(config.resourceUnitWindowSeconds), now),
-        writes: createTokenBucket(config.appWrites, windowMs(config.appWriteWindowSeconds), now),
+  const limitsOf = (appId: string, now: number): AppLimits => {
+    let limits = apps.get(appId);
+    if (limits === undefined) {
+      limits = {
+        resourceUnits: createLimit('bucket', config.resourceUnits, windowMs(config.resourceUnitWindowSeconds), now),
+        writes: createLimit(config.writeModel, config.appWrites, windowMs(config.appWriteWindowSeconds), now),
       };
-      apps.set(appId, buckets);
+      apps.set(appId, limits);
     }
-    return buckets;
+    return limits;
   };
 
   const shareHeader = (share: number): Record<string, string> =>
@@ -101,59 +140,59 @@ export function createQuotaMeter(options: QuotaMeterOptions): QuotaMeter {
   const stage: GraphStage = async (context, next) => {
     const route = context.route;
     if (!config.enabled || route === undefined || options.isUnmetered(route)) return next();
+    const family = quotaFamilyOf(route.pattern);
+    const reading = config.authenticationMethodQuota;
+    if (family === 'own' || family === 'undocumented' || (family === 'authenticationMethods' && reading === 'none')) return next();
     const appId = context.caller?.appId ?? 'unknown';
     const cost = requestCost(context.request.method, route.pattern, context.query);
     const now = nowMs();
-    const buckets = bucketsOf(appId, now);
-    refillBucket(buckets.resourceUnits, now);
-    let worstLimit: QuotaLimitName | undefined;
-    let worstWait = 0;
-    let worstBucket: TokenBucket | undefined;
-    const check = (limit: QuotaLimitName, bucket: TokenBucket, amount: number): void => {
-      const wait = bucketWaitMs(bucket, amount);
-      if (wait > worstWait) {
-        worstWait = wait;
-        worstLimit = limit;
-        worstBucket = bucket;
-      }
-    };
-    check('resourceUnits', buckets.resourceUnits, cost.resourceUnits);
+    const limits = limitsOf(appId, now);
+    const draws: { readonly name: QuotaLimitName; readonly limit: Limit; readonly amount: number }[] = [];
+    if (family === 'directory' || reading === 'identity') draws.push({ name: 'resourceUnits', limit: limits.resourceUnits, amount: cost.resourceUnits });
     if (cost.writes > 0) {
-      refillBucket(buckets.writes, now);
-      refillBucket(tenantWrites, now);
-      check('appWrites', buckets.writes, cost.writes);
-      check('tenantWrites', tenantWrites, cost.writes);
+      if (family === 'directory' || reading === 'identity') draws.push({ name: 'appWrites', limit: limits.writes, amount: cost.writes });
+      draws.push({ name: 'tenantWrites', limit: tenantWrites, amount: cost.writes });
     }
-    if (worstLimit !== undefined && worstBucket !== undefined) {
+    if (draws.length === 0) return next();
+    let worst: (typeof draws)[number] | undefined;
+    let worstWait = 0;
+    for (const entry of draws) {
+      advance(entry.limit, now);
+      const wait = waitMs(entry.limit, entry.amount, now);
+      if (wait > worstWait) {
+        worst = entry;
+        worstWait = wait;
+      }
+    }
+    // every request counts, the throttled one too; its Retry-After is the wait once it has been booked
+    for (const entry of draws) draw(entry.limit, entry.amount, now);
+    const identityHeaders = config.headers && family === 'directory';
+    if (worst !== undefined) {
       throttled.total += 1;
-      throttled[worstLimit] += 1;
+      throttled[worst.name] += 1;
       throw graphErrors.tooManyRequests({
-        'Retry-After': formatRetryAfter(worstWait),
-        'x-ms-throttle-scope': scopeOf(worstLimit, appId),
-        'x-ms-throttle-information': worstLimit === 'resourceUnits' ? 'ResourceUnitLimitExceeded' : 'WriteLimitExceeded',
-        ...shareHeader(bucketUsedShare(worstBucket)),
+        'Retry-After': formatRetryAfter(waitMs(worst.limit, worst.amount, now)),
+        ...(identityHeaders
+          ? {
+              'x-ms-throttle-scope': scopeOf(worst.name, appId),
+              'x-ms-throttle-information': worst.name === 'resourceUnits' ? 'ResourceUnitLimitExceeded' : 'WriteLimitExceeded',
+              ...shareHeader(usedShare(worst.limit)),
+            }
+          : {}),
       });
     }
-
-    buckets.resourceUnits.tokens -= Math.min(cost.resourceUnits, buckets.resourceUnits.capacity);
-    let share = bucketUsedShare(buckets.resourceUnits);
-    if (cost.writes > 0) {
-      buckets.writes.tokens -= Math.min(cost.writes, buckets.writes.capacity);
-      tenantWrites.tokens -= Math.min(cost.writes, tenantWrites.capacity);
-      share = Math.max(share, bucketUsedShare(buckets.writes), bucketUsedShare(tenantWrites));
-    }
     consumed.requests += 1;
-    consumed.resourceUnits += cost.resourceUnits;
+    consumed.resourceUnits += draws.some((entry) => entry.name === 'resourceUnits') ? cost.resourceUnits : 0;
     consumed.writes += cost.writes;
-    const headers = { 'x-ms-resource-unit': String(cost.resourceUnits), ...shareHeader(share) };
     const reply = await next();
+    if (!identityHeaders) return reply;
+    const headers = { 'x-ms-resource-unit': String(cost.resourceUnits), ...shareHeader(Math.max(...draws.map((entry) => usedShare(entry.limit)))) };
     return { ...reply, headers: reply.headers === undefined ? headers : { ...reply.headers, ...headers } };
   };
 
   const reset = (): void => {
-    const now = nowMs();
     apps.clear();
-    tenantWrites = createTokenBucket(config.tenantWrites, windowMs(config.tenantWriteWindowSeconds), now);
+    tenantWrites = tenantWriteLimit(nowMs());
   };
 
   return {
@@ -162,39 +201,46 @@ export function createQuotaMeter(options: QuotaMeterOptions): QuotaMeter {
     configure: (change) => {
       const next = mergeQuotaConfig(config, change);
       const now = nowMs();
-      for (const buckets of apps.values()) {
-        refillBucket(buckets.resourceUnits, now);
-        refillBucket(buckets.writes, now);
+      for (const limits of apps.values()) {
+        advance(limits.resourceUnits, now);
+        advance(limits.writes, now);
       }
-      refillBucket(tenantWrites, now);
+      advance(tenantWrites, now);
+      const modelChanged = next.writeModel !== config.writeModel;
       config = next;
-      for (const buckets of apps.values()) {
-        resizeBucket(buckets.resourceUnits, config.resourceUnits, windowMs(config.resourceUnitWindowSeconds));
-        resizeBucket(buckets.writes, config.appWrites, windowMs(config.appWriteWindowSeconds));
+      for (const limits of apps.values()) {
+        resize(limits.resourceUnits, config.resourceUnits, windowMs(config.resourceUnitWindowSeconds));
+        if (modelChanged) limits.writes = createLimit(config.writeModel, config.appWrites, windowMs(config.appWriteWindowSeconds), now);
+        else resize(limits.writes, config.appWrites, windowMs(config.appWriteWindowSeconds));
       }
-      resizeBucket(tenantWrites, config.tenantWrites, windowMs(config.tenantWriteWindowSeconds));
+      // a new write model starts empty (full bucket, empty window); a resize keeps what was used
+      if (modelChanged) tenantWrites = tenantWriteLimit(now);
+      else resize(tenantWrites, config.tenantWrites, windowMs(config.tenantWriteWindowSeconds));
       if ((change as { reset?: unknown }).reset === true) reset();
       return config;
     },
     reset,
     usage: () => {
       const now = nowMs();
-      const describe = (limit: QuotaLimitName, appId: string, bucket: TokenBucket, windowSeconds: number): QuotaBucketUsage => {
-        refillBucket(bucket, now);
+      const describe = (name: QuotaLimitName, appId: string, limit: Limit, windowSeconds: number): QuotaBucketUsage => {
+        advance(limit, now);
+        const capacity = limit.kind === 'bucket' ? limit.bucket.capacity : limit.window.capacity;
+        const available = limit.kind === 'bucket' ? limit.bucket.tokens : limit.window.capacity - limit.window.used;
         return {
-          scope: scopeOf(limit, appId),
-          limit,
-          capacity: bucket.capacity,
+          scope: scopeOf(name, appId),
+          limit: name,
+          model: limit.kind,
+          capacity,
           windowSeconds,
           effectiveWindowSeconds: windowSeconds / config.timeScale,
-          available: Math.floor(bucket.tokens * 1000) / 1000,
-          usedShare: Math.round(bucketUsedShare(bucket) * 1000) / 1000,
+          available: Math.floor(available * 1000) / 1000,
+          usedShare: Math.round(usedShare(limit) * 1000) / 1000,
         };
       };
       const buckets: QuotaBucketUsage[] = [];
-      for (const [appId, app] of apps) {
-        buckets.push(describe('resourceUnits', appId, app.resourceUnits, config.resourceUnitWindowSeconds));
-        buckets.push(describe('appWrites', appId, app.writes, config.appWriteWindowSeconds));
+      for (const [appId, limits] of apps) {
+        buckets.push(describe('resourceUnits', appId, limits.resourceUnits, config.resourceUnitWindowSeconds));
+        buckets.push(describe('appWrites', appId, limits.writes, config.appWriteWindowSeconds));
       }
       buckets.push({ ...describe('tenantWrites', '*', tenantWrites, config.tenantWriteWindowSeconds), scope: `Tenant/Write/*/${tenantId}` });
       return { enabled: config.enabled, timeScale: config.timeScale, buckets, consumed: { ...consumed }, throttled: { ...throttled } };

@@ -1,7 +1,32 @@
-/** The identity-and-access throttling figures the sandbox enforces (graph-notes §8). Every one can be changed. */
+/** How the write quotas count (docs/graph-behaviour.md#throttling, "bucket or window"). */
+export const writeModels = ['bucket', 'window'] as const;
+export type WriteModel = (typeof writeModels)[number];
+
+/**
+ * Which quota authentication-method and per-user MFA calls (`users/{id}/authentication/…`) draw on. Microsoft lists
+ * them under no identity quota (docs/graph-behaviour.md#throttling), so each reading is runnable:
+ * `identity` (resource units and both write quotas, like a directory object, but without the identity headers),
+ * `tenantWrites` (writes on the tenant-wide 18,000 per 5 min only) or `none` (no documented quota).
+ */
+export const authenticationMethodQuotas = ['identity', 'tenantWrites', 'none'] as const;
+export type AuthenticationMethodQuota = (typeof authenticationMethodQuotas)[number];
+
+/** The identity-and-access throttling figures the sandbox enforces (docs/graph-behaviour.md#throttling). Every one can be changed. */
 export interface QuotaConfig {
   /** false: no metering at all (no 429 from quotas, no `x-ms-resource-unit`). Default true. */
   readonly enabled: boolean;
+  /**
+   * `bucket`: each write quota is a token bucket that starts full and refills continuously (a burst of its capacity
+   * from idle); `window`: at most the capacity in any window, no credit for idle time. Default `bucket`.
+   */
+  readonly writeModel: WriteModel;
+  /**
+   * false: no `x-ms-resource-unit`, `x-ms-throttle-limit-percentage`, `x-ms-throttle-scope` or
+   * `x-ms-throttle-information` on any answer (429s keep Retry-After). Default true: on directory resources only.
+   */
+  readonly headers: boolean;
+  /** Default `identity`, the reading that binds a rollout hardest. */
+  readonly authenticationMethodQuota: AuthenticationMethodQuota;
   /** Resource units per app and tenant per window; default by tenant size: 3,500 (< 50 users), 5,000 (50–500), 8,000 (> 500). */
   readonly resourceUnits: number;
   /** Default 10. */
@@ -34,6 +59,9 @@ export function resourceUnitsForTenantSize(users: number): number {
 export function defaultQuotaConfig(tenantUsers: number): QuotaConfig {
   return {
     enabled: true,
+    writeModel: 'bucket',
+    headers: true,
+    authenticationMethodQuota: 'identity',
     resourceUnits: resourceUnitsForTenantSize(tenantUsers),
     resourceUnitWindowSeconds: 10,
     appWrites: 3_000,
@@ -62,14 +90,18 @@ export function mergeQuotaConfig(base: QuotaConfig, change: unknown): QuotaConfi
   for (const key of Object.keys(given)) {
     if (key === 'reset') continue;
     const value = given[key];
-    if (key === 'enabled') {
-      if (typeof value !== 'boolean') throw new RangeError("quota: expected 'enabled' to be true or false");
-      next.enabled = value;
+    if (key === 'enabled' || key === 'headers') {
+      if (typeof value !== 'boolean') throw new RangeError(`quota: expected '${key}' to be true or false`);
+      next[key] = value;
+    } else if (key === 'writeModel' || key === 'authenticationMethodQuota') {
+      const allowed: readonly string[] = key === 'writeModel' ? writeModels : authenticationMethodQuotas;
+      if (typeof value !== 'string' || !allowed.includes(value)) throw new RangeError(`quota: expected '${key}' to be one of ${allowed.join(', ')}`);
+      next[key] = value;
     } else if ((positiveFields as readonly string[]).includes(key)) {
       if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new RangeError(`quota: expected '${key}' to be a number above 0`);
       next[key] = value;
     } else {
-      throw new RangeError(`quota: unknown field '${key}'; expected ${['enabled', ...positiveFields].join(', ')}`);
+      throw new RangeError(`quota: unknown field '${key}'; expected ${['enabled', 'writeModel', 'headers', 'authenticationMethodQuota', ...positiveFields].join(', ')}`);
     }
   }
   return next as unknown as QuotaConfig;

@@ -1,4 +1,4 @@
-/** What one Graph request draws from the identity quotas (graph-notes §8). */
+/** What one Graph request draws from the identity quotas (docs/graph-behaviour.md#throttling). */
 export interface RequestCost {
   readonly resourceUnits: number;
   /** 1 for POST/PATCH/PUT/DELETE, 0 for reads. */

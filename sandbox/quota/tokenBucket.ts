@@ -24,7 +24,15 @@ export function bucketWaitMs(bucket: TokenBucket, cost: number): number {
   return bucket.tokens >= needed ? 0 : (needed - bucket.tokens) / bucket.refillPerMs;
 }
 
-/** Share of the capacity in use, 0 (full bucket) to 1 (empty). */
+/**
+ * Books `cost` whether or not it fitted: every request counts against the quota, throttled or not
+ * (docs/graph-behaviour.md#throttling). The debt a client can run up while throttled is one capacity.
+ */
+export function drawBucket(bucket: TokenBucket, cost: number): void {
+  bucket.tokens = Math.max(-bucket.capacity, bucket.tokens - Math.min(cost, bucket.capacity));
+}
+
+/** Share of the capacity in use, 0 (full bucket) to 1 (empty), above 1 while in debt. */
 export function bucketUsedShare(bucket: TokenBucket): number {
   return bucket.capacity === 0 ? 1 : 1 - bucket.tokens / bucket.capacity;
 }

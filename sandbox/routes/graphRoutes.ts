@@ -14,6 +14,7 @@ import { requirementsRoutes } from './requirementsRoutes.js';
 import { roleAssignmentRoutes } from './roleAssignmentRoutes.js';
 import { securityDefaultsRoutes } from './securityDefaultsRoutes.js';
 import { sendMailRoutes } from './sendMailRoutes.js';
+import { signInLogRoutes } from './signInLogRoutes.js';
 import { temporaryAccessPassRoutes } from './temporaryAccessPassRoutes.js';
 import { userRoutes } from './userRoutes.js';
 
@@ -32,6 +33,7 @@ export const graphRoutes: readonly GraphRoute[] = [
   ...conditionalAccessRoutes,
   ...authenticationStrengthRoutes,
   ...registrationReportRoutes,
+  ...signInLogRoutes,
   ...sendMailRoutes,
   ...roleAssignmentRoutes,
   ...methodsPolicyRoutes,

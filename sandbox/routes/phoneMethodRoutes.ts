@@ -31,8 +31,9 @@ function phoneNumberOf(body: Record<string, unknown>): string {
 }
 
 /**
- * Phone authentication methods (graph-notes §2): one method per type with Graph's fixed ids, `mobile` before
- * `alternateMobile`, numbers only in `+{CC} {number}[x{ext}]` form. Separate from the user's `mobilePhone` property.
+ * Phone authentication methods (docs/graph-behaviour.md#phone-methods): one method per type with Graph's fixed ids,
+ * `mobile` before `alternateMobile`, numbers only in `+{CC} {number}[x{ext}]` form; no deleting a mobile beside an
+ * alternate mobile, nor the user's default MFA method. Separate from the user's `mobilePhone` property.
  */
 export const phoneMethodRoutes: readonly GraphRoute[] = [
   {
@@ -113,7 +114,11 @@ export const phoneMethodRoutes: readonly GraphRoute[] = [
     handle: (context) => {
       const user = requireUser(context);
       const method = requireMethod(context, user.id);
-      context.tenant.deletePhoneMethod(user.id, method.id);
+      const result = context.tenant.deletePhoneMethod(user.id, method.id);
+      if (!result.ok) {
+        context.audit.detail.refused = result.reason;
+        throw result.reason === 'alternateMobilePresent' ? graphErrors.mobileHasAlternate() : result.reason === 'defaultMethod' ? graphErrors.phoneIsDefaultMethod() : graphErrors.resourceNotFound(method.id);
+      }
       return { status: 204 };
     },
   },

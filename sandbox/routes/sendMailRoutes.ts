@@ -32,7 +32,9 @@ function checkMessage(message: Record<string, unknown>): void {
 }
 
 /**
- * `POST /users/{id | UPN}/sendMail` (Mail.Send): 202 Accepted with no body. The journal entry (`mail.send`) keeps
+ * `POST /users/{id | UPN}/sendMail` (Mail.Send): 202 Accepted with no body, then Exchange's limits
+ * (`mail/createMailboxes.ts`): at most 4 requests at once per app and mailbox (`mail/mailboxConcurrency.ts`), 30
+ * messages a minute (the excess is delivered later), 10,000 recipients a day (then it bounces, still 202). The journal entry (`mail.send`) keeps
  * the sender and the recipient addresses, never the subject or the body. An unknown user is 404 `ErrorInvalidUser`;
  * an account without an Exchange Online mailbox (no `mail`: break-glass, the sync account; and guests) is 404
  * `MailboxNotEnabledForRESTAPI`.
@@ -63,6 +65,10 @@ export const sendMailRoutes: readonly GraphRoute[] = [
       if (bcc.length > 0) context.audit.detail.bcc = bcc;
       if (to.length + cc.length + bcc.length === 0) throw graphErrors.mailNoRecipients();
       if (![...to, ...cc, ...bcc].every((address) => addressPattern.test(address))) throw graphErrors.mailRecipientUnresolved();
+      // accepted for submission: Exchange delivers it (late past the minute's rate) or bounces it (past the day's recipients)
+      const outcome = context.tenant.mail.submit(sender.mail, [...to, ...cc, ...bcc]);
+      if (outcome.delayed) context.audit.detail.delayed = true;
+      if (outcome.bounce !== null) context.audit.detail.bounced = true;
       return { status: 202 };
     },
   },

@@ -141,6 +141,21 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
     return user.draft;
   });
 
+  // Every third user who already has a mobile method also has an alternate mobile (Graph then refuses to delete the
+  // mobile); drawn from a stream of its own, so the rest of the tenant is unchanged.
+  const alternateRandom = createRandom((seed ^ 0xa17e) >>> 0);
+  const alternatePhones = createPhoneNumbers(alternateRandom, homeCountry);
+  users.filter((user) => user.category === 'hasPhoneMethod').forEach((user, index) => {
+    if (index % 3 !== 2) return;
+    const mobile = phoneMethods.get(user.id) ?? [];
+    phoneMethods.set(user.id, [...mobile, { id: phoneMethodIds.alternateMobile, phoneType: 'alternateMobile', phoneNumber: alternatePhones.mobile(homeCountry).graphForm, smsSignInState: 'notSupported' }]);
+  });
+
+  // Hybrid tenants: for every fifth ready user the mailbox address is not the UPN (mail is what a notice goes to)
+  users.filter((user) => user.category === 'ready').forEach((user, index) => {
+    if (index % 5 === 4 && user.mail !== null) user.mail = user.mail.replace('@', '@mail.');
+  });
+
   const groups = buildGroups(users, exclusionIds, ids, random);
   // Drawn after every other id, so adding them left the ids of existing tenants unchanged.
   const mfaRequiredGroup = group(ids, 'MFA Required', 'Users the MFA Conditional Access policy applies to; the rollout adds them', []);

@@ -5,6 +5,7 @@ import { createRandom } from './random.js';
 import { registrationSnapshot } from '../report/registrationSnapshot.js';
 import type { SeededTenant } from './seedTenant.js';
 import { createSlidingWindowLimit, type SlidingWindowLimit } from '../quota/slidingWindowLimit.js';
+import { createMailboxes, type Mailboxes } from '../mail/createMailboxes.js';
 import type { MethodsPolicy, ModelledMethodId, ReadOnlyMethodId } from './methodsPolicyModel.js';
 import { createMethodsPolicyState, type MethodsPolicyState } from './methodsPolicyState.js';
 import { passkeyMethod, type PasskeyKind } from './passkeyAuthenticators.js';
@@ -47,6 +48,23 @@ export type AddPhoneMethodResult =
   | { readonly ok: true; readonly method: PhoneMethod }
   | { readonly ok: false; readonly reason: 'alreadyExists' | 'mobileRequired' };
 
+/** Graph refuses to delete a mobile while an alternate mobile exists, and any phone that is the user's default MFA method. */
+export type DeletePhoneMethodResult =
+  | { readonly ok: true; readonly method: PhoneMethod }
+  | { readonly ok: false; readonly reason: 'notFound' | 'alternateMobilePresent' | 'defaultMethod' };
+
+/** One interactive sign-in as the sign-in log keeps it (beta `auditLogs/signIns`), on the sandbox clock. */
+export interface SignInRecord {
+  readonly id: string;
+  /** Sandbox clock, ms. */
+  readonly atMs: number;
+  readonly userId: string;
+  /** `multiFactorAuthentication` when MFA was demanded and done, else `singleFactorAuthentication`. */
+  readonly authenticationRequirement: 'multiFactorAuthentication' | 'singleFactorAuthentication';
+  /** The second factor used (`SMS`, `Voice`, `Authenticator App`, `FIDO2 security key`), or null for a single-factor sign-in. */
+  readonly secondFactor: string | null;
+}
+
 /** All or nothing: on failure nobody was added, and `id` is the first offending id as given. */
 export type AddMembersResult =
   | { readonly ok: true; readonly added: readonly string[] }
@@ -60,7 +78,7 @@ export interface SignInOutcome {
   readonly registeredAuthenticator: boolean;
   /** Per-user `enabled` became `enforced` (Graph's rule, now that a strong method is registered). */
   readonly enforced: boolean;
-  /** When the report entry recomputed at this sign-in becomes visible (sandbox clock). */
+  /** When the report shows the user's methods as they are after this sign-in (sandbox clock). */
   readonly reportVisibleAt: Date;
 }
 
@@ -91,7 +109,15 @@ export interface TenantState {
   addPhoneMethod(userId: string, phoneType: PhoneType, phoneNumber: string): AddPhoneMethodResult;
   /** Returns false when the user has no method with this id. */
   updatePhoneMethod(userId: string, methodId: string, phoneNumber: string): boolean;
-  deletePhoneMethod(userId: string, methodId: string): PhoneMethod | undefined;
+  /** Refused as Graph refuses (docs/graph-behaviour.md#phone-methods): a mobile beside an alternate mobile, or the default MFA method. */
+  deletePhoneMethod(userId: string, methodId: string): DeletePhoneMethodResult;
+  /**
+   * The id of the user's default MFA method: the one set with setDefaultMfaMethod while it is registered, else the
+   * first strong method they registered; null without one.
+   */
+  defaultMfaMethodId(userId: string): string | null;
+  /** As a user changing their default method in My Sign-Ins; null goes back to the first registered. */
+  setDefaultMfaMethod(userId: string, methodId: string | null): void;
   otherMethods(userId: string): readonly OtherAuthenticationMethod[];
   /**
    * The user registers a method (the admin API's stand-in for a user setting one up): Microsoft Authenticator, a
@@ -141,8 +167,9 @@ export interface TenantState {
   /** Whether a sign-in now would demand MFA of the user: per-user `enabled`/`enforced`, or an enforced CA policy. */
   mfaRequired(userId: string): boolean;
   /**
-   * The user's entry as the registration report shows it now: the newest entry computed at a sign-in at least
-   * `lagMinutes` ago, else the one computed at generation. Undefined for unknown and disabled accounts.
+   * The user's entry as the registration report shows it now: their methods as they were `lagMinutes` ago (the
+   * report refreshes on its own after any method change, sign-in or not), else as generated. Undefined for unknown
+   * and disabled accounts.
    */
   registrationEntry(userId: string): RegistrationSnapshot | undefined;
   /** registrationEntry for many users at one instant (the list endpoint): cheap per user. */
@@ -150,11 +177,15 @@ export interface TenantState {
   registrationReportSettings(): Readonly<RegistrationReportSettings>;
   setRegistrationReport(change: Partial<RegistrationReportSettings>): void;
   /**
-   * One interactive sign-in: when MFA is demanded and no strong method is registered, the user registers Microsoft
-   * Authenticator; per-user `enabled` with a strong method becomes `enforced`; the report entry is recomputed and shows
-   * after the lag. Undefined (nothing happens) for unknown and disabled accounts.
+   * One interactive sign-in, kept in the sign-in log: when MFA is demanded and no strong method is registered, the
+   * user registers Microsoft Authenticator (a method change the report shows after the lag); per-user `enabled` with a
+   * strong method becomes `enforced`. Undefined (nothing happens) for unknown and disabled accounts.
    */
   signIn(userId: string): SignInOutcome | undefined;
+  /** The sign-in log, oldest first. */
+  signIns(): readonly SignInRecord[];
+  /** Exchange Online's side of `sendMail`: the per-mailbox limits and every accepted message (sandbox clock). */
+  readonly mail: Mailboxes;
 
   /** The Authentication methods policy as it stands (docs/graph-behaviour.md#methods-policy-and-registration-campaign). */
   methodsPolicy(): MethodsPolicy;
@@ -203,6 +234,24 @@ export function createTenantState(options: TenantStateOptions): TenantState {
 
   const phoneMethods = (userId: string): readonly PhoneMethod[] => phones.get(userId) ?? [];
   const otherMethods = (userId: string): readonly OtherAuthenticationMethod[] => seeded.otherMethods.get(userId) ?? [];
+
+  // The order methods were registered in, for the default MFA method (generated ones: phones first, in type order)
+  let registrations = 0;
+  const registeredOrder = new Map<string, number>();
+  const noteRegistration = (userId: string, methodId: string): void => {
+    registeredOrder.set(`${userId}|${methodId}`, (registrations += 1));
+  };
+  for (const [userId, methods] of phones) for (const method of methods) noteRegistration(userId, method.id);
+  for (const [userId, methods] of seeded.otherMethods) for (const method of methods) noteRegistration(userId, method.id);
+  const chosenDefaults = new Map<string, string>();
+  const strongMethodIds = (userId: string): string[] => [...phoneMethods(userId).map((method) => method.id), ...otherMethods(userId).map((method) => method.id)];
+  const defaultMfaMethodId = (userId: string): string | null => {
+    const registered = strongMethodIds(userId);
+    const chosen = chosenDefaults.get(userId);
+    if (chosen !== undefined && registered.includes(chosen)) return chosen;
+    const order = (methodId: string): number => registeredOrder.get(`${userId}|${methodId}`) ?? Number.MAX_SAFE_INTEGER;
+    return registered.sort((a, b) => order(a) - order(b))[0] ?? null;
+  };
   const hasStrongMethod = (userId: string): boolean => phoneMethods(userId).length > 0 || otherMethods(userId).length > 0;
   const perUserMfaState = (userId: string): PerUserMfaState => mfaStates.get(userId) ?? 'disabled';
   const setPerUserMfaState = (userId: string, requested: PerUserMfaState): PerUserMfaState => {
@@ -261,8 +310,9 @@ export function createTenantState(options: TenantStateOptions): TenantState {
   const policyKey = (userId: string): string =>
     (['Sms', 'Voice', 'Fido2', 'MicrosoftAuthenticator', 'HardwareOath'] as const).map((method) => (methodAllowedFor(userId, method) ? '1' : '0')).join('');
 
-  // The registration report: one generation-time entry per user (shared objects for equal method sets), plus the
-  // entries computed at sign-ins, which become visible `lagMinutes` after they were computed.
+  // The registration report: one generation-time entry per user (shared objects for equal method sets), plus an entry
+  // computed at every method change, each visible `lagMinutes` after it was computed: the report refreshes on its own
+  // within hours of any change, sign-in or not (docs/graph-behaviour.md#registration-report).
   const report: RegistrationReportSettings = { lagMinutes: 60, licensed: true, throttled: true, pageSize: 100 };
   const generatedAtMs = now().getTime() - generationAgeMs;
   const noMethods = registrationSnapshot([], [], generatedAtMs, () => false);
@@ -280,10 +330,10 @@ export function createTenantState(options: TenantStateOptions): TenantState {
     }
     generationEntries.set(userId, entry);
   }
-  const signInEntries = new Map<string, RegistrationSnapshot[]>();
+  const changedEntries = new Map<string, RegistrationSnapshot[]>();
   const visibleEntry = (user: SandboxUser, cutoffMs: number): RegistrationSnapshot | undefined => {
     if (!user.accountEnabled) return undefined;
-    const pending = signInEntries.get(user.id);
+    const pending = changedEntries.get(user.id);
     let visible: RegistrationSnapshot | undefined;
     if (pending !== undefined) for (const entry of pending) if (entry.computedAtMs <= cutoffMs) visible = entry;
     return visible ?? generationEntries.get(user.id) ?? noMethods;
@@ -292,6 +342,23 @@ export function createTenantState(options: TenantStateOptions): TenantState {
   const registrationEntry = (userId: string): RegistrationSnapshot | undefined => {
     const user = byId.get(userId.toLowerCase());
     return user === undefined ? undefined : visibleEntry(user, reportCutoff());
+  };
+  /** A method was added, changed or removed (or the user signed in): the report shows the user as now after the lag. */
+  const methodsChanged = (userId: string): void => {
+    const at = now().getTime();
+    // keep the newest entry already visible and every one still waiting out the lag
+    const earlier = changedEntries.get(userId) ?? [];
+    const newestVisible = earlier.findLastIndex((entry) => entry.computedAtMs <= at - report.lagMinutes * 60_000);
+    changedEntries.set(userId, [...earlier.slice(Math.max(0, newestVisible)), registrationSnapshot(phoneMethods(userId), otherMethods(userId), at, allowedFor(userId))]);
+  };
+  const signInLog: SignInRecord[] = [];
+  const secondFactorOf = (userId: string): string | null => {
+    const methodId = defaultMfaMethodId(userId);
+    const phone = phoneMethods(userId).find((method) => method.id === methodId);
+    if (phone !== undefined) return phone.phoneType === 'mobile' ? 'SMS' : 'Voice';
+    const other = otherMethods(userId).find((method) => method.id === methodId);
+    if (other === undefined) return null;
+    return other.kind === 'fido2' ? 'FIDO2 security key' : other.kind === 'hardwareOath' ? 'OATH verification code' : 'Authenticator App';
   };
 
   const methodRandom = createRandom((seeded.manifest.seed ^ 0x0a17e) >>> 0);
@@ -305,6 +372,8 @@ export function createTenantState(options: TenantStateOptions): TenantState {
       createdDateTime: graphDateTime(now()),
     };
     seeded.otherMethods.set(userId, [...otherMethods(userId), method]);
+    noteRegistration(userId, method.id);
+    methodsChanged(userId);
     return method;
   };
   const registerMethod = (userId: string, kind: RegistrableMethod): OtherAuthenticationMethod | undefined => {
@@ -316,12 +385,17 @@ export function createTenantState(options: TenantStateOptions): TenantState {
     const method: OtherAuthenticationMethod =
       passkeyKind === undefined ? { kind: 'hardwareOath', id: methodRandom.guid(), createdDateTime } : passkeyMethod(methodRandom, passkeyKind, createdDateTime);
     seeded.otherMethods.set(user.id, [...otherMethods(user.id), method]);
+    noteRegistration(user.id, method.id);
+    methodsChanged(user.id);
     return method;
   };
   const deleteOtherMethod = (userId: string, methodId: string): OtherAuthenticationMethod | undefined => {
     const existing = otherMethods(userId);
     const method = existing.find((candidate) => candidate.id === methodId.toLowerCase());
-    if (method !== undefined) seeded.otherMethods.set(userId, existing.filter((candidate) => candidate !== method));
+    if (method !== undefined) {
+      seeded.otherMethods.set(userId, existing.filter((candidate) => candidate !== method));
+      methodsChanged(userId);
+    }
     return method;
   };
   const temporaryAccessPasses = createTemporaryAccessPassStore(now);
@@ -360,19 +434,31 @@ export function createTenantState(options: TenantStateOptions): TenantState {
         smsSignInState: phoneType === 'mobile' ? 'notAllowedByPolicy' : 'notSupported',
       };
       phones.set(userId, [...existing, method]);
+      noteRegistration(userId, method.id);
+      methodsChanged(userId);
       return { ok: true, method };
     },
     updatePhoneMethod: (userId, methodId, phoneNumber) => {
       const method = phoneMethods(userId).find((candidate) => candidate.id === methodId.toLowerCase());
       if (method === undefined) return false;
       method.phoneNumber = phoneNumber;
+      methodsChanged(userId);
       return true;
     },
     deletePhoneMethod: (userId, methodId) => {
       const existing = phoneMethods(userId);
       const method = existing.find((candidate) => candidate.id === methodId.toLowerCase());
-      if (method !== undefined) phones.set(userId, existing.filter((candidate) => candidate !== method));
-      return method;
+      if (method === undefined) return { ok: false, reason: 'notFound' };
+      if (method.phoneType === 'mobile' && existing.some((candidate) => candidate.phoneType === 'alternateMobile')) return { ok: false, reason: 'alternateMobilePresent' };
+      if (defaultMfaMethodId(userId) === method.id) return { ok: false, reason: 'defaultMethod' };
+      phones.set(userId, existing.filter((candidate) => candidate !== method));
+      methodsChanged(userId);
+      return { ok: true, method };
+    },
+    defaultMfaMethodId,
+    setDefaultMfaMethod: (userId, methodId) => {
+      if (methodId === null) chosenDefaults.delete(userId);
+      else chosenDefaults.set(userId, methodId.toLowerCase());
     },
     otherMethods,
     registerMethod,
@@ -459,12 +545,14 @@ export function createTenantState(options: TenantStateOptions): TenantState {
       if (registeredAuthenticator) addAuthenticatorMethod(user.id);
       const enforced = perUserMfaState(user.id) === 'enabled' && setPerUserMfaState(user.id, 'enabled') === 'enforced';
       const at = now().getTime();
-      // Keep the newest entry already visible and every one still waiting out the lag.
-      const earlier = signInEntries.get(user.id) ?? [];
-      const newestVisible = earlier.findLastIndex((entry) => entry.computedAtMs <= at - report.lagMinutes * 60_000);
-      signInEntries.set(user.id, [...earlier.slice(Math.max(0, newestVisible)), registrationSnapshot(phoneMethods(user.id), otherMethods(user.id), at, allowedFor(user.id))]);
+      const secondFactor = required ? secondFactorOf(user.id) : null;
+      signInLog.push({ id: methodRandom.guid(), atMs: at, userId: user.id, authenticationRequirement: secondFactor === null ? 'singleFactorAuthentication' : 'multiFactorAuthentication', secondFactor });
+      // a sign-in refreshes the entry too (what the methods policy allows the user now), shown after the lag
+      if (!registeredAuthenticator) methodsChanged(user.id);
       return { mfaRequired: required, registeredAuthenticator, enforced, reportVisibleAt: new Date(at + report.lagMinutes * 60_000) };
     },
+    signIns: () => signInLog,
+    mail: createMailboxes(now),
 
     methodsPolicy: () => authenticationPolicies.policy(),
     methodAllowedFor,

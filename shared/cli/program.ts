@@ -14,6 +14,7 @@ import { resumeRollout } from '../shell/resumeRollout.js';
 import { readmitUsers } from '../shell/readmitUsers.js';
 import { retryParkedUsers } from '../shell/retryParkedUsers.js';
 import { rollbackWave, type RollbackEntry } from '../shell/rollbackWave.js';
+import { renderPhonesKept } from './renderPhonesKept.js';
 import { openRollout, type RolloutPorts } from '../shell/rolloutPorts.js';
 import { runWave } from '../shell/runWave.js';
 import { renderReportHtml } from '../report/renderReportHtml.js';
@@ -288,6 +289,7 @@ export function buildProgram(io: CliIo): Command {
         if (result.dryRun) print(`Dry run: ${result.actions.length} user(s) of wave ${options.wave} would be rolled back (${result.alreadyReverted} already were). Nothing written.`);
         else {
           print(`Rollback ${result.rollbackWaveId ?? ''}: ${result.reverted} of ${result.actions.length} user(s) of wave ${options.wave} rolled back (${result.alreadyReverted} already were), ${result.failed.length} failed.`);
+          for (const line of renderPhonesKept(result.phoneKept)) print(line);
           if (result.failed.length > 0) setExit('failed');
         }
       });

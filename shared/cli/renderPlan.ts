@@ -41,6 +41,11 @@ export function renderPlan(dryRun: DryRun, options: { show: number }): string {
     lines.push(`  ${user.upn.padEnd(48)} ring ${user.ring}${user.retry ? `, retry (attempts so far ${user.attempts})` : ''}${user.needsPhoneMethod ? ', pre-register mobile' : ''}`);
   }
   if (plan.enforce.length > options.show) lines.push(`  ... and ${plan.enforce.length - options.show} more`);
+  if (dryRun.straightToEnforced !== null && dryRun.straightToEnforced > 0) {
+    lines.push(
+      `MFA_PER_USER_STATE=enabled: the ${dryRun.straightToEnforced} user(s) entering tonight whose MFA is required go straight to \`enforced\`: Graph turns \`enabled\` into \`enforced\` for a user who has an MFA method, and the journey requires MFA only of a user who has one (their own, or the mobile it registers first). Legacy-authentication clients need app passwords from then on.`,
+    );
+  }
   const { track } = dryRun;
   if (track.advance + track.check + track.deferred.advance + track.deferred.check > 0) {
     const later = [

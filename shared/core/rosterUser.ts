@@ -27,6 +27,11 @@ export interface DirectoryUser {
   readonly onPremisesSyncEnabled: boolean | null;
   readonly onPremisesLastSyncDateTime: string | null;
   readonly department: string | null;
+  /**
+   * The user's `mail` (their SMTP address), the notices' recipient: in hybrid tenants the UPN often is not an address.
+   * Null: no mailbox address; absent: not read (a row from before it was).
+   */
+  readonly mail?: string | null;
   readonly phone: PhoneStatus;
   /** Ids of the configured groups (pilot, rings, exclusion) the user is a direct or nested member of. */
   readonly groupIds: readonly string[];

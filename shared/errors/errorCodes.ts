@@ -18,7 +18,7 @@ export const errorCodes = {
   GRAPH_UNAVAILABLE: { retryable: true, hint: 'Graph answered 503/504 beyond the retry limits. Usually transient; retried next night.' },
   GRAPH_TIMEOUT: { retryable: true, hint: 'A Graph call did not answer within MFA_GRAPH_TIMEOUT_SECONDS. Retried next night.' },
   GRAPH_RETRY_BUDGET_EXHAUSTED: { retryable: true, hint: 'The run spent its Graph retry budget (MFA_GRAPH_RETRY_BUDGET) and stopped retrying; look for a Graph incident.' },
-  GRAPH_AUTH_FAILED: { retryable: false, hint: 'No token could be obtained or Graph refused it (401). Check the app registration / managed identity.' },
+  GRAPH_AUTH_FAILED: { retryable: false, hint: 'No token could be obtained or Graph refused it (401). Check the app registration / managed identity, and that its Graph application permissions are admin-consented.' },
   GRAPH_PERMISSION_MISSING: { retryable: false, hint: 'Graph answered 403 Authorization_RequestDenied: grant the application permission named in the message and admin-consent it.' },
   GRAPH_NOT_FOUND: { retryable: false, hint: 'Graph does not know the object a setting names (group, mailbox). Check the object id in the setting.' },
   GRAPH_USER_NOT_FOUND: { retryable: false, hint: 'Graph does not know this user any more (deleted or moved). It drops out at the next roster refresh.' },

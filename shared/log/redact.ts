@@ -6,7 +6,8 @@
 
 export const redacted = 'REDACTED';
 
-const safeFields = new Set([
+/** Field names whose values may reach a log line (after the value checks below); every other field is REDACTED. */
+export const safeFieldNames: ReadonlySet<string> = new Set([
   'event', 'rolloutId', 'runId', 'waveId', 'targetWaveId', 'userId', 'requestId', 'clientRequestId',
   'errorCode', 'graphCode', 'httpStatus', 'status', 'state', 'step', 'reason', 'ring', 'kind', 'strategy',
   'attempt', 'attempts', 'maxAttempts', 'pilot', 'size', 'targetSize', 'planned', 'announced', 'attempted',
@@ -15,7 +16,7 @@ const safeFields = new Set([
   'durationSeconds', 'retryAfterSeconds', 'waitSeconds', 'ageMinutes', 'maxAgeMinutes', 'failureRate',
   'haltFailureRate', 'topErrors', 'counts', 'holder', 'expiresAt', 'nextWaveSize', 'rate', 'concurrency',
   'method', 'operation', 'night', 'now', 'at', 'configHash', 'setting', 'permission', 'message', 'tookOver',
-  'checked', 'registered', 'notRegistered', 'stuck', 'reverted', 'entries', 'unresolved', 'heldGlobalAdmin', 'privileged',
+  'checked', 'registered', 'notRegistered', 'stuck', 'reverted', 'released', 'phonesKept', 'mfaSignedIn', 'entries', 'unresolved', 'heldGlobalAdmin', 'privileged',
   'setupId', 'target', 'journey', 'advance', 'check', 'deferredChecks', 'severity',
   'lifetimeMinutes', 'usableOnce', 'recorded',
 ]);
@@ -67,7 +68,7 @@ export function redactValue(value: unknown, depth = 0): unknown {
 export function redactFields(fields: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
-    out[key] = safeFields.has(key) ? redactValue(value) : redacted;
+    out[key] = safeFieldNames.has(key) ? redactValue(value) : redacted;
   }
   return out;
 }

@@ -152,7 +152,7 @@ ${renderFailures(report)}
 
 <section id="stuck">
 <h2>Stuck users</h2>
-<p data-metric="stuck" data-value="${report.stuck.count}"><strong>${formatCount(report.stuck.count)}</strong> user(s) enforced at least ${report.stuck.afterDays} day(s) ago (MFA_STUCK_AFTER_DAYS) and still not registered at the last check: the helpdesk should call them.${report.stuck.users.length < report.stuck.count ? ` The ${report.stuck.users.length} oldest are listed.` : ''}</p>
+<p data-metric="stuck" data-value="${report.stuck.count}"><strong>${formatCount(report.stuck.count)}</strong> user(s) enforced at least ${report.stuck.afterDays} day(s) ago (MFA_STUCK_AFTER_DAYS) with no sign-in since that satisfied MFA, as the sign-in log showed at the last check: the helpdesk should call them.${report.stuck.users.length < report.stuck.count ? ` The ${report.stuck.users.length} oldest are listed.` : ''}</p>
 ${renderStuck(report)}
 </section>
 

@@ -49,7 +49,7 @@ export function renderReportText(report: RolloutReport, options: { listUsers?: n
       lines.push(`    e.g. ${group.sampleUsers.join(', ')}`);
     }
   }
-  lines.push('', `Stuck users (enforced ${report.stuck.afterDays}+ days ago, still not registered): ${formatCount(report.stuck.count)}`);
+  lines.push('', `Stuck users (enforced ${report.stuck.afterDays}+ days ago, no sign-in since that satisfied MFA): ${formatCount(report.stuck.count)}`);
   for (const user of report.stuck.users.slice(0, listUsers)) lines.push(`  ${user.upn.padEnd(48)} enforced ${user.enforcedAt.slice(0, 10)} (${user.days} days)  wave ${user.waveId}`);
   if (report.stuck.count > Math.min(listUsers, report.stuck.users.length)) lines.push(`  ... ${formatCount(report.stuck.count - Math.min(listUsers, report.stuck.users.length))} more (mfa-rollout report --json or --html)`);
   if (report.parked.count > 0) {

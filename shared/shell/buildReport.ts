@@ -38,7 +38,7 @@ export interface RolloutProgressSummary {
   readonly parked: number;
   readonly rolledBack: number;
   readonly notPresent: number;
-  /** Registration of the enforced users as last verified (`unknown`: not checked yet, or the check is unavailable). */
+  /** MFA-capable (policy-aware) enforced users as last verified (`unknown`: not checked yet, or the check is unavailable). */
   readonly registration: { readonly registered: number; readonly notRegistered: number; readonly unknown: number };
 }
 
@@ -65,7 +65,7 @@ export interface RolloutReport {
   readonly nights: readonly NightProgress[];
   /** Failures of the reported waves (enforce and rollback), grouped by error code, largest first. */
   readonly failures: readonly FailureGroup[];
-  /** Enforced at least MFA_STUCK_AFTER_DAYS ago and still not registered: for the helpdesk (oldest first, at most `listLimit`). */
+  /** Enforced at least MFA_STUCK_AFTER_DAYS ago and no sign-in since that satisfied MFA: for the helpdesk (oldest first, at most `listLimit`). */
   readonly stuck: { readonly count: number; readonly afterDays: number; readonly users: readonly StuckUser[] };
   /** Failed MFA_MAX_ATTEMPTS nights and no longer retried (oldest first, at most `listLimit`). */
   readonly parked: { readonly count: number; readonly users: readonly ParkedUser[] };

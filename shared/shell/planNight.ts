@@ -1,5 +1,6 @@
 import type { Config } from '../config/configSchema.js';
 import { createWavePlanner } from '../core/createWavePlanner.js';
+import { usersGoingStraightToEnforced } from '../core/perUserStateRule.js';
 import { createTrackPlanner, trackCounts, type TrackCounts } from '../core/journey/createTrackPlanner.js';
 import type { TenantPosture } from '../core/posture/postureTypes.js';
 import { explainSyncHold } from '../core/explainSyncHold.js';
@@ -41,6 +42,8 @@ export interface DryRun {
   /** The tenant's methods posture (null: the token may not read the methods policy; the permissions hold says so). */
   readonly posture: TenantPosture | null;
   readonly corruptRows: readonly string[];
+  /** MFA_PER_USER_STATE=enabled: tonight's users who go straight to `enforced` (Graph's rule); null when it does not apply. */
+  readonly straightToEnforced: number | null;
 }
 
 /**
@@ -82,5 +85,5 @@ export async function planNight(settingsConfig: Config, ports: RolloutPorts, log
   // with a refresh, the posture the night would decide; without, the posture from the roster as stored and live group reads
   const posture = known === null ? null : refresh !== null ? decideNightPosture(known, config, now, roster.preflight.rolloutUserIds, refresh) : await readTenantPosture(config, ports, now);
   if (posture?.blocked === true) holds.push({ kind: 'posture', reason: postureHeldReason(posture) });
-  return { permissions, health, holds, refreshed, breakGlass, plan, track: trackCounts(trackPlan), posture, corruptRows: roster.corruptRows };
+  return { permissions, health, holds, refreshed, breakGlass, plan, track: trackCounts(trackPlan), posture, corruptRows: roster.corruptRows, straightToEnforced: usersGoingStraightToEnforced(config, plan) };
 }

@@ -107,6 +107,7 @@ export function toDirectoryUser(user: GraphUser, groupIds: readonly string[], co
     onPremisesSyncEnabled: user.onPremisesSyncEnabled,
     onPremisesLastSyncDateTime: user.onPremisesLastSyncDateTime,
     department: user.department,
+    mail: user.mail,
     phone: classifyMobile(user.mobilePhone, config.defaultPhoneRegion).status,
     groupIds,
     methods: 'unknown',

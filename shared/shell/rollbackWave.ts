@@ -12,7 +12,9 @@ import { markerWave } from '../core/waveRecords.js';
 import { RolloutError, toRolloutError } from '../errors/RolloutError.js';
 import type { Logger } from '../log/logEvent.js';
 import { removeGroupMember } from '../adapters/graph/groupMembership.js';
-import { deleteMobileMethod, readPerUserMfaState, setPerUserMfaState } from '../adapters/graph/userAuthentication.js';
+import { removeMobileMethod } from '../adapters/graph/removeMobileMethod.js';
+import { readPerUserMfaState, setPerUserMfaState } from '../adapters/graph/userAuthentication.js';
+import type { PhoneRemovalRefusal } from '../core/phoneRemovalRefusal.js';
 import { isCorruptRow, type RosterRow } from '../adapters/tables/rosterTable.js';
 import { keepLease } from './leaseKeeper.js';
 import { reconcileInFlight } from './reconcileInFlight.js';
@@ -53,6 +55,11 @@ export interface RollbackResult {
   /** Mobile phone methods the wave created that stay, because `removePhoneMethods` was not asked for. */
   readonly phoneMethodsKept: number;
   readonly failed: readonly { readonly userId: string; readonly errorCode: string; readonly requestId: string | null }[];
+  /**
+   * Rolled back, but the mobile the wave created is still there: Graph refuses to delete it (the user's default MFA
+   * method, or an alternate mobile present). The step stays on the record: a later run removes it once the reason is gone.
+   */
+  readonly phoneKept: readonly { readonly userId: string; readonly upn: string; readonly reason: PhoneRemovalRefusal }[];
 }
 
 type Target = { readonly row: RosterRow; readonly progress: InJourney; readonly entry: RollbackEntry };
@@ -74,7 +81,7 @@ export async function rollbackWave(config: Config, ports: RolloutPorts, logger: 
     const recent = history.filter((wave) => wave.kind === 'enforce').sort(compareWaves).slice(-5).reverse().map((wave) => `${wave.waveId} (${wave.status})`);
     throw new RolloutError('WAVE_NOT_FOUND', `rollback: rollout ${config.rolloutId} has no wave ${options.waveId}; ${recent.length === 0 ? 'it has run no wave yet' : `the recent waves are ${recent.join(', ')}`}`);
   }
-  if (options.dryRun) return { ...(await findTargets(config, ports, options)), rollbackWaveId: null, dryRun: true, reverted: 0, failed: [] };
+  if (options.dryRun) return { ...(await findTargets(config, ports, options)), rollbackWaveId: null, dryRun: true, reverted: 0, failed: [], phoneKept: [] };
 
   const lease = await ports.lease.acquire(options.runId, now, config.leaseSeconds);
   if ('held' in lease) throw new RolloutError('LEASE_HELD', `rollback: another run holds the lease (${lease.held.holder}, until ${lease.held.expiresAt}); try again after it`);
@@ -84,8 +91,9 @@ export async function rollbackWave(config: Config, ports: RolloutPorts, logger: 
   const keeper = keepLease(lease, config, () => new Date(now.getTime() + (performance.now() - startedAt)), logger);
   const rollbackWaveId = freeWaveId(now, history, 'rollback');
   const failed: { userId: string; errorCode: string; requestId: string | null }[] = [];
+  const phoneKept: { userId: string; upn: string; reason: PhoneRemovalRefusal }[] = [];
   let reverted = 0;
-  let found: Omit<RollbackResult, 'rollbackWaveId' | 'dryRun' | 'reverted' | 'failed'> = { actions: [], alreadyReverted: 0, excluded: [], phoneMethodsKept: 0 };
+  let found: Omit<RollbackResult, 'rollbackWaveId' | 'dryRun' | 'reverted' | 'failed' | 'phoneKept'> = { actions: [], alreadyReverted: 0, excluded: [], phoneMethodsKept: 0 };
   let targets: readonly Target[] = [];
   try {
     // read under the lease: no night is writing these rows meanwhile; a dead run's write is settled from Graph first
@@ -97,7 +105,8 @@ export async function rollbackWave(config: Config, ports: RolloutPorts, logger: 
       if (lost !== null) throw lost;
       const { userId } = target.entry;
       try {
-        await undo(ports, target, rollbackWaveId, options.waveId, now);
+        const refusal = await undo(ports, target, rollbackWaveId, options.waveId, now);
+        if (refusal !== null) phoneKept.push({ userId, upn: target.entry.upn, reason: refusal });
         reverted += 1;
       } catch (error) {
         const failure = toRolloutError(error);
@@ -114,15 +123,15 @@ export async function rollbackWave(config: Config, ports: RolloutPorts, logger: 
   } finally {
     keeper.stop();
     await ports.waves.save({
-      ...markerWave('rollback', rollbackWaveId, now, options.waveId, `rolled back ${reverted} of ${targets.length} user(s)${failed.length > 0 ? `; ${failed.length} failed (run it again)` : ''}`, hashConfig(config)),
+      ...markerWave('rollback', rollbackWaveId, now, options.waveId, `rolled back ${reverted} of ${targets.length} user(s)${failed.length > 0 ? `; ${failed.length} failed (run it again)` : ''}${phoneKept.length > 0 ? `; ${phoneKept.length} mobile(s) kept: Graph refuses to delete them (default MFA method or alternate mobile)` : ''}`, hashConfig(config)),
       attempted: targets.length,
       enforced: reverted,
       failed: failed.length,
     });
     await lease.release();
   }
-  logger.event('wave.rolledBack', { waveId: rollbackWaveId, targetWaveId: options.waveId, attempted: targets.length, enforced: reverted, failed: failed.length }, 'warn');
-  return { ...found, rollbackWaveId, dryRun: false, reverted, failed };
+  logger.event('wave.rolledBack', { waveId: rollbackWaveId, targetWaveId: options.waveId, attempted: targets.length, enforced: reverted, failed: failed.length, phonesKept: phoneKept.length }, 'warn');
+  return { ...found, rollbackWaveId, dryRun: false, reverted, failed, phoneKept };
 }
 
 /**
@@ -150,7 +159,7 @@ function touchedBy(progress: InJourney, waveId: string): boolean {
 }
 
 /** The users of the wave the rollback writes to, and what it does to each. */
-async function findTargets(config: Config, ports: RolloutPorts, options: RollbackOptions, wereInFlight: ReadonlySet<string> = new Set()): Promise<Omit<RollbackResult, 'rollbackWaveId' | 'dryRun' | 'reverted' | 'failed'> & { targets: Target[] }> {
+async function findTargets(config: Config, ports: RolloutPorts, options: RollbackOptions, wereInFlight: ReadonlySet<string> = new Set()): Promise<Omit<RollbackResult, 'rollbackWaveId' | 'dryRun' | 'reverted' | 'failed' | 'phoneKept'> & { targets: Target[] }> {
   const targets: Target[] = [];
   const excluded: string[] = [];
   let alreadyReverted = 0;
@@ -178,13 +187,16 @@ async function findTargets(config: Config, ports: RolloutPorts, options: Rollbac
  * Undoes one user's steps in Graph, newest first, then records the rollback on the row (with its ETag). Each undo
  * is idempotent: a per-user state already back is not written, a group Graph says the user is not in is done, a
  * mobile method already gone is done. A user still in flight here (unresolved: Graph could not be read) is refused.
+ * A mobile Graph refuses to delete (default MFA method, alternate mobile) stays on the record as the wave's step, and
+ * its reason is returned: the user's other steps are rolled back all the same.
  */
-async function undo(ports: RolloutPorts, target: Target, rollbackWaveId: string, targetWaveId: string, now: Date): Promise<void> {
+async function undo(ports: RolloutPorts, target: Target, rollbackWaveId: string, targetWaveId: string, now: Date): Promise<PhoneRemovalRefusal | null> {
   const { row, progress, entry } = target;
   const userId = entry.userId;
   if (progress.state === 'inFlight') {
     throw new RolloutError('RUN_INTERRUPTED', `user ${userId}: a write of step ${progress.pending.step} by wave ${progress.pending.waveId} could not be resolved from Graph; run the rollback again`);
   }
+  let refusal: PhoneRemovalRefusal | null = null;
   for (const write of entry.undo) {
     switch (write.kind) {
       case 'restorePerUserMfaState':
@@ -193,12 +205,14 @@ async function undo(ports: RolloutPorts, target: Target, rollbackWaveId: string,
       case 'removeGroupMember':
         await removeGroupMember(ports.gateway, write.groupId, userId);
         break;
-      case 'deleteMobileMethod':
-        await deleteMobileMethod(ports.gateway, userId).catch((error: unknown) => {
-          if (toRolloutError(error).httpStatus !== 404) throw error;
-        });
+      case 'deleteMobileMethod': {
+        const removal = await removeMobileMethod(ports.gateway, userId);
+        if (removal !== 'removed' && removal !== 'alreadyGone') refusal = removal;
         break;
+      }
     }
   }
-  await ports.roster.writeProgress(row, rollBackSteps(progress, entry.undo.map((write) => write.step), { rollbackWaveId, targetWaveId, at: now }));
+  const undone = entry.undo.filter((write) => write.kind !== 'deleteMobileMethod' || refusal === null).map((write) => write.step);
+  await ports.roster.writeProgress(row, rollBackSteps(progress, undone, { rollbackWaveId, targetWaveId, at: now }));
+  return refusal;
 }

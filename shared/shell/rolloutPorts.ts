@@ -2,6 +2,7 @@ import type { Config } from '../config/configSchema.js';
 import type { Logger } from '../log/logEvent.js';
 import { createGraphConnection } from '../adapters/graph/graphClient.js';
 import { createGraphGateway, type GraphGateway } from '../adapters/graph/graphGateway.js';
+import { createMailGateway } from '../adapters/graph/mailGateway.js';
 import { readGrantedPermissions, type GrantedPermissions } from '../adapters/graph/grantedPermissions.js';
 import { FailuresTable } from '../adapters/tables/failuresTable.js';
 import { NoticesTable } from '../adapters/tables/noticesTable.js';
@@ -13,11 +14,13 @@ import { SetupTable } from '../adapters/tables/setupTable.js';
 import { openRolloutTables } from '../adapters/tables/tableClients.js';
 import { WavesTable } from '../adapters/tables/wavesTable.js';
 
-/** Everything the shell talks to: Graph through the gateway (and the app's own token), and the eight tables. */
+/** Everything the shell talks to: Graph through the gateway (and the app's own token; the notices' own mail gateway), and the eight tables. */
 export interface RolloutPorts {
   readonly gateway: GraphGateway;
   /** The Graph application permissions the app's access token carries. */
   grantedPermissions(): Promise<GrantedPermissions>;
+  /** For notices only (`createMailGateway`): Exchange's limits, its own retries, never the MFA writes' pace. */
+  readonly mailGateway: GraphGateway;
   readonly roster: RosterTable;
   readonly waves: WavesTable;
   readonly failures: FailuresTable;
@@ -34,7 +37,7 @@ export interface OpenRollout {
   close(): Promise<void>;
 }
 
-export type TablePorts = Omit<RolloutPorts, 'gateway' | 'grantedPermissions'>;
+export type TablePorts = Omit<RolloutPorts, 'gateway' | 'mailGateway' | 'grantedPermissions'>;
 
 /** The table adapters of one rollout, on tables that exist (created on first use). */
 export async function openTablePorts(config: Config): Promise<TablePorts> {
@@ -56,5 +59,6 @@ export async function openRollout(config: Config, logger: Logger): Promise<OpenR
   const tablePorts = await openTablePorts(config);
   const connection = createGraphConnection(config);
   const gateway = createGraphGateway(connection, config, { logger });
-  return { ports: { gateway, grantedPermissions: () => readGrantedPermissions(connection), ...tablePorts }, close: () => connection.close() };
+  const mailGateway = createMailGateway(connection, config, { logger });
+  return { ports: { gateway, mailGateway, grantedPermissions: () => readGrantedPermissions(connection), ...tablePorts }, close: () => connection.close() };
 }

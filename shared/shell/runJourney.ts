@@ -1,5 +1,6 @@
 import type { Config } from '../config/configSchema.js';
 import { classifyMobile } from '../core/classifyMobile.js';
+import { classifyMobileCreateRefusal } from '../core/mobileCreateRefusal.js';
 import { completeWrite, failStep } from '../core/journey/journeyTransitions.js';
 import { factsAfterWrite, nextJourneyCommand } from '../core/journey/nextJourneyCommand.js';
 import type {
@@ -58,6 +59,25 @@ function outcomeUnknown(write: GraphWrite, error: RolloutError): boolean {
 }
 
 /**
+ * A create of the mobile that Graph refused (400) and the read-back shows not done, named by comparing numbers
+ * (`classifyMobileCreateRefusal`), never by Graph's message (docs/graph-behaviour.md#phone-methods): another number
+ * there -> GRAPH_PHONE_DUPLICATE, no mobile -> GRAPH_PHONE_INVALID (the number itself refused); the same number ->
+ * unchanged (the journey sees the write landed). Graph's status, code and request-id are kept.
+ */
+function nameRefusedCreate(refused: RolloutError, sentGraphNumber: string, mobileNow: string | null, userId: string): RolloutError {
+  const kind = classifyMobileCreateRefusal(sentGraphNumber, mobileNow, undefined);
+  if (kind === 'alreadyThere') return refused;
+  const details = {
+    httpStatus: 400,
+    ...(refused.requestId === undefined ? {} : { requestId: refused.requestId }),
+    ...(refused.graphCode === undefined ? {} : { graphCode: refused.graphCode }),
+  };
+  return kind === 'conflict'
+    ? new RolloutError('GRAPH_PHONE_DUPLICATE', `phoneMethods.create: Graph refused the mobile of user ${userId}: the user has a mobile phone method with another number`, details)
+    : new RolloutError('GRAPH_PHONE_INVALID', `phoneMethods.create: Graph refused the number for user ${userId} (the user has no mobile phone method): ${refused.message}`, details);
+}
+
+/**
  * Runs one user's night: asks the journey (`nextJourneyCommand`) what to do, does exactly that (reads Graph, records
  * the intent, makes the one write, records the outcome), and asks again until it says stop. Every table write goes
  * through the row's ETag; a write that failed in a way that may still have landed is read back before anything else
@@ -76,6 +96,8 @@ export async function runJourney(row: RosterRow, mode: JourneyMode, context: Jou
   let facts: JourneyFacts = { availability: context.availability(user), memberships: new Set(user.groupIds.map((id) => id.toLowerCase())) };
   let lostAnswer: { errorCode: string; requestId: string | null } | undefined;
   let lostError: RolloutError | undefined;
+  /** The number of a mobile create Graph refused (400) tonight: the read-back decides what the refusal was. */
+  let refusedCreate: string | undefined;
   const steps: { nudged?: boolean; registered?: boolean; phishingResistant?: boolean; phoneRetired?: boolean } = {};
   let phoneMethodWritten = false;
   let wroteAnything = false;
@@ -111,6 +133,11 @@ export async function runJourney(row: RosterRow, mode: JourneyMode, context: Jou
       case 'read': {
         try {
           facts = await readFacts(command.needs, facts, user, context);
+          if (refusedCreate !== undefined && lostError !== undefined && facts.methods !== undefined) {
+            lostError = nameRefusedCreate(lostError, refusedCreate, facts.methods.mobileNumber, user.id);
+            lostAnswer = { errorCode: lostError.code, requestId: lostError.requestId ?? null };
+            refusedCreate = undefined;
+          }
         } catch (caught) {
           const error = toRolloutError(caught);
           // a reconcile that cannot read leaves the row in flight for the next night, spending no attempt
@@ -137,6 +164,7 @@ export async function runJourney(row: RosterRow, mode: JourneyMode, context: Jou
             // the write may have landed: read back what decides it, then let the journey judge (landed, or failed tonight)
             lostAnswer = { errorCode: error.code, requestId: error.requestId ?? null };
             lostError = error;
+            if (command.write.kind === 'createMobileMethod' && error.httpStatus === 400) refusedCreate = command.write.graphNumber;
             facts = forget(facts, command.write);
             break;
           }

@@ -1,7 +1,7 @@
-import pLimit from 'p-limit';
 import type { Config } from '../config/configSchema.js';
 import { createWavePlanner } from '../core/createWavePlanner.js';
 import { createTrackPlanner, trackCounts, type TrackCounts, type TrackPlan } from '../core/journey/createTrackPlanner.js';
+import { mfaSignInWindow } from '../core/journey/mfaSignInWindow.js';
 import type { MethodAvailability } from '../core/journey/journeyTypes.js';
 import type { TenantPosture } from '../core/posture/postureTypes.js';
 import type { DirectoryUser } from '../core/rosterUser.js';
@@ -10,19 +10,19 @@ import { nightOf } from '../core/nightOf.js';
 import { announce, isInState } from '../core/rolloutState.js';
 import { syncHealth, type SyncHealth } from '../core/syncHealth.js';
 import { tonightsWave } from '../core/tonightsWave.js';
-import { userConcurrency } from '../core/userConcurrency.js';
 import type { WaveSummary } from '../core/waveHistory.js';
 import type { PlannedUser, WavePlan } from '../core/wavePlan.js';
 import { closedWave, diedWave, heldWave, markerWave, startedWave, stoppedWave, syncHeldReason } from '../core/waveRecords.js';
 import { toRolloutError } from '../errors/RolloutError.js';
 import type { Logger } from '../log/logEvent.js';
 import { readOrganization } from '../adapters/graph/directoryReads.js';
-import { sendNotice } from '../adapters/graph/sendNotice.js';
+import { readMfaSignIns } from '../adapters/graph/readMfaSignIns.js';
 import type { Notice } from '../adapters/tables/noticesTable.js';
 import { isCorruptRow, type RosterRow } from '../adapters/tables/rosterTable.js';
 import { checkBreakGlass } from './checkBreakGlass.js';
 import { checkPermissions } from './checkPermissions.js';
 import { enforceWave } from './enforceWave.js';
+import { mailNotices } from './mailNotices.js';
 import { withImportedPilot } from './importPilot.js';
 import { keepLease, type LeaseKeeper } from './leaseKeeper.js';
 import { probeMethods } from './probeMethods.js';
@@ -181,7 +181,7 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
     return { outcome: 'nothingToDo', plan, track: tracked, corruptRows, posture };
   }
 
-  const mfaSignIns: ReadonlyMap<string, string> | null = null;
+  const mfaSignIns = await nightMfaSignIns(options, trackPlan, now);
   const waveId = freeWaveId(now, recorded);
   const start = startedWave(waveId, now, plan, configHash);
   await ports.waves.save(start);
@@ -192,14 +192,20 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
 
   let wave: WaveSummary;
   let announced = 0;
+  let mailing: Promise<void> = Promise.resolve();
   try {
-    announced = await announceUsers(options, plan, waveId, now);
+    const announcement = await announceUsers(options, plan, waveId, now, budget);
+    announced = announcement.count;
+    // the notices are mailed beside the enforcement, on their own queue; the night ends when both have
+    mailing = announcement.mailed;
     const verdict = await enforceWave(plan, trackPlan, {
       config, clock: options.clock, ports, waveId, keeper, budget, availability, mfaSignIns,
       onProgress: (done, total) => options.onProgress?.('enforce', done, total),
     });
     wave = closedWave(start, announced, verdict, options.clock());
+    await mailing;
   } catch (error) {
+    await mailing;
     const failure = toRolloutError(error);
     const stopped = stoppedWave({ ...start, announced }, failure, options.clock());
     await ports.waves.save(stopped).catch(() => undefined); // the table may be what failed
@@ -256,44 +262,115 @@ async function planAgain(
   return { plan, trackPlan: track.finish(plan.status === 'halted' ? 0 : plan.targetSize) };
 }
 
-async function announceUsers(options: NightOptions, plan: WavePlan<RosterRow>, waveId: string, now: Date): Promise<number> {
-  const { ports, config, logger } = options;
-  if (config.noticeDays === 0 || plan.announce.length === 0) return 0;
+/**
+ * The night's one read of the sign-in log (`readMfaSignIns`), only when a user looked at tonight needs it (check
+ * mode, MFA required, not yet seen doing MFA), over the window `mfaSignInWindow` gives. Null: not needed, or not
+ * readable tonight. A missing licence or permission is a warning, once; any other failure too: the night goes on,
+ * and no user is seen doing MFA tonight (docs/graph-behaviour.md#sign-in-activity).
+ */
+async function nightMfaSignIns(options: NightOptions, trackPlan: TrackPlan<RosterRow>, now: Date): Promise<ReadonlyMap<string, string> | null> {
+  const { config, ports, logger } = options;
+  const since = mfaSignInWindow(trackPlan.check.map((candidate) => candidate.progress), config, now);
+  if (since === null) return null;
+  try {
+    const answer = await readMfaSignIns(ports.gateway, since, config.reportRequestsPer10Seconds);
+    if (answer.kind === 'unavailable') {
+      logger.event('signIns.unavailable', { reason: answer.cause, errorCode: answer.errorCode, requestId: answer.requestId, message: answer.message }, 'warn');
+      return null;
+    }
+    logger.event('signIns.read', { at: since, users: answer.latest.size });
+    return answer.latest;
+  } catch (error) {
+    const failure = toRolloutError(error);
+    logger.event('signIns.unavailable', { reason: 'failed', errorCode: failure.code, requestId: failure.requestId ?? null, message: failure.message }, 'warn');
+    return null;
+  }
+}
+
+/** Tonight's announcements, and the mailing of their notices, which goes on beside the enforcement. */
+interface Announcement {
+  readonly count: number;
+  /** Settles when every notice has an outcome in the notices table (mailed, deferred, failed, or not mailable). Never rejects. */
+  readonly mailed: Promise<void>;
+}
+
+async function announceUsers(options: NightOptions, plan: WavePlan<RosterRow>, waveId: string, now: Date, budget: TimeBudget): Promise<Announcement> {
+  const { ports, config } = options;
+  const backlog = await earlierNoticesToMail(options, now);
+  if (config.noticeDays === 0 || plan.announce.length === 0) return { count: 0, mailed: mailQuietly(options, backlog, budget) };
   // each notice gives the user's own date: the night the ramp is projected to reach them (never before the notice period)
   const enforceFrom = (planned: PlannedUser<RosterRow>) => planned.enforceFrom ?? new Date(now.getTime() + config.noticeDays * 86_400_000).toISOString();
   const toAnnounce = plan.announce.filter((planned) => isInState(planned.payload.user.progress, 'new'));
+  const notice = (planned: PlannedUser<RosterRow>): Notice => {
+    const mail = planned.payload.user.directory.mail ?? null;
+    return {
+      userId: planned.id, upn: planned.upn, waveId, announcedAt: now.toISOString(), enforceFrom: enforceFrom(planned), mailedAt: null,
+      notMailedReason: mail === null ? 'noMailAddress' : config.noticeMailbox === undefined ? 'noMailbox' : null,
+    };
+  };
   // write-ahead: the notices are recorded before the users count as announced, so a run that dies half-way never
   // leaves a user announced (and enforced `noticeDays` later) without a notice; a user still `new` is announced again
-  await ports.notices.save(toAnnounce.map((planned) => ({ userId: planned.id, upn: planned.upn, waveId, announcedAt: now.toISOString(), enforceFrom: enforceFrom(planned), mailedAt: null })));
-  const notices: Notice[] = [];
+  await ports.notices.save(toAnnounce.map(notice));
+  const notices: NoticeWithMail[] = [];
   for (const planned of toAnnounce) {
     const row = planned.payload;
     if (!isInState(row.user.progress, 'new')) continue;
     try {
       await ports.roster.writeProgress(row, announce(row.user.progress, waveId, now, enforceFrom(planned)));
-      notices.push({ userId: planned.id, upn: planned.upn, waveId, announcedAt: now.toISOString(), enforceFrom: enforceFrom(planned), mailedAt: null });
+      notices.push({ ...notice(planned), mail: row.user.directory.mail ?? null });
     } catch (error) {
       if (toRolloutError(error).code !== 'TABLE_CONFLICT') throw error;
     }
   }
-  const mailbox = config.noticeMailbox;
-  if (mailbox !== undefined && notices.length > 0) {
-    // the notice is recorded first: a mail that fails leaves the notice for comms to send, never an unannounced user
-    const limit = pLimit(userConcurrency(config, 'mail'));
-    const mailed = await Promise.all(notices.map((notice) => limit(async () => {
-      try {
-        await sendNotice(ports.gateway, { mailbox, recipientUpn: notice.upn, enforceFrom: notice.enforceFrom });
-        return { ...notice, mailedAt: options.clock().toISOString() };
-      } catch (error) {
-        const failure = toRolloutError(error);
-        logger.event('notice.mailFailed', { userId: notice.userId, errorCode: failure.code, requestId: failure.requestId ?? null }, 'warn');
-        return notice;
-      }
-    })));
-    await ports.notices.save(mailed.filter((notice) => notice.mailedAt !== null));
-  }
-  return notices.length;
+  return { count: notices.length, mailed: mailQuietly(options, [...backlog, ...notices], budget) };
 }
+
+/** Notices of earlier nights deferred (daily limit, time budget) whose MFA date is still ahead, with their users' `mail`. */
+async function earlierNoticesToMail(options: NightOptions, now: Date): Promise<NoticeWithMail[]> {
+  if (options.config.noticeMailbox === undefined) return [];
+  const deferred: Notice[] = [];
+  for await (const entry of options.ports.notices.all()) {
+    if (entry.mailedAt === null && (entry.notMailedReason === 'dailyLimit' || entry.notMailedReason === 'timeBudget') && entry.enforceFrom > now.toISOString()) deferred.push(entry);
+  }
+  const withMail: NoticeWithMail[] = [];
+  for (const entry of deferred) {
+    const row = await options.ports.roster.get(entry.userId);
+    withMail.push({ ...entry, mail: row === undefined || isCorruptRow(row) ? null : (row.user.directory.mail ?? null) });
+  }
+  return withMail;
+}
+
+/**
+ * Mails the notices on the mail gateway's own queue (`mailNotices`: Exchange's limits, outside the MFA pacer and its
+ * retries) and records each outcome. The notice is recorded first: a mail that fails or is deferred leaves the notice
+ * for comms to send (or a later night), never an unannounced user. Never throws: the night must not fail on mail.
+ */
+async function mailQuietly(options: NightOptions, notices: readonly NoticeWithMail[], budget: TimeBudget): Promise<void> {
+  const { ports, config, logger } = options;
+  const mailbox = config.noticeMailbox;
+  if (mailbox === undefined || notices.length === 0) return;
+  try {
+    const since = options.clock().getTime() - 86_400_000;
+    const mailedInLast24Hours: string[] = [];
+    for await (const entry of ports.notices.all()) if (entry.mailedAt !== null && Date.parse(entry.mailedAt) > since) mailedInLast24Hours.push(entry.mailedAt);
+    mailedInLast24Hours.sort();
+    const outcomes = await mailNotices(notices, { gateway: ports.mailGateway, mailbox, now: options.clock, mailedInLast24Hours, recipientsPerDay: config.noticeRecipientsPerDay, stop: () => budget.spent(), logger });
+    const byUser = new Map(notices.map((entry) => [entry.userId, entry]));
+    await ports.notices.save(outcomes.flatMap((outcome): Notice[] => {
+      const entry = byUser.get(outcome.userId);
+      if (entry === undefined) return [];
+      const { mail: _mail, ...recorded } = entry;
+      if (outcome.kind === 'mailed') return [{ ...recorded, mailedAt: outcome.at, notMailedReason: null }];
+      const reason = outcome.kind === 'deferred' ? outcome.reason : outcome.kind === 'failed' ? outcome.errorCode : outcome.kind;
+      return [{ ...recorded, notMailedReason: reason }];
+    }));
+  } catch (error) {
+    const failure = toRolloutError(error);
+    logger.event('notice.mailingStopped', { errorCode: failure.code, message: failure.message }, 'warn');
+  }
+}
+
+type NoticeWithMail = Notice & { readonly mail: string | null };
 
 function nonZero(counts: Readonly<Record<string, number>>): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).filter(([, count]) => count > 0));

@@ -15,6 +15,7 @@ const dryRun = (plan: DryRun['plan'], overrides: Partial<DryRun> = {}): DryRun =
   track: { advance: 0, check: 0, deferred: { advance: 0, check: 0 } },
   posture: null,
   corruptRows: [],
+  straightToEnforced: null,
   ...overrides,
 });
 const config = testConfig({ MFA_NOTICE_DAYS: '1', MFA_WAVE_SIZE: '10', MFA_MAX_WAVE_SIZE: '10' });

@@ -79,7 +79,7 @@ describe('renderReportText', () => {
     expect(text).toContain('  recent pace: 4 per night over 1 night(s) -> about 1 night(s)');
     expect(text).toMatch(/^ {2}2026-11-25T01-00Z +enforce +completed +20 min 0 s +5 +4 +0 +1$/m);
     expect(text).toContain('  GRAPH_THROTTLED ×1: Graph answered 429');
-    expect(text).toContain('Stuck users (enforced 14+ days ago, still not registered): 0');
+    expect(text).toContain('Stuck users (enforced 14+ days ago, no sign-in since that satisfied MFA): 0');
     expect(text).toContain('  p@contoso.com                                    PHONE_CONFLICT after 3 attempt(s)');
   });
 });

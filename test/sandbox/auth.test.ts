@@ -119,6 +119,20 @@ describe('authentication and authorization', () => {
     }
   });
 
+  it("answers a token without a roles claim (nothing consented) as Graph does: 403 AccessDenied, 'Either scp or roles claim…'", async () => {
+    try {
+      t.sandbox.controls.setRoles([]);
+      const token = await t.token();
+      const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+      expect(claims).not.toHaveProperty('roles');
+      const answer = await t.raw('/v1.0/organization', { headers: { Authorization: `Bearer ${token}` } });
+      const error = (answer.json as { error: { code: string; message: string } }).error;
+      expect([answer.status, error.code, error.message]).toEqual([403, 'AccessDenied', 'Either scp or roles claim need to be present in the token.']);
+    } finally {
+      t.sandbox.controls.setRoles(defaultAppRoles);
+    }
+  });
+
   it('keeps the roles a token was issued with: a role removal applies to tokens issued after it', async () => {
     const before = await t.token();
     try {

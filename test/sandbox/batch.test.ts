@@ -205,15 +205,16 @@ describe('$batch under a write quota', () => {
 
   it('meters each item on its own: throttled items get 429 with their own Retry-After while the others succeed', async () => {
     const users = usersOf(t.sandbox.manifest, 'ready', 5);
-    const answer = await rawGraph(t, '/beta/$batch', {
+    // group member adds: directory writes, whose answers carry the identity throttling headers
+    const answer = await rawGraph(t, '/v1.0/$batch', {
       body: {
         requests: [
           ...users.map((user, index) => ({
             id: `w${index}`,
-            method: 'PATCH',
-            url: `/users/${user.id}/authentication/requirements`,
+            method: 'POST',
+            url: `/groups/${t.sandbox.manifest.groups.mfaRequired}/members/$ref`,
             headers: { 'Content-Type': 'application/json' },
-            body: { perUserMfaState: 'enforced' },
+            body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${user.id}` },
           })),
           { id: 'read', method: 'GET', url: '/organization' },
         ],

@@ -17,6 +17,7 @@ const gatewayConfig: GatewayConfig = {
   graphMaxRetryAfterSeconds: 30,
   graphUseBatch: false,
   graphWritesPerSecond: 1000,
+  graphWriteQuota: 100_000,
 };
 
 describe('fault injection', () => {

@@ -40,7 +40,7 @@ describe('sign-in night', () => {
     expect(state().otherMethods(ids('ready')[0] ?? '')).toEqual([]);
   });
 
-  it('turns enabled into enforced, registers Authenticator for users without a strong method, and refreshes the report after the lag', async () => {
+  it('turns enabled into enforced, registers Authenticator for users without a strong method, and refreshes the report after the lag, sign-in or not', async () => {
     const [phoneFirst = '', noMethod = '', stuck = '', groupOnly = ''] = ids('ready');
     const beta = (id: string) => t.client.api(`/users/${id}/authentication/requirements`).version('beta');
     const addPhone = (id: string, phoneNumber: string) => t.client.api(`/users/${id}/authentication/phoneMethods`).post({ phoneNumber, phoneType: 'mobile' });
@@ -55,10 +55,13 @@ describe('sign-in night', () => {
     for (const userId of [stuck, groupOnly]) await t.client.api(`/groups/${groupId}/members/$ref`).post({ '@odata.id': reference(userId) });
     expect([phoneFirst, noMethod, stuck, groupOnly].map((id) => state().perUserMfaState(id))).toEqual(['enforced', 'enabled', 'disabled', 'disabled']);
 
-    // A night nobody signs in: the phone is there, but the report keeps saying "not registered" (a stuck user).
+    // A night nobody signs in: the report still shows the phone the rollout registered once its lag has passed, as
+    // Entra's does (docs/graph-behaviour.md#registration-report): "registered" proves nothing about MFA being done.
     expect(((await t.raw('/_sandbox/signInNight', json({ share: 0 }))).json as { signedIn: number }).signedIn).toBe(0);
-    later(120);
+    later(59);
     expect([state().hasStrongMethod(stuck), await registered(stuck)]).toEqual([true, false]);
+    later(1);
+    expect(await registered(stuck)).toBe(true);
 
     const night = (await t.raw('/_sandbox/signInNight', json({ share: 1 }))).json as Record<string, number>;
     const mustDoMfa = ids('alreadyEnforced').length + 4;
@@ -71,9 +74,10 @@ describe('sign-in night', () => {
     ]);
     expect([phoneFirst, noMethod, stuck, groupOnly].map((id) => state().perUserMfaState(id))).toEqual(['enforced', 'enforced', 'disabled', 'disabled']);
 
-    expect([await registered(stuck), await registered(noMethod), await registered(groupOnly)]).toEqual([false, false, false]);
+    // the Authenticator registered at the sign-in shows after the lag
+    expect([await registered(stuck), await registered(noMethod), await registered(groupOnly)]).toEqual([true, false, false]);
     later(59);
-    expect(await registered(stuck)).toBe(false);
+    expect(await registered(noMethod)).toBe(false);
     later(1);
     expect([await registered(stuck), await registered(noMethod), await registered(groupOnly), await registered(phoneFirst)]).toEqual([true, true, true, true]);
   });

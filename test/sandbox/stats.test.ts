@@ -25,6 +25,8 @@ describe('traffic statistics', () => {
     const phones = `/users/${user.id}/authentication/phoneMethods`;
     await t.client.api(phones).post({ phoneType: 'mobile', phoneNumber: '+46 701234571' });
     await t.client.api(`${phones}/${mobileId}`).patch({ phoneNumber: '+46 701234571' });
+    // the mobile is the user's default MFA method until they choose another (Graph refuses to delete it before)
+    t.sandbox.state.setDefaultMfaMethod(user.id, t.sandbox.state.addAuthenticatorMethod(user.id).id);
     await t.client.api(`${phones}/${mobileId}`).delete();
     await t.client.api(phones).post({ phoneType: 'mobile', phoneNumber: '+46 701234571' });
     await t.client.api(`${phones}/${mobileId}`).patch({ phoneNumber: '+46 701234572' });
@@ -93,19 +95,14 @@ describe('traffic statistics', () => {
     const before = await stats();
     t.sandbox.traffic.setQuota({ appWrites: 1, reset: true });
     const users = [ready(4), ready(5), ready(6)];
-    const batch = await rawGraph(t, '/beta/$batch', {
-      body: {
-        requests: users.map((user, index) => ({
-          id: String(index),
-          method: 'PATCH',
-          url: `/users/${user.id}/authentication/requirements`,
-          headers: { 'Content-Type': 'application/json' },
-          body: { perUserMfaState: 'enforced' },
-        })),
-      },
+    // group member adds: directory writes, whose 429s carry x-ms-throttle-scope
+    const add = (user: { id: string } | undefined) => ({ '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${user?.id}` });
+    const members = `/groups/${t.sandbox.manifest.groups.mfaRequired}/members/$ref`;
+    const batch = await rawGraph(t, '/v1.0/$batch', {
+      body: { requests: users.map((user, index) => ({ id: String(index), method: 'POST', url: members, headers: { 'Content-Type': 'application/json' }, body: add(user) })) },
     });
     expect(batch.status).toBe(200);
-    expect((await rawGraph(t, `/beta/users/${users[0]?.id}/authentication/requirements`, { method: 'PATCH', body: { perUserMfaState: 'enforced' } })).status).toBe(429);
+    expect((await rawGraph(t, `/v1.0${members}`, { body: add(users[1]) })).status).toBe(429);
     t.sandbox.traffic.setQuota({ appWrites: 3_000, reset: true });
     t.sandbox.traffic.addFault({ kind: 'unavailable', status: 503, count: 2 });
     t.sandbox.traffic.addFault({ kind: 'unavailable', status: 504, count: 1 });

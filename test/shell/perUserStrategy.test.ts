@@ -88,10 +88,13 @@ describe('strategy perUserMfa', () => {
 
     const rollback = await rollbackWave(config, rollout.ports, quiet, sandbox.state.now(), { waveId, dryRun: false, removePhoneMethods: true, runId: 'rb-1' });
     expect(rollback).toMatchObject({ reverted: dryRun.actions.length, failed: [] });
+    // each phone the wave created is its user's only strong method, so their default MFA method: Graph keeps it
+    expect(rollback.phoneKept.map((entry) => [entry.userId, entry.reason]).sort()).toEqual(created.map((id) => [id, 'defaultMethod']).sort());
+    for (const id of created) expect(sandbox.state.phoneMethods(id).some((method) => method.phoneType === 'mobile')).toBe(true);
     const writes = sandbox.journal.entries().slice(journalBefore);
     expect(writes.filter((entry) => entry.operation === 'requirements.update').map((entry) => entry.userId).sort()).toEqual([...changed].sort());
     expect(writes.filter((entry) => entry.operation === 'requirements.update').every((entry) => entry.detail['perUserMfaState'] === 'disabled')).toBe(true);
-    expect(writes.filter((entry) => entry.operation === 'phoneMethods.delete').map((entry) => entry.userId).sort()).toEqual([...created].sort());
+    expect(writes.filter((entry) => entry.operation === 'phoneMethods.delete').map((entry) => [entry.userId, entry.status]).sort()).toEqual(created.map((id) => [id, 400]).sort());
     expect(writes).toHaveLength(changed.length + created.length);
     for (const id of changed) expect(sandbox.state.perUserMfaState(id)).toBe('disabled');
     const untouched = sandbox.manifest.users.filter((user) => expectedStanding[user.category] !== 'enforced' || user.category === 'alreadyEnforced');
@@ -100,9 +103,13 @@ describe('strategy perUserMfa', () => {
     const history = await rollout.ports.waves.history();
     expect(history.find((wave) => wave.kind === 'rollback')).toMatchObject({ targetWaveId: waveId, status: 'done', enforced: rollback.reverted });
 
+    // a second run has nothing left to write but the mobiles Graph kept: refused again while they are the default
     const again = await rollbackWave(config, rollout.ports, quiet, sandbox.state.now(), { waveId, dryRun: false, removePhoneMethods: true, runId: 'rb-2' });
-    expect(again).toMatchObject({ reverted: 0, alreadyReverted: rollback.reverted, actions: [] });
-    expect(sandbox.journal.entries().length).toBe(journalBefore + writes.length);
+    expect(again).toMatchObject({ alreadyReverted: rollback.reverted, failed: [] });
+    expect(again.actions.map((entry) => [entry.userId, entry.undo.map((write) => write.kind)]).sort()).toEqual(created.map((id) => [id, ['deleteMobileMethod']]).sort());
+    expect(again.phoneKept.map((entry) => entry.userId).sort()).toEqual([...created].sort());
+    const againWrites = sandbox.journal.entries().slice(journalBefore + writes.length);
+    expect(againWrites.map((entry) => [entry.userId, entry.operation, entry.status]).sort()).toEqual(created.map((id) => [id, 'phoneMethods.delete', 400]).sort());
   });
 
   it('refuses to roll back a wave that does not exist, naming the recent waves', async () => {

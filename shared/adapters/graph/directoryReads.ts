@@ -18,6 +18,7 @@ export interface GraphUser {
   readonly userType: 'Member' | 'Guest';
   readonly mobilePhone: string | null;
   readonly department: string | null;
+  readonly mail: string | null;
   readonly onPremisesSyncEnabled: boolean | null;
   readonly onPremisesLastSyncDateTime: string | null;
 }
@@ -46,11 +47,12 @@ const userSchema = z.object({
   userType: z.string().nullable().transform((value) => (value?.toLowerCase() === 'guest' ? 'Guest' : 'Member') as 'Member' | 'Guest'),
   mobilePhone: z.string().nullable().optional().transform((value) => value ?? null),
   department: z.string().nullable().optional().transform((value) => value ?? null),
+  mail: z.string().nullable().optional().transform((value) => (value === undefined || value === null || value.trim() === '' ? null : value.trim())),
   onPremisesSyncEnabled: z.boolean().nullable().optional().transform((value) => value ?? null),
   onPremisesLastSyncDateTime: z.string().nullable().optional().transform((value) => value ?? null),
 });
 
-export const userSelect = 'id,userPrincipalName,accountEnabled,userType,mobilePhone,department,onPremisesSyncEnabled,onPremisesLastSyncDateTime';
+export const userSelect = 'id,userPrincipalName,accountEnabled,userType,mobilePhone,department,mail,onPremisesSyncEnabled,onPremisesLastSyncDateTime';
 
 export async function readOrganization(gateway: GraphGateway): Promise<OrganizationSync> {
   const answer = await gateway.send({ operation: 'organization.read', method: 'GET', version: 'v1.0', path: '/organization?$select=id,onPremisesSyncEnabled,onPremisesLastSyncDateTime', permission: graphPermissions.readOrganization });

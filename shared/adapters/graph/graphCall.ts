@@ -17,6 +17,11 @@ export interface GraphCall {
    * about 1 request/s per tenant without Retry-After; the registration report: 5 per 10 s).
    */
   readonly minIntervalMs?: number;
+  /**
+   * Calls with the same group share one spacing and one Retry-After hold (default: the operation alone): the reports
+   * family's 5 requests per 10 s covers the registration report and the sign-in log together.
+   */
+  readonly limitGroup?: string;
 }
 
 /** A 2xx answer to a call. */

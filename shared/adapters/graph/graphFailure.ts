@@ -30,15 +30,20 @@ export function readGraphError(body: unknown): { code: string | null; message: s
   };
 }
 
-/** 403 codes that mean a missing licence (Entra ID P1 for the reports), not a missing permission (graph-notes §9). */
+/** 403 codes that mean a missing licence (Entra ID P1 for the reports and sign-in logs), not a missing permission (docs/graph-behaviour.md#errors). */
 const licenceCodes = new Set(['Authentication_RequestFromNonPremiumTenantOrB2CTenant', 'Authentication_RequestFromUnsupportedUserRole']);
+
+/** Whether a Graph error code on a 403 means the tenant lacks the licence rather than the app the permission. */
+export function isLicenceRefusal(graphCode: string | undefined | null): boolean {
+  return licenceCodes.has(graphCode ?? '');
+}
 
 /** Turns a non-2xx Graph answer into a RolloutError with a code an operator can act on, keeping the request-id. */
 export function toGraphFailure(input: GraphFailureInput): RolloutError {
   const graph = readGraphError(input.body);
   const requestId = input.requestId ?? graph.requestId ?? undefined;
   const said = `Graph answered ${input.status}${graph.code === null ? '' : ` ${graph.code}`}`;
-  const code = codeFor(input, graph.code, graph.message);
+  const code = codeFor(input, graph.code);
   const message =
     code !== 'GRAPH_PERMISSION_MISSING'
       ? `${input.operation}: ${said}${graph.message === null ? '' : `: ${graph.message}`}`
@@ -53,16 +58,16 @@ export function toGraphFailure(input: GraphFailureInput): RolloutError {
   });
 }
 
-function codeFor(input: GraphFailureInput, graphCode: string | null, message: string | null): ErrorCode {
+function codeFor(input: GraphFailureInput, graphCode: string | null): ErrorCode {
   const status = input.status;
   if (status === 429) return 'GRAPH_THROTTLED';
   if (status >= 500) return 'GRAPH_UNAVAILABLE';
   if (status === 401) return 'GRAPH_AUTH_FAILED';
   if (status === 403) return 'GRAPH_PERMISSION_MISSING';
   if (status === 404) return input.operation.startsWith('users.') || input.operation.startsWith('phoneMethods.') || input.operation.startsWith('requirements.') || input.operation.startsWith('methods.') ? 'GRAPH_USER_NOT_FOUND' : 'GRAPH_NOT_FOUND';
-  if (status === 400 && input.operation.startsWith('phoneMethods.')) {
-    return /already exists/i.test(message ?? '') ? 'GRAPH_PHONE_DUPLICATE' : 'GRAPH_PHONE_INVALID';
-  }
+  // a refused phone number; whether it was a duplicate is decided by reading the methods, never from the message
+  // (createOrConfirmMobileMethod, docs/graph-behaviour.md#phone-methods)
+  if (status === 400 && (input.operation === 'phoneMethods.create' || input.operation === 'phoneMethods.update')) return 'GRAPH_PHONE_INVALID';
   if (graphCode === 'InvalidAuthenticationToken') return 'GRAPH_AUTH_FAILED';
   return status >= 400 && status < 500 ? 'GRAPH_BAD_REQUEST' : 'GRAPH_UNEXPECTED';
 }

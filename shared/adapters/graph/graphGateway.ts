@@ -37,13 +37,13 @@ export interface GraphGateway {
   /** Walks `@odata.nextLink` pages of a collection, one page at a time (nothing is collected). */
   pages(call: GraphCall): AsyncGenerator<unknown[]>;
   readonly stats: Readonly<GatewayStats>;
-  /** The write pacer's current rate, writes per second. */
+  /** The write pacer's current sustained rate, writes per second. */
   readonly writeRate: number;
 }
 
 export type GatewayConfig = Pick<
   Config,
-  'graphConcurrency' | 'graphMaxAttempts' | 'graphRetryBudget' | 'graphTimeoutSeconds' | 'graphMaxRetryAfterSeconds' | 'graphUseBatch' | 'graphWritesPerSecond'
+  'graphConcurrency' | 'graphMaxAttempts' | 'graphRetryBudget' | 'graphTimeoutSeconds' | 'graphMaxRetryAfterSeconds' | 'graphUseBatch' | 'graphWritesPerSecond' | 'graphWriteQuota'
 >;
 
 export interface GatewayOptions {
@@ -64,9 +64,10 @@ const pageSchema = z.object({ value: z.array(z.unknown()), '@odata.nextLink': z.
  * - Retries: 429, 5xx, timeouts and unreadable answers, for whole answers and for each batch item on its own,
  *   except a write answered 2xx with an unreadable body, which has landed and counts as done;
  *   after Retry-After (or jittered backoff), up to MFA_GRAPH_MAX_ATTEMPTS per call and MFA_GRAPH_RETRY_BUDGET per run.
- * - Throttling: writes are paced by an adaptive pacer (`writePacer.ts`) that rides just under the write quota; a
- *   429 holds every call it concerns (writes for the write quota, everything for the resource-unit quota, one
- *   operation for APIs with their own limit) for the Retry-After.
+ * - Throttling: writes are paced (`writePacer.ts`) a margin under the documented write quota, slowing down on 429s
+ *   and refined by `x-ms-throttle-limit-percentage` where Graph sends it (directory writes only); a 429 holds every
+ *   call it concerns (writes for the write quota, everything for the resource-unit quota, one operation or limit
+ *   group for APIs with their own limit) for the Retry-After.
  * - Failures: every error is a RolloutError with an operator code, the HTTP status and the request-id
  *   (`graphFailure.ts`).
  */
@@ -80,18 +81,19 @@ export function createGraphGateway(connection: GraphConnection, config: GatewayC
     stats.batches += 1;
     stats.batchedAttempts += items;
   });
-  const pacer = createWritePacer({ initialRate: config.graphWritesPerSecond, sleep });
+  const pacer = createWritePacer({ ratePerSecond: config.graphWritesPerSecond, quota: config.graphWriteQuota, sleep });
   let readsPausedUntil = 0;
-  /** Per operation with its own limit (`minIntervalMs`): the earliest time its next call may go. */
+  /** Per operation (or limit group) with its own limit (`minIntervalMs`): the earliest time its next call may go. */
   const nextSlot = new Map<string, number>();
   let budgetExhaustedLogged = false;
 
   /** Waits for this operation's turn when it has a minimum interval between calls. */
   async function spaced(call: GraphCall): Promise<void> {
     if (call.minIntervalMs === undefined) return;
+    const group = call.limitGroup ?? call.operation;
     const at = performance.now();
-    const slot = Math.max(at, nextSlot.get(call.operation) ?? 0);
-    nextSlot.set(call.operation, slot + call.minIntervalMs);
+    const slot = Math.max(at, nextSlot.get(group) ?? 0);
+    nextSlot.set(group, slot + call.minIntervalMs);
     if (slot > at) await sleep(slot - at);
   }
 
@@ -105,7 +107,8 @@ export function createGraphGateway(connection: GraphConnection, config: GatewayC
     const until = performance.now() + (asked ?? delayMs);
     if (call.minIntervalMs !== undefined) {
       // an API with its own limit (Conditional Access, the registration report): only its calls wait
-      nextSlot.set(call.operation, Math.max(nextSlot.get(call.operation) ?? 0, until));
+      const group = call.limitGroup ?? call.operation;
+      nextSlot.set(group, Math.max(nextSlot.get(group) ?? 0, until));
       return;
     }
     const quota = outcome.throttleInformation === 'WriteLimitExceeded' ? 'writes' : outcome.throttleInformation === 'ResourceUnitLimitExceeded' ? 'all' : isWrite(call) ? 'writes' : 'reads';
@@ -118,14 +121,14 @@ export function createGraphGateway(connection: GraphConnection, config: GatewayC
     const write = isWrite(call);
     const batchable = config.graphUseBatch && !call.path.startsWith('https://') && call.minIntervalMs === undefined;
     for (let attempt = 1; ; attempt += 1) {
-      if (write) await pacer.acquire();
-      else await readGate();
+      const ticket = write ? await pacer.acquire() : undefined;
+      if (!write) await readGate();
       await spaced(call);
       stats.attempts += 1;
       const sentAt = performance.now();
       const outcome = batchable ? await batchQueue.enqueue(call) : await limit(() => exchange.single(call));
       if (write && outcome.kind === 'answer') {
-        pacer.observe({ throttled: outcome.status === 429, limitPercentage: outcome.limitPercentage, latencyMs: performance.now() - sentAt });
+        pacer.observe({ ...(ticket === undefined ? {} : { ticket }), throttled: outcome.status === 429, limitPercentage: outcome.limitPercentage, latencyMs: performance.now() - sentAt });
       }
       if (outcome.kind === 'answer' && outcome.status >= 200 && outcome.status < 300) {
         return { status: outcome.status, body: outcome.body, requestId: outcome.requestId };

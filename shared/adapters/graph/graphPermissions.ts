@@ -19,6 +19,7 @@ export const graphPermissions = {
   readRegistrationReport: 'AuditLog.Read.All',
   readSecurityDefaults: 'Policy.Read.All',
   writeMethodsPolicy: 'Policy.ReadWrite.AuthenticationMethod',
+  readSignIns: 'AuditLog.Read.All',
   sendMail: 'Mail.Send',
   readRoleAssignments: 'RoleManagement.Read.Directory',
   /**

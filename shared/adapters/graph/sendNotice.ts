@@ -3,13 +3,15 @@ import { graphPermissions } from './graphPermissions.js';
 
 export interface NoticeMail {
   readonly mailbox: string;
-  readonly recipientUpn: string;
+  /** The user's `mail` (SMTP address); never the UPN, which in hybrid tenants is often not an address. */
+  readonly recipientAddress: string;
   /** When MFA starts to apply to the recipient (ISO). */
   readonly enforceFrom: string;
 }
 
 /**
- * Mails one announcement through Graph `sendMail` from the configured mailbox. The text names the user's own date
+ * Mails one announcement through Graph `sendMail` from the configured mailbox (send it through the mail gateway and
+ * `mailNotices`, which keep to Exchange's limits). The text names the user's own date
  * (the night their wave is projected to run: never earlier, possibly a night or two later if the rollout slows
  * down, and no second mail is sent then) and what the user will see; it carries no phone number (the user is told
  * to check it in My Sign-Ins instead).
@@ -33,7 +35,7 @@ export async function sendNotice(gateway: GraphGateway, notice: NoticeMail): Pro
             'If the number is wrong or you no longer have that phone, contact the service desk before that date.',
           ].join('\n\n'),
         },
-        toRecipients: [{ emailAddress: { address: notice.recipientUpn } }],
+        toRecipients: [{ emailAddress: { address: notice.recipientAddress } }],
       },
       saveToSentItems: false,
     },

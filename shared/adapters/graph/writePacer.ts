@@ -1,192 +1,316 @@
 /**
- * Paces Graph writes so a run uses the write quota to the last drop without being throttled.
+ * Paces Graph writes so a night uses the documented write quota without leaning on any throttling header.
  *
- * Graph meters writes with a token bucket per app and tenant (3,000 writes, refilled over 150 s: a burst of
- * 3,000 and 20 per second sustained; graph-notes §8). The whole bucket is usable: refill is lost only while
- * the bucket is full, and whatever is left in it at the end of a run is lost. So the pacer
+ * Graph documents 3,000 writes per 150 s per app and tenant (docs/graph-behaviour.md#throttling) but not how they
+ * are counted: a token bucket (a burst of 3,000 from idle, then 20 per second) or a sliding window (3,000 in any
+ * 150 s, no credit for idleness). It sends `x-ms-throttle-limit-percentage` only on directory resources, never on
+ * authentication methods or per-user MFA, so the pacer cannot wait for the header either. So the pacer
  *
- * - grows the rate quickly (×2 per second of clean answers) while Graph sends no
- *   `x-ms-throttle-limit-percentage` — the header only appears once 80 % of a bucket is used, so silence means
- *   there is burst to spend;
- * - once the header appears, steers the bucket towards `targetPercentage` (default 90 % used): the rate is
- *   cut in proportion to how far the percentage, extrapolated `horizonMs` ahead from its trend, lies above the
- *   target, and raised gently when it lies below. At the target the rate settles on the bucket's refill rate,
- *   whatever it is, without knowing it;
- * - halves the rate on a 429, and holds every write for the Retry-After (`pauseUntil`). After any cut the rate is
- *   held for one round trip: the answers still in flight describe the old rate, and 20 throttled items of one
- *   batch are one congestion signal, not twenty.
+ * - plans against the documented quota, a `margin` under it (default 97 %): its own token bucket (a burst of
+ *   margin × quota, then margin × the sustained rate), and a ledger of its own writes over the quota's window;
+ * - does not know at first which of the two Graph runs, so it keeps both rules: the bucket's, and no more than the
+ *   whole documented quota in one window. When the window rule is what holds it back, one write goes as a probe:
+ *   answered, Graph refills continuously (a bucket: from then on only the bucket rule); answered 429, Graph counts a
+ *   window (from then on the window rule with the margin, and the bucket rule no longer). One 429 a night at most;
+ * - on any other 429 empties its bucket (no tokens accrue during the Retry-After pause) and cuts a rate factor (AIMD:
+ *   ×`decrease`, then +`recoverPerSecond` back up to 1) for a quota that is smaller than documented (other apps sharing
+ *   the tenant quota, Graph under load). After a cut the factor is held for one round trip: the answers still in flight
+ *   describe the old rate, and the twenty 429s of one batch are one congestion signal, not twenty;
+ * - when an answer does carry the percentage (directory writes), lowers its bucket to what the percentage says is
+ *   left, if that is less than it thinks: the header refines the plan, never raises it.
  *
- * The rate maths is pure (`nextWriteRate`, one step per tick of answers); the pacer keeps a small token bucket
- * of its own, sleeps, and lets writers that wait behind the rate out in groups, so their writes share a $batch.
+ * The rate maths is pure (`refillPacer`, `throttledPacer`, `reportedPacer`, `windowWaitMs`); `createPacerCore` is the
+ * deterministic core on a given clock (no timers), and `createWritePacer` sleeps for it and lets writers that wait
+ * behind the rate out in groups, so their writes share a $batch.
  */
 
 /** What Graph said about one write. */
 export interface PaceSignal {
+  /** The ticket `acquire` gave the write (the probe is recognised by it). */
+  readonly ticket?: number;
   readonly throttled: boolean;
-  /** `x-ms-throttle-limit-percentage` of the answer (Graph sends it above 0.8), or null when absent. */
+  /** `x-ms-throttle-limit-percentage` of the answer (Graph sends it above 0.8, on directory resources), or null. */
   readonly limitPercentage: number | null;
-  /** How long the write took to be answered, ms: writes in flight land on the bucket that much later. */
+  /** How long the write took to be answered, ms. */
   readonly latencyMs?: number;
 }
 
-/** The answers to writes during one tick. */
-export interface PaceSample {
-  readonly elapsedMs: number;
-  /** Writes answered (any outcome). */
-  readonly answered: number;
-  /** Whether any answer was a 429. */
-  readonly throttled: boolean;
-  /** The highest `x-ms-throttle-limit-percentage` of the tick; null when no answer carried it (all below 80 %). */
-  readonly peakPercentage: number | null;
-  /** Mean answer latency of the tick's writes, ms (0 when unknown). */
-  readonly latencyMs: number;
-}
-
 export interface PacerState {
-  /** Writes per second. */
-  readonly rate: number;
-  /** The percentage the previous tick ended with (null: below 80 %), for its trend. */
-  readonly percentage: number | null;
-  /**
-   * Time left, ms, before the rate may be cut again: a cut shows in the answers only one round trip later, and
-   * the answers in between (429s included) still describe the old rate.
-   */
+  /** Writes the pacer's bucket allows now; negative after a reported percentage showed less left than planned. */
+  readonly tokens: number;
+  /** The AIMD factor on the sustained rate (and on the window's capacity), `minFactor` to 1. */
+  readonly factor: number;
+  /** Time left, ms, before the factor may be cut again. */
   readonly holdMs: number;
 }
 
+/** What the pacer has learnt of Graph's counting: nothing yet, a refilling bucket, or a sliding window. */
+export type QuotaModel = 'unknown' | 'bucket' | 'window';
+
 export interface PacerTuning {
-  readonly minRate: number;
-  readonly maxRate: number;
-  /** Share of the bucket the pacer aims to keep used (0.8–1). */
-  readonly targetPercentage: number;
-  /** How far ahead the percentage's trend is extrapolated, besides twice the answer latency (writes in flight land later). */
-  readonly horizonMs: number;
-  /** Rate factor per second while no limit percentage is reported. */
-  readonly growthPerSecond: number;
-  /** Rate change per tick for each 0.01 the predicted percentage lies off target (0.04: −4 %/+2 % per point). */
-  readonly gain: number;
+  /** The documented write quota per window (MFA_GRAPH_WRITE_QUOTA, 3,000). */
+  readonly quota: number;
+  /** The documented sustained rate, writes per second (MFA_GRAPH_WRITES_PER_SECOND, 20 = 3,000 per 150 s). */
+  readonly ratePerSecond: number;
+  /** Share of the documented quota the pacer plans to use (burst, rate, window). */
+  readonly margin: number;
+  /** Factor cut on a 429. */
+  readonly decrease: number;
+  /** Factor regained per second after a cut. */
+  readonly recoverPerSecond: number;
+  readonly minFactor: number;
+  /** Added to the quota's window for the ledger: Graph books a write when it arrives, a little after it left. */
+  readonly windowSlackMs: number;
 }
 
-export const defaultTuning = {
-  targetPercentage: 0.9,
-  horizonMs: 1_000,
-  growthPerSecond: 2,
-  gain: 0.04,
-} as const satisfies Omit<PacerTuning, 'minRate' | 'maxRate'>;
+/** How long the core waits for its probe's answer before it asks again with another write. */
+const probeTimeoutMs = 30_000;
+/** A write out this long without an answer is booked as if answered then (it may have landed). */
+const unansweredMs = 60_000;
 
-/** The rate for the next tick. Pure: the same state and sample always give the same answer. */
-export function nextWriteRate(state: PacerState, sample: PaceSample, tuning: PacerTuning): PacerState {
-  const clamp = (rate: number) => Math.min(tuning.maxRate, Math.max(tuning.minRate, rate));
-  const elapsedMs = Math.max(0, sample.elapsedMs);
-  const holdMs = Math.max(0, state.holdMs - elapsedMs);
-  // after a cut, wait one round trip (and one tick) before judging the new rate
-  const cut = (factor: number, percentage: number | null): PacerState => ({ rate: clamp(state.rate * factor), percentage, holdMs: sample.latencyMs + elapsedMs });
-  if (sample.throttled) return holdMs > 0 ? { ...state, holdMs } : cut(0.5, sample.peakPercentage ?? state.percentage);
-  if (sample.answered === 0) return { ...state, holdMs };
-  const percentage = sample.peakPercentage;
-  if (percentage === null) {
-    // Only a rate that was actually used has proven anything: a pacer waiting for work does not grow.
-    const used = sample.answered >= 0.5 * state.rate * (elapsedMs / 1000);
-    return { rate: used ? clamp(state.rate * tuning.growthPerSecond ** (elapsedMs / 1000)) : state.rate, percentage: null, holdMs };
+export const defaultTuning = {
+  margin: 0.97,
+  decrease: 0.8,
+  recoverPerSecond: 0.02,
+  minFactor: 0.05,
+  windowSlackMs: 2_000,
+} as const satisfies Omit<PacerTuning, 'quota' | 'ratePerSecond'>;
+
+/** The pacer's bucket size: the burst it allows itself. */
+export function pacerCapacity(tuning: PacerTuning): number {
+  return tuning.quota * tuning.margin;
+}
+
+/** Writes per second the pacer's bucket refills at with this factor. */
+export function pacerRate(state: Pick<PacerState, 'factor'>, tuning: PacerTuning): number {
+  return tuning.ratePerSecond * tuning.margin * state.factor;
+}
+
+/** The quota's window as the ledger keeps it, ms: quota ÷ rate (150 s documented), plus the slack. */
+export function ledgerWindowMs(tuning: PacerTuning): number {
+  return (tuning.quota / tuning.ratePerSecond) * 1000 + tuning.windowSlackMs;
+}
+
+/** A pacer that assumes the quota is untouched: a full bucket. */
+export function initialPacer(tuning: PacerTuning): PacerState {
+  return { tokens: pacerCapacity(tuning), factor: 1, holdMs: 0 };
+}
+
+/** `elapsedMs` later (not paused): tokens refilled at the current rate, the factor regained, the hold run down. Pure. */
+export function refillPacer(state: PacerState, elapsedMs: number, tuning: PacerTuning): PacerState {
+  const elapsed = Math.max(0, elapsedMs);
+  return {
+    tokens: Math.min(pacerCapacity(tuning), state.tokens + (pacerRate(state, tuning) * elapsed) / 1000),
+    factor: state.holdMs > 0 ? state.factor : Math.min(1, state.factor + (tuning.recoverPerSecond * elapsed) / 1000),
+    holdMs: Math.max(0, state.holdMs - elapsed),
+  };
+}
+
+/**
+ * A write was answered 429: the quota is spent whatever the pacer's bucket says, so the bucket is emptied; the factor
+ * is cut unless a cut is still being held (then the answer describes the rate before that cut). Pure.
+ */
+export function throttledPacer(state: PacerState, latencyMs: number, tuning: PacerTuning): PacerState {
+  const tokens = Math.min(state.tokens, 0);
+  if (state.holdMs > 0) return { ...state, tokens };
+  return { tokens, factor: Math.max(tuning.minFactor, state.factor * tuning.decrease), holdMs: Math.max(0, latencyMs) };
+}
+
+/**
+ * An answer reported `percentage` of the quota used: if that leaves less than the pacer's bucket plans to spend,
+ * the bucket comes down to it (a debt when Graph reports more than the margin); never up. Pure.
+ */
+export function reportedPacer(state: PacerState, percentage: number, tuning: PacerTuning): PacerState {
+  const leftByReport = tuning.quota * (tuning.margin - percentage);
+  return leftByReport < state.tokens ? { ...state, tokens: leftByReport } : state;
+}
+
+/**
+ * Milliseconds until one more write fits a window of `windowMs` holding at most `capacity` (0: now), from the send
+ * times still in it (oldest first). Pure.
+ */
+export function windowWaitMs(sentAtMs: readonly number[], nowMs: number, windowMs: number, capacity: number): number {
+  // the first send still in the window (the times are ascending)
+  let low = 0;
+  let high = sentAtMs.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sentAtMs[middle] ?? Infinity) > nowMs - windowMs) high = middle;
+    else low = middle + 1;
   }
-  // the header is sent from 80 % up: when it first appears, the bucket crossed 0.8 during this tick
-  const trendPerMs = elapsedMs === 0 ? 0 : (percentage - (state.percentage ?? Math.min(percentage, 0.8))) / elapsedMs;
-  const horizonMs = tuning.horizonMs + 2 * sample.latencyMs;
-  const predicted = percentage + Math.max(0, trendPerMs) * horizonMs + Math.min(0, trendPerMs) * horizonMs * 0.5;
-  const offBy = (predicted - tuning.targetPercentage) * 100;
-  if (offBy > 0) return holdMs > 0 ? { ...state, percentage, holdMs } : cut(Math.max(0.25, 1 - tuning.gain * offBy), percentage);
-  return { rate: clamp(state.rate * Math.min(1.1, 1 - (tuning.gain / 2) * offBy)), percentage, holdMs };
+  const over = sentAtMs.length - low - Math.floor(capacity) + 1;
+  if (over <= 0) return 0;
+  return Math.max(1, (sentAtMs[low + over - 1] ?? nowMs) + windowMs - nowMs);
+}
+
+/** One decision of the core: a write may go (with its ticket; `probe` when it tests the window), or not for `waitMs`. */
+export type Release = { readonly go: true; readonly ticket: number; readonly probe: boolean } | { readonly go: false; readonly waitMs: number };
+
+export interface PacerCore {
+  /** Whether one write may go at `nowMs`; a write that goes is booked. */
+  release(nowMs: number): Release;
+  observe(signal: PaceSignal, nowMs: number): void;
+  pauseUntil(instantMs: number, nowMs: number): void;
+  /** The bucket's tokens at `nowMs` (brought up to date). */
+  tokensAt(nowMs: number): number;
+  readonly state: PacerState;
+  readonly model: QuotaModel;
+}
+
+/**
+ * The pacer's decisions on a clock it is given (no timers, no sleeping): deterministic, so it can be run against a
+ * simulated quota. `createWritePacer` is this plus the waiting.
+ */
+export function createPacerCore(tuning: PacerTuning, startMs: number): PacerCore {
+  let state = initialPacer(tuning);
+  let model: QuotaModel = 'unknown';
+  let updatedAt = startMs;
+  let pausedUntil = 0;
+  let probe: number | null = null;
+  let probeSentAt = 0;
+  let tickets = 0;
+  /**
+   * The window's bookings: writes answered, at the time of their answer (Graph booked them on arrival, a little
+   * earlier, so the ledger lets them go a little later than Graph does: never sooner), and writes still out (counted
+   * as now). A write never answered (a timeout, a lost connection) is booked as answered after `unansweredMs`.
+   */
+  const ledger: number[] = [];
+  const outstanding = new Map<number, number>();
+  const windowMs = ledgerWindowMs(tuning);
+
+  /** Brings the bucket up to `at`; a pause accrues nothing. */
+  const advance = (at: number): void => {
+    const from = Math.max(updatedAt, Math.min(pausedUntil, at));
+    if (at > from) state = refillPacer(state, at - from, tuning);
+    updatedAt = Math.max(updatedAt, at);
+    for (const [ticket, releasedAt] of outstanding) {
+      if (at - releasedAt < unansweredMs) break;
+      outstanding.delete(ticket);
+      book(releasedAt + unansweredMs);
+    }
+    while (ledger.length > 0 && (ledger[0] ?? Infinity) <= at - windowMs) ledger.shift();
+  };
+  /** Keeps the ledger ascending: a late booking goes in its place. */
+  const book = (at: number): void => {
+    let index = ledger.length;
+    while (index > 0 && (ledger[index - 1] ?? 0) > at) index -= 1;
+    ledger.splice(index, 0, at);
+  };
+  /** Ms until one more write fits `capacity` in the window, the writes still out included. */
+  const windowWait = (nowMs: number, capacity: number): number => windowWaitMs(ledger, nowMs, windowMs, capacity - outstanding.size);
+
+  return {
+    release(nowMs) {
+      if (pausedUntil > nowMs) return { go: false, waitMs: pausedUntil - nowMs };
+      advance(nowMs);
+      // the bucket rule (until Graph showed it counts a window)
+      if (model !== 'window' && state.tokens < 1) return { go: false, waitMs: Math.max(1, ((1 - state.tokens) / pacerRate(state, tuning)) * 1000) };
+      let isProbe = false;
+      if (model === 'window') {
+        const wait = windowWait(nowMs, tuning.quota * tuning.margin * state.factor);
+        if (wait > 0) return { go: false, waitMs: wait };
+      } else if (model === 'unknown' && windowWait(nowMs, tuning.quota) > 0) {
+        // a whole documented quota in one window already: one write finds out how Graph counts (a probe Graph never
+        // answered, a timeout or a lost connection, is given up after a while and another write asks again)
+        if (probe !== null && nowMs - probeSentAt < probeTimeoutMs) return { go: false, waitMs: 50 };
+        isProbe = true;
+      }
+      if (model !== 'window') state = { ...state, tokens: state.tokens - 1 };
+      tickets += 1;
+      outstanding.set(tickets, nowMs);
+      if (isProbe) {
+        probe = tickets;
+        probeSentAt = nowMs;
+      }
+      return { go: true, ticket: tickets, probe: isProbe };
+    },
+    observe(signal, nowMs) {
+      advance(nowMs);
+      if (signal.ticket !== undefined && outstanding.delete(signal.ticket)) book(nowMs);
+      if (probe !== null && signal.ticket === probe) {
+        probe = null;
+        // the probe's 429 is the answer to a question, not congestion: nothing is cut for it
+        model = signal.throttled ? 'window' : 'bucket';
+        return;
+      }
+      if (signal.throttled) state = throttledPacer(state, signal.latencyMs ?? 0, tuning);
+      else if (signal.limitPercentage !== null) state = reportedPacer(state, signal.limitPercentage, tuning);
+    },
+    pauseUntil(instantMs, nowMs) {
+      advance(nowMs);
+      pausedUntil = Math.max(pausedUntil, instantMs);
+    },
+    tokensAt(nowMs) {
+      advance(nowMs);
+      return state.tokens;
+    },
+    get state() {
+      return state;
+    },
+    get model() {
+      return model;
+    },
+  };
 }
 
 export interface WritePacer {
-  /** Waits until one more write may be sent (writers are served in arrival order). */
-  acquire(): Promise<void>;
+  /** Waits until one more write may be sent (writers are served in arrival order); the ticket goes back with its answer. */
+  acquire(): Promise<number>;
   /** Tells the pacer how Graph answered a write. */
   observe(signal: PaceSignal): void;
-  /** Holds every write until this instant (after a 429, for its Retry-After). */
+  /** Holds every write until this instant (after a 429, for its Retry-After); no tokens accrue meanwhile. */
   pauseUntil(instantMs: number): void;
-  /** Writes per second now. */
+  /** Writes per second the pacer refills at now. */
   readonly rate: number;
+  /** What it has learnt of Graph's counting. */
+  readonly model: QuotaModel;
 }
 
 export interface WritePacerOptions {
-  /** Writes per second to start with (MFA_GRAPH_WRITES_PER_SECOND). */
-  readonly initialRate: number;
-  readonly minRate?: number;
-  /** Default 8 × initialRate. */
-  readonly maxRate?: number;
-  /** Length of one observation window, ms (default 100). */
-  readonly tickMs?: number;
-  readonly tuning?: Partial<Omit<PacerTuning, 'minRate' | 'maxRate'>>;
+  /** The documented sustained write rate (MFA_GRAPH_WRITES_PER_SECOND). */
+  readonly ratePerSecond: number;
+  /** The documented writes per quota window (MFA_GRAPH_WRITE_QUOTA). */
+  readonly quota: number;
+  readonly tuning?: Partial<Omit<PacerTuning, 'quota' | 'ratePerSecond'>>;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export function createWritePacer(options: WritePacerOptions): WritePacer {
-  if (!(options.initialRate > 0)) throw new RangeError('createWritePacer: expected `initialRate` to be a number above 0');
+  if (!(options.ratePerSecond > 0)) throw new RangeError('createWritePacer: expected `ratePerSecond` to be a number above 0');
+  if (!(options.quota >= 1)) throw new RangeError('createWritePacer: expected `quota` to be a number of at least 1');
   const now = options.now ?? (() => performance.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const tickMs = options.tickMs ?? 100;
-  const tuning: PacerTuning = {
-    ...defaultTuning,
-    ...options.tuning,
-    minRate: options.minRate ?? Math.max(0.5, options.initialRate / 100),
-    maxRate: options.maxRate ?? options.initialRate * 8,
-  };
-  let state: PacerState = { rate: options.initialRate, percentage: null, holdMs: 0 };
-  const freshWindow = (startedAt: number) => ({ startedAt, answered: 0, throttled: false, peakPercentage: null as number | null, latencyTotal: 0, timed: 0 });
-  let window = freshWindow(now());
-  let refilledAt = now();
-  let pausedUntil = 0;
-  let queue: Promise<void> = Promise.resolve();
-
-  const closeWindow = (at: number): void => {
-    const sample: PaceSample = {
-      elapsedMs: at - window.startedAt,
-      answered: window.answered,
-      throttled: window.throttled,
-      peakPercentage: window.peakPercentage,
-      latencyMs: window.timed === 0 ? 0 : window.latencyTotal / window.timed,
-    };
-    refill(at);
-    state = nextWriteRate(state, sample, tuning);
-    window = freshWindow(at);
-  };
-
-  // up to one second of writes, and at most one $batch of them, may leave together: writes released in the same
-  // turn share a $batch (a round trip saved), and 20 writes are nothing beside Graph's bucket of 3,000
-  const burst = () => Math.max(1, Math.min(20, state.rate));
-  let available = burst();
-  const refill = (at: number): void => {
-    available = Math.min(burst(), available + ((at - refilledAt) / 1000) * state.rate);
-    refilledAt = at;
-  };
+  const tuning: PacerTuning = { ...defaultTuning, ...options.tuning, quota: options.quota, ratePerSecond: options.ratePerSecond };
+  const core = createPacerCore(tuning, now());
+  let queue: Promise<unknown> = Promise.resolve();
 
   /**
    * Writers waiting behind the rate leave in groups (up to a quarter second of writes, at most 20) rather than one
    * by one: the writes of one group reach the gateway in the same turn and share a $batch, saving round trips
    * exactly when the rate, not the round trips, is what holds them back.
    */
-  const group = () => Math.max(1, Math.min(20, Math.round(state.rate * 0.25)));
+  const group = () => Math.max(1, Math.min(20, Math.round(pacerRate(core.state, tuning) * 0.25)));
   let waiting = 0;
   let releasing = 0;
 
-  const take = async (): Promise<void> => {
+  const take = async (): Promise<number> => {
     for (;;) {
       const at = now();
-      if (pausedUntil > at) {
-        await sleep(pausedUntil - at);
+      // a group waits until the bucket holds all of it (the window rule and the probe decide write by write)
+      const need = releasing > 0 || core.model === 'window' ? 1 : Math.min(waiting, group());
+      const tokens = core.tokensAt(at);
+      if (need > 1 && tokens < need && tokens >= 1) {
+        await sleep(Math.max(1, ((need - tokens) / pacerRate(core.state, tuning)) * 1000));
         continue;
       }
-      refill(at);
-      const need = releasing > 0 ? 1 : Math.min(waiting, group());
-      if (available >= need) {
-        available -= 1;
+      const decision = core.release(at);
+      if (decision.go) {
         releasing = releasing > 0 ? releasing - 1 : need - 1;
         waiting -= 1;
-        return;
+        return decision.ticket;
       }
-      await sleep(Math.max(1, ((need - available) / state.rate) * 1000));
+      await sleep(decision.waitMs);
     }
   };
 
@@ -198,22 +322,16 @@ export function createWritePacer(options: WritePacerOptions): WritePacer {
       return turn;
     },
     observe(signal) {
-      const at = now();
-      window.answered += 1;
-      if (signal.latencyMs !== undefined) {
-        window.latencyTotal += signal.latencyMs;
-        window.timed += 1;
-      }
-      if (signal.limitPercentage !== null) window.peakPercentage = Math.max(window.peakPercentage ?? 0, signal.limitPercentage);
-      // a 429 is acted on at once; the rest of a throttled batch falls in the hold that follows the cut
-      if (signal.throttled) window.throttled = true;
-      if (signal.throttled || at - window.startedAt >= tickMs) closeWindow(at);
+      core.observe(signal, now());
     },
     pauseUntil(instantMs) {
-      pausedUntil = Math.max(pausedUntil, instantMs);
+      core.pauseUntil(instantMs, now());
     },
     get rate() {
-      return state.rate;
+      return pacerRate(core.state, tuning);
+    },
+    get model() {
+      return core.model;
     },
   };
 }

@@ -9,6 +9,12 @@ export interface Notice {
   readonly announcedAt: string;
   readonly enforceFrom: string;
   readonly mailedAt: string | null;
+  /**
+   * Why the notice was not mailed (yet): `noMailAddress` (the user has no `mail`), `noMailbox` (MFA_NOTICE_MAILBOX is
+   * not set), `dailyLimit` or `timeBudget` (deferred: a later night mails it), or the error code of a failed send.
+   * Null once mailed, or while it still may be. Listed in `mfa-rollout notices --csv` for comms.
+   */
+  readonly notMailedReason?: string | null;
 }
 
 /** The only code that reads and writes the notices table (PartitionKey = rollout id, RowKey = user id). */
@@ -21,8 +27,8 @@ export class NoticesTable {
   async save(notices: readonly Notice[]): Promise<void> {
     for (let start = 0; start < notices.length; start += 100) {
       const actions: TransactionAction[] = notices.slice(start, start + 100).map((notice) => {
-        const { userId, mailedAt, ...rest } = notice;
-        return ['upsert', { partitionKey: this.rolloutId, rowKey: userId, ...rest, ...(mailedAt === null ? {} : { mailedAt }) }, 'Replace'];
+        const { userId, mailedAt, notMailedReason, ...rest } = notice;
+        return ['upsert', { partitionKey: this.rolloutId, rowKey: userId, ...rest, ...(mailedAt === null ? {} : { mailedAt }), ...(notMailedReason === null || notMailedReason === undefined ? {} : { notMailedReason }) }, 'Replace'];
       });
       try {
         await this.table.submitTransaction(actions);
@@ -42,6 +48,7 @@ export class NoticesTable {
           announcedAt: String(entity['announcedAt'] ?? ''),
           enforceFrom: String(entity['enforceFrom'] ?? ''),
           mailedAt: typeof entity['mailedAt'] === 'string' ? entity['mailedAt'] : null,
+          notMailedReason: typeof entity['notMailedReason'] === 'string' ? entity['notMailedReason'] : null,
         };
       }
     } catch (error) {

@@ -27,6 +27,8 @@ const directorySchema = z.object({
   syncEnabled: z.enum(['true', 'false', 'null']),
   lastSyncAt: z.string().nullable().optional().transform((value) => (value === '' || value === undefined ? null : value)),
   department: z.string().nullable().optional().transform((value) => (value === '' || value === undefined ? null : value)),
+  // absent on rows from before the refresh read it: unknown, not "no address"
+  mail: z.string().nullable().optional().transform((value) => (value === undefined ? undefined : value === '' ? null : value)),
   phone: z.enum(['validMobile', 'missing', 'invalid', 'noCountryCode', 'landline', 'hasExtension']),
   groupIds: z.string().transform((text, ctx) => {
     try {
@@ -58,6 +60,7 @@ export function fromRosterEntity(entity: RosterEntity): RosterUser {
     onPremisesSyncEnabled: d.syncEnabled === 'null' ? null : d.syncEnabled === 'true',
     onPremisesLastSyncDateTime: d.lastSyncAt,
     department: d.department,
+    ...(d.mail === undefined ? {} : { mail: d.mail }),
     phone: d.phone,
     groupIds: d.groupIds,
     methods: d.methods,
@@ -83,6 +86,7 @@ export function toSnapshotProperties(user: DirectoryUser, present: boolean): Rec
   // empty, not absent: a merge must clear a value that Graph no longer has
   properties['lastSyncAt'] = user.onPremisesLastSyncDateTime ?? '';
   properties['department'] = user.department ?? '';
+  if (user.mail !== undefined) properties['mail'] = user.mail ?? '';
   return properties;
 }
 

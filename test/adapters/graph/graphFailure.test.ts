@@ -23,8 +23,10 @@ describe('toGraphFailure', () => {
     expect(code(401)).toBe('GRAPH_AUTH_FAILED');
     expect(code(404, 'users.read')).toBe('GRAPH_USER_NOT_FOUND');
     expect(code(404, 'groups.listTransitiveMembers')).toBe('GRAPH_NOT_FOUND');
-    expect(code(400, 'phoneMethods.create', 'invalidRequest', 'Phone number already exists for this user.')).toBe('GRAPH_PHONE_DUPLICATE');
+    // a refused phone write never turns into a duplicate from its message: that takes a read (createOrConfirmMobileMethod)
+    expect(code(400, 'phoneMethods.create', 'invalidRequest', 'Phone number already exists for this user.')).toBe('GRAPH_PHONE_INVALID');
     expect(code(400, 'phoneMethods.create', 'invalidRequest', 'Invalid phone number format.')).toBe('GRAPH_PHONE_INVALID');
+    expect(code(400, 'phoneMethods.delete', 'invalidRequest', 'whatever')).toBe('GRAPH_BAD_REQUEST');
     expect(code(400, 'requirements.update')).toBe('GRAPH_BAD_REQUEST');
   });
 

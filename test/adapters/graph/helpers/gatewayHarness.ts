@@ -16,6 +16,7 @@ export const gatewayDefaults: GatewayConfig = {
   graphMaxRetryAfterSeconds: 30,
   graphUseBatch: true,
   graphWritesPerSecond: 1_000,
+  graphWriteQuota: 100_000,
 };
 
 /** What the sandbox saw since a mark: Graph operations (plain requests + batch items), 429s, writes. */
