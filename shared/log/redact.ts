@@ -18,6 +18,7 @@ const safeFields = new Set([
   'checked', 'registered', 'notRegistered', 'stuck', 'reverted', 'entries', 'unresolved', 'heldGlobalAdmin', 'privileged',
   'setupId', 'target', 'journey', 'advance', 'check', 'deferredChecks', 'severity',
   'lifetimeMinutes', 'usableOnce', 'recorded',
+  'retirementDate', 'daysLeft', 'atRiskNow', 'projectedOnDate', 'smsVoiceOnly', 'noMfaMethod', 'notReached', 'pace',
 ]);
 
 const guid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;

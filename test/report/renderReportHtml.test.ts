@@ -4,6 +4,8 @@ import { renderReportHtml } from '../../shared/report/renderReportHtml.js';
 import type { RolloutReport } from '../../shared/shell/buildReport.js';
 import { renderReportText } from '../../shared/report/renderReportText.js';
 import { wave } from '../core/waveBuilder.js';
+import { passkeyTrack, testConfig } from '../core/configBuilder.js';
+import { createDeadlineCollector } from '../../shared/core/deadline/deadlineReport.js';
 
 /** A small report as buildReport would return it. */
 function report(overrides: Partial<RolloutReport> = {}): RolloutReport {
@@ -11,6 +13,7 @@ function report(overrides: Partial<RolloutReport> = {}): RolloutReport {
     rolloutId: 'default',
     generatedAt: '2026-11-25T09:00:00.000Z',
     users: 10,
+    deadline: createDeadlineCollector(testConfig(passkeyTrack), new Date('2026-11-25T09:00:00.000Z')).finish({ posture: null, nights: [], rampNightsLeft: 1 }),
     progress: { total: 10, enforced: 4, ready: 3, notReady: 1, excluded: 1, parked: 1, rolledBack: 0, notPresent: 0, registration: { registered: 2, notRegistered: 1, unknown: 1 } },
     estimate: { remaining: 3, nights: 1, lastNight: '2026-11-26', waveSizes: [100], extraNights: { pilot: 0, notice: 0 }, recentPace: { nights: 1, enforced: 4, perNight: 4, nightsLeft: 1 }, halted: false, method: 'how' },
     standing: { enforced: 4, laterWave: 3, mobileMissing: 1, guest: 1, parked: 1 },

@@ -3,6 +3,7 @@ import { deadlineVerdict } from '../../../shared/core/deadline/deadlineVerdict.j
 import { projectSmsOnly } from '../../../shared/core/deadline/projectSmsOnly.js';
 import { createUserPostureTally, userPostureBuckets, usersAtRisk } from '../../../shared/core/deadline/userPostureTally.js';
 import type { Journey, RegistrationRecord } from '../../../shared/core/journey/journeyTypes.js';
+import { looksSensitive } from '../../../shared/log/redact.js';
 import { smsCalendar } from '../../../shared/core/posture/smsCalendar.js';
 import type { RosterUser } from '../../../shared/core/rosterUser.js';
 import { exclusionGroupId, passkeyTrack, testConfig } from '../configBuilder.js';
@@ -95,6 +96,8 @@ describe('projectSmsOnly and deadlineVerdict', () => {
     expect(projection).toMatchObject({ daysLeft: -2, nightsLeft: 0, projectedOnDate: 10 });
     expect(deadlineVerdict(projection, 'microsoft')).toMatchObject({ status: 'atRisk' });
     expect(deadlineVerdict(projection, 'customerManaged').status).toBe('notApplicable');
+    // the verdict is logged as the alert's reason: nothing in it may read like a number, token or pass to the redactor
+    for (const verdict of [deadlineVerdict(projection, 'microsoft'), deadlineVerdict(projection, 'customerManaged'), deadlineVerdict({ ...projection, daysLeft: 3, nightsLeft: 3 }, 'microsoft')]) expect(looksSensitive(verdict.message)).toBe(false);
     const nobody = projectSmsOnly({ tally: tally(registered), calendar: calendar(after), now: after });
     expect(deadlineVerdict(nobody, 'microsoft').status).toBe('onTrack');
   });
