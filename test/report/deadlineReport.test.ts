@@ -7,6 +7,7 @@ import { runWave } from '../../shared/shell/runWave.js';
 import { setupPasskeys } from '../../shared/shell/setupPasskeys.js';
 import { passkeyTrackSettings } from '../../rehearsal/sandboxSettings.js';
 import { useSandboxTenant } from '../helpers/sandboxTenant.js';
+import { documentedFields } from './helpers/reportJsonDoc.js';
 
 const tenant = useSandboxTenant({ users: 60, seed: 512 });
 const dayMs = 86_400_000;
@@ -95,6 +96,8 @@ describe('the report and the alert, around the SMS retirement date', () => {
     expect(text.indexOf('SMS retirement (on track)')).toBeLessThan(text.indexOf('Progress:'));
     expect(text).toMatch(new RegExp(`^ {2}SMS or voice only +${smsOnly.length} `, 'm'));
     expect(text).toContain(`Campaign conversion per wave`);
+    // the JSON shape docs/report-json.md documents
+    expect(Object.keys(report)).toEqual(documentedFields('## Top level'));
     expect(JSON.parse(JSON.stringify(report))).toMatchObject({ deadline: { users: { smsVoiceOnly: smsOnly.length }, verdict: { status: 'onTrack' } } });
   });
 });
