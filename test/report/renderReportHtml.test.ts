@@ -6,6 +6,7 @@ import { renderReportText } from '../../shared/report/renderReportText.js';
 import { wave } from '../core/waveBuilder.js';
 import { passkeyTrack, testConfig } from '../core/configBuilder.js';
 import { createDeadlineCollector } from '../../shared/core/deadline/deadlineReport.js';
+import { sampleDeadline } from './helpers/sampleDeadline.js';
 
 /** A small report as buildReport would return it. */
 function report(overrides: Partial<RolloutReport> = {}): RolloutReport {
@@ -43,16 +44,18 @@ describe('renderReportHtml', () => {
     expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
     expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; style-src &#39;unsafe-inline&#39;; img-src data:; base-uri &#39;none&#39;; form-action &#39;none&#39;">`);
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
-    expect(html.match(/https?:\/\/[^"\s]*/g)).toEqual(['http://www.w3.org/2000/svg']); // the SVG namespace name, never fetched
+    expect([...new Set(html.match(/https?:\/\/[^"\s]*/g))]).toEqual(['http://www.w3.org/2000/svg']); // the SVG namespace name (of both charts), never fetched
   });
 
   it('every value from the tables is escaped, attributes included', () => {
     const hostile = `x"><script>alert(1)</script>'&`;
+    const sample = sampleDeadline();
     const html = renderReportHtml(report({
       rolloutId: hostile,
       failures: [{ errorCode: hostile, count: 1, hint: hostile, sampleRequestIds: [hostile], sampleUsers: [hostile] }],
       nights: [{ date: hostile, outcome: hostile, waveIds: [], enforced: 1, failed: 0, cumulativeEnforced: 1, cumulativeRegistered: 0 }],
       corruptRows: [hostile],
+      deadline: { ...sample, stragglers: { ...sample.stragglers, users: sample.stragglers.users.map((user) => ({ ...user, upn: hostile })) }, conversion: sample.conversion.map((wave) => ({ ...wave, waveId: hostile })) },
     }));
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('x"><');
