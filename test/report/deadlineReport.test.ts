@@ -59,6 +59,9 @@ describe('the report and the alert, around the SMS retirement date', () => {
     // the buckets add up to the present roster, and to the planner's users less those gone
     expect(userPostureBuckets.reduce((sum, bucket) => sum + deadline.users[bucket], 0)).toBe(deadline.users.total);
     expect(deadline.users.total + deadline.users.notPresent).toBe(report.users);
+    // exclusions and parked users as the planner counts them
+    expect([deadline.users.excluded, deadline.users.parked]).toEqual([report.progress.excluded, report.progress.parked]);
+    expect(deadline.users.excluded).toBeGreaterThan(0);
     // Graph's state: the journey's users are those in the campaign group (nudged) and those MFA is required of (users
     // who had a passkey before are not nudged; users without any method are nudged before MFA is required of them)
     const hasPasskey = (id: string) => sandbox.state.otherMethods(id).some((method) => method.kind === 'fido2');
