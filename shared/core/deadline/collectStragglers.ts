@@ -1,4 +1,6 @@
+import type { Config } from '../../config/configSchema.js';
 import { boundedHeap } from '../boundedHeap.js';
+import { createExclusionCheck } from '../exclusions.js';
 import { stragglerReason, type StragglerReason, type StragglerSettings } from '../journey/journeyStanding.js';
 import { retirementDateFor } from '../journey/methodAvailability.js';
 import type { TapRecord } from '../journey/journeyTypes.js';
@@ -39,11 +41,13 @@ const reasons: readonly StragglerReason[] = ['passkeyRemoved', 'needsTap', 'smsO
 
 /**
  * The stragglers by name, in one pass over the roster (pure; memory: a heap of at most `listLimit` users). A present
- * user in the journey is a straggler when `stragglerReason` says so (the night's check order uses the same). The
+ * user in the journey and not excluded now is a straggler when `stragglerReason` says so (the night's check order
+ * uses the same); parked users are listed as parked. The
  * report has no Graph: Global Administrators are not known here, so their later date applies only to external users
  * (guests); a Global Administrator is listed against the general date, which is the earlier one.
  */
-export function collectStragglers(settings: StragglerSettings, now: Date, listLimit = 200): StragglerCollector {
+export function collectStragglers(settings: StragglerSettings & Pick<Config, 'breakGlass' | 'exclusionGroupId' | 'excludeUpnPatterns'>, now: Date, listLimit = 200): StragglerCollector {
+  const excluded = createExclusionCheck(settings);
   const byReason = Object.fromEntries(reasons.map((reason) => [reason, 0])) as Record<StragglerReason, number>;
   // the longest nudged first; never nudged last
   const heap = boundedHeap<Straggler & { readonly order: number }>(listLimit, (a, b) => b.order - a.order || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
@@ -52,6 +56,7 @@ export function collectStragglers(settings: StragglerSettings, now: Date, listLi
     add(user, tap) {
       const { progress, directory } = user;
       if (!user.present || progress.state === 'new' || progress.state === 'announced' || progress.state === 'parked' || progress.state === 'rolledBack') return;
+      if (excluded(directory) !== null) return; // excluded since entering: the nights no longer look at them either
       const laterDate = directory.userType === 'Guest';
       const reason = stragglerReason(progress.journey, settings, laterDate, now, tap);
       if (reason === null) return;

@@ -6,7 +6,7 @@ import type { RosterUser } from '../../../shared/core/rosterUser.js';
 import { passkeyTrack, testConfig } from '../configBuilder.js';
 import { announced, daysFrom, enforced, now, parked, rosterUser, userId } from '../userBuilder.js';
 
-const config = testConfig({ ...passkeyTrack });
+const config = testConfig({ ...passkeyTrack, MFA_EXCLUDE_UPN_PATTERNS: 'svc-*' });
 const smsOnly = { phone: true, passkey: false, authenticator: false, other: false };
 const seen = (nudgedDaysAgo: number, afterDays: number, hadBefore = false): RegistrationRecord => ({
   method: 'passkey', seenAt: daysFrom(now, -nudgedDaysAgo + afterDays).toISOString(), registeredAt: null, passkeyType: 'deviceBound', hadBefore,
@@ -82,7 +82,10 @@ describe('collectStragglers', () => {
     const collector = collectStragglers(config, late);
     const tap = { issuedAt: '2027-01-18T09:00:00.000Z', expiresAt: '2027-01-18T10:00:00.000Z', runId: 'run', count: 1 };
     collector.add(user(nudged('w1', 2)), tap);
-    const [listed] = collector.finish().users;
+    // a user excluded since entering (a service account named later) is not chased
+    collector.add(user(nudged('w1', 2), { userPrincipalName: 'svc-backup@contoso.com' }), null);
+    const [listed, ...others] = collector.finish().users;
+    expect(others).toEqual([]);
     expect(listed).toMatchObject({ reason: 'smsOnlyNearDeadline', daysToDate: 12, tap: { issuedAt: tap.issuedAt, expiresAt: tap.expiresAt, valid: false } });
   });
 });
