@@ -667,13 +667,14 @@ var alertedEvents = [
   'config.invalid' // the job refused its app settings
   'night.held' // nothing written tonight: directory sync off or stale (warning), or the preflight refused (error)
   'night.halted' // the rollout is still halted since an earlier wave
+  'deadline.atRisk' // users projected still on SMS/voice only on the retirement date (Microsoft's delivery only)
 ]
 
 var eventAlerts = [
   {
     key: 'error'
-    displayName: 'mfa-rollout ${rolloutId}: wave halted or stopped, night refused, or configuration invalid'
-    description: 'An error-level rollout event. wave.halted: the failure rate passed MFA_HALT_FAILURE_RATE and nothing more happens until `mfa-rollout resume`. wave.stopped: a run failed mid-wave. night.held: the preflight refused the night. config.invalid: the job refused its app settings. Read the dimensions (event, waveId, reason, topErrors, errorCode), then `mfa-rollout report`.'
+    displayName: 'mfa-rollout ${rolloutId}: wave halted or stopped, night refused, configuration invalid, or SMS retirement at risk'
+    description: 'An error-level rollout event. wave.halted: the failure rate passed MFA_HALT_FAILURE_RATE and nothing more happens until `mfa-rollout resume`. wave.stopped: a run failed mid-wave. night.held: the preflight refused the night. config.invalid: the job refused its app settings. deadline.atRisk: at the observed registration pace, users will still be on SMS/voice only (or without a method) on the SMS retirement date; the reason gives the counts and days left, `mfa-rollout report` names the stragglers. Read the dimensions (event, waveId, reason, topErrors, errorCode), then `mfa-rollout report`.'
     severity: 1
     levelFilter: 'severityLevel >= 3'
   }

@@ -19,6 +19,7 @@ export const safeFieldNames: ReadonlySet<string> = new Set([
   'checked', 'registered', 'notRegistered', 'stuck', 'reverted', 'released', 'phonesKept', 'mfaSignedIn', 'entries', 'unresolved', 'heldGlobalAdmin', 'privileged',
   'setupId', 'target', 'journey', 'advance', 'check', 'deferredChecks', 'severity',
   'lifetimeMinutes', 'usableOnce', 'recorded',
+  'retirementDate', 'daysLeft', 'atRiskNow', 'projectedOnDate', 'smsVoiceOnly', 'noMfaMethod', 'notReached', 'pace',
 ]);
 
 const guid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;

@@ -1,3 +1,4 @@
+import { chartScale } from './chartScale.js';
 import { escapeHtml } from './escapeHtml.js';
 import { formatCount } from './formatCount.js';
 import type { NightProgress } from './progressByNight.js';
@@ -21,7 +22,7 @@ const series = [
  */
 export function progressChart(nights: readonly NightProgress[], goal: number): string {
   if (nights.length === 0) return '<p class="empty" data-chart="empty">No night recorded yet.</p>';
-  const { top, step: tickStep } = scaleFor(Math.max(goal, ...nights.map((night) => Math.max(night.cumulativeEnforced, night.cumulativeRegistered, night.enforced)), 1));
+  const { top, step: tickStep } = chartScale(Math.max(goal, ...nights.map((night) => Math.max(night.cumulativeEnforced, night.cumulativeRegistered, night.enforced)), 1));
   const step = plotWidth / nights.length;
   const x = (index: number) => margin.left + step * (index + 0.5);
   const y = (value: number) => margin.top + plotHeight - (value / top) * plotHeight;
@@ -95,12 +96,4 @@ export function progressChart(nights: readonly NightProgress[], goal: number): s
   }
   parts.push('</svg>');
   return parts.join('\n');
-}
-
-/** The chart's top and tick step: a step of 1, 2 or 5 times a power of ten (at least 1), about a quarter of `value`; the top is the first multiple of it at or above `value`. */
-function scaleFor(value: number): { top: number; step: number } {
-  const raw = Math.max(1, value / 4);
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((factor) => factor * power).find((candidate) => candidate >= raw) ?? 10 * power;
-  return { top: step * Math.max(1, Math.ceil(value / step)), step };
 }

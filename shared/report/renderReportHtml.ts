@@ -6,6 +6,7 @@ import { formatCount } from './formatCount.js';
 import { formatDuration } from './formatDuration.js';
 import { progressChart } from './progressChart.js';
 import { renderBreakGlassHtml } from './renderBreakGlassHtml.js';
+import { renderDeadlineHtml } from './renderDeadlineHtml.js';
 
 /**
  * The Content-Security-Policy of the report, in its `<meta>` and (from the HTTP function) as a header: nothing
@@ -46,6 +47,7 @@ const styles = `
   main { max-width: 1000px; margin: 0 auto; padding: 24px; }
   h1 { font-size: 22px; margin: 0 0 4px; }
   h2 { font-size: 17px; margin: 28px 0 8px; }
+  h3 { font-size: 15px; margin: 18px 0 6px; }
   section { background: #fff; border: 1px solid #dde1e6; border-radius: 6px; padding: 4px 18px 16px; margin-top: 16px; }
   .meta { color: #4a5563; margin: 0; }
   .banner { border-radius: 6px; padding: 10px 14px; margin-top: 14px; font-weight: 600; }
@@ -57,6 +59,7 @@ const styles = `
   .card { border: 1px solid #dde1e6; border-radius: 6px; padding: 8px 10px; margin: 0; }
   .card dt { color: #4a5563; font-size: 12px; text-transform: uppercase; letter-spacing: .03em; }
   .card dd { margin: 2px 0 0; font-size: 22px; font-weight: 650; }
+  .card[data-bucket="smsVoiceOnly"] dd, .card[data-bucket="noMfaMethod"] dd { color: #b3261e; }
   .card .share { font-size: 12px; font-weight: 400; color: #4a5563; }
   .card.enforced dd { color: #1f5fa8; }
   .estimate { font-size: 15px; }
@@ -97,6 +100,7 @@ export function renderReportHtml(report: RolloutReport): string {
   ] as const;
   const halted = report.plan.status === 'halted';
   const breakGlass = renderBreakGlassHtml(report.breakGlass);
+  const deadline = renderDeadlineHtml(report.deadline);
   const goal = progress.enforced + progress.ready;
 
   return `<!doctype html>
@@ -121,7 +125,10 @@ ${halted
       ? `Rolling out: ${formatCount(progress.ready)} ready user(s) to go; the next wave aims for ${formatCount(report.plan.targetSize)}${report.plan.pilot ? ' (the pilot ring)' : ''}.`
       : 'Every ready user is enforced; users who become ready later are picked up night by night.')}</div>`}
 ${breakGlass.banner}
+${deadline.banner}
 </header>
+
+${deadline.section}
 
 <section id="progress">
 <h2>Progress</h2>

@@ -2,6 +2,7 @@ import type { RolloutReport } from '../shell/buildReport.js';
 import { describeWave } from './describeWave.js';
 import { flaggedHeadline } from './flaggedNights.js';
 import { formatCount } from './formatCount.js';
+import { renderDeadlineText } from './renderDeadlineText.js';
 import { renderBreakGlassText } from './renderBreakGlassText.js';
 import { formatDuration } from './formatDuration.js';
 
@@ -18,6 +19,7 @@ export function renderReportText(report: RolloutReport, options: { listUsers?: n
   }
   const breakGlass = report.breakGlass === null ? null : renderBreakGlassText(report.breakGlass.posture, report.breakGlass.checkedAt);
   lines.push(...(breakGlass?.banner ?? []));
+  lines.push(...renderDeadlineText(report.deadline, listUsers));
 
   lines.push('', 'Progress:');
   const buckets: [string, number][] = [

@@ -1,5 +1,6 @@
 import type { Config } from '../config/configSchema.js';
 import { createWavePlanner } from '../core/createWavePlanner.js';
+import { createDeadlineCollector, type DeadlineReport } from '../core/deadline/deadlineReport.js';
 import type { BreakGlassPosture } from '../core/assessBreakGlass.js';
 import type { WaveSummary } from '../core/waveHistory.js';
 import type { WavePlan } from '../core/wavePlan.js';
@@ -52,6 +53,8 @@ export interface RolloutReport {
   readonly rolloutId: string;
   readonly generatedAt: string;
   readonly users: number;
+  /** The SMS retirement first: days left, users by posture, conversion per wave, projection, verdict, stragglers. */
+  readonly deadline: DeadlineReport;
   readonly progress: RolloutProgressSummary;
   readonly estimate: NightsLeftEstimate;
   /** Users by where they stand (the planner's reasons: enforced, not-ready reasons, exclusions, waiting...). */
@@ -77,14 +80,15 @@ export interface RolloutReport {
 export interface ReportOptions {
   /** Waves to list (most recent). */
   readonly lastWaves: number;
-  /** Stuck and parked users to list by name (all are counted). */
+  /** Stuck, parked and straggling users to list by name (all are counted). */
   readonly listLimit?: number;
   /** Nights in the chart (most recent). */
   readonly nights?: number;
 }
 
 /**
- * Gathers the on-call report from the tables: where every user stands, how many nights are left, progress
+ * Gathers the on-call report from the tables: the SMS retirement deadline (users by posture, conversion, projection,
+ * stragglers, the SMS-only line from the nights' counts), where every user stands, how many nights are left, progress
  * night by night, the last waves and their failures, and the users a person must look at. Reads the roster
  * once (streamed: memory stays bounded whatever its size), the waves table, and the failures of the listed waves.
  * Tables only: no Graph call.
@@ -94,12 +98,14 @@ export async function buildReport(settingsConfig: Config, ports: Pick<TablePorts
   const history = await ports.waves.history();
   const planner = createWavePlanner(history, config, now);
   const facts = collectRosterFacts(config, now, options.listLimit ?? 200);
+  const deadline = createDeadlineCollector(config, now, options.listLimit ?? 200);
   const corruptRows: string[] = [];
   for await (const row of ports.roster.rows()) {
     if (isCorruptRow(row)) corruptRows.push(row.userId);
     else {
       planner.add(row.user);
       facts.add(row.user);
+      deadline.add(row.user, row.tap);
     }
   }
   const plan = planner.finish();
@@ -112,12 +118,15 @@ export async function buildReport(settingsConfig: Config, ports: Pick<TablePorts
   if (plan.enforce.length > 0) standing['nextWave'] = plan.enforce.length;
   const progress = progressSummary(plan, roster.registration);
   const posture = await ports.posture.latest();
+  const estimate = estimateNightsLeft({ remaining: progress.ready, plan, history, config, now });
+  const nights = await ports.posture.userPostureNights(options.nights ?? 90);
   return {
     rolloutId: config.rolloutId,
     generatedAt: now.toISOString(),
     users: plan.total,
+    deadline: deadline.finish({ posture: posture?.sections.methods ?? null, nights, rampNightsLeft: estimate.nights }),
     progress,
-    estimate: estimateNightsLeft({ remaining: progress.ready, plan, history, config, now }),
+    estimate,
     standing,
     plan: {
       status: plan.status, targetSize: plan.targetSize, pilot: plan.pilot, excluded: plan.excluded, notReady: plan.notReady,

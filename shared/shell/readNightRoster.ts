@@ -2,6 +2,7 @@ import type { Config } from '../config/configSchema.js';
 import type { WavePlanner } from '../core/createWavePlanner.js';
 import { createExclusionCheck } from '../core/exclusions.js';
 import type { TrackCandidate, TrackPlanner } from '../core/journey/createTrackPlanner.js';
+import type { RosterUser } from '../core/rosterUser.js';
 import { createRingAssigner, rolloutOrderKey } from '../core/rings.js';
 import { isCorruptRow, type CorruptRow, type RosterRow } from '../adapters/tables/rosterTable.js';
 import type { PreflightRosterFacts } from './runPreflight.js';
@@ -19,7 +20,7 @@ export interface NightRoster {
  * The night's one read of the roster, after the refresh: every row goes once through here. Rows are fed to the wave
  * planner (who enters tonight, who is announced) with themselves as payload, so tonight's users come back with their
  * ETag; users already in the journey also go to the track planner (who moves on, who is checked), unless they are
- * gone or excluded now. Rows left in flight are reconciled from Graph first and then fed (`inFlight`). Memory: the
+ * gone or excluded now; every readable row is counted by `postures` (the night's users by posture, as it begins). Rows left in flight are reconciled from Graph first and then fed (`inFlight`). Memory: the
  * planners' bounded heaps, the ids of the rollout's users for the preflight, at most MFA_MAX_WAVE_SIZE in-flight
  * rows (more are left for the next night; a wave has at most `userConcurrency(config, 'enforce')` users in flight
  * when it dies).
@@ -29,6 +30,7 @@ export async function readNightRoster(
   planner: WavePlanner<RosterRow>,
   config: Config,
   track?: { readonly planner: TrackPlanner<RosterRow>; readonly globalAdminIds: ReadonlySet<string> },
+  postures?: { add(user: RosterUser): void },
 ): Promise<NightRoster> {
   const excluded = createExclusionCheck(config);
   const toCandidate = track === undefined ? undefined : trackCandidates(config, track.globalAdminIds);
@@ -42,6 +44,7 @@ export async function readNightRoster(
       corruptRows.push(row.userId);
       continue;
     }
+    postures?.add(row.user);
     const { directory, progress, present } = row.user;
     const notExcluded = excluded(directory) === null;
     if (present) {

@@ -1,5 +1,7 @@
 import type { Config } from '../config/configSchema.js';
 import { createWavePlanner } from '../core/createWavePlanner.js';
+import { projectSmsOnly } from '../core/deadline/projectSmsOnly.js';
+import { createUserPostureTally } from '../core/deadline/userPostureTally.js';
 import { createTrackPlanner, trackCounts, type TrackCounts, type TrackPlan } from '../core/journey/createTrackPlanner.js';
 import { mfaSignInWindow } from '../core/journey/mfaSignInWindow.js';
 import type { MethodAvailability } from '../core/journey/journeyTypes.js';
@@ -26,6 +28,7 @@ import { mailNotices } from './mailNotices.js';
 import { withImportedPilot } from './importPilot.js';
 import { keepLease, type LeaseKeeper } from './leaseKeeper.js';
 import { probeMethods } from './probeMethods.js';
+import { logDeadlineAtRisk } from './logDeadlineAtRisk.js';
 import { decideNightPosture, postureHeldReason, readNightAvailability } from './nightAvailability.js';
 import { readNightRoster, trackCandidates } from './readNightRoster.js';
 import { readRoleHolders } from './readRoleHolders.js';
@@ -68,7 +71,8 @@ export type NightResult =
  * One night of the rollout, shared by the timer function and the CLI:
  * lease -> one wave per night (a second run refuses unless `again`) -> permissions -> tenant sync gate -> break-glass
  * accounts resolved -> the tenant's methods posture (held on a blocking problem) -> roster refresh (the journey's
- * groups included) -> one read of the roster (both planners fed, preflight facts, users left in flight) -> strategy
+ * groups included) -> one read of the roster (both planners fed, preflight facts, users left in flight, users by
+ * posture: recorded with the methods posture, `deadline.atRisk` logged when the projection misses the date) -> strategy
  * preflight -> reconcile users left in flight -> plan (pure: who enters, who is announced, who moves on, who is
  * looked at) -> probe methods where readiness depends on them -> the night's MFA sign-ins -> record the wave as
  * started -> announce -> each user's journey (throttled, batched, write-ahead), halting on the failure rate and
@@ -134,13 +138,16 @@ async function night(options: NightOptions, now: Date, keeper: LeaseKeeper, budg
   const history = await closeDeadWaves(recorded, ports, logger);
   const planner = createWavePlanner<RosterRow>(history, config, now, { availability });
   const track = createTrackPlanner<RosterRow>(config, { maxAdvance: config.maxWaveSize, checksPerNight: config.checksPerNight }, now);
-  const roster = await readNightRoster(ports.roster.rows(), planner, config, { planner: track, globalAdminIds });
+  const postures = createUserPostureTally(config);
+  const roster = await readNightRoster(ports.roster.rows(), planner, config, { planner: track, globalAdminIds }, postures);
   for (const userId of roster.corruptRows) logger.event('roster.corruptRow', { userId, errorCode: 'ROW_CORRUPT' }, 'warn');
 
   const posture = decideNightPosture(known, config, now, roster.preflight.rolloutUserIds, refresh);
-  await ports.posture.save(now, { methods: { version: 1, ...posture } }).catch((error: unknown) => {
+  const userPostures = postures.finish();
+  await ports.posture.save(now, { methods: { version: 1, ...posture }, userPostures: { version: 1, countedAt: now.toISOString(), counts: userPostures.counts } }).catch((error: unknown) => {
     logger.event('posture.saveFailed', { errorCode: toRolloutError(error).code }, 'warn');
   });
+  logDeadlineAtRisk(logger, projectSmsOnly({ tally: userPostures, calendar: posture.sms, now }), config.smsDelivery);
   for (const problem of posture.problems) logger.event('posture.problem', { errorCode: problem.code, severity: problem.severity, message: problem.message }, problem.severity === 'blocking' ? 'error' : 'warn');
   if (posture.blocked) return hold('PREFLIGHT_FAILED', postureHeldReason(posture), health);
 

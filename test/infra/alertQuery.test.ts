@@ -80,7 +80,7 @@ function logLine(name: string, fields: Record<string, unknown>, level: 'warn' | 
 }
 
 describe('alert rules', () => {
-  const expectedEvents = ['wave.halted', 'night.held', 'wave.stopped', 'night.halted', 'config.invalid'];
+  const expectedEvents = ['wave.halted', 'night.held', 'wave.stopped', 'night.halted', 'config.invalid', 'deadline.atRisk'];
 
   it('fire on exactly the rollout events on-call must hear about', () => {
     expect([...alertedEvents()].sort()).toEqual([...expectedEvents].sort());
@@ -126,6 +126,13 @@ describe('alert rules', () => {
       topErrors: 'GRAPH_THROTTLED x9, GRAPH_TIMEOUT x2',
       errorCode: '-',
     });
+  });
+
+  it('give the counts and days left of an SMS retirement at risk, never a name', () => {
+    const reason = '12 of 40 user(s) at risk are projected still on SMS or voice only or without a method on 2027-02-01 (20 day(s) left) at 1.4 registration(s) per night over the last 7 night(s).';
+    const message = logLine('deadline.atRisk', { reason, retirementDate: '2027-02-01', daysLeft: 20, atRiskNow: 40, projectedOnDate: 12, pace: { nights: 7, registrations: 10, perNight: 1.4 } }, 'error');
+    expect(dimensionsOf(message)).toEqual({ event: 'deadline.atRisk', waveId: '-', reason, topErrors: '-', errorCode: '-' });
+    expect(JSON.parse(message)).toMatchObject({ daysLeft: 20, atRiskNow: 40, projectedOnDate: 12, pace: { perNight: 1.4 } });
   });
 
   it('show a dash, not an empty dimension, for what an event does not carry', () => {

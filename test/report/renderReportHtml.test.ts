@@ -4,6 +4,9 @@ import { renderReportHtml } from '../../shared/report/renderReportHtml.js';
 import type { RolloutReport } from '../../shared/shell/buildReport.js';
 import { renderReportText } from '../../shared/report/renderReportText.js';
 import { wave } from '../core/waveBuilder.js';
+import { passkeyTrack, testConfig } from '../core/configBuilder.js';
+import { createDeadlineCollector } from '../../shared/core/deadline/deadlineReport.js';
+import { sampleDeadline } from './helpers/sampleDeadline.js';
 
 /** A small report as buildReport would return it. */
 function report(overrides: Partial<RolloutReport> = {}): RolloutReport {
@@ -11,6 +14,7 @@ function report(overrides: Partial<RolloutReport> = {}): RolloutReport {
     rolloutId: 'default',
     generatedAt: '2026-11-25T09:00:00.000Z',
     users: 10,
+    deadline: createDeadlineCollector(testConfig(passkeyTrack), new Date('2026-11-25T09:00:00.000Z')).finish({ posture: null, nights: [], rampNightsLeft: 1 }),
     progress: { total: 10, enforced: 4, ready: 3, notReady: 1, excluded: 1, parked: 1, rolledBack: 0, notPresent: 0, registration: { registered: 2, notRegistered: 1, unknown: 1 } },
     estimate: { remaining: 3, nights: 1, lastNight: '2026-11-26', waveSizes: [100], extraNights: { pilot: 0, notice: 0 }, recentPace: { nights: 1, enforced: 4, perNight: 4, nightsLeft: 1 }, halted: false, method: 'how' },
     standing: { enforced: 4, laterWave: 3, mobileMissing: 1, guest: 1, parked: 1 },
@@ -40,16 +44,18 @@ describe('renderReportHtml', () => {
     expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
     expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; style-src &#39;unsafe-inline&#39;; img-src data:; base-uri &#39;none&#39;; form-action &#39;none&#39;">`);
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
-    expect(html.match(/https?:\/\/[^"\s]*/g)).toEqual(['http://www.w3.org/2000/svg']); // the SVG namespace name, never fetched
+    expect([...new Set(html.match(/https?:\/\/[^"\s]*/g))]).toEqual(['http://www.w3.org/2000/svg']); // the SVG namespace name (of both charts), never fetched
   });
 
   it('every value from the tables is escaped, attributes included', () => {
     const hostile = `x"><script>alert(1)</script>'&`;
+    const sample = sampleDeadline();
     const html = renderReportHtml(report({
       rolloutId: hostile,
       failures: [{ errorCode: hostile, count: 1, hint: hostile, sampleRequestIds: [hostile], sampleUsers: [hostile] }],
       nights: [{ date: hostile, outcome: hostile, waveIds: [], enforced: 1, failed: 0, cumulativeEnforced: 1, cumulativeRegistered: 0 }],
       corruptRows: [hostile],
+      deadline: { ...sample, stragglers: { ...sample.stragglers, users: sample.stragglers.users.map((user) => ({ ...user, upn: hostile })) }, conversion: sample.conversion.map((wave) => ({ ...wave, waveId: hostile })) },
     }));
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('x"><');

@@ -8,6 +8,10 @@ import { renderReportHtml } from '../../shared/report/renderReportHtml.js';
 import { rehearse, type RehearsalOutcome } from '../../rehearsal/rehearse.js';
 import { openChromium, type OpenChromium } from './helpers/openChromium.js';
 import { readReportDom, reportMismatches } from './helpers/readReportDom.js';
+import { sampleDeadline } from './helpers/sampleDeadline.js';
+import { decideTenantPosture } from '../../shared/core/posture/decideTenantPosture.js';
+import { passkeyTrack, testConfig } from '../core/configBuilder.js';
+import { postureInput } from '../core/posture/postureBuilder.js';
 
 /**
  * The HTML report from real tables, in a real browser: a short rehearsal (Azurite + the sandbox tenant, 7 simulated
@@ -164,6 +168,50 @@ describe('the HTML report in headless Chromium (rehearsal tables)', () => {
     try {
       const problems = reportMismatches(await readReportDom(tampered.page), troubled);
       expect(problems).toEqual([expect.stringMatching(/^waves table/), expect.stringMatching(/^flagged nights banner/)]);
+    } finally {
+      await tampered.page.close();
+    }
+  });
+
+  it('the SMS retirement first: verdict, days left, users by posture, the SMS-only line toward its marker, conversion, stragglers; a wrong figure is caught', async () => {
+    // the rehearsal runs the phone track; the passkey track's deadline comes from a sample roster 20 days into its campaign
+    const now = new Date(outcome.report.generatedAt);
+    const posture = { ...decideTenantPosture(postureInput(), testConfig(passkeyTrack), now), problems: [{ code: 'campaignOff' as const, severity: 'warning' as const, message: 'the registration campaign is off', fix: 'mfa-rollout setup-passkeys --apply' }] };
+    const deadline = sampleDeadline(now, posture);
+    expect(deadline.stragglers.count).toBeGreaterThan(0);
+    expect(deadline.conversion[0]?.windows.every((window) => window.complete)).toBe(true);
+    const passkeys = { ...outcome.report, deadline };
+    const file = path.join(workDir, 'deadline.html');
+    const page = renderReportHtml(passkeys);
+    writeFileSync(file, page);
+    const opened = await open(file);
+    try {
+      expect(reportMismatches(await readReportDom(opened.page), passkeys)).toEqual([]);
+      // the deadline comes before the progress
+      const sections = await opened.page.locator('main > section').evaluateAll((elements) => elements.map((element) => element.id));
+      expect(sections.indexOf('deadline')).toBe(0);
+      expect(await opened.page.locator('[data-field="deadlineVerdict"]').isVisible()).toBe(true);
+    } finally {
+      await opened.page.close();
+    }
+    const bucket = deadline.users.smsVoiceOnly;
+    const [firstPoint] = deadline.smsOnlyByNight;
+    if (firstPoint === undefined) throw new Error('the sample has no nights');
+    const wrong = page
+      .replace(`<span class="count" data-value="${bucket}">${bucket}</span>`, `<span class="count" data-value="${bucket + 1}">${bucket + 1}</span>`)
+      .replace(`<circle data-date="${firstPoint.date}" data-value="${firstPoint.atRisk}"`, `<circle data-date="${firstPoint.date}" data-value="${firstPoint.atRisk + 2}"`)
+      .replace(`data-field="stragglerCount" data-value="${deadline.stragglers.count}"`, `data-field="stragglerCount" data-value="${deadline.stragglers.count + 1}"`);
+    const wrongFile = path.join(workDir, 'deadline-wrong.html');
+    writeFileSync(wrongFile, wrong);
+    const tampered = await open(wrongFile);
+    try {
+      const problems = reportMismatches(await readReportDom(tampered.page), passkeys);
+      expect(problems).toEqual([
+        expect.stringMatching(/^deadline buckets:/),
+        expect.stringMatching(/^deadline buckets total/),
+        expect.stringMatching(/^deadline chart atRisk points/),
+        expect.stringMatching(/^deadline straggler count/),
+      ]);
     } finally {
       await tampered.page.close();
     }

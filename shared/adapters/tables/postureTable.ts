@@ -1,5 +1,6 @@
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import type { BreakGlassPosture } from '../../core/assessBreakGlass.js';
+import type { UserPostureCounts } from '../../core/deadline/userPostureTally.js';
 import type { TenantPosture } from '../../core/posture/postureTypes.js';
 import { isNotFound, toTableError } from './tableErrors.js';
 
@@ -13,6 +14,16 @@ export interface PostureSections {
   readonly breakGlass: BreakGlassPosture;
   /** The tenant's authentication-methods posture (policy targets, campaign, SMS calendar, problems; never a phone number). */
   readonly methods: TenantPosture & { readonly version: 1 };
+  /** The roster by posture as the night began (counts only, never a name): the SMS-only line of the report's chart. */
+  readonly userPostures: { readonly version: 1; readonly countedAt: string; readonly counts: UserPostureCounts };
+}
+
+/** One night's `userPostures` section, from its `night-YYYY-MM-DD` row. */
+export interface UserPosturesNight {
+  /** The UTC date of the night. */
+  readonly date: string;
+  readonly countedAt: string;
+  readonly counts: UserPostureCounts;
 }
 
 export interface PostureRecord {
@@ -25,9 +36,11 @@ export interface PostureRecord {
 const sectionProperties: { readonly [K in keyof PostureSections]: { readonly property: string; readonly version: number; readonly looksRight: (value: Record<string, unknown>) => boolean } } = {
   breakGlass: { property: 'breakGlassJson', version: 1, looksRight: (value) => Array.isArray(value['entries']) && Array.isArray(value['unresolved']) },
   methods: { property: 'methodsJson', version: 1, looksRight: (value) => typeof value['decidedAt'] === 'string' && Array.isArray(value['problems']) && typeof value['sms'] === 'object' && value['sms'] !== null },
+  userPostures: { property: 'userPosturesJson', version: 1, looksRight: (value) => typeof value['countedAt'] === 'string' && typeof value['counts'] === 'object' && value['counts'] !== null && typeof (value['counts'] as Record<string, unknown>)['smsVoiceOnly'] === 'number' },
 };
 
 const latestRowKey = 'latest';
+const nightRowPrefix = 'night-';
 
 /**
  * The only code that reads and writes the Posture table: PartitionKey = rollout id; RowKey `latest` (what the report
@@ -44,7 +57,7 @@ export class PostureTable {
     for (const [name, section] of Object.entries(sections) as [keyof PostureSections, PostureSections[keyof PostureSections]][]) {
       properties[sectionProperties[name].property] = JSON.stringify(section);
     }
-    const night = `night-${checkedAt.toISOString().slice(0, 10)}`;
+    const night = `${nightRowPrefix}${checkedAt.toISOString().slice(0, 10)}`;
     try {
       for (const rowKey of [night, latestRowKey]) await this.table.upsertEntity({ partitionKey: this.rolloutId, rowKey, ...properties }, 'Merge');
     } catch (error) {
@@ -62,16 +75,45 @@ export class PostureTable {
       throw toTableError(error, 'Reading the posture');
     }
     const sections: Partial<Record<keyof PostureSections, unknown>> = {};
-    for (const [name, { property, version, looksRight }] of Object.entries(sectionProperties) as [keyof PostureSections, (typeof sectionProperties)[keyof PostureSections]][]) {
-      const text = entity[property];
-      if (typeof text !== 'string') continue;
-      try {
-        const parsed = JSON.parse(text) as Record<string, unknown>;
-        if (parsed['version'] === version && looksRight(parsed)) sections[name] = parsed;
-      } catch {
-        // an unreadable section is as good as none: the report says nothing was recorded
-      }
+    for (const name of Object.keys(sectionProperties) as (keyof PostureSections)[]) {
+      const section = readSection(entity, name);
+      if (section !== undefined) sections[name] = section;
     }
     return { checkedAt: typeof entity['checkedAt'] === 'string' ? entity['checkedAt'] : '', sections: sections as Partial<PostureSections> };
+  }
+
+  /**
+   * The `userPostures` section of the night rows, oldest first: the most recent `maxNights` nights that recorded one
+   * (a night held before it read the roster has none). Reads only that property of the night rows.
+   */
+  async userPostureNights(maxNights: number): Promise<UserPosturesNight[]> {
+    const nights: UserPosturesNight[] = [];
+    const filter = odata`PartitionKey eq ${this.rolloutId} and RowKey ge ${nightRowPrefix} and RowKey lt ${'night.'}`;
+    try {
+      for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['RowKey', sectionProperties.userPostures.property] } })) {
+        const section = readSection(entity, 'userPostures');
+        const rowKey = typeof entity['rowKey'] === 'string' ? entity['rowKey'] : '';
+        if (section === undefined) continue;
+        nights.push({ date: rowKey.slice(nightRowPrefix.length), countedAt: section.countedAt, counts: section.counts });
+        // row keys come sorted: keep only the most recent nights
+        if (nights.length > Math.max(1, maxNights)) nights.shift();
+      }
+    } catch (error) {
+      throw toTableError(error, 'Reading the nightly posture counts');
+    }
+    return nights;
+  }
+}
+
+/** One section of a posture row, or undefined when absent, unreadable or of another version. */
+function readSection<K extends keyof PostureSections>(entity: Record<string, unknown>, name: K): PostureSections[K] | undefined {
+  const { property, version, looksRight } = sectionProperties[name];
+  const text = entity[property];
+  if (typeof text !== 'string') return undefined;
+  try {
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    return parsed['version'] === version && looksRight(parsed) ? (parsed as unknown as PostureSections[K]) : undefined;
+  } catch {
+    return undefined; // an unreadable section is as good as none: the report says nothing was recorded
   }
 }

@@ -33,4 +33,16 @@ describe('PostureTable', () => {
     await table.upsertEntity({ partitionKey: config.rolloutId, rowKey: 'latest', breakGlassJson: '{"version":1}', methodsJson: '{"version":1,"problems":"none"}' }, 'Merge');
     expect((await ports.posture.latest())?.sections).toEqual({});
   });
+
+  it('gives the nightly user-posture counts of the most recent nights, oldest first, skipping nights without them', async () => {
+    const config = testConfig({ MFA_TABLES_CONNECTION: azurite().connectionString, MFA_TABLE_PREFIX: uniqueTablePrefix('posture') });
+    const ports = await openTablePorts(config);
+    const counts = (smsVoiceOnly: number) => ({ noMfaMethod: 1, smsVoiceOnly, otherMethod: 0, targetRegistered: 0, phishingResistantEnforced: 0, notInJourney: 0, excluded: 0, parked: 0, total: 1 + smsVoiceOnly, notPresent: 0, notInJourneyNoStrongMethod: 0 });
+    for (const [day, sms] of [['2026-12-01', 30], ['2026-12-02', 20], ['2026-12-04', 10]] as const) {
+      await ports.posture.save(new Date(`${day}T01:00:00Z`), { userPostures: { version: 1, countedAt: `${day}T01:00:00.000Z`, counts: counts(sms) } });
+    }
+    await ports.posture.save(new Date('2026-12-03T01:00:00Z'), { breakGlass: posture }); // a night held before it read the roster
+    expect((await ports.posture.userPostureNights(90)).map((night) => [night.date, night.counts.smsVoiceOnly])).toEqual([['2026-12-01', 30], ['2026-12-02', 20], ['2026-12-04', 10]]);
+    expect((await ports.posture.userPostureNights(2)).map((night) => night.date)).toEqual(['2026-12-02', '2026-12-04']);
+  });
 });

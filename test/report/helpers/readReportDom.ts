@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { userPostureBuckets } from '../../../shared/core/deadline/userPostureTally.js';
 import { describeWave } from '../../../shared/report/describeWave.js';
 import type { RolloutReport } from '../../../shared/shell/buildReport.js';
 
@@ -47,6 +48,18 @@ export interface ReportDom {
   readonly flagged: { readonly count: number; readonly nights: readonly { readonly waveId: string; readonly status: string; readonly reason: string }[] } | null;
   readonly failures: readonly { readonly code: string; readonly count: number; readonly hint: string; readonly requestIds: readonly string[]; readonly users: readonly string[] }[];
   readonly stuck: { readonly count: number; readonly upns: readonly string[] };
+  readonly deadline: {
+    readonly verdict: { readonly status: string; readonly text: string } | null;
+    /** `data-field` -> [data-value, shown text as a number] of the calendar and projection figures. */
+    readonly figures: Readonly<Record<string, readonly [number | null, number | null]>>;
+    readonly buckets: Readonly<Record<string, readonly [number, number]>>;
+    readonly bucketTotal: number;
+    readonly problems: readonly string[];
+    readonly chart: { readonly atRisk: readonly ChartPoint[]; readonly smsVoiceOnly: readonly ChartPoint[]; readonly deadlineX: number | null; readonly deadlineDate: string; readonly projection: number | null; readonly left: number; readonly right: number } | null;
+    readonly conversion: readonly { readonly waveId: string; readonly nudged: number; readonly hadBefore: number; readonly registered: number; readonly windows: readonly (readonly [string, string])[] }[];
+    readonly stragglerCount: number;
+    readonly stragglers: readonly { readonly upn: string; readonly reason: string; readonly daysSinceNudge: string; readonly daysToDate: number; readonly tap: string }[];
+  };
 }
 
 /** Reads the report page. Opens the collapsed per-night table first, as a person would, by clicking its summary. */
@@ -116,7 +129,50 @@ export async function readReportDom(page: Page): Promise<ReportDom> {
         count: Number(document.querySelector('[data-metric="stuck"]')?.getAttribute('data-value')),
         upns: [...document.querySelectorAll('#stuck-table [data-field="upn"]')].map((upn) => upn.innerText),
       },
+      deadline: deadlineOf(point, number),
     };
+    function deadlineOf(pointOf: typeof point, numberOf: typeof number) {
+      const verdict = document.querySelector('[data-field="deadlineVerdict"]');
+      const optional = (text: string | null | undefined) => (text === null || text === undefined || text === '' || text === '–' ? null : numberOf(text));
+      const figures: Record<string, [number | null, number | null]> = {};
+      for (const field of document.querySelectorAll('#deadline [data-metric] strong[data-field]')) {
+        figures[field.getAttribute('data-field') ?? ''] = [optional(field.getAttribute('data-value')), optional(field.innerText)];
+      }
+      const buckets: Record<string, [number, number]> = {};
+      for (const card of document.querySelectorAll('#posture-buckets [data-bucket]')) {
+        const count = card.querySelector('.count');
+        buckets[card.getAttribute('data-bucket') ?? ''] = [Number(count?.getAttribute('data-value')), numberOf(count?.innerText)];
+      }
+      const svg = document.querySelector('svg[data-chart="smsOnly"]');
+      const marker = svg?.querySelector('[data-series="deadline"] line') ?? null;
+      const plotLine = svg?.querySelector('line.grid') ?? null;
+      const projection = svg?.querySelector('[data-series="projection"]') ?? null;
+      const td = (row: DomElement, field: string) => row.querySelector(`[data-field="${field}"]`)?.innerText ?? '';
+      return {
+        verdict: verdict === null ? null : { status: verdict.getAttribute('data-status') ?? '', text: verdict.innerText },
+        figures,
+        buckets,
+        bucketTotal: Number(document.querySelector('#posture-buckets')?.getAttribute('data-value')),
+        problems: [...document.querySelectorAll('#posture-problems li')].map((item) => item.getAttribute('data-code') ?? ''),
+        chart: svg === null ? null : {
+          atRisk: [...svg.querySelectorAll('[data-series="atRisk"] circle')].map(pointOf),
+          smsVoiceOnly: [...svg.querySelectorAll('[data-series="smsVoiceOnly"] circle')].map(pointOf),
+          deadlineX: marker === null ? null : marker.getBoundingClientRect().x,
+          deadlineDate: svg.querySelector('[data-series="deadline"]')?.getAttribute('data-date') ?? '',
+          projection: projection === null ? null : Number(projection.getAttribute('data-value')),
+          left: plotLine?.getBoundingClientRect().x ?? 0,
+          right: (plotLine?.getBoundingClientRect().x ?? 0) + (plotLine?.getBoundingClientRect().width ?? 0),
+        },
+        conversion: [...document.querySelectorAll('#conversion-table tbody tr')].map((row) => ({
+          waveId: row.getAttribute('data-wave-id') ?? '', nudged: numberOf(td(row, 'nudged')), hadBefore: numberOf(td(row, 'hadBefore')), registered: numberOf(td(row, 'registered')),
+          windows: ['within7', 'within14'].map((field) => [row.querySelector(`[data-field="${field}"]`)?.getAttribute('data-value') ?? '', td(row, field)] as const),
+        })),
+        stragglerCount: Number(document.querySelector('[data-field="stragglerCount"]')?.getAttribute('data-value')),
+        stragglers: [...document.querySelectorAll('#stragglers-table tbody tr')].map((row) => ({
+          upn: td(row, 'upn'), reason: row.querySelector('[data-field="reason"]')?.getAttribute('data-value') ?? '', daysSinceNudge: td(row, 'daysSinceNudge'), daysToDate: numberOf(td(row, 'daysToDate')), tap: row.querySelector('[data-field="tap"]')?.getAttribute('data-value') ?? '',
+        })),
+      };
+    }
   });
 }
 
@@ -174,5 +230,50 @@ export function reportMismatches(dom: ReportDom, report: RolloutReport): string[
   });
   same('failures table', dom.failures, report.failures.map((group) => ({ code: group.errorCode, count: group.count, hint: group.hint, requestIds: group.sampleRequestIds, users: group.sampleUsers })));
   same('stuck users', dom.stuck, { count: report.stuck.count, upns: report.stuck.users.map((user) => user.upn) });
+  problems.push(...deadlineMismatches(dom.deadline, report.deadline));
+  return problems;
+}
+
+/** The deadline section: every figure as the report has it, and the SMS-only line drawn toward its marker. */
+function deadlineMismatches(dom: ReportDom['deadline'], deadline: RolloutReport['deadline']): string[] {
+  const problems: string[] = [];
+  const same = (what: string, shown: unknown, expected: unknown) => {
+    if (JSON.stringify(shown) !== JSON.stringify(expected)) problems.push(`deadline ${what}: page shows ${JSON.stringify(shown)}, report has ${JSON.stringify(expected)}`);
+  };
+  const { calendar, projection, users } = deadline;
+  same('verdict', dom.verdict?.status, deadline.verdict.status);
+  if (dom.verdict !== null && !dom.verdict.text.includes(deadline.verdict.message)) problems.push('deadline verdict: the banner does not carry the message');
+  const both = (count: number | null) => [count, count];
+  same('figures', dom.figures, {
+    daysLeft: both(calendar.daysLeft),
+    ...(calendar.retirementDateAdmins === calendar.retirementDate ? {} : { daysLeftAdmins: both(calendar.daysLeftAdmins) }),
+    atRiskNow: both(projection.atRiskNow), projectionSmsVoiceOnly: both(projection.smsVoiceOnly), projectionNoMfaMethod: both(projection.noMfaMethod), projectionNotReached: both(projection.notReached),
+    registrationsPerNight: both(projection.pace.perNight), paceNights: both(projection.pace.nights), projectedOnDate: both(projection.projectedOnDate), nightsToClear: both(projection.nightsToClear),
+    ...(deadline.rampNightsLeft === null || deadline.rampNightsLeft === 0 ? {} : { rampNightsLeft: both(deadline.rampNightsLeft) }),
+  });
+  same('buckets', dom.buckets, Object.fromEntries(userPostureBuckets.map((bucket) => [bucket, [users[bucket], users[bucket]]])));
+  same('buckets total', [dom.bucketTotal, userPostureBuckets.reduce((sum, bucket) => sum + (dom.buckets[bucket]?.[0] ?? 0), 0)], [users.total, users.total]);
+  same('posture problems', dom.problems, deadline.posture?.problems.map((problem) => problem.code) ?? []);
+  const chart = dom.chart;
+  if (chart === null) problems.push('deadline chart: not on the page');
+  else {
+    same('chart atRisk points', chart.atRisk.map((p) => [p.date, p.value]), deadline.smsOnlyByNight.map((point) => [point.date, point.atRisk]));
+    same('chart smsVoiceOnly points', chart.smsVoiceOnly.map((p) => [p.date, p.value]), deadline.smsOnlyByNight.map((point) => [point.date, point.smsVoiceOnly]));
+    same('chart marker date', chart.deadlineDate, calendar.retirementDate);
+    same('chart projection', chart.projection, calendar.delivery === 'microsoft' && projection.daysLeft > 0 ? projection.projectedOnDate : null);
+    for (const [name, points] of [['atRisk', chart.atRisk], ['smsVoiceOnly', chart.smsVoiceOnly]] as const) {
+      if (points.some((p) => !p.visible || p.x < chart.left - 1 || p.x > chart.right + 1)) problems.push(`deadline chart ${name}: a point is not drawn inside the chart`);
+      for (let index = 1; index < points.length; index += 1) if (!((points[index]?.x ?? 0) > (points[index - 1]?.x ?? 0))) problems.push(`deadline chart ${name}: ${points[index]?.date} is not right of the night before`);
+      for (const a of points) for (const b of points) if (a.value > b.value && !(a.y < b.y)) problems.push(`deadline chart ${name}: ${a.value} on ${a.date} is not drawn above ${b.value} on ${b.date}`);
+      // the marker stands at the date: right of every night before it, at the right edge when the date is the axis' end
+      for (const p of points) if (p.date < calendar.retirementDate && chart.deadlineX !== null && !(p.x < chart.deadlineX)) problems.push(`deadline chart ${name}: ${p.date} is not left of the retirement marker`);
+    }
+  }
+  same('conversion table', dom.conversion, deadline.conversion.map((wave) => ({
+    waveId: wave.waveId, nudged: wave.nudged, hadBefore: wave.hadBefore, registered: wave.registered,
+    windows: wave.windows.map((window) => [window.share === null ? '' : String(window.share), window.share === null ? (window.complete ? '–' : 'not yet') : `${(Math.round(window.share * 1000) / 10).toFixed(1)}% (${window.registered})`]),
+  })));
+  same('straggler count', dom.stragglerCount, deadline.stragglers.count);
+  same('stragglers table', dom.stragglers, deadline.stragglers.users.map((user) => ({ upn: user.upn, reason: user.reason, daysSinceNudge: user.daysSinceNudge === null ? '–' : String(user.daysSinceNudge), daysToDate: user.daysToDate, tap: user.tap?.expiresAt ?? '' })));
   return problems;
 }
