@@ -7,7 +7,7 @@ export interface NightRow {
   readonly date: string;
   /** The night's outcome (a wave's status, held, nothingToDo, halted…). */
   readonly outcome: string;
-  /** Users the wave attended (entered, moved on or looked at). */
+  /** The wave size aimed for tonight (0 when held or halted). */
   readonly targetSize: number;
   /** Phone bridges the wave put in place tonight (mobile methods created or corrected). */
   readonly bridged: number;
