@@ -28,6 +28,17 @@ const requireMfa = (tenant: TenantState, userIds: readonly string[]) => {
   for (const id of userIds) tenant.setPerUserMfaState(id, 'enforced');
 };
 
+/** One SMS-only user whose sign-ins ask for MFA, an enabled campaign with these snooze settings, and nobody who ever registers at a prompt. */
+function oneUserWhoSnoozes(campaign: { snoozeDurationInDays: number; enforceRegistrationAfterAllowedSnoozes: boolean }) {
+  const made = tenantAt('2027-01-10T09:00:00Z');
+  const [user] = made.ids('hasPhoneMethod');
+  if (user === undefined) throw new Error('no SMS-only user generated');
+  requireMfa(made.tenant, [user]);
+  expect(made.tenant.authenticationPolicies.updatePolicy({ campaign: { state: 'enabled', ...campaign } }).ok).toBe(true);
+  made.controls.setSignInSimulation({ registerProbability: 0 });
+  return { ...made, user };
+}
+
 describe('users who act: the sign-in simulation', () => {
   it('nudges a user the campaign targets after an MFA sign-in, and only them; with probability 1 they register a passkey', () => {
     const { tenant, controls, ids, passkeys } = tenantAt('2027-01-10T09:00:00Z');
@@ -45,12 +56,7 @@ describe('users who act: the sign-in simulation', () => {
   });
 
   it('a snooze holds the prompt for snoozeDurationInDays; after the allowed 3 snoozes an enforcing campaign makes the user register', () => {
-    const { tenant, controls, ids, passkeys, later } = tenantAt('2027-01-10T09:00:00Z');
-    const [user] = ids('hasPhoneMethod');
-    if (user === undefined) throw new Error('no SMS-only user generated');
-    requireMfa(tenant, [user]);
-    expect(tenant.authenticationPolicies.updatePolicy({ campaign: { state: 'enabled', snoozeDurationInDays: 2, enforceRegistrationAfterAllowedSnoozes: true } }).ok).toBe(true);
-    controls.setSignInSimulation({ registerProbability: 0 });
+    const { controls, user, passkeys, later } = oneUserWhoSnoozes({ snoozeDurationInDays: 2, enforceRegistrationAfterAllowedSnoozes: true });
     const snoozes = () => controls.signInSimulation().snoozes[user] ?? 0;
     const promptedOn: number[] = [];
     for (let day = 0; day < 8; day += 1) {
@@ -68,12 +74,7 @@ describe('users who act: the sign-in simulation', () => {
   });
 
   it('without enforcement the user snoozes for ever and never registers', () => {
-    const { tenant, controls, ids, passkeys, later } = tenantAt('2027-01-10T09:00:00Z');
-    const [user] = ids('hasPhoneMethod');
-    if (user === undefined) throw new Error('no SMS-only user generated');
-    requireMfa(tenant, [user]);
-    expect(tenant.authenticationPolicies.updatePolicy({ campaign: { state: 'enabled', snoozeDurationInDays: 0, enforceRegistrationAfterAllowedSnoozes: false } }).ok).toBe(true);
-    controls.setSignInSimulation({ registerProbability: 0 });
+    const { controls, user, passkeys, later } = oneUserWhoSnoozes({ snoozeDurationInDays: 0, enforceRegistrationAfterAllowedSnoozes: false });
     for (let day = 0; day < 6; day += 1, later(1)) controls.simulateSignIns({ share: 1, seed: day });
     expect(passkeys(user)).toBe(0);
     expect(controls.signInSimulation().snoozes[user]).toBe(6); // snoozeDurationInDays 0: prompted at every sign-in
