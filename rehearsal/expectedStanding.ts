@@ -1,10 +1,10 @@
 import type { UserCategory } from '../sandbox/tenant/tenantModel.js';
 
 /**
- * Where each kind of generated user must end after a full rehearsal, as the rollout's report names it:
- * `enforced`, a not-ready reason, or an exclusion reason. The rehearsal compares this, user by user, with
- * what the rollout recorded. It assumes the rehearsal's settings: the home country as default phone region,
- * cloud-only users not allowed, the generated exclusion group and break-glass accounts configured.
+ * Where each kind of generated user must end after a whole phone-track rollout, as the rollout's report names it:
+ * `enforced`, a not-ready reason, or an exclusion reason (the phone-track tests compare it with their outcome). It
+ * assumes the sandbox settings: the home country as default phone region, cloud-only users not allowed, the generated
+ * exclusion group and break-glass accounts configured.
  */
 export const expectedStanding: Readonly<Record<UserCategory, string>> = {
   ready: 'enforced',
@@ -29,3 +29,9 @@ export const expectedStanding: Readonly<Record<UserCategory, string>> = {
   serviceAccount: 'serviceAccount',
   exclusionGroupMember: 'exclusionGroup',
 };
+
+/** Generated kinds the sandbox settings exclude (break-glass accounts, the exclusion group, service accounts, guests): Graph must show them untouched. */
+export const excludedKinds: readonly UserCategory[] = ['breakGlass', 'serviceAccount', 'guest', 'exclusionGroupMember'];
+
+/** Kinds the rollout never attends: the excluded ones, disabled accounts and users not synced from on-premises. */
+export const outOfScopeKinds: readonly UserCategory[] = [...excludedKinds, 'disabled', 'cloudOnly', 'noLongerSynced'];

@@ -21,12 +21,29 @@ export interface RehearsalIo {
 interface RehearsalFlags {
   users: number;
   waveSize: number;
-  nights: number;
+  start?: string;
+  nights?: number;
+  smsDelivery: Config['smsDelivery'];
+  signInShare: number;
+  registerProbability: number;
   seed: number;
   strategy: Config['strategy'];
   noticeDays: number;
   report: string;
   logLevel: LogLevel;
+}
+
+function share(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !(number >= 0 && number <= 1)) throw new InvalidArgumentError('expected a number from 0 to 1');
+  return number;
+}
+
+function day(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+    throw new InvalidArgumentError('expected a date YYYY-MM-DD');
+  }
+  return value;
 }
 
 function atLeastOne(value: string): number {
@@ -40,12 +57,19 @@ function atLeastOne(value: string): number {
  * A dev-only program (it starts the sandbox), kept out of the product's `mfa-rollout` command line. `main.ts` runs
  * it on process.argv; tests run it in-process. The exit code is 0 only when every check of the rehearsal passed.
  */
+/** Sized so the default run (tonight through the day after the retirement date) stays under 3 minutes on 2 cores. */
+export const defaultUsers = 300;
+
 export function buildRehearsalProgram(io: RehearsalIo): Command {
   const program = new Command('rehearse')
-    .description('Run a whole rollout against a generated sandbox tenant and Azurite (no Azure account), night by night')
-    .option('--users <n>', 'users in the sandbox tenant', atLeastOne, 2000)
-    .option('--wave-size <k>', 'MFA_WAVE_SIZE for the rehearsal', atLeastOne, 50)
-    .option('--nights <m>', 'nights to simulate', atLeastOne, 12)
+    .description('Rehearse the passkey journey to the SMS retirement date against a generated sandbox tenant and Azurite (no Azure account), night by night')
+    .option('--users <n>', 'users in the sandbox tenant', atLeastOne, defaultUsers)
+    .option('--wave-size <k>', 'MFA_WAVE_SIZE for the rehearsal', atLeastOne, 20)
+    .option('--start <date>', 'first night (YYYY-MM-DD, UTC); default: tonight', day)
+    .option('--nights <m>', 'nights to simulate; default: through the day after the SMS retirement date', atLeastOne)
+    .addOption(new Option('--sms-delivery <mode>', 'MFA_SMS_DELIVERY, and the same scenario in the sandbox').choices(['microsoft', 'customerManaged']).default('microsoft'))
+    .option('--sign-in-share <share>', 'share of the accounts that sign in each simulated day', share, 0.5)
+    .option('--register-probability <p>', 'chance that a prompted user registers a passkey at that prompt', share, 0.3)
     .option('--seed <s>', 'seed of the generated tenant', atLeastOne, 1)
     .addOption(new Option('--strategy <name>', 'how MFA is required').choices(['perUserMfa', 'conditionalAccessGroup']).default('perUserMfa'))
     .option('--notice-days <d>', 'MFA_NOTICE_DAYS for the rehearsal', (value) => Number(value), 3)
@@ -53,10 +77,12 @@ export function buildRehearsalProgram(io: RehearsalIo): Command {
     .addOption(new Option('--log-level <level>', 'structured log lines on stderr from this level').choices(['debug', 'info', 'warn', 'error']).default('warn'))
     .showHelpAfterError()
     .action(async (flags: RehearsalFlags) => {
-      const { logLevel, ...options } = flags;
+      const { logLevel, start, nights, ...options } = flags;
       await checkOutputFile('--report', options.report); // before the nights, not after them
       const outcome = await rehearse({
         ...options,
+        ...(start === undefined ? {} : { start }),
+        ...(nights === undefined ? {} : { nights }),
         out: io.out,
         progress: io.progress ?? createProgressReporter(),
         logLevel,

@@ -1,10 +1,12 @@
 import type { Reply } from '../http/graphRoute.js';
 import type { Journal } from '../stats/journal.js';
 import type { TenantState } from '../tenant/tenantState.js';
-import type { ConditionalAccessChange, MethodsPolicyChange, OrganizationChange, RegistrationReportChange, SandboxControls, SignInNightOptions } from './sandboxControls.js';
+import type { ConditionalAccessChange, MethodsPolicyChange, OrganizationChange, RegistrationReportChange, SandboxControls, SignInNightOptions, SimulateSignInsOptions } from './sandboxControls.js';
+import type { SignInSimulationSettings } from '../tenant/simulateSignIns.js';
 import type { TrafficControls } from './trafficControls.js';
 import type { TemporaryAccessPassIssuance } from '../tenant/temporaryAccessPasses.js';
 import type { RegistrableMethod } from '../tenant/tenantState.js';
+import { tenantUsers } from './tenantUsers.js';
 
 export interface AdminRequest {
   readonly method: string;
@@ -57,6 +59,10 @@ const operations: Readonly<Record<string, Operation>> = {
   'POST registrationReport': (_request, body, { controls }) => ok(controls.setRegistrationReport(body as RegistrationReportChange)),
   'POST signIn': (_request, body, { controls }) => ok(controls.signIn(body.user as string)),
   'POST signInNight': (_request, body, { controls }) => ok(controls.signInNight(body as unknown as SignInNightOptions)),
+  'POST simulateSignIns': (_request, body, { controls }) => ok(controls.simulateSignIns(body as unknown as SimulateSignInsOptions)),
+  'GET signInSimulation': (_request, _body, { controls }) => ok(controls.signInSimulation()),
+  'POST signInSimulation': (_request, body, { controls }) => ok(controls.setSignInSimulation(body as Partial<SignInSimulationSettings>)),
+  'GET tenantUsers': (_request, _body, { tenant }) => ok({ users: tenantUsers(tenant) }),
   'GET methodsPolicy': (_request, _body, { controls }) => ok(controls.methodsPolicy()),
   'POST methodsPolicy': (_request, body, { controls }) => ok(controls.setMethodsPolicy(body as MethodsPolicyChange)),
   'POST registerMethod': (_request, body, { controls }) => ok(controls.registerMethod(body.user as string, body.method as RegistrableMethod), 201),
@@ -93,7 +99,9 @@ const removeFault = (id: string, traffic: TrafficControls): Reply =>
  * - `GET|POST clock {now}`, `GET|POST organization {onPremisesSyncEnabled?, onPremisesLastSyncDateTime?, lastSyncAgeMinutes?}`,
  *   `GET|POST roles {roles}`
  * - `GET|POST conditionalAccess {scenario? | policies? (+ strengths?), throttled?, expandStrength?}`, `GET|POST registrationReport {lagMinutes?, licensed?, throttled?, pageSize?}`,
- *   `POST signIn {user}`, `POST signInNight {share, seed?}`
+ *   `POST signIn {user}`, `POST signInNight {share, seed?}`, `POST simulateSignIns {share, seed?}`,
+ *   `GET|POST signInSimulation {registerProbability?, smsDelivery?, smsRetirementDate?}` (settings, totals, blocked sign-ins)
+ * - `GET tenantUsers`: every user's MFA facts as Graph holds them (method kinds, per-user state, groups, pass)
  * - `GET|POST methodsPolicy {scenario?, securityDefaults?}` (the Authentication methods policy and security defaults)
  * - `POST registerMethod {user, method}` (a user registers Authenticator, a passkey or a hardware token),
  *   `GET temporaryAccessPass?user=`, `POST temporaryAccessPass/check {user, pass}`, `GET|POST temporaryAccessPassIssuance {issuance}`
@@ -112,7 +120,7 @@ export function handleAdminRequest(request: AdminRequest, surface: AdminSurface)
     return adminError(
       404,
       'NotFound',
-      `No admin operation '${request.method} /_sandbox/${path}'. See GET /_sandbox/manifest, /journal, /counters, /stats; GET|POST /clock, /organization, /roles, /quota, /faults, /latency, /mail, /conditionalAccess, /registrationReport, /methodsPolicy, /temporaryAccessPassIssuance; GET /temporaryAccessPass?user=; POST /signIn, /signInNight, /registerMethod, /temporaryAccessPass/check; DELETE /faults, /faults/{id}.`,
+      `No admin operation '${request.method} /_sandbox/${path}'. See GET /_sandbox/manifest, /journal, /counters, /stats, /tenantUsers; GET|POST /clock, /organization, /roles, /quota, /faults, /latency, /mail, /conditionalAccess, /registrationReport, /methodsPolicy, /temporaryAccessPassIssuance, /signInSimulation; GET /temporaryAccessPass?user=; POST /signIn, /signInNight, /simulateSignIns, /registerMethod, /temporaryAccessPass/check; DELETE /faults, /faults/{id}.`,
     );
   } catch (error) {
     if (error instanceof RangeError) return adminError(400, 'BadRequest', error.message);

@@ -187,7 +187,7 @@ export async function runSandboxCli(argv: readonly string[], io: CliIo): Promise
     "  MFA_EXCLUDE_UPN_PATTERNS='Sync_*,ADToAADSyncServiceAccount*,svc-*'",
     `  MFA_DEFAULT_PHONE_REGION=${manifest.homeCountry}`,
     `  MFA_CA_GROUP_ID=${manifest.groups.mfaRequired}`,
-    `Admin API (no token, loopback only): ${sandbox.adminUrl}{manifest,journal,counters,stats,clock,organization,roles,quota,faults,latency,conditionalAccess,registrationReport,signIn,signInNight}`,
+    `Admin API (no token, loopback only): ${sandbox.adminUrl}{manifest,journal,counters,stats,clock,organization,roles,quota,faults,latency,conditionalAccess,registrationReport,signIn,signInNight,simulateSignIns,signInSimulation,tenantUsers}`,
     'Stop with Ctrl+C (SIGINT) or SIGTERM.',
   ]) {
     io.stderr(line);

@@ -12,6 +12,7 @@ import { methodsPolicyScenarios, type MethodsPolicy, type MethodsPolicyScenario,
 import { temporaryAccessPassIssuances, type MethodUsabilityReason, type TemporaryAccessPassIssuance } from '../tenant/temporaryAccessPasses.js';
 import { registrableMethods, type RegistrableMethod, type TenantState } from '../tenant/tenantState.js';
 import type { OtherAuthenticationMethod } from '../tenant/tenantModel.js';
+import { createSignInSimulation, simulatedSmsDeliveries, type BlockedSignIn, type SignInSimulation, type SignInSimulationSettings, type SimulatedDay } from '../tenant/simulateSignIns.js';
 
 /** The directory-sync fields of /organization, as an admin sets them. */
 export interface OrganizationChange {
@@ -85,6 +86,22 @@ export interface SignInNightResult {
   readonly reportVisibleAt: string;
 }
 
+export interface SimulateSignInsOptions {
+  /** Share (0–1) of the enabled accounts that sign in today. */
+  readonly share: number;
+  /** Picks who signs in and what they do (default: the tenant seed and the number of days simulated so far). */
+  readonly seed?: number;
+}
+
+/** The users-who-act simulation as an admin sees it: its settings, the sums so far and every blocked sign-in. */
+export interface SignInSimulationView {
+  readonly settings: SignInSimulationSettings;
+  readonly totals: ReturnType<SignInSimulation['totals']>;
+  readonly blockedSignIns: readonly BlockedSignIn[];
+  /** Campaign prompts snoozed so far, by user id (cleared when the user registers). */
+  readonly snoozes: Readonly<Record<string, number>>;
+}
+
 export interface MethodsPolicyView {
   /** The scenario last switched to; writes over Graph since then are in `policy`. */
   readonly scenario: MethodsPolicyScenario;
@@ -144,6 +161,15 @@ export interface SandboxControls {
    * and visible after the lag). Everyone else stays as they were.
    */
   signInNight(options: SignInNightOptions): SignInNightResult;
+  /**
+   * A day of users who act (tenant/simulateSignIns.ts): a seeded share of the enabled accounts signs in; Temporary
+   * Access Pass holders register a passkey, the registration campaign nudges (register, snooze, or enforced after the
+   * allowed snoozes), and after the SMS retirement date SMS-only users meet the blocking prompt.
+   */
+  simulateSignIns(options: SimulateSignInsOptions): SimulatedDay;
+  signInSimulation(): SignInSimulationView;
+  /** `registerProbability` (0–1), `smsDelivery` (`microsoft` | `customerManaged`), `smsRetirementDate` (YYYY-MM-DD). */
+  setSignInSimulation(change: Partial<SignInSimulationSettings>): SignInSimulationView;
   methodsPolicy(): MethodsPolicyView;
   /**
    * A scenario replaces the Authentication methods policy and security defaults; `securityDefaultsOn` also removes the
@@ -170,6 +196,9 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 
 export function createSandboxControls(tenant: TenantState): SandboxControls {
   let nights = 0;
+  let simulatedDays = 0;
+  const simulation = createSignInSimulation(tenant);
+  const simulationView = (): SignInSimulationView => ({ settings: simulation.settings(), totals: simulation.totals(), blockedSignIns: simulation.blockedSignIns(), snoozes: simulation.snoozes() });
   const userOf = (operation: string, user: unknown) => {
     const found = typeof user === 'string' ? tenant.findUser(user) : undefined;
     if (found === undefined) throw new RangeError(`${operation}: expected 'user' to name a user of the tenant (object id or UPN)`);
@@ -288,6 +317,33 @@ export function createSandboxControls(tenant: TenantState): SandboxControls {
         enforced,
         reportVisibleAt: new Date(tenant.now().getTime() + lagMs).toISOString(),
       };
+    },
+    simulateSignIns: (options) => {
+      const { share, seed } = isRecord(options) ? options : ({} as Record<string, unknown>);
+      if (!(typeof share === 'number' && share >= 0 && share <= 1)) throw new RangeError("simulateSignIns: expected 'share' to be a number from 0 to 1");
+      if (seed !== undefined && !Number.isInteger(seed)) throw new RangeError("simulateSignIns: expected 'seed' to be a whole number");
+      simulatedDays += 1;
+      return simulation.day({ share, seed: typeof seed === 'number' ? seed : tenant.manifest.seed * 1000 + simulatedDays });
+    },
+    signInSimulation: simulationView,
+    setSignInSimulation: (change) => {
+      if (!isRecord(change)) throw new RangeError('signInSimulation: expected an object with `registerProbability`, `smsDelivery` and/or `smsRetirementDate`');
+      const { registerProbability, smsDelivery, smsRetirementDate } = change;
+      if (registerProbability !== undefined && !(typeof registerProbability === 'number' && registerProbability >= 0 && registerProbability <= 1)) {
+        throw new RangeError("signInSimulation: expected 'registerProbability' to be a number from 0 to 1");
+      }
+      if (smsDelivery !== undefined && !(simulatedSmsDeliveries as readonly unknown[]).includes(smsDelivery)) {
+        throw new RangeError(`signInSimulation: expected 'smsDelivery' to be one of ${simulatedSmsDeliveries.join(', ')}`);
+      }
+      if (smsRetirementDate !== undefined && !(typeof smsRetirementDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(smsRetirementDate) && isDate(smsRetirementDate))) {
+        throw new RangeError("signInSimulation: expected 'smsRetirementDate' to be a date YYYY-MM-DD");
+      }
+      simulation.configure({
+        ...(registerProbability === undefined ? {} : { registerProbability }),
+        ...(smsDelivery === undefined ? {} : { smsDelivery }),
+        ...(smsRetirementDate === undefined ? {} : { smsRetirementDate }),
+      });
+      return simulationView();
     },
     methodsPolicy,
     setMethodsPolicy: (change) => {

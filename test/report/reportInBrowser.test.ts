@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { renderReportHtml } from '../../shared/report/renderReportHtml.js';
 import { rehearse, type RehearsalOutcome } from '../../rehearsal/rehearse.js';
+import { phoneTrackSettings } from '../../rehearsal/sandboxSettings.js';
 import { openChromium, type OpenChromium } from './helpers/openChromium.js';
 import { readReportDom, reportMismatches } from './helpers/readReportDom.js';
 import { sampleDeadline } from './helpers/sampleDeadline.js';
@@ -32,10 +33,10 @@ beforeAll(async () => {
   workDir = mkdtempSync(path.join(tmpdir(), 'mfa-report-'));
   const printed: string[] = [];
   outcome = await rehearse({
-    users: 400, waveSize: 10, nights: 7, seed: 3, strategy: 'perUserMfa', noticeDays: 1, signInShare: 0.15,
+    users: 400, waveSize: 10, start: '2026-12-01', nights: 7, seed: 3, strategy: 'perUserMfa', noticeDays: 1, signInShare: 0.15,
     out: { write: (chunk: string) => printed.push(chunk) } as unknown as NodeJS.WritableStream,
     report: path.join(workDir, 'rehearsal-report.html'),
-    settings: { MFA_GRAPH_MAX_ATTEMPTS: '1', MFA_STUCK_AFTER_DAYS: '2' },
+    settings: { ...phoneTrackSettings, MFA_GRAPH_MAX_ATTEMPTS: '1', MFA_STUCK_AFTER_DAYS: '2' },
     faults: { rules: [{ kind: 'unavailable', status: 503, operations: ['requirements.update'], count: 4 }] },
   });
   expect(printed.join('')).toContain(`On-call report of the last night: ${outcome.reportFile ?? '?'}`);
