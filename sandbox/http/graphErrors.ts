@@ -28,7 +28,7 @@ export const graphErrors = {
   bodyRequired: () => new GraphHttpError(400, 'BadRequest', 'Empty Payload. JSON content expected.'),
   payloadTooLarge: () => new GraphHttpError(413, 'RequestEntityTooLarge', 'The request body is too large.'),
   invalidPageSize: (raw: string) =>
-    new GraphHttpError(400, 'Request_BadRequest', `Invalid page size specified: '${raw}'. Must be between 1 and 999 inclusive.`),
+    new GraphHttpError(400, 'Request_UnsupportedQuery', `Invalid page size specified: '${raw}'. Must be between 1 and 999 inclusive.`),
   unknownProperty: (property: string, type: string) =>
     new GraphHttpError(400, 'Request_BadRequest', `Could not find a property named '${property}' on type 'microsoft.graph.${type}'.`),
   unsupportedQueryOption: (option: string) =>

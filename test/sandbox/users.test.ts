@@ -68,7 +68,7 @@ describe('users and directory reads through the product Graph client', () => {
     const error = await caught(t.client.api('/users').top(1000).get());
     expect(error).toBeInstanceOf(GraphError);
     expect(error.statusCode).toBe(400);
-    expect(error.code).toBe('Request_BadRequest');
+    expect(error.code).toBe('Request_UnsupportedQuery');
     expect(error.message).toBe("Invalid page size specified: '1000'. Must be between 1 and 999 inclusive.");
     expect(error.requestId).toMatch(guid);
     const zero = await caught(t.client.api('/users').top(0).get());
