@@ -17,6 +17,11 @@ export interface GraphCall {
    * about 1 request/s per tenant without Retry-After; the registration report: 5 per 10 s).
    */
   readonly minIntervalMs?: number;
+  /**
+   * A POST that changes nothing (`checkMemberGroups`): paced and metered as a write, but its lost answer is retried
+   * like a read's, since sending it twice cannot write twice.
+   */
+  readonly changesNothing?: boolean;
 }
 
 /** A 2xx answer to a call. */

@@ -140,7 +140,7 @@ export function createGraphGateway(connection: GraphConnection, config: GatewayC
       }
 
       const failure = failureOf(call, outcome);
-      if (write && answerLost(outcome)) {
+      if (write && call.changesNothing !== true && answerLost(outcome)) {
         // sent and never answered (or a $batch whose answer does not say what became of it): the write may have
         // landed, and sending it again blind could write twice; the caller reads Graph back and decides
         stats.failures += 1;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { GraphCall } from '../../../shared/adapters/graph/graphGateway.js';
+import { readJourneyMemberships } from '../../../shared/adapters/graph/readJourneyMemberships.js';
 import { readMethods } from '../../../shared/adapters/graph/userAuthentication.js';
 import { defaultAppRoles } from '../../../sandbox/auth/graphPermissions.js';
 import { enforce, expectOneRetryLayer, failureOf, readOrganization, readUser, userPool } from './helpers/graphCalls.js';
@@ -87,10 +88,13 @@ describe('graphGateway: transient failures', () => {
     for (const id of [alone, ...inBatch]) expect(harness().sandbox.state.perUserMfaState(id)).toBe('enforced');
     expect(harness().sandbox.traffic.stats().injected.answersLost - lostBefore).toBe(2);
 
-    // a read whose answer was lost is still retried: reading twice changes nothing
+    // a read whose answer was lost is still retried: reading twice changes nothing; so is a POST that only reads
     harness().addFault({ kind: 'loseAnswer', operations: ['organization.read'], count: 1 });
     await expect(plain.send(readOrganization)).resolves.toMatchObject({ status: 200 });
     expect(plain.stats.retries).toBe(1);
+    harness().addFault({ kind: 'loseAnswer', operations: ['users.checkMemberGroups'], userIds: [alone], count: 1 });
+    await expect(readJourneyMemberships(plain, alone, [harness().manifest.groups.pilot])).resolves.toEqual(expect.any(Set));
+    expect(plain.stats.retries).toBe(2);
   });
 
   it('gives up after MFA_GRAPH_MAX_ATTEMPTS with GRAPH_TIMEOUT, naming the client-request-id Graph never answered', async () => {
