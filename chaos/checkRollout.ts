@@ -27,9 +27,27 @@ export interface RolloutCheck {
   readonly breakGlassWrites: number;
   /** Users whose MFA is required without any strong method registered. */
   readonly enforcedWithoutMethod: number;
+  /**
+   * Users the rollout could enforce (by the tenant's generated category: ready, or with a method already) that Graph
+   * does not show enforced at the end, and no fault explains: one line each. A parked user is explained when every
+   * failure on record for them is one the campaign's faults and kills cause (`faultErrorCodes`).
+   */
+  readonly enforceableNotEnforced: readonly string[];
+  /** Enforceable users the faults parked, each with the failures that parked them (not counted as a problem). */
+  readonly parkedByFaults: readonly string[];
   /** Roster rows by progress state. */
   readonly states: Readonly<Record<string, number>>;
 }
+
+/** Generated user categories the rollout must enforce: ready, or with an MFA method already. */
+export const enforceableCategories: ReadonlySet<string> = new Set([
+  'ready', 'readyNational', 'hasPhoneMethod', 'phoneConflict', 'alreadyEnforced', 'authenticatorOnly', 'passkeyDeviceBound', 'passkeySynced', 'hardwareOathOnly',
+]);
+
+/** Failure codes an injected fault or a kill produces: a user parked with only these was parked by the campaign. */
+export const faultErrorCodes: ReadonlySet<string> = new Set([
+  'GRAPH_TIMEOUT', 'GRAPH_UNAVAILABLE', 'GRAPH_THROTTLED', 'GRAPH_MALFORMED_RESPONSE', 'GRAPH_RETRY_BUDGET_EXHAUSTED', 'RUN_INTERRUPTED',
+]);
 
 export interface CheckOptions {
   readonly sandbox: SandboxHandle;
@@ -52,6 +70,7 @@ export async function checkRollout(options: CheckOptions): Promise<RolloutCheck>
   const entries = sandbox.journal.entries();
   const caGroup = (config.caGroupId ?? '').toLowerCase();
   const successful = new Map<string, { creates: number; enforcements: number }>();
+  const phoneWrites = new Set<string>();
   const refusedRepeats: string[] = [];
   const tally = (userId: string) => {
     const found = successful.get(userId) ?? { creates: 0, enforcements: 0 };
@@ -60,6 +79,7 @@ export async function checkRollout(options: CheckOptions): Promise<RolloutCheck>
   };
   for (const entry of entries) {
     if (entry.userId === null) continue;
+    if ((entry.operation === 'phoneMethods.create' || entry.operation === 'phoneMethods.update') && ok(entry.status)) phoneWrites.add(entry.userId);
     const isCreate = entry.operation === 'phoneMethods.create';
     const isEnforcement = entry.operation === 'requirements.update' || (entry.operation === 'groups.addMember' && String(entry.detail['groupId'] ?? '').toLowerCase() === caGroup);
     if (!isCreate && !isEnforcement) continue;
@@ -84,8 +104,15 @@ export async function checkRollout(options: CheckOptions): Promise<RolloutCheck>
       ? [config.perUserState, 'enforced'].includes(sandbox.state.perUserMfaState(userId) ?? 'disabled')
       : sandbox.state.isGroupMember(config.caGroupId ?? '', userId);
 
+  const failureCodes = new Map<string, string[]>();
+  for (const wave of history) {
+    for (const failure of await ports.failures.forWave(wave.waveId)) failureCodes.set(failure.userId, [...(failureCodes.get(failure.userId) ?? []), failure.errorCode]);
+  }
   const lostRecords: string[] = [];
   const unresolved: string[] = [];
+  const enforceableNotEnforced: string[] = [];
+  const parkedByFaults: string[] = [];
+  const enforceable = new Set(sandbox.manifest.users.filter((user) => enforceableCategories.has(user.category) && !corruptedOnPurpose.has(user.id)).map((user) => user.id));
   const states: Record<string, number> = {};
   const seen = new Set<string>();
   for await (const row of ports.roster.rows()) {
@@ -111,12 +138,24 @@ export async function checkRollout(options: CheckOptions): Promise<RolloutCheck>
     if (isInJourney(progress) && enforceStep !== undefined) {
       if (!graphEnforced(userId)) lostRecords.push(`${userId}: enforced in the roster, not in Graph`);
       if (!waveIds.has(enforceStep.waveId)) lostRecords.push(`${userId}: enforced under wave ${enforceStep.waveId}, which the waves table does not know`);
-      const phoneStep = progress.journey.steps.phoneMethod;
-      if (wrote !== undefined && wrote.creates > 0 && (phoneStep === undefined || !phoneStep.wrote)) lostRecords.push(`${userId}: the rollout created the mobile method, the roster does not say so`);
+    }
+    // the mobile method's record, for every row: the rollout's create in the journal <=> the step says it wrote
+    const phoneStep = isInJourney(progress) ? progress.journey.steps.phoneMethod : undefined;
+    if (wrote !== undefined && wrote.creates > 0 && progress.state !== 'rolledBack' && (phoneStep === undefined || !phoneStep.wrote)) {
+      lostRecords.push(`${userId}: the rollout created the mobile method, the roster (${progress.state}) does not say so`);
+    }
+    if (phoneStep?.wrote === true && !phoneWrites.has(userId)) lostRecords.push(`${userId}: the roster says the rollout wrote the mobile method, the journal has no such write`);
+    if (enforceable.has(userId) && !graphEnforced(userId) && progress.state !== 'rolledBack') {
+      const codes = failureCodes.get(userId) ?? [];
+      const explained = progress.state === 'parked' && codes.length > 0 && codes.every((code) => faultErrorCodes.has(code));
+      if (explained) parkedByFaults.push(`${userId}: parked after ${codes.join(', ')}`);
+      else enforceableNotEnforced.push(`${userId}: enforceable, not enforced in Graph (roster ${progress.state}${codes.length > 0 ? `; failures ${codes.join(', ')}` : ''})`);
     }
   }
   for (const user of sandbox.state.users) {
-    if (!seen.has(user.id)) unresolved.push(`${user.id}: not in the roster`);
+    if (seen.has(user.id)) continue;
+    unresolved.push(`${user.id}: not in the roster`);
+    if (enforceable.has(user.id) && !graphEnforced(user.id)) enforceableNotEnforced.push(`${user.id}: enforceable, not enforced in Graph (not in the roster)`);
   }
   for (const wave of history) if (wave.status === 'running') unresolved.push(`wave ${wave.waveId}: still recorded as running`);
 
@@ -137,6 +176,8 @@ export async function checkRollout(options: CheckOptions): Promise<RolloutCheck>
     unresolved,
     breakGlassWrites: entries.filter((entry) => entry.userId !== null && breakGlassIds.has(entry.userId)).length,
     enforcedWithoutMethod,
+    enforceableNotEnforced,
+    parkedByFaults,
     states,
   };
 }

@@ -57,17 +57,25 @@ export function randomFault(random: Random, useBatch: boolean): FaultRule {
   }
 }
 
+/** The writes a round's strategy makes (a fault aimed at another write would never fire). */
+export function strategyWrites(strategy: RoundPlan['strategy']): string[] {
+  return ['phoneMethods.create', strategy === 'perUserMfa' ? 'requirements.update' : 'groups.addMember'];
+}
+
 /**
  * A fault after which a write has taken effect but its answer never reaches the rollout, inside one run: a write
- * answered later than the client timeout, a write answered with a broken body, or (batch mode) a read that hangs the
- * batch its writes travel in. Only in campaigns run with `--answer-loss` (see docs/reliability.md).
+ * applied and never answered (`loseAnswer`; in batch mode the whole batch goes unanswered), a write answered later
+ * than the client timeout, a write answered with a broken body, or (batch mode) a read that hangs the batch its
+ * writes travel in. On by default (`--no-answer-loss` leaves them out).
  */
-export function answerLossFault(random: Random, useBatch: boolean): FaultRule {
-  const kind = random.pick(['slowWrite', 'brokenWriteAnswer', ...(useBatch ? ['hungBatchItem' as const] : [])] as const);
+export function answerLossFault(random: Random, useBatch: boolean, strategy: RoundPlan['strategy']): FaultRule {
+  const kind = random.pick(['lostAnswer', 'lostAnswer', 'slowWrite', 'brokenWriteAnswer', ...(useBatch ? ['hungBatchItem' as const] : [])] as const);
   switch (kind) {
+    case 'lostAnswer':
+      return { kind: 'loseAnswer', operations: [random.pick(strategyWrites(strategy))], count: random.int(1, 3) };
     case 'slowWrite': {
       const beyond = chaosGraphTimeoutSeconds * 1000 + 500;
-      return { kind: 'latency', minMs: beyond, maxMs: beyond + 1000, operations: [random.pick(writeOperations)], count: random.int(1, 3) };
+      return { kind: 'latency', minMs: beyond, maxMs: beyond + 1000, operations: [random.pick(strategyWrites(strategy))], count: random.int(1, 3) };
     }
     case 'brokenWriteAnswer':
       return { kind: 'malformed', shape: 'invalidJson', operations: ['phoneMethods.create'], count: random.int(1, 3) };
@@ -76,6 +84,7 @@ export function answerLossFault(random: Random, useBatch: boolean): FaultRule {
   }
 }
 
+/** `answerLoss` (default true): one answer-loss fault per round besides the others. */
 export function planRound(round: number, random: Random, options: { readonly users: number; readonly answerLoss?: boolean }): RoundPlan {
   const killCount = random.int(1, 3);
   const kills: KillPoint[] = [];
@@ -86,7 +95,7 @@ export function planRound(round: number, random: Random, options: { readonly use
   const useBatch = random.chance(0.6);
   const faults: FaultRule[] = [];
   for (let index = random.int(0, 3); index > 0; index -= 1) faults.push(randomFault(random, useBatch));
-  if (options.answerLoss === true) faults.push(answerLossFault(random, useBatch));
+  if (options.answerLoss !== false) faults.push(answerLossFault(random, useBatch, strategy));
   return {
     round,
     seed: random.int(1, 1_000_000),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { startAzurite, type AzuriteHandle } from '../rehearsal/startAzurite.js';
 import { seededRandom } from './random.js';
 import { planRound } from './roundPlan.js';
-import { runRound, type RoundResult } from './runRound.js';
+import { faultKindLabels, runRound, type FaultKindLabel, type RoundResult } from './runRound.js';
 
 export interface CampaignOptions {
   readonly rounds: number;
@@ -18,7 +18,7 @@ export interface CampaignOptions {
   readonly verbose?: boolean;
   /** Called after each round, run or skipped, with the number of rounds done (for a progress bar). */
   readonly onRound?: (done: number) => void;
-  /** Also inject faults where a write lands and its answer is lost within a run (see answerLossFault). */
+  /** Inject a fault where a write lands and its answer is lost within a run, in every round (see answerLossFault). Default true. */
   readonly answerLoss?: boolean;
 }
 
@@ -29,6 +29,9 @@ export interface CampaignFigures {
   readonly rounds: number;
   readonly killPoints: number;
   readonly faultsInjected: number;
+  readonly faultsByKind: Readonly<Record<FaultKindLabel, number>>;
+  /** Whether the rounds had answer-loss faults. */
+  readonly answerLoss: boolean;
   readonly azuriteRestarts: number;
   readonly overlapsRefused: number;
   readonly corruptRowsReported: number;
@@ -43,6 +46,10 @@ export interface CampaignFigures {
   readonly unresolved: number;
   readonly breakGlassWrites: number;
   readonly enforcedWithoutMethod: number;
+  /** Users the rollout could enforce that Graph does not show enforced, and no fault explains (must be 0). */
+  readonly enforceableNotEnforced: number;
+  /** Enforceable users parked by the faults (every failure on record one the faults cause), listed in the findings. */
+  readonly parkedByFaults: number;
   /** Rounds that could not finish cleanly, or lost a corrupt row's report. */
   readonly roundProblems: number;
   /** The first few findings, for a person to follow up. */
@@ -65,7 +72,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignFig
   const results: RoundResult[] = [];
   try {
     for (let round = 1; round <= options.rounds; round += 1) {
-      const plan = planRound(round, random, { users: options.users, answerLoss: options.answerLoss === true });
+      const plan = planRound(round, random, { users: options.users, answerLoss: options.answerLoss !== false });
       if (performance.now() - started > options.timeLimitMs) {
         log(`round ${round}: not started (time limit reached)`);
         options.onRound?.(round);
@@ -100,14 +107,18 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignFig
     ...result.check.lostRecords,
     ...result.check.writtenTwice,
     ...result.check.unresolved,
+    ...result.check.enforceableNotEnforced,
     ...(result.check.duplicateWrites > 0 ? [`${result.check.duplicateWrites} duplicate write(s) by the sandbox's detector`] : []),
   ].map((finding) => `round ${result.plan.round} (seed ${result.plan.seed}): ${finding}`));
+  const parked = results.flatMap((result) => result.check.parkedByFaults.map((line) => `round ${result.plan.round} (seed ${result.plan.seed}): ${line}`));
   return {
     seed: options.seed,
     roundsPlanned: options.rounds,
     rounds: results.length,
     killPoints: sum((result) => result.kills),
     faultsInjected: sum((result) => result.faultsInjected),
+    faultsByKind: Object.fromEntries(Object.keys(faultKindLabels).map((kind) => [kind, sum((result) => result.faultsByKind[kind as FaultKindLabel])])) as Record<FaultKindLabel, number>,
+    answerLoss: options.answerLoss !== false,
     azuriteRestarts: sum((result) => result.azuriteRestarts),
     overlapsRefused: sum((result) => result.overlapsRefused),
     corruptRowsReported: sum((result) => result.corruptRowsReported),
@@ -122,8 +133,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignFig
     unresolved: sum((result) => result.check.unresolved.length),
     breakGlassWrites: sum((result) => result.check.breakGlassWrites),
     enforcedWithoutMethod: sum((result) => result.check.enforcedWithoutMethod),
+    enforceableNotEnforced: sum((result) => result.check.enforceableNotEnforced.length),
+    parkedByFaults: sum((result) => result.check.parkedByFaults.length),
     roundProblems: sum((result) => result.problems.length),
-    findings: findings.slice(0, 20),
+    findings: [...findings.slice(0, 20), ...parked.slice(0, 10).map((line) => `${line} (explained)`)],
     seconds: Math.round((performance.now() - started) / 100) / 10,
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`,
   };
@@ -132,7 +145,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignFig
 /** True when every must-be-zero figure is zero. */
 export function campaignPassed(figures: CampaignFigures): boolean {
   return figures.lostRecords === 0 && figures.duplicateWrites === 0 && figures.usersWrittenTwice === 0 && figures.unresolved === 0
-    && figures.breakGlassWrites === 0 && figures.enforcedWithoutMethod === 0 && figures.roundProblems === 0 && figures.rounds > 0;
+    && figures.breakGlassWrites === 0 && figures.enforcedWithoutMethod === 0 && figures.enforceableNotEnforced === 0 && figures.roundProblems === 0 && figures.rounds > 0;
 }
 
 /** The figures as printed (and quoted in docs/reliability.md). */
@@ -142,8 +155,8 @@ export function renderFigures(figures: CampaignFigures): string {
     `Chaos campaign, seed ${figures.seed}: ${figures.rounds} of ${figures.roundsPlanned} rounds in ${figures.seconds} s`,
     line('rounds', figures.rounds),
     line('kill points (SIGKILL of a run-wave process)', figures.killPoints),
-    line('faults injected', figures.faultsInjected),
-    line('  of which Azurite restarts', figures.azuriteRestarts),
+    line('faults injected', `${figures.faultsInjected}${figures.answerLoss ? '' : ' (answer loss off: --no-answer-loss)'}`),
+    ...Object.entries(faultKindLabels).map(([kind, label]) => line(`  ${label}`, figures.faultsByKind[kind as FaultKindLabel])),
     line('second processes refused by the lease', figures.overlapsRefused),
     line('corrupt rows reported by name and skipped', figures.corruptRowsReported),
     line('run-wave processes', `${figures.runs} (${figures.failedRuns} stopped on an error, not killed)`),
@@ -154,6 +167,8 @@ export function renderFigures(figures: CampaignFigures): string {
     line('users not in a final or resumable state (must be 0)', figures.unresolved),
     line('writes to break-glass accounts (must be 0)', figures.breakGlassWrites),
     line('users required to do MFA without a method (must be 0)', figures.enforcedWithoutMethod),
+    line('enforceable users not enforced in Graph (must be 0)', figures.enforceableNotEnforced),
+    line('  enforceable users parked by the faults (explained)', figures.parkedByFaults),
     line('rounds without a clean finish (must be 0)', figures.roundProblems),
     line('refused repeats (a write Graph refused as already done)', figures.refusedRepeats),
     line('machine', figures.machine),

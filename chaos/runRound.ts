@@ -15,8 +15,10 @@ export interface RoundResult {
   readonly plan: RoundPlan;
   /** SIGKILLs delivered to rollout processes. */
   readonly kills: number;
-  /** Answers the sandbox broke on purpose (503/504/429/malformed/hung/slowed), plus Azurite restarts and corrupt rows. */
+  /** Answers the sandbox broke on purpose (503/504/429/malformed/hung/lost/slowed), plus Azurite restarts and corrupt rows. */
   readonly faultsInjected: number;
+  /** The same, by kind (`faultKindLabels`). */
+  readonly faultsByKind: Readonly<Record<FaultKindLabel, number>>;
   /** Second processes that found the lease held and exited at once. */
   readonly overlapsRefused: number;
   readonly azuriteRestarts: number;
@@ -40,6 +42,20 @@ export interface RoundEnvironment {
 }
 
 const finishRuns = 6;
+
+/** The kinds of fault a round counts, as the campaign prints them. */
+export const faultKindLabels = {
+  serviceUnavailable503: '503 serviceNotAvailable',
+  gatewayTimeout504: '504 gateway timeout',
+  throttled429: '429 below the quota',
+  malformed: 'malformed answers',
+  hung: 'hung requests (nothing applied)',
+  answersLost: 'lost answers (applied, never answered)',
+  slowed: 'slowed answers (some past the client timeout)',
+  azuriteRestarts: 'Azurite restarts',
+  corruptRows: 'corrupt roster rows',
+} as const;
+export type FaultKindLabel = keyof typeof faultKindLabels;
 
 /**
  * One chaos round: a fresh sandbox tenant and fresh tables; the planned faults; one `mfa-rollout run-wave` process
@@ -122,8 +138,18 @@ export async function runRound(plan: RoundPlan, environment: RoundEnvironment): 
     const { config, rollout } = await lab.open();
     const check = await checkRollout({ sandbox: lab.sandbox, config, ports: rollout.ports, corruptedOnPurpose: corrupted });
     const injected = lab.sandbox.traffic.stats().injected;
-    const faultsInjected = injected.serviceUnavailable503 + injected.gatewayTimeout504 + injected.throttled429 + injected.hung + injected.slowed
-      + Object.values(injected.malformed).reduce((sum, count) => sum + count, 0) + azuriteRestarts + corrupted.size;
+    const faultsByKind: Record<FaultKindLabel, number> = {
+      serviceUnavailable503: injected.serviceUnavailable503,
+      gatewayTimeout504: injected.gatewayTimeout504,
+      throttled429: injected.throttled429,
+      malformed: Object.values(injected.malformed).reduce((sum, count) => sum + count, 0),
+      hung: injected.hung,
+      answersLost: injected.answersLost,
+      slowed: injected.slowed,
+      azuriteRestarts,
+      corruptRows: corrupted.size,
+    };
+    const faultsInjected = Object.values(faultsByKind).reduce((sum, count) => sum + count, 0);
     const reported = new Set<string>();
     for (const text of stderr) {
       for (const line of text.split('\n')) {
@@ -134,7 +160,7 @@ export async function runRound(plan: RoundPlan, environment: RoundEnvironment): 
     }
     const corruptRowsReported = [...corrupted].filter((userId) => reported.has(userId)).length;
     if (corruptRowsReported < corrupted.size) problems.push(`${corrupted.size - corruptRowsReported} corrupt row(s) never reported by name`);
-    return { plan, kills, faultsInjected, overlapsRefused, azuriteRestarts, runs, failedRuns, corruptRowsReported, check, problems, ms: Math.round(performance.now() - started) };
+    return { plan, kills, faultsInjected, faultsByKind, overlapsRefused, azuriteRestarts, runs, failedRuns, corruptRowsReported, check, problems, ms: Math.round(performance.now() - started) };
   } finally {
     await lab.close();
   }

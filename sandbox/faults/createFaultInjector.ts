@@ -26,6 +26,8 @@ export interface FaultCounters {
   readonly throttled429: number;
   readonly malformed: Readonly<Record<MalformedShape, number>>;
   readonly hung: number;
+  /** Requests applied whose answer was then never sent (`loseAnswer`). */
+  readonly answersLost: number;
   /** Requests that waited for a latency fault rule (the base latency is not counted). */
   readonly slowed: number;
 }
@@ -94,6 +96,7 @@ export function createFaultInjector(options: FaultInjectorOptions): FaultInjecto
     throttled429: 0,
     malformed: { invalidJson: 0, missingField: 0, wrongType: 0, emptyPageWithNextLink: 0 } as Record<MalformedShape, number>,
     hung: 0,
+    answersLost: 0,
     slowed: 0,
   };
 
@@ -220,6 +223,14 @@ export function createFaultInjector(options: FaultInjectorOptions): FaultInjecto
     const reply: Reply = await next();
     if (reply.hang === true) return reply;
     const answered = nowMs();
+    for (const entry of entries) {
+      if (entry.rule.kind !== 'loseAnswer' || !aimedAt(entry, context, userKey) || !fires(entry, answered)) continue;
+      consume(entry);
+      counts.answersLost += 1;
+      context.audit.detail.fault = 'loseAnswer';
+      // applied, journaled with its real status, and never answered
+      return { ...reply, hang: true };
+    }
     for (const entry of entries) {
       if (entry.rule.kind !== 'malformed' || !aimedAt(entry, context, userKey) || !live(entry, answered)) continue;
       const broken = malformReply(reply, entry.rule.shape, context.request.url, entry.rule.field);

@@ -1,4 +1,4 @@
-export const faultKinds = ['latency', 'unavailable', 'throttle', 'malformed', 'hang'] as const;
+export const faultKinds = ['latency', 'unavailable', 'throttle', 'malformed', 'hang', 'loseAnswer'] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
 /** How a malformed answer is broken. */
@@ -37,8 +37,14 @@ export type FaultAction =
    * (`authenticationMethodConfigurations.Fido2.isSelfServiceRegistrationAllowed`).
    */
   | { readonly kind: 'malformed'; readonly shape: MalformedShape; readonly field?: string }
-  /** The request is read and never answered. */
-  | { readonly kind: 'hang' };
+  /** The request is read and never answered (nothing is applied). */
+  | { readonly kind: 'hang' }
+  /**
+   * The request is applied (a write lands, the journal has it), then its answer is never sent: the connection stays
+   * silent until the client gives up, as when a connection drops after Graph did the work. Inside a `$batch` the
+   * whole batch goes unanswered, after every item of it was applied.
+   */
+  | { readonly kind: 'loseAnswer' };
 
 export type FaultRule = FaultScope & FaultAction;
 
@@ -153,6 +159,9 @@ export function parseFaultRule(value: unknown): FaultRule {
     }
     case 'hang':
       action = { kind: 'hang' };
+      break;
+    case 'loseAnswer':
+      action = { kind: 'loseAnswer' };
       break;
   }
   for (const key of Object.keys(value)) {

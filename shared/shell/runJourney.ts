@@ -78,10 +78,18 @@ function nameRefusedCreate(refused: RolloutError, sentGraphNumber: string, mobil
 }
 
 /**
+ * A write sent and never answered (the client's timeout, a dropped connection: no HTTP status): Graph may apply it
+ * after the read-back looked (docs/graph-behaviour.md#errors).
+ */
+function unanswered(error: RolloutError): boolean {
+  return error.httpStatus === undefined && (error.code === 'GRAPH_TIMEOUT' || error.code === 'GRAPH_UNAVAILABLE');
+}
+
+/**
  * Runs one user's night: asks the journey (`nextJourneyCommand`) what to do, does exactly that (reads Graph, records
  * the intent, makes the one write, records the outcome), and asks again until it says stop. Every table write goes
  * through the row's ETag; a write that failed in a way that may still have landed is read back before anything else
- * (never retried blind). A failure is recorded on the row (failed or parked) and in the failures table with its
+ * (never retried blind); one never answered and not seen landed stays in flight for the next run to settle. A failure is recorded on the row (failed or parked) and in the failures table with its
  * request-id. Throws when Table Storage fails or `writesStopped` answers: the run stops, the row stays as recorded
  * (in flight after an intent) for the next run to reconcile.
  *
@@ -182,6 +190,16 @@ export async function runJourney(row: RosterRow, mode: JourneyMode, context: Jou
       }
       case 'record': {
         if (!began && !context.mayBegin()) return { kind: 'notStarted' };
+        if (command.note === 'pendingNotLanded' && lostError !== undefined && progress.state === 'inFlight' && unanswered(lostError)) {
+          // never answered: Graph may still be applying the write, so "not there yet" is no verdict. The write-ahead
+          // record stays for the next run's reconcile, which records it as this wave's if it landed, or retries it
+          const error = { code: lostError.code, message: `${lostError.message}; read back: not there yet, left in flight for the next run to settle`, requestId: null };
+          await ports.failures.record({
+            waveId: context.waveId, userId: user.id, upn: user.userPrincipalName, step: progress.pending.step, errorCode: error.code,
+            httpStatus: null, graphCode: null, requestId: null, attempt: progress.journey.attempts + 1, at: context.clock().toISOString(), message: error.message,
+          });
+          return failedOutcome(error);
+        }
         if ((await persist(command.progress)) === 'conflict') return { kind: 'skipped' };
         if (command.note === 'registered') steps.registered = true;
         if (command.note === 'pendingLanded' && lostAnswer !== undefined) {

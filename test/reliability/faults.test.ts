@@ -107,7 +107,7 @@ describe('faults a night survives (real Azurite, the sandbox tenant, `mfa-rollou
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^Wave \S+ completed: /);
     expect(lab.sandbox.traffic.stats().injected).toEqual({
-      serviceUnavailable503: 20, gatewayTimeout504: 10, throttled429: 8, hung: 2, slowed: 0,
+      serviceUnavailable503: 20, gatewayTimeout504: 10, throttled429: 8, hung: 2, answersLost: 0, slowed: 0,
       malformed: { invalidJson: 2, missingField: 2, wrongType: 2, emptyPageWithNextLink: 3 },
     });
     // an answer that could not be read fails that user with its code; nothing is written on a guess

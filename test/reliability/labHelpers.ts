@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll } from '@jest/globals';
-import { checkRollout, type RolloutCheck } from '../../chaos/checkRollout.js';
+import { checkRollout, enforceableCategories, type RolloutCheck } from '../../chaos/checkRollout.js';
 import type { ProcessResult } from '../../chaos/rolloutProcess.js';
 import { startLab, type LabOptions, type RolloutLab } from '../../chaos/rolloutLab.js';
 import { startAzurite, type AzuriteHandle } from '../../rehearsal/startAzurite.js';
@@ -93,6 +93,5 @@ export function eventsOf(result: ProcessResult): { event: string; [field: string
 
 /** Users of the tenant the rollout must enforce (ready, or with an MFA method already), by the generated category. */
 export function enforceableUserIds(lab: RolloutLab): string[] {
-  const enforceable = new Set(['ready', 'readyNational', 'hasPhoneMethod', 'phoneConflict', 'alreadyEnforced', 'authenticatorOnly', 'passkeyDeviceBound', 'passkeySynced', 'hardwareOathOnly']);
-  return lab.sandbox.manifest.users.filter((user) => enforceable.has(user.category)).map((user) => user.id);
+  return lab.sandbox.manifest.users.filter((user) => enforceableCategories.has(user.category)).map((user) => user.id);
 }

@@ -162,6 +162,23 @@ describe('fault injection', () => {
     expect(t.sandbox.journal.counters().byStatus['0']).toBe(2);
   });
 
+  it('loses the answer of a write it applied: the tenant and the journal have the write, the client no answer', async () => {
+    const user = t.sandbox.manifest.users.find((candidate) => candidate.category === 'ready' && t.sandbox.state.perUserMfaState(candidate.id) === 'disabled');
+    const userId = user?.id ?? '';
+    await addFault({ kind: 'loseAnswer', operations: ['requirements.update'], userIds: [userId], count: 1 });
+    const lostBefore = t.sandbox.traffic.stats().injected.answersLost;
+    const journalBefore = t.sandbox.journal.entries().length;
+    await expect(
+      t.client.api(`/users/${userId}/authentication/requirements`).version('beta').option('signal', AbortSignal.timeout(300)).patch({ perUserMfaState: 'enforced' }),
+    ).rejects.toThrow();
+    expect(t.sandbox.state.perUserMfaState(userId)).toBe('enforced');
+    const landed = t.sandbox.journal.entries().slice(journalBefore).filter((entry) => entry.operation === 'requirements.update' && entry.userId === userId);
+    expect(landed.map((entry) => entry.status)).toEqual([204]);
+    expect(t.sandbox.traffic.stats().injected.answersLost - lostBefore).toBe(1);
+    // the rule is spent: the next write is answered
+    expect((await rawGraph(t, `/beta/users/${userId}/authentication/requirements`, { method: 'PATCH', body: { perUserMfaState: 'disabled' } })).status).toBe(204);
+  });
+
   it('adds latency per rule, and a base latency with its own range for writes', async () => {
     const user = t.sandbox.manifest.users.find((candidate) => candidate.category === 'ready');
     await addFault({ kind: 'latency', minMs: 150, maxMs: 150, operations: ['users.read'], count: 1 });

@@ -22,6 +22,11 @@ export interface GraphCall {
    * family's 5 requests per 10 s covers the registration report and the sign-in log together.
    */
   readonly limitGroup?: string;
+  /**
+   * A POST that changes nothing (`checkMemberGroups`): paced and metered as a write, but its lost answer is retried
+   * like a read's, since sending it twice cannot write twice.
+   */
+  readonly changesNothing?: boolean;
 }
 
 /** A 2xx answer to a call. */

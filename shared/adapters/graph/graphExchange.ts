@@ -23,8 +23,12 @@ export type ExchangeOutcome =
    * false: it is the `$batch` envelope's, and what happened to the call itself is unknown.
    */
   | { readonly kind: 'malformed'; readonly status: number; readonly ofCall: boolean; readonly requestId: string | null; readonly clientRequestId: string; readonly detail: string }
-  /** No answer: the timeout fired, the connection failed, or no token could be had (`auth`). */
-  | { readonly kind: 'transport'; readonly timeout: boolean; readonly auth: boolean; readonly detail: string; readonly clientRequestId: string };
+  /**
+   * No answer: the timeout fired, the connection failed, or no token could be had (`auth`). `unsent`: the request
+   * surely never reached Graph (no token, the connection refused or the host not found); otherwise it may have been
+   * applied.
+   */
+  | { readonly kind: 'transport'; readonly timeout: boolean; readonly auth: boolean; readonly unsent: boolean; readonly detail: string; readonly clientRequestId: string };
 
 export interface GraphExchange {
   /** One call as its own HTTP request. */
@@ -45,6 +49,9 @@ const batchEnvelope = z.object({
     }),
   ),
 });
+
+/** Connection failures that happen before a request leaves: Graph cannot have applied it. */
+const unsentCauses = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** Credential failures the Graph client passes through (as `GraphError.code`): retrying them only repeats them. */
 const authErrorNames = new Set(['AuthenticationError', 'AuthenticationRequiredError', 'CredentialUnavailableError', 'Access token is undefined']);
@@ -182,7 +189,7 @@ function transportOutcome(error: unknown, clientRequestId: string, signal: Abort
   const inner = typeof body === 'object' && body !== null ? (body as { name?: unknown }).name : undefined;
   const names = [code, inner, name].filter((value): value is string => typeof value === 'string' && value !== '');
   const authName = names.find((value) => authErrorNames.has(value));
-  if (authName !== undefined) return { kind: 'transport', timeout: false, auth: true, detail: `no Graph token could be obtained (${authName})`, clientRequestId };
+  if (authName !== undefined) return { kind: 'transport', timeout: false, auth: true, unsent: true, detail: `no Graph token could be obtained (${authName})`, clientRequestId };
   const timeout = signal.aborted;
   const cause = (error as { cause?: { code?: unknown } }).cause?.code;
   const said = typeof cause === 'string' ? cause : typeof body === 'string' && body !== '' ? body.slice(0, 120) : (names[0] ?? 'network error');
@@ -190,6 +197,7 @@ function transportOutcome(error: unknown, clientRequestId: string, signal: Abort
     kind: 'transport',
     timeout,
     auth: false,
+    unsent: !timeout && typeof cause === 'string' && unsentCauses.has(cause),
     detail: timeout ? 'no answer within MFA_GRAPH_TIMEOUT_SECONDS' : `the connection failed (${said})`,
     clientRequestId,
   };

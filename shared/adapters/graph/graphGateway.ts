@@ -62,7 +62,10 @@ const pageSchema = z.object({ value: z.array(z.unknown()), '@odata.nextLink': z.
  * - Batching: calls are grouped into `$batch` requests of up to 20 (`batchQueue.ts`); under load the batches fill
  *   up while they wait for a request slot, and a call that would travel alone goes as a plain request.
  * - Retries: 429, 5xx, timeouts and unreadable answers, for whole answers and for each batch item on its own,
- *   except a write answered 2xx with an unreadable body, which has landed and counts as done;
+ *   except a write answered 2xx with an unreadable body, which has landed and counts as done, and a write whose
+ *   answer was lost (a timeout or a dropped connection after it was sent, a `$batch` answer without it), which is
+ *   never sent again blind: it fails at once (GRAPH_TIMEOUT, GRAPH_UNAVAILABLE or GRAPH_MALFORMED_RESPONSE) for the
+ *   caller to read Graph back (`runJourney`);
  *   after Retry-After (or jittered backoff), up to MFA_GRAPH_MAX_ATTEMPTS per call and MFA_GRAPH_RETRY_BUDGET per run.
  * - Throttling: writes are paced (`writePacer.ts`) a margin under the documented write quota, slowing down on 429s
  *   and refined by `x-ms-throttle-limit-percentage` where Graph sends it (directory writes only); a 429 holds every
@@ -140,6 +143,16 @@ export function createGraphGateway(connection: GraphConnection, config: GatewayC
       }
 
       const failure = failureOf(call, outcome);
+      if (write && call.changesNothing !== true && answerLost(outcome)) {
+        // sent and never answered (or a $batch whose answer does not say what became of it): the write may have
+        // landed, and sending it again blind could write twice; the caller reads Graph back and decides
+        stats.failures += 1;
+        throw new RolloutError(failure.code, `${failure.message}; the write may have landed, so it is not sent again before Graph is read back`, {
+          ...(failure.httpStatus === undefined ? {} : { httpStatus: failure.httpStatus }),
+          ...(failure.requestId === undefined ? {} : { requestId: failure.requestId }),
+          retryable: true,
+        });
+      }
       const delayMs = retryDelayMs({ retry: attempt, retryAfter: outcome.kind === 'answer' ? outcome.retryAfter : null, now: Date.now(), random: random() });
       if (outcome.kind === 'answer' && outcome.status === 429) {
         stats.throttled += 1;
@@ -227,6 +240,11 @@ export function createGraphGateway(connection: GraphConnection, config: GatewayC
         next = { ...call, path: link, version: link.slice(connection.origin.length + 1).startsWith('beta/') ? 'beta' : 'v1.0' };
       }
     }
+  }
+
+  /** No answer says whether the call was applied: a transport failure after it left, or a `$batch` answer without it. */
+  function answerLost(outcome: ExchangeOutcome): boolean {
+    return (outcome.kind === 'transport' && !outcome.unsent) || (outcome.kind === 'malformed' && !outcome.ofCall);
   }
 
   function failureOf(call: GraphCall, outcome: ExchangeOutcome): RolloutError {

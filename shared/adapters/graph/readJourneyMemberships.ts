@@ -26,6 +26,7 @@ export async function readJourneyMemberships(gateway: GraphGateway, userId: stri
       path: `/users/${encodeURIComponent(userId)}/checkMemberGroups`,
       body: { groupIds: chunk },
       permission: `${graphPermissions.readUsers} and ${graphPermissions.readGroupMembers}`,
+      changesNothing: true,
     });
     // only ids that were asked about: an answer naming another group is not taken at its word
     for (const id of readAnswer('users.checkMemberGroups', answer, answerSchema).value) if (chunk.includes(id.toLowerCase())) members.add(id.toLowerCase());

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { GraphCall } from '../../../shared/adapters/graph/graphGateway.js';
+import { readJourneyMemberships } from '../../../shared/adapters/graph/readJourneyMemberships.js';
 import { readMethods } from '../../../shared/adapters/graph/userAuthentication.js';
 import { defaultAppRoles } from '../../../sandbox/auth/graphPermissions.js';
 import { enforce, expectOneRetryLayer, failureOf, readOrganization, readUser, userPool } from './helpers/graphCalls.js';
@@ -60,6 +61,40 @@ describe('graphGateway: transient failures', () => {
     expect(hung() - hungBefore).toBe(1);
     expect(batched.stats.retries).toBeGreaterThanOrEqual(3); // the whole batch timed out: each of its items retries
     expect(batched.stats).toMatchObject({ calls: 4, attempts: 4 + batched.stats.retries, failures: 0 });
+  });
+
+  it('never sends again a write whose answer was lost (alone, or in a $batch left unanswered): GRAPH_TIMEOUT, to be read back', async () => {
+    const [alone, ...inBatch] = freshUsers(4) as [string, string, string, string];
+    const lostBefore = harness().sandbox.traffic.stats().injected.answersLost;
+    const since = harness().mark();
+    const plain = harness().gateway({ graphTimeoutSeconds: 1, graphUseBatch: false });
+    harness().addFault({ kind: 'loseAnswer', operations: ['requirements.update'], userIds: [alone], count: 1 });
+    const error = await failureOf(plain.send(enforce(alone)));
+    expect(error).toMatchObject({ code: 'GRAPH_TIMEOUT', retryable: true });
+    expect(error.message).toMatch(/^requirements\.update: no answer within MFA_GRAPH_TIMEOUT_SECONDS \(client-request-id [0-9a-f-]{36}\); the write may have landed, so it is not sent again before Graph is read back$/);
+    expect(plain.stats).toMatchObject({ calls: 1, attempts: 1, retries: 0, failures: 1 });
+
+    // one item's lost answer leaves the whole $batch unanswered, after all three writes were applied
+    const batched = harness().gateway({ graphTimeoutSeconds: 1, graphConcurrency: 1 });
+    harness().addFault({ kind: 'loseAnswer', operations: ['requirements.update'], userIds: [inBatch[0]], count: 1 });
+    const outcomes = await Promise.allSettled(inBatch.map((id) => batched.send(enforce(id))));
+    expect(outcomes.map((outcome) => (outcome.status === 'rejected' ? (outcome.reason as { code: string }).code : 'answered'))).toEqual(['GRAPH_TIMEOUT', 'GRAPH_TIMEOUT', 'GRAPH_TIMEOUT']);
+    expect(batched.stats).toMatchObject({ batches: 1, retries: 0 });
+
+    const seen = since();
+    // each write reached Graph once and landed: nothing was sent blind a second time
+    expect(Object.fromEntries(landedPerUser(seen.journal, 'requirements.update'))).toEqual(Object.fromEntries([alone, ...inBatch].map((id) => [id, 1])));
+    expect(seen.journal.filter((entry) => entry.operation === 'requirements.update')).toHaveLength(4);
+    for (const id of [alone, ...inBatch]) expect(harness().sandbox.state.perUserMfaState(id)).toBe('enforced');
+    expect(harness().sandbox.traffic.stats().injected.answersLost - lostBefore).toBe(2);
+
+    // a read whose answer was lost is still retried: reading twice changes nothing; so is a POST that only reads
+    harness().addFault({ kind: 'loseAnswer', operations: ['organization.read'], count: 1 });
+    await expect(plain.send(readOrganization)).resolves.toMatchObject({ status: 200 });
+    expect(plain.stats.retries).toBe(1);
+    harness().addFault({ kind: 'loseAnswer', operations: ['users.checkMemberGroups'], userIds: [alone], count: 1 });
+    await expect(readJourneyMemberships(plain, alone, [harness().manifest.groups.pilot])).resolves.toEqual(expect.any(Set));
+    expect(plain.stats.retries).toBe(2);
   });
 
   it('gives up after MFA_GRAPH_MAX_ATTEMPTS with GRAPH_TIMEOUT, naming the client-request-id Graph never answered', async () => {
