@@ -4,7 +4,7 @@ import { readOrganization, streamUsers } from '../../shared/adapters/graph/direc
 import { graphPermissions } from '../../shared/adapters/graph/graphPermissions.js';
 import { readMethodsPolicy } from '../../shared/adapters/graph/methodsPolicy.js';
 import { readRoleAssignments } from '../../shared/adapters/graph/readRoleAssignments.js';
-import { readUnregisteredUserIds } from '../../shared/adapters/graph/registrationReport.js';
+import { readNotCapableUserIds } from '../../shared/adapters/graph/registrationReport.js';
 import { readSecurityDefaults } from '../../shared/adapters/graph/securityDefaults.js';
 import { expectShape, get, guidPattern, refusedWith } from './fidelityChecks.js';
 import { useFidelityTarget } from './fidelityTarget.js';
@@ -82,7 +82,7 @@ describe('fidelity: reads of the directory and its policies (docs/graph-behaviou
     for (const entry of entries) {
       expectShape(entry, { id: 'string', userPrincipalName: 'string', isMfaRegistered: 'boolean', isMfaCapable: 'boolean', methodsRegistered: 'array' });
     }
-    const unregistered = await readUnregisteredUserIds(gateway, 5);
-    for (const id of unregistered) expect(id).toMatch(guidPattern);
+    const notCapable = await readNotCapableUserIds(gateway, 5);
+    for (const id of notCapable) expect(id).toMatch(guidPattern);
   });
 });

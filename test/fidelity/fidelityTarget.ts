@@ -45,6 +45,7 @@ const gatewayConfig: GatewayConfig = {
   graphMaxRetryAfterSeconds: 60,
   graphUseBatch: false,
   graphWritesPerSecond: 2,
+  graphWriteQuota: 3000,
 };
 
 function required(name: string): string {

@@ -38,7 +38,7 @@ if (writesAllowed) {
 
     it('sendMail: 202 with no body; a message without recipients is 400 (#mail)', async () => {
       const { gateway, fixtures } = target();
-      await expect(sendNotice(gateway, { mailbox: fixtures.mailbox, recipientUpn: fixtures.mailRecipient, enforceFrom: new Date().toISOString() })).resolves.toBeUndefined();
+      await expect(sendNotice(gateway, { mailbox: fixtures.mailbox, recipientAddress: fixtures.mailRecipient, enforceFrom: new Date().toISOString() })).resolves.toBeUndefined();
       const noRecipients = {
         operation: 'mail.send', method: 'POST' as const, version: 'v1.0' as const, path: `/users/${encodeURIComponent(fixtures.mailbox)}/sendMail`,
         body: { message: { subject: 'mfa-rollout fidelity check', body: { contentType: 'Text', content: 'no recipients' } }, saveToSentItems: false }, permission: graphPermissions.sendMail,
