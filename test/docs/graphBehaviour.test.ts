@@ -45,7 +45,7 @@ describe('docs/graph-behaviour.md, the project\'s record of Graph', () => {
   });
 
   it('has every anchor the code and the docs cite (docs/graph-behaviour.md#…)', () => {
-    const anchors = new Set(sections.map(anchorOf));
+    const anchors = new Set([...bodies.keys()].map(anchorOf));
     const missing: string[] = [];
     for (const file of ['shared', 'sandbox', 'chaos', 'rehearsal', 'bench', 'test', 'docs'].flatMap((folder) => sourceFiles(path.join(root, folder)))) {
       for (const match of readFileSync(file, 'utf8').matchAll(/graph-behaviour\.md#([a-z0-9-]+)/g)) {

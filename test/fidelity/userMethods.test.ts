@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createTemporaryAccessPass } from '../../shared/adapters/graph/createTemporaryAccessPass.js';
 import { graphPermissions } from '../../shared/adapters/graph/graphPermissions.js';
+import type { RolloutError } from '../../shared/errors/RolloutError.js';
 import { listAuthenticationMethods } from '../../shared/adapters/graph/listAuthenticationMethods.js';
 import {
   createMobileMethod, deleteMobileMethod, mobileMethodId, readMethods, readPerUserMfaState, setPerUserMfaState,
@@ -57,9 +58,16 @@ if (writesAllowed) {
       const malformed = { operation: 'phoneMethods.create', method: 'POST' as const, version: 'v1.0' as const, path: `/users/${user}/authentication/phoneMethods`, body: { phoneNumber: '2065550149', phoneType: 'alternateMobile' }, permission: graphPermissions.writePhoneMethods };
       expect((await refusedWith(gateway.send(malformed))).httpStatus).toBe(400);
 
-      await deleteMobileMethod(gateway, user);
-      expect((await readMethods(gateway, user)).phoneMethods).toEqual([]);
-      expect((await refusal(deleteMobileMethod(gateway, user))).httpStatus).toBe(404);
+      // Graph refuses to delete the mobile that is the user's default MFA method; whether the only method a user has
+      // counts as their default is not documented (#phone-methods): either answer is Graph's, each checked for what it means
+      const deleted = await deleteMobileMethod(gateway, user).then(() => null, (error: unknown) => error as RolloutError);
+      if (deleted === null) {
+        expect((await readMethods(gateway, user)).phoneMethods).toEqual([]);
+        expect((await refusal(deleteMobileMethod(gateway, user))).httpStatus).toBe(404);
+      } else {
+        expect(deleted.httpStatus).toBe(400);
+        expect((await readMethods(gateway, user)).phoneMethods).toEqual([{ id: mobileMethodId, phoneNumber: testNumber, phoneType: 'mobile' }]);
+      }
     });
 
     it('per-user MFA state: PATCH answers 204 and the state reads back (#per-user-mfa-state)', async () => {
