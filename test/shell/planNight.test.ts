@@ -52,7 +52,8 @@ describe('mfa-rollout plan: what tonight will do', () => {
     const { sandbox } = tenant();
     const { config, rollout } = await tenant().open({ MFA_MAX_SYNC_AGE_MINUTES: '120' });
     try {
-      sandbox.controls.setOrganization({ lastSyncAgeMinutes: 300 });
+      // a fixed instant, not an age the sandbox applies when it answers (that would be a little younger than `now`)
+      sandbox.controls.setOrganization({ onPremisesLastSyncDateTime: new Date(sandbox.state.now().getTime() - 300 * 60_000).toISOString() });
       const stale = await planNight(config, rollout.ports, quiet, sandbox.state.now(), { refresh: false, runId: 'plan-stale' });
       expect(stale.holds).toEqual([{ kind: 'syncGate', reason: 'the last directory sync was 300 min ago, longer than MFA_MAX_SYNC_AGE_MINUTES=120' }]);
       const text = renderPlan(stale, { show: 0 });
