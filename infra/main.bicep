@@ -670,6 +670,10 @@ var alertedEvents = [
   'deadline.atRisk' // users projected still on SMS/voice only on the retirement date (Microsoft's delivery only)
 ]
 
+// The events that say why a run ended: a failed run that logged one of them at error level is already alerted on.
+// deadline.atRisk says nothing about the run (it is logged before the night's writes), so it does not count.
+var runOutcomeEvents = filter(alertedEvents, name => name != 'deadline.atRisk')
+
 var eventAlerts = [
   {
     key: 'error'
@@ -767,7 +771,7 @@ resource failedRunAlertRule 'Microsoft.Insights/scheduledQueryRules@2023-12-01' 
     criteria: {
       allOf: [
         {
-          query: replace(replace(failedRunQuery, '__FUNCTION__', timerFunctionName), '__EVENTS__', 'dynamic(${string(alertedEvents)})')
+          query: replace(replace(failedRunQuery, '__FUNCTION__', timerFunctionName), '__EVENTS__', 'dynamic(${string(runOutcomeEvents)})')
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0

@@ -142,6 +142,12 @@ describe('alert rules', () => {
     expect(dimensionsOf(held)).toMatchObject({ waveId: '-', reason: '-', topErrors: '-' });
   });
 
+  it('the failed-run rule is not silenced by deadline.atRisk, which says nothing about how the run ended', () => {
+    expect(bicep).toContain("var runOutcomeEvents = filter(alertedEvents, name => name != 'deadline.atRisk')");
+    expect(bicep).toContain("replace(replace(failedRunQuery, '__FUNCTION__', timerFunctionName), '__EVENTS__', 'dynamic(${string(runOutcomeEvents)})')");
+    expect(bicep).not.toContain("replace(failedRunQuery, '__FUNCTION__', timerFunctionName), '__EVENTS__', 'dynamic(${string(alertedEvents)})'");
+  });
+
   it('look for the failed runs of the function the timer registers', () => {
     const registered = /app\.timer\(\s*'(\w+)'/.exec(readRepoFile('functions/nightlyWave.ts'))?.[1];
     expect(registered).toBeDefined();
