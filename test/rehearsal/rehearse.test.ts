@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildRehearsalProgram } from '../../rehearsal/rehearsalProgram.js';
-import { rehearse, type RehearsalOptions } from '../../rehearsal/rehearse.js';
+import { nightsThrough, rehearse, tonight, type RehearsalOptions } from '../../rehearsal/rehearse.js';
 import { outOfScopeKinds } from '../../rehearsal/expectedStanding.js';
 import type { SandboxHandle } from '../../sandbox/startSandbox.js';
 
@@ -149,6 +149,15 @@ describe('npm run rehearse (fixed dates, few users, nights around the retirement
       expect(() => JSON.parse(line)).not.toThrow();
     }
   }, runTimeout);
+
+  it('starts tonight by default (the next 01:00 UTC) and runs through the day after the date', () => {
+    expect(tonight(new Date('2026-12-01T00:59:59Z'))).toBe('2026-12-01');
+    expect(tonight(new Date('2026-12-01T01:00:00Z'))).toBe('2026-12-02');
+    expect(tonight(new Date('2026-12-31T22:00:00Z'))).toBe('2027-01-01');
+    expect(nightsThrough('2026-12-02', '2027-02-01')).toBe(63); // 2 December … 2 February
+    expect(nightsThrough('2027-02-01', '2027-02-01')).toBe(2);
+    expect(nightsThrough('2027-03-01', '2027-02-01')).toBe(1);
+  });
 
   it('refuses a start that is not a date', async () => {
     const printed = capture();
