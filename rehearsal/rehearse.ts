@@ -33,7 +33,7 @@ import { startAzurite } from './startAzurite.js';
 export interface RehearsalOptions {
   readonly users: number;
   readonly waveSize: number;
-  /** First night's date (YYYY-MM-DD, UTC); the night runs at 01:00. Default: today. */
+  /** First night's date (YYYY-MM-DD, UTC); the night runs at 01:00. Default: tonight (the next 01:00 UTC). */
   readonly start?: string;
   /** Nights to simulate; default: through the day after the SMS retirement date. */
   readonly nights?: number;
@@ -95,6 +95,12 @@ const quotaTimeScale = 10;
  */
 const passReasons: readonly StragglerReason[] = ['needsTap'];
 
+/** The date of the next nightly slot (01:00 UTC) at `now`: today before 01:00, else tomorrow. */
+export function tonight(now: Date): string {
+  const today = now.toISOString().slice(0, 10);
+  return now.getTime() < Date.parse(`${today}T01:00:00Z`) ? today : new Date(Date.parse(`${today}T00:00:00Z`) + dayMs).toISOString().slice(0, 10);
+}
+
 /** Nights from `start` through the day after `retirementDate` (at least one). */
 export function nightsThrough(start: string, retirementDate: string): number {
   return Math.max(1, Math.round((Date.parse(`${retirementDate}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / dayMs) + 2);
@@ -110,7 +116,7 @@ export function nightsThrough(start: string, retirementDate: string): number {
 export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutcome> {
   const print = (line = '') => options.out.write(`${line}\n`);
   const workDir = mkdtempSync(path.join(tmpdir(), 'mfa-rehearsal-'));
-  const start = options.start ?? new Date().toISOString().slice(0, 10);
+  const start = options.start ?? tonight(new Date());
   const firstNight = Date.parse(`${start}T01:00:00Z`);
   let now = new Date(firstNight);
   let nightEnd = now;
