@@ -2,7 +2,7 @@ import type { MethodTargets } from '../journey/methodAvailability.js';
 import { allowsGroup, groupIdsOf, hasUserTargets, methodTargetsOf } from './methodTargetsOf.js';
 import { methodConfigurationIds, type MethodConfigurationFacts, type MethodKey, type PolicyTarget } from './postureFacts.js';
 import { postureProblems, type PostureProblemCode } from './postureProblems.js';
-import type { CampaignPosture, MethodPosture, PostureInput, PostureProblem, PostureSettings, ProblemSeverity, TapPolicy, TenantPosture } from './postureTypes.js';
+import type { CampaignPosture, MethodPosture, PostureInput, PostureProblem, PostureSettings, ProblemSeverity, RolloutMembership, TapPolicy, TenantPosture } from './postureTypes.js';
 import { rolloutReach, type RolloutReach } from './rolloutReach.js';
 import { smsCalendar } from './smsCalendar.js';
 
@@ -71,13 +71,16 @@ export function decideTenantPosture(input: PostureInput, settings: PostureSettin
   // The phone bridge: SMS or voice must reach the users it is built for.
   if (calendar.bridgeOpen) {
     const phoneTargets = [targetsOf.sms, targetsOf.voice];
-    const reached = reach?.(...phoneTargets) ?? null;
+    // users the journey has already taken off SMS (the phone-retired group) need no bridge: they are not counted
+    const bridgeRollout = input.rollout === null ? null : withoutPhoneRetired(input.rollout, settings);
+    const reached = bridgeRollout === null ? null : rolloutReach(bridgeRollout)(...phoneTargets);
+    const bridgeUsers = bridgeRollout?.userIds.length ?? null;
     const off = reached === 0 || phoneTargets.every((targets) => targets.state !== 'enabled' || (!targets.includesAllUsers && targets.includeGroupIds.length === 0));
     if (off) {
       const consequence = track === 'phone' ? 'no phone bridge is possible on the phone track' : 'nobody gets the phone bridge: users without the target method go the Temporary Access Pass path';
       add('smsVoiceOff', track === 'phone' ? 'blocking' : 'warning', `SMS and voice reach none of the rollout's users (SMS ${targetsOf.sms.state}, voice ${targetsOf.voice.state}): ${consequence}`);
-    } else if (reached !== null && rolloutUsers !== null && reached < rolloutUsers) {
-      add('smsVoicePartial', 'warning', `${rolloutUsers - reached} of ${rolloutUsers} rollout users are not allowed SMS or voice by the methods policy: they get no phone bridge`);
+    } else if (reached !== null && bridgeUsers !== null && reached < bridgeUsers) {
+      add('smsVoicePartial', 'warning', `${bridgeUsers - reached} of ${bridgeUsers} rollout users are not allowed SMS or voice by the methods policy: they get no phone bridge`);
     }
     // Pre-registering a mobile would also make it a sign-in credential for them (graph-behaviour #phone-methods).
     const sms = policy.methods.sms;
@@ -260,4 +263,12 @@ function describeCampaign(state: CampaignPosture['state'], includeTargets: reado
   if (state === 'disabled' || includeTargets.length === 0) return stateText;
   const targets = includeTargets.map((target) => `${target.id} with ${target.targetedAuthenticationMethod ?? 'no method'}`).join(', ');
   return `${stateText} for ${targets}`;
+}
+
+/** The rollout's users less those in the phone-retired group (lower-case ids). */
+function withoutPhoneRetired(rollout: RolloutMembership, settings: PostureSettings): RolloutMembership {
+  const retiredGroup = settings.phoneRetiredGroupId?.toLowerCase();
+  const retired = retiredGroup === undefined ? undefined : rollout.groupMembers.get(retiredGroup);
+  if (retired === undefined || retired.size === 0) return rollout;
+  return { userIds: rollout.userIds.filter((id) => !retired.has(id)), groupMembers: rollout.groupMembers };
 }
