@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 import type { GraphCall } from '../../shared/adapters/graph/graphGateway.js';
-import { isRolloutError, type RolloutError } from '../../shared/errors/RolloutError.js';
+import { failureOf } from '../adapters/graph/helpers/graphCalls.js';
 
 /** Checks that write run only where writes are allowed: on the sandbox always, on a tenant with FIDELITY_WRITES=true. */
 export const writesAllowed = (process.env['FIDELITY_TENANT_URL'] ?? '') === '' || process.env['FIDELITY_WRITES'] === 'true';
@@ -8,14 +8,7 @@ export const writesAllowed = (process.env['FIDELITY_TENANT_URL'] ?? '') === '' |
 export const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The RolloutError a call failed with; a test failure when it answered. */
-export async function refusal(promise: Promise<unknown>): Promise<RolloutError> {
-  const outcome = await promise.then(
-    () => new Error('expected Graph to refuse the call'),
-    (error: unknown) => error,
-  );
-  if (!isRolloutError(outcome)) throw outcome;
-  return outcome;
-}
+export const refusal = failureOf;
 
 /** Graph's refusal as the fidelity checks compare it: the HTTP status and Graph's own error code. */
 export async function refusedWith(promise: Promise<unknown>): Promise<{ httpStatus: number | undefined; graphCode: string | undefined }> {

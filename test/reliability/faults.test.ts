@@ -89,7 +89,7 @@ describe('faults a night survives (real Azurite, the sandbox tenant, `mfa-rollou
     // a failure-rate halt is not what this test is about (haltAndResume.test.ts is): a few users failing must not stop the wave
     const lab = await labs.start({ label: 'graph', sandbox: { users: 40, seed: 53 }, settings: { MFA_GRAPH_TIMEOUT_SECONDS: '1', MFA_HALT_FAILURE_RATE: '0.5' } });
     lab.sandbox.traffic.addFault({ kind: 'malformed', shape: 'emptyPageWithNextLink', operations: ['users.list'], count: 3 });
-    lab.sandbox.traffic.addFault({ kind: 'hang', count: 2, operations: ['batch.send'] }); // abandoned after MFA_GRAPH_TIMEOUT_SECONDS, retried
+    lab.sandbox.traffic.addFault({ kind: 'hang', count: 2, operations: ['batch.send'] }); // abandoned after MFA_GRAPH_TIMEOUT_SECONDS: reads retried, writes read back
     lab.sandbox.traffic.addFault({ kind: 'malformed', shape: 'invalidJson', operations: ['methods.list'], count: 2 });
     lab.sandbox.traffic.addFault({ kind: 'malformed', shape: 'missingField', operations: ['requirements.read'], count: 2 });
     // users of the wave, not the break-glass and admin accounts the night looks up first (a lookup it cannot read stops

@@ -35,9 +35,9 @@ const createdSchema = z.object({
 /**
  * Creates a Temporary Access Pass for the user (`POST …/authentication/temporaryAccessPassMethods`,
  * docs/graph-behaviour.md#temporary-access-pass). Graph returns the pass in this answer only, and a new pass
- * replaces any the user had: so a create retried after a lost answer leaves exactly one valid pass, the one
- * returned. An answer without a readable pass is GRAPH_MALFORMED_RESPONSE (a pass may exist that nobody saw: issue
- * another, it replaces it). The expiry is the start plus the lifetime.
+ * replaces any the user had. A lost answer is not sent again by the gateway (GRAPH_TIMEOUT), and an answer without
+ * a readable pass is GRAPH_MALFORMED_RESPONSE: either way a pass may exist that nobody saw, and issuing another
+ * replaces it. The expiry is the start plus the lifetime.
  */
 export async function createTemporaryAccessPass(gateway: GraphGateway, userId: string, request: PassRequest = {}): Promise<CreatedPass> {
   const body: Record<string, unknown> = {};

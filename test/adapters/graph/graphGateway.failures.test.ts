@@ -1,6 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { GraphCall } from '../../../shared/adapters/graph/graphGateway.js';
+import { createTemporaryAccessPass } from '../../../shared/adapters/graph/createTemporaryAccessPass.js';
+import { addGroupMember } from '../../../shared/adapters/graph/groupMembership.js';
 import { readJourneyMemberships } from '../../../shared/adapters/graph/readJourneyMemberships.js';
+import { sendNotice } from '../../../shared/adapters/graph/sendNotice.js';
 import { readMethods } from '../../../shared/adapters/graph/userAuthentication.js';
 import { defaultAppRoles } from '../../../sandbox/auth/graphPermissions.js';
 import { enforce, expectOneRetryLayer, failureOf, readOrganization, readUser, userPool } from './helpers/graphCalls.js';
@@ -95,6 +98,25 @@ describe('graphGateway: transient failures', () => {
     harness().addFault({ kind: 'loseAnswer', operations: ['users.checkMemberGroups'], userIds: [alone], count: 1 });
     await expect(readJourneyMemberships(plain, alone, [harness().manifest.groups.pilot])).resolves.toEqual(expect.any(Set));
     expect(plain.stats.retries).toBe(2);
+  });
+
+  it('nor a notice mail, a Temporary Access Pass or a group add whose answer was lost: each reaches Graph once', async () => {
+    const [sender, passUser, member] = freshUsers(3) as [string, string, string];
+    const upnOf = (id: string) => harness().manifest.users.find((user) => user.id === id)?.upn ?? id;
+    const gateway = harness().gateway({ graphTimeoutSeconds: 1, graphUseBatch: false });
+    const since = harness().mark();
+    harness().addFault({ kind: 'loseAnswer', operations: ['mail.send'], userIds: [sender], count: 1 });
+    harness().addFault({ kind: 'loseAnswer', operations: ['temporaryAccessPassMethods.create'], userIds: [passUser], count: 1 });
+    harness().addFault({ kind: 'loseAnswer', operations: ['groups.addMember'], count: 1 });
+    const outcomes = await Promise.allSettled([
+      sendNotice(gateway, { mailbox: upnOf(sender), recipientUpn: upnOf(member), enforceFrom: '2026-12-24T00:00:00Z' }),
+      createTemporaryAccessPass(gateway, passUser),
+      addGroupMember(gateway, harness().manifest.groups.campaign, member),
+    ]);
+    expect(outcomes.map((outcome) => (outcome.status === 'rejected' ? (outcome.reason as { code: string }).code : 'answered'))).toEqual(['GRAPH_TIMEOUT', 'GRAPH_TIMEOUT', 'GRAPH_TIMEOUT']);
+    const sent = since().journal.map((entry) => `${entry.operation} ${entry.status}`).sort();
+    expect(sent).toEqual(['groups.addMember 204', 'mail.send 202', 'temporaryAccessPassMethods.create 201']);
+    expect(gateway.stats.retries).toBe(0);
   });
 
   it('gives up after MFA_GRAPH_MAX_ATTEMPTS with GRAPH_TIMEOUT, naming the client-request-id Graph never answered', async () => {
