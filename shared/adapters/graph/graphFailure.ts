@@ -66,7 +66,7 @@ function codeFor(input: GraphFailureInput, graphCode: string | null): ErrorCode 
   if (status === 403) return 'GRAPH_PERMISSION_MISSING';
   if (status === 404) return input.operation.startsWith('users.') || input.operation.startsWith('phoneMethods.') || input.operation.startsWith('requirements.') || input.operation.startsWith('methods.') ? 'GRAPH_USER_NOT_FOUND' : 'GRAPH_NOT_FOUND';
   // a refused phone number; whether it was a duplicate is decided by reading the methods, never from the message
-  // (createOrConfirmMobileMethod, docs/graph-behaviour.md#phone-methods)
+  // (the journey reads the create back: runJourney, classifyMobileCreateRefusal; docs/graph-behaviour.md#phone-methods)
   if (status === 400 && (input.operation === 'phoneMethods.create' || input.operation === 'phoneMethods.update')) return 'GRAPH_PHONE_INVALID';
   if (graphCode === 'InvalidAuthenticationToken') return 'GRAPH_AUTH_FAILED';
   return status >= 400 && status < 500 ? 'GRAPH_BAD_REQUEST' : 'GRAPH_UNEXPECTED';
