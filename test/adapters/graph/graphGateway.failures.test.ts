@@ -109,7 +109,7 @@ describe('graphGateway: transient failures', () => {
     harness().addFault({ kind: 'loseAnswer', operations: ['temporaryAccessPassMethods.create'], userIds: [passUser], count: 1 });
     harness().addFault({ kind: 'loseAnswer', operations: ['groups.addMember'], count: 1 });
     const outcomes = await Promise.allSettled([
-      sendNotice(gateway, { mailbox: upnOf(sender), recipientUpn: upnOf(member), enforceFrom: '2026-12-24T00:00:00Z' }),
+      sendNotice(gateway, { mailbox: upnOf(sender), recipientAddress: upnOf(member), enforceFrom: '2026-12-24T00:00:00Z' }),
       createTemporaryAccessPass(gateway, passUser),
       addGroupMember(gateway, harness().manifest.groups.campaign, member),
     ]);
