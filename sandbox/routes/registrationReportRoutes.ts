@@ -4,24 +4,11 @@ import { routeParam, type GraphRoute, type RequestContext } from '../http/graphR
 import { renderRegistrationDetails, type RegistrationRow } from '../report/registrationDetails.js';
 import { parseRegistrationFilter } from '../report/registrationReportQuery.js';
 import { skipToken } from '../http/skipToken.js';
+import { admitReportRequest } from '../report/admitReportRequest.js';
 import { guidPattern, type RegistrationSnapshot, type SandboxUser } from '../tenant/tenantModel.js';
 
 const both = ['v1.0', 'beta'] as const;
 const collection = 'reports/authenticationMethods/userRegistrationDetails';
-
-/**
- * What every report request checks first: Graph's reports limit (5 requests per 10 s per app and tenant, 429 with a
- * whole-second Retry-After), then the tenant's licence (no Entra ID P1/P2: 403).
- */
-function admit(context: RequestContext): void {
-  const { tenant } = context;
-  const settings = tenant.registrationReportSettings();
-  if (settings.throttled) {
-    const decision = tenant.limits.registrationReport.take(context.caller?.appId ?? '');
-    if (!decision.ok) throw graphErrors.tooManyRequests({ 'Retry-After': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) });
-  }
-  if (!settings.licensed) throw graphErrors.reportUnlicensed();
-}
 
 function rowOf(context: RequestContext, user: SandboxUser, entry: RegistrationSnapshot | undefined): RegistrationRow | undefined {
   return entry === undefined ? undefined : { user, entry, isAdmin: context.tenant.userRoles(user.id).length > 0 };
@@ -42,7 +29,7 @@ export const registrationReportRoutes: readonly GraphRoute[] = [
     permissions: graphPermissions.readRegistrationReport,
     queryOptions: ['$filter', '$skiptoken'],
     handle: (context) => {
-      admit(context);
+      admitReportRequest(context);
       const filter = parseRegistrationFilter(context.query);
       const rows: RegistrationRow[] = [];
       const entryOf = context.tenant.registrationView();
@@ -72,7 +59,7 @@ export const registrationReportRoutes: readonly GraphRoute[] = [
     versions: both,
     permissions: graphPermissions.readRegistrationReport,
     handle: (context) => {
-      admit(context);
+      admitReportRequest(context);
       const id = routeParam(context, 'userId');
       const user = guidPattern.test(id) ? context.tenant.findUser(id) : undefined;
       const row = user === undefined ? undefined : rowOf(context, user, context.tenant.registrationEntry(user.id));
