@@ -26,7 +26,7 @@ export interface EnforcementOptions {
 /** Graph's write quota per app and tenant (docs/graph-behaviour.md#throttling), the one the rollout's writes draw on. */
 export const graphWriteQuota = { capacity: 3_000, windowSeconds: 150 } as const;
 
-/** The four throttling combinations of issue 13: how the write quota counts, and whether directory answers carry the identity headers. */
+/** The four throttling combinations (docs/graph-behaviour.md#throttling): how the write quota counts, and whether directory answers carry the identity headers. */
 export const throttlingCombinations = [
   { model: 'bucket', headers: true },
   { model: 'bucket', headers: false },

@@ -9,8 +9,8 @@ import { renderBenchTable } from './renderBenchTable.js';
 import { rosterBench, type RosterResult } from './rosterBench.js';
 
 /**
- * `npm run bench`: the three measurements of issue 5 (enforcement in each of issue 13's four throttling
- * combinations), printed as a table with their targets and written to bench/results.json; `--repeat N` runs them N
+ * `npm run bench`: the three measurements (enforcement in each of the four ways Graph may count its write
+ * quota: docs/graph-behaviour.md#throttling), printed as a table with their targets and written to bench/results.json; `--repeat N` runs them N
  * times and prints min / median / max. Benchmarks, not tests: nothing here is part of `npm test`.
  */
 const whole = (name: string, min: number, max: number) => (value: string): number => {

@@ -45,7 +45,7 @@ export interface SandboxOptions {
   readonly tokenLifetimeSeconds?: number;
   /** Receives unexpected handler failures, which answer 500 `generalException` (default: console.error). */
   readonly onInternalError?: (error: unknown) => void;
-  /** Graph throttling (token buckets, graph-notes §8): any figure, `timeScale`, or `enabled: false`. Defaults to Graph's. */
+  /** Graph throttling (token buckets, docs/graph-behaviour.md#throttling): any figure, `timeScale`, or `enabled: false`. Defaults to Graph's. */
   readonly quota?: QuotaOptions;
   /** Latency (default 10–40 ms), fault rules active from the start, and their seed (default: `seed`). */
   readonly faults?: FaultOptions;

@@ -6,7 +6,7 @@ const wwwAuthenticate = {
 };
 
 /**
- * Every error answer the sandbox gives under /v1.0 and /beta, in one table. Codes follow real Graph (graph-notes §9);
+ * Every error answer the sandbox gives under /v1.0 and /beta, in one table. Codes follow real Graph (docs/graph-behaviour.md#errors);
  * messages copy real Graph where it is known and never echo a phone number.
  */
 export const graphErrors = {

@@ -31,7 +31,7 @@ export const registrationLists: Readonly<Record<string, (row: RegistrationRow) =
   systemPreferredAuthenticationMethods: (row) => row.entry.systemPreferredAuthenticationMethods,
 };
 
-/** A `userRegistrationDetails` object as v1.0 returns it (graph-notes §3). */
+/** A `userRegistrationDetails` object as v1.0 returns it (docs/graph-behaviour.md#registration-report). */
 export function renderRegistrationDetails(row: RegistrationRow): Record<string, unknown> {
   const { user, entry } = row;
   return {

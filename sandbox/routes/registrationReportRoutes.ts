@@ -4,31 +4,18 @@ import { routeParam, type GraphRoute, type RequestContext } from '../http/graphR
 import { renderRegistrationDetails, type RegistrationRow } from '../report/registrationDetails.js';
 import { parseRegistrationFilter } from '../report/registrationReportQuery.js';
 import { skipToken } from '../http/skipToken.js';
+import { admitReportRequest } from '../report/admitReportRequest.js';
 import { guidPattern, type RegistrationSnapshot, type SandboxUser } from '../tenant/tenantModel.js';
 
 const both = ['v1.0', 'beta'] as const;
 const collection = 'reports/authenticationMethods/userRegistrationDetails';
-
-/**
- * What every report request checks first: Graph's reports limit (5 requests per 10 s per app and tenant, 429 with a
- * whole-second Retry-After), then the tenant's licence (no Entra ID P1/P2: 403).
- */
-function admit(context: RequestContext): void {
-  const { tenant } = context;
-  const settings = tenant.registrationReportSettings();
-  if (settings.throttled) {
-    const decision = tenant.limits.registrationReport.take(context.caller?.appId ?? '');
-    if (!decision.ok) throw graphErrors.tooManyRequests({ 'Retry-After': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) });
-  }
-  if (!settings.licensed) throw graphErrors.reportUnlicensed();
-}
 
 function rowOf(context: RequestContext, user: SandboxUser, entry: RegistrationSnapshot | undefined): RegistrationRow | undefined {
   return entry === undefined ? undefined : { user, entry, isAdmin: context.tenant.userRoles(user.id).length > 0 };
 }
 
 /**
- * The authentication-methods registration report (graph-notes §3). It is a report, not live state: an entry is
+ * The authentication-methods registration report (docs/graph-behaviour.md#registration-report). It is a report, not live state: an entry is
  * computed from the user's methods at generation and at each sign-in, and shows only `lagMinutes` after a sign-in
  * (admin API `/_sandbox/registrationReport`). Disabled accounts are not in it. The list takes `$filter` only
  * (`$orderby` is not modelled) and pages by `@odata.nextLink` (page size a report setting, default 100).
@@ -42,7 +29,7 @@ export const registrationReportRoutes: readonly GraphRoute[] = [
     permissions: graphPermissions.readRegistrationReport,
     queryOptions: ['$filter', '$skiptoken'],
     handle: (context) => {
-      admit(context);
+      admitReportRequest(context);
       const filter = parseRegistrationFilter(context.query);
       const rows: RegistrationRow[] = [];
       const entryOf = context.tenant.registrationView();
@@ -72,7 +59,7 @@ export const registrationReportRoutes: readonly GraphRoute[] = [
     versions: both,
     permissions: graphPermissions.readRegistrationReport,
     handle: (context) => {
-      admit(context);
+      admitReportRequest(context);
       const id = routeParam(context, 'userId');
       const user = guidPattern.test(id) ? context.tenant.findUser(id) : undefined;
       const row = user === undefined ? undefined : rowOf(context, user, context.tenant.registrationEntry(user.id));

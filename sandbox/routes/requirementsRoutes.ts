@@ -7,7 +7,7 @@ import { perUserMfaStates, type PerUserMfaState } from '../tenant/tenantModel.js
 const pattern = 'users/{userId}/authentication/requirements';
 
 /**
- * Per-user MFA state, beta only (graph-notes §1): under /v1.0 the path ends in Graph's "Resource not found for the
+ * Per-user MFA state, beta only (docs/graph-behaviour.md#per-user-mfa-state): under /v1.0 the path ends in Graph's "Resource not found for the
  * segment 'requirements'". `enabled` on a user with a registered strong method is stored as `enforced`.
  */
 export const requirementsRoutes: readonly GraphRoute[] = [

@@ -2,6 +2,7 @@ import { graphPermissions } from '../auth/graphPermissions.js';
 import { graphErrors } from '../http/graphErrors.js';
 import type { GraphRoute, RequestContext } from '../http/graphRoute.js';
 import { skipToken } from '../http/skipToken.js';
+import { admitReportRequest } from '../report/admitReportRequest.js';
 import { parseSignInFilter } from '../report/signInLogQuery.js';
 import { graphDateTime } from '../tenant/tenantModel.js';
 import type { SignInRecord } from '../tenant/tenantState.js';
@@ -55,12 +56,7 @@ export const signInLogRoutes: readonly GraphRoute[] = [
     queryOptions: ['$filter', '$top', '$skiptoken'],
     handle: (context) => {
       const { tenant } = context;
-      const settings = tenant.registrationReportSettings();
-      if (settings.throttled) {
-        const decision = tenant.limits.registrationReport.take(context.caller?.appId ?? '');
-        if (!decision.ok) throw graphErrors.tooManyRequests({ 'Retry-After': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) });
-      }
-      if (!settings.licensed) throw graphErrors.reportUnlicensed();
+      admitReportRequest(context);
       const rawTop = context.query.get('$top');
       const top = rawTop === null ? 1_000 : Number(rawTop);
       if (rawTop !== null && !(Number.isInteger(top) && top >= 1 && top <= 1_000)) throw graphErrors.invalidSignInPageSize(rawTop);

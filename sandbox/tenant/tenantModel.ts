@@ -301,7 +301,7 @@ export type ConditionalAccessScenario = (typeof conditionalAccessScenarios)[numb
 
 /**
  * What the authentication-methods registration report says about one user at one moment (userRegistrationDetails,
- * graph-notes §3). Identity fields (UPN, display name, user type, isAdmin) are read live; these are the computed ones.
+ * docs/graph-behaviour.md#registration-report). Identity fields (UPN, display name, user type, isAdmin) are read live; these are the computed ones.
  */
 export interface RegistrationSnapshot {
   /** When the entry was computed (sandbox clock, ms): at generation or at a sign-in. */

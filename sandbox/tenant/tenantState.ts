@@ -82,7 +82,7 @@ export interface SignInOutcome {
   readonly reportVisibleAt: Date;
 }
 
-/** Graph's per-family request limits (graph-notes §3, §6), on real time. */
+/** Graph's per-family request limits (docs/graph-behaviour.md#registration-report, docs/graph-behaviour.md#groups-and-membership), on real time. */
 export interface FamilyLimits {
   /** 1 request per second per tenant (key: the tenant id). */
   readonly conditionalAccess: SlidingWindowLimit;

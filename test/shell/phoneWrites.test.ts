@@ -26,6 +26,26 @@ async function progressById(ports: RolloutPorts): Promise<Map<string, RolloutPro
   return byId;
 }
 
+/**
+ * Runs a pilot night of one user whose mobile create is slow, and calls `meanwhile` once the create has reached the
+ * sandbox (before Graph answers it): what lands meanwhile decides how Graph answers the create.
+ */
+async function nightWithSlowCreate(user: { id: string; upn: string }, runId: string, meanwhile: () => void) {
+  const { sandbox } = tenant();
+  const fault = sandbox.traffic.addFault({ kind: 'latency', minMs: 1_500, maxMs: 1_500, operations: ['phoneMethods.create'], userIds: [user.id], count: 1 });
+  const { config, rollout } = await tenant().open(pilotOf([user.upn]));
+  const slowedBefore = sandbox.traffic.stats().injected.slowed;
+  const night = runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: quiet, runId });
+  for (let waited = 0; sandbox.traffic.stats().injected.slowed === slowedBefore; waited += 10) {
+    if (waited > 30_000) throw new Error('the create never reached the sandbox');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  meanwhile();
+  const result = await night;
+  sandbox.traffic.removeFault(fault.id);
+  return { result, rollout };
+}
+
 describe('phone writes as Graph answers them', () => {
   it('enrols a user whose mobile create is refused because an earlier attempt landed: it reads the methods and compares numbers, whatever the message', async () => {
     const { sandbox } = tenant();
@@ -33,17 +53,8 @@ describe('phone writes as Graph answers them', () => {
     if (user === undefined) throw new Error('no ready user');
     const synced = classifyMobile(sandbox.state.findUser(user.id)?.mobilePhone ?? null, sandbox.manifest.homeCountry).graphNumber ?? '';
     // the create is slow; meanwhile "the earlier attempt" lands: Graph then refuses the create with a message it does not document
-    const fault = sandbox.traffic.addFault({ kind: 'latency', minMs: 1_500, maxMs: 1_500, operations: ['phoneMethods.create'], userIds: [user.id], count: 1 });
-    const { config, rollout } = await tenant().open(pilotOf([user.upn]));
-    const slowedBefore = sandbox.traffic.stats().injected.slowed;
-    const night = runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: quiet, runId: 'lost-answer' });
-    for (let waited = 0; sandbox.traffic.stats().injected.slowed === slowedBefore; waited += 10) {
-      if (waited > 30_000) throw new Error('the create never reached the sandbox');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    expect(sandbox.state.addPhoneMethod(user.id, 'mobile', synced).ok).toBe(true);
-    expect((await night).outcome).toBe('wave');
-    sandbox.traffic.removeFault(fault.id);
+    const { result, rollout } = await nightWithSlowCreate(user, 'lost-answer', () => expect(sandbox.state.addPhoneMethod(user.id, 'mobile', synced).ok).toBe(true));
+    expect(result.outcome).toBe('wave');
 
     const creates = sandbox.journal.entries().filter((entry) => entry.userId === user.id && entry.operation === 'phoneMethods.create');
     expect(creates.map((entry) => entry.status)).toEqual([400]);
@@ -58,17 +69,7 @@ describe('phone writes as Graph answers them', () => {
     const user = sandbox.manifest.users.filter((candidate) => candidate.category === 'ready')[20];
     if (user === undefined) throw new Error('no ready user');
     // the create is slow; meanwhile the user registers a mobile of their own, with another number
-    const fault = sandbox.traffic.addFault({ kind: 'latency', minMs: 1_500, maxMs: 1_500, operations: ['phoneMethods.create'], userIds: [user.id], count: 1 });
-    const { config, rollout } = await tenant().open(pilotOf([user.upn]));
-    const slowedBefore = sandbox.traffic.stats().injected.slowed;
-    const night = runWave({ config, clock: () => sandbox.state.now(), ports: rollout.ports, logger: quiet, runId: 'conflict' });
-    for (let waited = 0; sandbox.traffic.stats().injected.slowed === slowedBefore; waited += 10) {
-      if (waited > 30_000) throw new Error('the create never reached the sandbox');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    expect(sandbox.state.addPhoneMethod(user.id, 'mobile', '+46 701119911').ok).toBe(true);
-    const result = await night;
-    sandbox.traffic.removeFault(fault.id);
+    const { result, rollout } = await nightWithSlowCreate(user, 'conflict', () => expect(sandbox.state.addPhoneMethod(user.id, 'mobile', '+46 701119911').ok).toBe(true));
     if (result.outcome !== 'wave') throw new Error(`no wave: ${result.outcome}`);
 
     expect(sandbox.journal.entries().filter((entry) => entry.userId === user.id).map((entry) => [entry.operation, entry.status])).toEqual([['phoneMethods.create', 400]]);

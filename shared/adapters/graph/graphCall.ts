@@ -36,7 +36,7 @@ export interface GraphAnswer {
   readonly requestId: string | null;
 }
 
-/** Writes are metered and paced separately from reads (graph-notes §8: 1 RU plus 1 write each). */
+/** Writes are metered and paced separately from reads (docs/graph-behaviour.md#throttling: 1 RU plus 1 write each). */
 export function isWrite(call: Pick<GraphCall, 'method'>): boolean {
   return call.method !== 'GET';
 }
