@@ -18,7 +18,7 @@ export type UserPostureCounts = Readonly<Record<UserPostureBucket, number>> & {
   readonly total: number;
   /** Gone from the directory at the last refresh: in no bucket (nothing to retire for them). */
   readonly notPresent: number;
-  /** Of `notInJourney`: no strong method known (only SMS, nothing, or never looked at): at risk until a wave reaches them. */
+  /** Of `notInJourney`, enabled accounts with no strong method known (only SMS, nothing, or never looked at): at risk until a wave reaches them. */
   readonly notInJourneyNoStrongMethod: number;
 };
 
@@ -77,7 +77,8 @@ export function createUserPostureTally(config: TallyConfig): UserPostureTally {
       total += 1;
       const bucket = userPostureBucket(user, excluded);
       counts[bucket] += 1;
-      if (bucket === 'notInJourney' && user.directory.methods !== 'registered') notInJourneyNoStrongMethod += 1;
+      // a disabled account cannot sign in: it meets no prompt, so it is not at risk (it stays in its bucket)
+      if (bucket === 'notInJourney' && user.directory.methods !== 'registered' && user.directory.accountEnabled) notInJourneyNoStrongMethod += 1;
       const { progress } = user;
       if (progress.state === 'new' || progress.state === 'announced') return;
       const nudgedAt = Date.parse(nudgeOf(progress.journey, config.campaignMode)?.at ?? '');

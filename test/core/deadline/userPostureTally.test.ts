@@ -47,6 +47,12 @@ describe('createUserPostureTally', () => {
     expect(usersAtRisk(counts)).toBe(3);
   });
 
+  it('a disabled account not in the journey is counted in its bucket but not at risk: it cannot sign in to meet a prompt', () => {
+    const { counts } = tally([user({ state: 'new' }, { accountEnabled: false }), user({ state: 'new' })]);
+    expect(counts).toMatchObject({ notInJourney: 2, total: 2, notInJourneyNoStrongMethod: 1 });
+    expect(usersAtRisk(counts)).toBe(1);
+  });
+
   it('a user excluded after entering stays where the journey puts them', () => {
     const { counts } = tally([user(inJourney({ methods: smsOnly }), { groupIds: [exclusionGroupId] })]);
     expect(counts.smsVoiceOnly).toBe(1);
