@@ -22,6 +22,8 @@ export interface PageSource {
   render(index: number): Record<string, unknown>;
   /** `@odata.context` value. */
   readonly contextUrl: string;
+  /** Page size, for collections whose size is not the directory's `$top` (1–999, 100 by default). */
+  readonly size?: number;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface PageSource {
  * the sandbox's own origin and keeps every query option of the request except the old `$skiptoken`.
  */
 export function pageOf(context: RequestContext, source: PageSource): Reply {
-  const size = pageSize(context.query);
+  const size = source.size ?? pageSize(context.query);
   const token = context.query.get('$skiptoken');
   const start = token === null ? 0 : skipToken.decode(token, source.collection, source.total);
   const end = Math.min(start + size, source.total);

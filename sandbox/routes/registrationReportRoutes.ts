@@ -1,9 +1,9 @@
+import { pageOf } from '../http/pageOf.js';
 import { graphErrors } from '../http/graphErrors.js';
 import { graphPermissions } from '../auth/graphPermissions.js';
 import { routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
 import { renderRegistrationDetails, type RegistrationRow } from '../report/registrationDetails.js';
 import { parseRegistrationFilter } from '../report/registrationReportQuery.js';
-import { skipToken } from '../http/skipToken.js';
 import { admitReportRequest } from '../report/admitReportRequest.js';
 import { guidPattern, type RegistrationSnapshot, type SandboxUser } from '../tenant/tenantModel.js';
 
@@ -38,18 +38,13 @@ export const registrationReportRoutes: readonly GraphRoute[] = [
         if (row !== undefined && filter(row)) rows.push(row);
       }
 
-      const token = context.query.get('$skiptoken');
-      const start = token === null ? 0 : skipToken.decode(token, collection, rows.length);
-      const end = Math.min(start + context.tenant.registrationReportSettings().pageSize, rows.length);
-      const body: Record<string, unknown> = { '@odata.context': `${context.origin}/${context.version}/$metadata#${collection}` };
-      if (end < rows.length) {
-        const kept: string[] = [];
-        for (const [name, raw] of context.query) if (name !== '$skiptoken') kept.push(`${name}=${encodeURIComponent(raw)}`);
-        kept.push(`$skiptoken=${skipToken.encode(collection, end)}`);
-        body['@odata.nextLink'] = `${context.origin}${context.request.url.pathname}?${kept.join('&')}`;
-      }
-      body.value = rows.slice(start, end).map(renderRegistrationDetails);
-      return { status: 200, body };
+      return pageOf(context, {
+        collection,
+        total: rows.length,
+        size: context.tenant.registrationReportSettings().pageSize,
+        contextUrl: `${context.origin}/${context.version}/$metadata#${collection}`,
+        render: (index) => renderRegistrationDetails(rows[index] as (typeof rows)[number]),
+      });
     },
   },
   {

@@ -1,7 +1,7 @@
+import { pageOf } from '../http/pageOf.js';
 import { graphPermissions } from '../auth/graphPermissions.js';
 import { graphErrors } from '../http/graphErrors.js';
 import type { GraphRoute, RequestContext } from '../http/graphRoute.js';
-import { skipToken } from '../http/skipToken.js';
 import { admitReportRequest } from '../report/admitReportRequest.js';
 import { parseSignInFilter } from '../report/signInLogQuery.js';
 import { graphDateTime } from '../tenant/tenantModel.js';
@@ -62,18 +62,13 @@ export const signInLogRoutes: readonly GraphRoute[] = [
       if (rawTop !== null && !(Number.isInteger(top) && top >= 1 && top <= 1_000)) throw graphErrors.invalidSignInPageSize(rawTop);
       const filter = parseSignInFilter(context.query);
       const records = tenant.signIns().filter(filter).sort((a, b) => b.atMs - a.atMs);
-      const token = context.query.get('$skiptoken');
-      const start = token === null ? 0 : skipToken.decode(token, collection, records.length);
-      const end = Math.min(start + top, records.length);
-      const body: Record<string, unknown> = { '@odata.context': `${context.origin}/${context.version}/$metadata#${collection}` };
-      if (end < records.length) {
-        const kept: string[] = [];
-        for (const [name, raw] of context.query) if (name !== '$skiptoken') kept.push(`${name}=${encodeURIComponent(raw)}`);
-        kept.push(`$skiptoken=${skipToken.encode(collection, end)}`);
-        body['@odata.nextLink'] = `${context.origin}${context.request.url.pathname}?${kept.join('&')}`;
-      }
-      body.value = records.slice(start, end).map((record) => renderSignIn(context, record));
-      return { status: 200, body };
+      return pageOf(context, {
+        collection,
+        total: records.length,
+        size: top,
+        contextUrl: `${context.origin}/${context.version}/$metadata#${collection}`,
+        render: (index) => renderSignIn(context, records[index] as (typeof records)[number]),
+      });
     },
   },
 ];

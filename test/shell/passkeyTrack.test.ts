@@ -46,6 +46,16 @@ const waveOf = (result: NightResult) => {
   return result.wave;
 };
 
+/** The default methods policy, setup-passkeys half an hour before `at`, then the night at `at`: its wave and where the journal stood. */
+async function firstNight(tenant: () => SandboxTenant, at: string, settings: Record<string, string>) {
+  const { sandbox } = tenant();
+  sandbox.controls.setMethodsPolicy({ scenario: 'default' });
+  sandbox.controls.setNow(new Date(Date.parse(at) - 30 * 60_000));
+  const run = await track(tenant, settings, true);
+  const from = sandbox.journal.entries().length;
+  return { sandbox, from, wave: waveOf(await run.night(at, `pk-${at.slice(0, 10)}`)) };
+}
+
 function writesFrom(tenant: () => SandboxTenant, from: number, operation: string, groupId?: string): string[] {
   return tenant()
     .sandbox.journal.entries(from)
@@ -140,12 +150,7 @@ describe('the passkey track end to end: on the retirement date (sandbox tenant +
   const writes = (from: number, operation: string, groupId?: string) => writesFrom(tenant, from, operation, groupId);
 
   it('microsoft delivery on the retirement date: no phone is pre-registered; users with nothing to do MFA with join the campaign and wait for a Temporary Access Pass', async () => {
-    const { sandbox } = tenant();
-    sandbox.controls.setMethodsPolicy({ scenario: 'default' });
-    sandbox.controls.setNow('2027-02-01T00:30:00Z');
-    const run = await track(tenant, {}, true);
-    const from = sandbox.journal.entries().length;
-    const wave = waveOf(await run.night('2027-02-01T01:00:00Z', 'pk-after-date'));
+    const { sandbox, from, wave } = await firstNight(tenant, '2027-02-01T01:00:00Z', {});
     expect(writes(from, 'phoneMethods.create')).toEqual([]);
     expect(wave.phoneMethodsRegistered).toBe(0);
     expect(wave.journey.awaitingTap).toBeGreaterThan(0);
@@ -163,12 +168,7 @@ describe('the passkey track end to end: customer-managed (sandbox tenant + Azuri
   const writes = (from: number, operation: string, groupId?: string) => writesFrom(tenant, from, operation, groupId);
 
   it('a customer-managed SMS provider keeps the bridge after the date', async () => {
-    const { sandbox } = tenant();
-    sandbox.controls.setMethodsPolicy({ scenario: 'default' });
-    sandbox.controls.setNow('2027-02-02T00:30:00Z');
-    const run = await track(tenant, { MFA_SMS_DELIVERY: 'customerManaged' }, true);
-    const from = sandbox.journal.entries().length;
-    const wave = waveOf(await run.night('2027-02-02T01:00:00Z', 'pk-customer-managed'));
+    const { from, wave } = await firstNight(tenant, '2027-02-02T01:00:00Z', { MFA_SMS_DELIVERY: 'customerManaged' });
     const bridged = writes(from, 'phoneMethods.create');
     expect(bridged.length).toBeGreaterThan(0);
     expect(wave.phoneMethodsRegistered).toBe(bridged.length);
