@@ -11,7 +11,7 @@ export interface MobileClassification {
 
 /**
  * Classifies the synced `mobilePhone` profile value (what a helpdesk typed into on-prem AD) with the full
- * libphonenumber metadata. See docs/phone-notes.md.
+ * libphonenumber metadata (Graph's number form: docs/graph-behaviour.md#phone-methods).
  *
  * - null or blank: `missing`.
  * - MOBILE and FIXED_LINE_OR_MOBILE (US/CA, DK never tell them apart) are `validMobile`; any other type of a

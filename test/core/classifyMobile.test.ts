@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { classifyMobile } from '../../shared/core/classifyMobile.js';
 
-describe('classifyMobile: the rows of docs/phone-notes.md', () => {
+describe('classifyMobile: the synced numbers a helpdesk types, and what each becomes', () => {
   it('+1 (206) 555-0100, US: FIXED_LINE_OR_MOBILE counts as a mobile', () => {
     expect(classifyMobile('+1 (206) 555-0100', 'US')).toEqual({ status: 'validMobile', graphNumber: '+1 2065550100' });
   });
