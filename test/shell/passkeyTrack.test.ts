@@ -64,9 +64,14 @@ function writesFrom(tenant: () => SandboxTenant, from: number, operation: string
     .sort();
 }
 
+/** A sandbox tenant of its own for one scenario (60 users, the given seed), and its successful writes since a mark. */
+function scenarioTenant(seed: number) {
+  const tenant = useSandboxTenant({ users: 60, seed });
+  return { tenant, writes: (from: number, operation: string, groupId?: string) => writesFrom(tenant, from, operation, groupId) };
+}
+
 describe('the passkey track end to end: waves mode before the date (sandbox tenant + Azurite)', () => {
-  const tenant = useSandboxTenant({ users: 60, seed: 31 });
-  const writes = (from: number, operation: string, groupId?: string) => writesFrom(tenant, from, operation, groupId);
+  const { tenant, writes } = scenarioTenant(31);
 
   it('waves mode before the date: bridge, MFA and the campaign group on entry; a passkey moves the user to the phishing-resistant and phone-retired groups; rollback of each wave undoes what it wrote in Graph', async () => {
     const { sandbox } = tenant();
@@ -146,8 +151,7 @@ describe('the passkey track end to end: waves mode before the date (sandbox tena
 });
 
 describe('the passkey track end to end: on the retirement date (sandbox tenant + Azurite)', () => {
-  const tenant = useSandboxTenant({ users: 60, seed: 32 });
-  const writes = (from: number, operation: string, groupId?: string) => writesFrom(tenant, from, operation, groupId);
+  const { tenant, writes } = scenarioTenant(32);
 
   it('microsoft delivery on the retirement date: no phone is pre-registered; users with nothing to do MFA with join the campaign and wait for a Temporary Access Pass', async () => {
     const { sandbox, from, wave } = await firstNight(tenant, '2027-02-01T01:00:00Z', {});
@@ -164,8 +168,7 @@ describe('the passkey track end to end: on the retirement date (sandbox tenant +
 });
 
 describe('the passkey track end to end: customer-managed (sandbox tenant + Azurite)', () => {
-  const tenant = useSandboxTenant({ users: 60, seed: 33 });
-  const writes = (from: number, operation: string, groupId?: string) => writesFrom(tenant, from, operation, groupId);
+  const { tenant, writes } = scenarioTenant(33);
 
   it('a customer-managed SMS provider keeps the bridge after the date', async () => {
     const { from, wave } = await firstNight(tenant, '2027-02-02T01:00:00Z', { MFA_SMS_DELIVERY: 'customerManaged' });
@@ -176,8 +179,7 @@ describe('the passkey track end to end: customer-managed (sandbox tenant + Azuri
 });
 
 describe('the passkey track end to end: microsoftManaged campaign mode (sandbox tenant + Azurite)', () => {
-  const tenant = useSandboxTenant({ users: 60, seed: 34 });
-  const writes = (from: number, operation: string, groupId?: string) => writesFrom(tenant, from, operation, groupId);
+  const { tenant, writes } = scenarioTenant(34);
 
   it('microsoftManaged campaign mode: the campaign is left as Microsoft set it (setup-passkeys included), no user is added to a campaign group, MFA is still required', async () => {
     const { sandbox } = tenant();
