@@ -4,7 +4,7 @@ import type { SandboxHandle } from '../sandbox/startSandbox.js';
 export type WriteListener = (entry: JournalEntry) => void;
 
 export interface WriteWatch {
-  /** Called synchronously as the sandbox journals each write (after Graph applied it, as the answer leaves). */
+  /** Called synchronously as the sandbox journals each write (after Graph applied it, before its answer is sent). */
   onWrite(listener: WriteListener): () => void;
   /** Journal entries so far. */
   readonly count: number;

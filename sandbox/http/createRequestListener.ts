@@ -100,9 +100,11 @@ export function createRequestListener(dependencies: RequestListenerDependencies)
               audit: { userId: null, detail: {} },
             }
           : await dependencies.dispatchGraph({ method, url, headers: lowerCaseHeaders(request), bodyText, requestId, clientRequestId });
+      // Booked before the answer is sent: a journal listener that kills the client (a kill point) acts after the write
+      // took effect and before any answer can reach the client, so the client cannot send another write in between.
+      dependencies.record({ method, path: url.pathname, requestId, outcome });
       // A `hang` fault: the request was read and is never answered; the client's timeout (or stop()) ends the connection.
       if (outcome.reply.hang !== true) send(response, ids, outcome.reply);
-      dependencies.record({ method, path: url.pathname, requestId, outcome });
       return;
     }
 

@@ -48,8 +48,9 @@ export interface JournalView {
   entries(since?: number): readonly JournalEntry[];
   counters(): RequestCounters;
   /**
-   * Calls `listener` synchronously with each entry as it is appended: after the tenant applied the write, as its answer
-   * leaves (a listener that kills the client process hits the worst moment). Returns a function that stops it.
+   * Calls `listener` synchronously with each entry as it is appended: after the tenant applied the write, before its
+   * answer is sent (a listener that kills the client process hits the worst moment, and the client cannot have sent
+   * another write in between). Returns a function that stops it.
    */
   onWrite(listener: WriteListener): () => void;
 }
