@@ -12,7 +12,9 @@ export const gatewayDefaults: GatewayConfig = {
   graphConcurrency: 4,
   graphMaxAttempts: 6,
   graphRetryBudget: 1_000,
-  graphTimeoutSeconds: 5,
+  // the product's default: a loaded 2-core machine can take more than 5 s to answer a first batch (TLS, token);
+  // the tests of timeouts set their own
+  graphTimeoutSeconds: 30,
   graphMaxRetryAfterSeconds: 30,
   graphUseBatch: true,
   graphWritesPerSecond: 1_000,
