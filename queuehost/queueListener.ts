@@ -25,13 +25,15 @@ export interface ListenerPorts {
   newInvocationId(): string;
   report(event: ListenerEvent): void;
   hostLog(level: 'information' | 'warning' | 'error', message: string): void;
+  /** The function's name, for the host's timeout message. */
+  readonly functionName: string;
 }
 
 export interface QueueListener {
   /** Stops polling, waits for every running message to finish and be settled. */
   stop(): Promise<void>;
-  /** Settles when the listener has stopped. */
-  readonly done: Promise<void>;
+  /** Settles when the listener has stopped: with `timedOut` when an invocation outlived host.json's functionTimeout. */
+  readonly done: Promise<{ readonly timedOut: boolean }>;
 }
 
 /**
@@ -45,6 +47,12 @@ export function startQueueListener(ports: ListenerPorts): QueueListener {
   const processing = new Set<Promise<void>>();
   let stopping = false;
   let wake: () => void = () => undefined;
+  // functionTimeout: the host fails the invocation and restarts the language worker process, which ends every
+  // invocation running in it; here every running message is settled as failed and the worker then exits (and is
+  // replaced), since the JavaScript still running cannot be stopped otherwise
+  let timedOut = false;
+  let restart: (result: RunResult) => void = () => undefined;
+  const restarted = new Promise<RunResult>((resolve) => (restart = resolve));
 
   const loop = async () => {
     let backoff: PollBackoff = { currentMs: 0, exponent: 0 };
@@ -81,6 +89,7 @@ export function startQueueListener(ports: ListenerPorts): QueueListener {
       });
     }
     await Promise.all(processing);
+    return { timedOut };
   };
 
   const processMessage = async (message: DequeuedMessageItem) => {
@@ -112,9 +121,24 @@ export function startQueueListener(ports: ListenerPorts): QueueListener {
       (error) => ports.hostLog('warning', `Renewing the visibility of message '${message.messageId}' failed: ${describe(error)}`),
     );
     let result: RunResult;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      result = await ports.run(message, decoded.text, decoded.value, invocationId);
+      const limit = settings.functionTimeoutMs;
+      const timeout = new Promise<RunResult>((resolve) => {
+        if (limit === undefined || limit <= 0) return;
+        timer = setTimeout(() => {
+          const text = `Timeout value of ${timeSpan(limit)} exceeded by function 'Functions.${ports.functionName}' (Id: '${invocationId}'). Initiating cancellation.`;
+          ports.hostLog('error', text);
+          timedOut = true;
+          stopping = true;
+          wake();
+          resolve({ failed: true, error: new Error(text) }); // first, so this invocation fails with the timeout itself
+          restart({ failed: true, error: new Error(`the language worker was restarted after invocation ${invocationId} timed out`) });
+        }, limit);
+      });
+      result = await Promise.race([ports.run(message, decoded.text, decoded.value, invocationId), timeout, restarted]);
     } finally {
+      clearTimeout(timer);
       await renewal.stop();
     }
     const outcome = outcomeAfterRun(!result.failed, message.dequeueCount, settings.maxDequeueCount, ports.poison !== null);
@@ -156,6 +180,12 @@ async function sendCreatingQueue(queue: QueueClient, body: string): Promise<void
     await queue.createIfNotExists();
     await queue.sendMessage(body);
   }
+}
+
+/** A duration as the host prints a TimeSpan: hh:mm:ss. */
+function timeSpan(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  return [Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60].map((part) => String(part).padStart(2, '0')).join(':');
 }
 
 function describe(error: unknown): string {

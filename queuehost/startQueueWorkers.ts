@@ -43,7 +43,7 @@ export interface QueueWorkers {
   readonly events: readonly WorkerEvent[];
   /** Every line the workers wrote. */
   readonly logs: readonly WorkerLogLine[];
-  /** Worker i's process id. */
+  /** Worker i's process id (a new one after a function timeout restarted it). */
   pid(index: number): number;
   /** Resolves with the first event (already reported or still to come) that matches; rejects after `timeoutMs` (default 60 s). */
   waitFor(predicate: (event: WorkerEvent) => boolean, timeoutMs?: number): Promise<WorkerEvent>;
@@ -87,22 +87,31 @@ export async function startQueueWorkers(options: QueueWorkersOptions): Promise<Q
   const logs: WorkerLogLine[] = [];
   const watchers = new Set<() => void>();
   const workers: Worker[] = [];
-  for (let index = 0; index < options.workers; index += 1) {
+  let stopping = false;
+  const notify = () => {
+    for (const watcher of watchers) watcher();
+  };
+  const spawn = (index: number): Worker => {
     const child = fork(workerFile, [], { execArgv, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    let restarting = false;
     child.on('message', (event: WorkerEvent) => {
+      if (event.type === 'restarting') restarting = true;
       events.push(event);
-      for (const watcher of watchers) watcher();
+      notify();
     });
     for (const stream of ['stdout', 'stderr'] as const) {
       createInterface({ input: child[stream] as NodeJS.ReadableStream }).on('line', (line) => logs.push({ worker: index, stream, line, ...(stream === 'stderr' ? parsed(line) : {}) }));
     }
     child.once('exit', () => {
-      for (const watcher of watchers) watcher();
+      // the host restarts a language worker after a function timeout: a new process takes this one's place
+      if (restarting && !stopping && workers[index]?.child === child) workers[index] = spawn(index);
+      notify();
     });
     child.send({ ...start, index } satisfies StartWorker);
-    workers.push({ child, exited });
-  }
+    return { child, exited };
+  };
+  for (let index = 0; index < options.workers; index += 1) workers.push(spawn(index));
 
   const waitFor = (predicate: (event: WorkerEvent) => boolean, timeoutMs = 60_000) =>
     new Promise<WorkerEvent>((resolve, reject) => {
@@ -131,6 +140,7 @@ export async function startQueueWorkers(options: QueueWorkersOptions): Promise<Q
     await worker.exited;
   };
   const stop = async () => {
+    stopping = true;
     await Promise.all(
       workers.map(async ({ child, exited }) => {
         if (child.exitCode !== null || child.signalCode !== null) return;

@@ -58,6 +58,7 @@ async function start(options: StartWorker): Promise<void> {
     queue,
     poison: poisonName === null ? null : service.getQueueClient(poisonName),
     settings,
+    functionName: options.functionName,
     newInvocationId: randomUUID,
     report: (event) => send({ ...event, worker: index }),
     hostLog,
@@ -85,6 +86,12 @@ async function start(options: StartWorker): Promise<void> {
   });
   send({ type: 'listening', worker: index, settings, functionName: options.functionName });
   if (stopping) await stop();
+  const { timedOut } = await listener.done;
+  if (timedOut) {
+    send({ type: 'restarting', worker: index, reason: 'functionTimeout' });
+    await Promise.all(unsent);
+    process.exit(1);
+  }
 }
 
 /**

@@ -39,4 +39,6 @@ export type WorkerEvent =
       /** The handler's error message, when it threw. */
       readonly error?: string;
     }
-  | { readonly type: 'failed'; readonly worker: number; readonly error: string };
+  | { readonly type: 'failed'; readonly worker: number; readonly error: string }
+  /** An invocation outlived functionTimeout: the worker settled its running messages as failed and exits; a new one replaces it. */
+  | { readonly type: 'restarting'; readonly worker: number; readonly reason: string };

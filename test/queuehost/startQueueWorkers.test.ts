@@ -255,6 +255,24 @@ describe('startQueueWorkers: a local stand-in for the Functions host queue liste
     expect(await messagesIn(queue)).toBe(0);
   });
 
+  it('functionTimeout: the timed-out invocation fails (released, then poisoned), and its worker process is replaced, as the host restarts its language worker', async () => {
+    const queue = await newQueue();
+    const host = await workers(queue, 1, { functionTimeoutMs: 1_500, maxDequeueCount: 2 });
+    const key = `timeout-${queue.name}`;
+    const sent = await queue.sendMessage(encoded({ key, behave: 'hold', holdMs: 60_000 }));
+
+    await host.waitFor(settled(sent.messageId, 'poisoned'), 30_000);
+    const attempts = settledOf(host, sent.messageId);
+    expect(attempts.map((event) => [event.dequeueCount, event.outcome])).toEqual([[1, 'released'], [2, 'poisoned']]);
+    expect(attempts[0]?.error).toMatch(/^Timeout value of 00:00:01 exceeded by function 'Functions\.recordingHandler' \(Id: '[0-9a-f-]{36}'\)\. Initiating cancellation\.$/);
+    const count = (type: WorkerEvent['type']) => host.events.filter((event) => event.type === type).length;
+    await host.waitFor(() => count('restarting') === 2 && count('listening') === 3); // each timeout replaced the worker
+    const pids = (await runsOf(key)).map((run) => run.pid);
+    expect(pids.length).toBe(2);
+    expect(new Set(pids).size).toBe(2); // the second attempt ran in the replacement process
+    expect(pids).not.toContain(host.pid(0)); // and a third process listens now
+  });
+
   it('refuses to start a worker whose function listens to another queue, or whose export is not a function', async () => {
     const queue = await newQueue();
     const base = { connectionString: azurite.connectionString, queueName: queue.name, handlerModule, workers: 1, env: { QUEUEHOST_RUNS_TABLE: runsTable, QUEUEHOST_QUEUE: 'another-queue' } };
