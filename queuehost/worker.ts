@@ -11,7 +11,7 @@ import { poisonQueueName } from './messageOutcome.js';
 import { queueTriggerMetadata } from './queueTriggerMetadata.js';
 import { startQueueListener, type QueueListener, type RunResult } from './queueListener.js';
 import { resolveQueuesSettings } from './resolveQueuesSettings.js';
-import type { StartWorker, ToWorker, WorkerEvent } from './workerMessages.js';
+import type { StartWorker, ToWorker, WorkerReport } from './workerMessages.js';
 
 /**
  * One worker process: a stand-in for one scaled-out Functions host instance with its Node.js worker. Started by
@@ -28,9 +28,9 @@ let stopping = false;
 const unsent = new Set<Promise<void>>();
 
 /** Sends an event to the parent; exiting waits for every event sent to be handed over. */
-function send(event: WorkerEvent): void {
+function send(report: WorkerReport): void {
   if (!process.connected || process.send === undefined) return;
-  const sent = new Promise<void>((resolve) => process.send?.(event, undefined, {}, () => resolve()));
+  const sent = new Promise<void>((resolve) => process.send?.({ ...report, at: Date.now() }, undefined, {}, () => resolve()));
   unsent.add(sent);
   void sent.then(() => unsent.delete(sent));
 }
@@ -89,8 +89,7 @@ async function start(options: StartWorker): Promise<void> {
   const { timedOut } = await listener.done;
   if (timedOut) {
     send({ type: 'restarting', worker: index, reason: 'functionTimeout' });
-    await Promise.all(unsent);
-    process.exit(1);
+    await exit(1);
   }
 }
 
@@ -117,8 +116,13 @@ async function stop(): Promise<void> {
   stopping = true;
   if (listener === undefined) return; // still starting: start() stops once the listener exists
   await listener.stop();
+  await exit(0);
+}
+
+async function exit(code: number): Promise<never> {
+  send({ type: 'exiting', worker: index, maxRssBytes: process.resourceUsage().maxRSS * 1024 });
   await Promise.all(unsent);
-  process.exit(0);
+  process.exit(code);
 }
 
 process.on('message', (message: ToWorker) => {

@@ -23,8 +23,10 @@ export type ToWorker = StartWorker | StopWorker;
 /** How the host settled a message: deleted (success), released (visible again later), poisoned, or abandoned. */
 export type Settlement = 'deleted' | 'released' | 'poisoned' | 'abandoned';
 
-/** What a worker reports to the parent, in order, as it happens. */
-export type WorkerEvent =
+/** What a worker reports to the parent, in order, as it happens, stamped with when (`at`, ms since the epoch). */
+export type WorkerEvent = WorkerReport & { readonly at: number };
+
+export type WorkerReport =
   | { readonly type: 'listening'; readonly worker: number; readonly settings: QueuesSettings; readonly functionName: string }
   | { readonly type: 'started'; readonly worker: number; readonly messageId: string; readonly invocationId: string; readonly dequeueCount: number }
   | { readonly type: 'renewed'; readonly worker: number; readonly messageId: string; readonly nextVisibleOn: string }
@@ -41,4 +43,6 @@ export type WorkerEvent =
     }
   | { readonly type: 'failed'; readonly worker: number; readonly error: string }
   /** An invocation outlived functionTimeout: the worker settled its running messages as failed and exits; a new one replaces it. */
-  | { readonly type: 'restarting'; readonly worker: number; readonly reason: string };
+  | { readonly type: 'restarting'; readonly worker: number; readonly reason: string }
+  /** The worker's last word before it exits (stopped, or replaced after a timeout): its peak resident set size. */
+  | { readonly type: 'exiting'; readonly worker: number; readonly maxRssBytes: number };

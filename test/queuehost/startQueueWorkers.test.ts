@@ -252,6 +252,9 @@ describe('startQueueWorkers: a local stand-in for the Functions host queue liste
     await host.waitFor((event) => event.type === 'started' && event.messageId === sent.messageId);
     await host.stop();
     expect(settledOf(host, sent.messageId).map((event) => event.outcome)).toEqual(['deleted']);
+    const exiting = host.events.find((event) => event.type === 'exiting');
+    expect(exiting?.type === 'exiting' && exiting.maxRssBytes).toBeGreaterThan(10 * 1024 * 1024); // its peak RSS, for the bench
+    expect(exiting?.at).toBeGreaterThanOrEqual(settledOf(host, sent.messageId)[0]?.at ?? Infinity); // the last word, after the drain
     expect(await messagesIn(queue)).toBe(0);
   });
 
