@@ -276,6 +276,18 @@ describe('startQueueWorkers: a local stand-in for the Functions host queue liste
     expect(pids).not.toContain(host.pid(0)); // and a third process listens now
   });
 
+  it('waits for a queue that does not exist yet (never creating it), and takes its messages once it does', async () => {
+    queueCounter += 1;
+    const queue = service.getQueueClient(`qh${process.pid}-${queueCounter}`);
+    const host = await workers(queue, 1);
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // several polls
+    expect(await queue.exists()).toBe(false);
+    await queue.create();
+    const sent = await queue.sendMessage(encoded({ key: `late-${queue.name}`, behave: 'succeed' }));
+    await host.waitFor(settled(sent.messageId, 'deleted'));
+    expect((await runsOf(`late-${queue.name}`)).length).toBe(1);
+  });
+
   it('refuses to start a worker whose function listens to another queue, or whose export is not a function', async () => {
     const queue = await newQueue();
     const base = { connectionString: azurite.connectionString, queueName: queue.name, handlerModule, workers: 1, env: { QUEUEHOST_RUNS_TABLE: runsTable, QUEUEHOST_QUEUE: 'another-queue' } };
