@@ -15,12 +15,12 @@ export interface Renewal {
 /**
  * Keeps a running message invisible, as the host does while its function runs: halfway through the lease
  * (`leaseMs` / 2) it sets the message's visibility to a full lease again, and again after each success. After a
- * server error it tries sooner (the host's linear speed-up, never under `minimumIntervalMs`); once the receipt no longer
- * matches or the message is gone, it stops (ownership is lost for good).
+ * server error it tries sooner (half the gap after each failure, never under `minimumIntervalMs`); once the receipt
+ * no longer matches or the message is gone, it stops (ownership is lost for good).
  */
 export function renewVisibility(queue: QueueClient, receipt: MessageReceipt, leaseMs: number, minimumIntervalMs: number, renewed: (nextVisibleOn: Date) => void, failed: (error: unknown) => void): Renewal {
   const normalMs = leaseMs / 2;
-  let failures = 0;
+  let intervalMs = normalMs;
   let stopped = false;
   let inFlight: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
@@ -32,15 +32,15 @@ export function renewVisibility(queue: QueueClient, receipt: MessageReceipt, lea
     try {
       const answer = await queue.updateMessage(receipt.messageId, receipt.popReceipt, undefined, leaseSeconds(leaseMs));
       if (answer.popReceipt !== undefined) receipt.popReceipt = answer.popReceipt;
-      failures = 0;
+      intervalMs = normalMs;
       if (answer.nextVisibleOn !== undefined) renewed(answer.nextVisibleOn);
-      schedule(normalMs);
+      schedule(intervalMs);
     } catch (error) {
       if (isLostMessage(error)) return;
       failed(error);
       if (!isTransientStorageFailure(error)) return;
-      failures += 1;
-      schedule(Math.max(minimumIntervalMs, normalMs / (failures + 1)));
+      intervalMs = Math.max(intervalMs / 2, minimumIntervalMs); // the host's LinearSpeedupStrategy: half the gap each failure
+      schedule(intervalMs);
     }
   };
 
