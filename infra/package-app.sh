@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the deployment package of the Function App, and only that: the two functions compiled with exactly the
 # shared/ modules they import (tsconfig.app.json: the compiler follows the imports from functions/*.ts, so the
-# sandbox, the rehearsal, the chaos campaign, the bench and the CLI are never in it), host.json, package.json,
+# sandbox, the rehearsal, the chaos campaign, the bench, the local queue host and the CLI are never in it), host.json, package.json,
 # package-lock.json and the production dependencies, zipped with host.json at the root. Everything happens in a
 # staging folder: the working tree and its dist/ are left as they are.
 #
@@ -31,6 +31,9 @@ echo "installing production dependencies"
 # dependencies are plain JavaScript, and the dev-only `node` package (the Node 22 binary for npm scripts) is not
 # installed; Azure runs the Node 22 of functionAppConfig.
 (cd "$staging" && npm ci --omit=dev --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error)
+
+# the local queue host (queuehost/) is a test harness standing in for the Functions host: production runs on the host
+[[ ! -e "$staging/dist/queuehost" ]] || { echo "error: dist/queuehost/ (the local queue host, a test harness) reached the package" >&2; exit 1; }
 
 for function in nightlyWave onCallReport; do
   [[ -f "$staging/dist/functions/$function.js" ]] || { echo "error: dist/functions/$function.js was not built" >&2; exit 1; }

@@ -11,66 +11,103 @@ export interface AzuriteOptions {
   location?: string;
   /** Port to listen on; absent means a free one. Reuse a port to restart Azurite where it was. */
   port?: number;
+  /** Also start Azurite's Queue service (its own process, same persistence, loopback, telemetry off). Default false. */
+  queue?: boolean;
+  /** The Queue service's port when `queue` is set; absent means a free one. */
+  queuePort?: number;
 }
 
 export interface AzuriteHandle {
+  /** The Table service's port. */
   readonly port: number;
+  /** The Queue service's port, when started with `queue: true`. */
+  readonly queuePort?: number;
+  /** Names the Table endpoint, and the Queue endpoint when the Queue service runs. */
   readonly connectionString: string;
+  /** The Table service's process id. */
   readonly pid: number;
-  /** Stops Azurite gracefully (on-disk data saved) and waits for the process to end. */
+  /** Stops Azurite gracefully (on-disk data saved) and waits for its processes to end. */
   stop(): Promise<void>;
   /** Kills Azurite at once (SIGKILL), as a crash would. */
   kill(): Promise<void>;
 }
 
+interface RunningService {
+  readonly port: number;
+  readonly child: ChildProcess;
+  readonly exited: Promise<void>;
+}
+
 /**
- * Starts Azurite's Table service in a child process: loopback only, a free port, telemetry off,
- * in memory unless a folder is given. Resolves once it accepts connections.
+ * Starts Azurite's Table service in a child process (and its Queue service in another when `queue` is set): loopback
+ * only, free ports, telemetry off, in memory unless a folder is given. Resolves once they accept connections.
  */
 export async function startAzurite(options: AzuriteOptions = {}): Promise<AzuriteHandle> {
-  const main = createRequire(import.meta.url).resolve('azurite/dist/src/table/main.js');
+  const table = await startService('table', options.port, options.location);
+  if (options.queue !== true) return handleFor([table], azuriteConnectionString(table.port));
+  try {
+    const queue = await startService('queue', options.queuePort, options.location);
+    return handleFor([table, queue], azuriteConnectionString(table.port, queue.port), queue.port);
+  } catch (error) {
+    table.child.kill('SIGKILL');
+    await table.exited;
+    throw error;
+  }
+}
+
+/** The development account's connection string: the Table endpoint, and the Queue endpoint when a port is given. */
+export function azuriteConnectionString(port: number, queuePort?: number): string {
+  const queue = queuePort === undefined ? '' : `QueueEndpoint=http://127.0.0.1:${queuePort}/${devAccount};`;
+  return `DefaultEndpointsProtocol=http;AccountName=${devAccount};AccountKey=${devKey};TableEndpoint=http://127.0.0.1:${port}/${devAccount};${queue}`;
+}
+
+async function startService(service: 'table' | 'queue', fixedPort: number | undefined, location: string | undefined): Promise<RunningService> {
+  const main = createRequire(import.meta.url).resolve(`azurite/dist/src/${service}/main.js`);
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt += 1) {
-    const port = options.port ?? (await freePort());
-    const args = [main, '--tableHost', '127.0.0.1', '--tablePort', String(port), '--disableTelemetry', '--silent', '--skipApiVersionCheck'];
-    args.push(...(options.location === undefined ? ['--inMemoryPersistence'] : ['--location', options.location]));
+    const port = fixedPort ?? (await freePort());
+    const args = [main, `--${service}Host`, '127.0.0.1', `--${service}Port`, String(port), '--disableTelemetry', '--silent', '--skipApiVersionCheck'];
+    args.push(...(location === undefined ? ['--inMemoryPersistence'] : ['--location', location]));
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve();
+      else child.once('exit', () => resolve());
+    });
     try {
       await waitUntilListening(child, port);
-      return handleFor(child, port);
+      return { port, child, exited };
     } catch (error) {
       lastError = error;
       child.kill('SIGKILL');
-      if (options.port !== undefined) break;
+      if (fixedPort !== undefined) break;
     }
   }
-  throw new Error(`Azurite did not start: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+  throw new Error(`Azurite (${service}) did not start: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
 }
 
-export function azuriteConnectionString(port: number): string {
-  return `DefaultEndpointsProtocol=http;AccountName=${devAccount};AccountKey=${devKey};TableEndpoint=http://127.0.0.1:${port}/${devAccount};`;
-}
-
-function handleFor(child: ChildProcess, port: number): AzuriteHandle {
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
+function handleFor(services: readonly RunningService[], connectionString: string, queuePort?: number): AzuriteHandle {
+  const [table] = services;
+  if (table === undefined) throw new Error('Azurite: no service started');
   return {
-    port,
-    pid: child.pid ?? -1,
-    connectionString: azuriteConnectionString(port),
+    port: table.port,
+    ...(queuePort === undefined ? {} : { queuePort }),
+    pid: table.child.pid ?? -1,
+    connectionString,
     stop: async () => {
-      // SIGINT is Azurite's graceful close: it saves the on-disk database (LokiJS autosaves only every 5 s, and a
-      // SIGTERM ends the process without saving, so a restart on the same folder would lose the last writes)
-      child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
+      await Promise.all(
+        services.map(async ({ child, exited }) => {
+          // SIGINT is Azurite's graceful close: it saves the on-disk database (LokiJS autosaves only every 5 s, and a
+          // SIGTERM ends the process without saving, so a restart on the same folder would lose the last writes)
+          child.kill('SIGINT');
+          const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+          await exited;
+          clearTimeout(timer);
+        }),
+      );
     },
     kill: async () => {
-      child.kill('SIGKILL');
-      await exited;
+      for (const { child } of services) child.kill('SIGKILL');
+      await Promise.all(services.map(({ exited }) => exited));
     },
   };
 }
