@@ -10,9 +10,15 @@ export interface AuthorityRequest {
   readonly clientRequestId: string;
 }
 
-export interface AuthorityDependencies {
+/** One tenant's directory and token service. */
+export interface AuthorityTenant {
   readonly tenant: TenantState;
   readonly tokens: TokenService;
+}
+
+export interface AuthorityDependencies {
+  /** The tenant a path segment names (its id or a verified domain, ignoring case), if the sandbox holds it. */
+  readonly findTenant: (segment: string) => AuthorityTenant | undefined;
   /** `https://localhost:PORT`, no trailing slash. */
   readonly origin: string;
 }
@@ -38,7 +44,7 @@ export function isAuthorityPath(pathname: string): boolean {
  * endpoint for client credentials. Errors copy Entra's JSON shape and AADSTS codes.
  */
 export function handleAuthorityRequest(request: AuthorityRequest, dependencies: AuthorityDependencies): AuthorityOutcome {
-  const { tenant, tokens, origin } = dependencies;
+  const { origin } = dependencies;
   const [, tenantSegment = '', ...rest] = request.url.pathname.split('/');
   const path = rest.join('/');
   const aadError = (status: number, error: string, code: number, description: string): Reply => ({
@@ -54,16 +60,15 @@ export function handleAuthorityRequest(request: AuthorityRequest, dependencies: 
     },
   });
 
-  const knownTenant = [tenant.tenantId, ...tenant.organization.verifiedDomains.map((domain) => domain.name)].some(
-    (name) => name.toLowerCase() === tenantSegment.toLowerCase(),
-  );
-  if (!knownTenant) {
+  const found = dependencies.findTenant(tenantSegment);
+  if (found === undefined) {
     return {
       family: `/{tenant}/${path}`,
       reply: aadError(400, 'invalid_tenant', 90002, `Tenant '${tenantSegment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`),
     };
   }
 
+  const { tenant, tokens } = found;
   const base = `${origin}/${tenant.tenantId}`;
   if (request.method === 'GET' && path === 'v2.0/.well-known/openid-configuration') {
     return {
@@ -117,14 +122,15 @@ export function handleAuthorityRequest(request: AuthorityRequest, dependencies: 
   if (clientId === null || clientId === '') {
     return { family, reply: aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.") };
   }
-  if (clientId.toLowerCase() !== tenant.app.clientId.toLowerCase()) {
+  // An app the tenant has not consented to has no service principal there: Entra cannot find it, whatever the credential.
+  if (clientId.toLowerCase() !== tenant.app.clientId.toLowerCase() || !tenant.app.consented) {
     return {
       family,
       reply: aadError(
         400,
         'unauthorized_client',
         700016,
-        `Application with identifier '${clientId}' was not found in the directory 'Contoso'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`,
+        `Application with identifier '${clientId}' was not found in the directory '${tenant.organization.displayName}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
       ),
     };
   }

@@ -24,6 +24,8 @@ export interface TestSandbox {
   raw(path: string, init?: { method?: string; headers?: Record<string, string>; body?: string }): Promise<RawAnswer>;
   /** A token from the sandbox's token endpoint, for raw calls. */
   token(): Promise<string>;
+  /** A token from one tenant's token endpoint (a many-tenant sandbox), for raw calls. */
+  tokenFor(tenantId: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -56,25 +58,30 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Te
     return { status: response.status, headers: response.headers as unknown as Headers, text, json: text === '' ? undefined : (JSON.parse(text) as unknown) };
   };
 
+  const tokenFor = async (tenantId: string): Promise<string> => {
+    const answer = await raw(`/${tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: sandbox.clientId,
+        client_secret: sandbox.clientSecret,
+        scope: 'https://graph.microsoft.com/.default',
+      }).toString(),
+    });
+    const token = (answer.json as { access_token?: string }).access_token;
+    if (token === undefined) throw new Error(`no token for tenant ${tenantId}: ${answer.status} ${answer.text}`);
+    return token;
+  };
+
   return {
     sandbox,
     client: connection.client,
     connection,
     caFile,
     raw,
-    token: async () => {
-      const answer = await raw(`/${sandbox.tenantId}/oauth2/v2.0/token`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: sandbox.clientId,
-          client_secret: sandbox.clientSecret,
-          scope: 'https://graph.microsoft.com/.default',
-        }).toString(),
-      });
-      return (answer.json as { access_token: string }).access_token;
-    },
+    token: () => tokenFor(sandbox.tenantId),
+    tokenFor,
     close: async () => {
       await connection.close();
       await agent.close();
