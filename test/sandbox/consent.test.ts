@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { withFreshClient } from './helpers/connectFresh.js';
+import { startTestSandbox, type TestSandbox } from './helpers/startTestSandbox.js';
+import type { SandboxTenantHandle } from '../../sandbox/startSandbox.js';
+
+const tokenForm = (t: TestSandbox) => ({
+  method: 'POST',
+  headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams({ grant_type: 'client_credentials', client_id: t.sandbox.clientId, client_secret: t.sandbox.clientSecret, scope: 'https://graph.microsoft.com/.default' }).toString(),
+});
+
+describe('a tenant that has not consented to the multi-tenant app', () => {
+  let t: TestSandbox;
+  let consented: SandboxTenantHandle;
+  let pending: SandboxTenantHandle;
+  beforeAll(async () => {
+    t = await startTestSandbox({ tenants: [{ users: 30 }, { users: 30, consented: false, displayName: 'Woodgrove' }] });
+    [consented, pending] = t.sandbox.tenants as [SandboxTenantHandle, SandboxTenantHandle];
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it("refuses the app's token as Entra does for an app with no service principal in the tenant", async () => {
+    const answer = await t.raw(`/${pending.tenantId}/oauth2/v2.0/token`, tokenForm(t));
+    expect(answer.status).toBe(400);
+    const body = answer.json as { error: string; error_description: string; error_codes: number[]; trace_id: string; correlation_id: string };
+    expect(body).toMatchObject({ error: 'unauthorized_client', error_codes: [700016] });
+    expect(body.error_description).toMatch(
+      new RegExp(`^AADSTS700016: Application with identifier '${t.sandbox.clientId}' was not found in the directory 'Woodgrove'\\. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant\\. You may have sent your authentication request to the wrong tenant\\. Trace ID: `),
+    );
+    // by its verified domain too, and counted in that tenant's journal
+    expect((await t.raw('/woodgrove.onmicrosoft.com/oauth2/v2.0/token', tokenForm(t))).status).toBe(400);
+    expect(pending.journal.counters().byRoute['POST /{tenant}/oauth2/v2.0/token']).toBe(2);
+    expect(consented.journal.counters().byRoute['POST /{tenant}/oauth2/v2.0/token']).toBeUndefined();
+
+    // the product's client (ClientSecretCredential) surfaces Entra's code; the consented tenant is unaffected
+    await expect(withFreshClient(t, (client) => client.api('/organization').get(), pending.tenantId)).rejects.toThrow(/AADSTS700016/);
+    expect(((await withFreshClient(t, (client) => client.api('/organization').get(), consented.tenantId)) as { value: { id: string }[] }).value[0]?.id).toBe(consented.tenantId);
+    expect(pending.controls.consented()).toBe(false);
+  });
+
+  it('issues tokens once an admin consents through the admin API', async () => {
+    const listed = async () => ((await t.raw('/_sandbox/tenants')).json as { tenants: { tenantId: string; consented: boolean }[] }).tenants.find((entry) => entry.tenantId === pending.tenantId)?.consented;
+    expect(await listed()).toBe(false);
+    expect((await t.raw(`/_sandbox/tenants/${pending.tenantId}/consent`)).json).toEqual({ consented: false });
+    const consent = await t.raw(`/_sandbox/tenants/${pending.tenantId}/consent`, { method: 'POST' });
+    expect([consent.status, consent.json]).toEqual([200, { consented: true }]);
+    expect(await listed()).toBe(true);
+
+    const organization = (await withFreshClient(t, (client) => client.api('/organization').get(), pending.tenantId)) as { value: { id: string; displayName: string }[] };
+    expect(organization.value[0]).toMatchObject({ id: pending.tenantId, displayName: 'Woodgrove' });
+    expect(pending.journal.counters().byRoute['GET /v1.0/organization']).toBe(1);
+  });
+});
