@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { SandboxControls } from './admin/sandboxControls.js';
 import type { TrafficControls } from './admin/trafficControls.js';
+import { handleSandboxAdminRequest } from './admin/sandboxAdminApi.js';
+import { listenManagedIdentityEndpoint } from './auth/managedIdentityEndpoint.js';
+import { createWorkloadIdentity, type FederatedIdentityCredential, type ManagedIdentity, type WorkloadIdentityOptions } from './auth/workloadIdentity.js';
 import { checkSandboxTenantOptions, createSandboxTenant, type SandboxTenant, type SandboxTenantOptions, type SandboxTenantWiring } from './createSandboxTenant.js';
 import type { FaultOptions } from './faults/faultRules.js';
 import { createCertificate } from './http/createCertificate.js';
@@ -14,6 +17,7 @@ import type { TenantState } from './tenant/tenantState.js';
 import { generatedTenantName } from './tenant/tenantNames.js';
 
 export type { SandboxTenantOptions } from './createSandboxTenant.js';
+export type { FederatedIdentityCredential, ManagedIdentity } from './auth/workloadIdentity.js';
 
 export interface SandboxOptions {
   /** Number of generated users (default 2000). */
@@ -46,6 +50,26 @@ export interface SandboxOptions {
    * name ('Contoso' first). Absent: one tenant from the top-level options, exactly as before.
    */
   readonly tenants?: readonly SandboxTenantOptions[];
+  /**
+   * Workload identity federation: the user-assigned managed identity the identity endpoint serves, and the app's
+   * federated identity credentials (default: one trusting that identity's tokens in every tenant).
+   */
+  readonly workloadIdentity?: WorkloadIdentityOptions;
+}
+
+/** The managed identity endpoint and the app's federated credentials (`/_sandbox/{managedIdentity,federatedCredentials}`). */
+export interface SandboxWorkloadIdentity {
+  /** Set as `IDENTITY_ENDPOINT` for ManagedIdentityCredential (App Service protocol, plain HTTP on loopback as the host serves it). */
+  readonly identityEndpoint: string;
+  /** Set as `IDENTITY_HEADER`. */
+  readonly identityHeader: string;
+  /** Its client id is what `new ManagedIdentityCredential({ clientId })` names. */
+  readonly managedIdentity: ManagedIdentity;
+  /** The `iss` of the managed identity's tokens: `<origin>/<its tenant>/v2.0`. */
+  readonly issuer: string;
+  federatedCredentials(): readonly FederatedIdentityCredential[];
+  /** Replaces the app's federated credentials (RangeError naming a bad field). */
+  setFederatedCredentials(credentials: readonly FederatedIdentityCredential[]): readonly FederatedIdentityCredential[];
 }
 
 /** One tenant of a running sandbox: what the single-tenant handle exposes of its tenant. */
@@ -98,6 +122,7 @@ export interface SandboxHandle extends SandboxTenantHandle {
   readonly tenants: readonly SandboxTenantHandle[];
   /** The tenant with this id (ignoring case); RangeError when the sandbox has none. */
   tenant(tenantId: string): SandboxTenantHandle;
+  readonly workloadIdentity: SandboxWorkloadIdentity;
   /** Stops listening and closes open connections. */
   stop(): Promise<void>;
 }
@@ -186,14 +211,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const tenants = router.all.map((entry) => tenantHandle(entry, origin));
   const [primary] = tenants;
   if (primary === undefined) throw new RangeError('startSandbox: expected at least one tenant');
-  server.attach(
-    createRequestListener({
-      tenants: router,
-      origin,
-      sandboxAdmin: (request) => (request.method === 'GET' && request.url.pathname.replace(/\/+$/, '') === '/_sandbox/tenants' ? { status: 200, body: { tenants: tenants.map(tenantSummary) } } : undefined),
-      onInternalError,
-    }),
-  );
+  let workloadIdentity: ReturnType<typeof createWorkloadIdentity>;
+  let identity: Awaited<ReturnType<typeof listenManagedIdentityEndpoint>>;
+  try {
+    workloadIdentity = createWorkloadIdentity({ ...options.workloadIdentity, origin, defaultTenantId: primary.tenantId });
+    identity = await listenManagedIdentityEndpoint(workloadIdentity);
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  const surface = { tenants: () => tenants.map(tenantSummary), workloadIdentity, identityEndpoint: identity.identityEndpoint, identityHeader: identity.identityHeader };
+  server.attach(createRequestListener({ tenants: router, origin, workloadIdentity, sandboxAdmin: (request) => handleSandboxAdminRequest(request, surface), onInternalError }));
 
   let stopped: Promise<void> | undefined;
   return {
@@ -211,8 +239,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (found === undefined) throw new RangeError(`startSandbox: no tenant '${tenantId}' in this sandbox`);
       return found;
     },
+    workloadIdentity: {
+      identityEndpoint: identity.identityEndpoint,
+      identityHeader: identity.identityHeader,
+      managedIdentity: workloadIdentity.managedIdentity,
+      issuer: workloadIdentity.issuer,
+      federatedCredentials: () => workloadIdentity.federatedCredentials(),
+      setFederatedCredentials: (credentials) => workloadIdentity.setFederatedCredentials(credentials),
+    },
     stop: () => {
-      stopped ??= server.close();
+      stopped ??= Promise.all([server.close(), identity.close()]).then(() => undefined);
       return stopped;
     },
   };

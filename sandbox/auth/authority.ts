@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Reply } from '../http/graphRoute.js';
 import type { TenantState } from '../tenant/tenantState.js';
 import type { TokenService } from './tokens.js';
+import { jwtBearerAssertionType, type WorkloadIdentity } from './workloadIdentity.js';
 
 export interface AuthorityRequest {
   readonly method: string;
@@ -21,6 +22,8 @@ export interface AuthorityDependencies {
   readonly findTenant: (segment: string) => AuthorityTenant | undefined;
   /** `https://localhost:PORT`, no trailing slash. */
   readonly origin: string;
+  /** The app's federated identity credentials and the managed identity whose tokens they trust (client assertions). */
+  readonly workloadIdentity?: WorkloadIdentity;
 }
 
 /** Answers to the authority paths, and the family name they are counted under. */
@@ -40,8 +43,9 @@ export function isAuthorityPath(pathname: string): boolean {
 }
 
 /**
- * The slice of Entra ID that ClientSecretCredential talks to: the tenant's OpenID configuration and the v2.0 token
- * endpoint for client credentials. Errors copy Entra's JSON shape and AADSTS codes.
+ * The slice of Entra ID that ClientSecretCredential and ClientAssertionCredential talk to: the tenant's OpenID
+ * configuration and the v2.0 token endpoint for client credentials, with a secret or a federated client assertion.
+ * The app must be consented in the tenant first. Errors copy Entra's JSON shape and AADSTS codes.
  */
 export function handleAuthorityRequest(request: AuthorityRequest, dependencies: AuthorityDependencies): AuthorityOutcome {
   const { origin } = dependencies;
@@ -68,7 +72,7 @@ export function handleAuthorityRequest(request: AuthorityRequest, dependencies: 
     };
   }
 
-  const { tenant, tokens } = found;
+  const { tenant } = found;
   const base = `${origin}/${tenant.tenantId}`;
   if (request.method === 'GET' && path === 'v2.0/.well-known/openid-configuration') {
     return {
@@ -134,6 +138,17 @@ export function handleAuthorityRequest(request: AuthorityRequest, dependencies: 
       ),
     };
   }
+  const assertion = form.get('client_assertion');
+  if (assertion !== null && assertion !== '') {
+    if (form.get('client_assertion_type') !== jwtBearerAssertionType) {
+      return { family, reply: aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_assertion_type'.") };
+    }
+    const refused = dependencies.workloadIdentity === undefined
+      ? { status: 400, error: 'invalid_request', code: 70021, description: 'No matching federated identity record found for presented assertion.' }
+      : dependencies.workloadIdentity.refuseAssertion(assertion);
+    if (refused !== undefined) return { family, reply: aadError(refused.status, refused.error, refused.code, refused.description) };
+    return issueToken(form, family, found, aadError);
+  }
   const secret = form.get('client_secret');
   if (secret === null || secret === '') {
     return { family, reply: aadError(401, 'invalid_client', 7000216, "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.") };
@@ -149,6 +164,11 @@ export function handleAuthorityRequest(request: AuthorityRequest, dependencies: 
       ),
     };
   }
+  return issueToken(form, family, found, aadError);
+}
+
+/** The scope check and the token, once the app and its credential are accepted. */
+function issueToken(form: URLSearchParams, family: string, { tenant, tokens }: AuthorityTenant, aadError: (status: number, error: string, code: number, description: string) => Reply): AuthorityOutcome {
   const scopes = (form.get('scope') ?? '').split(/\s+/).filter((scope) => scope !== '' && !oidcScopes.has(scope));
   if (scopes.length !== 1 || !graphScopes.has(scopes[0] ?? '')) {
     return {
