@@ -126,8 +126,7 @@ export function handleAuthorityRequest(request: AuthorityRequest, dependencies: 
   if (clientId === null || clientId === '') {
     return { family, reply: aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.") };
   }
-  // An app the tenant has not consented to has no service principal there: Entra cannot find it, whatever the credential.
-  if (clientId.toLowerCase() !== tenant.app.clientId.toLowerCase() || !tenant.app.consented) {
+  if (clientId.toLowerCase() !== tenant.app.clientId.toLowerCase()) {
     return {
       family,
       reply: aadError(
@@ -136,6 +135,14 @@ export function handleAuthorityRequest(request: AuthorityRequest, dependencies: 
         700016,
         `Application with identifier '${clientId}' was not found in the directory '${tenant.organization.displayName}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
       ),
+    };
+  }
+  // The multi-tenant app exists (in its home tenant) but has no service principal in this one until an admin consents:
+  // client credentials are refused before any credential is looked at (docs/graph-behaviour.md#multi-tenant-apps).
+  if (!tenant.app.consented) {
+    return {
+      family,
+      reply: aadError(401, 'invalid_client', 7000229, `The client application ${tenant.app.clientId} is missing service principal in the tenant ${tenant.tenantId}. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119`),
     };
   }
   const assertion = form.get('client_assertion');

@@ -21,21 +21,24 @@ describe('a tenant that has not consented to the multi-tenant app', () => {
     await t.close();
   });
 
-  it("refuses the app's token as Entra does for an app with no service principal in the tenant", async () => {
+  it("refuses the app's token as Entra does for a multi-tenant app with no service principal in the tenant", async () => {
     const answer = await t.raw(`/${pending.tenantId}/oauth2/v2.0/token`, tokenForm(t));
-    expect(answer.status).toBe(400);
+    expect(answer.status).toBe(401);
     const body = answer.json as { error: string; error_description: string; error_codes: number[]; trace_id: string; correlation_id: string };
-    expect(body).toMatchObject({ error: 'unauthorized_client', error_codes: [700016] });
+    expect(body).toMatchObject({ error: 'invalid_client', error_codes: [7000229] });
     expect(body.error_description).toMatch(
-      new RegExp(`^AADSTS700016: Application with identifier '${t.sandbox.clientId}' was not found in the directory 'Woodgrove'\\. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant\\. You may have sent your authentication request to the wrong tenant\\. Trace ID: `),
+      new RegExp(`^AADSTS7000229: The client application ${t.sandbox.clientId} is missing service principal in the tenant ${pending.tenantId}\\. See instructions here: https://go\\.microsoft\\.com/fwlink/\\?linkid=2225119 Trace ID: `),
     );
+    // an app id that exists nowhere is another answer (AADSTS700016), naming the directory
+    const unknownApp = await t.raw(`/${pending.tenantId}/oauth2/v2.0/token`, { ...tokenForm(t), body: tokenForm(t).body.replace(t.sandbox.clientId, '00000000-0000-4000-8000-000000000000') });
+    expect([unknownApp.status, (unknownApp.json as { error_description: string }).error_description]).toEqual([400, expect.stringMatching(/^AADSTS700016: Application with identifier '00000000-0000-4000-8000-000000000000' was not found in the directory 'Woodgrove'\. /)]);
     // by its verified domain too, and counted in that tenant's journal
-    expect((await t.raw('/woodgrove.onmicrosoft.com/oauth2/v2.0/token', tokenForm(t))).status).toBe(400);
-    expect(pending.journal.counters().byRoute['POST /{tenant}/oauth2/v2.0/token']).toBe(2);
+    expect((await t.raw('/woodgrove.onmicrosoft.com/oauth2/v2.0/token', tokenForm(t))).status).toBe(401);
+    expect(pending.journal.counters().byRoute['POST /{tenant}/oauth2/v2.0/token']).toBe(3);
     expect(consented.journal.counters().byRoute['POST /{tenant}/oauth2/v2.0/token']).toBeUndefined();
 
     // the product's client (ClientSecretCredential) surfaces Entra's code; the consented tenant is unaffected
-    await expect(withFreshClient(t, (client) => client.api('/organization').get(), pending.tenantId)).rejects.toThrow(/AADSTS700016/);
+    await expect(withFreshClient(t, (client) => client.api('/organization').get(), pending.tenantId)).rejects.toThrow(/AADSTS7000229/);
     expect(((await withFreshClient(t, (client) => client.api('/organization').get(), consented.tenantId)) as { value: { id: string }[] }).value[0]?.id).toBe(consented.tenantId);
     expect(pending.controls.consented()).toBe(false);
   });

@@ -114,10 +114,10 @@ describe('workload identity federation: a managed identity as the multi-tenant a
     expect((await t.raw('/_sandbox/federatedCredentials', { method: 'POST', body: JSON.stringify({ federatedCredentials: [{ name: 'x', issuer, subject: 's', audiences: [] }] }) })).status).toBe(400);
   });
 
-  it('still asks for consent first: an unconsented tenant refuses even a valid assertion (AADSTS700016)', async () => {
+  it('still asks for consent first: an unconsented tenant refuses even a valid assertion (AADSTS7000229)', async () => {
     second.state.app.consented = false;
     try {
-      await expect(federated(second.tenantId).getToken(graphScope)).rejects.toThrow(/AADSTS700016/);
+      await expect(federated(second.tenantId).getToken(graphScope)).rejects.toThrow(/AADSTS7000229/);
     } finally {
       second.controls.consent();
     }
