@@ -11,6 +11,7 @@ import { createGraphDispatcher, type GraphOutcome } from './http/createGraphDisp
 import type { GraphRequest } from './http/graphRoute.js';
 import { defaultGraphPipeline, graphStages } from './http/graphStages.js';
 import { mailboxConcurrency } from './mail/mailboxConcurrency.js';
+import type { ApplicationQuota } from './quota/createApplicationQuota.js';
 import { createQuotaMeter } from './quota/createQuotaMeter.js';
 import { defaultQuotaConfig, mergeQuotaConfig, type QuotaOptions } from './quota/quotaConfig.js';
 import { graphRoutes } from './routes/graphRoutes.js';
@@ -55,6 +56,8 @@ export interface SandboxTenantWiring {
   readonly tokenLifetimeSeconds?: number;
   readonly origin: string;
   readonly onInternalError: (error: unknown) => void;
+  /** The app's limits across all tenants, which every tenant's meter also draws on. */
+  readonly applicationQuota?: ApplicationQuota;
 }
 
 /** One tenant's directory, journal, controls, quota meter, faults, tokens and Graph dispatcher. */
@@ -111,7 +114,7 @@ export function createSandboxTenant(options: SandboxTenantOptions, wiring: Sandb
 
   const stats = createTrafficStats();
   const record = createOutcomeRecorder(journal, stats);
-  const quota = createQuotaMeter({ tenantId: tenant.tenantId, config: quotaConfig, isUnmetered: isBatchRoute });
+  const quota = createQuotaMeter({ tenantId: tenant.tenantId, config: quotaConfig, isUnmetered: isBatchRoute, ...(wiring.applicationQuota === undefined ? {} : { application: wiring.applicationQuota }) });
   journal.reportQuotaTimeScale(() => quota.config().timeScale);
   const operations = new Set([...graphRoutes.map((route) => route.operation), batchOperation]);
   const faults = createFaultInjector({ tenant, seed: faultSeed, latency, rules: options.faults?.rules ?? [], isEnvelope: isBatchRoute, operations });

@@ -10,6 +10,7 @@ import { createCertificate } from './http/createCertificate.js';
 import { createRequestListener, type ListenerTenant } from './http/createRequestListener.js';
 import { listenHttps } from './http/server.js';
 import { createTenantRouter, type TenantRouter } from './http/tenantRouter.js';
+import { createApplicationQuota, type ApplicationQuota, type ApplicationQuotaOptions } from './quota/createApplicationQuota.js';
 import type { QuotaOptions } from './quota/quotaConfig.js';
 import type { JournalView } from './stats/journal.js';
 import type { SandboxManifest } from './tenant/tenantModel.js';
@@ -55,6 +56,11 @@ export interface SandboxOptions {
    * federated identity credentials (default: one trusting that identity's tokens in every tenant).
    */
   readonly workloadIdentity?: WorkloadIdentityOptions;
+  /**
+   * Graph's application-wide limits, shared by every tenant (150,000 resource units per 20 s, 35,000 writes per 5 min,
+   * docs/graph-behaviour.md#throttling): any figure, or `enabled: false`. `timeScale` defaults to `quota.timeScale`.
+   */
+  readonly applicationQuota?: ApplicationQuotaOptions;
 }
 
 /** The managed identity endpoint and the app's federated credentials (`/_sandbox/{managedIdentity,federatedCredentials}`). */
@@ -123,6 +129,8 @@ export interface SandboxHandle extends SandboxTenantHandle {
   /** The tenant with this id (ignoring case); RangeError when the sandbox has none. */
   tenant(tenantId: string): SandboxTenantHandle;
   readonly workloadIdentity: SandboxWorkloadIdentity;
+  /** The app's limits across all tenants (`/_sandbox/applicationQuota`): config, configure (RangeError), usage. */
+  readonly applicationQuota: Pick<ApplicationQuota, 'config' | 'configure' | 'usage'>;
   /** Stops listening and closes open connections. */
   stop(): Promise<void>;
 }
@@ -189,7 +197,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const clientSecret = options.clientSecret ?? `sbx~${randomBytes(24).toString('base64url')}`;
 
   let router: TenantRouter<ListenerTenant & SandboxTenant>;
+  let applicationQuota: ApplicationQuota;
   try {
+    applicationQuota = createApplicationQuota({ ...(options.quota?.timeScale === undefined ? {} : { timeScale: options.quota.timeScale }), ...options.applicationQuota });
     const wiring: SandboxTenantWiring = {
       clock: options.clock ?? (() => new Date()),
       clientSecret,
@@ -197,6 +207,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tokenKey: randomBytes(32),
       origin,
       onInternalError,
+      applicationQuota,
       ...(options.tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds: options.tokenLifetimeSeconds }),
     };
     const [firstOptions = {}, ...otherOptions] = tenantOptions;
@@ -220,7 +231,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await server.close();
     throw error;
   }
-  const surface = { tenants: () => tenants.map(tenantSummary), workloadIdentity, identityEndpoint: identity.identityEndpoint, identityHeader: identity.identityHeader };
+  const surface = { tenants: () => tenants.map(tenantSummary), workloadIdentity, applicationQuota, identityEndpoint: identity.identityEndpoint, identityHeader: identity.identityHeader };
   server.attach(createRequestListener({ tenants: router, origin, workloadIdentity, sandboxAdmin: (request) => handleSandboxAdminRequest(request, surface), onInternalError }));
 
   let stopped: Promise<void> | undefined;
@@ -239,6 +250,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (found === undefined) throw new RangeError(`startSandbox: no tenant '${tenantId}' in this sandbox`);
       return found;
     },
+    applicationQuota: { config: () => applicationQuota.config(), configure: (change) => applicationQuota.configure(change), usage: () => applicationQuota.usage() },
     workloadIdentity: {
       identityEndpoint: identity.identityEndpoint,
       identityHeader: identity.identityHeader,

@@ -1,26 +1,40 @@
 import type { Reply } from '../http/graphRoute.js';
 import type { AdminRequest } from './adminApi.js';
 import type { WorkloadIdentity } from '../auth/workloadIdentity.js';
+import type { ApplicationQuota } from '../quota/createApplicationQuota.js';
 
 /** What the sandbox-wide admin operations read and change (a tenant's own are `adminApi.ts`). */
 export interface SandboxAdminSurface {
   /** Each tenant's id, name, size, consent and admin URL. */
   readonly tenants: () => readonly Record<string, unknown>[];
   readonly workloadIdentity: WorkloadIdentity;
+  readonly applicationQuota: ApplicationQuota;
   readonly identityEndpoint: string;
   readonly identityHeader: string;
 }
 
-const readBody = (text: string): unknown => {
+const badRequest = (message: string): Reply => ({ status: 400, body: { error: { code: 'BadRequest', message } } });
+
+/** Runs `change` with the JSON object body; 400 for another body or a RangeError naming the field. */
+function withBody(request: AdminRequest, change: (body: Record<string, unknown>) => Reply): Reply {
+  let body: unknown;
   try {
-    return text.trim() === '' ? {} : (JSON.parse(text) as unknown);
+    body = request.bodyText.trim() === '' ? {} : (JSON.parse(request.bodyText) as unknown);
   } catch {
-    return undefined;
+    body = undefined;
   }
-};
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return badRequest('Expected a JSON object body.');
+  try {
+    return change(body as Record<string, unknown>);
+  } catch (error) {
+    if (error instanceof RangeError) return badRequest(error.message);
+    throw error;
+  }
+}
 
 /**
  * The admin operations of the whole sandbox, under `/_sandbox/`: `GET tenants`, `GET managedIdentity`,
+ * `GET|POST applicationQuota {enabled?, resourceUnits?, resourceUnitWindowSeconds?, writes?, writeWindowSeconds?, timeScale?}`,
  * `GET|POST federatedCredentials {federatedCredentials: [{name, issuer, subject, audiences}]}` (the app's, in every
  * tenant). Undefined for any other path (a tenant's operation).
  */
@@ -35,18 +49,17 @@ export function handleSandboxAdminRequest(request: AdminRequest, surface: Sandbo
         status: 200,
         body: { ...workloadIdentity.managedIdentity, issuer: workloadIdentity.issuer, identityEndpoint: surface.identityEndpoint, identityHeader: surface.identityHeader },
       };
+    case 'GET applicationQuota':
+      return { status: 200, body: surface.applicationQuota.usage() };
+    case 'POST applicationQuota':
+      return withBody(request, (body) => {
+        surface.applicationQuota.configure(body);
+        return { status: 200, body: surface.applicationQuota.usage() };
+      });
     case 'GET federatedCredentials':
       return { status: 200, body: { federatedCredentials: workloadIdentity.federatedCredentials() } };
-    case 'POST federatedCredentials': {
-      const body = readBody(request.bodyText);
-      if (typeof body !== 'object' || body === null) return { status: 400, body: { error: { code: 'BadRequest', message: 'Expected a JSON object body.' } } };
-      try {
-        return { status: 200, body: { federatedCredentials: workloadIdentity.setFederatedCredentials((body as Record<string, unknown>).federatedCredentials) } };
-      } catch (error) {
-        if (error instanceof RangeError) return { status: 400, body: { error: { code: 'BadRequest', message: error.message } } };
-        throw error;
-      }
-    }
+    case 'POST federatedCredentials':
+      return withBody(request, (body) => ({ status: 200, body: { federatedCredentials: workloadIdentity.setFederatedCredentials(body.federatedCredentials) } }));
     default:
       return undefined;
   }
