@@ -36,10 +36,37 @@ const graphScopes = new Set(['https://graph.microsoft.com/.default', '00000003-0
 const oidcScopes = new Set(['openid', 'profile', 'offline_access']);
 const noStore = { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' };
 
-/** True for `/{tenant}/v2.0/...`, `/{tenant}/oauth2/...` and `/{tenant}/discovery/...`. */
+/** True for `/{tenant}/v2.0/...`, `/{tenant}/oauth2/...`, `/{tenant}/discovery/...` and `/{tenant}/adminconsent`. */
 export function isAuthorityPath(pathname: string): boolean {
   const second = pathname.split('/')[2];
-  return second === 'v2.0' || second === 'oauth2' || second === 'discovery';
+  return second === 'v2.0' || second === 'oauth2' || second === 'discovery' || second === 'adminconsent';
+}
+
+/**
+ * `GET /{tenant}/adminconsent?client_id=…[&redirect_uri=…&state=…]` (and `/{tenant}/v2.0/adminconsent`): the admin
+ * consent URL the product reports. In Entra an administrator signs in and accepts; the sandbox takes the visit as that
+ * acceptance: the app gets its service principal in the tenant, and the browser is sent to `redirect_uri` with
+ * `admin_consent=True&tenant=…&state=…` (or answered 200 without one). An unknown app is refused (AADSTS700016).
+ */
+function adminConsent(request: AuthorityRequest, found: AuthorityTenant): Reply {
+  const { tenant } = found;
+  const clientId = request.url.searchParams.get('client_id') ?? '';
+  const redirect = request.url.searchParams.get('redirect_uri');
+  const state = request.url.searchParams.get('state');
+  const known = clientId.toLowerCase() === tenant.app.clientId.toLowerCase();
+  if (known) tenant.consent();
+  const answer = known
+    ? { admin_consent: 'True', tenant: tenant.tenantId }
+    : { error: 'unauthorized_client', error_description: `AADSTS700016: Application with identifier '${clientId}' was not found in the directory '${tenant.organization.displayName}'.` };
+  if (redirect === null) return { status: known ? 200 : 400, headers: noStore, body: answer };
+  let target: URL;
+  try {
+    target = new URL(redirect);
+  } catch {
+    return { status: 400, headers: noStore, body: { error: 'invalid_request', error_description: "AADSTS90102: 'redirect_uri' value must be a valid absolute URI." } };
+  }
+  for (const [name, value] of Object.entries({ ...answer, ...(state === null ? {} : { state }) })) target.searchParams.set(name, value);
+  return { status: 302, headers: { ...noStore, Location: target.toString() } };
 }
 
 /**
@@ -109,6 +136,9 @@ export function handleAuthorityRequest(request: AuthorityRequest, dependencies: 
   }
   if (request.method === 'GET' && path === 'discovery/v2.0/keys') {
     return { family: '/{tenant}/discovery/v2.0/keys', reply: { status: 200, body: { keys: [] } } };
+  }
+  if (request.method === 'GET' && (path === 'adminconsent' || path === 'v2.0/adminconsent')) {
+    return { family: `/{tenant}/${path}`, reply: adminConsent(request, found) };
   }
   if (path !== 'oauth2/v2.0/token') {
     return { family: '/{tenant}/(unmatched)', reply: aadError(404, 'invalid_request', 90010, 'The endpoint is not served by the sandbox tenant.') };

@@ -3,6 +3,8 @@ import { withFreshClient } from './helpers/connectFresh.js';
 import { startTestSandbox, type TestSandbox } from './helpers/startTestSandbox.js';
 import type { SandboxTenantHandle } from '../../sandbox/startSandbox.js';
 
+const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+
 const tokenForm = (t: TestSandbox) => ({
   method: 'POST',
   headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -13,9 +15,11 @@ describe('a tenant that has not consented to the multi-tenant app', () => {
   let t: TestSandbox;
   let consented: SandboxTenantHandle;
   let pending: SandboxTenantHandle;
+  let later: SandboxTenantHandle;
+  let partial: SandboxTenantHandle;
   beforeAll(async () => {
-    t = await startTestSandbox({ tenants: [{ users: 30 }, { users: 30, consented: false, displayName: 'Woodgrove' }] });
-    [consented, pending] = t.sandbox.tenants as [SandboxTenantHandle, SandboxTenantHandle];
+    t = await startTestSandbox({ tenants: [{ users: 30 }, { users: 30, consented: false, displayName: 'Woodgrove' }, { users: 24, consented: false }, { users: 24, roles: ['User.Read.All'] }] });
+    [consented, pending, later, partial] = t.sandbox.tenants as [SandboxTenantHandle, SandboxTenantHandle, SandboxTenantHandle, SandboxTenantHandle];
   });
   afterAll(async () => {
     await t.close();
@@ -54,5 +58,28 @@ describe('a tenant that has not consented to the multi-tenant app', () => {
     const organization = (await withFreshClient(t, (client) => client.api('/organization').get(), pending.tenantId)) as { value: { id: string; displayName: string }[] };
     expect(organization.value[0]).toMatchObject({ id: pending.tenantId, displayName: 'Woodgrove' });
     expect(pending.journal.counters().byRoute['GET /v1.0/organization']).toBe(1);
+  });
+
+  it('takes a visit to the admin consent URL as the administrator accepting', async () => {
+    const url = `/${later.tenantId}/adminconsent?client_id=${t.sandbox.clientId}&redirect_uri=${encodeURIComponent('https://localhost/consented')}&state=s-1`;
+    const unknownApp = await t.raw(`/${later.tenantId}/adminconsent?client_id=00000000-0000-4000-8000-000000000000`);
+    expect([unknownApp.status, (unknownApp.json as { error: string }).error]).toEqual([400, 'unauthorized_client']);
+    expect(later.controls.consented()).toBe(false);
+
+    const visit = await t.raw(url, { redirect: 'manual' });
+    expect(visit.status).toBe(302);
+    const location = new URL(visit.headers.get('location') ?? '');
+    expect([location.origin + location.pathname, Object.fromEntries(location.searchParams)]).toEqual(['https://localhost/consented', { admin_consent: 'True', tenant: later.tenantId, state: 's-1' }]);
+    expect(later.controls.consented()).toBe(true);
+    expect(claimsOf(await t.tokenFor(later.tenantId)).tid).toBe(later.tenantId);
+  });
+
+  it("issues a consented tenant's tokens with that tenant's grants: a permission missing there is Graph's 403", async () => {
+    const token = await t.tokenFor(partial.tenantId);
+    expect(claimsOf(token).roles).toEqual(['User.Read.All']);
+    expect((await t.raw('/v1.0/users?$top=1', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+    const refused = await t.raw('/v1.0/organization', { headers: { Authorization: `Bearer ${token}` } });
+    expect([refused.status, (refused.json as { error: { code: string } }).error.code]).toEqual([403, 'Authorization_RequestDenied']);
+    expect((await t.raw('/v1.0/organization', { headers: { Authorization: `Bearer ${await t.tokenFor(consented.tenantId)}` } })).status).toBe(200);
   });
 });

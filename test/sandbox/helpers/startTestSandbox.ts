@@ -21,7 +21,7 @@ export interface TestSandbox {
   readonly connection: GraphConnection;
   readonly caFile: string;
   /** Plain HTTPS to the sandbox (trusting its certificate), for answers the Graph client would hide. */
-  raw(path: string, init?: { method?: string; headers?: Record<string, string>; body?: string }): Promise<RawAnswer>;
+  raw(path: string, init?: { method?: string; headers?: Record<string, string>; body?: string; redirect?: 'follow' | 'manual' }): Promise<RawAnswer>;
   /** A token from the sandbox's token endpoint, for raw calls. */
   token(): Promise<string>;
   /** A token from one tenant's token endpoint (a many-tenant sandbox), for raw calls. */
@@ -52,6 +52,7 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Te
       method: init.method ?? 'GET',
       headers: init.headers ?? {},
       ...(init.body === undefined ? {} : { body: init.body }),
+      ...(init.redirect === undefined ? {} : { redirect: init.redirect }),
       dispatcher: agent,
     });
     const text = await response.text();
