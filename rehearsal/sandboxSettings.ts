@@ -52,6 +52,17 @@ export function tenantSandboxSettings(sandbox: SandboxHandle, tenant: SandboxTen
 }
 
 /**
+ * What the Functions host gives an app with a user-assigned managed identity, pointed at the sandbox's identity
+ * endpoint: `IDENTITY_ENDPOINT` and `IDENTITY_HEADER` (process environment variables the real ManagedIdentityCredential
+ * reads; set them before its first use in a process) and the product's `MFA_MANAGED_IDENTITY_CLIENT_ID`. The auth mode
+ * that exchanges the identity's token for each tenant's (workload identity federation) is the product's to name.
+ */
+export function workloadIdentitySandboxSettings(sandbox: Pick<SandboxHandle, 'workloadIdentity'>): Record<string, string> {
+  const { identityEndpoint, identityHeader, managedIdentity } = sandbox.workloadIdentity;
+  return { IDENTITY_ENDPOINT: identityEndpoint, IDENTITY_HEADER: identityHeader, MFA_MANAGED_IDENTITY_CLIENT_ID: managedIdentity.clientId };
+}
+
+/**
  * The phone track with a customer-managed SMS provider: the bridge as the destination, open whatever the date. For
  * the tests and labs that exercise the phone-bridge enrolment (the passkey track's own tests set it up instead).
  */

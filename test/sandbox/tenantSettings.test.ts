@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../shared/config/loadConfig.js';
-import { deploymentSandboxSettings, phoneTrackSettings, sandboxSettings, tenantSandboxSettings } from '../../rehearsal/sandboxSettings.js';
+import { deploymentSandboxSettings, phoneTrackSettings, sandboxSettings, tenantSandboxSettings, workloadIdentitySandboxSettings } from '../../rehearsal/sandboxSettings.js';
 import { runSandboxCli } from '../../sandbox/admin/sandboxCli.js';
 import { startSandbox, type SandboxHandle } from '../../sandbox/startSandbox.js';
 
@@ -43,6 +43,17 @@ describe('settings for each tenant of a many-tenant sandbox', () => {
     expect([first?.MFA_DEFAULT_PHONE_REGION, second?.MFA_DEFAULT_PHONE_REGION]).toEqual(['NO', 'SE']);
     expect(first?.MFA_PILOT_GROUP_ID).not.toBe(second?.MFA_PILOT_GROUP_ID);
     expect(() => tenantSandboxSettings(sandbox, '00000000-0000-4000-8000-000000000000')).toThrow(RangeError);
+  });
+
+  it("names the sandbox's managed identity endpoint as the Functions host would, and the product's identity setting", () => {
+    const settings = workloadIdentitySandboxSettings(sandbox);
+    expect(settings).toEqual({
+      IDENTITY_ENDPOINT: sandbox.workloadIdentity.identityEndpoint,
+      IDENTITY_HEADER: sandbox.workloadIdentity.identityHeader,
+      MFA_MANAGED_IDENTITY_CLIENT_ID: sandbox.workloadIdentity.managedIdentity.clientId,
+    });
+    expect(settings.IDENTITY_ENDPOINT).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/msi\/token$/);
+    expect(loadConfig({ ...deploymentSandboxSettings(sandbox, 'UseDevelopmentStorage=true', caFile), ...tenantSandboxSettings(sandbox, sandbox), ...settings, ...phoneTrackSettings }).managedIdentityClientId).toBe(settings.MFA_MANAGED_IDENTITY_CLIENT_ID);
   });
 });
 
