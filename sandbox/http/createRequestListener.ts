@@ -69,7 +69,13 @@ export function createRequestListener(dependencies: RequestListenerDependencies)
   const adminReply = (request: AdminRequest): Reply => {
     const scoped = /^\/_sandbox\/tenants\/([^/]+)(\/.*)?$/.exec(request.url.pathname);
     if (scoped === null) return dependencies.sandboxAdmin?.(request) ?? handleAdminRequest(request, tenants.primary.admin);
-    const target = tenants.byId(decodeURIComponent(scoped[1] ?? ''));
+    let tenantId: string;
+    try {
+      tenantId = decodeURIComponent(scoped[1] ?? '');
+    } catch {
+      tenantId = '';
+    }
+    const target = tenants.byId(tenantId);
     if (target === undefined) return { status: 404, body: { error: { code: 'NotFound', message: `No tenant '${scoped[1] ?? ''}' in this sandbox. See GET /_sandbox/tenants.` } } };
     return handleAdminRequest({ ...request, url: new URL(`${origin}/_sandbox${scoped[2] ?? '/'}${request.url.search}`) }, target.admin);
   };
