@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 const base64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url');
 
 /** A compact JWT signed with HMAC-SHA256 under `key`, with the header `{typ, alg, kid}`. */
-export function signHs256(claims: Readonly<Record<string, unknown>>, key: Buffer, kid: string): string {
+export function signHs256(claims: object, key: Buffer, kid: string): string {
   const body = `${base64url(JSON.stringify({ typ: 'JWT', alg: 'HS256', kid }))}.${base64url(JSON.stringify(claims))}`;
   return `${body}.${createHmac('sha256', key).update(body).digest('base64url')}`;
 }

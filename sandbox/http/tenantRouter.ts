@@ -1,3 +1,4 @@
+import { readJwtClaims } from '../auth/hs256.js';
 import type { TenantState } from '../tenant/tenantState.js';
 
 /** Finds the tenant a request is for, as Entra and Graph do: the authority by the tenant in its path, Graph by the token's `tid`. */
@@ -19,15 +20,8 @@ export interface TenantRouter<T extends { readonly tenant: TenantState }> {
 
 function tidOf(authorization: string | undefined): string | undefined {
   const token = /^bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '')?.[1];
-  const payload = token?.split('.')[1];
-  if (payload === undefined) return undefined;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
-    const tid = typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>).tid : undefined;
-    return typeof tid === 'string' ? tid : undefined;
-  } catch {
-    return undefined;
-  }
+  const tid = token === undefined ? undefined : readJwtClaims(token)?.tid;
+  return typeof tid === 'string' ? tid : undefined;
 }
 
 /** Tenants must have distinct ids and verified domains (RangeError otherwise): no request may reach two of them. */
