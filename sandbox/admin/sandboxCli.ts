@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { parseFaultRule, type FaultOptions, type FaultRule, type LatencyConfig } from '../faults/faultRules.js';
 import { authenticationMethodQuotas, writeModels, type QuotaOptions } from '../quota/quotaConfig.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../startSandbox.js';
+import { generatedTenants } from '../tenant/generatedTenants.js';
 
 export interface CliIo {
   /** Receives exactly one line: the JSON ready message a parent process reads. */
@@ -128,7 +129,7 @@ const wholeNumber = (name: string, min: number, max: number) => (value: string):
   return parsed;
 };
 
-/** Parses `--users 500 --seed 7 --port 8443 --home-country SE`, starts the sandbox, writes the CA PEM to a temp file and reports. */
+/** Parses `--users 500 --seed 7 --port 8443 --home-country SE [--tenants N]`, starts the sandbox, writes the CA PEM to a temp file and reports. */
 export async function runSandboxCli(argv: readonly string[], io: CliIo): Promise<RunningCli> {
   const program = new Command('sandbox')
     .description('Local HTTPS server that behaves like Microsoft Graph for a generated tenant')
@@ -137,11 +138,12 @@ export async function runSandboxCli(argv: readonly string[], io: CliIo): Promise
     .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', wholeNumber('--port', 0, 65535), 0)
     .option('--home-country <cc>', 'ISO country most users live in', 'SE')
     .option('--client-secret <secret>', 'secret of the app registration (default: random)')
+    .option('--tenants <n>', 'serve this many generated tenants of varied sizes around --users (seeds --seed, --seed+1, …), one multi-tenant app', wholeNumber('--tenants', 1, 1_000))
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stderr(text.trimEnd()), writeErr: (text) => io.stderr(text.trimEnd()) });
   addTrafficFlags(program);
   program.parse([...argv], { from: 'user' });
-  const flags = program.opts<{ users: number; seed: number; port: number; homeCountry: string; clientSecret?: string } & TrafficFlags>();
+  const flags = program.opts<{ users: number; seed: number; port: number; homeCountry: string; clientSecret?: string; tenants?: number } & TrafficFlags>();
 
   const options: SandboxOptions = {
     users: flags.users,
@@ -149,6 +151,7 @@ export async function runSandboxCli(argv: readonly string[], io: CliIo): Promise
     port: flags.port,
     homeCountry: flags.homeCountry.toUpperCase(),
     ...(flags.clientSecret === undefined ? {} : { clientSecret: flags.clientSecret }),
+    ...(flags.tenants === undefined ? {} : { tenants: generatedTenants(flags.tenants, flags.users, flags.seed) }),
     ...trafficOptionsFrom(flags),
   };
   const sandbox = await startSandbox(options);
@@ -165,6 +168,15 @@ export async function runSandboxCli(argv: readonly string[], io: CliIo): Promise
       clientId: sandbox.clientId,
       clientSecret: sandbox.clientSecret,
       adminUrl: sandbox.adminUrl,
+      // with --tenants (a many-tenant sandbox): every tenant, and the managed identity endpoint for federation
+      ...(flags.tenants === undefined
+        ? {}
+        : {
+            tenants: sandbox.tenants.map((tenant) => ({ tenantId: tenant.tenantId, displayName: tenant.displayName, users: tenant.state.users.length, adminUrl: tenant.tenantAdminUrl })),
+            identityEndpoint: sandbox.workloadIdentity.identityEndpoint,
+            identityHeader: sandbox.workloadIdentity.identityHeader,
+            managedIdentityClientId: sandbox.workloadIdentity.managedIdentity.clientId,
+          }),
     }),
   );
   const { manifest } = sandbox;
@@ -187,6 +199,14 @@ export async function runSandboxCli(argv: readonly string[], io: CliIo): Promise
     "  MFA_EXCLUDE_UPN_PATTERNS='Sync_*,ADToAADSyncServiceAccount*,svc-*'",
     `  MFA_DEFAULT_PHONE_REGION=${manifest.homeCountry}`,
     `  MFA_CA_GROUP_ID=${manifest.groups.mfaRequired}`,
+    ...(flags.tenants === undefined
+      ? []
+      : [
+          `${sandbox.tenants.length} tenants, one multi-tenant app (MFA_CLIENT_ID above); each tenant's MFA_TENANT_ID and admin API:`,
+          ...sandbox.tenants.map((tenant) => `  ${tenant.tenantId}  ${tenant.displayName} (${tenant.state.users.length} users)  ${tenant.tenantAdminUrl}`),
+          `(the tenant-specific settings above are the first tenant's; GET ${sandbox.adminUrl}tenants lists them all)`,
+        ]),
+    `Workload identity: IDENTITY_ENDPOINT=${sandbox.workloadIdentity.identityEndpoint} IDENTITY_HEADER=${sandbox.workloadIdentity.identityHeader} managed identity client id ${sandbox.workloadIdentity.managedIdentity.clientId}`,
     `Admin API (no token, loopback only): ${sandbox.adminUrl}{manifest,journal,counters,stats,clock,organization,roles,quota,faults,latency,conditionalAccess,registrationReport,signIn,signInNight,simulateSignIns,signInSimulation,tenantUsers}`,
     'Stop with Ctrl+C (SIGINT) or SIGTERM.',
   ]) {

@@ -149,6 +149,13 @@ export interface SandboxControls {
   setOrganization(change: OrganizationChange): DirectorySyncView;
   roles(): readonly string[];
   setRoles(roles: readonly string[]): readonly string[];
+  /** Whether the app is consented in this tenant (has a service principal); without it the token endpoint refuses the app. */
+  consented(): boolean;
+  /**
+   * An admin of the tenant consents to the app, as clicking its admin-consent URL and accepting does: the permissions
+   * it asks for (`roles()`) are granted and new tokens are issued. Idempotent. Returns `consented()` (true).
+   */
+  consent(): boolean;
   conditionalAccess(): ConditionalAccessView;
   setConditionalAccess(change: ConditionalAccessChange): ConditionalAccessView;
   registrationReport(): RegistrationReportSettings;
@@ -245,6 +252,11 @@ export function createSandboxControls(tenant: TenantState): SandboxControls {
       if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) throw new RangeError("roles: expected 'roles' to be a list of permission names");
       tenant.setRoles(roles);
       return tenant.app.roles;
+    },
+    consented: () => tenant.app.consented,
+    consent: () => {
+      tenant.consent();
+      return tenant.app.consented;
     },
     conditionalAccess,
     setConditionalAccess: (change) => {

@@ -1,20 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { handleAdminRequest, type AdminSurface } from '../admin/adminApi.js';
-import { handleAuthorityRequest, isAuthorityPath, type AuthorityDependencies } from '../auth/authority.js';
+import { handleAdminRequest, type AdminRequest, type AdminSurface } from '../admin/adminApi.js';
+import { handleAuthorityRequest, isAuthorityPath, type AuthorityDependencies, type AuthorityTenant } from '../auth/authority.js';
 import type { GraphOutcome } from './createGraphDispatcher.js';
 import { graphErrorBody } from './graphErrorBody.js';
 import type { GraphRequest, Reply } from './graphRoute.js';
 import type { Journal } from '../stats/journal.js';
 import type { OutcomeRecorder } from '../stats/createOutcomeRecorder.js';
+import type { TenantRouter } from './tenantRouter.js';
 
-export interface RequestListenerDependencies extends AuthorityDependencies {
+/** What the front door needs of one tenant. */
+export interface ListenerTenant extends AuthorityTenant {
   readonly dispatchGraph: (request: GraphRequest) => Promise<GraphOutcome>;
+  /** Counters of every answer to this tenant, and its write journal. */
   readonly journal: Journal;
   /** Books each Graph exchange (counters, write journal, statistics). */
   readonly record: OutcomeRecorder;
-  /** What `/_sandbox/` reads and changes. */
+  /** What `/_sandbox/` (the primary tenant) and `/_sandbox/tenants/{id}/` read and change. */
   readonly admin: AdminSurface;
+}
+
+export interface RequestListenerDependencies extends Omit<AuthorityDependencies, 'findTenant'> {
+  readonly tenants: TenantRouter<ListenerTenant>;
+  /** Admin operations of the whole sandbox (`/_sandbox/tenants`, the app's federated credentials): undefined when the path is none of them. */
+  readonly sandboxAdmin?: (request: AdminRequest) => Reply | undefined;
   readonly onInternalError?: (error: unknown) => void;
 }
 
@@ -37,7 +46,9 @@ async function readBody(request: IncomingMessage): Promise<string | undefined> {
  * family to its handler (admin API, authority, Graph), and records counters and the write journal. Never throws.
  */
 export function createRequestListener(dependencies: RequestListenerDependencies): (request: IncomingMessage, response: ServerResponse) => void {
-  const { journal, origin, tenant } = dependencies;
+  const { origin, tenants } = dependencies;
+  const tenant = tenants.primary.tenant;
+  const authority: AuthorityDependencies = { ...dependencies, findTenant: (segment) => tenants.forAuthority(segment) };
 
   const send = (response: ServerResponse, ids: { requestId: string; clientRequestId: string }, reply: Reply): void => {
     const headers: Record<string, string> = {
@@ -52,6 +63,21 @@ export function createRequestListener(dependencies: RequestListenerDependencies)
     }
     const text = reply.rawBody ?? JSON.stringify(reply.body);
     response.writeHead(reply.status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) }).end(text);
+  };
+
+  // `/_sandbox/tenants/{id}/…` is that tenant's admin API; `/_sandbox/…` the primary tenant's, after the sandbox-wide operations.
+  const adminReply = (request: AdminRequest): Reply => {
+    const scoped = /^\/_sandbox\/tenants\/([^/]+)(\/.*)?$/.exec(request.url.pathname);
+    if (scoped === null) return dependencies.sandboxAdmin?.(request) ?? handleAdminRequest(request, tenants.primary.admin);
+    let tenantId: string;
+    try {
+      tenantId = decodeURIComponent(scoped[1] ?? '');
+    } catch {
+      tenantId = '';
+    }
+    const target = tenants.byId(tenantId);
+    if (target === undefined) return { status: 404, body: { error: { code: 'NotFound', message: `No tenant '${scoped[1] ?? ''}' in this sandbox. See GET /_sandbox/tenants.` } } };
+    return handleAdminRequest({ ...request, url: new URL(`${origin}/_sandbox${scoped[2] ?? '/'}${request.url.search}`) }, target.admin);
   };
 
   const errorReply = (status: number, code: string, message: string, ids: { requestId: string; clientRequestId: string }): Reply => ({
@@ -83,13 +109,15 @@ export function createRequestListener(dependencies: RequestListenerDependencies)
         ? errorReply(403, 'Forbidden', 'The sandbox admin API only answers loopback callers.', ids)
         : bodyText === undefined
           ? errorReply(413, 'RequestEntityTooLarge', 'The request body is too large.', ids)
-          : handleAdminRequest({ method, url, bodyText }, dependencies.admin);
+          : adminReply({ method, url, bodyText });
       send(response, ids, reply);
       return;
     }
 
     const firstSegment = url.pathname.split('/')[1] ?? '';
     if (firstSegment === 'v1.0' || firstSegment === 'beta') {
+      // Graph has one host for every tenant: the token's tenant is the directory a request reads and writes.
+      const target = tenants.forBearer(request.headers.authorization);
       const outcome: GraphOutcome =
         bodyText === undefined
           ? {
@@ -99,25 +127,25 @@ export function createRequestListener(dependencies: RequestListenerDependencies)
               envelope: false,
               audit: { userId: null, detail: {} },
             }
-          : await dependencies.dispatchGraph({ method, url, headers: lowerCaseHeaders(request), bodyText, requestId, clientRequestId });
+          : await target.dispatchGraph({ method, url, headers: lowerCaseHeaders(request), bodyText, requestId, clientRequestId });
       // Booked before the answer is sent: a journal listener that kills the client (a kill point) acts after the write
       // took effect and before any answer can reach the client, so the client cannot send another write in between.
-      dependencies.record({ method, path: url.pathname, requestId, outcome });
+      target.record({ method, path: url.pathname, requestId, outcome });
       // A `hang` fault: the request was read and is never answered; the client's timeout (or stop()) ends the connection.
       if (outcome.reply.hang !== true) send(response, ids, outcome.reply);
       return;
     }
 
     if (isAuthorityPath(url.pathname)) {
-      const outcome = handleAuthorityRequest({ method, url, bodyText: bodyText ?? '', clientRequestId }, dependencies);
+      const outcome = handleAuthorityRequest({ method, url, bodyText: bodyText ?? '', clientRequestId }, authority);
       send(response, ids, outcome.reply);
-      journal.count(method, outcome.family, outcome.reply.status);
+      (tenants.forAuthority(firstSegment) ?? tenants.primary).journal.count(method, outcome.family, outcome.reply.status);
       return;
     }
 
     const reply = errorReply(404, 'Request_ResourceNotFound', `The sandbox tenant serves /v1.0, /beta, the authority under /${tenant.tenantId} and /_sandbox; '${url.pathname}' is none of them.`, ids);
     send(response, ids, reply);
-    journal.count(method, '(unmatched)', reply.status);
+    tenants.primary.journal.count(method, '(unmatched)', reply.status);
   };
 
   return (request, response) => {

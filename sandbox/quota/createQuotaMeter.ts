@@ -3,8 +3,8 @@ import type { GraphRoute, GraphStage } from '../http/graphRoute.js';
 import { mergeQuotaConfig, type QuotaConfig, type WriteModel } from './quotaConfig.js';
 import { quotaFamilyOf } from './quotaFamily.js';
 import { requestCost } from './requestCost.js';
-import { createSlidingWindowQuota, drawWindow, resizeWindow, slideWindow, windowUsedShare, windowWaitMs, type SlidingWindowQuota } from './slidingWindowQuota.js';
-import { bucketUsedShare, bucketWaitMs, createTokenBucket, drawBucket, refillBucket, resizeBucket, type TokenBucket } from './tokenBucket.js';
+import { advance, createLimit, draw, resize, usedShare, waitMs, type Limit } from './quotaLimit.js';
+import type { ApplicationLimitName, ApplicationQuota } from './createApplicationQuota.js';
 
 export type QuotaLimitName = 'resourceUnits' | 'appWrites' | 'tenantWrites';
 
@@ -54,42 +54,13 @@ export interface QuotaMeterOptions {
   readonly isUnmetered: (route: GraphRoute) => boolean;
   /** Monotonic real time in ms (default performance.now). */
   readonly nowMs?: () => number;
+  /** The app's limits across all tenants, which every metered request here also draws on (default: none). */
+  readonly application?: ApplicationQuota;
 }
 
 /** Seconds with up to millisecond precision, as Graph writes fractional Retry-After (`2.128`); never 0. */
 export function formatRetryAfter(ms: number): string {
   return String(Math.max(1, Math.ceil(ms)) / 1000);
-}
-
-/** One limit: a token bucket, or (writes under `writeModel: 'window'`) a sliding window. */
-type Limit = { readonly kind: 'bucket'; readonly bucket: TokenBucket } | { readonly kind: 'window'; readonly window: SlidingWindowQuota };
-
-function createLimit(model: WriteModel, capacity: number, windowMs: number, nowMs: number): Limit {
-  return model === 'bucket' ? { kind: 'bucket', bucket: createTokenBucket(capacity, windowMs, nowMs) } : { kind: 'window', window: createSlidingWindowQuota(capacity, windowMs) };
-}
-
-function advance(limit: Limit, nowMs: number): void {
-  if (limit.kind === 'bucket') refillBucket(limit.bucket, nowMs);
-  else slideWindow(limit.window, nowMs);
-}
-
-/** Ms until `cost` fits (after `advance`). */
-function waitMs(limit: Limit, cost: number, nowMs: number): number {
-  return limit.kind === 'bucket' ? bucketWaitMs(limit.bucket, cost) : windowWaitMs(limit.window, cost, nowMs);
-}
-
-function draw(limit: Limit, cost: number, nowMs: number): void {
-  if (limit.kind === 'bucket') drawBucket(limit.bucket, cost);
-  else drawWindow(limit.window, cost, nowMs);
-}
-
-function usedShare(limit: Limit): number {
-  return limit.kind === 'bucket' ? bucketUsedShare(limit.bucket) : windowUsedShare(limit.window);
-}
-
-function resize(limit: Limit, capacity: number, windowMs: number): void {
-  if (limit.kind === 'bucket') resizeBucket(limit.bucket, capacity, windowMs);
-  else resizeWindow(limit.window, capacity, windowMs);
 }
 
 interface AppLimits {
@@ -98,8 +69,8 @@ interface AppLimits {
 }
 
 /**
- * Graph's identity throttling (docs/graph-behaviour.md#throttling): resource units and writes per app and tenant, and
- * writes per tenant. Only the identity and access resources are metered, and only their answers carry the identity
+ * Graph's identity throttling (docs/graph-behaviour.md#throttling): resource units and writes per app and tenant,
+ * writes per tenant, and (with `application`) the app's limits across all its tenants. Only the identity and access resources are metered, and only their answers carry the identity
  * headers (`quotaFamily.ts`); authentication-method calls draw on the quota `authenticationMethodQuota` names and
  * never carry the headers. Every request counts, throttled or not: a 429 books its cost too, so a client that keeps
  * sending is throttled for longer. Writes count as a token bucket or as a sliding window (`writeModel`).
@@ -115,8 +86,12 @@ export function createQuotaMeter(options: QuotaMeterOptions): QuotaMeter {
   const consumed = { requests: 0, resourceUnits: 0, writes: 0 };
   const throttled = { total: 0, resourceUnits: 0, appWrites: 0, tenantWrites: 0 };
 
-  const scopeOf = (limit: QuotaLimitName, appId: string): string =>
-    limit === 'resourceUnits'
+  const scopeOf = (limit: QuotaLimitName | ApplicationLimitName, appId: string): string =>
+    limit === 'applicationResourceUnits'
+      ? `Application/ReadWrite/${appId}/${tenantId}`
+      : limit === 'applicationWrites'
+        ? `Application/Write/${appId}/${tenantId}`
+        : limit === 'resourceUnits'
       ? `Tenant_Application/ReadWrite/${appId}/${tenantId}`
       : limit === 'appWrites'
         ? `Tenant_Application/Write/${appId}/${tenantId}`
@@ -147,10 +122,17 @@ export function createQuotaMeter(options: QuotaMeterOptions): QuotaMeter {
     const cost = requestCost(context.request.method, route.pattern, context.query);
     const now = nowMs();
     const limits = limitsOf(appId, now);
-    const draws: { readonly name: QuotaLimitName; readonly limit: Limit; readonly amount: number }[] = [];
-    if (family === 'directory' || reading === 'identity') draws.push({ name: 'resourceUnits', limit: limits.resourceUnits, amount: cost.resourceUnits });
+    const draws: { readonly name: QuotaLimitName | ApplicationLimitName; readonly limit: Limit; readonly amount: number }[] = [];
+    const application = options.application?.limitsOf(appId, now);
+    if (family === 'directory' || reading === 'identity') {
+      draws.push({ name: 'resourceUnits', limit: limits.resourceUnits, amount: cost.resourceUnits });
+      if (application !== undefined) draws.push({ name: 'applicationResourceUnits', limit: application.resourceUnits, amount: cost.resourceUnits });
+    }
     if (cost.writes > 0) {
-      if (family === 'directory' || reading === 'identity') draws.push({ name: 'appWrites', limit: limits.writes, amount: cost.writes });
+      if (family === 'directory' || reading === 'identity') {
+        draws.push({ name: 'appWrites', limit: limits.writes, amount: cost.writes });
+        if (application !== undefined) draws.push({ name: 'applicationWrites', limit: application.writes, amount: cost.writes });
+      }
       draws.push({ name: 'tenantWrites', limit: tenantWrites, amount: cost.writes });
     }
     if (draws.length === 0) return next();
@@ -168,14 +150,18 @@ export function createQuotaMeter(options: QuotaMeterOptions): QuotaMeter {
     for (const entry of draws) draw(entry.limit, entry.amount, now);
     const identityHeaders = config.headers && family === 'directory';
     if (worst !== undefined) {
-      throttled.total += 1;
-      throttled[worst.name] += 1;
+      const name = worst.name;
+      if (name === 'applicationResourceUnits' || name === 'applicationWrites') options.application?.countThrottled(name);
+      else {
+        throttled.total += 1;
+        throttled[name] += 1;
+      }
       throw graphErrors.tooManyRequests({
         'Retry-After': formatRetryAfter(waitMs(worst.limit, worst.amount, now)),
         ...(identityHeaders
           ? {
               'x-ms-throttle-scope': scopeOf(worst.name, appId),
-              'x-ms-throttle-information': worst.name === 'resourceUnits' ? 'ResourceUnitLimitExceeded' : 'WriteLimitExceeded',
+              'x-ms-throttle-information': worst.name === 'resourceUnits' || worst.name === 'applicationResourceUnits' ? 'ResourceUnitLimitExceeded' : 'WriteLimitExceeded',
               ...shareHeader(usedShare(worst.limit)),
             }
           : {}),

@@ -13,7 +13,7 @@ export const organizationProperties: PropertySet<TenantState> = {
     verifiedDomains: (tenant) => tenant.organization.verifiedDomains,
     onPremisesSyncEnabled: (tenant) => tenant.directorySync().onPremisesSyncEnabled,
     onPremisesLastSyncDateTime: (tenant) => tenant.directorySync().onPremisesLastSyncDateTime,
-    technicalNotificationMails: () => ['it-admins@contoso.com'],
+    technicalNotificationMails: (tenant) => [`it-admins@${tenant.organization.verifiedDomains.find((domain) => domain.isDefault)?.name ?? 'contoso.com'}`],
     preferredLanguage: () => 'en',
     businessPhones: () => [],
     city: () => null,

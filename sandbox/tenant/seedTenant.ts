@@ -26,6 +26,8 @@ export interface SeedTenantOptions {
   readonly size: number;
   /** The country most users live in; `readyNational` numbers are written in its national form. */
   readonly homeCountry: CountryCode;
+  /** The organization's display name (default 'Contoso'); its domains are its letters and digits, lower case, `.com` and `.onmicrosoft.com`. */
+  readonly organizationName?: string;
 }
 
 /** A generated tenant: plain data, identical for the same seed, size and home country. */
@@ -55,8 +57,20 @@ export interface SeededTenant {
 
 export const syncServiceAccountUpn = 'Sync_ADC01_1a2b3c4d5e6f@contoso.onmicrosoft.com';
 
-const primaryDomain = 'contoso.com';
-const initialDomain = 'contoso.onmicrosoft.com';
+/** The names a generated tenant's users and domains carry. */
+interface TenantNaming {
+  readonly organization: string;
+  readonly primaryDomain: string;
+  readonly initialDomain: string;
+  readonly syncAccountUpn: string;
+}
+
+/** 'Contoso' gives contoso.com and contoso.onmicrosoft.com; another name its own pair (tenants never share a verified domain). */
+export function tenantNaming(organization: string): TenantNaming {
+  const slug = organization.toLowerCase().replace(/[^a-z0-9]+/g, '');
+  if (slug === '' || slug.length > 27) throw new RangeError("seedTenant: expected 'organizationName' to hold 1 to 27 letters or digits (its domain name)");
+  return { organization, primaryDomain: `${slug}.com`, initialDomain: `${slug}.onmicrosoft.com`, syncAccountUpn: syncServiceAccountUpn.replace('@contoso.', `@${slug}.`) };
+}
 const partnerDomains = ['fabrikam.com', 'fabrikam.com', 'northwindtraders.com', 'adatum.com'];
 const otherCountries: readonly CountryCode[] = ['SE', 'GB', 'DE', 'US', 'PL', 'DK'];
 
@@ -98,6 +112,7 @@ type Draft = { -readonly [K in keyof SandboxUser]: SandboxUser[K] };
  */
 export function seedTenant(options: SeedTenantOptions): SeededTenant {
   const { seed, size, homeCountry } = options;
+  const naming = tenantNaming(options.organizationName ?? 'Contoso');
   if (!Number.isInteger(size) || size < 0) throw new RangeError('seedTenant: expected `size` to be a whole number of 0 or more');
   if (!Number.isInteger(seed)) throw new RangeError('seedTenant: expected `seed` to be a whole number');
 
@@ -120,7 +135,7 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
   const otherMethods = new Map<string, OtherAuthenticationMethod[]>();
   const mfaStates = new Map<string, PerUserMfaState>();
   const exclusionIds: string[] = [];
-  const generator = { random, phones, homeCountry, upnsInUse, serviceAccounts: 0, breakGlass: 0 };
+  const generator = { random, phones, homeCountry, naming, upnsInUse, serviceAccounts: 0, breakGlass: 0 };
 
   const users: Draft[] = plan.map((category) => {
     const country = category === 'readyNational' || random.chance(0.6) ? homeCountry : random.pick(countries);
@@ -180,12 +195,12 @@ export function seedTenant(options: SeedTenantOptions): SeededTenant {
   const phoneRetiredGroup = group(ids, 'Phone MFA Retired', 'Users with a passkey whom the SMS and Voice methods exclude', []);
   const organization: SandboxOrganization = {
     id: tenantId,
-    displayName: 'Contoso',
+    displayName: naming.organization,
     countryLetterCode: homeCountry,
     createdDateTime: '2012-03-14T09:21:07Z',
     verifiedDomains: [
-      { name: primaryDomain, type: 'Managed', isDefault: true, isInitial: false, capabilities: 'Email, OfficeCommunicationsOnlineService' },
-      { name: initialDomain, type: 'Managed', isDefault: false, isInitial: true, capabilities: 'Email, OfficeCommunicationsOnlineService' },
+      { name: naming.primaryDomain, type: 'Managed', isDefault: true, isInitial: false, capabilities: 'Email, OfficeCommunicationsOnlineService' },
+      { name: naming.initialDomain, type: 'Managed', isDefault: false, isInitial: true, capabilities: 'Email, OfficeCommunicationsOnlineService' },
     ],
   };
   const manifest: SandboxManifest = {
@@ -264,6 +279,7 @@ interface Generator {
   readonly random: Random;
   readonly phones: PhoneNumbers;
   readonly homeCountry: CountryCode;
+  readonly naming: TenantNaming;
   readonly upnsInUse: Map<string, number>;
   serviceAccounts: number;
   breakGlass: number;
@@ -271,6 +287,7 @@ interface Generator {
 
 function buildUser(category: UserCategory, country: CountryCode, generator: Generator): { draft: Draft; mobile?: { graphForm: string } } {
   const { random, phones, homeCountry } = generator;
+  const { primaryDomain, initialDomain } = generator.naming;
   const names = personNames[country] ?? personNames.GB;
   const givenName = random.pick(names?.given ?? ['Alex']);
   const surname = random.pick(names?.surnames ?? ['Smith']);
@@ -292,7 +309,7 @@ function buildUser(category: UserCategory, country: CountryCode, generator: Gene
     officeLocation: random.pick(offices[country] ?? ['Remote']),
     preferredLanguage: languages[country] ?? 'en-US',
     usageLocation: country,
-    companyName: 'Contoso',
+    companyName: generator.naming.organization,
     createdDateTime: `${new Date(Date.UTC(2012, 0, 1) + random.int(0, 13 * 365 * 24 * 3600) * 1000).toISOString().slice(0, 19)}Z`,
     onPremisesSyncEnabled: synced ? true : null,
     onPremisesImmutableId: synced ? immutableId(random) : null,
@@ -389,7 +406,7 @@ function buildUser(category: UserCategory, country: CountryCode, generator: Gene
         ? ''
         : `${serviceAccountNames[index % serviceAccountNames.length] ?? 'svc-app'}${index >= serviceAccountNames.length ? String(Math.floor(index / serviceAccountNames.length) + 1) : ''}`;
       Object.assign(draft, {
-        userPrincipalName: first ? syncServiceAccountUpn : `${name}@${primaryDomain}`,
+        userPrincipalName: first ? generator.naming.syncAccountUpn : `${name}@${primaryDomain}`,
         displayName: first ? 'On-Premises Directory Synchronization Service Account' : name,
         givenName: null,
         surname: null,

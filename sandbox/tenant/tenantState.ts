@@ -42,6 +42,11 @@ export interface AppRegistration {
   readonly clientSecret: string;
   readonly displayName: string;
   roles: readonly string[];
+  /**
+   * The app has a service principal in this tenant (an admin consented): without one the token endpoint refuses it
+   * (AADSTS700016, docs/graph-behaviour.md#multi-tenant-apps).
+   */
+  consented: boolean;
 }
 
 export type AddPhoneMethodResult =
@@ -134,6 +139,8 @@ export interface TenantState {
   directorySync(): { onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null };
   setDirectorySync(change: Partial<DirectorySyncSetting>): void;
   setRoles(roles: readonly string[]): void;
+  /** An admin of this tenant consents to the app (its service principal is created): tokens are issued from then on. */
+  consent(): void;
 
   readonly limits: FamilyLimits;
   isGroupMember(groupId: string, userId: string): boolean;
@@ -202,6 +209,10 @@ export interface TenantStateOptions {
   readonly clock: () => Date;
   readonly clientSecret: string;
   readonly roles: readonly string[];
+  /** The app registration's client id (default: the seeded one); a multi-tenant app has the same id in every tenant. */
+  readonly clientId?: string;
+  /** The app has been consented in this tenant (default true). */
+  readonly consented?: boolean;
   /** Real time in ms for the per-family request limits (default Date.now). */
   readonly realNow?: () => number;
   /** Shortens the per-family limit windows like the quotas' `timeScale` (default 1: Graph's own). */
@@ -226,10 +237,11 @@ export function createTenantState(options: TenantStateOptions): TenantState {
   const mfaStates = seeded.mfaStates;
   const sync: DirectorySyncSetting = { onPremisesSyncEnabled: true, lastSync: { ageMinutes: 20 } };
   const app: AppRegistration = {
-    clientId: seeded.clientId,
+    clientId: options.clientId ?? seeded.clientId,
     clientSecret: options.clientSecret,
     displayName: 'MFA Rollout',
     roles: [...options.roles],
+    consented: options.consented ?? true,
   };
 
   const phoneMethods = (userId: string): readonly PhoneMethod[] => phones.get(userId) ?? [];
@@ -477,6 +489,9 @@ export function createTenantState(options: TenantStateOptions): TenantState {
     },
     setRoles: (roles) => {
       app.roles = [...roles];
+    },
+    consent: () => {
+      app.consented = true;
     },
 
     limits,

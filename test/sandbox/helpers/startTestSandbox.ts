@@ -21,9 +21,11 @@ export interface TestSandbox {
   readonly connection: GraphConnection;
   readonly caFile: string;
   /** Plain HTTPS to the sandbox (trusting its certificate), for answers the Graph client would hide. */
-  raw(path: string, init?: { method?: string; headers?: Record<string, string>; body?: string }): Promise<RawAnswer>;
+  raw(path: string, init?: { method?: string; headers?: Record<string, string>; body?: string; redirect?: 'follow' | 'manual' }): Promise<RawAnswer>;
   /** A token from the sandbox's token endpoint, for raw calls. */
   token(): Promise<string>;
+  /** A token from one tenant's token endpoint (a many-tenant sandbox), for raw calls. */
+  tokenFor(tenantId: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -50,10 +52,27 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Te
       method: init.method ?? 'GET',
       headers: init.headers ?? {},
       ...(init.body === undefined ? {} : { body: init.body }),
+      ...(init.redirect === undefined ? {} : { redirect: init.redirect }),
       dispatcher: agent,
     });
     const text = await response.text();
     return { status: response.status, headers: response.headers as unknown as Headers, text, json: text === '' ? undefined : (JSON.parse(text) as unknown) };
+  };
+
+  const tokenFor = async (tenantId: string): Promise<string> => {
+    const answer = await raw(`/${tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: sandbox.clientId,
+        client_secret: sandbox.clientSecret,
+        scope: 'https://graph.microsoft.com/.default',
+      }).toString(),
+    });
+    const token = (answer.json as { access_token?: string }).access_token;
+    if (token === undefined) throw new Error(`no token for tenant ${tenantId}: ${answer.status} ${answer.text}`);
+    return token;
   };
 
   return {
@@ -62,19 +81,8 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Te
     connection,
     caFile,
     raw,
-    token: async () => {
-      const answer = await raw(`/${sandbox.tenantId}/oauth2/v2.0/token`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: sandbox.clientId,
-          client_secret: sandbox.clientSecret,
-          scope: 'https://graph.microsoft.com/.default',
-        }).toString(),
-      });
-      return (answer.json as { access_token: string }).access_token;
-    },
+    token: () => tokenFor(sandbox.tenantId),
+    tokenFor,
     close: async () => {
       await connection.close();
       await agent.close();
