@@ -243,6 +243,22 @@ param stuckAfterDays int = 14
 @maxValue(55)
 param timeBudgetMinutes int = 50
 
+@description('MFA_MULTI_TENANT: many tenants from one deployment (the registry, the queue fan-out and tenantNight). Sets MFA_AUTH_MODE=federatedManagedIdentity: give multiTenantAppClientId.')
+param multiTenant bool = false
+
+@description('MFA_TENANT_QUEUE: the storage queue of the many-tenants fan-out (created here with its -poison queue).')
+@minLength(3)
+@maxLength(56)
+param tenantQueue string = 'mfa-tenant-nights'
+
+@description('MFA_START_WINDOW_MINUTES: many tenants: how long after its scheduled time a tenant\'s night may still start.')
+@minValue(1)
+@maxValue(720)
+param startWindowMinutes int = 240
+
+@description('Many tenants: application (client) id of the multi-tenant app registration each customer tenant consents to; the managed identity becomes its federated credential (infra/federate-app.sh). Empty: single tenant.')
+param multiTenantAppClientId string = ''
+
 @description('MFA_LEASE_SECONDS: run lease length.')
 @minValue(15)
 @maxValue(3600)
@@ -502,11 +518,11 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
 
     // mfa-rollout (shared/config/configSchema.ts). Computed:
-    MFA_AUTH_MODE: 'managedIdentity'
+    MFA_AUTH_MODE: multiTenant ? 'federatedManagedIdentity' : 'managedIdentity'
     MFA_MANAGED_IDENTITY_CLIENT_ID: identity.properties.clientId
     MFA_TABLES_ENDPOINT: 'https://${storage.name}.table.${environment().suffixes.storage}'
     MFA_TENANT_ID: tenant().tenantId // informational: only clientSecret auth reads it
-    MFA_CLIENT_ID: '' // clientSecret auth only: no app registration in Azure
+    MFA_CLIENT_ID: multiTenantAppClientId // many tenants: the multi-tenant app; single tenant: unused (no app registration)
     // Intentionally absent (the consistency test lists them): MFA_CLIENT_SECRET and MFA_TABLES_CONNECTION,
     // both secrets that Azure does not need; never put them in parameters or app settings here.
 
@@ -557,6 +573,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     MFA_VERIFY_AFTER_DAYS: string(verifyAfterDays)
     MFA_STUCK_AFTER_DAYS: string(stuckAfterDays)
     MFA_TIME_BUDGET_MINUTES: string(timeBudgetMinutes)
+    MFA_MULTI_TENANT: multiTenant ? 'true' : 'false'
+    MFA_TENANT_QUEUE: tenantQueue
+    MFA_START_WINDOW_MINUTES: string(startWindowMinutes)
     MFA_LEASE_SECONDS: string(leaseSeconds)
     MFA_TARGET_METHOD: targetMethod
     MFA_SMS_DELIVERY: smsDelivery

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Config } from '../config/configSchema.js';
-import { loadConfig } from '../config/loadConfig.js';
+import { loadConfig, loadDeploymentConfig } from '../config/loadConfig.js';
 import { createLogger, stderrSink, type LogLevel, type LogSink, type Logger } from '../log/logEvent.js';
 import { RolloutError } from '../errors/RolloutError.js';
 import { buildReport } from '../shell/buildReport.js';
 import { exportNotices } from '../shell/exportNotices.js';
+import { loadRegisteredTenant } from '../shell/loadRegisteredTenant.js';
+import { openTenantRegistry } from '../shell/openTenantRegistry.js';
 import { importPilot } from '../shell/importPilot.js';
 import { issueTemporaryAccessPasses } from '../shell/issueTemporaryAccessPasses.js';
 import { planNight } from '../shell/planNight.js';
@@ -31,6 +33,7 @@ import { settingsFrom } from './readSettingsFile.js';
 import { describeHeldNight } from './describeHeldNight.js';
 import { exitCodes, exitForNight, renderExitCodes, type ExitName } from './exitCodes.js';
 import { packageVersion } from './packageVersion.js';
+import { addManyTenantsCommands } from './manyTenantsCommands.js';
 import { writeOutputFile } from './writeOutputFile.js';
 
 /**
@@ -40,6 +43,7 @@ import { writeOutputFile } from './writeOutputFile.js';
 
 interface GlobalOptions {
   settings?: string;
+  tenant?: string;
   logLevel: LogLevel;
 }
 
@@ -68,6 +72,7 @@ export function buildProgram(io: CliIo): Command {
     .description('Roll out Microsoft Entra ID MFA in nightly waves (the same code as the Azure Function).')
     .version(packageVersion(), '-V, --version', 'print the version of mfa-rollout')
     .option('--settings <file>', 'read app settings from a local.settings.json (the environment wins)')
+    .option('--tenant <tenantId>', 'many tenants (MFA_MULTI_TENANT=true): act on this registered tenant, with its settings from the registry')
     .addOption(new Option('--log-level <level>', 'structured log lines on stderr from this level').choices(['debug', 'info', 'warn', 'error']).default('warn'))
     .addHelpText('after', `\n${renderExitCodes()}`)
     .showHelpAfterError()
@@ -84,7 +89,10 @@ export function buildProgram(io: CliIo): Command {
   /** One run id per command: the lease holder and every log line of the run carry the same one. */
   async function withRollout<T>(command: Command, work: (config: Config, ports: RolloutPorts, logger: Logger, runId: string) => Promise<T>): Promise<T> {
     const globals = command.optsWithGlobals<GlobalOptions>();
-    const config = loadConfig(settingsFrom(globals.settings, process.env));
+    const env = settingsFrom(globals.settings, process.env);
+    const config = globals.tenant === undefined
+      ? loadConfig(env)
+      : (await loadRegisteredTenant(env, await openTenantRegistry(loadDeploymentConfig(env)), globals.tenant)).config;
     const runId = `cli-${command.name()}-${randomUUID()}`;
     const logger = createLogger(io.logSink ?? stderrSink(globals.logLevel), { runId });
     const rollout = await openRollout(config, logger);
@@ -338,6 +346,8 @@ export function buildProgram(io: CliIo): Command {
         }
       });
     });
+
+  addManyTenantsCommands(program, print, (command) => createLogger(io.logSink ?? stderrSink(command.optsWithGlobals<GlobalOptions>().logLevel), { runId: `cli-${command.name()}-${randomUUID()}` }));
 
   return program;
 }

@@ -67,7 +67,7 @@ describe('loadConfig', () => {
 
     it('an enum names its allowed values, not zod\'s text', () => {
       expect(problemOf({ ...minimal, MFA_STRATEGY: 'perUser' })).toBe('Invalid configuration:\nMFA_STRATEGY: expected one of perUserMfa, conditionalAccessGroup');
-      expect(problemOf({ ...minimal, MFA_AUTH_MODE: 'secret' })).toContain('MFA_AUTH_MODE: expected one of managedIdentity, clientSecret');
+      expect(problemOf({ ...minimal, MFA_AUTH_MODE: 'secret' })).toContain('MFA_AUTH_MODE: expected one of managedIdentity, federatedManagedIdentity, clientSecret');
     });
 
     it('a missing MFA_BREAK_GLASS says what to put there', () => {

@@ -37,11 +37,11 @@ const absentFromBicep: Readonly<Record<string, string>> = {
 
 /** Settings whose Bicep value is computed, not a parameter: the expected expression. */
 const computedInBicep: Readonly<Record<string, RegExp>> = {
-  MFA_AUTH_MODE: /^'managedIdentity'$/,
+  MFA_AUTH_MODE: /^multiTenant \? 'federatedManagedIdentity' : 'managedIdentity'$/,
   MFA_MANAGED_IDENTITY_CLIENT_ID: /^identity\.properties\.clientId$/,
   MFA_TABLES_ENDPOINT: /^'https:\/\/\$\{storage\.name\}\.table\.\$\{environment\(\)\.suffixes\.storage\}'$/,
   MFA_TENANT_ID: /^tenant\(\)\.tenantId$/,
-  MFA_CLIENT_ID: /^''$/,
+  MFA_CLIENT_ID: /^multiTenantAppClientId$/,
 };
 
 /** Sample values of the computed settings, to render a deployment's app settings. */
