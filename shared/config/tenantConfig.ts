@@ -23,7 +23,6 @@ export const deploymentOnlySettings: Readonly<Partial<Record<SettingKey, string>
   tablePrefix: 'the deployment\'s tables hold every tenant',
   authMode: 'one identity for the deployment: the multi-tenant app (federated, or its secret)',
   managedIdentityClientId: 'the deployment\'s managed identity',
-  extraCaFile: 'a file of the deployment',
   multiTenant: 'a switch of the deployment',
   tenantQueue: 'the deployment\'s queue',
 };

@@ -13,7 +13,10 @@ export interface TenantNightMessage {
 
 const messageSchema = z.strictObject({
   tenantId: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i),
-  night: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((text) => new Date(Date.parse(`${text}T00:00:00Z`)).toISOString().startsWith(text)),
+  night: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((text) => {
+    const time = Date.parse(`${text}T00:00:00Z`);
+    return !Number.isNaN(time) && new Date(time).toISOString().startsWith(text);
+  }),
   enqueuedAt: z.string().refine((text) => !Number.isNaN(Date.parse(text))),
 });
 

@@ -65,6 +65,7 @@ describe('tenantConfig', () => {
     expect(tenantSettingRefusal('MFA_GRAPH_BASE_URL')).toBeNull();
     expect(tenantSettingRefusal('MFA_AUTHORITY_HOST')).toBeNull();
     expect(tenantSettingRefusal('MFA_CLIENT_ID')).toBeNull();
+    expect(tenantSettingRefusal('MFA_EXTRA_CA_FILE')).toBeNull();
     expect(tenantSettingRefusal('MFA_TENANT_ID')).toMatch(/the registry sets it/);
     expect(tenantSettingRefusal('MFA_ROLLOUT_ID')).toMatch(/the registry sets it/);
   });
