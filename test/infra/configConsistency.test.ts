@@ -245,6 +245,43 @@ describe('time budget against host.json functionTimeout', () => {
   });
 });
 
+describe('host.json queue settings against the many-tenants night', () => {
+  const queues = (JSON.parse(readRepoFile('host.json')) as { extensions?: { queues?: Record<string, unknown> } }).extensions?.queues ?? {};
+  const retryMinutes = minutesOf(String(queues['visibilityTimeout']));
+
+  it('hand the handler the base64 JSON the fan-out writes', () => {
+    expect(queues['messageEncoding']).toBe('base64');
+  });
+
+  it('run one tenant night per instance: batchSize + newBatchThreshold is 1 (one event loop per tenant)', () => {
+    expect(Number(queues['batchSize']) + Number(queues['newBatchThreshold'])).toBe(1);
+  });
+
+  it('retry a failed night only after a dead run\'s lease (MFA_LEASE_SECONDS default) has lapsed', () => {
+    expect(retryMinutes * 60).toBeGreaterThan(Number(settings.leaseSeconds.default));
+  });
+
+  it('give every retry before the poison queue a chance inside the start window (MFA_START_WINDOW_MINUTES default)', () => {
+    const attempts = Number(queues['maxDequeueCount']);
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect((attempts - 1) * retryMinutes).toBeLessThan(Number(settings.startWindowMinutes.default));
+  });
+});
+
+describe('many-tenants resources (infra/main.bicep)', () => {
+  it('create the queue and its poison queue, scale tenantNight out, and alert on the poison queue', () => {
+    expect(bicep).toMatch(/resource tenantNightsQueue 'queues' = if \(multiTenant\) \{\s*name: tenantQueue\s*\}/);
+    expect(bicep).toMatch(/resource tenantNightsPoisonQueue 'queues' = if \(multiTenant\) \{\s*name: '\$\{tenantQueue\}-poison'\s*\}/);
+    expect(bicep).toContain('maximumInstanceCount: multiTenant ? maximumTenantNightsAtOnce : maximumInstanceCount');
+    expect(bicep).toMatch(/resource poisonAlertRule '[^']+' = if \(alertsEnabled && multiTenant\)/);
+  });
+
+  it('let the tenant queue name leave room for -poison within 63 characters, as the schema does', () => {
+    const param = params.get('tenantQueue') as BicepParam;
+    expect(decoratorNumber(param, 'maxLength')).toBe(56);
+  });
+});
+
 describe('infra/grant-graph-permissions.sh', () => {
   const script = 'infra/grant-graph-permissions.sh';
 

@@ -3,10 +3,17 @@ import { RolloutError } from '../../errors/RolloutError.js';
 
 /**
  * Entra's answers that mean "this tenant has not let the app in" (docs/graph-behaviour.md#multi-tenant-apps):
- * AADSTS700016, the application was not found in the directory (no service principal: never consented there), and
- * AADSTS65001, the user or administrator has not consented to use the application.
+ * AADSTS7000229, the client application is missing a service principal in the tenant (client credentials of an app
+ * never consented there), AADSTS700016, the application was not found in the directory (the same, as other flows
+ * say it), and AADSTS65001, the user or administrator has not consented to use the application.
  */
-const consentCodes = [700016, 65001] as const;
+const consentCodes = [7000229, 700016, 65001] as const;
+
+const reasons: Readonly<Record<(typeof consentCodes)[number], string>> = {
+  7000229: 'the app has no service principal in its directory (AADSTS7000229: never consented there)',
+  700016: 'the app is not in its directory (AADSTS700016: never consented there)',
+  65001: 'the app has no admin consent there (AADSTS65001)',
+};
 
 type ConsentConfig = Pick<Config, 'tenantId' | 'clientId' | 'authorityHost'>;
 
@@ -24,7 +31,7 @@ export function adminConsentUrl(config: ConsentConfig): string {
 export function consentRefusal(error: unknown, config: ConsentConfig): RolloutError | null {
   const code = consentCodeOf(error, 0);
   if (code === null) return null;
-  const why = code === 700016 ? 'the app is not in its directory (AADSTS700016: never consented there)' : 'the app has no admin consent there (AADSTS65001)';
+  const why = reasons[code];
   return new RolloutError(
     'TENANT_NOT_CONSENTED',
     `Tenant ${config.tenantId ?? '?'} refused a token to app ${config.clientId ?? '?'}: ${why}. A Global Administrator of the tenant grants it at ${adminConsentUrl(config)}`,
@@ -32,7 +39,7 @@ export function consentRefusal(error: unknown, config: ConsentConfig): RolloutEr
   );
 }
 
-function consentCodeOf(error: unknown, depth: number): number | null {
+function consentCodeOf(error: unknown, depth: number): (typeof consentCodes)[number] | null {
   if (typeof error !== 'object' || error === null || depth > 4) return null;
   const { errorResponse, message, cause } = error as { errorResponse?: { errorCodes?: unknown; errorDescription?: unknown }; message?: unknown; cause?: unknown };
   const listed = Array.isArray(errorResponse?.errorCodes) ? errorResponse.errorCodes.map(Number) : [];
