@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import azureFunctions from '@azure/functions';
 import type { InvocationContext, Timer } from '@azure/functions';
+import { TableClient } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { fanOutNight } from '../../functions/nightlyWave.js';
 import { tenantNight } from '../../functions/tenantNight.js';
@@ -166,7 +167,15 @@ describe('tenantNight (queue-triggered, many tenants)', () => {
     for (const id of enforced(finishing, finishingFrom)) expect(finishing.manifest.users.some((user) => user.id === id)).toBe(true);
     // each tenant's own partition of the tables: its wave, and nothing of the other's
     const portsOf = async (handle: SandboxHandle) => openTablePorts(tenantConfig(env, { tenantId: handle.tenantId, displayName: '', settings: tenantSettings(handle) }));
-    expect((await (await portsOf(halting)).waves.history()).map((wave) => wave.status)).toEqual(['halted']);
+    const haltingPorts = await portsOf(halting);
+    expect((await haltingPorts.waves.history()).map((wave) => wave.status)).toEqual(['halted']);
+    // failures are partitioned by wave id, and two tenants' waves may start in the same second: each tenant's carry its id
+    const haltedWaveId = haltingResult.outcome === 'night' && haltingResult.night.outcome === 'wave' ? haltingResult.night.wave.waveId : '';
+    expect((await haltingPorts.failures.forWave(haltedWaveId)).length).toBeGreaterThan(0);
+    const failuresTable = TableClient.fromConnectionString(azurite().connectionString, `${env['MFA_TABLE_PREFIX'] ?? ''}Failures`, { allowInsecureConnection: true });
+    const partitions = new Set<string>();
+    for await (const entity of failuresTable.listEntities()) partitions.add(entity.partitionKey ?? '');
+    expect([...partitions]).toEqual([`${halting.tenantId}~${haltedWaveId}`]);
     expect((await (await portsOf(finishing)).waves.history()).map((wave) => wave.status)).toEqual(['completed']);
     expect(events(haltingRun.lines).every((event) => event['tenantId'] === undefined || event['tenantId'] === halting.tenantId)).toBe(true);
     expect(events(finishingRun.lines)).toContainEqual(expect.objectContaining({ event: 'tenant.nightDone', tenantId: finishing.tenantId, outcome: 'wave', status: 'completed' }));
