@@ -74,6 +74,17 @@ describe('mfa-rollout tenants', () => {
     expect(await registryRows(settings)).toEqual([]);
   });
 
+  it('fan-out --dry-run says who the timer would enqueue and why the others wait, and enqueues nothing', async () => {
+    const settings = { ...deployment(), AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
+    const later = new Date(Date.now() + 3 * 3_600_000);
+    const schedule = `0 ${later.getUTCMinutes()} ${later.getUTCHours()} * * *`;
+    await runCommand(settings, ['tenants', 'add', fabrikam, '--name', 'Fabrikam', '--set', 'MFA_BREAK_GLASS=bg@fabrikam.example', '--set', `MFA_WAVE_SCHEDULE=${schedule}`, '--set', 'MFA_START_WINDOW_MINUTES=60']);
+    const dry = await runCommand(settings, ['fan-out', '--dry-run', '--json']);
+    expect(dry.exitCode).toBe(0);
+    expect(JSON.parse(dry.out)).toMatchObject({ enqueued: [], failed: [], tenants: [{ tenantId: fabrikam, verdict: 'notYet', displayName: 'Fabrikam', error: null }] });
+    expect((await registryRows(settings))[0]?.['lastEnqueuedNight']).toBeUndefined();
+  });
+
   it('names a tenant the registry does not hold', async () => {
     const shown = await runCommand(deployment(), ['tenants', 'show', fabrikam]);
     expect(shown.exitCode).toBe(1);
