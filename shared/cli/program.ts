@@ -6,6 +6,9 @@ import { loadConfig, loadDeploymentConfig } from '../config/loadConfig.js';
 import { createLogger, stderrSink, type LogLevel, type LogSink, type Logger } from '../log/logEvent.js';
 import { RolloutError } from '../errors/RolloutError.js';
 import { buildReport } from '../shell/buildReport.js';
+import { buildTenantsReport } from '../shell/buildTenantsReport.js';
+import { renderTenantsHtml } from '../report/renderTenantsHtml.js';
+import { renderTenantsText } from '../report/renderTenantsText.js';
 import { exportNotices } from '../shell/exportNotices.js';
 import { loadRegisteredTenant } from '../shell/loadRegisteredTenant.js';
 import { openTenantRegistry } from '../shell/openTenantRegistry.js';
@@ -206,7 +209,18 @@ export function buildProgram(io: CliIo): Command {
     .option('--waves <n>', 'waves to show', positiveInteger, 10)
     .option('--json', 'print the report as JSON')
     .option('--html <file>', 'also write the report as one self-contained HTML page (chart and tables, works offline)')
-    .action(async (options: { waves: number; json?: boolean; html?: string }, command: Command) => {
+    .option('--all-tenants', 'many tenants: one report across every registered tenant (progress, plan, last night, SMS deadline, failures)')
+    .action(async (options: { waves: number; json?: boolean; html?: string; allTenants?: boolean }, command: Command) => {
+      if (options.allTenants === true) {
+        const env = settingsFrom(command.optsWithGlobals<GlobalOptions>().settings, process.env);
+        const overview = await buildTenantsReport(env, await openTenantRegistry(loadDeploymentConfig(env)), new Date());
+        print(options.json === true ? JSON.stringify(overview, null, 2) : renderTenantsText(overview));
+        if (options.html !== undefined) {
+          await writeOutputFile('--html', options.html, renderTenantsHtml(overview));
+          if (options.json !== true) print(`\nHTML report written to ${options.html}.`);
+        }
+        return;
+      }
       await withRollout(command, async (config, ports) => {
         const report = await buildReport(config, ports, new Date(), { lastWaves: options.waves });
         // the text (or JSON) first: a file that cannot be written never costs the operator the report itself

@@ -18,6 +18,8 @@ import { phoneTrackSettings, sandboxSettings } from '../../rehearsal/sandboxSett
 import { startSandbox, type SandboxHandle } from '../../sandbox/startSandbox.js';
 import { uniqueTablePrefix, useAzurite } from '../helpers/azurite.js';
 import { useAzuriteQueue } from '../helpers/azuriteQueue.js';
+import { runCommand } from '../helpers/runCli.js';
+import type { TenantsOverview } from '../../shared/core/tenantsOverview.js';
 
 /**
  * Many tenants, one deployment: two customer tenants side by side, each a single-tenant sandbox of its own (until the
@@ -193,6 +195,19 @@ describe('tenantNight (queue-triggered, many tenants)', () => {
     const refused = await withEnvironment(env, () => tenantNight({ tenantId: broken, night: (messageOf(finishing.tenantId) as { night: string }).night, enqueuedAt: new Date().toISOString() }, brokenRun.context));
     expect(refused).toMatchObject({ outcome: 'refused', tenantId: broken, errorCode: 'CONFIG_INVALID', message: expect.stringContaining('MFA_WAVE_SIZE: expected') });
     expect(events(brokenRun.lines)).toContainEqual(expect.objectContaining({ level: 'error', event: 'tenant.failed', tenantId: broken, errorCode: 'CONFIG_INVALID' }));
+
+    // one report across the tenants (item 6), from each tenant's tables: the halt, the finished wave, the broken entry
+    const report = await runCommand(env, ['report', '--all-tenants', '--json']);
+    expect(report.exitCode).toBe(0);
+    const overview = JSON.parse(report.out) as TenantsOverview;
+    const lineOf = (tenantId: string) => overview.tenants.find((tenant) => tenant.tenantId === tenantId);
+    expect(lineOf(halting.tenantId)).toMatchObject({ displayName: 'Halting Ltd', rollout: { planStatus: 'halted', last: { kind: 'enforce', status: 'halted' }, failures: { GRAPH_UNAVAILABLE: expect.any(Number) } }, error: null });
+    expect(lineOf(finishing.tenantId)).toMatchObject({ rollout: { planStatus: expect.not.stringMatching('halted'), enforced: expect.any(Number), last: { status: 'completed' }, deadline: { status: 'notApplicable' } } });
+    expect(lineOf(broken)).toMatchObject({ rollout: null, error: { code: 'CONFIG_INVALID' } });
+    expect(overview.totals).toMatchObject({ tenants: 3, halted: 1, unreadable: 1 });
+    const text = await runCommand(env, ['report', '--all-tenants']);
+    expect(text.out).toContain(`${halting.tenantId}  Halting Ltd`);
+    expect(text.out).toMatch(/plan halted: failure rate/);
   }, 120_000);
 
   it('refuses a malformed message by name (thrown: the host retries it, then poisons it) and runs nothing', async () => {
