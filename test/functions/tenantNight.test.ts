@@ -7,7 +7,7 @@ import azureFunctions from '@azure/functions';
 import type { InvocationContext, Timer } from '@azure/functions';
 import { TableClient } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
-import { fanOutNight } from '../../functions/nightlyWave.js';
+import { fanOutNight, nightlyTimer } from '../../functions/nightlyWave.js';
 import { tenantNight } from '../../functions/tenantNight.js';
 import { loadDeploymentConfig } from '../../shared/config/loadConfig.js';
 import { tenantConfig, tenantSettingRefusal } from '../../shared/config/tenantConfig.js';
@@ -205,6 +205,9 @@ describe('tenantNight (queue-triggered, many tenants)', () => {
     expect(lineOf(finishing.tenantId)).toMatchObject({ rollout: { planStatus: expect.not.stringMatching('halted'), enforced: expect.any(Number), last: { status: 'completed' }, deadline: { status: 'notApplicable' } } });
     expect(lineOf(broken)).toMatchObject({ rollout: null, error: { code: 'CONFIG_INVALID' } });
     expect(overview.totals).toMatchObject({ tenants: 3, halted: 1, unreadable: 1 });
+    // one tenant's own report, as ever, through --tenant
+    const own = await runCommand(env, ['--tenant', finishing.tenantId, 'report', '--json']);
+    expect(JSON.parse(own.out)).toMatchObject({ rolloutId: finishing.tenantId, waves: [{ status: 'completed' }] });
     const text = await runCommand(env, ['report', '--all-tenants']);
     expect(text.out).toContain(`${halting.tenantId}  Halting Ltd`);
     expect(text.out).toMatch(/plan halted: failure rate/);
@@ -226,7 +229,10 @@ describe('tenantNight (queue-triggered, many tenants)', () => {
     const registry = await openTenantRegistry(loadDeploymentConfig(env));
     const stranger = '0a0b0c0d-1111-4222-8333-444455556666';
     await addTenant(env, registry, { tenantId: handle.tenantId, displayName: 'Unconsented AB', settings: tenantSettings(handle, { MFA_CLIENT_ID: stranger }) }, new Date());
-    const night = (await withEnvironment(env, () => fanOutNight(timer, queueContext().context))).tenants[0]?.night ?? '';
+    // the timer function itself: with MFA_MULTI_TENANT=true it only fans out
+    const fanned = await withEnvironment(env, () => nightlyTimer(timer, queueContext().context));
+    expect(fanned).toMatchObject({ enqueued: [handle.tenantId] });
+    const night = 'tenants' in fanned ? (fanned.tenants[0]?.night ?? '') : '';
     const from = handle.journal.entries().length;
 
     const { context, lines } = queueContext();
