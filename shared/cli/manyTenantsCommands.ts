@@ -1,15 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { loadDeploymentConfig } from '../config/loadConfig.js';
 import { describeTenant } from '../config/tenantConfig.js';
-import { jsonSyntaxError } from '../config/jsonSyntaxError.js';
 import { RolloutError } from '../errors/RolloutError.js';
 import type { TenantEntry } from '../adapters/tables/tenantRegistryTable.js';
 import type { Logger } from '../log/logEvent.js';
 import { runFanOut } from '../shell/fanOutTenants.js';
 import { addTenant, disableTenant } from '../shell/manageTenants.js';
 import { openTenantRegistry } from '../shell/openTenantRegistry.js';
-import { settingsFrom } from './readSettingsFile.js';
+import { settingsFrom, tenantSettingsFrom } from './readSettingsFile.js';
 
 type Print = (text: string) => void;
 
@@ -32,7 +30,7 @@ export function addManyTenantsCommands(program: Command, print: Print, logger: (
     .option('--settings-file <file>', 'a JSON object of app-setting names and values for this tenant, e.g. {"MFA_BREAK_GLASS":"…","MFA_WAVE_SIZE":"100"}')
     .option('--set <NAME=VALUE>', 'one setting (repeatable; wins over --settings-file)', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .action(async (tenantId: string, options: { name: string; settingsFile?: string; set: string[] }, command: Command) => {
-      const settings = { ...(options.settingsFile === undefined ? {} : await readTenantSettingsFile(options.settingsFile)), ...parseAssignments(options.set) };
+      const settings = { ...(options.settingsFile === undefined ? {} : await tenantSettingsFrom(options.settingsFile)), ...parseAssignments(options.set) };
       const { env, registry } = await registryOf(command);
       const { entry, replaced } = await addTenant(env, registry, { tenantId, displayName: options.name, settings }, new Date());
       print(`${replaced ? 'Updated' : 'Added'} ${describeTenant(entry)}: enabled, ${Object.keys(entry.settings).length} setting(s) of its own (${Object.keys(entry.settings).sort().join(', ')}).`);
@@ -110,22 +108,4 @@ function parseAssignments(assignments: readonly string[]): Record<string, string
     settings[assignment.slice(0, at).trim()] = assignment.slice(at + 1);
   }
   return settings;
-}
-
-async function readTenantSettingsFile(file: string): Promise<Record<string, string>> {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new RolloutError('CONFIG_INVALID', `--settings-file ${file}: expected a readable JSON file (${error.code ?? 'unreadable'})`);
-  });
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    const syntax = jsonSyntaxError(text);
-    const where = syntax === null ? '' : ` at line ${syntax.line}, column ${syntax.column}: JSON needs ${syntax.expected} there`;
-    throw new RolloutError('CONFIG_INVALID', `--settings-file ${file}: expected a JSON object of settings (not valid JSON${where})`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every((value) => ['string', 'number', 'boolean'].includes(typeof value))) {
-    throw new RolloutError('CONFIG_INVALID', `--settings-file ${file}: expected a JSON object of setting names and string values, e.g. {"MFA_WAVE_SIZE":"100"}`);
-  }
-  return Object.fromEntries(Object.entries(parsed as Record<string, string | number | boolean>).map(([name, value]) => [name, String(value)]));
 }

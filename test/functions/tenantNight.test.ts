@@ -18,6 +18,7 @@ import { phoneTrackSettings, sandboxSettings } from '../../rehearsal/sandboxSett
 import { startSandbox, type SandboxHandle } from '../../sandbox/startSandbox.js';
 import { uniqueTablePrefix, useAzurite } from '../helpers/azurite.js';
 import { useAzuriteQueue } from '../helpers/azuriteQueue.js';
+import { withEnvironment } from '../helpers/withEnvironment.js';
 import { runCommand } from '../helpers/runCli.js';
 import type { TenantsOverview } from '../../shared/core/tenantsOverview.js';
 
@@ -82,17 +83,6 @@ function deploymentEnv(): Record<string, string> {
 function tenantSettings(handle: SandboxHandle, overrides: Record<string, string> = {}): Record<string, string> {
   const all = sandboxSettings(handle, '', caFileOf(sandboxes.indexOf(handle)));
   return { ...Object.fromEntries(Object.entries(all).filter(([name]) => tenantSettingRefusal(name) === null)), ...overrides };
-}
-
-async function withEnvironment<T>(settings: Record<string, string>, work: () => Promise<T>): Promise<T> {
-  const saved = { ...process.env };
-  Object.assign(process.env, settings);
-  try {
-    return await work();
-  } finally {
-    for (const key of Object.keys(settings)) if (saved[key] === undefined) delete process.env[key];
-    Object.assign(process.env, saved);
-  }
 }
 
 /** A real InvocationContext as the queue trigger builds it (triggerMetadata included), keeping every log line. */
