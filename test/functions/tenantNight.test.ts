@@ -225,6 +225,15 @@ describe('tenantNight (queue-triggered, many tenants)', () => {
     const night = 'tenants' in fanned ? (fanned.tenants[0]?.night ?? '') : '';
     const from = handle.journal.entries().length;
 
+    // another run holds this tenant's lease (a duplicate still running, or a run that died moments ago): thrown, so
+    // the host hands the message over again after visibilityTimeout, when a dead run's lease has lapsed
+    const tablePorts = await openTablePorts(tenantConfig(env, { tenantId: handle.tenantId, displayName: '', settings: tenantSettings(handle) }));
+    const held = await tablePorts.lease.acquire('another-run', new Date(), 300);
+    const leased = queueContext();
+    await expect(withEnvironment(env, () => tenantNight({ tenantId: handle.tenantId, night, enqueuedAt: new Date().toISOString() }, leased.context))).rejects.toMatchObject({ code: 'LEASE_HELD' });
+    expect(events(leased.lines)).toContainEqual(expect.objectContaining({ level: 'warning', event: 'tenant.failed', errorCode: 'LEASE_HELD' }));
+    if ('release' in held) await held.release();
+
     const { context, lines } = queueContext();
     const refused = await withEnvironment(env, () => tenantNight({ tenantId: handle.tenantId, night, enqueuedAt: new Date().toISOString() }, context));
     expect(refused).toMatchObject({ outcome: 'refused', errorCode: 'TENANT_NOT_CONSENTED', message: expect.stringContaining(`${handle.origin}/${handle.tenantId}/adminconsent?client_id=${stranger}`) });
