@@ -8,6 +8,7 @@ import type { InvocationContext, Timer } from '@azure/functions';
 import { TableClient } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { fanOutNight, nightlyTimer } from '../../functions/nightlyWave.js';
+import { onCallReport } from '../../functions/onCallReport.js';
 import { tenantNight } from '../../functions/tenantNight.js';
 import { loadDeploymentConfig } from '../../shared/config/loadConfig.js';
 import { tenantConfig, tenantSettingRefusal } from '../../shared/config/tenantConfig.js';
@@ -198,6 +199,15 @@ describe('tenantNight (queue-triggered, many tenants)', () => {
     // one tenant's own report, as ever, through --tenant
     const own = await runCommand(env, ['--tenant', finishing.tenantId, 'report', '--json']);
     expect(JSON.parse(own.out)).toMatchObject({ rolloutId: finishing.tenantId, waves: [{ status: 'completed' }] });
+    // the on-call HTTP report of a many-tenants deployment: every tenant without ?tenant, one tenant with it
+    const http = async (query: string) => withEnvironment(env, async () => {
+      const init = await onCallReport(new azureFunctions.HttpRequest({ method: 'GET', url: `http://localhost:7071/api/report${query}`, headers: { accept: 'application/json' } }), queueContext().context);
+      const response = new azureFunctions.HttpResponse(init);
+      return { status: response.status, body: JSON.parse(await response.text()) as Record<string, unknown> };
+    });
+    expect(await http('')).toMatchObject({ status: 200, body: { totals: { tenants: 3, halted: 1 } } });
+    expect(await http(`?tenant=${halting.tenantId}`)).toMatchObject({ status: 200, body: { rolloutId: halting.tenantId, plan: { status: 'halted' } } });
+    expect(await http(`?tenant=${randomUUID()}`)).toMatchObject({ status: 404, body: { error: 'TENANT_NOT_REGISTERED' } });
     const text = await runCommand(env, ['report', '--all-tenants']);
     expect(text.out).toContain(`${halting.tenantId}  Halting Ltd`);
     expect(text.out).toMatch(/plan halted: failure rate/);
