@@ -3,6 +3,9 @@ import { nightOf, scheduledMinuteOfDay } from './nightOf.js';
 
 const minuteMs = 60_000;
 
+/** A timer tick this early still counts as at the scheduled time (a timer at 01:00 may fire at 00:59:59.9). */
+const earlyTickMs = minuteMs;
+
 type WindowConfig = Pick<Config, 'waveSchedule' | 'startWindowMinutes'>;
 
 /**
@@ -43,7 +46,7 @@ export function decideFanOut(candidate: FanOutCandidate, now: Date): FanOutDecis
   const night = nightOf(now, candidate.config) ?? '';
   const window = tenantNightWindow(night, candidate.config);
   const verdict: FanOutVerdict = candidate.lastEnqueuedNight === night ? 'alreadyEnqueued'
-    : now < window.start ? 'notYet'
+    : now.getTime() + earlyTickMs < window.start.getTime() ? 'notYet'
     : now >= window.end ? 'windowClosed'
     : 'due';
   return { tenantId, night, verdict };

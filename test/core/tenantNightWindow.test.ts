@@ -15,6 +15,9 @@ describe('decideFanOut', () => {
   it('enqueues a tenant once its window opens, once a night', () => {
     expect(decideFanOut(candidate, at('2026-12-02T01:00:00Z'))).toEqual({ tenantId: 't1', night: '2026-12-02', verdict: 'notYet' });
     expect(decideFanOut(candidate, at('2026-12-02T02:00:00Z'))).toEqual({ tenantId: 't1', night: '2026-12-02', verdict: 'due' });
+    // a tick a moment early is the scheduled tick; a minute and more early is not
+    expect(decideFanOut(candidate, at('2026-12-02T01:59:59.900Z')).verdict).toBe('due');
+    expect(decideFanOut(candidate, at('2026-12-02T01:58:59.000Z')).verdict).toBe('notYet');
     expect(decideFanOut({ ...candidate, lastEnqueuedNight: '2026-12-02' }, at('2026-12-02T03:00:00Z')).verdict).toBe('alreadyEnqueued');
     expect(decideFanOut({ ...candidate, lastEnqueuedNight: '2026-12-01' }, at('2026-12-02T03:00:00Z')).verdict).toBe('due');
   });
