@@ -70,16 +70,21 @@ export async function onCallReport(request: HttpRequest, context: InvocationCont
     logger.event('report.failed', { errorCode: failure.code, requestId: failure.requestId ?? null, message: failure.message }, 'error');
     return { status: failure.code === 'TABLE_UNAVAILABLE' ? 503 : 500, headers: commonHeaders, jsonBody: { error: failure.code, message: failure.message } };
   }
+  return reportResponse(format, report, { text: renderReportText, html: renderReportHtml, contentSecurityPolicy: reportContentSecurityPolicy });
+}
+
+/** A report in the negotiated form, with the headers of its form. */
+function reportResponse<T>(format: 'json' | 'text' | 'html', report: T, render: { text(report: T): string; html(report: T): string; contentSecurityPolicy: string }): HttpResponseInit {
   switch (format) {
     case 'json':
       return { status: 200, headers: commonHeaders, jsonBody: report };
     case 'text':
-      return { status: 200, headers: { ...commonHeaders, 'Content-Type': 'text/plain; charset=utf-8' }, body: `${renderReportText(report)}\n` };
+      return { status: 200, headers: { ...commonHeaders, 'Content-Type': 'text/plain; charset=utf-8' }, body: `${render.text(report)}\n` };
     case 'html':
       return {
         status: 200,
-        headers: { ...commonHeaders, 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': `${reportContentSecurityPolicy}; frame-ancestors 'none'` },
-        body: renderReportHtml(report),
+        headers: { ...commonHeaders, 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': `${render.contentSecurityPolicy}; frame-ancestors 'none'` },
+        body: render.html(report),
       };
   }
 }
@@ -94,14 +99,8 @@ async function tenantsOverviewResponse(format: 'json' | 'text' | 'html', logger:
     logger.event('report.failed', { errorCode: failure.code, message: failure.message }, 'error');
     return { status: failure.code === 'TABLE_UNAVAILABLE' ? 503 : 500, headers: commonHeaders, jsonBody: { error: failure.code, message: failure.message } };
   }
-  switch (format) {
-    case 'json':
-      return { status: 200, headers: commonHeaders, jsonBody: overview };
-    case 'text':
-      return { status: 200, headers: { ...commonHeaders, 'Content-Type': 'text/plain; charset=utf-8' }, body: `${renderTenantsText(overview)}\n` };
-    case 'html':
-      return { status: 200, headers: { ...commonHeaders, 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" }, body: renderTenantsHtml(overview) };
-  }
+  // the page has an inline style sheet and nothing else: no script, image or font
+  return reportResponse(format, overview, { text: renderTenantsText, html: renderTenantsHtml, contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'" });
 }
 
 azureFunctions.app.http('onCallReport', {
