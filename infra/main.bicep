@@ -37,6 +37,11 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 1
 
+@description('Many tenants (multiTenant): most instances the tenantNight function scales out to, so the most tenant nights at once (host.json runs one per instance: batchSize 1, newBatchThreshold 0). The timer function keeps maximumInstanceCount.')
+@minValue(1)
+@maxValue(1000)
+param maximumTenantNightsAtOnce int = 100
+
 @description('Days the Log Analytics workspace keeps the logs (and so the Application Insights data).')
 @minValue(30)
 @maxValue(730)
@@ -243,6 +248,22 @@ param stuckAfterDays int = 14
 @maxValue(55)
 param timeBudgetMinutes int = 50
 
+@description('MFA_MULTI_TENANT: many tenants from one deployment (the registry, the queue fan-out and tenantNight). Sets MFA_AUTH_MODE=federatedManagedIdentity: give multiTenantAppClientId.')
+param multiTenant bool = false
+
+@description('MFA_TENANT_QUEUE: the storage queue of the many-tenants fan-out (created here with its -poison queue).')
+@minLength(3)
+@maxLength(56)
+param tenantQueue string = 'mfa-tenant-nights'
+
+@description('MFA_START_WINDOW_MINUTES: many tenants: how long after its scheduled time a tenant\'s night may still start.')
+@minValue(1)
+@maxValue(720)
+param startWindowMinutes int = 240
+
+@description('Many tenants: application (client) id of the multi-tenant app registration each customer tenant consents to; the managed identity becomes its federated credential (infra/federate-app.sh). Empty: single tenant.')
+param multiTenantAppClientId string = ''
+
 @description('MFA_LEASE_SECONDS: run lease length.')
 @minValue(15)
 @maxValue(3600)
@@ -368,6 +389,20 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
     }
   }
 
+  // Many tenants: the fan-out's queue, and the poison queue the Functions host moves a message to after
+  // host.json maxDequeueCount failed tries (created here so the alert and an operator find it before the first).
+  resource queueService 'queueServices' = {
+    name: 'default'
+
+    resource tenantNightsQueue 'queues' = if (multiTenant) {
+      name: tenantQueue
+    }
+
+    resource tenantNightsPoisonQueue 'queues' = if (multiTenant) {
+      name: '${tenantQueue}-poison'
+    }
+  }
+
   resource blobService 'blobServices' = {
     name: 'default'
 
@@ -472,7 +507,7 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         }
       }
       scaleAndConcurrency: {
-        maximumInstanceCount: maximumInstanceCount
+        maximumInstanceCount: multiTenant ? maximumTenantNightsAtOnce : maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
       }
       runtime: {
@@ -502,11 +537,11 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
 
     // mfa-rollout (shared/config/configSchema.ts). Computed:
-    MFA_AUTH_MODE: 'managedIdentity'
+    MFA_AUTH_MODE: multiTenant ? 'federatedManagedIdentity' : 'managedIdentity'
     MFA_MANAGED_IDENTITY_CLIENT_ID: identity.properties.clientId
     MFA_TABLES_ENDPOINT: 'https://${storage.name}.table.${environment().suffixes.storage}'
     MFA_TENANT_ID: tenant().tenantId // informational: only clientSecret auth reads it
-    MFA_CLIENT_ID: '' // clientSecret auth only: no app registration in Azure
+    MFA_CLIENT_ID: multiTenantAppClientId // many tenants: the multi-tenant app; single tenant: unused (no app registration)
     // Intentionally absent (the consistency test lists them): MFA_CLIENT_SECRET and MFA_TABLES_CONNECTION,
     // both secrets that Azure does not need; never put them in parameters or app settings here.
 
@@ -557,6 +592,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     MFA_VERIFY_AFTER_DAYS: string(verifyAfterDays)
     MFA_STUCK_AFTER_DAYS: string(stuckAfterDays)
     MFA_TIME_BUDGET_MINUTES: string(timeBudgetMinutes)
+    MFA_MULTI_TENANT: multiTenant ? 'true' : 'false'
+    MFA_TENANT_QUEUE: tenantQueue
+    MFA_START_WINDOW_MINUTES: string(startWindowMinutes)
     MFA_LEASE_SECONDS: string(leaseSeconds)
     MFA_TARGET_METHOD: targetMethod
     MFA_SMS_DELIVERY: smsDelivery
@@ -584,8 +622,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
 // read from the raw text, where the job's JSON.stringify writes {"code":"…","count":n} in that order
 // (test/infra/alertQuery.test.ts checks this against a real log line).
 //
-// Each distinct (event, waveId, reason, topErrors, errorCode) found in a 15-minute window fires one
-// alert; those five columns are the alert's dimensions, so the email and the webhook payload
+// Each distinct (event, waveId, reason, topErrors, errorCode, tenantId) found in a 15-minute window fires one
+// alert; those six columns are the alert's dimensions, so the email and the webhook payload
 // (common alert schema: data.alertContext.condition.allOf[0].dimensions) name the wave, the reason
 // and the top error codes.
 
@@ -620,14 +658,15 @@ traces
 | extend event = tostring(line.event)
 | where event in (__EVENTS__)
 | where __LEVEL__
-| extend waveId = tostring(line.waveId), reason = tostring(line.reason), errorCode = tostring(line.errorCode)
+| extend waveId = tostring(line.waveId), reason = tostring(line.reason), errorCode = tostring(line.errorCode), tenantId = tostring(line.tenantId)
 | extend topErrorsJson = extract(@'"topErrors":(\[[^\]]*\])', 1, message)
 | extend topErrors = trim(@'[\[\]]', replace_regex(topErrorsJson, @'\{"code":"([^"]*)","count":(\d+)\}', @'\1 x\2'))
 | project timestamp, event,
     waveId = iff(isempty(waveId), "-", waveId),
     reason = iff(isempty(reason), "-", substring(reason, 0, 240)),
     topErrors = iff(isempty(topErrors), "-", replace_string(topErrors, ",", ", ")),
-    errorCode = iff(isempty(errorCode), "-", errorCode)
+    errorCode = iff(isempty(errorCode), "-", errorCode),
+    tenantId = iff(isempty(tenantId), "-", tenantId)
 '''
 
 var alertDimensions = [
@@ -656,6 +695,11 @@ var alertDimensions = [
     operator: 'Include'
     values: ['*']
   }
+  {
+    name: 'tenantId'
+    operator: 'Include'
+    values: ['*']
+  }
 ]
 
 // The rollout events on-call must hear about. Which rule fires follows the level the job logs the event at
@@ -668,6 +712,12 @@ var alertedEvents = [
   'night.held' // nothing written tonight: directory sync off or stale (warning), or the preflight refused (error)
   'night.halted' // the rollout is still halted since an earlier wave
   'deadline.atRisk' // users projected still on SMS/voice only on the retirement date (Microsoft's delivery only)
+  // many tenants (each names its tenantId):
+  'tenant.failed' // a tenant's night failed: retried (warning) or refused for a person to fix (error: bad settings, no consent)
+  'tenant.messageInvalid' // a queue message that is not a tenant night: retried, then poisoned
+  'tenant.configInvalid' // the fan-out skipped a tenant whose registry settings do not validate
+  'tenant.enqueueFailed' // the fan-out could not enqueue a tenant's night
+  'tenant.unreadable' // a registry row the fan-out cannot read
 ]
 
 // The events that say why a run ended: a failed run that logged one of them at error level is already alerted on.
@@ -789,6 +839,59 @@ resource failedRunAlertRule 'Microsoft.Insights/scheduledQueryRules@2023-12-01' 
       customProperties: {
         rolloutId: rolloutId
         functionApp: functionAppName
+        runbook: 'docs/deployment.md > When an alert fires'
+      }
+    }
+  }
+}
+
+// Many tenants: a message the Functions host gave up on (host.json maxDequeueCount failed tries) and moved to the
+// poison queue. The host logs the move ("Message has reached MaxDequeueCount of N. Moving message to queue
+// '<queue>-poison'."); nothing reads the poison queue, so each moved message is one alert, naming its queue.
+// The message body names the tenant and the night: read it from the queue (docs/deployment.md).
+var poisonQuery = '''
+traces
+| where message has "MaxDequeueCount" and message has "__POISON__"
+| project timestamp, message = substring(message, 0, 240)
+'''
+
+resource poisonAlertRule 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = if (alertsEnabled && multiTenant) {
+  name: 'alert-${prefix}-poison-${token}'
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'mfa-rollout: a tenant night reached the poison queue'
+    description: 'A tenant-night message failed host.json maxDequeueCount times and moved to ${tenantQueue}-poison: that tenant\'s night did not run. The tenant.failed and tenant.messageInvalid alerts of the same hour name the tenant and the error; the message itself stays in the poison queue (docs/deployment.md: When an alert fires).'
+    severity: 1
+    enabled: true
+    scopes: [
+      appInsights.id
+    ]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT15M'
+    autoMitigate: false
+    criteria: {
+      allOf: [
+        {
+          query: replace(poisonQuery, '__POISON__', '${tenantQueue}-poison')
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: {
+      actionGroups: [
+        actionGroup.id
+      ]
+      customProperties: {
+        functionApp: functionAppName
+        queue: '${tenantQueue}-poison'
         runbook: 'docs/deployment.md > When an alert fires'
       }
     }

@@ -2,11 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Config } from '../config/configSchema.js';
-import { loadConfig } from '../config/loadConfig.js';
+import { loadConfig, loadDeploymentConfig } from '../config/loadConfig.js';
 import { createLogger, stderrSink, type LogLevel, type LogSink, type Logger } from '../log/logEvent.js';
 import { RolloutError } from '../errors/RolloutError.js';
 import { buildReport } from '../shell/buildReport.js';
+import { buildTenantsReport } from '../shell/buildTenantsReport.js';
+import { renderTenantsHtml } from '../report/renderTenantsHtml.js';
+import { renderTenantsText } from '../report/renderTenantsText.js';
 import { exportNotices } from '../shell/exportNotices.js';
+import { loadRegisteredTenant } from '../shell/loadRegisteredTenant.js';
+import { openTenantRegistry } from '../shell/openTenantRegistry.js';
 import { importPilot } from '../shell/importPilot.js';
 import { issueTemporaryAccessPasses } from '../shell/issueTemporaryAccessPasses.js';
 import { planNight } from '../shell/planNight.js';
@@ -31,6 +36,7 @@ import { settingsFrom } from './readSettingsFile.js';
 import { describeHeldNight } from './describeHeldNight.js';
 import { exitCodes, exitForNight, renderExitCodes, type ExitName } from './exitCodes.js';
 import { packageVersion } from './packageVersion.js';
+import { addManyTenantsCommands } from './manyTenantsCommands.js';
 import { writeOutputFile } from './writeOutputFile.js';
 
 /**
@@ -40,6 +46,7 @@ import { writeOutputFile } from './writeOutputFile.js';
 
 interface GlobalOptions {
   settings?: string;
+  tenant?: string;
   logLevel: LogLevel;
 }
 
@@ -68,6 +75,7 @@ export function buildProgram(io: CliIo): Command {
     .description('Roll out Microsoft Entra ID MFA in nightly waves (the same code as the Azure Function).')
     .version(packageVersion(), '-V, --version', 'print the version of mfa-rollout')
     .option('--settings <file>', 'read app settings from a local.settings.json (the environment wins)')
+    .option('--tenant <tenantId>', 'many tenants (MFA_MULTI_TENANT=true): act on this registered tenant, with its settings from the registry')
     .addOption(new Option('--log-level <level>', 'structured log lines on stderr from this level').choices(['debug', 'info', 'warn', 'error']).default('warn'))
     .addHelpText('after', `\n${renderExitCodes()}`)
     .showHelpAfterError()
@@ -84,7 +92,10 @@ export function buildProgram(io: CliIo): Command {
   /** One run id per command: the lease holder and every log line of the run carry the same one. */
   async function withRollout<T>(command: Command, work: (config: Config, ports: RolloutPorts, logger: Logger, runId: string) => Promise<T>): Promise<T> {
     const globals = command.optsWithGlobals<GlobalOptions>();
-    const config = loadConfig(settingsFrom(globals.settings, process.env));
+    const env = settingsFrom(globals.settings, process.env);
+    const config = globals.tenant === undefined
+      ? loadConfig(env)
+      : (await loadRegisteredTenant(env, await openTenantRegistry(loadDeploymentConfig(env)), globals.tenant)).config;
     const runId = `cli-${command.name()}-${randomUUID()}`;
     const logger = createLogger(io.logSink ?? stderrSink(globals.logLevel), { runId });
     const rollout = await openRollout(config, logger);
@@ -198,7 +209,18 @@ export function buildProgram(io: CliIo): Command {
     .option('--waves <n>', 'waves to show', positiveInteger, 10)
     .option('--json', 'print the report as JSON')
     .option('--html <file>', 'also write the report as one self-contained HTML page (chart and tables, works offline)')
-    .action(async (options: { waves: number; json?: boolean; html?: string }, command: Command) => {
+    .option('--all-tenants', 'many tenants: one report across every registered tenant (progress, plan, last night, SMS deadline, failures)')
+    .action(async (options: { waves: number; json?: boolean; html?: string; allTenants?: boolean }, command: Command) => {
+      if (options.allTenants === true) {
+        const env = settingsFrom(command.optsWithGlobals<GlobalOptions>().settings, process.env);
+        const overview = await buildTenantsReport(env, await openTenantRegistry(loadDeploymentConfig(env)), new Date());
+        print(options.json === true ? JSON.stringify(overview, null, 2) : renderTenantsText(overview));
+        if (options.html !== undefined) {
+          await writeOutputFile('--html', options.html, renderTenantsHtml(overview));
+          if (options.json !== true) print(`\nHTML report written to ${options.html}.`);
+        }
+        return;
+      }
       await withRollout(command, async (config, ports) => {
         const report = await buildReport(config, ports, new Date(), { lastWaves: options.waves });
         // the text (or JSON) first: a file that cannot be written never costs the operator the report itself
@@ -338,6 +360,8 @@ export function buildProgram(io: CliIo): Command {
         }
       });
     });
+
+  addManyTenantsCommands(program, print, (command) => createLogger(io.logSink ?? stderrSink(command.optsWithGlobals<GlobalOptions>().logLevel), { runId: `cli-${command.name()}-${randomUUID()}` }));
 
   return program;
 }

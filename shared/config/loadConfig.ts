@@ -22,10 +22,53 @@ interface Issue {
  * was expected, in operator words, and never echoes a value: settings may hold secrets or connection strings.
  */
 export function loadConfig(env: Environment): Config {
+  const { values, problems } = parseSettings(env, Object.keys(settings) as SettingKey[]);
+
+  for (const [key, from] of Object.entries(defaultsFromSettings)) values[key] ??= values[from];
+  if (problems.length === 0) problems.push(...crossChecks(values as Config), ...journeyChecks(values as Config));
+
+  const breakGlassMissing = problems.find((problem) => problem.setting === settings.breakGlass.env);
+  if (breakGlassMissing !== undefined && problems.length === 1) {
+    throw new RolloutError('BREAK_GLASS_MISSING', `${settings.breakGlass.env}: expected ${breakGlassMissing.expected}`);
+  }
+  throwIfProblems(problems);
+  return Object.freeze(values as Config);
+}
+
+/** The settings of a many-tenants deployment as a whole: what the fan-out and the registry need (no tenant's). */
+export const deploymentKeys = ['tablesConnection', 'tablesEndpoint', 'tablePrefix', 'managedIdentityClientId', 'multiTenant', 'tenantQueue', 'waveSchedule'] as const satisfies readonly SettingKey[];
+
+export type DeploymentConfig = Pick<Config, (typeof deploymentKeys)[number]>;
+
+/**
+ * The deployment's own settings, validated by the same schema as `loadConfig` but without a tenant's (a many-tenants
+ * deployment has no MFA_BREAK_GLASS of its own: each registered tenant has). CONFIG_INVALID names each setting at fault.
+ */
+export function loadDeploymentConfig(env: Environment): DeploymentConfig {
+  const { values, problems } = parseSettings(env, deploymentKeys);
+  if (problems.length === 0) problems.push(...tablesChecks(values as DeploymentConfig));
+  throwIfProblems(problems);
+  return Object.freeze(values as DeploymentConfig);
+}
+
+/** Whether the deployment runs many tenants (MFA_MULTI_TENANT), read alone so a single-tenant night validates as before. */
+export function isMultiTenantDeployment(env: Environment): boolean {
+  const { values, problems } = parseSettings(env, ['multiTenant']);
+  throwIfProblems(problems);
+  return values['multiTenant'] === true;
+}
+
+function throwIfProblems(problems: readonly ConfigProblem[]): void {
+  if (problems.length === 0) return;
+  const lines = problems.map((problem) => `${problem.setting}: expected ${problem.expected}`);
+  throw Object.assign(new RolloutError('CONFIG_INVALID', `Invalid configuration:\n${lines.join('\n')}`), { problems });
+}
+
+function parseSettings(env: Environment, keys: readonly SettingKey[]): { values: Record<string, unknown>; problems: ConfigProblem[] } {
   const values: Record<string, unknown> = {};
   const problems: ConfigProblem[] = [];
-
-  for (const [key, definition] of Object.entries(settings) as [SettingKey, (typeof settings)[SettingKey]][]) {
+  for (const key of keys) {
+    const definition = settings[key];
     const given = env[definition.env];
     const raw = given === undefined || given === '' ? ('default' in definition ? definition.default : undefined) : given;
     const result = definition.schema.safeParse(raw);
@@ -43,19 +86,7 @@ export function loadConfig(env: Environment): Config {
       }
     }
   }
-
-  for (const [key, from] of Object.entries(defaultsFromSettings)) values[key] ??= values[from];
-  if (problems.length === 0) problems.push(...crossChecks(values as Config), ...journeyChecks(values as Config));
-
-  const breakGlassMissing = problems.find((problem) => problem.setting === settings.breakGlass.env);
-  if (breakGlassMissing !== undefined && problems.length === 1) {
-    throw new RolloutError('BREAK_GLASS_MISSING', `${settings.breakGlass.env}: expected ${breakGlassMissing.expected}`);
-  }
-  if (problems.length > 0) {
-    const lines = problems.map((problem) => `${problem.setting}: expected ${problem.expected}`);
-    throw Object.assign(new RolloutError('CONFIG_INVALID', `Invalid configuration:\n${lines.join('\n')}`), { problems });
-  }
-  return Object.freeze(values as Config);
+  return { values, problems };
 }
 
 /**
@@ -94,13 +125,10 @@ function crossChecks(config: Config): ConfigProblem[] {
   if (config.breakGlass.length === 0) {
     problems.push({ setting: settings.breakGlass.env, expected: breakGlassExpected });
   }
-  if ((config.tablesConnection === undefined) === (config.tablesEndpoint === undefined)) {
-    problems.push({ setting: `${settings.tablesConnection.env} / ${settings.tablesEndpoint.env}`, expected: 'exactly one of the two: a connection string (Azurite: UseDevelopmentStorage=true), or the table endpoint reached with the managed identity' });
-  }
-  if (config.authMode === 'clientSecret') {
-    for (const key of ['tenantId', 'clientId', 'clientSecret'] as const) {
-      if (config[key] === undefined) problems.push({ setting: settings[key].env, expected: `a value when ${settings.authMode.env}=clientSecret` });
-    }
+  problems.push(...tablesChecks(config));
+  const needed = { clientSecret: ['tenantId', 'clientId', 'clientSecret'], federatedManagedIdentity: ['tenantId', 'clientId', 'managedIdentityClientId'], managedIdentity: [] } as const;
+  for (const key of needed[config.authMode]) {
+    if (config[key] === undefined) problems.push({ setting: settings[key].env, expected: `a value when ${settings.authMode.env}=${config.authMode}` });
   }
   if (config.strategy === 'conditionalAccessGroup' && config.caGroupId === undefined) {
     problems.push({ setting: settings.caGroupId.env, expected: `a group object id when ${settings.strategy.env}=conditionalAccessGroup` });
@@ -119,6 +147,11 @@ function crossChecks(config: Config): ConfigProblem[] {
     ringNames.add(ring.name);
   }
   return problems;
+}
+
+function tablesChecks(config: Pick<Config, 'tablesConnection' | 'tablesEndpoint'>): ConfigProblem[] {
+  if ((config.tablesConnection === undefined) !== (config.tablesEndpoint === undefined)) return [];
+  return [{ setting: `${settings.tablesConnection.env} / ${settings.tablesEndpoint.env}`, expected: 'exactly one of the two: a connection string (Azurite: UseDevelopmentStorage=true), or the table endpoint reached with the managed identity' }];
 }
 
 /** The passkey track's settings (MFA_TARGET_METHOD and the groups and dates it needs), in plain words. */

@@ -41,6 +41,10 @@ export const errorCodes = {
   TAP_LIFETIME_INVALID: { retryable: false, hint: '`mfa-rollout issue-tap --lifetime` must lie within the Temporary Access Pass policy\'s minimum and maximum (the message names them); leave it out for the policy\'s default. No pass was issued.' },
   TIME_BUDGET_REACHED: { retryable: true, hint: 'The wave stopped before the function timeout; the rest continues next night.' },
   RUN_INTERRUPTED: { retryable: true, hint: 'A run stopped mid-write for this user (crash, timeout or host recycle). The next run read Graph, found the write not done, and retries it.' },
+  TENANT_NOT_REGISTERED: { retryable: false, hint: 'The tenant id is not in the tenant registry (<prefix>Tenants): `mfa-rollout tenants list` shows the registered ones, `mfa-rollout tenants add` registers one.' },
+  TENANT_NOT_CONSENTED: { retryable: false, hint: 'Entra refused a token for this tenant: the multi-tenant app has no service principal in its directory (AADSTS7000229, AADSTS700016) or no admin consent (AADSTS65001). A Global Administrator of that tenant opens the consent URL in the message and accepts; then grant the Graph application permissions (infra/grant-graph-permissions.sh). The other tenants are not affected.' },
+  TENANT_MESSAGE_INVALID: { retryable: false, hint: 'A tenant-night queue message is not {"tenantId":"<guid>","night":"YYYY-MM-DD","enqueuedAt":"<ISO instant>"}: it is refused without running anything and moves to the poison queue after host.json maxDequeueCount attempts. Find who enqueued it; `mfa-rollout fan-out` writes well-formed ones.' },
+  QUEUE_UNAVAILABLE: { retryable: true, hint: 'The tenant-night queue (MFA_TENANT_QUEUE on AzureWebJobsStorage) could not be reached or refused the identity: check the storage account and the identity\'s Storage Queue Data Contributor role.' },
   INTERNAL: { retryable: false, hint: 'An unexpected error in the rollout itself; report it with the log lines around it.' },
 } as const satisfies Record<string, { retryable: boolean; hint: string }>;
 

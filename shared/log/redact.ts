@@ -20,6 +20,8 @@ export const safeFieldNames: ReadonlySet<string> = new Set([
   'setupId', 'target', 'journey', 'advance', 'check', 'deferredChecks', 'severity',
   'lifetimeMinutes', 'usableOnce', 'recorded',
   'retirementDate', 'daysLeft', 'atRiskNow', 'projectedOnDate', 'smsVoiceOnly', 'noMfaMethod', 'notReached', 'pace',
+  // many tenants: the tenant (a directory id), its queued night and how it ended
+  'tenantId', 'verdict', 'outcome', 'timing', 'queue', 'dequeueCount', 'messageId', 'enqueued', 'tenants',
 ]);
 
 const guid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;

@@ -45,7 +45,7 @@ export async function openTablePorts(config: Config): Promise<TablePorts> {
   return {
     roster: new RosterTable(tables.roster, config.rolloutId),
     waves: new WavesTable(tables.waves, config.rolloutId),
-    failures: new FailuresTable(tables.failures),
+    failures: new FailuresTable(tables.failures, config.multiTenant ? config.rolloutId : null),
     lease: new RunLease(tables.lease, config.rolloutId),
     notices: new NoticesTable(tables.notices, config.rolloutId),
     pilot: new PilotTable(tables.pilot, config.rolloutId),

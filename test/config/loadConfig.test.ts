@@ -46,6 +46,10 @@ describe('loadConfig', () => {
 
   it('checks settings against each other', () => {
     expect(problemOf({ ...minimal, MFA_AUTH_MODE: 'clientSecret' })).toContain('MFA_CLIENT_SECRET: expected a value when MFA_AUTH_MODE=clientSecret');
+    // workload identity federation: the customer tenant, the multi-tenant app and the user-assigned identity, no secret
+    const federated = problemOf({ ...minimal, MFA_AUTH_MODE: 'federatedManagedIdentity' });
+    for (const setting of ['MFA_TENANT_ID', 'MFA_CLIENT_ID', 'MFA_MANAGED_IDENTITY_CLIENT_ID']) expect(federated).toContain(`${setting}: expected a value when MFA_AUTH_MODE=federatedManagedIdentity`);
+    expect(federated).not.toContain('MFA_CLIENT_SECRET');
     expect(problemOf({ ...minimal, MFA_STRATEGY: 'conditionalAccessGroup' })).toContain('MFA_CA_GROUP_ID: expected a group object id when MFA_STRATEGY=conditionalAccessGroup');
     expect(problemOf({ ...minimal, MFA_WAVE_SIZE: '500', MFA_MAX_WAVE_SIZE: '100' })).toContain('MFA_MAX_WAVE_SIZE: expected at least MFA_WAVE_SIZE');
     expect(problemOf({ ...minimal, MFA_TABLES_ENDPOINT: 'https://acct.table.core.windows.net' })).toContain('exactly one of the two');
@@ -67,7 +71,7 @@ describe('loadConfig', () => {
 
     it('an enum names its allowed values, not zod\'s text', () => {
       expect(problemOf({ ...minimal, MFA_STRATEGY: 'perUser' })).toBe('Invalid configuration:\nMFA_STRATEGY: expected one of perUserMfa, conditionalAccessGroup');
-      expect(problemOf({ ...minimal, MFA_AUTH_MODE: 'secret' })).toContain('MFA_AUTH_MODE: expected one of managedIdentity, clientSecret');
+      expect(problemOf({ ...minimal, MFA_AUTH_MODE: 'secret' })).toContain('MFA_AUTH_MODE: expected one of managedIdentity, federatedManagedIdentity, clientSecret');
     });
 
     it('a missing MFA_BREAK_GLASS says what to put there', () => {

@@ -63,6 +63,10 @@ describe('retryDecision', () => {
         'ROLLOUT_NOT_HALTED',
         'WAVE_NOT_FOUND',
         'USERS_NOT_ROLLED_BACK',
+        // many tenants: a tenant's night refused before any user is read, never a user's recorded failure
+        'TENANT_NOT_REGISTERED',
+        'TENANT_NOT_CONSENTED',
+        'TENANT_MESSAGE_INVALID',
       ].sort(),
     );
   });

@@ -2,24 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import type { Timer } from '@azure/functions';
 import { nightlyWave } from '../../functions/nightlyWave.js';
 import { captureLogs } from '../helpers/captureLogs.js';
+import { withEnvironment } from '../helpers/withEnvironment.js';
 import { useSandboxTenant } from '../helpers/sandboxTenant.js';
 
 const tenant = useSandboxTenant({ users: 40, seed: 5 });
 
 function timer(isPastDue = false): Timer {
   return { isPastDue, schedule: { adjustForDST: true }, scheduleStatus: { last: '2026-11-24T01:00:00Z', next: '2026-11-26T01:00:00Z', lastUpdated: '2026-11-25T01:00:00Z' } };
-}
-
-/** Runs the handler as the host would: app settings in the environment, a real InvocationContext. */
-async function withEnvironment<T>(settings: Record<string, string>, work: () => Promise<T>): Promise<T> {
-  const saved = { ...process.env };
-  Object.assign(process.env, settings);
-  try {
-    return await work();
-  } finally {
-    for (const key of Object.keys(settings)) if (saved[key] === undefined) delete process.env[key];
-    Object.assign(process.env, saved);
-  }
 }
 
 describe('nightlyWave (timer function handler)', () => {

@@ -108,6 +108,10 @@ describe('onCallReport (HTTP function, function key)', () => {
     const waves = await get('?waves=0');
     expect(waves.status).toBe(400);
     expect(JSON.parse(waves.text)).toMatchObject({ error: 'PARAMETER_INVALID' });
+    // ?tenant= is for a many-tenants deployment only
+    const tenantOfOne = await get('?tenant=3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b');
+    expect(tenantOfOne.status).toBe(400);
+    expect(JSON.parse(tenantOfOne.text)).toMatchObject({ error: 'PARAMETER_INVALID', message: expect.stringContaining('MFA_MULTI_TENANT') });
   });
 
   it('an invalid setting answers 500 naming it, logs config.invalid, and never echoes a secret', async () => {

@@ -70,6 +70,7 @@ function dimensionsOf(message: string): Record<string, string> | null {
     reason: orDash(text(line.reason).slice(0, 240)),
     topErrors: trimmed === '' ? '-' : trimmed.replaceAll(',', ', '),
     errorCode: orDash(text(line.errorCode)),
+    tenantId: orDash(text(line.tenantId)),
   };
 }
 
@@ -80,7 +81,10 @@ function logLine(name: string, fields: Record<string, unknown>, level: 'warn' | 
 }
 
 describe('alert rules', () => {
-  const expectedEvents = ['wave.halted', 'night.held', 'wave.stopped', 'night.halted', 'config.invalid', 'deadline.atRisk'];
+  const expectedEvents = [
+    'wave.halted', 'night.held', 'wave.stopped', 'night.halted', 'config.invalid', 'deadline.atRisk',
+    'tenant.failed', 'tenant.messageInvalid', 'tenant.configInvalid', 'tenant.enqueueFailed', 'tenant.unreadable',
+  ];
 
   it('fire on exactly the rollout events on-call must hear about', () => {
     expect([...alertedEvents()].sort()).toEqual([...expectedEvents].sort());
@@ -106,7 +110,7 @@ describe('alert rules', () => {
   it('split alerts by the columns the query projects', () => {
     const dimensions = [...bicep.matchAll(/name: '(\w+)'\s*\n\s*operator: 'Include'/g)].map((match) => match[1]);
     const projected = [...bicep.matchAll(/^\s*(?:\| project timestamp, )?(event|\w+) = iff\(/gm)].map((match) => match[1]);
-    expect(dimensions).toEqual(['event', 'waveId', 'reason', 'topErrors', 'errorCode']);
+    expect(dimensions).toEqual(['event', 'waveId', 'reason', 'topErrors', 'errorCode', 'tenantId']);
     expect(['event', ...projected]).toEqual(dimensions);
   });
 
@@ -125,21 +129,32 @@ describe('alert rules', () => {
       reason: 'failure rate 12.5% over 88 attempts (MFA_HALT_FAILURE_RATE 0.1)',
       topErrors: 'GRAPH_THROTTLED x9, GRAPH_TIMEOUT x2',
       errorCode: '-',
+      tenantId: '-',
     });
   });
 
   it('give the counts and days left of an SMS retirement at risk, never a name', () => {
     const reason = '12 of 40 user(s) at risk are projected still on SMS or voice only or without a method on 2027-02-01 (20 day(s) left) at 1.4 registration(s) per night over the last 7 night(s).';
     const message = logLine('deadline.atRisk', { reason, retirementDate: '2027-02-01', daysLeft: 20, atRiskNow: 40, projectedOnDate: 12, pace: { nights: 7, registrations: 10, perNight: 1.4 } }, 'error');
-    expect(dimensionsOf(message)).toEqual({ event: 'deadline.atRisk', waveId: '-', reason, topErrors: '-', errorCode: '-' });
+    expect(dimensionsOf(message)).toEqual({ event: 'deadline.atRisk', waveId: '-', reason, topErrors: '-', errorCode: '-', tenantId: '-' });
     expect(JSON.parse(message)).toMatchObject({ daysLeft: 20, atRiskNow: 40, projectedOnDate: 12, pace: { perNight: 1.4 } });
   });
 
   it('show a dash, not an empty dimension, for what an event does not carry', () => {
     const message = logLine('config.invalid', { errorCode: 'CONFIG_INVALID', message: 'MFA_WAVE_SIZE: expected a number' }, 'error');
-    expect(dimensionsOf(message)).toEqual({ event: 'config.invalid', waveId: '-', reason: '-', topErrors: '-', errorCode: 'CONFIG_INVALID' });
+    expect(dimensionsOf(message)).toEqual({ event: 'config.invalid', waveId: '-', reason: '-', topErrors: '-', errorCode: 'CONFIG_INVALID', tenantId: '-' });
     const held = logLine('night.halted', { waveId: null, reason: null }, 'warn');
     expect(dimensionsOf(held)).toMatchObject({ waveId: '-', reason: '-', topErrors: '-' });
+  });
+
+  it('name the tenant of a many-tenants event', () => {
+    const message = logLine('tenant.failed', { tenantId: '3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b', rolloutId: '3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b', errorCode: 'TENANT_NOT_CONSENTED', message: 'Tenant 3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b refused a token' }, 'error');
+    expect(dimensionsOf(message)).toEqual({ event: 'tenant.failed', waveId: '-', reason: '-', topErrors: '-', errorCode: 'TENANT_NOT_CONSENTED', tenantId: '3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b' });
+  });
+
+  it('watch the poison queue of the tenant nights: the host\'s own line when it moves a message there', () => {
+    expect(bicep).toContain("query: replace(poisonQuery, '__POISON__', '${tenantQueue}-poison')");
+    expect(bicep).toMatch(/resource poisonAlertRule 'Microsoft\.Insights\/scheduledQueryRules@[\d-]+' = if \(alertsEnabled && multiTenant\)/);
   });
 
   it('the failed-run rule is not silenced by deadline.atRisk, which says nothing about how the run ended', () => {

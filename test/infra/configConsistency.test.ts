@@ -37,11 +37,11 @@ const absentFromBicep: Readonly<Record<string, string>> = {
 
 /** Settings whose Bicep value is computed, not a parameter: the expected expression. */
 const computedInBicep: Readonly<Record<string, RegExp>> = {
-  MFA_AUTH_MODE: /^'managedIdentity'$/,
+  MFA_AUTH_MODE: /^multiTenant \? 'federatedManagedIdentity' : 'managedIdentity'$/,
   MFA_MANAGED_IDENTITY_CLIENT_ID: /^identity\.properties\.clientId$/,
   MFA_TABLES_ENDPOINT: /^'https:\/\/\$\{storage\.name\}\.table\.\$\{environment\(\)\.suffixes\.storage\}'$/,
   MFA_TENANT_ID: /^tenant\(\)\.tenantId$/,
-  MFA_CLIENT_ID: /^''$/,
+  MFA_CLIENT_ID: /^multiTenantAppClientId$/,
 };
 
 /** Sample values of the computed settings, to render a deployment's app settings. */
@@ -242,6 +242,43 @@ describe('time budget against host.json functionTimeout', () => {
     const param = params.get('timeBudgetMinutes') as BicepParam;
     expect(timeoutMinutes - Number(literalValue(param.defaultText ?? ''))).toBeGreaterThanOrEqual(marginMinutes);
     expect(timeoutMinutes - (decoratorNumber(param, 'maxValue') ?? Infinity)).toBeGreaterThanOrEqual(marginMinutes);
+  });
+});
+
+describe('host.json queue settings against the many-tenants night', () => {
+  const queues = (JSON.parse(readRepoFile('host.json')) as { extensions?: { queues?: Record<string, unknown> } }).extensions?.queues ?? {};
+  const retryMinutes = minutesOf(String(queues['visibilityTimeout']));
+
+  it('hand the handler the base64 JSON the fan-out writes', () => {
+    expect(queues['messageEncoding']).toBe('base64');
+  });
+
+  it('run one tenant night per instance: batchSize + newBatchThreshold is 1 (one event loop per tenant)', () => {
+    expect(Number(queues['batchSize']) + Number(queues['newBatchThreshold'])).toBe(1);
+  });
+
+  it('retry a failed night only after a dead run\'s lease (MFA_LEASE_SECONDS default) has lapsed', () => {
+    expect(retryMinutes * 60).toBeGreaterThan(Number(settings.leaseSeconds.default));
+  });
+
+  it('give every retry before the poison queue a chance inside the start window (MFA_START_WINDOW_MINUTES default)', () => {
+    const attempts = Number(queues['maxDequeueCount']);
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect((attempts - 1) * retryMinutes).toBeLessThan(Number(settings.startWindowMinutes.default));
+  });
+});
+
+describe('many-tenants resources (infra/main.bicep)', () => {
+  it('create the queue and its poison queue, scale tenantNight out, and alert on the poison queue', () => {
+    expect(bicep).toMatch(/resource tenantNightsQueue 'queues' = if \(multiTenant\) \{\s*name: tenantQueue\s*\}/);
+    expect(bicep).toMatch(/resource tenantNightsPoisonQueue 'queues' = if \(multiTenant\) \{\s*name: '\$\{tenantQueue\}-poison'\s*\}/);
+    expect(bicep).toContain('maximumInstanceCount: multiTenant ? maximumTenantNightsAtOnce : maximumInstanceCount');
+    expect(bicep).toMatch(/resource poisonAlertRule '[^']+' = if \(alertsEnabled && multiTenant\)/);
+  });
+
+  it('let the tenant queue name leave room for -poison within 63 characters, as the schema does', () => {
+    const param = params.get('tenantQueue') as BicepParam;
+    expect(decoratorNumber(param, 'maxLength')).toBe(56);
   });
 });
 

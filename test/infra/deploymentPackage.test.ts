@@ -35,9 +35,9 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the deployment package (infra/package-app.sh)', () => {
-  it('holds the two functions with host.json and package.json at the root', () => {
-    expect(entries).toEqual(expect.arrayContaining(['host.json', 'package.json', 'package-lock.json', 'dist/functions/nightlyWave.js', 'dist/functions/onCallReport.js']));
-    expect(entries.filter((entry) => entry.startsWith('dist/functions/') && entry.endsWith('.js')).sort()).toEqual(['dist/functions/nightlyWave.js', 'dist/functions/onCallReport.js']);
+  it('holds the three functions with host.json and package.json at the root', () => {
+    expect(entries).toEqual(expect.arrayContaining(['host.json', 'package.json', 'package-lock.json', 'dist/functions/nightlyWave.js', 'dist/functions/onCallReport.js', 'dist/functions/tenantNight.js']));
+    expect(entries.filter((entry) => entry.startsWith('dist/functions/') && entry.endsWith('.js')).sort()).toEqual(['dist/functions/nightlyWave.js', 'dist/functions/onCallReport.js', 'dist/functions/tenantNight.js']);
     expect(entries).toEqual(expect.arrayContaining(['node_modules/@azure/functions/package.json', 'node_modules/@azure/data-tables/package.json']));
   });
 
@@ -55,24 +55,25 @@ describe('the deployment package (infra/package-app.sh)', () => {
     expect(entries.filter((entry) => devOnly.some((prefix) => entry.startsWith(prefix)))).toEqual([]);
   });
 
-  it('loads from a clean folder with its production dependencies only: both functions register, every module from the package', async () => {
+  it('loads from a clean folder with its production dependencies only: every function registers, every module from the package', async () => {
     const loader = path.join(repoRoot, 'test', 'infra', 'helpers', 'loadFunctionApp.mjs');
     const { stdout } = await run(process.execPath, [loader], { cwd: appDir, env: { PATH: process.env['PATH'] ?? '' }, maxBuffer: 16 * 1024 * 1024 });
     const loaded = JSON.parse(stdout) as LoadedApp;
 
     expect(loaded.main).toBe('dist/functions/*.js');
-    expect(loaded.registered.map((entry) => entry.name)).toEqual(['nightlyWave', 'onCallReport']);
-    const [nightly, report] = loaded.registered.map((entry) => Object.values(entry.bindings));
+    expect(loaded.registered.map((entry) => entry.name)).toEqual(['nightlyWave', 'onCallReport', 'tenantNight']);
+    const [nightly, report, tenant] = loaded.registered.map((entry) => Object.values(entry.bindings));
     expect(nightly).toEqual([expect.objectContaining({ type: 'timerTrigger', direction: 'in', schedule: '%MFA_WAVE_SCHEDULE%', runOnStartup: false })]);
     expect(report).toEqual(expect.arrayContaining([
       expect.objectContaining({ type: 'httpTrigger', direction: 'in', authLevel: 'function', route: 'report', methods: ['GET'] }),
       expect.objectContaining({ type: 'http', direction: 'out' }),
     ]));
-    expect(loaded.registered.map((entry) => entry.handler)).toEqual(['function', 'function']);
+    expect(tenant).toEqual([expect.objectContaining({ type: 'queueTrigger', direction: 'in', queueName: '%MFA_TENANT_QUEUE%', connection: 'AzureWebJobsStorage' })]);
+    expect(loaded.registered.map((entry) => entry.handler)).toEqual(['function', 'function', 'function']);
 
     const inPackage = pathToFileURL(`${realpathSync(appDir)}/`).href;
     expect(loaded.resolved.filter((url) => !url.startsWith('node:') && !url.startsWith(inPackage))).toEqual([]);
-    for (const module of ['dist/shared/shell/runWave.js', 'node_modules/@azure/functions/', 'node_modules/@azure/data-tables/', 'node_modules/@microsoft/microsoft-graph-client/']) {
+    for (const module of ['dist/shared/shell/runWave.js', 'node_modules/@azure/functions/', 'node_modules/@azure/data-tables/', 'node_modules/@azure/storage-queue/', 'node_modules/@microsoft/microsoft-graph-client/']) {
       expect(loaded.resolved.some((url) => url.startsWith(`${inPackage}${module}`))).toBe(true);
     }
   });

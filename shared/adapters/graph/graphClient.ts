@@ -8,11 +8,12 @@ import {
   TelemetryHandler,
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
-import { ClientSecretCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import { ClientAssertionCredential, ClientSecretCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
 import { Agent } from 'undici';
 import type { Config } from '../../config/configSchema.js';
 import { RolloutError } from '../../errors/RolloutError.js';
+import { consentRefusal } from './consentRefusal.js';
 
 export const graphScope = 'https://graph.microsoft.com/.default';
 
@@ -69,7 +70,7 @@ export function createGraphConnection(config: GraphClientConfig): GraphConnectio
     origin: base.origin,
     accessToken: async () => {
       const token = await credential.getToken(graphScope).catch((error: unknown) => {
-        throw new RolloutError('GRAPH_AUTH_FAILED', `No Graph access token could be had (${error instanceof Error ? error.name : 'unknown error'})`, { cause: error });
+        throw consentRefusal(error, config) ?? new RolloutError('GRAPH_AUTH_FAILED', `No Graph access token could be had (${error instanceof Error ? error.name : 'unknown error'})`, { cause: error });
       });
       if (token === null) throw new RolloutError('GRAPH_AUTH_FAILED', 'No Graph access token could be had (the credential returned none)');
       return token.token;
@@ -89,23 +90,40 @@ function readExtraCa(file: string | undefined): string | undefined {
   }
 }
 
+/** The audience of the managed identity's token that a federated identity credential accepts (docs/graph-behaviour.md#multi-tenant-apps). */
+export const federationScope = 'api://AzureADTokenExchange/.default';
+
 function createCredential(config: GraphClientConfig, caPem: string | undefined): TokenCredential {
   const httpClient = caPem === undefined ? undefined : httpClientTrusting(caPem);
+  const authorityIsMicrosoft = new URL(config.authorityHost).hostname.endsWith('.microsoftonline.com');
+  const authority = {
+    authorityHost: config.authorityHost,
+    // Instance discovery only knows Microsoft's clouds; any other authority (the sandbox) is taken as given.
+    disableInstanceDiscovery: !authorityIsMicrosoft,
+    ...(httpClient === undefined ? {} : { httpClient }),
+  };
   if (config.authMode === 'clientSecret') {
     if (config.tenantId === undefined || config.clientId === undefined || config.clientSecret === undefined) {
       throw new RolloutError('CONFIG_INVALID', 'MFA_TENANT_ID, MFA_CLIENT_ID and MFA_CLIENT_SECRET are required when MFA_AUTH_MODE=clientSecret');
     }
-    const authorityIsMicrosoft = new URL(config.authorityHost).hostname.endsWith('.microsoftonline.com');
-    return new ClientSecretCredential(config.tenantId, config.clientId, config.clientSecret, {
-      authorityHost: config.authorityHost,
-      // Instance discovery only knows Microsoft's clouds; any other authority (the sandbox) is taken as given.
-      disableInstanceDiscovery: !authorityIsMicrosoft,
-      ...(httpClient === undefined ? {} : { httpClient }),
-    });
+    return new ClientSecretCredential(config.tenantId, config.clientId, config.clientSecret, authority);
   }
-  return config.managedIdentityClientId === undefined
+  const managedIdentity = config.managedIdentityClientId === undefined
     ? new ManagedIdentityCredential()
     : new ManagedIdentityCredential({ clientId: config.managedIdentityClientId });
+  if (config.authMode === 'federatedManagedIdentity') {
+    if (config.tenantId === undefined || config.clientId === undefined || config.managedIdentityClientId === undefined) {
+      throw new RolloutError('CONFIG_INVALID', 'MFA_TENANT_ID, MFA_CLIENT_ID and MFA_MANAGED_IDENTITY_CLIENT_ID are required when MFA_AUTH_MODE=federatedManagedIdentity');
+    }
+    // Workload identity federation: the user-assigned managed identity's token (audience api://AzureADTokenExchange)
+    // is the client assertion of the multi-tenant app in the customer's tenant: no secret anywhere.
+    return new ClientAssertionCredential(config.tenantId, config.clientId, async () => {
+      const assertion = await managedIdentity.getToken(federationScope);
+      if (assertion === null) throw new RolloutError('GRAPH_AUTH_FAILED', 'The managed identity returned no token for api://AzureADTokenExchange');
+      return assertion.token;
+    }, authority);
+  }
+  return managedIdentity;
 }
 
 /** An Azure SDK HTTP client that also trusts one extra certificate authority (TLS checks stay on). */

@@ -18,12 +18,25 @@ export interface FailureRecord {
   readonly hint: string;
 }
 
-/** The only code that reads and writes the failures table (PartitionKey = wave id, RowKey = user id). */
+/**
+ * The only code that reads and writes the failures table (PartitionKey = wave id, RowKey = user id). With many
+ * tenants in one storage account, two tenants' waves can start in the same second and so share a wave id: each
+ * tenant's partitions then carry its rollout id in front (`<rolloutId>~<waveId>`). A single-tenant rollout keeps the
+ * plain wave id, so the failures of waves it ran before are still read.
+ */
 export class FailuresTable {
-  constructor(private readonly table: TableClient) {}
+  constructor(
+    private readonly table: TableClient,
+    /** The rollout id of a tenant of a many-tenants deployment; null for a single-tenant rollout. */
+    private readonly tenantScope: string | null = null,
+  ) {}
+
+  private partitionOf(waveId: string): string {
+    return this.tenantScope === null ? waveId : `${this.tenantScope}~${waveId}`;
+  }
 
   async record(failure: Omit<FailureRecord, 'hint'>): Promise<void> {
-    const entity: Record<string, unknown> = { partitionKey: failure.waveId, rowKey: failure.userId, hint: operatorHint(failure.errorCode) };
+    const entity: Record<string, unknown> = { partitionKey: this.partitionOf(failure.waveId), rowKey: failure.userId, hint: operatorHint(failure.errorCode) };
     for (const [key, value] of Object.entries(failure)) if (value !== null && key !== 'waveId' && key !== 'userId') entity[key] = value;
     try {
       await this.table.upsertEntity(entity as { partitionKey: string; rowKey: string }, 'Replace');
@@ -35,7 +48,7 @@ export class FailuresTable {
   async forWave(waveId: string): Promise<FailureRecord[]> {
     const records: FailureRecord[] = [];
     try {
-      for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${waveId}` } })) {
+      for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${this.partitionOf(waveId)}` } })) {
         records.push({
           waveId,
           userId: entity.rowKey ?? '',

@@ -24,20 +24,7 @@ const tableSuffixes = { roster: 'Roster', waves: 'Waves', failures: 'Failures', 
  * endpoint with the managed identity. Plain http is accepted only on loopback (Azurite).
  */
 export function createRolloutTables(config: TablesConfig): RolloutTables {
-  const make = (suffix: string): TableClient => {
-    const tableName = `${config.tablePrefix}${suffix}`;
-    if (config.tablesConnection !== undefined) {
-      const options: TableServiceClientOptions = { allowInsecureConnection: isLoopbackHttp(config.tablesConnection) };
-      return TableClient.fromConnectionString(config.tablesConnection, tableName, options);
-    }
-    if (config.tablesEndpoint === undefined) throw new Error('MFA_TABLES_CONNECTION or MFA_TABLES_ENDPOINT is required');
-    const managedIdentity = config.managedIdentityClientId === undefined
-      ? new ManagedIdentityCredential()
-      : new ManagedIdentityCredential({ clientId: config.managedIdentityClientId });
-    // In Azure the function's managed identity; on an operator's workstation (mfa-rollout report, resume,
-    // rollback) their own `az login`, which needs the Storage Table Data Contributor role on the account.
-    return new TableClient(config.tablesEndpoint, tableName, new ChainedTokenCredential(managedIdentity, new AzureCliCredential()));
-  };
+  const make = (suffix: string): TableClient => createTableClient(config, suffix);
   return {
     roster: make(tableSuffixes.roster),
     waves: make(tableSuffixes.waves),
@@ -48,6 +35,22 @@ export function createRolloutTables(config: TablesConfig): RolloutTables {
     posture: make(tableSuffixes.posture),
     setup: make(tableSuffixes.setup),
   };
+}
+
+/** The client of table `<prefix><suffix>`, from the connection string or the endpoint with the managed identity (or `az login`). */
+export function createTableClient(config: TablesConfig, suffix: string): TableClient {
+  const tableName = `${config.tablePrefix}${suffix}`;
+  if (config.tablesConnection !== undefined) {
+    const options: TableServiceClientOptions = { allowInsecureConnection: isLoopbackHttp(config.tablesConnection) };
+    return TableClient.fromConnectionString(config.tablesConnection, tableName, options);
+  }
+  if (config.tablesEndpoint === undefined) throw new Error('MFA_TABLES_CONNECTION or MFA_TABLES_ENDPOINT is required');
+  const managedIdentity = config.managedIdentityClientId === undefined
+    ? new ManagedIdentityCredential()
+    : new ManagedIdentityCredential({ clientId: config.managedIdentityClientId });
+  // In Azure the function's managed identity; on an operator's workstation (mfa-rollout report, resume,
+  // rollback) their own `az login`, which needs the Storage Table Data Contributor role on the account.
+  return new TableClient(config.tablesEndpoint, tableName, new ChainedTokenCredential(managedIdentity, new AzureCliCredential()));
 }
 
 /** Creates the tables on first use; an existing table is fine. */
