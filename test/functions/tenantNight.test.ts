@@ -18,7 +18,6 @@ import { openTablePorts } from '../../shared/shell/rolloutPorts.js';
 import { phoneTrackSettings, sandboxSettings } from '../../rehearsal/sandboxSettings.js';
 import { startSandbox, type SandboxHandle } from '../../sandbox/startSandbox.js';
 import { uniqueTablePrefix, useAzurite } from '../helpers/azurite.js';
-import { useAzuriteQueue } from '../helpers/azuriteQueue.js';
 import { withEnvironment } from '../helpers/withEnvironment.js';
 import { runCommand } from '../helpers/runCli.js';
 import type { TenantsOverview } from '../../shared/core/tenantsOverview.js';
@@ -30,8 +29,7 @@ import type { TenantsOverview } from '../../shared/core/tenantsOverview.js';
  * InvocationContext with the queue trigger's metadata, the app settings in the environment.
  */
 
-const azurite = useAzurite();
-const azuriteQueue = useAzuriteQueue();
+const azurite = useAzurite({ queue: true });
 const sharedSecret = 'one-multi-tenant-app-secret';
 const sandboxes: SandboxHandle[] = [];
 let workDir = '';
@@ -71,7 +69,7 @@ function deploymentEnv(): Record<string, string> {
     MFA_TABLES_CONNECTION: azurite().connectionString,
     MFA_TABLE_PREFIX: uniqueTablePrefix('tenants'),
     MFA_TENANT_QUEUE: `nights-${randomUUID().slice(0, 8)}`,
-    AzureWebJobsStorage: azuriteQueue().connectionString,
+    AzureWebJobsStorage: azurite().connectionString,
     MFA_AUTH_MODE: 'clientSecret',
     MFA_CLIENT_SECRET: sharedSecret,
     MFA_NOTICE_DAYS: '0',

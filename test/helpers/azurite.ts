@@ -1,14 +1,15 @@
 import { afterAll, beforeAll } from '@jest/globals';
-import { startAzurite, type AzuriteHandle } from '../../rehearsal/startAzurite.js';
+import { startAzurite, type AzuriteHandle, type AzuriteOptions } from '../../rehearsal/startAzurite.js';
 
 /**
  * Starts a real Azurite (in memory, loopback, free port, telemetry off) for the test file and stops it after.
- * Returns a getter, since the handle exists only once beforeAll ran.
+ * Returns a getter, since the handle exists only once beforeAll ran. `{ queue: true }` adds the Queue service (the
+ * connection string then names both endpoints: the fan-out's `AzureWebJobsStorage`).
  */
-export function useAzurite(): () => AzuriteHandle {
+export function useAzurite(options: Pick<AzuriteOptions, 'queue'> = {}): () => AzuriteHandle {
   let handle: AzuriteHandle | undefined;
   beforeAll(async () => {
-    handle = await startAzurite();
+    handle = await startAzurite(options);
   }, 60_000);
   afterAll(async () => {
     await handle?.stop();
