@@ -16,11 +16,17 @@ export interface EnforcementOptions {
   /** Which combinations to run (default all four), e.g. `window/none`. */
   readonly combinations?: readonly string[];
   readonly users: number;
-  readonly timeScale: number;
+  /** How many times faster than Graph the sandbox runs each model's quota window (same capacity). */
+  readonly timeScales: Readonly<Record<WriteModel, number>>;
   readonly concurrency: number;
   readonly seed: number;
   readonly strategy: BenchStrategy;
   readonly log: (line: string) => void;
+  /**
+   * Work that runs while the sequential client does (`npm run bench` passes the roster bench): the client makes one
+   * call at a time and waits out Graph's latency, so it uses little CPU, and the roster bench's figure is memory.
+   */
+  readonly alongside?: () => Promise<void>;
 }
 
 /** Graph's write quota per app and tenant (docs/graph-behaviour.md#throttling), the one the rollout's writes draw on. */
@@ -61,11 +67,22 @@ export interface NightFigures {
   readonly oneRetryLayer: boolean;
   readonly finalWritesPerSecond: number;
   readonly peakWritesPerSecond: number;
+  /** Where the night's time went: runWave's start to wave.started (the refresh and planning, outside T), wave.started to the first write landed, the last write landed to wave.closed. */
+  readonly phases: { readonly beforeStartSeconds: number; readonly leadSeconds: number; readonly tailSeconds: number };
+}
+
+/** The write quota one sandbox ran: Graph's capacity, its window `timeScale` times shorter. */
+export interface QuotaRun {
+  readonly timeScale: number;
+  readonly capacity: number;
+  readonly windowSeconds: number;
+  readonly refillPerSecond: number;
 }
 
 export interface CombinationResult {
   readonly model: WriteModel;
   readonly headers: boolean;
+  readonly quota: QuotaRun;
   /** A night at the end of the ramp-up: MFA_WAVE_SIZE = the default MFA_MAX_WAVE_SIZE, 2,000. */
   readonly production: NightFigures;
   /** The next night (quota full again), one wave of every ready user left: long enough for the steady state. */
@@ -74,6 +91,7 @@ export interface CombinationResult {
 
 export interface SequentialFigures {
   readonly model: WriteModel;
+  readonly timeScale: number;
   readonly seconds: number;
   readonly users: number;
   readonly usersPerMinute: number;
@@ -83,7 +101,6 @@ export interface SequentialFigures {
 }
 
 export interface EnforcementResult {
-  readonly quota: { readonly timeScale: number; readonly capacity: number; readonly windowSeconds: number; readonly refillPerSecond: number };
   readonly tenantUsers: number;
   readonly strategy: BenchStrategy;
   readonly latency: { readonly readsMs: string; readonly writesMs: string };
@@ -93,28 +110,33 @@ export interface EnforcementResult {
 }
 
 const latency = { readsMs: '10-40', writesMs: '100-300' };
+
+/** Graph's write quota with its window `timeScale` times shorter and the capacity unchanged. */
+export function scaledQuota(timeScale: number): QuotaRun {
+  const windowSeconds = graphWriteQuota.windowSeconds / timeScale;
+  return { timeScale, capacity: graphWriteQuota.capacity, windowSeconds, refillPerSecond: graphWriteQuota.capacity / windowSeconds };
+}
 const dayMs = 86_400_000;
 
 /**
- * Enforcement against the sandbox with Graph's documented write quota (3,000 writes per app and tenant per 150 s, the
- * windows `timeScale` times shorter), Graph-like write latency (100–300 ms), in each throttling combination: the
+ * Enforcement against the sandbox with Graph's documented write quota (3,000 writes per app and tenant per 150 s, each
+ * model's windows `timeScales[model]` times shorter), Graph-like write latency (100–300 ms), in each throttling combination: the
  * quota as a token bucket or a sliding window, with or without the identity headers on directory answers. In each,
  * on a fresh tenant: a production night (2,000 users), then the next night (quota full again) one wave of everyone
  * left. Last, a sequential client (one call at a time) for as long as the first combination's long wave took.
  */
 export async function enforcementBench(options: EnforcementOptions): Promise<EnforcementResult> {
-  const windowSeconds = graphWriteQuota.windowSeconds / options.timeScale;
-  const quota = { timeScale: options.timeScale, capacity: graphWriteQuota.capacity, windowSeconds, refillPerSecond: graphWriteQuota.capacity / windowSeconds };
   const azurite = await startAzurite();
   try {
     const combinations: CombinationResult[] = [];
     const chosen = throttlingCombinations.filter((combination) => options.combinations === undefined || options.combinations.includes(`${combination.model}/${combination.headers ? 'headers' : 'none'}`));
     for (const combination of chosen) {
-      options.log(`  ${combinationLabel(combination)}: a production night of 2,000, then one wave of the rest`);
-      const sandbox = await startBenchSandbox(options, combination);
+      const quota = scaledQuota(options.timeScales[combination.model]);
+      options.log(`  ${combinationLabel(combination)} (time scale ${quota.timeScale}): a production night of 2,000, then one wave of the rest`);
+      const sandbox = await startBenchSandbox(options, combination, quota.timeScale);
       try {
         // both nights on the same tables: the second night is the same rollout's next night
-        const tables = nightSettings(sandbox, azurite.connectionString, options, combination);
+        const tables = nightSettings(sandbox, azurite.connectionString, options, combination, quota.timeScale);
         const settings = (overrides: Record<string, string>) => ({ ...tables, ...overrides });
         const production = await benchNight(sandbox, settings({ MFA_WAVE_SIZE: '2000' }), { ...quota, model: combination.model }, 'bench-production');
         await sandbox.admin('quota', { reset: true });
@@ -122,7 +144,7 @@ export async function enforcementBench(options: EnforcementOptions): Promise<Enf
         await sandbox.admin('clock', { now: new Date(Date.now() + dayMs).toISOString() });
         await sandbox.admin('organization', { onPremisesSyncEnabled: true, lastSyncAgeMinutes: 20 });
         const wave = await benchNight(sandbox, settings({ MFA_WAVE_SIZE: '100000', MFA_MAX_WAVE_SIZE: '100000' }), { ...quota, model: combination.model }, 'bench-wave', dayMs);
-        combinations.push({ ...combination, production, wave });
+        combinations.push({ ...combination, quota, production, wave });
         options.log(`    production ${production.users} users in ${production.seconds} s (quota ${production.quota.share.toFixed(3)}, 429 ${(production.throttledShare * 100).toFixed(2)} %); wave ${wave.users} in ${wave.seconds} s (quota ${wave.quota.share.toFixed(3)}, 429 ${(wave.throttledShare * 100).toFixed(2)} %)`);
       } finally {
         await sandbox.stop();
@@ -130,18 +152,18 @@ export async function enforcementBench(options: EnforcementOptions): Promise<Enf
     }
     const seconds = combinations[0]?.wave.seconds ?? 60;
     options.log(`  sequential client: ${seconds} s (as long as the first long wave), one call at a time`);
-    const sequential = await sequentialRun(options, azurite.connectionString, seconds, { ...quota, model: 'bucket' });
-    return { quota, tenantUsers: options.users, strategy: options.strategy, latency, combinations, sequential };
+    const [sequential] = await Promise.all([sequentialRun(options, azurite.connectionString, seconds, 'bucket'), options.alongside?.()]);
+    return { tenantUsers: options.users, strategy: options.strategy, latency, combinations, sequential };
   } finally {
     await azurite.stop();
   }
 }
 
-function startBenchSandbox(options: EnforcementOptions, combination: Pick<Combination, 'model' | 'headers'>): Promise<SandboxProcess> {
+function startBenchSandbox(options: EnforcementOptions, combination: Pick<Combination, 'model' | 'headers'>, timeScale: number): Promise<SandboxProcess> {
   return startSandboxProcess([
     '--users', String(options.users),
     '--seed', String(options.seed),
-    '--quota-time-scale', String(options.timeScale),
+    '--quota-time-scale', String(timeScale),
     '--quota-write-model', combination.model,
     ...(combination.headers ? [] : ['--no-quota-headers']),
     '--latency', latency.readsMs,
@@ -154,7 +176,8 @@ function startBenchSandbox(options: EnforcementOptions, combination: Pick<Combin
 
 let tablePrefixes = 0;
 
-function nightSettings(sandbox: SandboxProcess, tablesConnection: string, options: EnforcementOptions, combination: Pick<Combination, 'model' | 'headers'>): Record<string, string> {
+/** The rollout is told the documented quota on the sandbox's clock: the sustained rates `timeScale` times faster, the capacity as documented. */
+function nightSettings(sandbox: SandboxProcess, tablesConnection: string, options: EnforcementOptions, combination: Pick<Combination, 'model' | 'headers'>, timeScale: number): Record<string, string> {
   return {
     ...sandbox.settings(tablesConnection),
     MFA_ROLLOUT_ID: 'bench',
@@ -163,9 +186,9 @@ function nightSettings(sandbox: SandboxProcess, tablesConnection: string, option
     MFA_PILOT_GROUP_ID: '',
     MFA_NOTICE_DAYS: '0',
     MFA_GRAPH_CONCURRENCY: String(options.concurrency),
-    MFA_GRAPH_WRITES_PER_SECOND: String((graphWriteQuota.capacity / graphWriteQuota.windowSeconds) * options.timeScale),
+    MFA_GRAPH_WRITES_PER_SECOND: String((graphWriteQuota.capacity / graphWriteQuota.windowSeconds) * timeScale),
     MFA_GRAPH_WRITE_QUOTA: String(graphWriteQuota.capacity),
-    MFA_REPORT_REQUESTS_PER_10_SECONDS: String(5 * options.timeScale),
+    MFA_REPORT_REQUESTS_PER_10_SECONDS: String(5 * timeScale),
   };
 }
 
@@ -180,6 +203,7 @@ async function benchNight(sandbox: SandboxProcess, settings: Record<string, stri
   const rollout = await openRollout(config, logger);
   const { lastSeq } = await sandbox.admin<{ lastSeq: number }>('journal?since=0');
   const before = await sandbox.stats();
+  const calledAt = performance.now();
   let result;
   try {
     result = await runWave({ config, clock: () => new Date(Date.now() + clockOffsetMs), ports: rollout.ports, logger, runId });
@@ -219,13 +243,19 @@ async function benchNight(sandbox: SandboxProcess, settings: Record<string, stri
     oneRetryLayer: ops === gateway.stats.attempts,
     finalWritesPerSecond: round(gateway.writeRate, 1),
     peakWritesPerSecond: Math.max(0, ...after.requests.perSecond.filter((point) => Date.parse(point.at) >= Math.floor(started.wall / 1000) * 1000).map((point) => point.writes)),
+    phases: {
+      beforeStartSeconds: round((started.at - calledAt) / 1000, 1),
+      leadSeconds: landed.length === 0 ? 0 : round((Math.min(...landed) - started.wall) / 1000, 1),
+      tailSeconds: landed.length === 0 ? 0 : round((ended.wall - Math.max(...landed)) / 1000, 1),
+    },
   };
 }
 
-async function sequentialRun(options: EnforcementOptions, tablesConnection: string, seconds: number, quota: { capacity: number; windowSeconds: number; model: WriteModel }): Promise<SequentialFigures> {
-  const sandbox = await startBenchSandbox(options, { model: quota.model, headers: true });
+async function sequentialRun(options: EnforcementOptions, tablesConnection: string, seconds: number, model: WriteModel): Promise<SequentialFigures> {
+  const quota = scaledQuota(options.timeScales[model]);
+  const sandbox = await startBenchSandbox(options, { model, headers: true }, quota.timeScale);
   try {
-    const config = loadConfig(nightSettings(sandbox, tablesConnection, options, { model: quota.model, headers: true }));
+    const config = loadConfig(nightSettings(sandbox, tablesConnection, options, { model, headers: true }, quota.timeScale));
     const connection = createGraphConnection(config);
     const readyUsers = sandbox.manifest.users.filter((user) => user.category === 'ready').map((user) => user.id);
     const { lastSeq } = await sandbox.admin<{ lastSeq: number }>('journal?since=0');
@@ -239,12 +269,13 @@ async function sequentialRun(options: EnforcementOptions, tablesConnection: stri
     const journal = (await sandbox.admin<{ entries: JournalEntry[] }>(`journal?since=${lastSeq}`)).entries;
     const landed = journal.filter((entry) => entry.status >= 200 && entry.status < 300).map((entry) => Date.parse(entry.at));
     return {
-      model: quota.model,
+      model,
+      timeScale: quota.timeScale,
       seconds: round(run.seconds, 1),
       users: run.users,
       usersPerMinute: round((run.users / run.seconds) * 60, 0),
       writes: landed.length,
-      quota: quotaShare(quota, { startMs, endMs: startMs + run.seconds * 1000, writeTimesMs: landed }),
+      quota: quotaShare({ ...quota, model }, { startMs, endMs: startMs + run.seconds * 1000, writeTimesMs: landed }),
       throttled: run.throttled,
     };
   } finally {

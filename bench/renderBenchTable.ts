@@ -1,9 +1,11 @@
 import type { Machine } from './describeMachine.js';
-import { combinationLabel, type CombinationResult, type EnforcementResult, type NightFigures } from './enforcementBench.js';
+import { combinationLabel, graphWriteQuota, type CombinationResult, type EnforcementResult, type NightFigures, type QuotaRun } from './enforcementBench.js';
 import type { PlanningResult } from './planningBench.js';
 import type { RosterResult } from './rosterBench.js';
 
 export interface BenchRun {
+  /** Wall time of this run, s. */
+  readonly seconds?: number | undefined;
   readonly enforcement?: EnforcementResult | undefined;
   readonly roster?: RosterResult | undefined;
   readonly planning?: PlanningResult | undefined;
@@ -46,17 +48,20 @@ function figure(values: readonly number[], format: (value: number) => string): s
 export function renderBenchTable(results: BenchResults): string {
   const { machine, runs } = results;
   const lines = [
-    `mfa-rollout bench, ${results.ranAt}: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAverage} at start; ${n(results.totalSeconds, 1)} s in all${runs.length > 1 ? `, ${runs.length} runs: median (min–max)` : ''}`,
+    `mfa-rollout bench, ${results.ranAt}: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAverage} at start; ${n(results.totalSeconds, 1)} s in all${runs.length > 1 ? `, ${runs.length} runs (${runs.map((run) => `${n(run.seconds ?? 0)} s`).join(', ')}): median (min–max)` : ''}`,
   ];
   const enforcement = runs.map((run) => run.enforcement).filter((run): run is EnforcementResult => run !== undefined);
   const first = enforcement[0];
   if (first !== undefined) {
-    const { quota } = first;
+    const scales = new Map(first.combinations.map((combination) => [combination.model, combination.quota]));
+    const bucket = scales.get('bucket');
+    const window = scales.get('window');
+    const scale = (quota: QuotaRun) => (quota.timeScale === 1 ? `Graph's own pace (${n(quota.capacity)} per ${n(quota.windowSeconds)} s)` : `time scale ${quota.timeScale}: windows ${quota.timeScale}× shorter, ${n(quota.capacity)} per ${n(quota.windowSeconds, 1)} s`);
     lines.push(
       '',
-      `Enforcement: ${n(first.tenantUsers)}-user sandbox tenant, strategy ${first.strategy}; Graph's write quota of ${n(quota.capacity)} writes per app and tenant per 150 s, its windows ${quota.timeScale}× shorter (${n(quota.capacity)} per ${n(quota.windowSeconds, 1)} s), counted two ways:`,
-      `  bucket = a token bucket that starts full and refills ${n(quota.refillPerSecond)}/s (at most ${n(quota.capacity)} + ${n(quota.refillPerSecond)} × T writes in T s);`,
-      `  window = a sliding window, ${n(quota.capacity)} in any ${n(quota.windowSeconds, 1)} s, no credit for idle time (at most ${n(quota.capacity)} per whole window);`,
+      `Enforcement: ${n(first.tenantUsers)}-user sandbox tenant, strategy ${first.strategy}; Graph's write quota of ${n(graphWriteQuota.capacity)} writes per app and tenant per ${graphWriteQuota.windowSeconds} s, counted two ways:`,
+      ...(bucket === undefined ? [] : [`  bucket = a token bucket that starts full and refills ${n(bucket.refillPerSecond)}/s (at most ${n(bucket.capacity)} + ${n(bucket.refillPerSecond)} × T writes in T s), ${scale(bucket)};`]),
+      ...(window === undefined ? [] : [`  window = a sliding window, ${n(window.capacity)} in any ${n(window.windowSeconds, 1)} s, no credit for idle time (at most ${n(window.capacity)} per whole window), ${scale(window)};`]),
       `  headers = directory answers carry x-ms-resource-unit / x-ms-throttle-* (never phone or per-user MFA answers); no headers = none anywhere. Writes answered in ${first.latency.writesMs} ms, reads in ${first.latency.readsMs} ms.`,
     );
     const nightRow = (label: string, night: string, pick: (combination: CombinationResult) => NightFigures, index: number): string[] => {
@@ -66,6 +71,7 @@ export function renderBenchTable(results: BenchResults): string {
       return [
         label,
         night,
+        `${first.combinations[index]?.quota.timeScale ?? ''}×`,
         figure(nights.map((figures) => figures.users), (value) => n(value)),
         figure(nights.map((figures) => figures.seconds), (value) => n(value, 1)),
         figure(nights.map((figures) => figures.usersPerMinute), (value) => n(value)),
@@ -75,7 +81,7 @@ export function renderBenchTable(results: BenchResults): string {
         `≥ ${targets.quotaShare} ${verdict(Math.min(...shares) >= targets.quotaShare)}, < ${pct(targets.throttledShare)} ${verdict(Math.max(...throttledShares) < targets.throttledShare)}`,
       ];
     };
-    const rows: string[][] = [['quota model', 'night', 'users', 'seconds', 'users/min', 'writes/user', 'quota share', '429 share', 'target']];
+    const rows: string[][] = [['quota model', 'night', 'time scale', 'users', 'seconds', 'users/min', 'writes/user', 'quota share', '429 share', 'target']];
     first.combinations.forEach((combination, index) => {
       rows.push(nightRow(combinationLabel(combination), 'production (wave of 2,000)', (c) => c.production, index));
       rows.push(nightRow('', 'next night: one wave of the rest', (c) => c.wave, index));
@@ -84,6 +90,7 @@ export function renderBenchTable(results: BenchResults): string {
     rows.push([
       `${first.sequential.model}, headers`,
       'sequential client (1 call at a time)',
+      `${first.sequential.timeScale}×`,
       figure(sequential.map((run) => run.users), (value) => n(value)),
       figure(sequential.map((run) => run.seconds), (value) => n(value, 1)),
       figure(sequential.map((run) => run.usersPerMinute), (value) => n(value)),
@@ -101,7 +108,7 @@ export function renderBenchTable(results: BenchResults): string {
       const last = enforcement.at(-1)?.combinations[index] ?? combination;
       for (const [night, figures] of [['production', last.production], ['wave', last.wave]] as const) {
         lines.push(
-          `  ${combinationLabel(combination)}, ${night}${enforcement.length > 1 ? ' (last run)' : ''}: ${n(figures.writes)} writes (${figures.quota.basis}), pace ended at ${n(figures.finalWritesPerSecond, 1)} writes/s (busiest second ${n(figures.peakWritesPerSecond)}), ${n(figures.operations)} operations in ${n(figures.batches)} $batch requests + plain ones, ${n(figures.throttled)} answered 429 (writes: ${Object.entries(figures.throttledWrites ?? {}).map(([operation, count]) => `${operation} ${count}`).join(', ') || 'none'}), ${n(figures.retries)} retries, ${figures.failed} users failed, duplicate writes ${figures.duplicateWrites}, most writes to one user ${figures.maxWritesPerUser}, one retry layer: ${figures.oneRetryLayer ? 'yes' : 'NO'}`,
+          `  ${combinationLabel(combination)}, ${night}${enforcement.length > 1 ? ' (last run)' : ''}: ${n(figures.writes)} writes (${figures.quota.basis}), pace ended at ${n(figures.finalWritesPerSecond, 1)} writes/s (busiest second ${n(figures.peakWritesPerSecond)}), ${n(figures.operations)} operations in ${n(figures.batches)} $batch requests + plain ones, ${n(figures.throttled)} answered 429 (writes: ${Object.entries(figures.throttledWrites ?? {}).map(([operation, count]) => `${operation} ${count}`).join(', ') || 'none'}), ${n(figures.retries)} retries, ${figures.failed} users failed, duplicate writes ${figures.duplicateWrites}, most writes to one user ${figures.maxWritesPerUser}, one retry layer: ${figures.oneRetryLayer ? 'yes' : 'NO'}${figures.phases === undefined ? '' : `; first write ${n(figures.phases.leadSeconds, 1)} s after wave.started, wave.closed ${n(figures.phases.tailSeconds, 1)} s after the last (refresh and planning before wave.started: ${n(figures.phases.beforeStartSeconds, 1)} s)`}`,
         );
       }
     }
@@ -120,6 +127,7 @@ export function renderBenchTable(results: BenchResults): string {
         ['paged from the sandbox into Azurite, then planned from it', '', n(roster.table.users), n(roster.table.pages), figure(rosters.map((run) => run.table.seconds), (value) => n(value, 1)), peak((run) => run.table.peakRssMB), `< ${targets.peakRssMB} MB ${verdict(Math.max(...rosters.map((run) => run.table.peakRssMB)) < targets.peakRssMB)}`],
       ]),
       `  RSS along the way${rosters.length > 1 ? ' (last run)' : ''}: ${along(roster.stream.rssAlongMB)} (discarded); ${along(roster.table.rssAlongMB)} (Azurite)`,
+      ...(roster.table.peakHeapTotalMB === undefined ? [] : [`  most V8 heap after any page (live objects and garbage not yet collected)${rosters.length > 1 ? ' (last run)' : ''}: ${roster.stream.peakHeapTotalMB} MB (discarded), ${roster.table.peakHeapTotalMB} MB (Azurite); the rest of the RSS is the process outside the heap (code, buffers)`]),
       ...(roster.table.planFromTableSeconds === undefined ? [] : [`  planning the next wave while reading the ${n(roster.table.users)} rows back from Azurite: ${figure(rosters.map((run) => run.table.planFromTableSeconds ?? 0), (value) => n(value, 1))} s`]),
     );
   }

@@ -29,6 +29,8 @@ export interface RosterChildOutput {
    * process runs with --expose-gc), MB. The live heap stays flat when memory does not grow with the tenant.
    */
   readonly rssAlongMB: readonly { readonly users: number; readonly rssMB: number; readonly liveHeapMB: number }[];
+  /** The most V8 heap (heapTotal: live objects and garbage not yet collected) seen after any page, MB: how much of the peak RSS is the JavaScript heap. */
+  readonly peakHeapTotalMB: number;
   readonly gateway: Readonly<Record<string, number>>;
   /** table mode: planning one wave while streaming the rows back from the table. */
   readonly planFromTableSeconds?: number;
@@ -50,7 +52,9 @@ const sample = (users: number) => {
   along.push({ users, rssMB, liveHeapMB: mb(process.memoryUsage().heapUsed) });
 };
 const checkpoints = [0.1, 0.5].map((share) => Math.round(expected * share));
+let peakHeapTotal = 0;
 const onPage = (users: number) => {
+  peakHeapTotal = Math.max(peakHeapTotal, process.memoryUsage().heapTotal);
   while (checkpoints.length > 0 && users >= (checkpoints[0] ?? Infinity)) {
     checkpoints.shift();
     sample(users);
@@ -68,7 +72,7 @@ if (input.mode === 'stream') {
   const seconds = (performance.now() - started) / 1000;
   sample(summary.users);
   await connection.close();
-  output = { mode: 'stream', users: summary.users, pages: summary.pages, seconds, peakRssMB: 0, rssAlongMB: along, gateway: { ...gateway.stats } };
+  output = { mode: 'stream', users: summary.users, pages: summary.pages, seconds, peakRssMB: 0, peakHeapTotalMB: 0, rssAlongMB: along, gateway: { ...gateway.stats } };
 } else {
   const rollout = await openRollout(config, logger);
   const started = performance.now();
@@ -81,7 +85,7 @@ if (input.mode === 'stream') {
   planner.finish();
   const planFromTableSeconds = (performance.now() - planStarted) / 1000;
   await rollout.close();
-  output = { mode: 'table', users: summary.users, pages: summary.pages, seconds, peakRssMB: 0, rssAlongMB: along, gateway: { ...rollout.ports.gateway.stats }, planFromTableSeconds };
+  output = { mode: 'table', users: summary.users, pages: summary.pages, seconds, peakRssMB: 0, peakHeapTotalMB: 0, rssAlongMB: along, gateway: { ...rollout.ports.gateway.stats }, planFromTableSeconds };
 }
 // the peak over the whole life of the process: refresh, planning and closing included
-process.stdout.write(`${JSON.stringify({ ...output, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+process.stdout.write(`${JSON.stringify({ ...output, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), peakHeapTotalMB: mb(peakHeapTotal) })}\n`);
