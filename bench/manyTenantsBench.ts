@@ -30,6 +30,8 @@ export interface ManyTenantsBenchOptions {
   /** Each tenant's write pace (MFA_GRAPH_WRITES_PER_SECOND). */
   readonly writesPerSecond: number;
   readonly seed: number;
+  /** Every write rate × this (quotas, the app-wide limit, the pace); 1: Graph's rates. Below 1 keeps the limits under what the machine can serve. */
+  readonly rateScale: number;
 }
 
 export interface ManyTenantsBenchResult {
@@ -50,6 +52,8 @@ export interface ManyTenantsBenchResult {
   /** Each tenant's writes/s over its own busy span ÷ its fair share (its quota, or the app limit ÷ tenants at once when that is lower); the lowest. */
   readonly lowestTenantShare: number;
   readonly medianTenantShare: number;
+  /** Σ each tenant's busy span ÷ the busy span: how many tenants were writing at once on average (the rest of a running night reads). */
+  readonly writingAtOnce: number;
   /** Write answers 429 ÷ write answers. */
   readonly throttledShare: number;
   /** 429s the app-wide limit gave. */
@@ -79,8 +83,8 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
     sandbox = await startSandbox({
       seed: options.seed,
       tenants: Array.from({ length: options.tenants }, (_, index) => ({ users: benchTenantSize(index), seed: options.seed + index })),
-      quota: { appWrites: tenantQuotaPerSecond, appWriteWindowSeconds: 1, tenantWrites: 60, tenantWriteWindowSeconds: 1 },
-      applicationQuota: { enabled: options.applicationLimit, writes: 350, writeWindowSeconds: 3 },
+      quota: { appWrites: tenantQuotaPerSecond * options.rateScale, appWriteWindowSeconds: 1, tenantWrites: 60 * options.rateScale, tenantWriteWindowSeconds: 1 },
+      applicationQuota: { enabled: options.applicationLimit, writes: 350 * options.rateScale, writeWindowSeconds: 3 },
     });
     const tenants = sandbox.tenants;
     const caFile = path.join(workDir, 'sandbox-ca.pem');
@@ -93,7 +97,7 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
       MFA_TENANT_QUEUE: 'mfa-tenant-nights',
       AzureWebJobsStorage: azurite.connectionString,
       MFA_NOTICE_DAYS: '0',
-      MFA_GRAPH_WRITE_QUOTA: String(tenantQuotaPerSecond),
+      MFA_GRAPH_WRITE_QUOTA: String(Math.max(1, Math.round(tenantQuotaPerSecond * options.rateScale))),
       MFA_GRAPH_WRITES_PER_SECOND: String(options.writesPerSecond),
     };
     for (const tenant of tenants) await registerSandboxTenant(env, sandbox, tenant, { MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '200', MFA_MAX_WAVE_SIZE: '200' });
@@ -107,11 +111,13 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
     host = undefined;
 
     const tenantsAtOnce = Math.min(options.tenants, options.workers * options.batchSize);
-    const appLimit = options.applicationLimit ? applicationWritesPerSecond : Number.POSITIVE_INFINITY;
-    const capacity = Math.min(tenantsAtOnce * tenantQuotaPerSecond, appLimit);
-    const fairShare = Math.min(tenantQuotaPerSecond, appLimit / tenantsAtOnce);
+    const tenantQuota = tenantQuotaPerSecond * options.rateScale;
+    const appLimit = options.applicationLimit ? applicationWritesPerSecond * options.rateScale : Number.POSITIVE_INFINITY;
+    const capacity = Math.min(tenantsAtOnce * tenantQuota, appLimit);
+    const fairShare = Math.min(tenantQuota, appLimit / tenantsAtOnce);
     let [first, last, writes, answered, throttled, unfinished] = [Number.POSITIVE_INFINITY, 0, 0, 0, 0, 0];
     const shares: number[] = [];
+    let writingSeconds = 0;
     for (const tenant of tenants) {
       const entries = tenant.journal.entries();
       const ok = entries.filter((entry) => entry.status < 300).map((entry) => Date.parse(entry.at));
@@ -123,6 +129,7 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
       const [tenantFirst, tenantLast] = [Math.min(...ok), Math.max(...ok)];
       first = Math.min(first, tenantFirst);
       last = Math.max(last, tenantLast);
+      writingSeconds += (tenantLast - tenantFirst) / 1000;
       shares.push((ok.length - 1) / Math.max(0.001, (tenantLast - tenantFirst) / 1000) / fairShare);
     }
     shares.sort((a, b) => a - b);
@@ -139,10 +146,11 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
       busySeconds,
       writesPerSecond: rate,
       capacity,
-      binds: capacity < tenantsAtOnce * tenantQuotaPerSecond ? 'app-wide limit' : 'tenant quotas',
+      binds: capacity < tenantsAtOnce * tenantQuota ? 'app-wide limit' : 'tenant quotas',
       aggregateShare: rate / capacity,
       lowestTenantShare: shares[0] ?? 0,
       medianTenantShare: shares[Math.floor(shares.length / 2)] ?? 0,
+      writingAtOnce: writingSeconds / Math.max(0.001, busySeconds),
       throttledShare: answered === 0 ? 0 : throttled / answered,
       applicationThrottled: sandbox.applicationQuota.usage().throttled.total,
       wallSeconds,
