@@ -25,6 +25,8 @@ export const safeFieldNames: ReadonlySet<string> = new Set([
 ]);
 
 const guid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+/** Entra's error codes (`AADSTS7000229`, docs/graph-behaviour.md#errors): seven digits, yet no phone number. */
+const entraCode = /\bAADSTS\d{4,7}\b/g;
 const phoneLike = /\+\s*\d|\d{7,}/;
 const tokenLike = /eyJ[A-Za-z0-9_-]{8,}|(?:secret|password|accountkey|sig)=/i;
 /** ISO 8601 instants and wave ids (`2026-11-25T01-00-00Z`): times, not secrets. */
@@ -47,9 +49,9 @@ export function looksLikePass(word: string): boolean {
   return /[^A-Za-z0-9._-]/.test(word) || (/\d/.test(word) && /^[A-Za-z0-9]+$/.test(word));
 }
 
-/** True when a string could carry a phone number, a token or a pass (GUIDs, which are object and request ids, are not). */
+/** True when a string could carry a phone number, a token or a pass (GUIDs, which are object and request ids, and Entra's AADSTS codes are not). */
 export function looksSensitive(text: string): boolean {
-  const withoutIds = text.replace(guid, '');
+  const withoutIds = text.replace(guid, '').replace(entraCode, '');
   if (phoneLike.test(withoutIds) || tokenLike.test(withoutIds)) return true;
   return withoutIds.replace(timestamp, ' ').split(/\s+/).some((word) => looksLikePass(word.replace(wordEdges, '')));
 }

@@ -1,5 +1,6 @@
 import type { Config } from '../../config/configSchema.js';
 import { RolloutError } from '../../errors/RolloutError.js';
+import { entraErrorCodes } from './entraErrorCodes.js';
 
 /**
  * Entra's answers that mean "this tenant has not let the app in" (docs/graph-behaviour.md#multi-tenant-apps):
@@ -25,25 +26,16 @@ export function adminConsentUrl(config: ConsentConfig): string {
 
 /**
  * TENANT_NOT_CONSENTED naming the tenant and its consent URL when a credential's failure carries one of Entra's
- * consent codes, else null. `@azure/identity` keeps Entra's answer on `errorResponse` (`errorCodes`,
- * `errorDescription`) and quotes it in the message; both are looked at, through `cause` too.
+ * consent codes (`entraErrorCodes`), else null.
  */
 export function consentRefusal(error: unknown, config: ConsentConfig): RolloutError | null {
-  const code = consentCodeOf(error, 0);
-  if (code === null) return null;
+  const found = entraErrorCodes(error);
+  const code = consentCodes.find((candidate) => found.includes(candidate));
+  if (code === undefined) return null;
   const why = reasons[code];
   return new RolloutError(
     'TENANT_NOT_CONSENTED',
     `Tenant ${config.tenantId ?? '?'} refused a token to app ${config.clientId ?? '?'}: ${why}. A Global Administrator of the tenant grants it at ${adminConsentUrl(config)}`,
     { cause: error },
   );
-}
-
-function consentCodeOf(error: unknown, depth: number): (typeof consentCodes)[number] | null {
-  if (typeof error !== 'object' || error === null || depth > 4) return null;
-  const { errorResponse, message, cause } = error as { errorResponse?: { errorCodes?: unknown; errorDescription?: unknown }; message?: unknown; cause?: unknown };
-  const listed = Array.isArray(errorResponse?.errorCodes) ? errorResponse.errorCodes.map(Number) : [];
-  const text = `${typeof errorResponse?.errorDescription === 'string' ? errorResponse.errorDescription : ''} ${typeof message === 'string' ? message : ''}`;
-  for (const code of consentCodes) if (listed.includes(code) || new RegExp(`\\bAADSTS${code}\\b`).test(text)) return code;
-  return consentCodeOf(cause, depth + 1);
 }

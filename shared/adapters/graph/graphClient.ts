@@ -13,6 +13,7 @@ import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipel
 import { Agent } from 'undici';
 import type { Config } from '../../config/configSchema.js';
 import { RolloutError } from '../../errors/RolloutError.js';
+import { entraErrorCodes } from './entraErrorCodes.js';
 import { consentRefusal } from './consentRefusal.js';
 
 export const graphScope = 'https://graph.microsoft.com/.default';
@@ -70,7 +71,9 @@ export function createGraphConnection(config: GraphClientConfig): GraphConnectio
     origin: base.origin,
     accessToken: async () => {
       const token = await credential.getToken(graphScope).catch((error: unknown) => {
-        throw consentRefusal(error, config) ?? new RolloutError('GRAPH_AUTH_FAILED', `No Graph access token could be had (${error instanceof Error ? error.name : 'unknown error'})`, { cause: error });
+        // Entra's codes name the cause (e.g. AADSTS70021: no federated credential matches the managed identity's token)
+        const codes = entraErrorCodes(error).map((code) => `AADSTS${code}`).join(', ');
+        throw consentRefusal(error, config) ?? new RolloutError('GRAPH_AUTH_FAILED', `No Graph access token could be had (${error instanceof Error ? error.name : 'unknown error'}${codes === '' ? '' : `: ${codes}`})`, { cause: error });
       });
       if (token === null) throw new RolloutError('GRAPH_AUTH_FAILED', 'No Graph access token could be had (the credential returned none)');
       return token.token;

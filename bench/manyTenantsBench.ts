@@ -1,0 +1,172 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { QueueWorkers } from '../queuehost/startQueueWorkers.js';
+import { openNight, registerSandboxTenant, startTenantWorkers, waitSettled } from '../rehearsal/rehearseTenantsQueue.js';
+import { deploymentSandboxSettings, phoneTrackSettings } from '../rehearsal/sandboxSettings.js';
+import { startAzurite } from '../rehearsal/startAzurite.js';
+import { startSandbox, type SandboxHandle } from '../sandbox/startSandbox.js';
+import type { UserCategory } from '../sandbox/tenant/tenantModel.js';
+import { expectedStanding } from '../rehearsal/expectedStanding.js';
+
+/**
+ * The many-tenants bench (issue 15, item 8): `tenants` small tenants' nights through the real queue path (fan-out →
+ * Azurite queue → queue-host workers running tenantNight), measured from the sandbox tenants' journals.
+ *
+ * Quota scale: Graph's rates, with bursts made small so that a few minutes show the sustained limits an MSP's
+ * hours-long night meets. Per app and tenant 20 writes per 1 s (Graph: 3,000 per 150 s, the same 20/s), the tenant's
+ * all-apps limit 60 per 1 s (18,000 per 300 s), and the app-wide write limit across every tenant 350 per 3 s
+ * (35,000 per 300 s: the same 116.7/s). The product's pacer is told the same (MFA_GRAPH_WRITE_QUOTA 20).
+ */
+
+export interface ManyTenantsBenchOptions {
+  readonly tenants: number;
+  /** Queue-host worker processes. */
+  readonly workers: number;
+  /** Messages each worker runs at once (host.json batchSize; newBatchThreshold 0): tenants at once = workers × batchSize. */
+  readonly batchSize: number;
+  /** Graph's application-wide write limit across tenants on (as Graph documents) or off (each tenant only its own quota). */
+  readonly applicationLimit: boolean;
+  /** Each tenant's write pace (MFA_GRAPH_WRITES_PER_SECOND). */
+  readonly writesPerSecond: number;
+  readonly seed: number;
+  /** Every write rate × this (quotas, the app-wide limit, the pace); 1: Graph's rates. Below 1 keeps the limits under what the machine can serve. */
+  readonly rateScale: number;
+}
+
+export interface ManyTenantsBenchResult {
+  readonly options: ManyTenantsBenchOptions;
+  readonly users: number;
+  readonly minUsers: number;
+  readonly maxUsers: number;
+  readonly tenantsAtOnce: number;
+  /** Successful writes across tenants. */
+  readonly writes: number;
+  /** First to last successful write, any tenant (s). */
+  readonly busySeconds: number;
+  readonly writesPerSecond: number;
+  /** min(tenants at once × a tenant's quota, the app-wide limit when on), writes/s. */
+  readonly capacity: number;
+  readonly binds: 'tenant quotas' | 'app-wide limit';
+  readonly aggregateShare: number;
+  /** Each tenant's writes/s over its own busy span ÷ its fair share (its quota, or the app limit ÷ tenants at once when that is lower); the lowest. */
+  readonly lowestTenantShare: number;
+  readonly medianTenantShare: number;
+  /** Σ each tenant's busy span ÷ the busy span: how many tenants were writing at once on average (the rest of a running night reads). */
+  readonly writingAtOnce: number;
+  /** Write answers 429 ÷ write answers. */
+  readonly throttledShare: number;
+  /** 429s the app-wide limit gave. */
+  readonly applicationThrottled: number;
+  /** Fan-out to the last message settled (s). */
+  readonly wallSeconds: number;
+  readonly peakWorkerRssMiB: number;
+  readonly settled: { readonly deleted: number; readonly other: number };
+  /** Tenants whose night did not enforce every user it could (should be 0). */
+  readonly unfinishedTenants: number;
+}
+
+export const tenantQuotaPerSecond = 20;
+export const applicationWritesPerSecond = 35_000 / 300;
+
+/** 30 to 120 users, spread evenly and deterministically. */
+export function benchTenantSize(index: number): number {
+  return 30 + ((index * 37) % 91);
+}
+
+export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Promise<ManyTenantsBenchResult> {
+  const workDir = mkdtempSync(path.join(tmpdir(), 'mfa-bench-tenants-'));
+  const azurite = await startAzurite({ queue: true });
+  let sandbox: SandboxHandle | undefined;
+  let host: QueueWorkers | undefined;
+  try {
+    sandbox = await startSandbox({
+      seed: options.seed,
+      tenants: Array.from({ length: options.tenants }, (_, index) => ({ users: benchTenantSize(index), seed: options.seed + index })),
+      quota: { appWrites: tenantQuotaPerSecond * options.rateScale, appWriteWindowSeconds: 1, tenantWrites: 60 * options.rateScale, tenantWriteWindowSeconds: 1 },
+      applicationQuota: { enabled: options.applicationLimit, writes: 350 * options.rateScale, writeWindowSeconds: 3 },
+    });
+    const tenants = sandbox.tenants;
+    const caFile = path.join(workDir, 'sandbox-ca.pem');
+    writeFileSync(caFile, sandbox.caPem);
+    const env: Record<string, string> = {
+      ...deploymentSandboxSettings(sandbox, azurite.connectionString, caFile),
+      ...phoneTrackSettings,
+      MFA_MULTI_TENANT: 'true',
+      MFA_TABLE_PREFIX: 'bench',
+      MFA_TENANT_QUEUE: 'mfa-tenant-nights',
+      AzureWebJobsStorage: azurite.connectionString,
+      MFA_NOTICE_DAYS: '0',
+      MFA_GRAPH_WRITE_QUOTA: String(Math.max(1, Math.round(tenantQuotaPerSecond * options.rateScale))),
+      MFA_GRAPH_WRITES_PER_SECOND: String(options.writesPerSecond),
+    };
+    for (const tenant of tenants) await registerSandboxTenant(env, sandbox, tenant, { MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '200', MFA_MAX_WAVE_SIZE: '200' });
+    host = await startTenantWorkers(env, azurite.connectionString, options.workers, { batchSize: options.batchSize, newBatchThreshold: 0, maxPollingIntervalMs: 200 });
+    const began = Date.now();
+    const fanned = await openNight(env, tenants, '2027-01-04');
+    const settled = await waitSettled(host, 0, fanned.enqueued.length, 60 * 60_000);
+    const wallSeconds = (Date.now() - began) / 1000;
+    await host.stop();
+    const rss = host.events.filter((event) => event.type === 'exiting').map((event) => (event.type === 'exiting' ? event.maxRssBytes : 0));
+    host = undefined;
+
+    const tenantsAtOnce = Math.min(options.tenants, options.workers * options.batchSize);
+    const tenantQuota = tenantQuotaPerSecond * options.rateScale;
+    const appLimit = options.applicationLimit ? applicationWritesPerSecond * options.rateScale : Number.POSITIVE_INFINITY;
+    const capacity = Math.min(tenantsAtOnce * tenantQuota, appLimit);
+    const fairShare = Math.min(tenantQuota, appLimit / tenantsAtOnce);
+    let [first, last, writes, answered, throttled, unfinished] = [Number.POSITIVE_INFINITY, 0, 0, 0, 0, 0];
+    const shares: number[] = [];
+    let writingSeconds = 0;
+    for (const tenant of tenants) {
+      const entries = tenant.journal.entries();
+      const ok = entries.filter((entry) => entry.status < 300).map((entry) => Date.parse(entry.at));
+      answered += entries.length;
+      throttled += entries.filter((entry) => entry.status === 429).length;
+      writes += ok.length;
+      if (tenant.state.users.some((user) => tenant.state.perUserMfaState(user.id) === 'disabled' && enforceable(tenant.manifest.users.find((entry) => entry.id === user.id)?.category))) unfinished += 1;
+      if (ok.length < 2) continue;
+      const [tenantFirst, tenantLast] = [Math.min(...ok), Math.max(...ok)];
+      first = Math.min(first, tenantFirst);
+      last = Math.max(last, tenantLast);
+      writingSeconds += (tenantLast - tenantFirst) / 1000;
+      shares.push((ok.length - 1) / Math.max(0.001, (tenantLast - tenantFirst) / 1000) / fairShare);
+    }
+    shares.sort((a, b) => a - b);
+    const busySeconds = (last - first) / 1000;
+    const rate = writes / Math.max(0.001, busySeconds);
+    const users = tenants.reduce((sum, tenant) => sum + tenant.state.users.length, 0);
+    return {
+      options,
+      users,
+      minUsers: Math.min(...tenants.map((tenant) => tenant.state.users.length)),
+      maxUsers: Math.max(...tenants.map((tenant) => tenant.state.users.length)),
+      tenantsAtOnce,
+      writes,
+      busySeconds,
+      writesPerSecond: rate,
+      capacity,
+      binds: capacity < tenantsAtOnce * tenantQuota ? 'app-wide limit' : 'tenant quotas',
+      aggregateShare: rate / capacity,
+      lowestTenantShare: shares[0] ?? 0,
+      medianTenantShare: shares[Math.floor(shares.length / 2)] ?? 0,
+      writingAtOnce: writingSeconds / Math.max(0.001, busySeconds),
+      throttledShare: answered === 0 ? 0 : throttled / answered,
+      applicationThrottled: sandbox.applicationQuota.usage().throttled.total,
+      wallSeconds,
+      peakWorkerRssMiB: Math.max(0, ...rss) / 1024 ** 2,
+      settled: { deleted: settled.filter((event) => event.type === 'settled' && event.outcome === 'deleted').length, other: settled.filter((event) => event.type === 'settled' && event.outcome !== 'deleted').length },
+      unfinishedTenants: unfinished,
+    };
+  } finally {
+    await host?.stop();
+    await sandbox?.stop();
+    await azurite.stop();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** A generated kind a phone-track night enforces (rehearsal/expectedStanding.ts). */
+function enforceable(category: UserCategory | undefined): boolean {
+  return category !== undefined && expectedStanding[category] === 'enforced';
+}

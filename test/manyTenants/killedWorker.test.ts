@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { isCorruptRow } from '../../shared/adapters/tables/rosterTable.js';
+import type { RosterUser } from '../../shared/core/rosterUser.js';
+import { checkJournalEntries, type JournalContext } from '../../rehearsal/checkJournal.js';
+import { checkOutcome } from '../../rehearsal/checkOutcome.js';
+import { readTenantUsers } from '../../rehearsal/readTenantUsers.js';
+import { startSandbox, type SandboxHandle, type SandboxTenantHandle } from '../../sandbox/startSandbox.js';
+import { deploymentEnv, fastQueues, functionEvents, nightDate, notEnforced, openNight, register, startWorkers, startWorld, tenantPorts, waitSettled, type QueuePathWorld } from './queuePathFixture.js';
+
+/**
+ * A queue-host worker SIGKILLed mid-message, right after the k-th write landed in its tenant's journal (as
+ * chaos/rolloutLab.ts `killAt` does): the message comes back once its lease runs out (here 17 s instead of the host's
+ * 10 minutes; longer than the tenant's 15 s run lease, as the host's 10 minutes are longer than the default 300 s),
+ * is run by the other worker and, as the night's wave already started, does nothing (`alreadyRan`); the next night
+ * reconciles the users the dead run left in flight and enters the rest. The end: every enforceable user enforced in
+ * Graph, no write landed twice, and every roster claim borne out by the tenant.
+ */
+
+const killAtWrite = 8;
+let sandbox: SandboxHandle;
+let world: QueuePathWorld;
+let tenant: SandboxTenantHandle;
+let bystander: SandboxTenantHandle;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ tenants: [{ users: 40, seed: 311 }, { users: 24, seed: 312 }] });
+  [tenant, bystander] = sandbox.tenants as [SandboxTenantHandle, SandboxTenantHandle];
+  world = await startWorld(sandbox);
+}, 60_000);
+
+afterAll(async () => {
+  await world?.close();
+  await sandbox?.stop();
+});
+
+const noWitnesses = new Map();
+
+function duplicates(handle: SandboxTenantHandle): number {
+  const context: JournalContext = { breakGlassIds: new Set(), excludedIds: new Set(), globalAdminIds: new Set(), phishingResistantGroupId: undefined, smsDelivery: 'customerManaged', smsRetirementDate: '2099-01-01', smsRetirementDateAdmins: '2099-01-01' };
+  return checkJournalEntries(handle.journal.entries(), noWitnesses, context).duplicateWrites;
+}
+
+describe('a worker killed mid-message', () => {
+  it('is redelivered after its lease, does nothing twice, and the next night finishes what the dead run left in flight', async () => {
+    const env = deploymentEnv(sandbox, world, { MFA_LEASE_SECONDS: '15' });
+    const waveSettings = { MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '100', MFA_MAX_WAVE_SIZE: '100', MFA_GRAPH_CONCURRENCY: '4' };
+    await register(env, sandbox, tenant, waveSettings);
+    await register(env, sandbox, bystander, waveSettings);
+    const host = await startWorkers(env, world, 2, { ...fastQueues, messageLeaseMs: 17_000 });
+    let killedWorker = -1;
+    let seen = 0;
+    const stopWatching = tenant.journal.onWrite(() => {
+      seen += 1;
+      if (seen !== killAtWrite) return;
+      const started = host.events.find((event) => event.type === 'started' && event.dequeueCount === 1 && runsTenant(event.invocationId));
+      killedWorker = started?.worker ?? -1;
+      if (killedWorker >= 0) void host.kill(killedWorker);
+    });
+    const runsTenant = (invocationId: string) => functionEvents(host).some((event) => event['runId'] === invocationId && event['tenantId'] === tenant.tenantId);
+    try {
+      const first = await openNight(env, sandbox.tenants, nightDate(0));
+      expect([...first.enqueued].sort()).toEqual([tenant.tenantId, bystander.tenantId].sort());
+      // the bystander's message is deleted by its worker; the killed one's comes back with dequeue count 2 and settles
+      const settled = await waitSettled(host, 0, 2, 90_000);
+      stopWatching();
+      expect(killedWorker).toBeGreaterThanOrEqual(0);
+      expect(settled.map((event) => event.type === 'settled' && [event.outcome, event.dequeueCount])).toEqual(expect.arrayContaining([['deleted', 1], ['deleted', 2]]));
+      const redelivered = functionEvents(host).filter((event) => event.tenantId === tenant.tenantId && event.event === 'tenant.redelivered');
+      expect(redelivered).toEqual([expect.objectContaining({ dequeueCount: 2 })]);
+      expect(functionEvents(host).filter((event) => event.tenantId === tenant.tenantId && event.event === 'tenant.nightDone')).toEqual([expect.objectContaining({ outcome: 'alreadyRan' })]);
+      expect(notEnforced(bystander)).toEqual([]);
+      const leftAfterFirstNight = notEnforced(tenant);
+
+      // the next night: the users left in flight are read back and finished, the others entered
+      const from = host.events.length;
+      await openNight(env, sandbox.tenants, nightDate(1));
+      await waitSettled(host, from, 2, 90_000);
+      expect(notEnforced(tenant)).toEqual([]);
+      expect(leftAfterFirstNight.length).toBeGreaterThan(0);
+    } finally {
+      stopWatching();
+      await host.stop();
+    }
+    for (const handle of [tenant, bystander]) {
+      expect(duplicates(handle)).toBe(0);
+      expect(handle.traffic.stats().duplicateWrites.total).toBe(0);
+    }
+    // every claim the roster makes is borne out by the tenant's own state
+    const roster: RosterUser[] = [];
+    for await (const row of (await tenantPorts(env, tenant.tenantId)).roster.rows()) if (!isCorruptRow(row)) roster.push(row.user);
+    expect(checkOutcome(roster, await readTenantUsers(tenant.tenantAdminUrl, sandbox.caPem), tenant.manifest.users)).toEqual([]);
+  }, 240_000);
+});
