@@ -1,5 +1,6 @@
 import type { TenantOverviewLine, TenantsOverview } from '../core/tenantsOverview.js';
 import { escapeHtml } from './escapeHtml.js';
+import { planStatusWords } from './planStatusWords.js';
 
 /** The report across tenants as one self-contained HTML page (no script, no external resource). */
 export function renderTenantsHtml(overview: TenantsOverview): string {
@@ -21,7 +22,7 @@ function row(tenant: TenantOverviewLine): string {
   const name = `${escapeHtml(tenant.displayName)}<br><code>${escapeHtml(tenant.tenantId)}</code>${tenant.enabled ? '' : ' (disabled)'}`;
   if (tenant.rollout === null) return `<tr><td>${name}</td><td colspan="8" class="bad">${escapeHtml(tenant.error?.code ?? 'INTERNAL')}: ${escapeHtml(tenant.error?.message ?? '')}</td></tr>`;
   const { rollout } = tenant;
-  const plan = rollout.planStatus === 'halted' ? `<span class="bad">halted</span>${rollout.haltReason === null ? '' : `: ${escapeHtml(rollout.haltReason)}`}` : escapeHtml(rollout.planStatus);
+  const plan = rollout.planStatus === 'halted' ? `<span class="bad">halted</span>${rollout.haltReason === null ? '' : `: ${escapeHtml(rollout.haltReason)}`}` : escapeHtml(planStatusWords(rollout.planStatus));
   const last = rollout.last === null ? 'none yet' : `${escapeHtml(rollout.last.kind)} ${escapeHtml(rollout.last.status)}<br><code>${escapeHtml(rollout.last.waveId)}</code>`;
   const deadlineClass = rollout.deadline.status === 'atRisk' ? 'bad' : 'ok';
   const deadline = `<span class="${deadlineClass}">${escapeHtml(rollout.deadline.status)}</span> ${escapeHtml(rollout.deadline.retirementDate)} (${escapeHtml(rollout.deadline.daysLeft)} day(s))<br>${escapeHtml(rollout.deadline.message)}`;

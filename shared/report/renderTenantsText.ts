@@ -1,4 +1,5 @@
 import type { TenantOverviewLine, TenantsOverview } from '../core/tenantsOverview.js';
+import { planStatusWords } from './planStatusWords.js';
 
 /** The report across tenants as text: totals, then one block per tenant (counts and states, never a user's name). */
 export function renderTenantsText(overview: TenantsOverview): string {
@@ -20,7 +21,7 @@ function tenantBlock(tenant: TenantOverviewLine): string[] {
   const failures = Object.entries(rollout.failures).sort(([, a], [, b]) => b - a).map(([code, count]) => `${code} x${count}`).join(', ');
   return [
     head,
-    `  users ${rollout.users}, enforced ${rollout.enforced}, ready ${rollout.ready}, parked ${rollout.parked}; plan ${rollout.planStatus}${rollout.haltReason === null ? '' : `: ${rollout.haltReason}`}`,
+    `  users ${rollout.users}, enforced ${rollout.enforced}, ready ${rollout.ready}, parked ${rollout.parked}; plan: ${planStatusWords(rollout.planStatus)}${rollout.haltReason === null ? '' : `: ${rollout.haltReason}`}`,
     `  last: ${last}`,
     `  SMS deadline ${rollout.deadline.retirementDate} (${rollout.deadline.daysLeft} day(s)): ${rollout.deadline.status}${rollout.deadline.postureBlocked === true ? ', methods posture blocks the night' : ''}: ${rollout.deadline.message}`,
     ...(failures === '' ? [] : [`  failures: ${failures}`]),

@@ -25,9 +25,12 @@ describe('the report across tenants', () => {
 
   it('as text: one block per tenant, the halt, the deadline and the failures by code; the unreadable with its error on one line', () => {
     const text = renderTenantsText(overview);
-    expect(text).toContain('plan halted: failure rate 14% after 20 users');
+    expect(text).toContain('plan: halted: failure rate 14% after 20 users');
     expect(text).toContain('SMS deadline 2027-02-01 (61 day(s)): atRisk');
     expect(text).toContain('failures: GRAPH_UNAVAILABLE x16, GRAPH_TIMEOUT x1');
+    const planned = renderTenantsText(tenantsOverview('2026-12-02T08:00:00.000Z', [{ ...halted, rollout: { ...halted.rollout!, planStatus: 'plan', haltReason: null } }]));
+    expect(planned).toContain('plan: next wave planned');
+    expect(planned).not.toContain('plan plan');
     expect(text).toContain('unreadable: CONFIG_INVALID: Tenant 0b0b…: Invalid configuration: MFA_WAVE_SIZE: expected a whole number');
   });
 
