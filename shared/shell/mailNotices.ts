@@ -45,21 +45,25 @@ export async function mailNotices(notices: readonly NoticeToMail[], options: Mai
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const limit = pLimit(exchangeMailLimits.concurrency);
   const mailed = options.mailedInLast24Hours.map((at) => Date.parse(at)).filter((at) => !Number.isNaN(at));
-  const sentAt: number[] = [];
+  // When each message let go reached Exchange, at the latest: stamped when its slot is granted (so a message in flight
+  // counts at once), then moved to when its answer came back. Exchange counts a message when it arrives, which can be
+  // seconds after the slot on a first request (token, TLS) or a loaded machine: the answer's time is never early.
+  const sent: { at: number }[] = [];
   let turn: Promise<void> = Promise.resolve();
 
-  /** Waits, one sender at a time, until the minute's rate and the day's budget allow one more; false: deferred. */
-  const slot = (): Promise<'go' | 'dailyLimit' | 'timeBudget'> => {
-    const mine = turn.then(async (): Promise<'go' | 'dailyLimit' | 'timeBudget'> => {
+  /** Waits, one sender at a time, until the minute's rate and the day's budget allow one more; else why not. */
+  const slot = (): Promise<{ at: number } | 'dailyLimit' | 'timeBudget'> => {
+    const mine = turn.then(async (): Promise<{ at: number } | 'dailyLimit' | 'timeBudget'> => {
       for (;;) {
         if (options.stop?.() === true) return 'timeBudget';
         const now = options.now().getTime();
         if (mailBudgetLeft(mailed, now, options.recipientsPerDay) === 0) return 'dailyLimit';
-        const wait = mailWaitMs(sentAt, now, exchangeMailLimits.messagesPerMinute);
+        const wait = mailWaitMs(sent.map((send) => send.at).sort((a, b) => a - b), now, exchangeMailLimits.messagesPerMinute);
         if (wait === 0) {
-          sentAt.push(now);
+          const stamp = { at: now };
+          sent.push(stamp);
           mailed.push(now);
-          return 'go';
+          return stamp;
         }
         await sleep(wait);
       }
@@ -72,9 +76,11 @@ export async function mailNotices(notices: readonly NoticeToMail[], options: Mai
     const address = notice.mail ?? null;
     if (address === null) return { userId: notice.userId, kind: 'noMailAddress' };
     const go = await slot();
-    if (go !== 'go') return { userId: notice.userId, kind: 'deferred', reason: go };
+    if (typeof go === 'string') return { userId: notice.userId, kind: 'deferred', reason: go };
     try {
-      await sendNotice(options.gateway, { mailbox: options.mailbox, recipientAddress: address, enforceFrom: notice.enforceFrom });
+      await sendNotice(options.gateway, { mailbox: options.mailbox, recipientAddress: address, enforceFrom: notice.enforceFrom }).finally(() => {
+        go.at = Math.max(go.at, options.now().getTime());
+      });
       return { userId: notice.userId, kind: 'mailed', at: options.now().toISOString() };
     } catch (error) {
       const failure = toRolloutError(error);
