@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { workloadIdentitySandboxSettings } from '../../rehearsal/sandboxSettings.js';
-import { startSandbox, type SandboxHandle, type SandboxTenantHandle } from '../../sandbox/startSandbox.js';
-import { deploymentEnv, functionEvents, nightDate, notEnforced, openNight, register, startWorkers, startWorld, waitSettled, type QueuePathWorld } from './queuePathFixture.js';
+import type { SandboxTenantHandle } from '../../sandbox/startSandbox.js';
+import { deploymentEnv, functionEvents, nightDate, notEnforced, openNight, register, startWorkers, waitSettled, useQueuePathWorld } from './queuePathFixture.js';
 
 /**
  * MFA_AUTH_MODE=federatedManagedIdentity end to end: no secret in any app setting; each worker's real
@@ -10,27 +10,16 @@ import { deploymentEnv, functionEvents, nightDate, notEnforced, openNight, regis
  * it (the app's federated identity credential) for that tenant's Graph token. Two tenants' nights run on it.
  */
 
-let sandbox: SandboxHandle;
-let world: QueuePathWorld;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ tenants: [{ users: 24, seed: 331 }, { users: 30, seed: 332 }] });
-  world = await startWorld(sandbox);
-}, 60_000);
-
-afterAll(async () => {
-  await world?.close();
-  await sandbox?.stop();
-});
+const lab = useQueuePathWorld({ tenants: [{ users: 24, seed: 331 }, { users: 30, seed: 332 }] });
 
 describe('federatedManagedIdentity', () => {
   it("runs each tenant's night on the managed identity's federated token, with no secret anywhere", async () => {
-    const { MFA_CLIENT_SECRET: _secret, ...withoutSecret } = deploymentEnv(sandbox, world, { MFA_AUTH_MODE: 'federatedManagedIdentity', ...workloadIdentitySandboxSettings(sandbox) });
+    const { MFA_CLIENT_SECRET: _secret, ...withoutSecret } = deploymentEnv(lab.sandbox, lab.world, { MFA_AUTH_MODE: 'federatedManagedIdentity', ...workloadIdentitySandboxSettings(lab.sandbox) });
     const env: Record<string, string> = withoutSecret;
-    expect(Object.values(env)).not.toContain(sandbox.clientSecret);
-    const tenants = sandbox.tenants as readonly SandboxTenantHandle[];
-    for (const tenant of tenants) await register(env, sandbox, tenant, { MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '100', MFA_MAX_WAVE_SIZE: '100' });
-    const host = await startWorkers(env, world);
+    expect(Object.values(env)).not.toContain(lab.sandbox.clientSecret);
+    const tenants = lab.sandbox.tenants as readonly SandboxTenantHandle[];
+    for (const tenant of tenants) await register(env, lab.sandbox, tenant, { MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '100', MFA_MAX_WAVE_SIZE: '100' });
+    const host = await startWorkers(env, lab.world);
     try {
       const fanned = await openNight(env, tenants, nightDate(0));
       expect(fanned.enqueued).toHaveLength(2);
@@ -47,8 +36,8 @@ describe('federatedManagedIdentity', () => {
     expect(functionEvents(host).filter((event) => event.event === 'tenant.failed')).toEqual([]);
 
     // the app's federated credential removed: new instances (no cached token) get Entra's refusal in every tenant
-    sandbox.workloadIdentity.setFederatedCredentials([]);
-    const refused = await startWorkers(env, world);
+    lab.sandbox.workloadIdentity.setFederatedCredentials([]);
+    const refused = await startWorkers(env, lab.world);
     try {
       await openNight(env, tenants, nightDate(1));
       await waitSettled(refused, 0, 2);

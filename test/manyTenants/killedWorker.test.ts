@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { isCorruptRow } from '../../shared/adapters/tables/rosterTable.js';
 import type { RosterUser } from '../../shared/core/rosterUser.js';
 import { checkJournalEntries, type JournalContext } from '../../rehearsal/checkJournal.js';
 import { checkOutcome } from '../../rehearsal/checkOutcome.js';
 import { readTenantUsers } from '../../rehearsal/readTenantUsers.js';
-import { startSandbox, type SandboxHandle, type SandboxTenantHandle } from '../../sandbox/startSandbox.js';
-import { deploymentEnv, fastQueues, functionEvents, nightDate, notEnforced, openNight, register, startWorkers, startWorld, tenantPorts, waitSettled, type QueuePathWorld } from './queuePathFixture.js';
+import type { SandboxTenantHandle } from '../../sandbox/startSandbox.js';
+import { deploymentEnv, fastQueues, functionEvents, nightDate, notEnforced, openNight, register, startWorkers, tenantPorts, waitSettled, useQueuePathWorld } from './queuePathFixture.js';
 
 /**
  * A queue-host worker SIGKILLed mid-message, right after the k-th write landed in its tenant's journal (as
@@ -17,20 +17,12 @@ import { deploymentEnv, fastQueues, functionEvents, nightDate, notEnforced, open
  */
 
 const killAtWrite = 8;
-let sandbox: SandboxHandle;
-let world: QueuePathWorld;
+const lab = useQueuePathWorld({ tenants: [{ users: 40, seed: 311 }, { users: 24, seed: 312 }] });
 let tenant: SandboxTenantHandle;
 let bystander: SandboxTenantHandle;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ tenants: [{ users: 40, seed: 311 }, { users: 24, seed: 312 }] });
-  [tenant, bystander] = sandbox.tenants as [SandboxTenantHandle, SandboxTenantHandle];
-  world = await startWorld(sandbox);
-}, 60_000);
-
-afterAll(async () => {
-  await world?.close();
-  await sandbox?.stop();
+beforeAll(() => {
+  [tenant, bystander] = lab.sandbox.tenants as [SandboxTenantHandle, SandboxTenantHandle];
 });
 
 const noWitnesses = new Map();
@@ -42,11 +34,11 @@ function duplicates(handle: SandboxTenantHandle): number {
 
 describe('a worker killed mid-message', () => {
   it('is redelivered after its lease, does nothing twice, and the next night finishes what the dead run left in flight', async () => {
-    const env = deploymentEnv(sandbox, world, { MFA_LEASE_SECONDS: '15' });
+    const env = deploymentEnv(lab.sandbox, lab.world, { MFA_LEASE_SECONDS: '15' });
     const waveSettings = { MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '100', MFA_MAX_WAVE_SIZE: '100', MFA_GRAPH_CONCURRENCY: '4' };
-    await register(env, sandbox, tenant, waveSettings);
-    await register(env, sandbox, bystander, waveSettings);
-    const host = await startWorkers(env, world, 2, { ...fastQueues, messageLeaseMs: 17_000 });
+    await register(env, lab.sandbox, tenant, waveSettings);
+    await register(env, lab.sandbox, bystander, waveSettings);
+    const host = await startWorkers(env, lab.world, 2, { ...fastQueues, messageLeaseMs: 17_000 });
     let killedWorker = -1;
     let seen = 0;
     const stopWatching = tenant.journal.onWrite(() => {
@@ -58,7 +50,7 @@ describe('a worker killed mid-message', () => {
     });
     const runsTenant = (invocationId: string) => functionEvents(host).some((event) => event['runId'] === invocationId && event['tenantId'] === tenant.tenantId);
     try {
-      const first = await openNight(env, sandbox.tenants, nightDate(0));
+      const first = await openNight(env, lab.sandbox.tenants, nightDate(0));
       expect([...first.enqueued].sort()).toEqual([tenant.tenantId, bystander.tenantId].sort());
       // the bystander's message is deleted by its worker; the killed one's comes back with dequeue count 2 and settles
       const settled = await waitSettled(host, 0, 2, 90_000);
@@ -73,7 +65,7 @@ describe('a worker killed mid-message', () => {
 
       // the next night: the users left in flight are read back and finished, the others entered
       const from = host.events.length;
-      await openNight(env, sandbox.tenants, nightDate(1));
+      await openNight(env, lab.sandbox.tenants, nightDate(1));
       await waitSettled(host, from, 2, 90_000);
       expect(notEnforced(tenant)).toEqual([]);
       expect(leftAfterFirstNight.length).toBeGreaterThan(0);
@@ -88,6 +80,6 @@ describe('a worker killed mid-message', () => {
     // every claim the roster makes is borne out by the tenant's own state
     const roster: RosterUser[] = [];
     for await (const row of (await tenantPorts(env, tenant.tenantId)).roster.rows()) if (!isCorruptRow(row)) roster.push(row.user);
-    expect(checkOutcome(roster, await readTenantUsers(tenant.tenantAdminUrl, sandbox.caPem), tenant.manifest.users)).toEqual([]);
+    expect(checkOutcome(roster, await readTenantUsers(tenant.tenantAdminUrl, lab.sandbox.caPem), tenant.manifest.users)).toEqual([]);
   }, 240_000);
 });

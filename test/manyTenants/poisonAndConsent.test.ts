@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSandbox, type SandboxHandle, type SandboxTenantHandle } from '../../sandbox/startSandbox.js';
-import { deploymentEnv, functionEvents, nightDate, notEnforced, openNight, poisonMessages, register, startWorkers, startWorld, tenantPorts, waitSettled, type QueuePathWorld } from './queuePathFixture.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import type { SandboxTenantHandle } from '../../sandbox/startSandbox.js';
+import { deploymentEnv, functionEvents, nightDate, notEnforced, openNight, poisonMessages, register, startWorkers, tenantPorts, waitSettled, useQueuePathWorld } from './queuePathFixture.js';
 
 /**
  * One night of three tenants through the real queue path: one whose night throws every time (another run holds its
@@ -8,36 +8,28 @@ import { deploymentEnv, functionEvents, nightDate, notEnforced, openNight, poiso
  * to the app is refused by name with its admin-consent URL and not retried; the third runs its night as if alone.
  */
 
-let sandbox: SandboxHandle;
-let world: QueuePathWorld;
+const lab = useQueuePathWorld({ tenants: [{ users: 24, seed: 321 }, { users: 24, seed: 322, consented: false }, { users: 30, seed: 323 }] });
 let stuck: SandboxTenantHandle;
 let unconsented: SandboxTenantHandle;
 let healthy: SandboxTenantHandle;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ tenants: [{ users: 24, seed: 321 }, { users: 24, seed: 322, consented: false }, { users: 30, seed: 323 }] });
-  [stuck, unconsented, healthy] = sandbox.tenants as [SandboxTenantHandle, SandboxTenantHandle, SandboxTenantHandle];
-  world = await startWorld(sandbox);
-}, 60_000);
-
-afterAll(async () => {
-  await world?.close();
-  await sandbox?.stop();
+beforeAll(() => {
+  [stuck, unconsented, healthy] = lab.sandbox.tenants as [SandboxTenantHandle, SandboxTenantHandle, SandboxTenantHandle];
 });
 
 const writesOf = (tenant: SandboxTenantHandle) => tenant.journal.entries().filter((entry) => entry.method !== 'GET');
 
 describe('the poison queue and a tenant without consent', () => {
   it('poisons the message of a tenant that fails every attempt, names the unconsented one with its consent URL, and runs the other', async () => {
-    const env = deploymentEnv(sandbox, world);
+    const env = deploymentEnv(lab.sandbox, lab.world);
     const waveSettings = { MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '100', MFA_MAX_WAVE_SIZE: '100' };
-    for (const tenant of [stuck, unconsented, healthy]) await register(env, sandbox, tenant, waveSettings);
+    for (const tenant of [stuck, unconsented, healthy]) await register(env, lab.sandbox, tenant, waveSettings);
     const night = nightDate(0);
     const held = await (await tenantPorts(env, stuck.tenantId)).lease.acquire('another-run', new Date(`${night}T00:59:00Z`), 3600);
     expect('release' in held).toBe(true);
-    const host = await startWorkers(env, world);
+    const host = await startWorkers(env, lab.world);
     try {
-      const fanned = await openNight(env, sandbox.tenants, night);
+      const fanned = await openNight(env, lab.sandbox.tenants, night);
       expect([...fanned.enqueued].sort()).toEqual([stuck.tenantId, unconsented.tenantId, healthy.tenantId].sort());
       const settled = await waitSettled(host, 0, 3);
       const maxDequeueCount = host.settings.maxDequeueCount;
@@ -56,7 +48,7 @@ describe('the poison queue and a tenant without consent', () => {
 
     // the unconsented tenant: named, with the URL its administrator visits, once (not retried), nothing written
     const refusals = events.filter((event) => event.tenantId === unconsented.tenantId && event.event === 'tenant.failed');
-    expect(refusals).toEqual([expect.objectContaining({ level: 'error', errorCode: 'TENANT_NOT_CONSENTED', message: expect.stringContaining(`${sandbox.origin}/${unconsented.tenantId}/adminconsent?client_id=${sandbox.clientId}`) })]);
+    expect(refusals).toEqual([expect.objectContaining({ level: 'error', errorCode: 'TENANT_NOT_CONSENTED', message: expect.stringContaining(`${lab.sandbox.origin}/${unconsented.tenantId}/adminconsent?client_id=${lab.sandbox.clientId}`) })]);
     expect(writesOf(unconsented)).toEqual([]);
 
     // the healthy tenant ran its night as if alone

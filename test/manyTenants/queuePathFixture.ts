@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from '@jest/globals';
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { QueueWorkersOptions } from '../../queuehost/startQueueWorkers.js';
 import { expectedStanding } from '../../rehearsal/expectedStanding.js';
 import { registeredTenant, registerSandboxTenant, startTenantWorkers } from '../../rehearsal/rehearseTenantsQueue.js';
 import { deploymentSandboxSettings, phoneTrackSettings } from '../../rehearsal/sandboxSettings.js';
 import { startAzurite, type AzuriteHandle } from '../../rehearsal/startAzurite.js';
-import type { SandboxHandle, SandboxTenantHandle } from '../../sandbox/startSandbox.js';
+import { startSandbox, type SandboxHandle, type SandboxOptions, type SandboxTenantHandle } from '../../sandbox/startSandbox.js';
 import { uniqueTablePrefix } from '../helpers/azurite.js';
 
 /**
@@ -38,6 +39,33 @@ export async function startWorld(sandbox: SandboxHandle): Promise<QueuePathWorld
     close: async () => {
       await azurite.stop();
       rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * One multi-tenant sandbox and its queue path (startWorld) for a test file: started before its tests, stopped after.
+ * The returned object's `sandbox` and `world` exist once the file's first beforeAll ran.
+ */
+export function useQueuePathWorld(options: SandboxOptions): { readonly sandbox: SandboxHandle; readonly world: QueuePathWorld } {
+  let sandbox: SandboxHandle | undefined;
+  let world: QueuePathWorld | undefined;
+  beforeAll(async () => {
+    sandbox = await startSandbox(options);
+    world = await startWorld(sandbox);
+  }, 60_000);
+  afterAll(async () => {
+    await world?.close();
+    await sandbox?.stop();
+  });
+  return {
+    get sandbox() {
+      if (sandbox === undefined) throw new Error('the sandbox is not running (used outside a test?)');
+      return sandbox;
+    },
+    get world() {
+      if (world === undefined) throw new Error('the queue path is not running (used outside a test?)');
+      return world;
     },
   };
 }

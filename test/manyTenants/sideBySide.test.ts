@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSandbox, type SandboxHandle, type SandboxTenantHandle } from '../../sandbox/startSandbox.js';
-import { deploymentEnv, enforcedIds, functionEvents, nightDate, notEnforced, openNight, register, startWorkers, startWorld, tenantPorts, waitSettled, type QueuePathWorld } from './queuePathFixture.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import type { SandboxTenantHandle } from '../../sandbox/startSandbox.js';
+import { deploymentEnv, enforcedIds, functionEvents, nightDate, notEnforced, openNight, register, startWorkers, tenantPorts, waitSettled, useQueuePathWorld } from './queuePathFixture.js';
 
 /**
  * Two tenants of one multi-tenant sandbox, registered with different settings, run side by side through the real
@@ -9,34 +9,26 @@ import { deploymentEnv, enforcedIds, functionEvents, nightDate, notEnforced, ope
  * own sandbox tenant) shows only its own rollout.
  */
 
-let sandbox: SandboxHandle;
-let world: QueuePathWorld;
+const lab = useQueuePathWorld({ tenants: [{ users: 40, seed: 301 }, { users: 30, seed: 302 }] });
 let halting: SandboxTenantHandle;
 let finishing: SandboxTenantHandle;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ tenants: [{ users: 40, seed: 301 }, { users: 30, seed: 302 }] });
-  [halting, finishing] = sandbox.tenants as [SandboxTenantHandle, SandboxTenantHandle];
-  world = await startWorld(sandbox);
-}, 60_000);
-
-afterAll(async () => {
-  await world?.close();
-  await sandbox?.stop();
+beforeAll(() => {
+  [halting, finishing] = lab.sandbox.tenants as [SandboxTenantHandle, SandboxTenantHandle];
 });
 
 const successfulWrites = (tenant: SandboxTenantHandle, operation: string) => tenant.journal.entries().filter((entry) => entry.operation === operation && entry.status < 300);
 
 describe('two tenants side by side on the queue path', () => {
   it('one halts on its failure threshold while the other finishes, each with its own settings and Graph state', async () => {
-    const env = deploymentEnv(sandbox, world);
-    await register(env, sandbox, halting, { MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '20', MFA_MAX_WAVE_SIZE: '20', MFA_GRAPH_MAX_ATTEMPTS: '2', MFA_HALT_MIN_ATTEMPTS: '10' });
-    await register(env, sandbox, finishing, { MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '100', MFA_MAX_WAVE_SIZE: '100' });
+    const env = deploymentEnv(lab.sandbox, lab.world);
+    await register(env, lab.sandbox, halting, { MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '20', MFA_MAX_WAVE_SIZE: '20', MFA_GRAPH_MAX_ATTEMPTS: '2', MFA_HALT_MIN_ATTEMPTS: '10' });
+    await register(env, lab.sandbox, finishing, { MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '100', MFA_MAX_WAVE_SIZE: '100' });
     const alreadyEnforced = new Set(enforcedIds(halting));
     halting.traffic.addFault({ kind: 'unavailable', status: 503, operations: ['requirements.update'], retryAfterSeconds: 0 });
-    const host = await startWorkers(env, world);
+    const host = await startWorkers(env, lab.world);
     try {
-      const fanned = await openNight(env, sandbox.tenants, nightDate(0));
+      const fanned = await openNight(env, lab.sandbox.tenants, nightDate(0));
       expect([...fanned.enqueued].sort()).toEqual([halting.tenantId, finishing.tenantId].sort());
       const settled = await waitSettled(host, 0, 2);
       expect(settled.map((event) => event.type === 'settled' && event.outcome)).toEqual(['deleted', 'deleted']);
