@@ -50,7 +50,11 @@ describe('Table Storage fails mid-wave', () => {
     // each user in flight has at most one write under way when storage goes: nothing new starts after it
     expect(writesAfterStop).toBeLessThanOrEqual(userConcurrency(lab.config, 'enforce'));
 
-    // the wave was recorded as it started: it is in the history (still `running`: its run could not close it)
+    // the wave was recorded as it started: the report lists it (still `running`: its run could not close it), as
+    // does the history
+    const report = await lab.run(['report']);
+    expect(report.code).toBe(0);
+    expect(report.stdout).toMatch(new RegExp(`^ {2}${waveId} +enforce +running `, 'm'));
     const { rollout } = await lab.open();
     expect((await rollout.ports.waves.history()).find((wave) => wave.waveId === waveId)).toMatchObject({ kind: 'enforce', status: 'running' });
     let inFlight = 0;
