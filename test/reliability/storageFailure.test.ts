@@ -3,6 +3,8 @@ import { isCorruptRow } from '../../shared/adapters/tables/rosterTable.js';
 import { userConcurrency } from '../../shared/core/userConcurrency.js';
 import type { RolloutLab } from '../../chaos/rolloutLab.js';
 import type { ProcessResult } from '../../chaos/rolloutProcess.js';
+import { azuriteConnectionString } from '../../rehearsal/startAzurite.js';
+import { startCuttableTcpProxy } from '../helpers/cuttableTcpProxy.js';
 import { eventsOf, useLabs, useRestartableAzurite } from './labHelpers.js';
 
 const storage = useRestartableAzurite('storage');
@@ -10,6 +12,14 @@ const labs = useLabs(storage.current);
 
 /** Writes answer in 20-60 ms, so that the wave is well under way when storage stops. */
 const slowWrites = { latency: { minMs: 0, maxMs: 0, writes: { minMs: 20, maxMs: 60 } } };
+
+/**
+ * How long Table Storage is unreachable in the outage test: longer than the table SDK's default retries take at the
+ * fastest (@azure/core-rest-pipeline's defaultRetryPolicy: 3 retries after 0.5-1 s, 1-2 s and 2-4 s, so a write gives
+ * up after 3.5-7 s; the product does not change them), shorter than they take at the slowest. Of the table writes under
+ * way when storage goes, some give up (the run's first failed table write), the others go through once it is back.
+ */
+const outageMs = 5000;
 
 /**
  * A `run-wave` process whose Table Storage stops (gracefully: its data stays on disk) after the sandbox journaled
@@ -99,4 +109,51 @@ describe('Table Storage fails mid-wave', () => {
     expect(rollback.code).toBe(0);
     for (const id of enforcedByDiedWave) expect(lab.sandbox.state.perUserMfaState(id)).toBe('disabled');
   }, 120_000);
+
+  it('storage unreachable for a few seconds, then back: after a table write failed no Graph write starts, besides the one each user in flight had under way', async () => {
+    const proxy = await startCuttableTcpProxy(storage.current().port);
+    try {
+      const lab = await labs.start({
+        label: 'storblip', sandbox: { users: 300, seed: 73, faults: slowWrites },
+        settings: { MFA_TABLES_CONNECTION: azuriteConnectionString(proxy.port) },
+      });
+      const child = lab.spawn();
+      let writesAtCut = 0;
+      let outage: Promise<void> | undefined;
+      const stopWatching = lab.writes.onWrite(() => {
+        if (outage !== undefined || lab.writes.count < 20) return;
+        writesAtCut = lab.writes.count;
+        proxy.cut();
+        outage = new Promise((resolve) => setTimeout(() => {
+          proxy.restore();
+          resolve();
+        }, outageMs));
+      });
+      const run = await child.done;
+      stopWatching();
+      await outage;
+      await lab.settle();
+      expect(outage).toBeDefined();
+      expect(proxy.resets).toBeGreaterThan(0);
+
+      // Graph's side: from the moment storage went, each user has at most the one write that was under way (its
+      // write-ahead record saved, or its request sent); no user goes on to another write once storage is back
+      const after = lab.sandbox.journal.entries(writesAtCut);
+      const writesPerUser = new Map<string, number>();
+      for (const entry of after) writesPerUser.set(entry.userId ?? `(no user) ${entry.operation}`, (writesPerUser.get(entry.userId ?? `(no user) ${entry.operation}`) ?? 0) + 1);
+      expect([...writesPerUser].filter(([, writes]) => writes > 1)).toEqual([]);
+      expect(after.length).toBeLessThanOrEqual(userConcurrency(lab.config, 'enforce'));
+
+      // the run stopped on the failed table write, and (storage being back) closed its wave as stopped, naming the code
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('TABLE_UNAVAILABLE');
+      const waveId = String(eventsOf(run).find((event) => event.event === 'wave.started')?.['waveId']);
+      const { rollout } = await lab.open();
+      const wave = (await rollout.ports.waves.history()).find((record) => record.waveId === waveId);
+      expect(wave).toMatchObject({ kind: 'enforce', status: 'stopped' });
+      expect(wave?.reason).toMatch(/^TABLE_UNAVAILABLE: /);
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
 });
