@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Config } from '../config/configSchema.js';
 import { loadConfig, loadDeploymentConfig } from '../config/loadConfig.js';
@@ -37,6 +36,7 @@ import { describeHeldNight } from './describeHeldNight.js';
 import { exitCodes, exitForNight, renderExitCodes, type ExitName } from './exitCodes.js';
 import { packageVersion } from './packageVersion.js';
 import { addManyTenantsCommands } from './manyTenantsCommands.js';
+import { readInputFile } from './readInputFile.js';
 import { writeOutputFile } from './writeOutputFile.js';
 
 /**
@@ -335,9 +335,7 @@ export function buildProgram(io: CliIo): Command {
     .command('import <file>')
     .description('Replace the imported pilot list from a CSV: the MFA portal bulk-update file (Username, MFA Status) or a one-column list of UPNs, comma- or semicolon-separated; any other header is refused, every bad row is reported by line, and nothing is imported unless all are good')
     .action(async (file: string, _options: unknown, command: Command) => {
-      const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-        throw new RolloutError('CSV_INVALID', `${file}: cannot read the file (${error.code ?? 'unreadable'})`);
-      });
+      const text = await readInputFile(file);
       await withRollout(command, async (config, ports) => {
         const result = await importPilot(config, ports, text, new Date());
         print(`Imported ${result.imported} pilot user(s) from ${file} (${result.delimiter === ';' ? 'semicolon-separated, as Excel writes it in many European locales; ' : ''}${result.skipped} Disabled row(s) skipped, ${result.duplicates} duplicate(s)).`);

@@ -36,6 +36,7 @@ export const errorCodes = {
   USERS_NOT_PARKED: { retryable: false, hint: '`mfa-rollout retry-parked` named users that are not parked, or not in the roster; the message lists them. Nothing was released.' },
   USAGE_INVALID: { retryable: false, hint: 'The command line is not one the command takes; `mfa-rollout <command> --help` shows its usage. Nothing was done.' },
   OUTPUT_UNWRITABLE: { retryable: false, hint: 'A file the command was asked to write cannot be written: create the folder or choose a writable path. The rest of the output was printed.' },
+  INPUT_UNREADABLE: { retryable: false, hint: 'A file the command was given cannot be read: check the path the message names (and that it is a file you may read). Nothing was done.' },
   SETUP_NOT_FOUND: { retryable: false, hint: '`mfa-rollout setup-passkeys --restore` named a setup id this rollout never recorded; the id is printed by `--apply`.' },
   CSV_INVALID: { retryable: false, hint: 'The CSV file has invalid rows; the message lists them by line. Nothing was imported.' },
   TAP_LIFETIME_INVALID: { retryable: false, hint: '`mfa-rollout issue-tap --lifetime` must lie within the Temporary Access Pass policy\'s minimum and maximum (the message names them); leave it out for the policy\'s default. No pass was issued.' },

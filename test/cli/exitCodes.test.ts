@@ -164,6 +164,21 @@ describe('no stack traces for ordinary mistakes: coded errors naming the setting
     expect(chunks.out.join('')).toBe(''); // refused before the first night, not after the last
   });
 
+  it('pilot import of a missing file, or of a folder: INPUT_UNREADABLE names the path, not a CSV with invalid rows (exit 1)', async () => {
+    const settings = tenant().settings();
+    const file = path.join(tmpdir(), 'no-such-folder-for-mfa', 'pilot.csv');
+    const missing = await runCommand(settings, ['pilot', 'import', file]);
+    expect(missing.exitCode).toBe(1);
+    expect(missing.out).toBe('');
+    expect(missing.err).toMatch(new RegExp(`^INPUT_UNREADABLE: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: cannot read the file \\(no such file, ENOENT\\)\\nWhat to do: A file the command was given cannot be read`));
+    expect(missing.err).not.toContain('invalid rows');
+    noStack(missing.err);
+
+    const folder = await runCommand(settings, ['pilot', 'import', tmpdir()]);
+    expect(folder.exitCode).toBe(1);
+    expect(folder.err).toMatch(/^INPUT_UNREADABLE: \S+: cannot read the file \(it is a folder, EISDIR\)/);
+  });
+
   it('a run that fails mid-way ends its progress task as failed, not done (exit 1)', async () => {
     const { sandbox } = tenant();
     const endings: (TaskEnding | undefined)[] = [];

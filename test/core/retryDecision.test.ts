@@ -52,6 +52,7 @@ describe('retryDecision', () => {
         'GRAPH_PHONE_DUPLICATE',
         'INTERNAL',
         'OUTPUT_UNWRITABLE',
+        'INPUT_UNREADABLE',
         'PREFLIGHT_FAILED',
         'ROLLOUT_HALTED',
         'TABLE_AUTH_FAILED',
