@@ -30,16 +30,27 @@ export function closedWave(start: WaveSummary, announced: number, verdict: WaveV
   };
 }
 
-/** The wave stopped on an error the run could not go on after (storage failed, the lease was lost...). */
+/**
+ * What a wave record whose run never counted it says of its counts: they are the start record's (planned, and 0
+ * enforced), not what the wave did. `rollback --wave` still reaches every user it wrote (their journey records).
+ */
+export function countsAsAtStart(waveId: string): string {
+  return `the counts are as saved at its start, not what the wave did (\`mfa-rollout rollback --wave ${waveId} --dry-run\` lists the users it wrote)`;
+}
+
+/**
+ * The wave stopped on an error the run could not go on after (storage failed, the lease was lost...). The tally's
+ * counts die with the error, so the record keeps the start's and says so.
+ */
 export function stoppedWave(wave: WaveSummary, failure: { readonly code: string; readonly message: string }, endedAt: Date): WaveSummary {
-  return { ...wave, status: 'stopped', endedAt: endedAt.toISOString(), reason: `${failure.code}: ${failure.message}` };
+  return { ...wave, status: 'stopped', endedAt: endedAt.toISOString(), reason: `${failure.code}: ${failure.message}; ${countsAsAtStart(wave.waveId)}` };
 }
 
 /** A wave left `running` by a run that died, closed by the next run (one run at a time: the lease). */
 export function diedWave(wave: WaveSummary): WaveSummary {
   return {
     ...wave, status: 'stopped',
-    reason: 'the run died before closing this wave (killed, timed out, recycled, or Table Storage failed); the counts are as saved at its start, and the users it left in flight are reconciled from Graph by the next run and stay in this wave (a rollback of it reaches them)',
+    reason: `the run died before closing this wave (killed, timed out, recycled, or Table Storage failed); ${countsAsAtStart(wave.waveId)}; the users it left in flight are reconciled from Graph by the next run and stay in this wave (a rollback of it reaches them)`,
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { planWave } from '../../shared/core/planWave.js';
 import { noJourneyCounts } from '../../shared/core/waveHistory.js';
-import { closedWave, diedWave, heldWave, markerWave, startedWave, stoppedWave, syncHeldReason } from '../../shared/core/waveRecords.js';
+import { closedWave, countsAsAtStart, diedWave, heldWave, markerWave, startedWave, stoppedWave, syncHeldReason } from '../../shared/core/waveRecords.js';
 import { testConfig } from './configBuilder.js';
 import { now, rosterUser, rosterUsers, userId } from './userBuilder.js';
 
@@ -30,8 +30,12 @@ describe('wave records', () => {
 
   it('a wave stopped on an error names it; one the run died in is stopped with the reason', () => {
     const start = startedWave('w1', now, plan, 'h');
-    expect(stoppedWave(start, { code: 'TABLE_UNAVAILABLE', message: 'Table Storage answered 503' }, now)).toMatchObject({ status: 'stopped', reason: 'TABLE_UNAVAILABLE: Table Storage answered 503' });
-    expect(diedWave(start)).toMatchObject({ status: 'stopped', endedAt: null, reason: expect.stringMatching(/^the run died before closing this wave/) });
+    // neither record has the wave's real counts (the tally died with the error or the run): each says so
+    expect(stoppedWave(start, { code: 'TABLE_UNAVAILABLE', message: 'Table Storage answered 503' }, now)).toMatchObject({
+      status: 'stopped', enforced: 0, reason: `TABLE_UNAVAILABLE: Table Storage answered 503; ${countsAsAtStart('w1')}`,
+    });
+    expect(diedWave(start)).toMatchObject({ status: 'stopped', endedAt: null, enforced: 0, reason: expect.stringMatching(/^the run died before closing this wave/) });
+    expect(diedWave(start).reason).toContain('the counts are as saved at its start, not what the wave did');
   });
 
   it('held nights and markers carry no counts', () => {

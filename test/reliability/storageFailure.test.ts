@@ -152,6 +152,8 @@ describe('Table Storage fails mid-wave', () => {
       const wave = (await rollout.ports.waves.history()).find((record) => record.waveId === waveId);
       expect(wave).toMatchObject({ kind: 'enforce', status: 'stopped' });
       expect(wave?.reason).toMatch(/^TABLE_UNAVAILABLE: /);
+      // its run could not count it: the record says its counts are those of its start
+      expect(wave?.reason).toContain(`the counts are as saved at its start, not what the wave did (\`mfa-rollout rollback --wave ${waveId} --dry-run\``);
     } finally {
       await proxy.close();
     }

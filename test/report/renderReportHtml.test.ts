@@ -139,6 +139,16 @@ describe('the report flags what matters', () => {
     expect(renderReportHtml(troubledReport())).toContain('<td data-field="kind">enforce (pilot)</td>');
   });
 
+  it('a wave whose run never counted it (still running, or its run died) says that its counts are those of its start, in text and HTML', () => {
+    const running = { ...wave({ waveId: '2026-11-26T01-00-00Z', startedAt: '2026-11-26T01:00:00.000Z', status: 'running', endedAt: null, planned: 200, enforced: 0, reason: null }), durationSeconds: null, rolledBack: 0 };
+    const said = 'under way, or its run died (the next run closes it): the counts are as saved at its start, not what the wave did (`mfa-rollout rollback --wave 2026-11-26T01-00-00Z --dry-run` lists the users it wrote)';
+    const text = renderReportText(report({ waves: [running] }));
+    expect(text).toContain(`  2026-11-26T01-00-00Z  enforce  running         –      200         0            0       0  ${said}`);
+    expect(renderReportHtml(report({ waves: [running] }))).toContain(escapeHtml(said));
+    // a completed wave's counts are its own: nothing is added
+    expect(renderReportText(troubledReport())).not.toContain('as saved at its start');
+  });
+
   it('long wave ids keep the text table aligned: every column starts where its header does', () => {
     const lines = renderReportText(troubledReport()).split('\n');
     const header = lines.find((line) => line.trimStart().startsWith('wave ')) ?? '';
