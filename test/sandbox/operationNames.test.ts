@@ -53,6 +53,15 @@ describe('one name per Graph operation', () => {
     expect(new Set(routeOperations).size).toBe(routeOperations.length);
   });
 
+  it('sandbox/README.md lists every operation name, and no other', async () => {
+    const readme = await readFile(join(import.meta.dirname, '../../sandbox/README.md'), 'utf8');
+    // the list follows the section's first line that ends in a colon
+    const section = /^## One name per operation\n[\s\S]*?:\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
+    // `phoneMethods.list|read|create` stands for phoneMethods.list, phoneMethods.read and phoneMethods.create
+    const listed = [...section.matchAll(/`([a-z][A-Za-z0-9]*)\.([a-z][A-Za-z|]*)`/g)].flatMap((match) => (match[2] ?? '').split('|').map((verb) => `${match[1]}.${verb}`));
+    expect([...new Set(listed)].sort()).toEqual([...routeOperations].sort());
+  });
+
   it('names each call the product sends as the sandbox route it reaches is named', async () => {
     const calls = await productCalls();
     expect(calls.map((call) => call.operation)).toEqual(expect.arrayContaining(['phoneMethods.create', 'requirements.update', 'groups.addMember', 'users.list', 'mail.send']));
