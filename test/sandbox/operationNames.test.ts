@@ -91,6 +91,17 @@ describe('one name per Graph operation', () => {
       expect(t.sandbox.traffic.faults().faults).toEqual([]);
     });
 
+    it('refuses the reads nothing in the rollout sends (400 SandboxNotModelled), never a silent answer', async () => {
+      const headers = { Authorization: `Bearer ${await t.token()}` };
+      const user = t.sandbox.manifest.users[0]?.id ?? '';
+      const paths = [`/v1.0/organization/${t.sandbox.tenantId}`, '/v1.0/identity/conditionalAccess/policies/00000000-0000-4000-8000-000000000001', `/v1.0/users/${user}/authentication/temporaryAccessPassMethods/00000000-0000-4000-8000-000000000002`];
+      const answers = await Promise.all(paths.map(async (path) => {
+        const answer = await t.raw(path, { headers });
+        return [path, answer.status, (answer.json as { error?: { code?: string } } | undefined)?.error?.code];
+      }));
+      expect(answers).toEqual(paths.map((path) => [path, 400, 'SandboxNotModelled']));
+    });
+
     it('journals a write under the name the product gave it', async () => {
       const user = t.sandbox.manifest.users.find((candidate) => candidate.category === 'ready');
       await t.client.api(`/users/${user?.id}/authentication/requirements`).version('beta').patch({ perUserMfaState: 'enabled' });
