@@ -112,9 +112,13 @@ describe('the HTML report in headless Chromium (rehearsal tables)', () => {
     const report = outcome.report;
     const night = report.nights.at(-2);
     const group = report.failures[0];
-    if (night === undefined || group === undefined) throw new Error('the rehearsal report has no nights or no failures');
+    const wave = report.waves[0];
+    if (night === undefined || group === undefined || wave === undefined) throw new Error('the rehearsal report has no nights, no failures or no waves');
     const tampered = html
       .replace(`data-value="${report.progress.enforced}">`, `data-value="${report.progress.enforced + 1}">`)
+      .replace(`data-field="users" data-value="${report.users}"`, `data-field="users" data-value="${report.users + 1}"`)
+      .replace(/(<div class="card enforced" data-metric="enforced">.*?<span class="share">)[^<]*/, '$1 99.9%')
+      .replace(`<td class="number" data-field="alreadyDone">${wave.alreadyDone}</td>`, `<td class="number" data-field="alreadyDone">${wave.alreadyDone + 5}</td>`)
       .replace(`<circle data-date="${night.date}" data-value="${night.cumulativeEnforced}"`, `<circle data-date="${night.date}" data-value="${night.cumulativeEnforced + 7}"`)
       .replace(`<td class="number" data-field="count">${group.count}</td>`, `<td class="number" data-field="count">${group.count + 1}</td>`);
     const file = path.join(workDir, 'tampered.html');
@@ -126,9 +130,12 @@ describe('the HTML report in headless Chromium (rehearsal tables)', () => {
         expect.stringMatching(/^card enforced \(data-value\)/),
         expect.stringMatching(/^chart enforced points/),
         expect.stringMatching(/^failures table/),
+        expect.stringMatching(/^users in the roster/),
+        expect.stringMatching(/^card enforced \(share\)/),
+        expect.stringMatching(/^waves table/),
       ]));
       // and nothing else: the geometry check adds lines about the tampered point only
-      for (const problem of problems) expect(problem).toMatch(/^(card enforced \(data-value\)|chart enforced|failures table)/);
+      for (const problem of problems) expect(problem).toMatch(/^(card enforced \((data-value|share)\)|chart enforced|failures table|users in the roster|waves table)/);
     } finally {
       await page.close();
     }
