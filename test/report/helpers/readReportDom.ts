@@ -50,6 +50,8 @@ export interface ReportDom {
   readonly standing: readonly (readonly [string, number])[];
   /** [data-value, shown count] of the parked users' line. */
   readonly parked: readonly [number, number];
+  /** The parked table's rows: the user (data-user-id, shown UPN), the error code, the attempts shown, request-id, hint. */
+  readonly parkedUsers: readonly { readonly userId: string; readonly upn: string; readonly errorCode: string; readonly attempts: number; readonly requestId: string; readonly hint: string }[];
   /** The break-glass section's counts, [data-value, shown text]; null when the privileged accounts were not read. */
   readonly privileged: { readonly unlistedCloudOnly: readonly [number, number]; readonly synced: readonly [number, number] } | null;
   /** The banner of held and stopped nights: its count and the nights it lists; null when the page has none. */
@@ -128,6 +130,10 @@ export async function readReportDom(page: Page): Promise<ReportDom> {
       })),
       standing: [...document.querySelectorAll('#standing-table tbody tr')].map((row) => [row.getAttribute('data-reason') ?? '', cell(row, 'count')] as [string, number]),
       parked: valueAndText(document.querySelector('p[data-metric="parked"]')),
+      parkedUsers: [...document.querySelectorAll('#parked-table tbody tr')].map((row) => ({
+        userId: row.getAttribute('data-user-id') ?? '', upn: row.querySelector('[data-field="upn"]')?.innerText ?? '', errorCode: row.querySelector('code')?.innerText ?? '',
+        attempts: cell(row, 'attempts'), requestId: row.querySelectorAll('td')[3]?.innerText ?? '', hint: row.querySelectorAll('td')[4]?.innerText ?? '',
+      })),
       privileged: unlisted === null ? null : { unlistedCloudOnly: valueAndText(unlisted), synced: valueAndText(document.querySelector('[data-field="syncedPrivileged"]')) },
       flagged: flaggedBanner === null ? null : {
         count: Number(flaggedBanner.getAttribute('data-value')),
@@ -245,6 +251,7 @@ export function reportMismatches(dom: ReportDom, report: RolloutReport): string[
   })));
   same('standing table', [...dom.standing].sort((a, b) => a[0].localeCompare(b[0])), Object.entries(report.standing).sort((a, b) => a[0].localeCompare(b[0])));
   same('parked users', dom.parked, [report.parked.count, report.parked.count]);
+  same('parked table', dom.parkedUsers, report.parked.users.map((user) => ({ userId: user.userId, upn: user.upn, errorCode: user.errorCode, attempts: user.attempts, requestId: user.requestId ?? '–', hint: user.hint })));
   const privileged = report.breakGlass?.posture.privileged;
   same('privileged accounts', dom.privileged, privileged?.read === true
     ? { unlistedCloudOnly: [privileged.unlistedCloudOnlyCount, privileged.unlistedCloudOnlyCount], synced: [privileged.syncedCount, privileged.syncedCount] }
