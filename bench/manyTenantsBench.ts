@@ -10,8 +10,8 @@ import type { UserCategory } from '../sandbox/tenant/tenantModel.js';
 import { expectedStanding } from '../rehearsal/expectedStanding.js';
 
 /**
- * The many-tenants bench (issue 15, item 8): `tenants` small tenants' nights through the real queue path (fan-out →
- * Azurite queue → queue-host workers running tenantNight), measured from the sandbox tenants' journals.
+ * The many-tenants bench (docs/benchmarks-many-tenants.md): `tenants` small tenants' nights through the real queue
+ * path (fan-out → Azurite queue → queue-host workers running tenantNight), measured from the sandbox tenants' journals.
  *
  * Quota scale: Graph's rates, with bursts made small so that a few minutes show the sustained limits an MSP's
  * hours-long night meets. Per app and tenant 20 writes per 1 s (Graph: 3,000 per 150 s, the same 20/s), the tenant's

@@ -19,7 +19,7 @@ export interface BenchResults {
   readonly runs: readonly BenchRun[];
 }
 
-/** Limits of issues 5 and 13. */
+/** The targets the table marks MISSED when a run falls short of them (docs/benchmarks.md). */
 export const targets = { quotaShare: 0.9, throttledShare: 0.01, peakRssMB: 250, planningSeconds: 2 } as const;
 
 const n = (value: number, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });

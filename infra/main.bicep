@@ -233,7 +233,7 @@ param noticeRecipientsPerDay int = 9000
 @description('MFA_NOTICE_MAILBOX: mailbox that mails the announcements (needs Mail.Send: grant with --with-mail).')
 param noticeMailbox string = ''
 
-@description('MFA_VERIFY_AFTER_DAYS: days after enforcement before registration is checked.')
+@description('MFA_VERIFY_AFTER_DAYS: days after MFA is required of a user before the sign-in log is read for their MFA.')
 @minValue(0)
 @maxValue(90)
 param verifyAfterDays int = 2

@@ -8,7 +8,7 @@ import { describe, expect, it } from '@jest/globals';
 
 /**
  * The product (functions/ and shared/: what the Function App and the `mfa-rollout` command line run) never imports the
- * dev-only programs: sandbox/, rehearsal/, chaos/, bench/, test/. The compiler says what the product reaches: the
+ * dev-only programs: sandbox/, rehearsal/, chaos/, bench/, queuehost/, test/. The compiler says what the product reaches: the
  * product build's program (tsconfig.build.json) holds every file its sources import, statically, with import type,
  * or through `import('literal')`. An import the compiler cannot follow (a computed `import()`, `require`) is refused
  * outright, so nothing reaches past it unseen.
@@ -22,7 +22,7 @@ function sourcesUnder(folder: string): string[] {
 }
 
 describe('the product imports nothing dev-only', () => {
-  it('the product build compiles only functions/ and shared/ (and packages): no file of sandbox, rehearsal, chaos, bench or test', async () => {
+  it('the product build compiles only functions/ and shared/ (and packages): no file of sandbox, rehearsal, chaos, bench, queuehost or test', async () => {
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     const { stdout } = await promisify(execFile)(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--listFilesOnly'], { maxBuffer: 16 * 1024 * 1024 });
     const ours = stdout.split('\n').filter((file) => file !== '').map((file) => path.relative(root, file)).filter((file) => !file.startsWith('..') && !file.split(path.sep).includes('node_modules'));

@@ -1,7 +1,7 @@
 import { conditionalAccessPolicyProperties, type PolicyView } from '../render/conditionalAccessPolicyProperties.js';
 import { graphErrors } from '../http/graphErrors.js';
 import { graphPermissions } from '../auth/graphPermissions.js';
-import { routeParam, type GraphRoute, type RequestContext } from '../http/graphRoute.js';
+import type { GraphRoute, RequestContext } from '../http/graphRoute.js';
 import { project, selectedProperties } from '../render/propertySet.js';
 import type { ConditionalAccessPolicy } from '../tenant/tenantModel.js';
 
@@ -14,9 +14,9 @@ function throttle(context: RequestContext): void {
   if (tenant.conditionalAccessSettings().throttled && !tenant.limits.conditionalAccess.take(tenant.tenantId).ok) throw graphErrors.tooManyRequests({});
 }
 
-function contextUrl(context: RequestContext, select: readonly string[], entity: boolean): string {
+function contextUrl(context: RequestContext, select: readonly string[]): string {
   const selection = context.query.has('$select') ? `(${select.join(',')})` : '';
-  return `${context.origin}/${context.version}/$metadata#${collection}${selection}${entity ? '/$entity' : ''}`;
+  return `${context.origin}/${context.version}/$metadata#${collection}${selection}`;
 }
 
 function viewOf(context: RequestContext, policy: ConditionalAccessPolicy): PolicyView {
@@ -45,7 +45,7 @@ export const conditionalAccessRoutes: readonly GraphRoute[] = [
       return {
         status: 200,
         body: {
-          '@odata.context': contextUrl(context, select, false),
+          '@odata.context': contextUrl(context, select),
           value: context.tenant.conditionalAccessPolicies().map((policy) => project(viewOf(context, policy), select, conditionalAccessPolicyProperties, now)),
         },
       };
@@ -58,16 +58,8 @@ export const conditionalAccessRoutes: readonly GraphRoute[] = [
     versions: both,
     permissions: graphPermissions.readConditionalAccess,
     queryOptions: ['$select'],
-    handle: (context) => {
-      throttle(context);
-      const id = routeParam(context, 'policyId');
-      const policy = context.tenant.conditionalAccessPolicies().find((candidate) => candidate.id === id.toLowerCase());
-      if (policy === undefined) throw graphErrors.resourceNotFound(id);
-      const select = selectedProperties(context.query, conditionalAccessPolicyProperties);
-      return {
-        status: 200,
-        body: { '@odata.context': contextUrl(context, select, true), ...project(viewOf(context, policy), select, conditionalAccessPolicyProperties, context.tenant.now()) },
-      };
+    handle: () => {
+      throw graphErrors.notModelled('GET identity/conditionalAccess/policies/{id} (the rollout lists the policies)');
     },
   },
 ];

@@ -1,12 +1,12 @@
 import { graphErrors } from '../http/graphErrors.js';
 import { graphPermissions } from '../auth/graphPermissions.js';
-import { metadataUrl, routeParam, type GraphRoute } from '../http/graphRoute.js';
+import { metadataUrl, type GraphRoute } from '../http/graphRoute.js';
 import { organizationProperties } from '../render/organizationProperties.js';
 import { project, selectedProperties } from '../render/propertySet.js';
 
 const both = ['v1.0', 'beta'] as const;
 
-/** `GET /organization` (a one-element collection) and `GET /organization/{tenantId}`. */
+/** `GET /organization` (a one-element collection); `GET /organization/{tenantId}`, which the rollout never sends, is refused as not modelled. */
 export const organizationRoutes: readonly GraphRoute[] = [
   {
     method: 'GET',
@@ -33,17 +33,8 @@ export const organizationRoutes: readonly GraphRoute[] = [
     versions: both,
     permissions: graphPermissions.readOrganization,
     queryOptions: ['$select'],
-    handle: (context) => {
-      const id = routeParam(context, 'organizationId');
-      if (id.toLowerCase() !== context.tenant.tenantId.toLowerCase()) throw graphErrors.resourceNotFound(id);
-      const select = selectedProperties(context.query, organizationProperties);
-      return {
-        status: 200,
-        body: {
-          '@odata.context': metadataUrl(context, 'organization/$entity', select),
-          ...project(context.tenant, select, organizationProperties, context.tenant.now()),
-        },
-      };
+    handle: () => {
+      throw graphErrors.notModelled('GET organization/{id} (the rollout reads GET organization)');
     },
   },
 ];

@@ -116,10 +116,8 @@ export const temporaryAccessPassRoutes: readonly GraphRoute[] = [
     operation: 'temporaryAccessPassMethods.read',
     versions: both,
     permissions: graphPermissions.readTemporaryAccessPasses,
-    handle: (context) => {
-      const user = requireUser(context);
-      const pass = requirePass(context, user);
-      return { status: 200, body: { '@odata.context': metadataUrl(context, `users('${user.id}')/authentication/temporaryAccessPassMethods/$entity`), ...render(context, user, pass, null) } };
+    handle: () => {
+      throw graphErrors.notModelled('GET of one Temporary Access Pass by id (the rollout lists them)');
     },
   },
   {

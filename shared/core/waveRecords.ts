@@ -70,6 +70,26 @@ export function markerWave(kind: 'resume' | 'rollback', waveId: string, now: Dat
   return { ...noCounts, waveId, kind, status: 'done', startedAt: now.toISOString(), endedAt: now.toISOString(), reason, targetWaveId, configHash };
 }
 
+/** What a rollback did to the users of the wave it undid, for its record. */
+export interface RollbackCounts {
+  /** Users the rollback set out to undo. */
+  readonly attempted: number;
+  readonly reverted: number;
+  readonly failed: number;
+  /** Mobile phone methods kept because Graph refuses to delete them (the default MFA method, or the alternate mobile). */
+  readonly phonesKept: number;
+}
+
+/** The record of one rollback: the marker the core reads (the brake on the ramp), with what it did in words and counts. */
+export function rollbackMarkerWave(waveId: string, now: Date, targetWaveId: string, counts: RollbackCounts, configHash: string): WaveSummary {
+  const failed = counts.failed > 0 ? `; ${counts.failed} failed (run it again)` : '';
+  const kept = counts.phonesKept > 0 ? `; ${counts.phonesKept} mobile(s) kept: Graph refuses to delete them (default MFA method or alternate mobile)` : '';
+  return {
+    ...markerWave('rollback', waveId, now, targetWaveId, `rolled back ${counts.reverted} of ${counts.attempted} user(s)${failed}${kept}`, configHash),
+    attempted: counts.attempted, enforced: counts.reverted, failed: counts.failed,
+  };
+}
+
 function nonZero(counts: Readonly<Record<string, number>>): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).filter(([, count]) => count > 0));
 }

@@ -252,7 +252,7 @@ function renderStuck(report: RolloutReport): string {
 function renderParked(report: RolloutReport): string {
   if (report.parked.users.length === 0) return '';
   const rows = report.parked.users.map((user) => `<tr data-user-id="${escapeHtml(user.userId)}"><td data-field="upn">${escapeHtml(user.upn)}</td><td><code>${escapeHtml(user.errorCode)}</code></td>` +
-    `<td class="number">${user.attempts}</td><td class="mono">${escapeHtml(user.requestId ?? '–')}</td><td>${escapeHtml(user.hint)}</td></tr>`);
+    `<td class="number" data-field="attempts">${user.attempts}</td><td class="mono">${escapeHtml(user.requestId ?? '–')}</td><td>${escapeHtml(user.hint)}</td></tr>`);
   return `<table id="parked-table"><thead><tr><th>User</th><th>Last error</th><th class="number">Attempts</th><th>Request-id</th><th>What to do</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>`;
 }

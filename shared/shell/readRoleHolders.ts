@@ -1,7 +1,6 @@
-import { isRolloutError } from '../errors/RolloutError.js';
-import { readGroupMemberIds } from '../adapters/graph/directoryReads.js';
 import type { GraphGateway } from '../adapters/graph/graphGateway.js';
 import { readRoleAssignments } from '../adapters/graph/readRoleAssignments.js';
+import { groupMembersOrNone } from './groupMembersOrNone.js';
 
 /**
  * Who holds each of the given directory roles (template ids), as user object ids in lower case: users assigned
@@ -21,19 +20,10 @@ export async function readRoleHolders(gateway: GraphGateway, roleIds: readonly s
     const key = holding.principalId.toLowerCase();
     let members = groupMembers.get(key);
     if (members === undefined) {
-      members = await membersOrNone(gateway, holding.principalId);
+      members = await groupMembersOrNone(gateway, holding.principalId);
       groupMembers.set(key, members);
     }
     for (const id of members) users.add(id);
   }
   return holders;
-}
-
-async function membersOrNone(gateway: GraphGateway, groupId: string): Promise<ReadonlySet<string>> {
-  try {
-    return new Set([...(await readGroupMemberIds(gateway, groupId))].map((id) => id.toLowerCase()));
-  } catch (error) {
-    if (isRolloutError(error) && error.httpStatus === 404) return new Set();
-    throw error;
-  }
 }

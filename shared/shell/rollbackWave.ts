@@ -8,7 +8,7 @@ import { completeWrite, isInJourney, rollBackSteps } from '../core/journey/journ
 import type { InJourney, JourneyState, JourneyStep } from '../core/journey/journeyTypes.js';
 import { isInState } from '../core/rolloutState.js';
 import { userConcurrency } from '../core/userConcurrency.js';
-import { markerWave } from '../core/waveRecords.js';
+import { rollbackMarkerWave } from '../core/waveRecords.js';
 import { RolloutError, toRolloutError } from '../errors/RolloutError.js';
 import type { Logger } from '../log/logEvent.js';
 import { removeGroupMember } from '../adapters/graph/groupMembership.js';
@@ -122,12 +122,7 @@ export async function rollbackWave(config: Config, ports: RolloutPorts, logger: 
     })));
   } finally {
     keeper.stop();
-    await ports.waves.save({
-      ...markerWave('rollback', rollbackWaveId, now, options.waveId, `rolled back ${reverted} of ${targets.length} user(s)${failed.length > 0 ? `; ${failed.length} failed (run it again)` : ''}${phoneKept.length > 0 ? `; ${phoneKept.length} mobile(s) kept: Graph refuses to delete them (default MFA method or alternate mobile)` : ''}`, hashConfig(config)),
-      attempted: targets.length,
-      enforced: reverted,
-      failed: failed.length,
-    });
+    await ports.waves.save(rollbackMarkerWave(rollbackWaveId, now, options.waveId, { attempted: targets.length, reverted, failed: failed.length, phonesKept: phoneKept.length }, hashConfig(config)));
     await lease.release();
   }
   logger.event('wave.rolledBack', { waveId: rollbackWaveId, targetWaveId: options.waveId, attempted: targets.length, enforced: reverted, failed: failed.length, phonesKept: phoneKept.length }, 'warn');

@@ -2,10 +2,10 @@ import type { Config } from '../config/configSchema.js';
 import { caPreflight, type CaPreflightSettings, type PreflightResult } from '../core/caPreflight.js';
 import { preflightReads } from '../core/conditionalAccess/preflightReads.js';
 import { isRolloutError } from '../errors/RolloutError.js';
-import { readGroupMemberIds } from '../adapters/graph/directoryReads.js';
 import { readCaPolicies } from '../adapters/graph/conditionalAccessPolicies.js';
 import type { GraphGateway } from '../adapters/graph/graphGateway.js';
 import { readGroup } from '../adapters/graph/groupMembership.js';
+import { groupMembersOrNone } from './groupMembersOrNone.js';
 import type { RolloutPorts } from './rolloutPorts.js';
 
 /** Facts other streams read, handed to the preflight by the caller (the night or a command). */
@@ -17,16 +17,6 @@ export interface PreflightInputs {
    * expanded. Absent: role conditions count as unknown (a break-glass account excluded only by role is refused).
    */
   readonly roleHolders?: (roleIds: readonly string[]) => Promise<ReadonlyMap<string, ReadonlySet<string>>>;
-}
-
-/** The transitive user members of a group; a group Graph no longer knows (a policy may still name it) has none. */
-async function membersOrNone(gateway: GraphGateway, groupId: string): Promise<ReadonlySet<string>> {
-  try {
-    return new Set([...(await readGroupMemberIds(gateway, groupId))].map((id) => id.toLowerCase()));
-  } catch (error) {
-    if (isRolloutError(error) && error.httpStatus === 404) return new Set();
-    throw error;
-  }
 }
 
 async function groupExists(gateway: GraphGateway, groupId: string | undefined): Promise<boolean> {
@@ -57,7 +47,7 @@ export async function runPreflight(config: Config & CaPreflightSettings, ports: 
   const reads = preflightReads(policies, config);
   const rolloutUserIds = new Set([...roster.rolloutUserIds].map((id) => id.toLowerCase()));
   const groupMembers = new Map<string, ReadonlySet<string>>();
-  for (const groupId of reads.groupIds) groupMembers.set(groupId, await membersOrNone(ports.gateway, groupId));
+  for (const groupId of reads.groupIds) groupMembers.set(groupId, await groupMembersOrNone(ports.gateway, groupId));
   const roleHolders = inputs.roleHolders === undefined ? null : reads.roleIds.length === 0 ? new Map() : lowerCased(await inputs.roleHolders(reads.roleIds));
   const caGroupExists = config.strategy === 'conditionalAccessGroup' && (await groupExists(ports.gateway, config.caGroupId));
   const phishingResistantGroupExists = await groupExists(ports.gateway, config.phishingResistantGroupId);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { planWave } from '../../shared/core/planWave.js';
 import { noJourneyCounts } from '../../shared/core/waveHistory.js';
-import { closedWave, countsAsAtStart, diedWave, heldWave, markerWave, startedWave, stoppedWave, syncHeldReason } from '../../shared/core/waveRecords.js';
+import { closedWave, countsAsAtStart, diedWave, heldWave, markerWave, rollbackMarkerWave, startedWave, stoppedWave, syncHeldReason } from '../../shared/core/waveRecords.js';
 import { testConfig } from './configBuilder.js';
 import { now, rosterUser, rosterUsers, userId } from './userBuilder.js';
 
@@ -41,6 +41,14 @@ describe('wave records', () => {
   it('held nights and markers carry no counts', () => {
     expect(heldWave('w2', now, 'syncStale (last sync 300 min ago)', 'h')).toMatchObject({ kind: 'held', status: 'held', planned: 0, reason: 'syncStale (last sync 300 min ago)', endedAt: now.toISOString() });
     expect(markerWave('rollback', 'w3', now, 'w1', 'rolled back 3 of 3 user(s)', 'h')).toMatchObject({ kind: 'rollback', status: 'done', targetWaveId: 'w1', planned: 0 });
+  });
+
+  it('a rollback is recorded with its counts and says in words what failed and which mobiles Graph kept', () => {
+    expect(rollbackMarkerWave('w4', now, 'w1', { attempted: 8, reverted: 7, failed: 1, phonesKept: 2 }, 'h')).toMatchObject({
+      waveId: 'w4', kind: 'rollback', status: 'done', targetWaveId: 'w1', attempted: 8, enforced: 7, failed: 1, planned: 0, configHash: 'h',
+      reason: 'rolled back 7 of 8 user(s); 1 failed (run it again); 2 mobile(s) kept: Graph refuses to delete them (default MFA method or alternate mobile)',
+    });
+    expect(rollbackMarkerWave('w5', now, 'w1', { attempted: 3, reverted: 3, failed: 0, phonesKept: 0 }, 'h').reason).toBe('rolled back 3 of 3 user(s)');
   });
 
   it('the reason of a closed sync gate gives the age or the lead of the last sync', () => {

@@ -185,7 +185,7 @@ describe('tenantNight (queue-triggered, many tenants)', () => {
     expect(refused).toMatchObject({ outcome: 'refused', tenantId: broken, errorCode: 'CONFIG_INVALID', message: expect.stringContaining('MFA_WAVE_SIZE: expected') });
     expect(events(brokenRun.lines)).toContainEqual(expect.objectContaining({ level: 'error', event: 'tenant.failed', tenantId: broken, errorCode: 'CONFIG_INVALID' }));
 
-    // one report across the tenants (item 6), from each tenant's tables: the halt, the finished wave, the broken entry
+    // one report across the tenants (report --all-tenants), from each tenant's tables: the halt, the finished wave, the broken entry
     const report = await runCommand(env, ['report', '--all-tenants', '--json']);
     expect(report.exitCode).toBe(0);
     const overview = JSON.parse(report.out) as TenantsOverview;

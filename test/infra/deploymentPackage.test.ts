@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import ts from 'typescript';
 import { repoRoot } from './bicepText.js';
 
 /**
@@ -34,6 +36,63 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/**
+ * The packages the compiled functions import: their import graph over the unpacked dist/, read with TypeScript's
+ * import scanner (not the script's own pattern), from dist/functions/*.js through every relative import; each must be
+ * a file of the package.
+ */
+function packagesTheFunctionsImport(root: string): string[] {
+  const builtins = new Set(builtinModules);
+  const functions = path.join(root, 'dist', 'functions');
+  const pending = readdirSync(functions).filter((file) => file.endsWith('.js')).map((file) => path.join(functions, file));
+  const seen = new Set<string>();
+  const reached = new Set<string>();
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    expect({ file, exists: existsSync(file) }).toEqual({ file, exists: true });
+    for (const { fileName } of ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles) {
+      if (fileName.startsWith('.')) pending.push(path.resolve(path.dirname(file), fileName));
+      else if (!fileName.startsWith('node:') && !builtins.has(fileName)) reached.add(fileName.split('/').slice(0, fileName.startsWith('@') ? 2 : 1).join('/'));
+    }
+  }
+  return [...reached].sort();
+}
+
+/** Every package folder under node_modules/ (nested ones too), relative to the package root. */
+function installedPackages(root: string, folder = 'node_modules'): string[] {
+  if (!existsSync(path.join(root, folder))) return [];
+  return readdirSync(path.join(root, folder)).filter((name) => !name.startsWith('.')).flatMap((name) => {
+    const names = name.startsWith('@') ? readdirSync(path.join(root, folder, name)).map((inner) => `${folder}/${name}/${inner}`) : [`${folder}/${name}`];
+    return names.flatMap((dir) => [dir, ...installedPackages(root, `${dir}/node_modules`)]);
+  });
+}
+
+/** The package folders Node's lookup reaches from the root's dependencies through each package's own (and peer) dependencies. */
+function packagesReachedFrom(root: string, names: readonly string[]): string[] {
+  const reached = new Set<string>();
+  const visit = (from: string, name: string, optional: boolean): void => {
+    let dir = from;
+    for (;;) {
+      const candidate = path.posix.join(dir, 'node_modules', name);
+      if (existsSync(path.join(root, candidate, 'package.json'))) break;
+      if (dir === '.') {
+        if (optional) return;
+        throw new Error(`${name} (needed by ${from}) is not installed`);
+      }
+      dir = dir.replace(/\/?node_modules\/(@[^/]+\/)?[^/]+$/, '') || '.'; // the folder holding this node_modules
+    }
+    const found = path.posix.join(dir, 'node_modules', name);
+    if (reached.has(found)) return;
+    reached.add(found);
+    const manifest = JSON.parse(readFileSync(path.join(root, found, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    for (const dependency of Object.keys(manifest['dependencies'] ?? {})) visit(found, dependency, false);
+    for (const dependency of Object.keys({ ...manifest['optionalDependencies'], ...manifest['peerDependencies'] })) visit(found, dependency, true);
+  };
+  for (const name of names) visit('.', name, false);
+  return [...reached].sort();
+}
+
 describe('the deployment package (infra/package-app.sh)', () => {
   it('holds the three functions with host.json and package.json at the root', () => {
     expect(entries).toEqual(expect.arrayContaining(['host.json', 'package.json', 'package-lock.json', 'dist/functions/nightlyWave.js', 'dist/functions/onCallReport.js', 'dist/functions/tenantNight.js']));
@@ -53,6 +112,27 @@ describe('the deployment package (infra/package-app.sh)', () => {
     const devOnly = Object.entries(lock.packages).filter(([key, info]) => key !== '' && info.dev === true).map(([key]) => `${key}/`);
     expect(devOnly).toEqual(expect.arrayContaining(['node_modules/selfsigned/', 'node_modules/@sparticuz/chromium/', 'node_modules/azurite/']));
     expect(entries.filter((entry) => devOnly.some((prefix) => entry.startsWith(prefix)))).toEqual([]);
+  });
+
+  it("lists as its dependencies exactly the packages the compiled functions import, and installs only those and what they need", () => {
+    const packaged = JSON.parse(readFileSync(path.join(appDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies?: unknown; bin?: unknown };
+    const imported = packagesTheFunctionsImport(appDir);
+    expect(Object.keys(packaged.dependencies).sort()).toEqual(imported);
+    expect(imported).toEqual(expect.arrayContaining(['@azure/functions', '@azure/data-tables', 'zod']));
+    expect(packaged.devDependencies).toBeUndefined();
+    expect(packaged.bin).toBeUndefined(); // the CLI is not in the package
+
+    // the CLI's packages are dependencies of the checkout, not of the package
+    const checkout = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const cliOnly = ['cli-progress', 'commander', 'csv-parse', 'csv-stringify'];
+    expect(Object.keys(checkout.dependencies)).toEqual(expect.arrayContaining(cliOnly));
+    expect(entries.filter((entry) => cliOnly.some((name) => entry.startsWith(`node_modules/${name}/`)))).toEqual([]);
+
+    // node_modules holds exactly what those dependencies need, and the lockfile says so too
+    expect(installedPackages(appDir).sort()).toEqual(packagesReachedFrom(appDir, imported));
+    const lock = JSON.parse(readFileSync(path.join(appDir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dependencies?: Record<string, string> }> };
+    expect(Object.keys(lock.packages['']?.dependencies ?? {}).sort()).toEqual(imported);
+    expect(Object.keys(lock.packages).filter((key) => key !== '').sort()).toEqual(installedPackages(appDir).sort());
   });
 
   it('loads from a clean folder with its production dependencies only: every function registers, every module from the package', async () => {

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { renderReportHtml } from '../../shared/report/renderReportHtml.js';
+import type { RolloutReport } from '../../shared/shell/buildReport.js';
 import { rehearse, type RehearsalOutcome } from '../../rehearsal/rehearse.js';
 import { phoneTrackSettings } from '../../rehearsal/sandboxSettings.js';
 import { openChromium, type OpenChromium } from './helpers/openChromium.js';
@@ -19,7 +20,8 @@ import { postureInput } from '../core/posture/postureBuilder.js';
  * nights, mid-rollout) writes its report file; headless Chromium opens it from disk, and every number the page shows
  * is read back from the DOM and compared with the report data, and with the rehearsal's own per-night counts.
  * Sandbox faults make 4 enforcement writes fail (503, one attempt), so the failure tables have rows; a low sign-in
- * share and MFA_STUCK_AFTER_DAYS=2 leave users stuck.
+ * share and MFA_STUCK_AFTER_DAYS=2 leave users stuck. The rehearsal parks nobody, so the tests that need the parked
+ * table add parked users to a copy of its report (`withParkedUsers`).
  */
 
 const screenshotFile = process.env['MFA_REPORT_SCREENSHOT'] ?? path.join(tmpdir(), 'mfa-rollout-report.png');
@@ -66,6 +68,15 @@ async function open(file: string): Promise<{ page: Page; requests: string[]; err
   return { page, requests, errors };
 }
 
+/** The report with two parked users more (the rehearsal parks nobody), so the parked table has rows to read back. */
+function withParkedUsers(report: RolloutReport): RolloutReport {
+  const parked = (n: number, attempts: number, requestId: string | null) => ({
+    userId: `0000000${n}-0000-4000-8000-00000000000${n}`, upn: `parked${n}@contoso.example`, waveId: report.waves.at(-1)?.waveId ?? 'w', parkedAt: report.generatedAt,
+    attempts, errorCode: 'GRAPH_UNAVAILABLE', requestId, hint: 'Graph answered 503 on every attempt: run retry-parked once Graph is healthy',
+  });
+  return { ...report, parked: { count: report.parked.count + 2, users: [...report.parked.users, parked(1, 3, 'req-parked-1'), parked(2, 12, null)] } };
+}
+
 describe('the HTML report in headless Chromium (rehearsal tables)', () => {
   it('the rehearsal wrote a mid-rollout report with failures, stuck users and nights left', () => {
     const { report } = outcome;
@@ -109,14 +120,20 @@ describe('the HTML report in headless Chromium (rehearsal tables)', () => {
   });
 
   it('the check fails when the page shows a wrong number (a tampered copy of the report)', async () => {
-    const report = outcome.report;
+    const report = withParkedUsers(outcome.report);
     const night = report.nights.at(-2);
     const group = report.failures[0];
-    if (night === undefined || group === undefined) throw new Error('the rehearsal report has no nights or no failures');
-    const tampered = html
+    const wave = report.waves[0];
+    const parked = report.parked.users[0];
+    if (night === undefined || group === undefined || wave === undefined || parked === undefined) throw new Error('the rehearsal report has no nights, no failures, no waves or no parked users');
+    const tampered = renderReportHtml(report)
       .replace(`data-value="${report.progress.enforced}">`, `data-value="${report.progress.enforced + 1}">`)
+      .replace(`data-field="users" data-value="${report.users}"`, `data-field="users" data-value="${report.users + 1}"`)
+      .replace(/(<div class="card enforced" data-metric="enforced">.*?<span class="share">)[^<]*/, '$1 99.9%')
+      .replace(`<td class="number" data-field="alreadyDone">${wave.alreadyDone}</td>`, `<td class="number" data-field="alreadyDone">${wave.alreadyDone + 5}</td>`)
       .replace(`<circle data-date="${night.date}" data-value="${night.cumulativeEnforced}"`, `<circle data-date="${night.date}" data-value="${night.cumulativeEnforced + 7}"`)
-      .replace(`<td class="number" data-field="count">${group.count}</td>`, `<td class="number" data-field="count">${group.count + 1}</td>`);
+      .replace(`<td class="number" data-field="count">${group.count}</td>`, `<td class="number" data-field="count">${group.count + 1}</td>`)
+      .replace(`<td class="number" data-field="attempts">${parked.attempts}</td>`, `<td class="number" data-field="attempts">${parked.attempts + 2}</td>`);
     const file = path.join(workDir, 'tampered.html');
     writeFileSync(file, tampered);
     const { page } = await open(file);
@@ -126,16 +143,20 @@ describe('the HTML report in headless Chromium (rehearsal tables)', () => {
         expect.stringMatching(/^card enforced \(data-value\)/),
         expect.stringMatching(/^chart enforced points/),
         expect.stringMatching(/^failures table/),
+        expect.stringMatching(/^users in the roster/),
+        expect.stringMatching(/^card enforced \(share\)/),
+        expect.stringMatching(/^waves table/),
+        expect.stringMatching(/^parked table/),
       ]));
       // and nothing else: the geometry check adds lines about the tampered point only
-      for (const problem of problems) expect(problem).toMatch(/^(card enforced \(data-value\)|chart enforced|failures table)/);
+      for (const problem of problems) expect(problem).toMatch(/^(card enforced \((data-value|share)\)|chart enforced|failures table|users in the roster|waves table|parked table)/);
     } finally {
       await page.close();
     }
   });
 
   it('held and stopped nights in the top banner, and a rollback in its own column: every figure as the report says, and a wrong one is caught', async () => {
-    const report = outcome.report;
+    const report = withParkedUsers(outcome.report);
     const [latest, undone] = [report.waves[0], report.waves.find((wave) => wave.kind === 'enforce' && wave.enforced > 0)];
     if (latest === undefined || undone === undefined) throw new Error('the rehearsal report has no waves');
     const next = (days: number) => new Date(Date.parse(latest.startedAt) + days * 86_400_000).toISOString();

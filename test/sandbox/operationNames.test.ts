@@ -53,6 +53,15 @@ describe('one name per Graph operation', () => {
     expect(new Set(routeOperations).size).toBe(routeOperations.length);
   });
 
+  it('sandbox/README.md lists every operation name, and no other', async () => {
+    const readme = await readFile(join(import.meta.dirname, '../../sandbox/README.md'), 'utf8');
+    // the list follows the section's first line that ends in a colon
+    const section = /^## One name per operation\n[\s\S]*?:\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
+    // `phoneMethods.list|read|create` stands for phoneMethods.list, phoneMethods.read and phoneMethods.create
+    const listed = [...section.matchAll(/`([a-z][A-Za-z0-9]*)\.([a-z][A-Za-z|]*)`/g)].flatMap((match) => (match[2] ?? '').split('|').map((verb) => `${match[1]}.${verb}`));
+    expect([...new Set(listed)].sort()).toEqual([...routeOperations].sort());
+  });
+
   it('names each call the product sends as the sandbox route it reaches is named', async () => {
     const calls = await productCalls();
     expect(calls.map((call) => call.operation)).toEqual(expect.arrayContaining(['phoneMethods.create', 'requirements.update', 'groups.addMember', 'users.list', 'mail.send']));
@@ -80,6 +89,17 @@ describe('one name per Graph operation', () => {
       const answer = await t.raw('/_sandbox/faults', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ kind: 'throttle', operations: ['phoneMethod.create'] }) });
       expect(answer.status).toBe(400);
       expect(t.sandbox.traffic.faults().faults).toEqual([]);
+    });
+
+    it('refuses the reads nothing in the rollout sends (400 SandboxNotModelled), never a silent answer', async () => {
+      const headers = { Authorization: `Bearer ${await t.token()}` };
+      const user = t.sandbox.manifest.users[0]?.id ?? '';
+      const paths = [`/v1.0/organization/${t.sandbox.tenantId}`, '/v1.0/identity/conditionalAccess/policies/00000000-0000-4000-8000-000000000001', `/v1.0/users/${user}/authentication/temporaryAccessPassMethods/00000000-0000-4000-8000-000000000002`];
+      const answers = await Promise.all(paths.map(async (path) => {
+        const answer = await t.raw(path, { headers });
+        return [path, answer.status, (answer.json as { error?: { code?: string } } | undefined)?.error?.code];
+      }));
+      expect(answers).toEqual(paths.map((path) => [path, 400, 'SandboxNotModelled']));
     });
 
     it('journals a write under the name the product gave it', async () => {

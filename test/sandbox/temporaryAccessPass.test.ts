@@ -42,7 +42,7 @@ describe('Temporary Access Pass methods', () => {
     await t.close();
   });
 
-  it('creates a pass (201): the pass is in this answer only; reads, the methods list and the journal show it never', async () => {
+  it('creates a pass (201): the pass is in this answer only; the list, the methods list and the journal show it never', async () => {
     const id = one('ready');
     const since = t.sandbox.journal.entries().at(-1)?.seq ?? 0;
     const created = await create(id);
@@ -65,7 +65,6 @@ describe('Temporary Access Pass methods', () => {
 
     const listed = (await rawGraph(t, passes(id))).json as { value: Pass[] };
     expect(listed.value).toEqual([{ ...pass, '@odata.context': undefined, temporaryAccessPass: null }].map(({ '@odata.context': _context, ...rest }) => rest));
-    expect(((await rawGraph(t, `${passes(id)}/${pass.id}`)).json as Pass).temporaryAccessPass).toBeNull();
     const methods = (await rawGraph(t, `/v1.0/users/${id}/authentication/methods`)).json as { value: Record<string, unknown>[] };
     expect(methods.value.at(-1)).toMatchObject({ '@odata.type': '#microsoft.graph.temporaryAccessPassAuthenticationMethod', id: pass.id, temporaryAccessPass: null });
 
@@ -143,11 +142,11 @@ describe('Temporary Access Pass methods', () => {
     expect(((await rawGraph(t, passes(id))).json as { value: Pass[] }).value[0]).toMatchObject({ isUsable: false, methodUsabilityReason: 'Expired' });
   });
 
-  it('deletes a pass (204); then it is gone (404) and the user has none', async () => {
+  it('deletes a pass (204); then it is gone (a second delete is 404) and the user has none', async () => {
     const id = one('ready', 5);
     const pass = (await create(id)).json as Pass;
     expect((await rawGraph(t, `${passes(id)}/${pass.id}`, { method: 'DELETE' })).status).toBe(204);
-    expect((await rawGraph(t, `${passes(id)}/${pass.id}`)).status).toBe(404);
+    expect((await rawGraph(t, `${passes(id)}/${pass.id}`, { method: 'DELETE' })).status).toBe(404);
     expect(((await rawGraph(t, passes(id))).json as { value: Pass[] }).value).toEqual([]);
     expect(t.sandbox.controls.temporaryAccessPass(id)).toEqual({ userId: id, issued: false });
     expect((await t.raw(`/_sandbox/temporaryAccessPass?user=${encodeURIComponent(id)}`)).json).toEqual({ userId: id, issued: false });

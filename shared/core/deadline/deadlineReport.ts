@@ -51,7 +51,7 @@ type DeadlineConfig = Pick<
   Config,
   | 'breakGlass' | 'exclusionGroupId' | 'excludeUpnPatterns' | 'campaignMode' | 'targetMethod' | 'smsDelivery' | 'smsRetirementDate' | 'smsRetirementDateAdmins'
   | 'passkeyNudgeDays' | 'deadlineWarningDays' | 'strategy' | 'perUserState' | 'caGroupId' | 'overwriteConflictingPhone' | 'maxAttempts'
-  | 'campaignGroupId' | 'phishingResistantGroupId' | 'retirePhoneAfterPasskey' | 'phoneRetiredGroupId'
+  | 'campaignGroupId' | 'phishingResistantGroupId' | 'retirePhoneAfterPasskey' | 'phoneRetiredGroupId' | 'verifyAfterDays'
 >;
 
 /**

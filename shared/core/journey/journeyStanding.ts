@@ -1,4 +1,4 @@
-import { daysHavePassed } from '../nightGrace.js';
+import { daysHavePassed, nightGraceMs } from '../nightGrace.js';
 import { retirementDateFor, startOfDay } from './methodAvailability.js';
 import type { Journey, JourneyMode, JourneyProgress, JourneySettings, JourneyStep, TapRecord } from './journeyTypes.js';
 import { stepsOfMode } from './journeyTypes.js';
@@ -22,8 +22,9 @@ export function advanceStepsDue(journey: Journey, settings: JourneySettings): Jo
  * - `enter` while the entry is not over (entering, or an entry step failed and is retried);
  * - `advance` once the target method is registered and a step the settings call for is left;
  * - `check` for a look at the live methods: on the passkey and Authenticator tracks once a night until the target
- *   method is seen; after that (and on the phone track) once every `phoneTrackLookEveryDays` once MFA is required,
- *   until a sign-in shows the user did MFA.
+ *   method is seen; after that (and on the phone track), until a sign-in shows the user did MFA: first once
+ *   MFA_VERIFY_AFTER_DAYS have passed since MFA was required (`verificationDue`), then once every
+ *   `phoneTrackLookEveryDays`.
  * A user in flight is due for the kind of night of the step they were in (the shell reconciles it first).
  */
 /** Days between two looks at a user on the phone track (and at a registered user) until a sign-in shows MFA done. */
@@ -49,8 +50,32 @@ export function dueMode(progress: JourneyProgress, settings: JourneySettings, no
   if (settings.targetMethod !== 'phone' && journey.registration === null) return lookedWithin(1) ? null : 'check';
   // the phone track: the bridge was put in place by the rollout, so the methods say little; a look a week is enough
   // until a sign-in shows the user did MFA
-  if (journey.steps.enforceMfa !== undefined && journey.mfaSeenAt === null) return lookedWithin(phoneTrackLookEveryDays) ? null : 'check';
+  if (journey.steps.enforceMfa !== undefined && journey.mfaSeenAt === null) {
+    if (!verificationDue(journey, settings, now)) return null;
+    return lookedSinceVerificationDue(journey, settings) && lookedWithin(phoneTrackLookEveryDays) ? null : 'check';
+  }
   return null;
+}
+
+/**
+ * Is the user's MFA looked for in the sign-in log tonight, if they are looked at: MFA is required of them, no sign-in
+ * has shown MFA yet, and MFA_VERIFY_AFTER_DAYS have passed since it was required (0: from the first night after,
+ * counted as a nightly job counts days, `daysHavePassed`). Before that a sign-in with MFA is not yet expected. Pure.
+ */
+export function verificationDue(journey: Journey, settings: Pick<JourneySettings, 'verifyAfterDays'>, now: Date): boolean {
+  const enforced = journey.steps.enforceMfa;
+  return enforced !== undefined && journey.mfaSeenAt === null && daysHavePassed(enforced.at, settings.verifyAfterDays, now);
+}
+
+/**
+ * Was the user looked at once the verification was due? The look of the night MFA was required (the entry's, within
+ * the night's grace of the requirement) read no sign-in log, so it never counts, even with MFA_VERIFY_AFTER_DAYS=0.
+ */
+function lookedSinceVerificationDue(journey: Journey, settings: Pick<JourneySettings, 'verifyAfterDays'>): boolean {
+  const enforcedAt = journey.steps.enforceMfa?.at;
+  if (enforcedAt === undefined || journey.lastCheckedAt === null) return false;
+  const looked = Date.parse(journey.lastCheckedAt);
+  return looked > Date.parse(enforcedAt) + nightGraceMs && daysHavePassed(enforcedAt, settings.verifyAfterDays, new Date(looked));
 }
 
 export interface StragglerSettings extends JourneySettings {

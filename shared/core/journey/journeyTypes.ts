@@ -38,6 +38,8 @@ export interface JourneySettings {
   readonly retirePhoneAfterPasskey: boolean;
   readonly phoneRetiredGroupId: string | undefined;
   readonly smsDelivery: SmsDelivery;
+  /** Days after MFA is required of a user before the sign-in log is read for their MFA (MFA_VERIFY_AFTER_DAYS). */
+  readonly verifyAfterDays: number;
   /** `YYYY-MM-DD` (UTC): from this day Microsoft no longer delivers SMS/voice codes. */
   readonly smsRetirementDate: string;
   /** `YYYY-MM-DD`: the same for Global Administrators (a later date in one revision of Microsoft's FAQ). */

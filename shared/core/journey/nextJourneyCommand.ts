@@ -15,6 +15,7 @@ import type {
   StopReason,
 } from './journeyTypes.js';
 import { stepsOfMode } from './journeyTypes.js';
+import { verificationDue } from './journeyStanding.js';
 
 /**
  * The journey's one decision: given a user's recorded progress, what Graph says about them tonight (the facts the
@@ -151,7 +152,7 @@ function neededFacts(journey: Journey, facts: JourneyFacts, context: JourneyCont
   const enforcePending = journey.steps.enforceMfa === undefined && context.mode !== 'check';
   if (context.mode === 'enter' && journey.steps.phoneMethod === undefined && journey.steps.enforceMfa === undefined && facts.syncedMobile === undefined) needs.push('syncedMobile');
   if (enforcePending && context.settings.strategy === 'perUserMfa' && facts.perUserMfaState === undefined) needs.push('perUserMfaState');
-  if (context.mode === 'check' && journey.steps.enforceMfa !== undefined && journey.mfaSeenAt === null && facts.lastMfaSignInAt === undefined) needs.push('mfaSignIn');
+  if (context.mode === 'check' && verificationDue(journey, context.settings, context.now) && facts.lastMfaSignInAt === undefined) needs.push('mfaSignIn');
   return needs;
 }
 

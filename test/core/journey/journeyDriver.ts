@@ -31,6 +31,7 @@ export function journeySettings(overrides: Partial<JourneySettings> = {}): Journ
     smsDelivery: 'microsoft',
     smsRetirementDate: '2027-02-01',
     smsRetirementDateAdmins: '2027-02-01',
+    verifyAfterDays: 2,
     ...overrides,
   };
 }

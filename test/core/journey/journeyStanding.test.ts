@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { dueMode, methodPosture, stragglerReason, type StragglerSettings } from '../../../shared/core/journey/journeyStanding.js';
+import { dueMode, methodPosture, stragglerReason, verificationDue, type StragglerSettings } from '../../../shared/core/journey/journeyStanding.js';
+import { nextJourneyCommand } from '../../../shared/core/journey/nextJourneyCommand.js';
 import { methodAllows, methodAvailability, type MethodsPolicyTargets, type MethodTargets } from '../../../shared/core/journey/methodAvailability.js';
 import { readmit, rollBackSteps, stepsWrittenBy } from '../../../shared/core/journey/journeyTransitions.js';
 import type { Journey, JourneyProgress } from '../../../shared/core/journey/journeyTypes.js';
-import { journeySettings } from './journeyDriver.js';
+import { everythingAllowed, journeySettings } from './journeyDriver.js';
 
 const now = new Date('2026-12-10T01:00:00.000Z');
 const step = (waveId: string, wrote = true) => ({ waveId, at: '2026-12-01T01:00:00.000Z', wrote });
@@ -65,6 +66,41 @@ describe('dueMode', () => {
     const phone = journeySettings({ targetMethod: 'phone' });
     expect(dueMode(active(), phone, now)).toBe('check');
     expect(dueMode(active({ mfaSeenAt: '2026-12-03T08:00:00Z' }), phone, now)).toBeNull();
+  });
+
+  describe('MFA_VERIFY_AFTER_DAYS: the sign-in log is looked at once the days have passed since MFA was required', () => {
+    // enforced at 01:20 on the night of the 8th; the entry looked at the methods two minutes later
+    const enforcedAt = '2026-12-08T01:20:00.000Z';
+    const enforcedJourney = (lastCheckedAt: string | null = '2026-12-08T01:22:00.000Z'): Journey =>
+      ({ ...base, steps: { ...base.steps, enforceMfa: { waveId: 'w8', at: enforcedAt, wrote: true, via: 'perUserMfa', previousMfaState: 'disabled' } }, lastCheckedAt });
+    const enforced = (lastCheckedAt?: string | null) => active(enforcedJourney(lastCheckedAt));
+    const phone = (verifyAfterDays: number) => journeySettings({ targetMethod: 'phone', verifyAfterDays });
+    const night = (day: number) => new Date(`2026-12-${String(day).padStart(2, '0')}T01:00:00.000Z`);
+
+    it('with 2: not the night after (enforced yesterday), but two nights after; then once a week', () => {
+      expect(dueMode(enforced(), phone(2), night(9))).toBeNull();
+      expect(dueMode(enforced(), phone(2), night(10))).toBe('check');
+      expect(verificationDue(enforcedJourney(), phone(2), night(9))).toBe(false);
+      expect(verificationDue(enforcedJourney(), phone(2), night(10))).toBe(true);
+      const checked = enforced('2026-12-10T01:04:00.000Z');
+      expect(dueMode(checked, phone(2), night(11))).toBeNull();
+      expect(dueMode(checked, phone(2), night(17))).toBe('check');
+    });
+
+    it('with 0: the same night, the entry\'s own look does not count', () => {
+      const sameNight = new Date('2026-12-08T01:50:00.000Z');
+      expect(dueMode(enforced(), phone(0), sameNight)).toBe('check');
+      expect(dueMode(enforced(), phone(2), sameNight)).toBeNull();
+      expect(dueMode(enforced('2026-12-09T01:03:00.000Z'), phone(0), night(10))).toBeNull(); // looked at since, the week has not passed
+    });
+
+    it('gates the sign-in log read of a nightly look on the passkey track too', () => {
+      const checkMode = (verifyAfterDays: number, at: Date) =>
+        nextJourneyCommand(enforced(), { availability: everythingAllowed, memberships: new Set() }, { mode: 'check', waveId: 'w', now: at, settings: journeySettings({ verifyAfterDays }) });
+      expect(checkMode(2, night(9))).toEqual({ kind: 'read', needs: ['methods'] });
+      expect(checkMode(2, night(10))).toEqual({ kind: 'read', needs: ['methods', 'mfaSignIn'] });
+      expect(checkMode(0, night(9))).toEqual({ kind: 'read', needs: ['methods', 'mfaSignIn'] });
+    });
   });
 });
 

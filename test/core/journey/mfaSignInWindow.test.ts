@@ -10,7 +10,7 @@ const journey = (enforcedDaysAgo: number | null, mfaSeenAt: string | null = null
   phoneConflict: false, registration: null, lastCheckedAt: null, methods: null, mfaSeenAt, attempts: 0,
 });
 const active = (enforcedDaysAgo: number | null, mfaSeenAt: string | null = null): JourneyProgress => ({ state: 'active', journey: journey(enforcedDaysAgo, mfaSeenAt) });
-const config = { stuckAfterDays: 14 };
+const config = { stuckAfterDays: 14, verifyAfterDays: 0 };
 
 describe('mfaSignInWindow', () => {
   it('needs no read when nobody checked tonight is enforced and not yet seen doing MFA', () => {
@@ -24,6 +24,13 @@ describe('mfaSignInWindow', () => {
 
   it('reaches back no further than MFA_STUCK_AFTER_DAYS + 7 days, nor than the log keeps (30 days)', () => {
     expect(mfaSignInWindow([active(60)], config, now)).toBe(daysAgo(21));
-    expect(mfaSignInWindow([active(60)], { stuckAfterDays: 90 }, now)).toBe(daysAgo(30));
+    expect(mfaSignInWindow([active(60)], { stuckAfterDays: 90, verifyAfterDays: 0 }, now)).toBe(daysAgo(30));
+  });
+
+  it('leaves out users whose MFA_VERIFY_AFTER_DAYS have not passed since MFA was required', () => {
+    const twoDays = { stuckAfterDays: 14, verifyAfterDays: 2 };
+    expect(mfaSignInWindow([active(1)], twoDays, now)).toBeNull();
+    expect(mfaSignInWindow([active(1), active(2)], twoDays, now)).toBe(daysAgo(2));
+    expect(mfaSignInWindow([active(0)], config, now)).toBe(daysAgo(0));
   });
 });

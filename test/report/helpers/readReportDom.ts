@@ -31,7 +31,9 @@ export interface ChartPoint {
 
 /** What a person sees in the rendered report, read from the DOM: raw `data-value`s and the visible texts (as numbers). */
 export interface ReportDom {
-  readonly cards: Readonly<Record<string, { readonly value: number; readonly text: number }>>;
+  /** The header's roster size: [data-value, shown text as a number]. */
+  readonly users: readonly [number, number];
+  readonly cards: Readonly<Record<string, { readonly value: number; readonly text: number; readonly share: string }>>;
   readonly registration: Readonly<Record<string, { readonly value: number; readonly text: number }>>;
   readonly nightsLeft: number | null;
   readonly chart: {
@@ -43,21 +45,29 @@ export interface ReportDom {
     readonly labels: readonly string[];
   } | null;
   readonly nightsTable: readonly { readonly date: string; readonly enforced: number; readonly failed: number; readonly cumulativeEnforced: number; readonly cumulativeRegistered: number }[];
-  readonly waves: readonly { readonly waveId: string; readonly kind: string; readonly status: string; readonly planned: number; readonly enforced: number; readonly rolledBack: number; readonly failed: number }[];
+  readonly waves: readonly { readonly waveId: string; readonly kind: string; readonly status: string; readonly planned: number; readonly enforced: number; readonly alreadyDone: number; readonly rolledBack: number; readonly failed: number; readonly announced: number; readonly durationSeconds: string }[];
+  /** Where every user stands: [reason, count shown] per row of the standing table, in page order. */
+  readonly standing: readonly (readonly [string, number])[];
+  /** [data-value, shown count] of the parked users' line. */
+  readonly parked: readonly [number, number];
+  /** The parked table's rows: the user (data-user-id, shown UPN), the error code, the attempts shown, request-id, hint. */
+  readonly parkedUsers: readonly { readonly userId: string; readonly upn: string; readonly errorCode: string; readonly attempts: number; readonly requestId: string; readonly hint: string }[];
+  /** The break-glass section's counts, [data-value, shown text]; null when the privileged accounts were not read. */
+  readonly privileged: { readonly unlistedCloudOnly: readonly [number, number]; readonly synced: readonly [number, number] } | null;
   /** The banner of held and stopped nights: its count and the nights it lists; null when the page has none. */
   readonly flagged: { readonly count: number; readonly nights: readonly { readonly waveId: string; readonly status: string; readonly reason: string }[] } | null;
   readonly failures: readonly { readonly code: string; readonly count: number; readonly hint: string; readonly requestIds: readonly string[]; readonly users: readonly string[] }[];
-  readonly stuck: { readonly count: number; readonly upns: readonly string[] };
+  readonly stuck: { readonly count: number; readonly text: number; readonly upns: readonly string[] };
   readonly deadline: {
     readonly verdict: { readonly status: string; readonly text: string } | null;
     /** `data-field` -> [data-value, shown text as a number] of the calendar and projection figures. */
     readonly figures: Readonly<Record<string, readonly [number | null, number | null]>>;
-    readonly buckets: Readonly<Record<string, readonly [number, number]>>;
+    readonly buckets: Readonly<Record<string, readonly [number, number, string]>>;
     readonly bucketTotal: number;
     readonly problems: readonly string[];
     readonly chart: { readonly atRisk: readonly ChartPoint[]; readonly smsVoiceOnly: readonly ChartPoint[]; readonly deadlineX: number | null; readonly deadlineDate: string; readonly projection: number | null; readonly left: number; readonly right: number } | null;
     readonly conversion: readonly { readonly waveId: string; readonly nudged: number; readonly hadBefore: number; readonly registered: number; readonly windows: readonly (readonly [string, string])[] }[];
-    readonly stragglerCount: number;
+    readonly stragglerCount: readonly [number, number];
     readonly stragglers: readonly { readonly upn: string; readonly reason: string; readonly daysSinceNudge: string; readonly daysToDate: number; readonly tap: string }[];
   };
 }
@@ -69,11 +79,12 @@ export async function readReportDom(page: Page): Promise<ReportDom> {
   return page.evaluate(() => {
     const number = (text: string | null | undefined) => Number((text ?? '').replace(/[,\s]/g, ''));
     const lines = (element: DomElement | null) => (element?.innerText ?? '').split('\n').map((line) => line.trim()).filter((line) => line !== '');
-    const cards: Record<string, { value: number; text: number }> = {};
+    const cards: Record<string, { value: number; text: number; share: string }> = {};
     for (const card of document.querySelectorAll('[data-metric] .value')) {
       const key = card.closest('[data-metric]')?.getAttribute('data-metric') ?? '';
-      cards[key] = { value: Number(card.getAttribute('data-value')), text: number(card.innerText) };
+      cards[key] = { value: Number(card.getAttribute('data-value')), text: number(card.innerText), share: card.closest('[data-metric]')?.querySelector('.share')?.innerText ?? '' };
     }
+    const valueAndText = (element: DomElement | null): [number, number] => [Number(element?.getAttribute('data-value')), number((element?.querySelector('strong') ?? element)?.innerText)];
     const registration: Record<string, { value: number; text: number }> = {};
     for (const field of document.querySelectorAll('[data-metric="registration"] [data-field]')) {
       registration[field.getAttribute('data-field') ?? ''] = { value: Number(field.getAttribute('data-value')), text: number(field.innerText) };
@@ -101,7 +112,9 @@ export async function readReportDom(page: Page): Promise<ReportDom> {
       labels: [...svg.querySelectorAll('text.x-label')].map((label) => label.textContent ?? ''),
     };
     const cell = (row: DomElement, field: string) => number(row.querySelector(`[data-field="${field}"]`)?.innerText);
+    const unlisted = document.querySelector('[data-metric="unlistedPrivileged"]');
     return {
+      users: valueAndText(document.querySelector('header [data-field="users"]')),
       cards,
       registration,
       nightsLeft: estimate?.hasAttribute('data-value') === true ? Number(estimate.getAttribute('data-value')) : null,
@@ -112,8 +125,16 @@ export async function readReportDom(page: Page): Promise<ReportDom> {
       })),
       waves: [...document.querySelectorAll('#waves-table tbody tr')].map((row) => ({
         waveId: row.querySelector('td')?.innerText ?? '', kind: row.querySelectorAll('td')[1]?.innerText ?? '', status: row.querySelectorAll('td')[2]?.innerText ?? '',
-        planned: cell(row, 'planned'), enforced: cell(row, 'enforced'), rolledBack: cell(row, 'rolledBack'), failed: cell(row, 'failed'),
+        planned: cell(row, 'planned'), enforced: cell(row, 'enforced'), alreadyDone: cell(row, 'alreadyDone'), rolledBack: cell(row, 'rolledBack'), failed: cell(row, 'failed'),
+        announced: cell(row, 'announced'), durationSeconds: row.querySelector('[data-field="durationSeconds"]')?.getAttribute('data-value') ?? '',
       })),
+      standing: [...document.querySelectorAll('#standing-table tbody tr')].map((row) => [row.getAttribute('data-reason') ?? '', cell(row, 'count')] as [string, number]),
+      parked: valueAndText(document.querySelector('p[data-metric="parked"]')),
+      parkedUsers: [...document.querySelectorAll('#parked-table tbody tr')].map((row) => ({
+        userId: row.getAttribute('data-user-id') ?? '', upn: row.querySelector('[data-field="upn"]')?.innerText ?? '', errorCode: row.querySelector('code')?.innerText ?? '',
+        attempts: cell(row, 'attempts'), requestId: row.querySelectorAll('td')[3]?.innerText ?? '', hint: row.querySelectorAll('td')[4]?.innerText ?? '',
+      })),
+      privileged: unlisted === null ? null : { unlistedCloudOnly: valueAndText(unlisted), synced: valueAndText(document.querySelector('[data-field="syncedPrivileged"]')) },
       flagged: flaggedBanner === null ? null : {
         count: Number(flaggedBanner.getAttribute('data-value')),
         nights: [...flaggedBanner.querySelectorAll('li')].map((item) => ({
@@ -127,6 +148,7 @@ export async function readReportDom(page: Page): Promise<ReportDom> {
       })),
       stuck: {
         count: Number(document.querySelector('[data-metric="stuck"]')?.getAttribute('data-value')),
+        text: number(document.querySelector('[data-metric="stuck"] strong')?.innerText),
         upns: [...document.querySelectorAll('#stuck-table [data-field="upn"]')].map((upn) => upn.innerText),
       },
       deadline: deadlineOf(point, number),
@@ -138,10 +160,10 @@ export async function readReportDom(page: Page): Promise<ReportDom> {
       for (const field of document.querySelectorAll('#deadline [data-metric] strong[data-field]')) {
         figures[field.getAttribute('data-field') ?? ''] = [optional(field.getAttribute('data-value')), optional(field.innerText)];
       }
-      const buckets: Record<string, [number, number]> = {};
+      const buckets: Record<string, [number, number, string]> = {};
       for (const card of document.querySelectorAll('#posture-buckets [data-bucket]')) {
         const count = card.querySelector('.count');
-        buckets[card.getAttribute('data-bucket') ?? ''] = [Number(count?.getAttribute('data-value')), numberOf(count?.innerText)];
+        buckets[card.getAttribute('data-bucket') ?? ''] = [Number(count?.getAttribute('data-value')), numberOf(count?.innerText), card.querySelector('.share')?.innerText ?? ''];
       }
       const svg = document.querySelector('svg[data-chart="smsOnly"]');
       const marker = svg?.querySelector('[data-series="deadline"] line') ?? null;
@@ -167,7 +189,7 @@ export async function readReportDom(page: Page): Promise<ReportDom> {
           waveId: row.getAttribute('data-wave-id') ?? '', nudged: numberOf(td(row, 'nudged')), hadBefore: numberOf(td(row, 'hadBefore')), registered: numberOf(td(row, 'registered')),
           windows: ['within7', 'within14'].map((field) => [row.querySelector(`[data-field="${field}"]`)?.getAttribute('data-value') ?? '', td(row, field)] as const),
         })),
-        stragglerCount: Number(document.querySelector('[data-field="stragglerCount"]')?.getAttribute('data-value')),
+        stragglerCount: [Number(document.querySelector('[data-field="stragglerCount"]')?.getAttribute('data-value')), numberOf(document.querySelector('[data-field="stragglerCount"] strong')?.innerText)] as [number, number],
         stragglers: [...document.querySelectorAll('#stragglers-table tbody tr')].map((row) => ({
           upn: td(row, 'upn'), reason: row.querySelector('[data-field="reason"]')?.getAttribute('data-value') ?? '', daysSinceNudge: td(row, 'daysSinceNudge'), daysToDate: numberOf(td(row, 'daysToDate')), tap: row.querySelector('[data-field="tap"]')?.getAttribute('data-value') ?? '',
         })),
@@ -187,9 +209,11 @@ export function reportMismatches(dom: ReportDom, report: RolloutReport): string[
     if (JSON.stringify(shown) !== JSON.stringify(expected)) problems.push(`${what}: page shows ${JSON.stringify(shown)}, report has ${JSON.stringify(expected)}`);
   };
   const progress = report.progress;
+  same('users in the roster', dom.users, [report.users, report.users]);
   for (const key of ['enforced', 'ready', 'notReady', 'excluded', 'parked', 'rolledBack', 'notPresent'] as const) {
     same(`card ${key} (data-value)`, dom.cards[key]?.value, progress[key]);
     same(`card ${key} (text)`, dom.cards[key]?.text, progress[key]);
+    same(`card ${key} (share)`, dom.cards[key]?.share, percentOf(progress[key], progress.total));
   }
   for (const [field, expected] of [['registered', progress.registration.registered], ['notRegistered', progress.registration.notRegistered], ['registrationUnknown', progress.registration.unknown]] as const) {
     same(`registration ${field}`, [dom.registration[field]?.value, dom.registration[field]?.text], [expected, expected]);
@@ -222,16 +246,29 @@ export function reportMismatches(dom: ReportDom, report: RolloutReport): string[
     date: night.date, enforced: night.enforced, failed: night.failed, cumulativeEnforced: night.cumulativeEnforced, cumulativeRegistered: night.cumulativeRegistered,
   })));
   same('waves table', dom.waves, report.waves.map((wave) => ({
-    waveId: wave.waveId, kind: describeWave(wave).kind, status: wave.status, planned: wave.planned, enforced: wave.enforced, rolledBack: wave.rolledBack, failed: wave.failed,
+    waveId: wave.waveId, kind: describeWave(wave).kind, status: wave.status, planned: wave.planned, enforced: wave.enforced, alreadyDone: wave.alreadyDone,
+    rolledBack: wave.rolledBack, failed: wave.failed, announced: wave.announced, durationSeconds: String(wave.durationSeconds ?? ''),
   })));
+  same('standing table', [...dom.standing].sort((a, b) => a[0].localeCompare(b[0])), Object.entries(report.standing).sort((a, b) => a[0].localeCompare(b[0])));
+  same('parked users', dom.parked, [report.parked.count, report.parked.count]);
+  same('parked table', dom.parkedUsers, report.parked.users.map((user) => ({ userId: user.userId, upn: user.upn, errorCode: user.errorCode, attempts: user.attempts, requestId: user.requestId ?? '–', hint: user.hint })));
+  const privileged = report.breakGlass?.posture.privileged;
+  same('privileged accounts', dom.privileged, privileged?.read === true
+    ? { unlistedCloudOnly: [privileged.unlistedCloudOnlyCount, privileged.unlistedCloudOnlyCount], synced: [privileged.syncedCount, privileged.syncedCount] }
+    : null);
   same('flagged nights banner', dom.flagged, report.flagged.length === 0 ? null : {
     count: report.flagged.length,
     nights: report.flagged.map((night) => ({ waveId: night.waveId, status: night.status, reason: night.reason ?? 'no reason recorded' })),
   });
   same('failures table', dom.failures, report.failures.map((group) => ({ code: group.errorCode, count: group.count, hint: group.hint, requestIds: group.sampleRequestIds, users: group.sampleUsers })));
-  same('stuck users', dom.stuck, { count: report.stuck.count, upns: report.stuck.users.map((user) => user.upn) });
+  same('stuck users', dom.stuck, { count: report.stuck.count, text: report.stuck.count, upns: report.stuck.users.map((user) => user.upn) });
   problems.push(...deadlineMismatches(dom.deadline, report.deadline));
   return problems;
+}
+
+/** A share as the page shows it: one decimal at most, of at least one user. */
+function percentOf(count: number, total: number): string {
+  return `${Math.round((count / Math.max(1, total)) * 1000) / 10}%`;
 }
 
 /** The deadline section: every figure as the report has it, and the SMS-only line drawn toward its marker. */
@@ -251,7 +288,7 @@ function deadlineMismatches(dom: ReportDom['deadline'], deadline: RolloutReport[
     registrationsPerNight: both(projection.pace.perNight), paceNights: both(projection.pace.nights), projectedOnDate: both(projection.projectedOnDate), nightsToClear: both(projection.nightsToClear),
     ...(deadline.rampNightsLeft === null || deadline.rampNightsLeft === 0 ? {} : { rampNightsLeft: both(deadline.rampNightsLeft) }),
   });
-  same('buckets', dom.buckets, Object.fromEntries(userPostureBuckets.map((bucket) => [bucket, [users[bucket], users[bucket]]])));
+  same('buckets', dom.buckets, Object.fromEntries(userPostureBuckets.map((bucket) => [bucket, [users[bucket], users[bucket], percentOf(users[bucket], users.total)]])));
   same('buckets total', [dom.bucketTotal, userPostureBuckets.reduce((sum, bucket) => sum + (dom.buckets[bucket]?.[0] ?? 0), 0)], [users.total, users.total]);
   same('posture problems', dom.problems, deadline.posture?.problems.map((problem) => problem.code) ?? []);
   const chart = dom.chart;
@@ -273,7 +310,7 @@ function deadlineMismatches(dom: ReportDom['deadline'], deadline: RolloutReport[
     waveId: wave.waveId, nudged: wave.nudged, hadBefore: wave.hadBefore, registered: wave.registered,
     windows: wave.windows.map((window) => [window.share === null ? '' : String(window.share), window.share === null ? (window.complete ? '–' : 'not yet') : `${(Math.round(window.share * 1000) / 10).toFixed(1)}% (${window.registered})`]),
   })));
-  same('straggler count', dom.stragglerCount, deadline.stragglers.count);
+  same('straggler count', dom.stragglerCount, [deadline.stragglers.count, deadline.stragglers.count]);
   same('stragglers table', dom.stragglers, deadline.stragglers.users.map((user) => ({ upn: user.upn, reason: user.reason, daysSinceNudge: user.daysSinceNudge === null ? '–' : String(user.daysSinceNudge), daysToDate: user.daysToDate, tap: user.tap?.expiresAt ?? '' })));
   return problems;
 }
