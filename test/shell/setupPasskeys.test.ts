@@ -60,8 +60,13 @@ describe('setup-passkeys against the sandbox tenant', () => {
   it('apply: writes exactly what was missing, records the before-state, and the preflight passes; restore puts the policy back', async () => {
     const before = stateOf(policy());
     const from = tenant().sandbox.journal.entries().length;
-    const applied = await withPorts({}, (config, ports) => setupPasskeys(config, ports, quiet, new Date(), { ...options, apply: true }));
+    const logLines: string[] = [];
+    const logged = createLogger((_level, line) => logLines.push(line));
+    const applied = await withPorts({}, (config, ports) => setupPasskeys(config, ports, logged, new Date(), { ...options, apply: true }));
     expect(writesSince(from)).toEqual(['methodConfigurations.update 204', 'methodsPolicy.update 200']);
+    // the log line names the id `--restore` takes (not REDACTED: its instant's eight digits are no phone number)
+    const appliedLine = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line['event'] === 'setup.applied');
+    expect(appliedLine).toMatchObject({ setupId: applied.setupId, calls: 2 });
     const { campaign, phoneRetired } = tenant().sandbox.manifest.groups;
     expect(policy().authenticationMethodConfigurations.Sms.excludeTargets).toEqual([{ id: phoneRetired, targetType: 'group' }]);
     expect(policy().registrationEnforcement.authenticationMethodsRegistrationCampaign).toMatchObject({
