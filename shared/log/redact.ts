@@ -27,11 +27,6 @@ export const safeFieldNames: ReadonlySet<string> = new Set([
 const guid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 /** Entra's error codes (`AADSTS7000229`, docs/graph-behaviour.md#errors): seven digits, yet no phone number. */
 const entraCode = /\bAADSTS\d{4,7}\b/g;
-/**
- * An instant in ISO 8601 basic format (`20261202T073800Z`, as in a setup id `setup-20261202T073800Z-1a2b`): eight
- * digits, `T`, six digits, `Z`. A time, not a phone number, though its eight digits would read as one.
- */
-const basicInstant = /\b\d{8}T\d{6}Z\b/g;
 const phoneLike = /\+\s*\d|\d{7,}/;
 const tokenLike = /eyJ[A-Za-z0-9_-]{8,}|(?:secret|password|accountkey|sig)=/i;
 /** ISO 8601 instants and wave ids (`2026-11-25T01-00-00Z`): times, not secrets. */
@@ -54,9 +49,9 @@ export function looksLikePass(word: string): boolean {
   return /[^A-Za-z0-9._-]/.test(word) || (/\d/.test(word) && /^[A-Za-z0-9]+$/.test(word));
 }
 
-/** True when a string could carry a phone number, a token or a pass (GUIDs, which are object and request ids, Entra's AADSTS codes and basic-format instants are not). */
+/** True when a string could carry a phone number, a token or a pass (GUIDs, which are object and request ids, and Entra's AADSTS codes are not). */
 export function looksSensitive(text: string): boolean {
-  const withoutIds = text.replace(guid, '').replace(entraCode, '').replace(basicInstant, ' ');
+  const withoutIds = text.replace(guid, '').replace(entraCode, '');
   if (phoneLike.test(withoutIds) || tokenLike.test(withoutIds)) return true;
   return withoutIds.replace(timestamp, ' ').split(/\s+/).some((word) => looksLikePass(word.replace(wordEdges, '')));
 }
