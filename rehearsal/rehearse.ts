@@ -231,7 +231,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
         tenant.enforcedWithoutMethod.length === 0 && tenant.phishingResistantMembersWithoutPasskey.length === 0 && outcome.length === 0;
       const blockedSignIns = sandbox.controls.signInSimulation().blockedSignIns;
       const report = await buildReport(config, rollout.ports, nightEnd);
-      printSummary(print, { rows, smsOnlyOnDate, journal, tenant, outcome, blocked: blockedSignIns.length, ok, retirementDate: config.smsRetirementDate, alertNights: alertNights.size, reportOutOfScope: report.deadline?.outOfScope.count ?? null });
+      printSummary(print, { rows, smsOnlyOnDate, journal, tenant, outcome, blocked: blockedSignIns.length, ok, retirementDate: config.smsRetirementDate, alertNights: [...alertNights].sort((a, b) => a - b), reportOutOfScope: report.deadline?.outOfScope.count ?? null });
       const reportFile = options.report === undefined ? null : path.resolve(options.report);
       if (reportFile !== null) {
         await writeFile(reportFile, renderReportHtml(report));
@@ -317,8 +317,8 @@ interface Summary {
   readonly blocked: number;
   readonly ok: boolean;
   readonly retirementDate: string;
-  /** Nights the `deadline.atRisk` alert fired. */
-  readonly alertNights: number;
+  /** Nights the `deadline.atRisk` alert fired (their numbers). */
+  readonly alertNights: readonly number[];
   /** Users the last night's report names out of scope with no strong method known (null: no deadline section). */
   readonly reportOutOfScope: number | null;
 }
@@ -338,7 +338,8 @@ function printSummary(print: (line?: string) => void, summary: Summary) {
     print(`  out of scope, SMS-only on the date: ${smsOnlyOnDate.outOfScope.length} (not synced, MFA_ALLOW_CLOUD_ONLY=false: no wave reaches them)`);
     for (const user of smsOnlyOnDate.outOfScope) print(`    ${user.upn} (${user.category})`);
   }
-  print(`  deadline.atRisk alert fired on ${summary.alertNights} night(s); the report names ${summary.reportOutOfScope ?? '-'} user(s) out of scope with no strong method known`);
+  const alertDates = summary.alertNights.map((night) => rows.find((row) => row.night === night)?.date ?? `night ${night}`);
+  print(`  deadline.atRisk alert fired on ${summary.alertNights.length} night(s)${alertDates.length > 0 ? ` (${alertDates.length > 4 ? `${alertDates.slice(0, 2).join(', ')} … ${alertDates.slice(-2).join(', ')}` : alertDates.join(', ')})` : ''}; the report names ${summary.reportOutOfScope ?? '-'} user(s) out of scope with no strong method known`);
   print();
   print('Checks against the sandbox tenant');
   print(`  ${mark(journal.breakGlassWrites === 0)} writes to break-glass accounts: ${journal.breakGlassWrites}`);

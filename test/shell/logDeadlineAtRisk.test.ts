@@ -51,7 +51,9 @@ describe('users the settings leave out of scope (cloud-only with MFA_ALLOW_CLOUD
       expect(result.counts).toMatchObject({ notInJourney: 4, notInJourneyNoStrongMethod: 0, outOfScopeNoStrongMethod: 3 });
       const projection = projectSmsOnly({ tally: result, calendar: { retirementDate: '2027-02-01', daysLeft }, now });
       expect(projection).toMatchObject({ atRiskNow: 0, notReached: 0, outOfScope: 3, projectedOnDate: 0 });
-      expect(logDeadlineAtRisk(logger, projection, 'microsoft').status).toBe('onTrack');
+      const verdict = logDeadlineAtRisk(logger, projection, 'microsoft');
+      expect(verdict.status).toBe('onTrack');
+      expect(verdict.message).toMatch(/ Out of scope \(not synced, not enrolled by the rollout\), no strong method known: 3, named apart\.$/);
     }
     expect(lines).toEqual([]);
 
