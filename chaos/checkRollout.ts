@@ -35,6 +35,13 @@ export interface RolloutCheck {
   readonly enforceableNotEnforced: readonly string[];
   /** Enforceable users the faults parked, each with the failures that parked them (not counted as a problem). */
   readonly parkedByFaults: readonly string[];
+  /** Passkey track: members of the phishing-resistant group holding no passkey now (must be 0). */
+  readonly phishingResistantWithoutPasskey: readonly string[];
+  /**
+   * Passkey track: users holding a passkey, in the journey with MFA required, whose move the tenant does not show done
+   * (not in the phishing-resistant or the phone-retired group), and no fault explains: one line each (must be 0).
+   */
+  readonly registeredNotMoved: readonly string[];
   /** Roster rows by progress state. */
   readonly states: Readonly<Record<string, number>>;
 }
@@ -69,6 +76,15 @@ export async function checkRollout(options: CheckOptions): Promise<RolloutCheck>
   const corruptedOnPurpose = options.corruptedOnPurpose ?? new Set<string>();
   const entries = sandbox.journal.entries();
   const caGroup = (config.caGroupId ?? '').toLowerCase();
+  // the passkey track's groups, each a step of the journey: their adds are checked like the enforcement write
+  const journeyGroups = new Map<string, 'joinCampaign' | 'joinPhishingResistant' | 'joinPhoneRetired'>();
+  if (config.targetMethod !== 'phone') {
+    if (config.campaignGroupId !== undefined) journeyGroups.set(config.campaignGroupId.toLowerCase(), 'joinCampaign');
+    if (config.phishingResistantGroupId !== undefined) journeyGroups.set(config.phishingResistantGroupId.toLowerCase(), 'joinPhishingResistant');
+    if (config.phoneRetiredGroupId !== undefined) journeyGroups.set(config.phoneRetiredGroupId.toLowerCase(), 'joinPhoneRetired');
+  }
+  /** Successful adds to each journey group, by user then step. */
+  const groupAdds = new Map<string, Map<string, number>>();
   const successful = new Map<string, { creates: number; enforcements: number }>();
   const phoneWrites = new Set<string>();
   const refusedRepeats: string[] = [];
@@ -80,6 +96,13 @@ export async function checkRollout(options: CheckOptions): Promise<RolloutCheck>
   for (const entry of entries) {
     if (entry.userId === null) continue;
     if ((entry.operation === 'phoneMethods.create' || entry.operation === 'phoneMethods.update') && ok(entry.status)) phoneWrites.add(entry.userId);
+    const journeyStep = entry.operation === 'groups.addMember' ? journeyGroups.get(String(entry.detail['groupId'] ?? '').toLowerCase()) : undefined;
+    if (journeyStep !== undefined) {
+      const adds = groupAdds.get(entry.userId) ?? new Map<string, number>();
+      groupAdds.set(entry.userId, adds);
+      if (ok(entry.status)) adds.set(journeyStep, (adds.get(journeyStep) ?? 0) + 1);
+      else if ((adds.get(journeyStep) ?? 0) > 0) refusedRepeats.push(`${entry.userId}: ${journeyStep} add again after it succeeded (answered ${entry.status})`);
+    }
     const isCreate = entry.operation === 'phoneMethods.create';
     const isEnforcement = entry.operation === 'requirements.update' || (entry.operation === 'groups.addMember' && String(entry.detail['groupId'] ?? '').toLowerCase() === caGroup);
     if (!isCreate && !isEnforcement) continue;
@@ -94,6 +117,9 @@ export async function checkRollout(options: CheckOptions): Promise<RolloutCheck>
   const writtenTwice = [...successful.entries()]
     .filter(([, counts]) => counts.creates > 1 || counts.enforcements > 1)
     .map(([userId, counts]) => `${userId}: ${counts.creates} phone-method create(s), ${counts.enforcements} enforcement write(s)`);
+  for (const [userId, adds] of groupAdds) {
+    for (const [step, count] of adds) if (count > 1) writtenTwice.push(`${userId}: added ${count} times by ${step}`);
+  }
 
   const history = await ports.waves.history();
   const waveIds = new Set(history.map((wave) => wave.waveId));
@@ -112,6 +138,8 @@ export async function checkRollout(options: CheckOptions): Promise<RolloutCheck>
   const unresolved: string[] = [];
   const enforceableNotEnforced: string[] = [];
   const parkedByFaults: string[] = [];
+  const registeredNotMoved: string[] = [];
+  const hasPasskey = (userId: string): boolean => sandbox.state.otherMethods(userId).some((method) => method.kind === 'fido2');
   const enforceable = new Set(sandbox.manifest.users.filter((user) => enforceableCategories.has(user.category) && !corruptedOnPurpose.has(user.id)).map((user) => user.id));
   const states: Record<string, number> = {};
   const seen = new Set<string>();
@@ -145,6 +173,23 @@ export async function checkRollout(options: CheckOptions): Promise<RolloutCheck>
       lostRecords.push(`${userId}: the rollout created the mobile method, the roster (${progress.state}) does not say so`);
     }
     if (phoneStep?.wrote === true && !phoneWrites.has(userId)) lostRecords.push(`${userId}: the roster says the rollout wrote the mobile method, the journal has no such write`);
+    // each journey group: the rollout's add in the journal <=> the step on record (a rollback removes both)
+    for (const step of journeyGroups.values()) {
+      const added = groupAdds.get(userId)?.get(step) ?? 0;
+      const record = isInJourney(progress) ? progress.journey.steps[step] : undefined;
+      if (added > 0 && record === undefined && progress.state !== 'rolledBack') lostRecords.push(`${userId}: Graph took the rollout's ${step} add, the roster (${progress.state}) has no such step`);
+      if (record?.wrote === true && added === 0) lostRecords.push(`${userId}: the roster says the rollout wrote ${step}, the journal has no such add`);
+    }
+    if (config.targetMethod === 'passkey' && isInJourney(progress) && progress.state !== 'rolledBack' && enforceStep !== undefined && hasPasskey(userId)) {
+      const missing = [config.phishingResistantGroupId, config.retirePhoneAfterPasskey ? config.phoneRetiredGroupId : undefined]
+        .filter((groupId): groupId is string => groupId !== undefined && !sandbox.state.isGroupMember(groupId, userId));
+      if (missing.length > 0) {
+        const codes = failureCodes.get(userId) ?? [];
+        const explained = progress.state === 'parked' && codes.length > 0 && codes.every((code) => faultErrorCodes.has(code));
+        if (explained) parkedByFaults.push(`${userId}: holds a passkey, parked before the move after ${codes.join(', ')}`);
+        else registeredNotMoved.push(`${userId}: holds a passkey, not in ${missing.length} of the move's groups (roster ${progress.state}${codes.length > 0 ? `; failures ${codes.join(', ')}` : ''})`);
+      }
+    }
     if (enforceable.has(userId) && !graphEnforced(userId) && progress.state !== 'rolledBack') {
       const codes = failureCodes.get(userId) ?? [];
       const explained = progress.state === 'parked' && codes.length > 0 && codes.every((code) => faultErrorCodes.has(code));
@@ -178,6 +223,10 @@ export async function checkRollout(options: CheckOptions): Promise<RolloutCheck>
     enforcedWithoutMethod,
     enforceableNotEnforced,
     parkedByFaults,
+    phishingResistantWithoutPasskey: config.phishingResistantGroupId === undefined ? [] : sandbox.state.users
+      .filter((user) => sandbox.state.isGroupMember(config.phishingResistantGroupId ?? '', user.id) && !hasPasskey(user.id))
+      .map((user) => `${user.id}: in the phishing-resistant group without a passkey`),
+    registeredNotMoved,
     states,
   };
 }

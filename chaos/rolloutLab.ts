@@ -11,6 +11,7 @@ import type { AzuriteHandle } from '../rehearsal/startAzurite.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../sandbox/startSandbox.js';
 import { startRolloutProcess, type ProcessResult, type RolloutProcess } from './rolloutProcess.js';
 import { watchWrites, type WriteWatch } from './writeWatch.js';
+import type { JournalEntry } from '../sandbox/stats/journal.js';
 
 export interface LabOptions {
   /** The Table service (shared by many labs; each lab has its own tables). */
@@ -21,6 +22,8 @@ export interface LabOptions {
   readonly settings?: Readonly<Record<string, string>>;
   /** A name for the tables (letters and digits). */
   readonly label?: string;
+  /** Settings that name things of the generated tenant (a group id, say), on top of `settings`. */
+  readonly tenantSettings?: (sandbox: SandboxHandle) => Readonly<Record<string, string>>;
 }
 
 export interface RolloutLab {
@@ -36,7 +39,8 @@ export interface RolloutLab {
   /** The real adapters on this lab's tables, in this process (for checks and in-process runs). */
   open(logger?: Logger, overrides?: Readonly<Record<string, string>>): Promise<{ config: Config; rollout: OpenRollout }>;
   /**
-   * SIGKILLs the given processes right after the sandbox journals the `write`-th write from now (the write took
+   * SIGKILLs the given processes right after the sandbox journals the `write`-th write from now (of those `only`
+   * accepts, when given; the write took
    * effect in the tenant; its answer may never reach the process), or after `ms`. Resolves, once they have all
    * ended, with the number of processes the kill ended.
    */
@@ -49,7 +53,10 @@ export interface RolloutLab {
 }
 
 /** Right after the k-th write from now; after `ms` from now; or `ms` after the first write from now (mid-wave). */
-export type KillAt = { readonly write: number } | { readonly ms: number } | { readonly msAfterFirstWrite: number };
+export type KillAt =
+  | { readonly write: number; readonly only?: (entry: JournalEntry) => boolean }
+  | { readonly ms: number }
+  | { readonly msAfterFirstWrite: number };
 
 let labCounter = 0;
 
@@ -79,6 +86,7 @@ export async function startLab(options: LabOptions): Promise<RolloutLab> {
     // a small tenant on the sandbox's full Graph quota: no need to pace writes at the production start rate
     MFA_GRAPH_WRITES_PER_SECOND: '200',
     ...options.settings,
+    ...options.tenantSettings?.(sandbox),
   };
   const config = loadConfig(settings);
   const opened: OpenRollout[] = [];
@@ -106,7 +114,9 @@ export async function startLab(options: LabOptions): Promise<RolloutLab> {
       let timer: NodeJS.Timeout | undefined;
       if ('write' in point) {
         let seen = 0;
-        stopWatching = lab.writes.onWrite(() => {
+        const only = point.only;
+        stopWatching = lab.writes.onWrite((entry) => {
+          if (only !== undefined && !only(entry)) return;
           seen += 1;
           if (seen === point.write) fire();
         });

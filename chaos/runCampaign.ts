@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAzurite, type AzuriteHandle } from '../rehearsal/startAzurite.js';
 import { seededRandom } from './random.js';
-import { planRound } from './roundPlan.js';
+import { planRound, type JourneyGroup, type KillPoint } from './roundPlan.js';
 import { faultKindLabels, runRound, type FaultKindLabel, type RoundResult } from './runRound.js';
 
 export interface CampaignOptions {
@@ -27,6 +27,8 @@ export interface CampaignFigures {
   readonly seed: number;
   readonly roundsPlanned: number;
   readonly rounds: number;
+  /** Rounds on the passkey track (the others: the phone track). */
+  readonly passkeyRounds: number;
   readonly killPoints: number;
   readonly faultsInjected: number;
   readonly faultsByKind: Readonly<Record<FaultKindLabel, number>>;
@@ -48,6 +50,14 @@ export interface CampaignFigures {
   readonly enforcedWithoutMethod: number;
   /** Users the rollout could enforce that Graph does not show enforced, and no fault explains (must be 0). */
   readonly enforceableNotEnforced: number;
+  /** Passkey track: members of the phishing-resistant group without a passkey at the end (must be 0). */
+  readonly phishingResistantWithoutPasskey: number;
+  /** Passkey track: users holding a passkey whose move (phishing-resistant, phone-retired group) is not done, no fault explaining it (must be 0). */
+  readonly registeredNotMoved: number;
+  /** Passkey track: memberships of the campaign, phishing-resistant and phone-retired groups the rollout added. */
+  readonly journeyGroupAdds: number;
+  /** Passkey track: kills that landed right after an add to each group took effect. */
+  readonly killsAtGroupAdds: Readonly<Record<JourneyGroup, number>>;
   /** Enforceable users parked by the faults (every failure on record one the faults cause), listed in the findings. */
   readonly parkedByFaults: number;
   /** Rounds that could not finish cleanly, or lost a corrupt row's report. */
@@ -89,9 +99,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignFig
       });
       results.push(result);
       const check = result.check;
-      const bad = check.lostRecords.length + check.duplicateWrites + check.writtenTwice.length + check.unresolved.length + result.problems.length;
+      const bad = check.lostRecords.length + check.duplicateWrites + check.writtenTwice.length + check.unresolved.length + result.problems.length
+        + check.enforceableNotEnforced.length + check.phishingResistantWithoutPasskey.length + check.registeredNotMoved.length;
       log(
-        `round ${round}: ${plan.strategy}${plan.useBatch ? ' batch' : ''}, ${result.kills} of ${plan.kills.length} planned kill(s) (at ${plan.kills.map((kill) => (kill.kind === 'afterWrite' ? `write ${kill.write}` : `${kill.msAfterFirstWrite} ms into the writes`)).join(', ')}; a kill planned after the run's last write never happens)`
+        `round ${round}: ${plan.track} track, ${plan.strategy}${plan.useBatch ? ' batch' : ''}, ${result.kills} of ${plan.kills.length + plan.moveKills.length} planned kill(s) (at ${[...plan.kills, ...plan.moveKills].map(describeKill).join(', ')}; a kill planned after the run's last write never happens)`
           + `, ${result.faultsInjected} fault(s)${plan.overlap ? ', overlap' : ''}${result.azuriteRestarts > 0 ? ', Azurite restart' : ''}${plan.corruptRows > 0 ? `, ${plan.corruptRows} corrupt row(s)` : ''}`
           + `, ${result.runs} runs in ${(result.ms / 1000).toFixed(1)} s: ${bad === 0 ? 'ok' : 'FAIL'} (${Object.entries(check.states).map(([state, count]) => `${state} ${count}`).join(', ')})`,
       );
@@ -108,6 +119,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignFig
     ...result.check.writtenTwice,
     ...result.check.unresolved,
     ...result.check.enforceableNotEnforced,
+    ...result.check.phishingResistantWithoutPasskey,
+    ...result.check.registeredNotMoved,
     ...(result.check.duplicateWrites > 0 ? [`${result.check.duplicateWrites} duplicate write(s) by the sandbox's detector`] : []),
   ].map((finding) => `round ${result.plan.round} (seed ${result.plan.seed}): ${finding}`));
   const parked = results.flatMap((result) => result.check.parkedByFaults.map((line) => `round ${result.plan.round} (seed ${result.plan.seed}): ${line}`));
@@ -115,6 +128,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignFig
     seed: options.seed,
     roundsPlanned: options.rounds,
     rounds: results.length,
+    passkeyRounds: results.filter((result) => result.plan.track === 'passkey').length,
     killPoints: sum((result) => result.kills),
     faultsInjected: sum((result) => result.faultsInjected),
     faultsByKind: Object.fromEntries(Object.keys(faultKindLabels).map((kind) => [kind, sum((result) => result.faultsByKind[kind as FaultKindLabel])])) as Record<FaultKindLabel, number>,
@@ -134,6 +148,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignFig
     breakGlassWrites: sum((result) => result.check.breakGlassWrites),
     enforcedWithoutMethod: sum((result) => result.check.enforcedWithoutMethod),
     enforceableNotEnforced: sum((result) => result.check.enforceableNotEnforced.length),
+    phishingResistantWithoutPasskey: sum((result) => result.check.phishingResistantWithoutPasskey.length),
+    registeredNotMoved: sum((result) => result.check.registeredNotMoved.length),
+    journeyGroupAdds: sum((result) => result.journeyGroupAdds),
+    killsAtGroupAdds: { campaign: sum((result) => result.killsAtGroupAdds.campaign), phishingResistant: sum((result) => result.killsAtGroupAdds.phishingResistant), phoneRetired: sum((result) => result.killsAtGroupAdds.phoneRetired) },
     parkedByFaults: sum((result) => result.check.parkedByFaults.length),
     roundProblems: sum((result) => result.problems.length),
     findings: [...findings.slice(0, 20), ...parked.slice(0, 10).map((line) => `${line} (explained)`)],
@@ -145,7 +163,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignFig
 /** True when every must-be-zero figure is zero. */
 export function campaignPassed(figures: CampaignFigures): boolean {
   return figures.lostRecords === 0 && figures.duplicateWrites === 0 && figures.usersWrittenTwice === 0 && figures.unresolved === 0
-    && figures.breakGlassWrites === 0 && figures.enforcedWithoutMethod === 0 && figures.enforceableNotEnforced === 0 && figures.roundProblems === 0 && figures.rounds > 0;
+    && figures.breakGlassWrites === 0 && figures.enforcedWithoutMethod === 0 && figures.enforceableNotEnforced === 0
+    && figures.phishingResistantWithoutPasskey === 0 && figures.registeredNotMoved === 0 && figures.roundProblems === 0 && figures.rounds > 0;
 }
 
 /** The figures as printed (and quoted in docs/reliability.md). */
@@ -153,7 +172,7 @@ export function renderFigures(figures: CampaignFigures): string {
   const line = (label: string, value: string | number) => `  ${label.padEnd(44)} ${value}`;
   return [
     `Chaos campaign, seed ${figures.seed}: ${figures.rounds} of ${figures.roundsPlanned} rounds in ${figures.seconds} s`,
-    line('rounds', figures.rounds),
+    line('rounds', `${figures.rounds} (${figures.rounds - figures.passkeyRounds} phone track, ${figures.passkeyRounds} passkey track)`),
     line('kill points (SIGKILL of a run-wave process)', figures.killPoints),
     line('faults injected', `${figures.faultsInjected}${figures.answerLoss ? '' : ' (answer loss off: --no-answer-loss)'}`),
     ...Object.entries(faultKindLabels).map(([kind, label]) => line(`  ${label}`, figures.faultsByKind[kind as FaultKindLabel])),
@@ -169,10 +188,25 @@ export function renderFigures(figures: CampaignFigures): string {
     line('users required to do MFA without a method (must be 0)', figures.enforcedWithoutMethod),
     line('enforceable users not enforced in Graph (must be 0)', figures.enforceableNotEnforced),
     line('  enforceable users parked by the faults (explained)', figures.parkedByFaults),
+    line('passkey track: campaign/phishing-resistant/phone-retired adds', figures.journeyGroupAdds),
+    line('  kills right after such an add (campaign, p-r, phone-retired)', `${figures.killsAtGroupAdds.campaign}, ${figures.killsAtGroupAdds.phishingResistant}, ${figures.killsAtGroupAdds.phoneRetired}`),
+    line('in the phishing-resistant group without a passkey (must be 0)', figures.phishingResistantWithoutPasskey),
+    line('users with a passkey not moved on (must be 0)', figures.registeredNotMoved),
     line('rounds without a clean finish (must be 0)', figures.roundProblems),
     line('refused repeats (a write Graph refused as already done)', figures.refusedRepeats),
     line('machine', figures.machine),
     ...(figures.findings.length > 0 ? ['Findings:', ...figures.findings.map((finding) => `  ${finding}`)] : []),
     campaignPassed(figures) ? 'PASSED' : 'FAILED',
   ].join('\n');
+}
+
+function describeKill(kill: KillPoint): string {
+  switch (kill.kind) {
+    case 'afterWrite':
+      return `write ${kill.write}`;
+    case 'atTime':
+      return `${kill.msAfterFirstWrite} ms into the writes`;
+    case 'afterGroupAdd':
+      return `${kill.group} add ${kill.write}`;
+  }
 }

@@ -4,8 +4,13 @@ import type { AzuriteHandle } from '../rehearsal/startAzurite.js';
 import { checkRollout, type RolloutCheck } from './checkRollout.js';
 import type { ProcessResult, RolloutProcess } from './rolloutProcess.js';
 import { startLab, type RolloutLab } from './rolloutLab.js';
-import { chaosGraphTimeoutSeconds, type RoundPlan } from './roundPlan.js';
+import { chaosGraphTimeoutSeconds, type JourneyGroup, type KillPoint, type RoundPlan } from './roundPlan.js';
+import type { KillAt } from './rolloutLab.js';
 import { exitCodes } from '../shared/cli/exitCodes.js';
+import { isCorruptRow } from '../shared/adapters/tables/rosterTable.js';
+import { passkeyTrackSettings } from '../rehearsal/sandboxSettings.js';
+import type { SandboxHandle } from '../sandbox/startSandbox.js';
+import { seededRandom } from './random.js';
 
 /** A run-wave that ended as designed: done, or a held night, a halt or a time-budget stop (their own exit codes). */
 const endedNormally = (code: number | null): boolean => [exitCodes.ok, exitCodes.held, exitCodes.halted, exitCodes.stopped].some((exit) => exit.code === code);
@@ -29,6 +34,10 @@ export interface RoundResult {
   /** Corrupt rows that the runs reported by name (`roster.corruptRow`). */
   readonly corruptRowsReported: number;
   readonly check: RolloutCheck;
+  /** Kills that landed right after an add to each passkey-track group took effect. */
+  readonly killsAtGroupAdds: Readonly<Record<JourneyGroup, number>>;
+  /** Successful adds to the campaign, phishing-resistant and phone-retired groups (passkey track). */
+  readonly journeyGroupAdds: number;
   /** Something the round itself could not do (no clean finish within the runs allowed). */
   readonly problems: readonly string[];
   readonly ms: number;
@@ -74,7 +83,9 @@ export async function runRound(plan: RoundPlan, environment: RoundEnvironment): 
       MFA_GRAPH_USE_BATCH: String(plan.useBatch),
       MFA_GRAPH_TIMEOUT_SECONDS: String(chaosGraphTimeoutSeconds),
       MFA_GRAPH_CONCURRENCY: '8',
+      ...(plan.track === 'passkey' ? passkeyTrackSettings : {}),
     },
+    ...(plan.track === 'passkey' ? { tenantSettings: (sandbox: SandboxHandle) => ({ MFA_PHISHING_RESISTANT_GROUP_ID: sandbox.manifest.groups.phishingResistant }) } : {}),
   });
   const problems: string[] = [];
   let kills = 0;
@@ -82,36 +93,56 @@ export async function runRound(plan: RoundPlan, environment: RoundEnvironment): 
   let failedRuns = 0;
   let overlapsRefused = 0;
   let azuriteRestarts = 0;
+  const killsAtGroupAdds: Record<JourneyGroup, number> = { campaign: 0, phishingResistant: 0, phoneRetired: 0 };
   const stderr: string[] = [];
   try {
     const corrupted = await corruptRows(lab, environment.azurite, plan.corruptRows);
     const longestLatency = Math.max(0, ...plan.faults.map((fault) => (fault.kind === 'latency' ? fault.maxMs : 0)));
-    for (const fault of plan.faults) lab.sandbox.traffic.addFault(fault);
 
-    for (const [index, kill] of plan.kills.entries()) {
-      // a run the faults stopped before the kill point (a 503 storm at the start, say) is run again, twice at most
-      for (let attempt = 0; attempt < 3; attempt += 1) {
-        const children = [lab.spawn(), ...(index === 0 && attempt === 0 && plan.overlap ? [lab.spawn()] : [])];
-        const restart = plan.restartAzurite?.run === index && attempt === 0 ? restartAtWrite(lab, environment, plan.restartAzurite.write, children) : null;
-        const killed = await lab.killAt(children, kill.kind === 'afterWrite' ? { write: kill.write } : { msAfterFirstWrite: kill.msAfterFirstWrite });
-        const results = await Promise.all(children.map((child) => child.done));
-        if (restart !== null) azuriteRestarts += await restart;
-        runs += results.length;
-        kills += killed;
-        let stoppedEarly = false;
-        for (const result of results) {
-          stderr.push(result.stderr);
-          if (result.code === exitCodes.leaseHeld.code) overlapsRefused += 1;
-          else if (!result.killed && !endedNormally(result.code)) {
-            failedRuns += 1;
-            stoppedEarly = true;
+    // a run the faults stopped before the kill point (a 503 storm at the start, say) is run again, twice at most
+    const killedRuns = async (points: RoundPlan['kills'], phase: 'entry' | 'move'): Promise<void> => {
+      for (const [index, kill] of points.entries()) {
+        for (let attempt = 0; attempt < 3; attempt += 1) {
+          const first = phase === 'entry' && index === 0 && attempt === 0;
+          const children = [lab.spawn(), ...(first && plan.overlap ? [lab.spawn()] : [])];
+          const restart = phase === 'entry' && plan.restartAzurite?.run === index && attempt === 0 ? restartAtWrite(lab, environment, plan.restartAzurite.write, children) : null;
+          const killed = await lab.killAt(children, killAt(lab, kill));
+          if (killed > 0 && kill.kind === 'afterGroupAdd') killsAtGroupAdds[kill.group] += 1;
+          const results = await Promise.all(children.map((child) => child.done));
+          if (restart !== null) azuriteRestarts += await restart;
+          runs += results.length;
+          kills += killed;
+          let stoppedEarly = false;
+          for (const result of results) {
+            stderr.push(result.stderr);
+            if (result.code === exitCodes.leaseHeld.code) overlapsRefused += 1;
+            else if (!result.killed && !endedNormally(result.code)) {
+              failedRuns += 1;
+              stoppedEarly = true;
+            }
+            log(`  ${phase} run: ${describe(result)}`);
           }
-          log(`  run: ${describe(result)}`);
+          await lab.settle(longestLatency);
+          await lab.expireLease();
+          if (killed > 0 || !stoppedEarly) break;
         }
-        await lab.settle(longestLatency);
-        await lab.expireLease();
-        if (killed > 0 || !stoppedEarly) break;
       }
+    };
+
+    if (plan.track === 'passkey') {
+      // the methods policy and the campaign as the passkey track needs them, written once before the faults
+      const setup = await lab.run(['setup-passkeys', '--apply']);
+      runs += 1;
+      stderr.push(setup.stderr);
+      if (setup.code !== 0) problems.push(`setup-passkeys --apply exited ${setup.code}: ${describe(setup)}`);
+    }
+    for (const fault of plan.faults) lab.sandbox.traffic.addFault(fault);
+    await killedRuns(plan.kills, 'entry');
+    if (plan.track === 'passkey') {
+      // most of the nudged register a passkey; a night passes; the run that sees them moves them on, and is killed
+      registerPasskeys(lab, plan);
+      await ageLooks(lab);
+      await killedRuns(plan.moveKills, 'move');
     }
 
     lab.sandbox.traffic.clearFaults();
@@ -160,7 +191,11 @@ export async function runRound(plan: RoundPlan, environment: RoundEnvironment): 
     }
     const corruptRowsReported = [...corrupted].filter((userId) => reported.has(userId)).length;
     if (corruptRowsReported < corrupted.size) problems.push(`${corrupted.size - corruptRowsReported} corrupt row(s) never reported by name`);
-    return { plan, kills, faultsInjected, faultsByKind, overlapsRefused, azuriteRestarts, runs, failedRuns, corruptRowsReported, check, problems, ms: Math.round(performance.now() - started) };
+    const journeyGroups = new Set([config.campaignGroupId, config.phishingResistantGroupId, config.phoneRetiredGroupId].filter((id): id is string => id !== undefined).map((id) => id.toLowerCase()));
+    const journeyGroupAdds = plan.track === 'passkey'
+      ? lab.sandbox.journal.entries().filter((entry) => entry.operation === 'groups.addMember' && entry.status < 300 && journeyGroups.has(String(entry.detail['groupId'] ?? '').toLowerCase())).length
+      : 0;
+    return { plan, journeyGroupAdds, killsAtGroupAdds, kills, faultsInjected, faultsByKind, overlapsRefused, azuriteRestarts, runs, failedRuns, corruptRowsReported, check, problems, ms: Math.round(performance.now() - started) };
   } finally {
     await lab.close();
   }
@@ -203,4 +238,43 @@ async function corruptRows(lab: RolloutLab, azurite: () => AzuriteHandle, count:
     corrupted.add(user.id);
   }
   return corrupted;
+}
+
+/** Passkey track: `plan.registerShare` of the campaign group's members (drawn from the round's seed) register a synced passkey. */
+function registerPasskeys(lab: RolloutLab, plan: RoundPlan): number {
+  const random = seededRandom(plan.seed);
+  const { campaign } = lab.sandbox.manifest.groups;
+  let registered = 0;
+  for (const user of lab.sandbox.state.users) {
+    if (!lab.sandbox.state.isGroupMember(campaign, user.id) || !random.chance(plan.registerShare)) continue;
+    lab.sandbox.controls.registerMethod(user.id, 'passkeySynced');
+    registered += 1;
+  }
+  return registered;
+}
+
+/** Moves every journey's last look two days back, as two nights passing would (the CLI runs on the real clock). */
+async function ageLooks(lab: RolloutLab): Promise<void> {
+  const { rollout } = await lab.open();
+  const back = new Date(Date.now() - 2 * 86_400_000).toISOString();
+  for await (const row of rollout.ports.roster.rows()) {
+    if (isCorruptRow(row)) continue;
+    const progress = row.user.progress;
+    if (!('journey' in progress) || progress.journey.lastCheckedAt === null) continue;
+    await rollout.ports.roster.writeProgress(row, { ...progress, journey: { ...progress.journey, lastCheckedAt: back } });
+  }
+}
+
+/** Where the lab kills for a planned kill point (a group add: the k-th add to that group of the tenant). */
+function killAt(lab: RolloutLab, kill: KillPoint): KillAt {
+  switch (kill.kind) {
+    case 'afterWrite':
+      return { write: kill.write };
+    case 'atTime':
+      return { msAfterFirstWrite: kill.msAfterFirstWrite };
+    case 'afterGroupAdd': {
+      const groupId = lab.sandbox.manifest.groups[kill.group].toLowerCase();
+      return { write: kill.write, only: (entry) => entry.operation === 'groups.addMember' && String(entry.detail['groupId'] ?? '').toLowerCase() === groupId };
+    }
+  }
 }

@@ -23,6 +23,10 @@ import type { TenantUserFacts } from '../sandbox/admin/tenantUsers.js';
 import type { BlockedSignIn } from '../sandbox/tenant/simulateSignIns.js';
 import { startSandbox, type SandboxHandle } from '../sandbox/startSandbox.js';
 import { outOfScopeKinds } from './expectedStanding.js';
+import type { UserCategory } from '../sandbox/tenant/tenantModel.js';
+
+/** The generated kinds MFA_ALLOW_CLOUD_ONLY=false (the default) leaves out of the rollout: cloud-only, and sync stopped. */
+const outOfSyncKinds: readonly UserCategory[] = ['cloudOnly', 'noLongerSynced'];
 import { checkJournalEntries, checkTenant, journalContext, witnessWrites, type JournalChecks, type TenantChecks } from './checkJournal.js';
 import { checkOutcome, type OutcomeMismatch } from './checkOutcome.js';
 import { readTenantUsers } from './readTenantUsers.js';
@@ -67,6 +71,11 @@ export interface RehearsalOptions {
 export interface SmsOnlyOnDate {
   readonly date: string;
   readonly users: readonly { readonly upn: string; readonly category: string }[];
+  /**
+   * Enabled users the settings leave out of the rollout (cloud-only with MFA_ALLOW_CLOUD_ONLY=false, sync stopped)
+   * with no method but SMS/voice, or none: not the rollout's risk, blocked at sign-in all the same; named apart.
+   */
+  readonly outOfScope: readonly { readonly upn: string; readonly category: string }[];
 }
 
 export interface RehearsalOutcome {
@@ -148,7 +157,13 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
     const nights = options.nights ?? nightsThrough(start, config.smsRetirementDate);
     sandbox.controls.setSignInSimulation({ registerProbability: options.registerProbability ?? 0.3, smsDelivery: config.smsDelivery, smsRetirementDate: config.smsRetirementDate });
     const sink = options.logSink ?? (options.logLevel === undefined ? silentSink : stderrSink(options.logLevel));
-    const logger = createLogger(sink, { rolloutId: config.rolloutId });
+    // the nights whose deadline verdict raised the alert (`deadline.atRisk`), for the summary
+    const alertNights = new Set<number>();
+    let currentNight = 0;
+    const logger = createLogger((level, line) => {
+      if (line.includes('"event":"deadline.atRisk"')) alertNights.add(currentNight);
+      sink(level, line);
+    }, { rolloutId: config.rolloutId });
     const context = journalContext(sandbox, config);
     const witness = witnessWrites(sandbox.journal, sandbox.state);
     const kinds = new Map(manifest.users.map((user) => [user.id, user.category]));
@@ -167,6 +182,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
       let smsOnlyOnDate: SmsOnlyOnDate | null = null;
       for (let night = 1; night <= nights; night += 1) {
         now = new Date(firstNight + (night - 1) * dayMs);
+        currentNight = night;
         sandbox.controls.setNow(now);
         sandbox.controls.setOrganization({ onPremisesSyncEnabled: true, lastSyncAgeMinutes: 20 });
         const phases = progressOfNight(options.progress ?? silentProgress, `night ${night}/${nights} · `);
@@ -198,7 +214,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
         rows.push(row);
         print(renderNightRow(row));
         if (row.date === config.smsRetirementDate) {
-          smsOnlyOnDate = { date: row.date, users: smsOnly.map((user) => ({ upn: user.userPrincipalName, category: kinds.get(user.id) ?? 'unknown' })) };
+          const named = (user: TenantUserFacts) => ({ upn: user.userPrincipalName, category: kinds.get(user.id) ?? 'unknown' });
+          const outOfScope = tenantUsers.filter((user) => user.accountEnabled && (config.allowCloudOnly ? ['noLongerSynced'] : outOfSyncKinds).includes(kinds.get(user.id) ?? 'disabled') && (user.methods.length === 0 || isSmsOnly(user)));
+          smsOnlyOnDate = { date: row.date, users: smsOnly.map(named), outOfScope: outOfScope.map(named) };
         }
       }
       witness.stop();
@@ -212,8 +230,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
         journal.breakGlassWrites === 0 && journal.phishingResistantWithoutPasskey.length === 0 && journal.passForExcluded.length === 0 && journal.smsAfterRetirement.length === 0 &&
         tenant.enforcedWithoutMethod.length === 0 && tenant.phishingResistantMembersWithoutPasskey.length === 0 && outcome.length === 0;
       const blockedSignIns = sandbox.controls.signInSimulation().blockedSignIns;
-      printSummary(print, { rows, smsOnlyOnDate, journal, tenant, outcome, blocked: blockedSignIns.length, ok, retirementDate: config.smsRetirementDate });
       const report = await buildReport(config, rollout.ports, nightEnd);
+      printSummary(print, { rows, smsOnlyOnDate, journal, tenant, outcome, blocked: blockedSignIns.length, ok, retirementDate: config.smsRetirementDate, alertNights: [...alertNights].sort((a, b) => a - b), reportOutOfScope: report.deadline?.outOfScope.count ?? null });
       const reportFile = options.report === undefined ? null : path.resolve(options.report);
       if (reportFile !== null) {
         await writeFile(reportFile, renderReportHtml(report));
@@ -299,6 +317,10 @@ interface Summary {
   readonly blocked: number;
   readonly ok: boolean;
   readonly retirementDate: string;
+  /** Nights the `deadline.atRisk` alert fired (their numbers). */
+  readonly alertNights: readonly number[];
+  /** Users the last night's report names out of scope with no strong method known (null: no deadline section). */
+  readonly reportOutOfScope: number | null;
 }
 
 function printSummary(print: (line?: string) => void, summary: Summary) {
@@ -313,7 +335,11 @@ function printSummary(print: (line?: string) => void, summary: Summary) {
   else {
     print(`  SMS-only on the retirement date ${smsOnlyOnDate.date}: ${smsOnlyOnDate.users.length}`);
     for (const user of smsOnlyOnDate.users) print(`    ${user.upn} (${user.category})`);
+    print(`  out of scope, SMS-only on the date: ${smsOnlyOnDate.outOfScope.length} (not synced, MFA_ALLOW_CLOUD_ONLY=false: no wave reaches them)`);
+    for (const user of smsOnlyOnDate.outOfScope) print(`    ${user.upn} (${user.category})`);
   }
+  const alertDates = summary.alertNights.map((night) => rows.find((row) => row.night === night)?.date ?? `night ${night}`);
+  print(`  deadline.atRisk alert fired on ${summary.alertNights.length} night(s)${alertDates.length > 0 ? ` (${alertDates.length > 4 ? `${alertDates.slice(0, 2).join(', ')} … ${alertDates.slice(-2).join(', ')}` : alertDates.join(', ')})` : ''}; the report names ${summary.reportOutOfScope ?? '-'} user(s) out of scope with no strong method known`);
   print();
   print('Checks against the sandbox tenant');
   print(`  ${mark(journal.breakGlassWrites === 0)} writes to break-glass accounts: ${journal.breakGlassWrites}`);

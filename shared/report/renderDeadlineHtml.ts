@@ -37,6 +37,7 @@ ${renderConversion(deadline)}
 <h3>Stragglers</h3>
 <p data-field="stragglerCount" data-value="${stragglers.count}"><strong>${formatCount(stragglers.count)}</strong> user(s) the helpdesk must hear about${stragglers.users.length < stragglers.count ? `; the ${stragglers.users.length} longest nudged are listed` : ''}.</p>
 ${renderStragglers(deadline)}
+${renderOutOfScope(deadline)}
 </section>`;
   return { banner, section };
 }
@@ -57,4 +58,14 @@ function renderStragglers(deadline: DeadlineReport): string {
     `<td data-field="tap" data-value="${user.tap === null ? '' : escapeHtml(user.tap.expiresAt)}">${user.tap === null ? 'none' : escapeHtml(`issued ${user.tap.issuedAt.slice(0, 16).replace('T', ' ')}, ${user.tap.valid ? 'expires' : 'expired'} ${user.tap.expiresAt.slice(0, 16).replace('T', ' ')}`)}</td></tr>`);
   return `<table id="stragglers-table"><thead><tr><th>User</th><th>Reason</th><th class="number">Days since the nudge</th><th class="number">Days to their date</th><th>Temporary Access Pass</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>`;
+}
+
+/** Users the settings leave out of the rollout who meet the blocking prompt on the date: named apart from the stragglers. */
+function renderOutOfScope(deadline: DeadlineReport): string {
+  const { outOfScope, calendar, projection } = deadline;
+  if (outOfScope.count === 0 || calendar.delivery !== 'microsoft') return '';
+  const more = outOfScope.users.length < outOfScope.count ? `<li>… ${formatCount(outOfScope.count - outOfScope.users.length)} more (<code>mfa-rollout report --json</code>)</li>` : '';
+  return `<h3>Out of scope, SMS-only on the date</h3>
+<p data-field="outOfScopeCount" data-value="${outOfScope.count}"><strong>${formatCount(outOfScope.count)}</strong> user(s) not synced (<code>MFA_ALLOW_CLOUD_ONLY=false</code>, or sync stopped): no wave reaches them and no strong method is known, so they meet the blocking prompt on <time datetime="${escapeHtml(projection.retirementDate)}">${escapeHtml(projection.retirementDate)}</time>. Not the rollout's risk and not in the projection; enrol them by hand or set <code>MFA_ALLOW_CLOUD_ONLY=true</code>.</p>
+<ul id="out-of-scope">${outOfScope.users.map((user) => `<li data-user-id="${escapeHtml(user.userId)}">${escapeHtml(user.upn)}</li>`).join('')}${more}</ul>`;
 }

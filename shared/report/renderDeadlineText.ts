@@ -46,5 +46,12 @@ export function renderDeadlineText(deadline: DeadlineReport, listUsers: number):
   }
   const shown = Math.min(listUsers, stragglers.users.length);
   if (stragglers.count > shown) lines.push(`  ... ${formatCount(stragglers.count - shown)} more (mfa-rollout report --json or --html)`);
+  const { outOfScope } = deadline;
+  if (outOfScope.count > 0 && calendar.delivery === 'microsoft') {
+    lines.push('', `Out of scope, SMS-only on the date: ${formatCount(outOfScope.count)} (not synced, and MFA_ALLOW_CLOUD_ONLY=false or sync stopped: no wave reaches them, no strong method known; they meet the blocking prompt on ${projection.retirementDate})`);
+    for (const user of outOfScope.users.slice(0, listUsers)) lines.push(`  ${user.upn}`);
+    const listed = Math.min(listUsers, outOfScope.users.length);
+    if (outOfScope.count > listed) lines.push(`  ... ${formatCount(outOfScope.count - listed)} more (mfa-rollout report --json or --html)`);
+  }
   return lines;
 }

@@ -32,8 +32,12 @@ async function write(ports: SetupPorts, target: SetupWrite['target'], body: Read
 }
 
 /** `setup-20261215T010203Z-9f3a`: sortable by time, unique per run. */
+/**
+ * `setup-2026-12-02T07-38-00Z-1a2b`: the instant written as wave ids are (no run of seven digits, which the log
+ * redactor would take for a phone number and write REDACTED), then two random bytes.
+ */
 function setupIdAt(now: Date): string {
-  return `setup-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}-${randomBytes(2).toString('hex')}`;
+  return `setup-${now.toISOString().replace(/:/g, '-').replace(/\.\d{3}/, '')}-${randomBytes(2).toString('hex')}`;
 }
 
 /**

@@ -33,8 +33,12 @@ describe('redaction of Temporary Access Passes', () => {
       requestId: '7c1f9b2e-3d4a-4e5f-8a6b-9c0d1e2f3a4b',
       message: "issue-tap needs the Graph application permission UserAuthMethod-TAP.ReadWrite.All (or UserAuthenticationMethod.ReadWrite.All); 'Request_BadRequest'.",
       rolloutId: 'Contoso-2026',
+      // the id `setup-passkeys --restore` takes
+      setupId: 'setup-2026-12-02T07-38-00Z-1a2b',
     };
     expect(redactFields(fields)).toEqual(fields);
+    // a phone number in its place is still one
+    for (const value of ['setup-2026-12-02T07-38-00Z +14155550100']) expect([value, redactFields({ setupId: value }).setupId]).toEqual([value, redacted]);
   });
 
   it('never lets a pass into a log line through the logger', () => {

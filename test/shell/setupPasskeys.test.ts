@@ -60,8 +60,13 @@ describe('setup-passkeys against the sandbox tenant', () => {
   it('apply: writes exactly what was missing, records the before-state, and the preflight passes; restore puts the policy back', async () => {
     const before = stateOf(policy());
     const from = tenant().sandbox.journal.entries().length;
-    const applied = await withPorts({}, (config, ports) => setupPasskeys(config, ports, quiet, new Date(), { ...options, apply: true }));
+    const logLines: string[] = [];
+    const logged = createLogger((_level, line) => logLines.push(line));
+    const applied = await withPorts({}, (config, ports) => setupPasskeys(config, ports, logged, new Date(), { ...options, apply: true }));
     expect(writesSince(from)).toEqual(['methodConfigurations.update 204', 'methodsPolicy.update 200']);
+    // the log line names the id `--restore` takes (not REDACTED: no run of digits a phone number could be)
+    const appliedLine = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line['event'] === 'setup.applied');
+    expect(appliedLine).toMatchObject({ setupId: applied.setupId, calls: 2 });
     const { campaign, phoneRetired } = tenant().sandbox.manifest.groups;
     expect(policy().authenticationMethodConfigurations.Sms.excludeTargets).toEqual([{ id: phoneRetired, targetType: 'group' }]);
     expect(policy().registrationEnforcement.authenticationMethodsRegistrationCampaign).toMatchObject({
@@ -73,7 +78,7 @@ describe('setup-passkeys against the sandbox tenant', () => {
     expect(applied.posture.blocked).toBe(false);
     expect(applied.posture.problems.map((problem) => problem.code)).toEqual(['campaignIncludesEveryone']);
     const setupId = applied.setupId ?? '';
-    expect(setupId).toMatch(/^setup-\d{8}T\d{6}Z-[0-9a-f]{4}$/);
+    expect(setupId).toMatch(/^setup-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z-[0-9a-f]{4}$/);
     const record = await withPorts({}, (_config, ports) => ports.setup.get(setupId));
     expect(record).toMatchObject({ targetMethod: 'passkey', campaignMode: 'waves', appliedAt: expect.any(String), restoredAt: null });
     expect(record.writes.map((write) => write.target)).toEqual(['sms', 'campaign']);

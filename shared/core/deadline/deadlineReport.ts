@@ -7,7 +7,7 @@ import { createConversionTally, type WaveConversion } from './campaignConversion
 import { collectStragglers, type StragglerList } from './collectStragglers.js';
 import { deadlineVerdict, type DeadlineVerdict } from './deadlineVerdict.js';
 import { projectSmsOnly, type SmsOnlyProjection } from './projectSmsOnly.js';
-import { createUserPostureTally, usersAtRisk, type UserPostureCounts } from './userPostureTally.js';
+import { collectOutOfScope, createUserPostureTally, usersAtRisk, type OutOfScopeList, type UserPostureCounts } from './userPostureTally.js';
 
 /** One point of the SMS-only line: a night's count of users on SMS or voice only, and of all users at risk. */
 export interface SmsOnlyPoint {
@@ -33,6 +33,8 @@ export interface DeadlineReport {
   readonly rampNightsLeft: number | null;
   readonly conversion: readonly WaveConversion[];
   readonly stragglers: StragglerList;
+  /** Users the settings leave out of the rollout (cloud-only with MFA_ALLOW_CLOUD_ONLY=false) with no strong method known, by name: not stragglers, not in the projection, blocked on the date. */
+  readonly outOfScope: OutOfScopeList;
   /** The SMS-only line, oldest first: the nights' records, and today's count from this report's roster scan. */
   readonly smsOnlyByNight: readonly SmsOnlyPoint[];
 }
@@ -51,7 +53,7 @@ type DeadlineConfig = Pick<
   Config,
   | 'breakGlass' | 'exclusionGroupId' | 'excludeUpnPatterns' | 'campaignMode' | 'targetMethod' | 'smsDelivery' | 'smsRetirementDate' | 'smsRetirementDateAdmins'
   | 'passkeyNudgeDays' | 'deadlineWarningDays' | 'strategy' | 'perUserState' | 'caGroupId' | 'overwriteConflictingPhone' | 'maxAttempts'
-  | 'campaignGroupId' | 'phishingResistantGroupId' | 'retirePhoneAfterPasskey' | 'phoneRetiredGroupId' | 'verifyAfterDays'
+  | 'campaignGroupId' | 'phishingResistantGroupId' | 'retirePhoneAfterPasskey' | 'phoneRetiredGroupId' | 'verifyAfterDays' | 'allowCloudOnly'
 >;
 
 /**
@@ -63,9 +65,11 @@ export function createDeadlineCollector(config: DeadlineConfig, now: Date, listL
   const postures = createUserPostureTally(config);
   const conversion = createConversionTally(config, now);
   const stragglers = collectStragglers(config, now, listLimit);
+  const outOfScope = collectOutOfScope(config, listLimit);
   return {
     add(user, tap) {
       postures.add(user);
+      outOfScope.add(user);
       if (user.present) conversion.add(user.progress);
       stragglers.add(user, tap);
     },
@@ -85,6 +89,7 @@ export function createDeadlineCollector(config: DeadlineConfig, now: Date, listL
         rampNightsLeft,
         conversion: conversion.finish(),
         stragglers: stragglers.finish(),
+        outOfScope: outOfScope.finish(),
         smsOnlyByNight: [...nights.filter((night) => night.date < today).map((night) => point(night.date, night.counts)), point(today, tally.counts)],
       };
     },

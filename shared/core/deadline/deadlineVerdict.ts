@@ -18,6 +18,12 @@ export function deadlineVerdict(projection: SmsOnlyProjection, delivery: SmsDeli
   if (delivery === 'customerManaged') {
     return { status: 'notApplicable', message: 'SMS and voice come from a customer-managed provider (MFA_SMS_DELIVERY=customerManaged): the retirement date of Microsoft delivery does not cut them off.' };
   }
+  const verdict = rolloutVerdict(projection);
+  // users the settings leave out of scope are not the rollout's risk, but they are blocked on the date all the same
+  return projection.outOfScope > 0 ? { ...verdict, message: `${verdict.message} Out of scope (not synced, not enrolled by the rollout), no strong method known: ${projection.outOfScope}, named apart.` } : verdict;
+}
+
+function rolloutVerdict(projection: SmsOnlyProjection): DeadlineVerdict {
   const { projectedOnDate, retirementDate, daysLeft, pace, atRiskNow } = projection;
   const paceText = `${pace.perNight} registration(s) per night over the last ${pace.nights} night(s)`;
   if (daysLeft <= 0) {

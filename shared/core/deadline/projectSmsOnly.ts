@@ -17,6 +17,8 @@ export interface SmsOnlyProjection {
   readonly smsVoiceOnly: number;
   readonly noMfaMethod: number;
   readonly notReached: number;
+  /** Not reached, no strong method known, and out of the rollout's scope by the settings (cloud-only with MFA_ALLOW_CLOUD_ONLY=false): not in `atRiskNow`, blocked on the date all the same. */
+  readonly outOfScope: number;
   readonly pace: {
     /** The window: the last `smsPaceWindowNights` nights, or the nights since the first nudge when fewer. */
     readonly nights: number;
@@ -65,7 +67,7 @@ export function projectSmsOnly(input: {
   const nightsLeft = Math.max(0, calendar.daysLeft);
   const projectedOnDate = nightsLeft === 0 ? atRiskNow : Math.max(0, Math.ceil(atRiskNow - rate * nightsLeft - 1e-9));
   const method =
-    `Users at risk: SMS/voice only, no MFA method, and users not reached by a wave yet with no strong method known (${atRiskNow} now). ` +
+    `Users at risk: SMS/voice only, no MFA method, and users in the rollout's scope not reached by a wave yet with no strong method known (${atRiskNow} now; users the settings leave out of scope, such as cloud-only users with MFA_ALLOW_CLOUD_ONLY=false, are counted apart: ${counts.outOfScopeNoStrongMethod ?? 0}). ` +
     `Pace: the target-method registrations the rollout saw over the last ${window} nights (or since the first nudge, if more recent), not counting methods users had before, divided by those nights. ` +
     `Projection: the users at risk now less the pace times the nights left before ${calendar.retirementDate} (one a day, today's included), never below 0. ` +
     'The general retirement date is used for everyone (a later date for Global Administrators and external users only gives them more time).';
@@ -77,6 +79,7 @@ export function projectSmsOnly(input: {
     smsVoiceOnly: counts.smsVoiceOnly,
     noMfaMethod: counts.noMfaMethod,
     notReached: counts.notInJourneyNoStrongMethod,
+    outOfScope: counts.outOfScopeNoStrongMethod ?? 0,
     pace: { nights, registrations, perNight: Math.round(rate * 10) / 10 },
     projectedOnDate,
     nightsToClear: rate === 0 ? (atRiskNow === 0 ? 0 : null) : Math.ceil(atRiskNow / rate - 1e-9),

@@ -2,6 +2,7 @@ import type { Config } from '../../config/configSchema.js';
 import { createExclusionCheck } from '../exclusions.js';
 import { methodPosture, type MethodPosture } from '../journey/journeyStanding.js';
 import { nudgeOf } from './campaignConversion.js';
+import { readiness } from '../readiness.js';
 import type { RosterUser } from '../rosterUser.js';
 
 /** Where a present user stands on the way off SMS: exactly one bucket each. */
@@ -18,8 +19,15 @@ export type UserPostureCounts = Readonly<Record<UserPostureBucket, number>> & {
   readonly total: number;
   /** Gone from the directory at the last refresh: in no bucket (nothing to retire for them). */
   readonly notPresent: number;
-  /** Of `notInJourney`, enabled accounts with no strong method known (only SMS, nothing, or never looked at): at risk until a wave reaches them. */
+  /** Of `notInJourney`, enabled accounts in the rollout's scope with no strong method known (only SMS, nothing, or never looked at): at risk until a wave reaches them. */
   readonly notInJourneyNoStrongMethod: number;
+  /**
+   * Of `notInJourney`, enabled accounts with no strong method known that the operator's own settings leave out of the
+   * rollout (`outOfScopeReason`: cloud-only with MFA_ALLOW_CLOUD_ONLY=false, or sync stopped): no wave will reach them,
+   * so they are not the rollout's risk and not in the projection, yet they meet the blocking prompt on the date; the
+   * report names them apart. Absent in counts recorded before it existed (0).
+   */
+  readonly outOfScopeNoStrongMethod?: number;
 };
 
 /** What a tally of the roster gives: the buckets, and the campaign's registrations by day for the pace. */
@@ -36,7 +44,26 @@ export interface UserPostureTally {
   finish(): UserPostureTallyResult;
 }
 
-type TallyConfig = Pick<Config, 'breakGlass' | 'exclusionGroupId' | 'excludeUpnPatterns' | 'campaignMode'>;
+type TallyConfig = Pick<Config, 'breakGlass' | 'exclusionGroupId' | 'excludeUpnPatterns' | 'campaignMode' | 'allowCloudOnly' | 'targetMethod'>;
+
+/** Why the operator's settings leave a user out of the rollout's scope (readiness `notSynced`: cloud-only with MFA_ALLOW_CLOUD_ONLY=false, or sync stopped for the user), or null. */
+export type OutOfScopeReason = 'notSynced';
+
+export function outOfScopeReason(user: RosterUser, config: Pick<Config, 'allowCloudOnly' | 'targetMethod'>): OutOfScopeReason | null {
+  const ready = readiness(user.directory, config);
+  return !ready.ready && ready.reason === 'notSynced' ? 'notSynced' : null;
+}
+
+/**
+ * A present, enabled user no wave has reached and with no strong method known, who meets the blocking prompt on the
+ * date: at risk (`inScope`, until a wave reaches them), or out of the rollout's scope by the operator's settings
+ * (`outOfScope`); null for everyone else.
+ */
+export function notReachedStanding(user: RosterUser, bucket: UserPostureBucket, config: Pick<Config, 'allowCloudOnly' | 'targetMethod'>): 'inScope' | 'outOfScope' | null {
+  // a disabled account cannot sign in: it meets no prompt, so it is not at risk (it stays in its bucket)
+  if (!user.present || bucket !== 'notInJourney' || user.directory.methods === 'registered' || !user.directory.accountEnabled) return null;
+  return outOfScopeReason(user, config) === null ? 'inScope' : 'outOfScope';
+}
 
 /**
  * The bucket of one present user, the first that applies:
@@ -67,6 +94,7 @@ export function createUserPostureTally(config: TallyConfig): UserPostureTally {
   let total = 0;
   let notPresent = 0;
   let notInJourneyNoStrongMethod = 0;
+  let outOfScopeNoStrongMethod = 0;
   let firstNudge = Number.POSITIVE_INFINITY;
   return {
     add(user) {
@@ -77,8 +105,9 @@ export function createUserPostureTally(config: TallyConfig): UserPostureTally {
       total += 1;
       const bucket = userPostureBucket(user, excluded);
       counts[bucket] += 1;
-      // a disabled account cannot sign in: it meets no prompt, so it is not at risk (it stays in its bucket)
-      if (bucket === 'notInJourney' && user.directory.methods !== 'registered' && user.directory.accountEnabled) notInJourneyNoStrongMethod += 1;
+      const notReached = notReachedStanding(user, bucket, config);
+      if (notReached === 'inScope') notInJourneyNoStrongMethod += 1;
+      else if (notReached === 'outOfScope') outOfScopeNoStrongMethod += 1;
       const { progress } = user;
       if (progress.state === 'new' || progress.state === 'announced') return;
       const nudgedAt = Date.parse(nudgeOf(progress.journey, config.campaignMode)?.at ?? '');
@@ -90,7 +119,7 @@ export function createUserPostureTally(config: TallyConfig): UserPostureTally {
     },
     finish() {
       return {
-        counts: { ...counts, total, notPresent, notInJourneyNoStrongMethod },
+        counts: { ...counts, total, notPresent, notInJourneyNoStrongMethod, outOfScopeNoStrongMethod },
         registeredOn: { ...registeredOn },
         firstNudgeAt: Number.isFinite(firstNudge) ? new Date(firstNudge).toISOString() : null,
       };
@@ -98,7 +127,32 @@ export function createUserPostureTally(config: TallyConfig): UserPostureTally {
   };
 }
 
-/** Users who would meet the blocking prompt if SMS and voice went dark now: SMS/voice only, no method, or not reached with no strong method known. */
+/** Users at the rollout's risk if SMS and voice went dark now: SMS/voice only, no method, or in scope, not reached and with no strong method known (not those the settings leave out of scope). */
 export function usersAtRisk(counts: UserPostureCounts): number {
   return counts.smsVoiceOnly + counts.noMfaMethod + counts.notInJourneyNoStrongMethod;
+}
+
+/** Users out of the rollout's scope who meet the blocking prompt on the date, by name (the report lists them apart from the stragglers). */
+export interface OutOfScopeList {
+  readonly count: number;
+  /** At most the list limit, by UPN. */
+  readonly users: readonly { readonly userId: string; readonly upn: string; readonly reason: OutOfScopeReason }[];
+}
+
+/** Collects `OutOfScopeList` in one pass over the roster (pure; memory: at most `listLimit` users). */
+export function collectOutOfScope(config: TallyConfig, listLimit = 200): { add(user: RosterUser): void; finish(): OutOfScopeList } {
+  const isExcluded = createExclusionCheck(config);
+  const excluded = (user: RosterUser) => isExcluded(user.directory) !== null;
+  const users: { userId: string; upn: string; reason: OutOfScopeReason }[] = [];
+  let count = 0;
+  return {
+    add(user) {
+      if (!user.present || notReachedStanding(user, userPostureBucket(user, excluded), config) !== 'outOfScope') return;
+      count += 1;
+      users.push({ userId: user.directory.id, upn: user.directory.userPrincipalName, reason: 'notSynced' });
+      users.sort((a, b) => (a.upn < b.upn ? -1 : a.upn > b.upn ? 1 : 0));
+      if (users.length > listLimit) users.pop();
+    },
+    finish: () => ({ count, users: [...users] }),
+  };
 }
