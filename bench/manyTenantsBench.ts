@@ -27,6 +27,12 @@ export interface ManyTenantsBenchOptions {
   readonly batchSize: number;
   /** Graph's application-wide write limit across tenants on (as Graph documents) or off (each tenant only its own quota). */
   readonly applicationLimit: boolean;
+  /**
+   * Whether the product is told the app-wide limit (MFA_GRAPH_APP_WRITE_QUOTA, on the bench's scale), so that the
+   * nights writing at once share it through the writers' register; false: told a limit so large that each night
+   * paces at its own tenant's quota only (the product before the register).
+   */
+  readonly productShares: boolean;
   /** Each tenant's write pace (MFA_GRAPH_WRITES_PER_SECOND). */
   readonly writesPerSecond: number;
   readonly seed: number;
@@ -52,6 +58,8 @@ export interface ManyTenantsBenchResult {
   /** Each tenant's writes/s over its own busy span ÷ its fair share (its quota, or the app limit ÷ tenants at once when that is lower); the lowest. */
   readonly lowestTenantShare: number;
   readonly medianTenantShare: number;
+  /** Σ writes ÷ Σ (a tenant's quota × its own busy span): the tenants' own quotas used while they wrote. */
+  readonly ownQuotaWhileWriting: number;
   /** Σ each tenant's busy span ÷ the busy span: how many tenants were writing at once on average (the rest of a running night reads). */
   readonly writingAtOnce: number;
   /** Write answers 429 ÷ write answers. */
@@ -68,6 +76,9 @@ export interface ManyTenantsBenchResult {
 
 export const tenantQuotaPerSecond = 20;
 export const applicationWritesPerSecond = 35_000 / 300;
+/** The app-wide limit on the bench's scale: 350 writes per 3 s (Graph: 35,000 per 300 s, the same rate). */
+const applicationWritesPerWindow = 350;
+const applicationWindowSeconds = 3;
 
 /** 30 to 120 users, spread evenly and deterministically. */
 export function benchTenantSize(index: number): number {
@@ -84,7 +95,7 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
       seed: options.seed,
       tenants: Array.from({ length: options.tenants }, (_, index) => ({ users: benchTenantSize(index), seed: options.seed + index })),
       quota: { appWrites: tenantQuotaPerSecond * options.rateScale, appWriteWindowSeconds: 1, tenantWrites: 60 * options.rateScale, tenantWriteWindowSeconds: 1 },
-      applicationQuota: { enabled: options.applicationLimit, writes: 350 * options.rateScale, writeWindowSeconds: 3 },
+      applicationQuota: { enabled: options.applicationLimit, writes: applicationWritesPerWindow * options.rateScale, writeWindowSeconds: applicationWindowSeconds },
     });
     const tenants = sandbox.tenants;
     const caFile = path.join(workDir, 'sandbox-ca.pem');
@@ -99,6 +110,8 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
       MFA_NOTICE_DAYS: '0',
       MFA_GRAPH_WRITE_QUOTA: String(Math.max(1, Math.round(tenantQuotaPerSecond * options.rateScale))),
       MFA_GRAPH_WRITES_PER_SECOND: String(options.writesPerSecond),
+      MFA_GRAPH_APP_WRITE_QUOTA: options.productShares ? String(Math.round(applicationWritesPerWindow * options.rateScale)) : '10000000',
+      MFA_GRAPH_APP_WRITE_WINDOW_SECONDS: String(applicationWindowSeconds),
     };
     for (const tenant of tenants) await registerSandboxTenant(env, sandbox, tenant, { MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '200', MFA_MAX_WAVE_SIZE: '200' });
     host = await startTenantWorkers(env, azurite.connectionString, options.workers, { batchSize: options.batchSize, newBatchThreshold: 0, maxPollingIntervalMs: 200 });
@@ -150,6 +163,7 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
       aggregateShare: rate / capacity,
       lowestTenantShare: shares[0] ?? 0,
       medianTenantShare: shares[Math.floor(shares.length / 2)] ?? 0,
+      ownQuotaWhileWriting: writes / Math.max(0.001, writingSeconds * tenantQuota),
       writingAtOnce: writingSeconds / Math.max(0.001, busySeconds),
       throttledShare: answered === 0 ? 0 : throttled / answered,
       applicationThrottled: sandbox.applicationQuota.usage().throttled.total,
