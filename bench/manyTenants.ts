@@ -56,5 +56,6 @@ console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|--
 for (const result of results) {
   console.log(`| ${result.label} | ${result.options.writesPerSecond} | ${result.writes} | ${result.busySeconds.toFixed(1)} | ${result.writesPerSecond.toFixed(1)} | ${result.capacity.toFixed(1)} | ${result.binds} | ${percent(result.aggregateShare)} | ${percent(result.lowestTenantShare)} | ${percent(result.medianTenantShare)} | ${percent(result.ownQuotaWhileWriting)} | ${result.writingAtOnce.toFixed(1)} of ${result.tenantsAtOnce} | ${percent(result.throttledShare)} | ${result.applicationThrottled} | ${result.wallSeconds.toFixed(0)} | ${result.peakWorkerRssMiB.toFixed(0)} MiB | ${result.settled.deleted} deleted, ${result.settled.other} other | ${result.unfinishedTenants} |`);
 }
+for (const result of results) console.log(`${result.label}: nights ${JSON.stringify(result.nights)} · failed users ${JSON.stringify(result.userErrors)}`);
 writeFileSync(out, `${JSON.stringify({ started, machine, results }, null, 2)}\n`);
 console.log(`\nResults: ${out}`);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { QueueWorkers } from '../queuehost/startQueueWorkers.js';
-import { openNight, registerSandboxTenant, startTenantWorkers, waitSettled } from '../rehearsal/rehearseTenantsQueue.js';
+import { functionEvents, openNight, registerSandboxTenant, startTenantWorkers, waitSettled } from '../rehearsal/rehearseTenantsQueue.js';
 import { deploymentSandboxSettings, phoneTrackSettings } from '../rehearsal/sandboxSettings.js';
 import { startAzurite } from '../rehearsal/startAzurite.js';
 import { startSandbox, type SandboxHandle } from '../sandbox/startSandbox.js';
@@ -72,6 +72,9 @@ export interface ManyTenantsBenchResult {
   readonly settled: { readonly deleted: number; readonly other: number };
   /** Tenants whose night did not enforce every user it could (should be 0). */
   readonly unfinishedTenants: number;
+  /** How the tenants' nights ended (`tenant.nightDone` outcome / wave status, `tenant.failed` code), and the error codes of the users that failed. */
+  readonly nights: Readonly<Record<string, number>>;
+  readonly userErrors: Readonly<Record<string, number>>;
 }
 
 export const tenantQuotaPerSecond = 20;
@@ -119,6 +122,20 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
     const fanned = await openNight(env, tenants, '2027-01-04');
     const settled = await waitSettled(host, 0, fanned.enqueued.length, 60 * 60_000);
     const wallSeconds = (Date.now() - began) / 1000;
+    const nights: Record<string, number> = {};
+    const userErrors: Record<string, number> = {};
+    for (const event of functionEvents(host)) {
+      const key = event.event === 'tenant.nightDone' ? `${String(event['outcome'])}/${String(event['status'] ?? '-')}` : event.event === 'tenant.failed' ? `failed/${String(event['errorCode'])}` : null;
+      if (key !== null) nights[key] = (nights[key] ?? 0) + 1;
+      if (event.event === 'wave.closed' || event.event === 'wave.halted' || event.event === 'wave.stopped') {
+        const wave = `${event.event}/${String(event['status'] ?? event['errorCode'] ?? '-')}`;
+        nights[wave] = (nights[wave] ?? 0) + 1;
+        const failed = Number(event['failed'] ?? 0);
+        if (failed > 0) userErrors['failed users'] = (userErrors['failed users'] ?? 0) + failed;
+        const top = event['topErrors'];
+        if (Array.isArray(top)) for (const entry of top as { code?: unknown; count?: unknown }[]) userErrors[String(entry.code)] = (userErrors[String(entry.code)] ?? 0) + Number(entry.count ?? 1);
+      }
+    }
     await host.stop();
     const rss = host.events.filter((event) => event.type === 'exiting').map((event) => (event.type === 'exiting' ? event.maxRssBytes : 0));
     host = undefined;
@@ -171,6 +188,8 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
       peakWorkerRssMiB: Math.max(0, ...rss) / 1024 ** 2,
       settled: { deleted: settled.filter((event) => event.type === 'settled' && event.outcome === 'deleted').length, other: settled.filter((event) => event.type === 'settled' && event.outcome !== 'deleted').length },
       unfinishedTenants: unfinished,
+      nights,
+      userErrors,
     };
   } finally {
     await host?.stop();

@@ -4,8 +4,14 @@
  * Graph limits one app's writes across every tenant together (35,000 per 5 minutes: docs/graph-behaviour.md#throttling),
  * on top of each tenant's own 3,000 per 150 s. Past about six tenants writing at once the sum of their own quotas is
  * above the app's limit, so each tenant night takes an equal part of it among the nights *writing* at that moment
- * (a night still reading its roster takes none): the app's rate and burst, a margin under them, divided by the number
- * of writers the writers' register (`<prefix>Writers`) shows. Pure: the register's rows and the clock are inputs.
+ * (a night still reading its roster takes none), divided by the number of writers the writers' register
+ * (`<prefix>Writers`) shows. Pure: the register's rows and the clock are inputs.
+ *
+ * Graph does not say whether the app-wide limit is a refilling bucket or a window (docs/graph-behaviour.md#throttling),
+ * so the part holds under both: the rate is `margin` of the limit's, and the burst the writers may spend at once is
+ * half of what the margin leaves (1.5 % of the quota at 97 %), so that burst plus a window of the rate stays under
+ * the quota (98.5 %) even if Graph counts a window. Under a bucket this gives up only the first minutes' head start of
+ * a night that lasts hours.
  */
 
 /** Graph's application-wide write limit as the deployment is told it (MFA_GRAPH_APP_WRITE_QUOTA per MFA_GRAPH_APP_WRITE_WINDOW_SECONDS). */
@@ -51,12 +57,12 @@ export function countWriters(rows: readonly WriterAnnouncement[], self: string, 
   return live.size;
 }
 
-/** An equal part of the app's limit, `margin` under it, for each of `writers` writers. */
+/** An equal part of the app's limit for each of `writers` writers: `margin` of its rate, half the rest of it as a burst (at least one write). */
 export function writeShareOf(limit: AppWriteLimit, writers: number, margin: number): WriteShare {
   const count = Math.max(1, Math.floor(writers));
   return {
-    ratePerSecond: (limit.quota / limit.windowSeconds) * margin / count,
-    burst: Math.max(1, (limit.quota * margin) / count),
+    ratePerSecond: ((limit.quota / limit.windowSeconds) * margin) / count,
+    burst: Math.max(1, ((1 - margin) * limit.quota) / 2 / count),
     writers: count,
   };
 }

@@ -4,13 +4,15 @@ import { countWriters, shareCadence, writeShareOf } from '../../shared/core/appW
 const graphLimit = { quota: 35_000, windowSeconds: 300 };
 
 describe('a night\'s part of the app-wide write limit', () => {
-  it('divides the app\'s rate and burst, a margin under them, among the nights writing now', () => {
+  it('divides the app\'s rate (a margin under it) and a burst that keeps a window under the quota among the nights writing now', () => {
     const alone = writeShareOf(graphLimit, 1, 0.97);
     expect(alone.ratePerSecond).toBeCloseTo(113.17, 2);
-    expect(alone.burst).toBeCloseTo(33_950);
+    expect(alone.burst).toBeCloseTo(525);
+    // the burst and five minutes at the rate: under the quota, were Graph to count a window
+    expect(alone.burst + alone.ratePerSecond * 300).toBeLessThan(35_000);
     const sixteen = writeShareOf(graphLimit, 16, 0.97);
     expect(sixteen.ratePerSecond).toBeCloseTo(7.07, 2);
-    expect(sixteen.burst).toBeCloseTo(2_121.9, 1);
+    expect(sixteen.burst).toBeCloseTo(32.81, 2);
     expect(sixteen.writers).toBe(16);
     // never fewer than one writer (itself), never a burst below one write
     expect(writeShareOf(graphLimit, 0, 0.97).writers).toBe(1);

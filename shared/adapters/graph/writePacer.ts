@@ -162,6 +162,8 @@ export interface PacerCore {
   setShare(share: WriteShare | null, nowMs: number): void;
   /** Writes per second the pacer lets out at most now: its bucket's rate, or the share's when that is less. */
   rate(): number;
+  /** The most writes the pacer can hold at once: its bucket's size, or the share's burst when that is less. */
+  capacity(): number;
   readonly state: PacerState;
   readonly model: QuotaModel;
   readonly share: WriteShare | null;
@@ -270,6 +272,9 @@ export function createPacerCore(tuning: PacerTuning, startMs: number): PacerCore
     rate() {
       return Math.min(pacerRate(state, tuning), shareRate());
     },
+    capacity() {
+      return Math.min(pacerCapacity(tuning), share === null ? Number.POSITIVE_INFINITY : share.burst);
+    },
     get state() {
       return state;
     },
@@ -340,7 +345,8 @@ export function createWritePacer(options: WritePacerOptions): WritePacer {
       if (options.share !== undefined) core.setShare(options.share.current(), at);
       // a group waits until the bucket (or the share) holds all of it (the window rule alone and the probe decide
       // write by write)
-      const need = releasing > 0 || (core.model === 'window' && core.share === null) ? 1 : Math.min(waiting, group());
+      // (never more than the bucket can hold: a share's burst may be a single write)
+      const need = releasing > 0 || (core.model === 'window' && core.share === null) ? 1 : Math.max(1, Math.min(waiting, group(), Math.floor(core.capacity())));
       const tokens = core.tokensAt(at);
       if (need > 1 && tokens < need && tokens >= 1) {
         await sleep(Math.max(1, ((need - tokens) / core.rate()) * 1000));

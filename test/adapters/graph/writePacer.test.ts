@@ -359,3 +359,23 @@ describe('a night\'s part of the app-wide write limit (many tenants)', () => {
     expect(pacer.rate).toBe(4);
   });
 });
+
+describe('a share smaller than a group', () => {
+  it('lets writers waiting behind a share whose burst is one write out one by one, never waiting for a group that cannot fit', async () => {
+    let clock = 0;
+    const source = { beforeWrite: async () => undefined, current: () => ({ ratePerSecond: 40, burst: 1, writers: 2 }) };
+    // a pacer that waits for ever (sleeping again and again for a group that cannot fit) fails here
+    let sleeps = 0;
+    const sleep = async (ms: number) => {
+      sleeps += 1;
+      if (sleeps > 1_000) throw new Error('the pacer never let the writers out');
+      clock += ms;
+    };
+    const pacer = createWritePacer({ ratePerSecond: 100, quota: 3_000, now: () => clock, sleep, share: source });
+    // twelve writers at once: a group at 40/s would be 10, more than the share's burst of 1
+    const tickets = await Promise.all(Array.from({ length: 12 }, () => pacer.acquire()));
+    expect(tickets).toHaveLength(12);
+    // one at once, then one each 25 ms
+    expect(clock).toBeCloseTo(275, 0);
+  });
+});
