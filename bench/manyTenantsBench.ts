@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { QueueWorkers } from '../queuehost/startQueueWorkers.js';
-import { openNight, registerSandboxTenant, startTenantWorkers, waitSettled } from '../rehearsal/rehearseTenantsQueue.js';
+import { functionEvents, openNight, registerSandboxTenant, startTenantWorkers, waitSettled } from '../rehearsal/rehearseTenantsQueue.js';
 import { deploymentSandboxSettings, phoneTrackSettings } from '../rehearsal/sandboxSettings.js';
 import { startAzurite } from '../rehearsal/startAzurite.js';
 import { startSandbox, type SandboxHandle } from '../sandbox/startSandbox.js';
@@ -27,6 +27,12 @@ export interface ManyTenantsBenchOptions {
   readonly batchSize: number;
   /** Graph's application-wide write limit across tenants on (as Graph documents) or off (each tenant only its own quota). */
   readonly applicationLimit: boolean;
+  /**
+   * Whether the product is told the app-wide limit (MFA_GRAPH_APP_WRITE_QUOTA, on the bench's scale), so that the
+   * nights writing at once share it through the writers' register; false: told a limit so large that each night
+   * paces at its own tenant's quota only (the product before the register).
+   */
+  readonly productShares: boolean;
   /** Each tenant's write pace (MFA_GRAPH_WRITES_PER_SECOND). */
   readonly writesPerSecond: number;
   readonly seed: number;
@@ -52,6 +58,8 @@ export interface ManyTenantsBenchResult {
   /** Each tenant's writes/s over its own busy span ÷ its fair share (its quota, or the app limit ÷ tenants at once when that is lower); the lowest. */
   readonly lowestTenantShare: number;
   readonly medianTenantShare: number;
+  /** Σ writes ÷ Σ (a tenant's quota × its own busy span): the tenants' own quotas used while they wrote. */
+  readonly ownQuotaWhileWriting: number;
   /** Σ each tenant's busy span ÷ the busy span: how many tenants were writing at once on average (the rest of a running night reads). */
   readonly writingAtOnce: number;
   /** Write answers 429 ÷ write answers. */
@@ -64,10 +72,16 @@ export interface ManyTenantsBenchResult {
   readonly settled: { readonly deleted: number; readonly other: number };
   /** Tenants whose night did not enforce every user it could (should be 0). */
   readonly unfinishedTenants: number;
+  /** How the tenants' nights ended (`tenant.nightDone` outcome / wave status, `tenant.failed` code), and the error codes of the users that failed. */
+  readonly nights: Readonly<Record<string, number>>;
+  readonly userErrors: Readonly<Record<string, number>>;
 }
 
 export const tenantQuotaPerSecond = 20;
 export const applicationWritesPerSecond = 35_000 / 300;
+/** The app-wide limit on the bench's scale: 350 writes per 3 s (Graph: 35,000 per 300 s, the same rate). */
+const applicationWritesPerWindow = 350;
+const applicationWindowSeconds = 3;
 
 /** 30 to 120 users, spread evenly and deterministically. */
 export function benchTenantSize(index: number): number {
@@ -84,7 +98,7 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
       seed: options.seed,
       tenants: Array.from({ length: options.tenants }, (_, index) => ({ users: benchTenantSize(index), seed: options.seed + index })),
       quota: { appWrites: tenantQuotaPerSecond * options.rateScale, appWriteWindowSeconds: 1, tenantWrites: 60 * options.rateScale, tenantWriteWindowSeconds: 1 },
-      applicationQuota: { enabled: options.applicationLimit, writes: 350 * options.rateScale, writeWindowSeconds: 3 },
+      applicationQuota: { enabled: options.applicationLimit, writes: applicationWritesPerWindow * options.rateScale, writeWindowSeconds: applicationWindowSeconds },
     });
     const tenants = sandbox.tenants;
     const caFile = path.join(workDir, 'sandbox-ca.pem');
@@ -99,6 +113,8 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
       MFA_NOTICE_DAYS: '0',
       MFA_GRAPH_WRITE_QUOTA: String(Math.max(1, Math.round(tenantQuotaPerSecond * options.rateScale))),
       MFA_GRAPH_WRITES_PER_SECOND: String(options.writesPerSecond),
+      MFA_GRAPH_APP_WRITE_QUOTA: options.productShares ? String(Math.round(applicationWritesPerWindow * options.rateScale)) : '10000000',
+      MFA_GRAPH_APP_WRITE_WINDOW_SECONDS: String(applicationWindowSeconds),
     };
     for (const tenant of tenants) await registerSandboxTenant(env, sandbox, tenant, { MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '200', MFA_MAX_WAVE_SIZE: '200' });
     host = await startTenantWorkers(env, azurite.connectionString, options.workers, { batchSize: options.batchSize, newBatchThreshold: 0, maxPollingIntervalMs: 200 });
@@ -106,6 +122,20 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
     const fanned = await openNight(env, tenants, '2027-01-04');
     const settled = await waitSettled(host, 0, fanned.enqueued.length, 60 * 60_000);
     const wallSeconds = (Date.now() - began) / 1000;
+    const nights: Record<string, number> = {};
+    const userErrors: Record<string, number> = {};
+    for (const event of functionEvents(host)) {
+      const key = event.event === 'tenant.nightDone' ? `${String(event['outcome'])}/${String(event['status'] ?? '-')}` : event.event === 'tenant.failed' ? `failed/${String(event['errorCode'])}` : null;
+      if (key !== null) nights[key] = (nights[key] ?? 0) + 1;
+      if (event.event === 'wave.closed' || event.event === 'wave.halted' || event.event === 'wave.stopped') {
+        const wave = `${event.event}/${String(event['status'] ?? event['errorCode'] ?? '-')}`;
+        nights[wave] = (nights[wave] ?? 0) + 1;
+        const failed = Number(event['failed'] ?? 0);
+        if (failed > 0) userErrors['failed users'] = (userErrors['failed users'] ?? 0) + failed;
+        const top = event['topErrors'];
+        if (Array.isArray(top)) for (const entry of top as { code?: unknown; count?: unknown }[]) userErrors[String(entry.code)] = (userErrors[String(entry.code)] ?? 0) + Number(entry.count ?? 1);
+      }
+    }
     await host.stop();
     const rss = host.events.filter((event) => event.type === 'exiting').map((event) => (event.type === 'exiting' ? event.maxRssBytes : 0));
     host = undefined;
@@ -150,6 +180,7 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
       aggregateShare: rate / capacity,
       lowestTenantShare: shares[0] ?? 0,
       medianTenantShare: shares[Math.floor(shares.length / 2)] ?? 0,
+      ownQuotaWhileWriting: writes / Math.max(0.001, writingSeconds * tenantQuota),
       writingAtOnce: writingSeconds / Math.max(0.001, busySeconds),
       throttledShare: answered === 0 ? 0 : throttled / answered,
       applicationThrottled: sandbox.applicationQuota.usage().throttled.total,
@@ -157,6 +188,8 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
       peakWorkerRssMiB: Math.max(0, ...rss) / 1024 ** 2,
       settled: { deleted: settled.filter((event) => event.type === 'settled' && event.outcome === 'deleted').length, other: settled.filter((event) => event.type === 'settled' && event.outcome !== 'deleted').length },
       unfinishedTenants: unfinished,
+      nights,
+      userErrors,
     };
   } finally {
     await host?.stop();

@@ -142,6 +142,16 @@ param graphWritesPerSecond string = '20'
 @maxValue(1000000)
 param graphWriteQuota int = 3000
 
+@description('MFA_GRAPH_APP_WRITE_QUOTA: many tenants: Graph\'s documented writes per app across all tenants per window (35,000 per 5 min), shared by the tenant nights writing at once.')
+@minValue(1)
+@maxValue(10000000)
+param graphAppWriteQuota int = 35000
+
+@description('MFA_GRAPH_APP_WRITE_WINDOW_SECONDS: the window of MFA_GRAPH_APP_WRITE_QUOTA (300 s).')
+@minValue(1)
+@maxValue(86400)
+param graphAppWriteWindowSeconds int = 300
+
 @description('MFA_REPORT_REQUESTS_PER_10_SECONDS: pace of the registration-report calls (a decimal number, as text).')
 param reportRequestsPer10Seconds string = '5'
 
@@ -565,6 +575,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     MFA_GRAPH_USE_BATCH: graphUseBatch ? 'true' : 'false'
     MFA_GRAPH_WRITES_PER_SECOND: graphWritesPerSecond
     MFA_GRAPH_WRITE_QUOTA: string(graphWriteQuota)
+    MFA_GRAPH_APP_WRITE_QUOTA: string(graphAppWriteQuota)
+    MFA_GRAPH_APP_WRITE_WINDOW_SECONDS: string(graphAppWriteWindowSeconds)
     MFA_REPORT_REQUESTS_PER_10_SECONDS: reportRequestsPer10Seconds
     MFA_USER_PAGE_SIZE: string(userPageSize)
     MFA_BREAK_GLASS: breakGlass

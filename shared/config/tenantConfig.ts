@@ -25,6 +25,8 @@ export const deploymentOnlySettings: Readonly<Partial<Record<SettingKey, string>
   managedIdentityClientId: 'the deployment\'s managed identity',
   multiTenant: 'a switch of the deployment',
   tenantQueue: 'the deployment\'s queue',
+  graphAppWriteQuota: 'the app\'s write limit across tenants is the deployment\'s, shared by every tenant',
+  graphAppWriteWindowSeconds: 'the app\'s write limit across tenants is the deployment\'s, shared by every tenant',
 };
 
 /**

@@ -22,6 +22,8 @@ export const safeFieldNames: ReadonlySet<string> = new Set([
   'retirementDate', 'daysLeft', 'atRiskNow', 'projectedOnDate', 'smsVoiceOnly', 'noMfaMethod', 'notReached', 'pace',
   // many tenants: the tenant (a directory id), its queued night and how it ended
   'tenantId', 'verdict', 'outcome', 'timing', 'queue', 'dequeueCount', 'messageId', 'enqueued', 'tenants',
+  // the writers' register: a night's id (tenant id ~ a GUID) and how many nights share the app's write limit
+  'writerId', 'writers', 'keptWriters',
 ]);
 
 const guid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;

@@ -11,7 +11,11 @@ import { PostureTable } from '../adapters/tables/postureTable.js';
 import { RosterTable } from '../adapters/tables/rosterTable.js';
 import { RunLease } from '../adapters/tables/runLease.js';
 import { SetupTable } from '../adapters/tables/setupTable.js';
-import { openRolloutTables } from '../adapters/tables/tableClients.js';
+import { createTableClient, openRolloutTables } from '../adapters/tables/tableClients.js';
+import { AppWritersTable } from '../adapters/tables/appWritersTable.js';
+import { toTablesAccessError } from '../adapters/tables/toTablesAccessError.js';
+import { defaultTuning } from '../adapters/graph/writePacer.js';
+import { keepAppWriteShare, type AppWriteShareKeeper } from './appWriteShareKeeper.js';
 import { WavesTable } from '../adapters/tables/wavesTable.js';
 
 /** Everything the shell talks to: Graph through the gateway (and the app's own token; the notices' own mail gateway), and the eight tables. */
@@ -58,7 +62,24 @@ export async function openTablePorts(config: Config): Promise<TablePorts> {
 export async function openRollout(config: Config, logger: Logger): Promise<OpenRollout> {
   const tablePorts = await openTablePorts(config);
   const connection = createGraphConnection(config);
-  const gateway = createGraphGateway(connection, config, { logger });
+  // many tenants: the night takes its part of the app's write limit across tenants from the writers' register
+  const writeShare = config.multiTenant ? await openAppWriteShare(config, logger) : undefined;
+  const gateway = createGraphGateway(connection, config, { logger, ...(writeShare === undefined ? {} : { writeShare }) });
   const mailGateway = createMailGateway(connection, config, { logger });
-  return { ports: { gateway, mailGateway, grantedPermissions: () => readGrantedPermissions(connection), ...tablePorts }, close: () => connection.close() };
+  const close = async (): Promise<void> => {
+    await writeShare?.stop();
+    await connection.close();
+  };
+  return { ports: { gateway, mailGateway, grantedPermissions: () => readGrantedPermissions(connection), ...tablePorts }, close };
+}
+
+async function openAppWriteShare(config: Config, logger: Logger): Promise<AppWriteShareKeeper> {
+  const writers = new AppWritersTable(createTableClient(config, 'Writers'));
+  try {
+    await writers.ensure();
+  } catch (error) {
+    throw toTablesAccessError(error, config);
+  }
+  const limit = { quota: config.graphAppWriteQuota, windowSeconds: config.graphAppWriteWindowSeconds };
+  return keepAppWriteShare({ writers, rolloutId: config.rolloutId, limit, margin: defaultTuning.margin, logger });
 }

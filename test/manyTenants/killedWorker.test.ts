@@ -10,8 +10,10 @@ import { deploymentEnv, fastQueues, functionEvents, nightDate, notEnforced, open
 /**
  * A queue-host worker SIGKILLed mid-message, right after the k-th write landed in its tenant's journal (as
  * chaos/rolloutLab.ts `killAt` does): the message comes back once its lease runs out (here 17 s instead of the host's
- * 10 minutes; longer than the tenant's 15 s run lease, as the host's 10 minutes are longer than the default 300 s),
- * is run by the other worker and, as the night's wave already started, does nothing (`alreadyRan`); the next night
+ * 10 minutes, renewed at half as the host does), is run by the other worker and, as the night's wave already started,
+ * does nothing (`alreadyRan`). When it comes back before the dead run's 15 s run lease has lapsed (the message lease
+ * was renewed shortly before the kill), the night is LEASE_HELD and the message is retried after the visibility
+ * timeout, which is longer than the run lease (16 s here; host.json 6 minutes against the default 300 s). The next night
  * reconciles the users the dead run left in flight and enters the rest. The end: every enforceable user enforced in
  * Graph, no write landed twice, and every roster claim borne out by the tenant.
  */
@@ -38,7 +40,7 @@ describe('a worker killed mid-message', () => {
     const waveSettings = { MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '100', MFA_MAX_WAVE_SIZE: '100', MFA_GRAPH_CONCURRENCY: '4' };
     await register(env, lab.sandbox, tenant, waveSettings);
     await register(env, lab.sandbox, bystander, waveSettings);
-    const host = await startWorkers(env, lab.world, 2, { ...fastQueues, messageLeaseMs: 17_000 });
+    const host = await startWorkers(env, lab.world, 2, { ...fastQueues, messageLeaseMs: 17_000, visibilityTimeoutMs: 16_000 });
     let killedWorker = -1;
     let seen = 0;
     const stopWatching = tenant.journal.onWrite(() => {
@@ -56,9 +58,14 @@ describe('a worker killed mid-message', () => {
       const settled = await waitSettled(host, 0, 2, 90_000);
       stopWatching();
       expect(killedWorker).toBeGreaterThanOrEqual(0);
-      expect(settled.map((event) => event.type === 'settled' && [event.outcome, event.dequeueCount])).toEqual(expect.arrayContaining([['deleted', 1], ['deleted', 2]]));
+      const outcomes = settled.map((event) => (event.type === 'settled' ? [event.outcome, event.dequeueCount] : []));
+      // the bystander's at once; the killed one's redelivered (once, or again after a LEASE_HELD), never poisoned
+      expect(outcomes).toContainEqual(['deleted', 1]);
+      expect(outcomes.filter(([outcome]) => outcome === 'deleted')).toHaveLength(2);
+      expect(outcomes.filter(([outcome, count]) => outcome === 'deleted' && Number(count) >= 2)).toHaveLength(1);
       const redelivered = functionEvents(host).filter((event) => event.tenantId === tenant.tenantId && event.event === 'tenant.redelivered');
-      expect(redelivered).toEqual([expect.objectContaining({ dequeueCount: 2 })]);
+      expect(redelivered.length).toBeGreaterThanOrEqual(1);
+      expect(redelivered.length).toBeLessThanOrEqual(2);
       expect(functionEvents(host).filter((event) => event.tenantId === tenant.tenantId && event.event === 'tenant.nightDone')).toEqual([expect.objectContaining({ outcome: 'alreadyRan' })]);
       expect(notEnforced(bystander)).toEqual([]);
       const leftAfterFirstNight = notEnforced(tenant);

@@ -9,7 +9,7 @@ import type { GraphConnection } from './graphClient.js';
 import { createGraphExchange, type ExchangeOutcome } from './graphExchange.js';
 import { toGraphFailure, toMalformedFailure, toTransportFailure } from './graphFailure.js';
 import { parseRetryAfter, retryDelayMs, retryVerdict, type RetryVerdict } from './retryDelay.js';
-import { createWritePacer } from './writePacer.js';
+import { createWritePacer, type WriteShareSource } from './writePacer.js';
 
 export type { GraphAnswer, GraphCall, GraphMethod } from './graphCall.js';
 
@@ -50,6 +50,8 @@ export interface GatewayOptions {
   readonly logger?: Logger;
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Many tenants: this night's part of the app's write limit across tenants (`appWriteShareKeeper.ts`). */
+  readonly writeShare?: WriteShareSource;
 }
 
 const pageSchema = z.object({ value: z.array(z.unknown()), '@odata.nextLink': z.string().optional() });
@@ -84,7 +86,7 @@ export function createGraphGateway(connection: GraphConnection, config: GatewayC
     stats.batches += 1;
     stats.batchedAttempts += items;
   });
-  const pacer = createWritePacer({ ratePerSecond: config.graphWritesPerSecond, quota: config.graphWriteQuota, sleep });
+  const pacer = createWritePacer({ ratePerSecond: config.graphWritesPerSecond, quota: config.graphWriteQuota, sleep, ...(options.writeShare === undefined ? {} : { share: options.writeShare }) });
   let readsPausedUntil = 0;
   /** Per operation (or limit group) with its own limit (`minIntervalMs`): the earliest time its next call may go. */
   const nextSlot = new Map<string, number>();

@@ -17,12 +17,17 @@
  *   the tenant quota, Graph under load). After a cut the factor is held for one round trip: the answers still in flight
  *   describe the old rate, and the twenty 429s of one batch are one congestion signal, not twenty;
  * - when an answer does carry the percentage (directory writes), lowers its bucket to what the percentage says is
- *   left, if that is less than it thinks: the header refines the plan, never raises it.
+ *   left, if that is less than it thinks: the header refines the plan, never raises it;
+ * - with many tenants, also keeps to this night's part of the app's write limit across tenants (`setShare`, from the
+ *   writers' register: docs/graph-behaviour.md#throttling): a second bucket, of the share's burst and rate (times the
+ *   same factor), that every write draws on whichever model holds.
  *
  * The rate maths is pure (`refillPacer`, `throttledPacer`, `reportedPacer`, `windowWaitMs`); `createPacerCore` is the
  * deterministic core on a given clock (no timers), and `createWritePacer` sleeps for it and lets writers that wait
  * behind the rate out in groups, so their writes share a $batch.
  */
+
+import type { WriteShare } from '../../core/appWriteShare.js';
 
 /** What Graph said about one write. */
 export interface PaceSignal {
@@ -151,10 +156,17 @@ export interface PacerCore {
   release(nowMs: number): Release;
   observe(signal: PaceSignal, nowMs: number): void;
   pauseUntil(instantMs: number, nowMs: number): void;
-  /** The bucket's tokens at `nowMs` (brought up to date). */
+  /** The tokens at `nowMs` (brought up to date): the bucket's, or the share's when that is less. */
   tokensAt(nowMs: number): number;
+  /** This night's part of the app-wide limit from now on (null: none, one tenant). */
+  setShare(share: WriteShare | null, nowMs: number): void;
+  /** Writes per second the pacer lets out at most now: its bucket's rate, or the share's when that is less. */
+  rate(): number;
+  /** The most writes the pacer can hold at once: its bucket's size, or the share's burst when that is less. */
+  capacity(): number;
   readonly state: PacerState;
   readonly model: QuotaModel;
+  readonly share: WriteShare | null;
 }
 
 /**
@@ -177,10 +189,14 @@ export function createPacerCore(tuning: PacerTuning, startMs: number): PacerCore
   const ledger: number[] = [];
   const outstanding = new Map<number, number>();
   const windowMs = ledgerWindowMs(tuning);
+  let share: WriteShare | null = null;
+  let shareTokens = 0;
+  const shareRate = (): number => (share === null ? Number.POSITIVE_INFINITY : share.ratePerSecond * state.factor);
 
-  /** Brings the bucket up to `at`; a pause accrues nothing. */
+  /** Brings the bucket (and the share's) up to `at`; a pause accrues nothing. */
   const advance = (at: number): void => {
     const from = Math.max(updatedAt, Math.min(pausedUntil, at));
+    if (at > from && share !== null) shareTokens = Math.min(share.burst, shareTokens + (shareRate() * (at - from)) / 1000);
     if (at > from) state = refillPacer(state, at - from, tuning);
     updatedAt = Math.max(updatedAt, at);
     for (const [ticket, releasedAt] of outstanding) {
@@ -205,6 +221,8 @@ export function createPacerCore(tuning: PacerTuning, startMs: number): PacerCore
       advance(nowMs);
       // the bucket rule (until Graph showed it counts a window)
       if (model !== 'window' && state.tokens < 1) return { go: false, waitMs: Math.max(1, ((1 - state.tokens) / pacerRate(state, tuning)) * 1000) };
+      // this night's part of the app's limit across tenants, whatever the model
+      if (share !== null && shareTokens < 1) return { go: false, waitMs: Math.max(1, ((1 - shareTokens) / shareRate()) * 1000) };
       let isProbe = false;
       if (model === 'window') {
         const wait = windowWait(nowMs, tuning.quota * tuning.margin * state.factor);
@@ -216,6 +234,7 @@ export function createPacerCore(tuning: PacerTuning, startMs: number): PacerCore
         isProbe = true;
       }
       if (model !== 'window') state = { ...state, tokens: state.tokens - 1 };
+      if (share !== null) shareTokens -= 1;
       tickets += 1;
       outstanding.set(tickets, nowMs);
       if (isProbe) {
@@ -242,13 +261,28 @@ export function createPacerCore(tuning: PacerTuning, startMs: number): PacerCore
     },
     tokensAt(nowMs) {
       advance(nowMs);
-      return state.tokens;
+      return share === null ? state.tokens : Math.min(state.tokens, shareTokens);
+    },
+    setShare(next, nowMs) {
+      advance(nowMs);
+      // a writer that joins starts with its part of the burst; a smaller part takes effect at once
+      shareTokens = next === null ? 0 : share === null ? next.burst : Math.min(shareTokens, next.burst);
+      share = next;
+    },
+    rate() {
+      return Math.min(pacerRate(state, tuning), shareRate());
+    },
+    capacity() {
+      return Math.min(pacerCapacity(tuning), share === null ? Number.POSITIVE_INFINITY : share.burst);
     },
     get state() {
       return state;
     },
     get model() {
       return model;
+    },
+    get share() {
+      return share;
     },
   };
 }
@@ -260,10 +294,18 @@ export interface WritePacer {
   observe(signal: PaceSignal): void;
   /** Holds every write until this instant (after a 429, for its Retry-After); no tokens accrue meanwhile. */
   pauseUntil(instantMs: number): void;
-  /** Writes per second the pacer refills at now. */
+  /** Writes per second the pacer lets out at most now (its bucket's rate, or its part of the app's limit when less). */
   readonly rate: number;
   /** What it has learnt of Graph's counting. */
   readonly model: QuotaModel;
+}
+
+/** Where a night's part of the app-wide write limit comes from (`appWriteShareKeeper.ts`). */
+export interface WriteShareSource {
+  /** Called before every write: the first one waits until the night has announced itself and counted the writers. */
+  beforeWrite(): Promise<void>;
+  /** The part now; null when there is none (yet, or the register could not be read). */
+  current(): WriteShare | null;
 }
 
 export interface WritePacerOptions {
@@ -274,6 +316,8 @@ export interface WritePacerOptions {
   readonly tuning?: Partial<Omit<PacerTuning, 'quota' | 'ratePerSecond'>>;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Many tenants: this night's part of the app's write limit across tenants. */
+  readonly share?: WriteShareSource;
 }
 
 export function createWritePacer(options: WritePacerOptions): WritePacer {
@@ -290,18 +334,22 @@ export function createWritePacer(options: WritePacerOptions): WritePacer {
    * by one: the writes of one group reach the gateway in the same turn and share a $batch, saving round trips
    * exactly when the rate, not the round trips, is what holds them back.
    */
-  const group = () => Math.max(1, Math.min(20, Math.round(pacerRate(core.state, tuning) * 0.25)));
+  const group = () => Math.max(1, Math.min(20, Math.round(core.rate() * 0.25)));
   let waiting = 0;
   let releasing = 0;
 
   const take = async (): Promise<number> => {
+    if (options.share !== undefined) await options.share.beforeWrite();
     for (;;) {
       const at = now();
-      // a group waits until the bucket holds all of it (the window rule and the probe decide write by write)
-      const need = releasing > 0 || core.model === 'window' ? 1 : Math.min(waiting, group());
+      if (options.share !== undefined) core.setShare(options.share.current(), at);
+      // a group waits until the bucket (or the share) holds all of it (the window rule alone and the probe decide
+      // write by write)
+      // (never more than the bucket can hold: a share's burst may be a single write)
+      const need = releasing > 0 || (core.model === 'window' && core.share === null) ? 1 : Math.max(1, Math.min(waiting, group(), Math.floor(core.capacity())));
       const tokens = core.tokensAt(at);
       if (need > 1 && tokens < need && tokens >= 1) {
-        await sleep(Math.max(1, ((need - tokens) / pacerRate(core.state, tuning)) * 1000));
+        await sleep(Math.max(1, ((need - tokens) / core.rate()) * 1000));
         continue;
       }
       const decision = core.release(at);
@@ -328,7 +376,7 @@ export function createWritePacer(options: WritePacerOptions): WritePacer {
       core.pauseUntil(instantMs, now());
     },
     get rate() {
-      return pacerRate(core.state, tuning);
+      return core.rate();
     },
     get model() {
       return core.model;

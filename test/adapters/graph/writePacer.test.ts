@@ -301,3 +301,81 @@ describe('createWritePacer', () => {
     expect(() => createWritePacer({ ratePerSecond: 20, quota: 0 })).toThrow('createWritePacer: expected `quota` to be a number of at least 1');
   });
 });
+
+describe('a night\'s part of the app-wide write limit (many tenants)', () => {
+  it('lets no more writes out than the share\'s burst, then the share\'s rate, whatever the own bucket holds', () => {
+    const core = createPacerCore(tuning, 0);
+    core.setShare({ ratePerSecond: 2, burst: 3, writers: 8 }, 0);
+    const released = [0, 0, 0].map(() => core.release(0).go);
+    expect(released).toEqual([true, true, true]);
+    const held = core.release(0);
+    expect(held).toEqual({ go: false, waitMs: 500 });
+    expect(core.release(499).go).toBe(false);
+    expect(core.release(500).go).toBe(true);
+    expect(core.rate()).toBe(2);
+    // the own bucket still holds nearly all of its burst: the share is what held the writes back
+    expect(core.state.tokens).toBeGreaterThan(2_900);
+  });
+
+  it('takes a smaller share at once and a larger one as it refills; none gives the own bucket back', () => {
+    const core = createPacerCore(tuning, 0);
+    core.setShare({ ratePerSecond: 10, burst: 10, writers: 2 }, 0);
+    core.setShare({ ratePerSecond: 5, burst: 4, writers: 4 }, 0);
+    expect([1, 2, 3, 4, 5].map(() => core.release(0).go)).toEqual([true, true, true, true, false]);
+    core.setShare({ ratePerSecond: 20, burst: 20, writers: 1 }, 0);
+    expect(core.release(0).go).toBe(false);
+    expect(core.release(50).go).toBe(true);
+    core.setShare(null, 50);
+    expect(core.rate()).toBeCloseTo(19.4);
+    expect(core.release(50).go).toBe(true);
+  });
+
+  it('cuts the share\'s rate by the same factor as its own on a 429', () => {
+    const small: PacerTuning = { ...defaultTuning, quota: 10, ratePerSecond: 10 };
+    const core = createPacerCore(small, 0);
+    core.setShare({ ratePerSecond: 4, burst: 2, writers: 5 }, 0);
+    const first = core.release(0);
+    expect(first.go).toBe(true);
+    core.observe({ ...(first.go ? { ticket: first.ticket } : {}), throttled: true, limitPercentage: null, latencyMs: 10 }, 5);
+    expect(core.state.factor).toBeCloseTo(0.8);
+    expect(core.rate()).toBeCloseTo(3.2);
+  });
+
+  it('asks its share source before the first write and reads the share at each release', async () => {
+    let clock = 0;
+    let asked = 0;
+    const source = {
+      beforeWrite: async () => {
+        asked += 1;
+      },
+      current: () => ({ ratePerSecond: 4, burst: 1, writers: 3 }),
+    };
+    const pacer = createWritePacer({ ratePerSecond: 20, quota: 3_000, now: () => clock, sleep: async (ms) => void (clock += ms), share: source });
+    await pacer.acquire();
+    await pacer.acquire();
+    await pacer.acquire();
+    expect(asked).toBe(3);
+    expect(clock).toBe(500);
+    expect(pacer.rate).toBe(4);
+  });
+});
+
+describe('a share smaller than a group', () => {
+  it('lets writers waiting behind a share whose burst is one write out one by one, never waiting for a group that cannot fit', async () => {
+    let clock = 0;
+    const source = { beforeWrite: async () => undefined, current: () => ({ ratePerSecond: 40, burst: 1, writers: 2 }) };
+    // a pacer that waits for ever (sleeping again and again for a group that cannot fit) fails here
+    let sleeps = 0;
+    const sleep = async (ms: number) => {
+      sleeps += 1;
+      if (sleeps > 1_000) throw new Error('the pacer never let the writers out');
+      clock += ms;
+    };
+    const pacer = createWritePacer({ ratePerSecond: 100, quota: 3_000, now: () => clock, sleep, share: source });
+    // twelve writers at once: a group at 40/s would be 10, more than the share's burst of 1
+    const tickets = await Promise.all(Array.from({ length: 12 }, () => pacer.acquire()));
+    expect(tickets).toHaveLength(12);
+    // one at once, then one each 25 ms
+    expect(clock).toBeCloseTo(275, 0);
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * A tenant's part of Graph's application-wide write limit, when one deployment writes to many tenants.
+ *
+ * Graph limits one app's writes across every tenant together (35,000 per 5 minutes: docs/graph-behaviour.md#throttling),
+ * on top of each tenant's own 3,000 per 150 s. Past about six tenants writing at once the sum of their own quotas is
+ * above the app's limit, so each tenant night takes an equal part of it among the nights *writing* at that moment
+ * (a night still reading its roster takes none), divided by the number of writers the writers' register
+ * (`<prefix>Writers`) shows. Pure: the register's rows and the clock are inputs.
+ *
+ * Graph does not say whether the app-wide limit is a refilling bucket or a window (docs/graph-behaviour.md#throttling),
+ * so the part holds under both: the rate is `margin` of the limit's, and the burst the writers may spend at once is
+ * half of what the margin leaves (1.5 % of the quota at 97 %), so that burst plus a window of the rate stays under
+ * the quota (98.5 %) even if Graph counts a window. Under a bucket this gives up only the first minutes' head start of
+ * a night that lasts hours.
+ */
+
+/** Graph's application-wide write limit as the deployment is told it (MFA_GRAPH_APP_WRITE_QUOTA per MFA_GRAPH_APP_WRITE_WINDOW_SECONDS). */
+export interface AppWriteLimit {
+  readonly quota: number;
+  readonly windowSeconds: number;
+}
+
+/** What one writer may use of the app's limit: a sustained rate and the burst it may spend at once. */
+export interface WriteShare {
+  readonly ratePerSecond: number;
+  readonly burst: number;
+  /** Writers it was divided among (this one included). */
+  readonly writers: number;
+}
+
+/** One row of the writers' register: a writer and until when its announcement holds. */
+export interface WriterAnnouncement {
+  readonly writerId: string;
+  readonly expiresAtMs: number;
+}
+
+/** How often a writer renews its announcement and counts the others, and how long an announcement holds. */
+export interface ShareCadence {
+  readonly refreshMs: number;
+  readonly ttlMs: number;
+}
+
+/**
+ * A third of the limit's window, between 1 and 5 s: a writer joining is seen by the others well inside one window, so
+ * the overshoot while they have not seen it is a small part of the margin. An announcement holds three refreshes, so
+ * a writer that died stops counting after ~15 s (5 s in a 3 s test window).
+ */
+export function shareCadence(limit: AppWriteLimit): ShareCadence {
+  const refreshMs = Math.min(5_000, Math.max(1_000, Math.round((limit.windowSeconds * 1000) / 3)));
+  return { refreshMs, ttlMs: refreshMs * 3 };
+}
+
+/** Writers whose announcement still holds at `nowMs`; `self` always counts (its own row may not be listed yet). */
+export function countWriters(rows: readonly WriterAnnouncement[], self: string, nowMs: number): number {
+  const live = new Set(rows.filter((row) => row.expiresAtMs > nowMs).map((row) => row.writerId));
+  live.add(self);
+  return live.size;
+}
+
+/** An equal part of the app's limit for each of `writers` writers: `margin` of its rate, half the rest of it as a burst (at least one write). */
+export function writeShareOf(limit: AppWriteLimit, writers: number, margin: number): WriteShare {
+  const count = Math.max(1, Math.floor(writers));
+  return {
+    ratePerSecond: ((limit.quota / limit.windowSeconds) * margin) / count,
+    burst: Math.max(1, ((1 - margin) * limit.quota) / 2 / count),
+    writers: count,
+  };
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { AppWritersTable } from '../adapters/tables/appWritersTable.js';
+import type { WriteShareSource } from '../adapters/graph/writePacer.js';
+import { countWriters, shareCadence, writeShareOf, type AppWriteLimit, type WriteShare } from '../core/appWriteShare.js';
+import { toRolloutError } from '../errors/RolloutError.js';
+import type { Logger } from '../log/logEvent.js';
+
+export interface AppWriteShareKeeper extends WriteShareSource {
+  /** Stops renewing and withdraws the announcement (a night's end). */
+  stop(): Promise<void>;
+}
+
+export interface AppWriteShareOptions {
+  readonly writers: AppWritersTable;
+  /** The tenant (rollout id) this night writes to; the writer's id adds a GUID, unique per night. */
+  readonly rolloutId: string;
+  readonly limit: AppWriteLimit;
+  /** Share of the limit planned (the write pacer's margin). */
+  readonly margin: number;
+  readonly logger: Logger;
+  /** Wall-clock ms (the register is shared by processes: never a night's simulated clock). */
+  readonly now?: () => number;
+}
+
+/**
+ * Keeps a many-tenants night's part of Graph's app-wide write limit up to date: on its first write the night announces
+ * itself in the writers' register and counts the writers; while it writes it renews every refresh and counts again;
+ * after an announcement's lifetime without a write it withdraws (a night reading its roster takes no part), and
+ * withdraws at its end. A register that cannot be read leaves the last part in force (the night's own tables fail
+ * the night soon after if storage is gone) and is logged once.
+ */
+export function keepAppWriteShare(options: AppWriteShareOptions): AppWriteShareKeeper {
+  const now = options.now ?? Date.now;
+  const cadence = shareCadence(options.limit);
+  const writerId = `${options.rolloutId}~${randomUUID()}`;
+  let share: WriteShare | null = null;
+  let announced = false;
+  /** A refresh was tried since the last withdrawal: writes no longer wait for one (the timer retries a failed one). */
+  let tried = false;
+  let lastWriteAt = Number.NEGATIVE_INFINITY;
+  let refreshing: Promise<void> | null = null;
+  let stopped = false;
+  let failureLogged = false;
+  const reportedUnreadable = new Set<string>();
+
+  const refresh = (): Promise<void> => {
+    refreshing ??= (async () => {
+      try {
+        const at = now();
+        await options.writers.announce(writerId, at + cadence.ttlMs);
+        announced = true;
+        const rows = await options.writers.listHolding(now());
+        for (const row of rows.filter((entry) => entry.unreadable && !reportedUnreadable.has(entry.writerId))) {
+          reportedUnreadable.add(row.writerId);
+          options.logger.event('appShare.rowUnreadable', { writerId: row.writerId, message: 'expiresAtMs is not a number: counted as a writer until the row is deleted' }, 'warn');
+        }
+        const next = writeShareOf(options.limit, countWriters(rows, writerId, now()), options.margin);
+        if (share?.writers !== next.writers) options.logger.event('appShare.changed', { writers: next.writers, rate: Math.round(next.ratePerSecond * 100) / 100 }, 'debug');
+        share = next;
+      } catch (error) {
+        if (!failureLogged) {
+          failureLogged = true;
+          const failure = toRolloutError(error, 'TABLE_UNAVAILABLE');
+          options.logger.event('appShare.unavailable', { errorCode: failure.code, message: failure.message, keptWriters: share?.writers ?? null }, 'warn');
+        }
+      } finally {
+        tried = true;
+        refreshing = null;
+      }
+    })();
+    return refreshing;
+  };
+
+  const timer = setInterval(() => {
+    if (stopped || refreshing !== null) return;
+    if (now() - lastWriteAt < cadence.ttlMs) {
+      void refresh();
+    } else if (announced) {
+      announced = false;
+      tried = false;
+      options.writers.withdraw(writerId).catch(() => undefined);
+    }
+  }, cadence.refreshMs);
+  timer.unref();
+
+  return {
+    async beforeWrite() {
+      lastWriteAt = now();
+      if (!announced && !tried && !stopped) await refresh();
+    },
+    current: () => share,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await refreshing;
+      if (!announced) return;
+      announced = false;
+      try {
+        await options.writers.withdraw(writerId);
+      } catch {
+        // the announcement lapses on its own after its lifetime
+      }
+    },
+  };
+}
