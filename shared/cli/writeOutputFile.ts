@@ -1,29 +1,10 @@
 import { access, constants, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { RolloutError } from '../errors/RolloutError.js';
-
-/** Why a path cannot take a file, in words (the errno stays in brackets for the searchable detail). */
-function reason(error: NodeJS.ErrnoException): string {
-  switch (error.code) {
-    case 'ENOENT':
-      return 'its folder does not exist';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a folder';
-    case 'ENOTDIR':
-      return 'a part of the path is a file, not a folder';
-    case 'EROFS':
-      return 'the file system is read-only';
-    default:
-      return 'the file system refused it';
-  }
-}
+import { describeFileRefusal } from './describeFileRefusal.js';
 
 function unwritable(option: string, file: string, error: unknown): RolloutError {
-  const errno = error as NodeJS.ErrnoException;
-  return new RolloutError('OUTPUT_UNWRITABLE', `${option} ${file}: cannot write the file (${reason(errno)}${errno.code === undefined ? '' : `, ${errno.code}`})`, { cause: error });
+  return new RolloutError('OUTPUT_UNWRITABLE', `${option} ${file}: cannot write the file (${describeFileRefusal(error, 'its folder does not exist')})`, { cause: error });
 }
 
 /** Writes a file a command was asked for (`--html FILE`, `--csv FILE`); a failure is OUTPUT_UNWRITABLE naming the option and path. */
