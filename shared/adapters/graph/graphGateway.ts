@@ -126,7 +126,7 @@ export function createGraphGateway(connection: GraphConnection, config: GatewayC
     const write = isWrite(call);
     const batchable = config.graphUseBatch && !call.path.startsWith('https://') && call.minIntervalMs === undefined;
     for (let attempt = 1; ; attempt += 1) {
-      const ticket = write ? await pacer.acquire() : undefined;
+      const ticket = write ? await pacer.acquire(attempt > 1) : undefined;
       if (!write) await readGate();
       await spaced(call);
       stats.attempts += 1;

@@ -288,8 +288,11 @@ export function createPacerCore(tuning: PacerTuning, startMs: number): PacerCore
 }
 
 export interface WritePacer {
-  /** Waits until one more write may be sent (writers are served in arrival order); the ticket goes back with its answer. */
-  acquire(): Promise<number>;
+  /**
+   * Waits until one more write may be sent (writers are served in arrival order, a write sent again after a 429 or
+   * an error before every first attempt); the ticket goes back with its answer.
+   */
+  acquire(retry?: boolean): Promise<number>;
   /** Tells the pacer how Graph answered a write. */
   observe(signal: PaceSignal): void;
   /** Holds every write until this instant (after a 429, for its Retry-After); no tokens accrue meanwhile. */
@@ -337,6 +340,10 @@ export function createWritePacer(options: WritePacerOptions): WritePacer {
   const group = () => Math.max(1, Math.min(20, Math.round(core.rate() * 0.25)));
   let waiting = 0;
   let releasing = 0;
+  /** Writes waiting to be sent again: they go before first attempts, so a storm of 429s cannot starve one write of its attempts. */
+  let retries: Promise<unknown> = Promise.resolve();
+  let retriesWaiting = 0;
+  const retryYieldMs = 5;
 
   const take = async (): Promise<number> => {
     if (options.share !== undefined) await options.share.beforeWrite();
@@ -352,6 +359,10 @@ export function createWritePacer(options: WritePacerOptions): WritePacer {
         await sleep(Math.max(1, ((need - tokens) / core.rate()) * 1000));
         continue;
       }
+      if (retriesWaiting > 0) {
+        await sleep(retryYieldMs);
+        continue;
+      }
       const decision = core.release(at);
       if (decision.go) {
         releasing = releasing > 0 ? releasing - 1 : need - 1;
@@ -362,8 +373,29 @@ export function createWritePacer(options: WritePacerOptions): WritePacer {
     }
   };
 
+  /** A retry: one write at a time, ahead of the first attempts waiting in `take`. */
+  const takeAgain = async (): Promise<number> => {
+    try {
+      for (;;) {
+        const at = now();
+        if (options.share !== undefined) core.setShare(options.share.current(), at);
+        const decision = core.release(at);
+        if (decision.go) return decision.ticket;
+        await sleep(decision.waitMs);
+      }
+    } finally {
+      retriesWaiting -= 1;
+    }
+  };
+
   return {
-    acquire() {
+    acquire(retry = false) {
+      if (retry) {
+        retriesWaiting += 1;
+        const again = retries.then(takeAgain);
+        retries = again.catch(() => undefined);
+        return again;
+      }
       waiting += 1;
       const turn = queue.then(take);
       queue = turn.catch(() => undefined);

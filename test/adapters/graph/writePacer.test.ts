@@ -379,3 +379,18 @@ describe('a share smaller than a group', () => {
     expect(clock).toBeCloseTo(275, 0);
   });
 });
+
+describe('writes sent again', () => {
+  it('go before the first attempts waiting behind the rate, so a 429 storm cannot starve one write of its attempts', async () => {
+    let clock = 0;
+    const pacer = createWritePacer({ ratePerSecond: 10, quota: 1, tuning: { margin: 1 }, now: () => clock, sleep: async (ms) => void (clock += ms) });
+    const order: string[] = [];
+    await pacer.acquire();
+    // five first attempts queue up behind the rate, then a write answered 429 asks to go again
+    const firsts = Array.from({ length: 5 }, (_, index) => pacer.acquire().then(() => order.push(`first ${index}`)));
+    const again = pacer.acquire(true).then(() => order.push('retry'));
+    await Promise.all([...firsts, again]);
+    expect(order[0]).toBe('retry');
+    expect(order).toHaveLength(6);
+  });
+});
