@@ -10,7 +10,9 @@ import { applicationWritesPerSecond, runManyTenantsBench, tenantQuotaPerSecond, 
  * - `own`: the limit on, each night pacing at its own tenant's quota only (the product without the register);
  * - `off`: no app-wide limit (each tenant only its own quota), the product still sharing the documented limit: what
  *   that caution costs if Graph did not enforce it;
- * - `split`: the limit on, each night's pace set statically to the limit ÷ the tenants that can run at once.
+ * - `split`: the limit on, each night's pace set statically to the limit ÷ the tenants that can run at once;
+ * - `shared-window`, `own-window`: as `shared` and `own`, every write limit (the tenants' and the app-wide one) counted
+ *   as a sliding window instead of a refilling bucket (Microsoft says neither: docs/graph-behaviour.md#throttling).
  * `--rate-scale F` multiplies every write rate (quotas, limit, pace) by F ≤ 1, to keep the limits under what the machine
  * can serve (0.5 by default: this 2-core machine serves ~90 writes/s with the sandbox, Azurite and the workers on it).
  */
@@ -26,8 +28,8 @@ const scaleAt = process.argv.indexOf('--rate-scale');
 const rateScale = scaleAt < 0 ? 0.5 : Number(process.argv[scaleAt + 1]);
 if (!(rateScale > 0 && rateScale <= 1)) throw new Error('--rate-scale: expected a number above 0, at most 1');
 const runsAt = process.argv.indexOf('--runs');
-const chosen = new Set((runsAt < 0 ? 'shared,own,off' : (process.argv[runsAt + 1] ?? '')).split(','));
-const base = { tenants: argument('tenants', 200), workers: argument('workers', 2), batchSize: argument('batch', 16), seed: argument('seed', 500), rateScale };
+const chosen = new Set((runsAt < 0 ? 'shared,shared-window,own,off' : (process.argv[runsAt + 1] ?? '')).split(','));
+const base = { tenants: argument('tenants', 200), workers: argument('workers', 2), batchSize: argument('batch', 16), seed: argument('seed', 500), rateScale, writeModel: 'bucket' as const };
 const atOnce = Math.min(base.tenants, base.workers * base.batchSize);
 const [tenantQuota, appLimit] = [tenantQuotaPerSecond * rateScale, applicationWritesPerSecond * rateScale];
 const splitPace = Math.floor((appLimit / atOnce) * 100) / 100;
@@ -35,9 +37,11 @@ const runs: { readonly key: string; readonly label: string; readonly options: Ma
   { key: 'shared', label: 'app-wide limit on, nights share it (writers\' register)', options: { ...base, applicationLimit: true, productShares: true, writesPerSecond: tenantQuota } },
   { key: 'own', label: 'app-wide limit on, each night only its own quota', options: { ...base, applicationLimit: true, productShares: false, writesPerSecond: tenantQuota } },
   { key: 'off', label: 'no app-wide limit, nights still share the documented one', options: { ...base, applicationLimit: false, productShares: true, writesPerSecond: tenantQuota } },
+  { key: 'shared-window', label: 'as shared, every write limit a sliding window', options: { ...base, writeModel: 'window' as const, applicationLimit: true, productShares: true, writesPerSecond: tenantQuota } },
+  { key: 'own-window', label: 'as own, every write limit a sliding window', options: { ...base, writeModel: 'window' as const, applicationLimit: true, productShares: false, writesPerSecond: tenantQuota } },
   { key: 'split', label: `app-wide limit on, pace = app limit ÷ ${atOnce}`, options: { ...base, applicationLimit: true, productShares: false, writesPerSecond: splitPace } },
 ].filter((run) => chosen.has(run.key));
-if (runs.length === 0) throw new Error('--runs: expected a comma-separated list of shared, own, off, split');
+if (runs.length === 0) throw new Error('--runs: expected a comma-separated list of shared, own, off, split, shared-window, own-window');
 
 const machine = describeMachine();
 const started = new Date().toISOString();
@@ -49,7 +53,7 @@ for (const run of runs) {
 const percent = (share: number) => `${(share * 100).toFixed(0)} %`;
 const first = results[0];
 console.log(`Many-tenants bench, ${started} · ${machine.cpus} CPU ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, load average ${machine.loadAverage} at start`);
-if (first !== undefined) console.log(`${base.tenants} tenants, ${first.users} users (${first.minUsers}–${first.maxUsers} each) · ${base.workers} workers × batchSize ${base.batchSize} = ${atOnce} tenants at once · tenant quota ${tenantQuota} writes/s, app-wide ${appLimit.toFixed(1)} writes/s (rate scale ${rateScale})`);
+if (first !== undefined) console.log(`${base.tenants} tenants, ${first.users} users (${first.minUsers}–${first.maxUsers} each) · ${base.workers} workers × batchSize ${base.batchSize} = ${atOnce} tenants at once · tenant quota ${tenantQuota} writes/s, app-wide ${appLimit.toFixed(1)} writes/s (rate scale ${rateScale}) · write limits counted as buckets unless the run says window`);
 console.log('');
 console.log('| run | pace/tenant | writes | busy s | writes/s | capacity | binds | aggregate share | lowest tenant | median tenant | own quota while writing | writing at once | 429 share | app 429s | wall s | worker peak RSS | settled | unfinished |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');

@@ -6,6 +6,7 @@ import { functionEvents, openNight, registerSandboxTenant, startTenantWorkers, w
 import { deploymentSandboxSettings, phoneTrackSettings } from '../rehearsal/sandboxSettings.js';
 import { startAzurite } from '../rehearsal/startAzurite.js';
 import { startSandbox, type SandboxHandle } from '../sandbox/startSandbox.js';
+import type { WriteModel } from '../sandbox/quota/quotaConfig.js';
 import type { UserCategory } from '../sandbox/tenant/tenantModel.js';
 import { expectedStanding } from '../rehearsal/expectedStanding.js';
 
@@ -38,6 +39,11 @@ export interface ManyTenantsBenchOptions {
   readonly seed: number;
   /** Every write rate × this (quotas, the app-wide limit, the pace); 1: Graph's rates. Below 1 keeps the limits under what the machine can serve. */
   readonly rateScale: number;
+  /**
+   * How the sandbox counts every write limit, the tenants' and the app-wide one: `bucket` (refills continuously, a
+   * burst from idle) or `window` (at most the quota in any window). Microsoft says neither (docs/graph-behaviour.md#throttling).
+   */
+  readonly writeModel: WriteModel;
 }
 
 export interface ManyTenantsBenchResult {
@@ -97,8 +103,8 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
     sandbox = await startSandbox({
       seed: options.seed,
       tenants: Array.from({ length: options.tenants }, (_, index) => ({ users: benchTenantSize(index), seed: options.seed + index })),
-      quota: { appWrites: tenantQuotaPerSecond * options.rateScale, appWriteWindowSeconds: 1, tenantWrites: 60 * options.rateScale, tenantWriteWindowSeconds: 1 },
-      applicationQuota: { enabled: options.applicationLimit, writes: applicationWritesPerWindow * options.rateScale, writeWindowSeconds: applicationWindowSeconds },
+      quota: { writeModel: options.writeModel, appWrites: tenantQuotaPerSecond * options.rateScale, appWriteWindowSeconds: 1, tenantWrites: 60 * options.rateScale, tenantWriteWindowSeconds: 1 },
+      applicationQuota: { enabled: options.applicationLimit, writeModel: options.writeModel, writes: applicationWritesPerWindow * options.rateScale, writeWindowSeconds: applicationWindowSeconds },
     });
     const tenants = sandbox.tenants;
     const caFile = path.join(workDir, 'sandbox-ca.pem');

@@ -1,5 +1,5 @@
 import { advance, createLimit, usedShare, type Limit } from './quotaLimit.js';
-import type { WriteModel } from './quotaConfig.js';
+import { writeModels, type WriteModel } from './quotaConfig.js';
 
 /** Graph's application-wide identity limits, one set per app across all its tenants (docs/graph-behaviour.md#throttling). */
 export interface ApplicationQuotaConfig {
@@ -13,6 +13,12 @@ export interface ApplicationQuotaConfig {
   readonly writes: number;
   /** Default 300 (5 min). */
   readonly writeWindowSeconds: number;
+  /**
+   * How the app-wide write limit counts: `bucket` (starts full, refills continuously) or `window` (at most `writes`
+   * in any window, no credit for idle time). Microsoft says neither (docs/graph-behaviour.md#throttling), so both
+   * run. Resource units are always a bucket. Default `bucket`.
+   */
+  readonly writeModel: WriteModel;
   /** As the tenants' `timeScale`: windows this many times shorter, same capacities. Default 1. */
   readonly timeScale: number;
 }
@@ -45,6 +51,7 @@ export const defaultApplicationQuotaConfig: ApplicationQuotaConfig = {
   resourceUnitWindowSeconds: 20,
   writes: 35_000,
   writeWindowSeconds: 300,
+  writeModel: 'bucket',
   timeScale: 1,
 };
 
@@ -57,10 +64,12 @@ function mergeApplicationQuotaConfig(base: ApplicationQuotaConfig, change: unkno
     if (key === 'reset') continue;
     if (key === 'enabled') {
       if (typeof value !== 'boolean') throw new RangeError("applicationQuota: expected 'enabled' to be true or false");
+    } else if (key === 'writeModel') {
+      if (!(writeModels as readonly unknown[]).includes(value)) throw new RangeError(`applicationQuota: expected 'writeModel' to be one of ${writeModels.join(', ')}`);
     } else if ((positiveFields as readonly string[]).includes(key)) {
       if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new RangeError(`applicationQuota: expected '${key}' to be a number above 0`);
     } else {
-      throw new RangeError(`applicationQuota: unknown field '${key}'; expected enabled, ${positiveFields.join(', ')}`);
+      throw new RangeError(`applicationQuota: unknown field '${key}'; expected enabled, writeModel, ${positiveFields.join(', ')}`);
     }
     next[key] = value;
   }
@@ -68,8 +77,8 @@ function mergeApplicationQuotaConfig(base: ApplicationQuotaConfig, change: unkno
 }
 
 /**
- * One app's limits across every tenant of the sandbox: 150,000 resource units per 20 s and 35,000 writes per 5 min,
- * token buckets like the tenant ones. A single tenant cannot reach them (its own limits are far lower); many tenants
+ * One app's limits across every tenant of the sandbox: 150,000 resource units per 20 s (a token bucket) and 35,000
+ * writes per 5 min (a token bucket or a sliding window, `writeModel`), like the tenant ones. A single tenant cannot reach them (its own limits are far lower); many tenants
  * written to at once can, and then a tenant with room in its own quota is still throttled.
  */
 export function createApplicationQuota(options: ApplicationQuotaOptions = {}, nowMs: () => number = () => performance.now()): ApplicationQuota {
@@ -77,14 +86,13 @@ export function createApplicationQuota(options: ApplicationQuotaOptions = {}, no
   let apps = new Map<string, { resourceUnits: Limit; writes: Limit }>();
   const throttled = { total: 0, applicationResourceUnits: 0, applicationWrites: 0 };
   const windowMs = (seconds: number): number => (seconds * 1000) / config.timeScale;
-  const model: WriteModel = 'bucket';
 
   return {
     limitsOf: (appId, now) => {
       if (!config.enabled) return undefined;
       let limits = apps.get(appId);
       if (limits === undefined) {
-        limits = { resourceUnits: createLimit(model, config.resourceUnits, windowMs(config.resourceUnitWindowSeconds), now), writes: createLimit(model, config.writes, windowMs(config.writeWindowSeconds), now) };
+        limits = { resourceUnits: createLimit('bucket', config.resourceUnits, windowMs(config.resourceUnitWindowSeconds), now), writes: createLimit(config.writeModel, config.writes, windowMs(config.writeWindowSeconds), now) };
         apps.set(appId, limits);
       }
       return limits;
@@ -96,7 +104,7 @@ export function createApplicationQuota(options: ApplicationQuotaOptions = {}, no
     config: () => config,
     configure: (change) => {
       config = mergeApplicationQuotaConfig(config, change);
-      // new figures start from full buckets (what was used is forgotten, as after a reset)
+      // new figures start from full buckets and empty windows (what was used is forgotten, as after a reset)
       apps = new Map();
       return config;
     },
@@ -106,8 +114,8 @@ export function createApplicationQuota(options: ApplicationQuotaOptions = {}, no
       for (const [appId, limits] of apps) {
         for (const [limit, entry] of [['applicationResourceUnits', limits.resourceUnits], ['applicationWrites', limits.writes]] as const) {
           advance(entry, now);
-          if (entry.kind !== 'bucket') continue;
-          rows.push({ appId, limit, capacity: entry.bucket.capacity, available: Math.floor(entry.bucket.tokens * 1000) / 1000, usedShare: Math.round(usedShare(entry) * 1000) / 1000 });
+          const [capacity, available] = entry.kind === 'bucket' ? [entry.bucket.capacity, entry.bucket.tokens] : [entry.window.capacity, entry.window.capacity - entry.window.used];
+          rows.push({ appId, limit, capacity, available: Math.floor(available * 1000) / 1000, usedShare: Math.round(usedShare(entry) * 1000) / 1000 });
         }
       }
       return { config, apps: rows, throttled: { ...throttled } };
