@@ -10,6 +10,8 @@ import { applicationWritesPerSecond, runManyTenantsBench, tenantQuotaPerSecond, 
  * - `own`: the limit on, each night pacing at its own tenant's quota only (the product without the register);
  * - `off`: no app-wide limit (each tenant only its own quota), the product still sharing the documented limit: what
  *   that caution costs if Graph did not enforce it;
+ * - `alone`: no app-wide limit and the product told none: each tenant only its own quota, the sum of the quotas the
+ *   capacity (run it with a small `--rate-scale`, 0.1, so that the sum stays under what the machine can serve);
  * - `split`: the limit on, each night's pace set statically to the limit ÷ the tenants that can run at once;
  * - `shared-window`, `own-window`: as `shared` and `own`, every write limit (the tenants' and the app-wide one) counted
  *   as a sliding window instead of a refilling bucket (Microsoft says neither: docs/graph-behaviour.md#throttling).
@@ -37,11 +39,12 @@ const runs: { readonly key: string; readonly label: string; readonly options: Ma
   { key: 'shared', label: 'app-wide limit on, nights share it (writers\' register)', options: { ...base, applicationLimit: true, productShares: true, writesPerSecond: tenantQuota } },
   { key: 'own', label: 'app-wide limit on, each night only its own quota', options: { ...base, applicationLimit: true, productShares: false, writesPerSecond: tenantQuota } },
   { key: 'off', label: 'no app-wide limit, nights still share the documented one', options: { ...base, applicationLimit: false, productShares: true, writesPerSecond: tenantQuota } },
+  { key: 'alone', label: 'no app-wide limit, each night only its own quota', options: { ...base, applicationLimit: false, productShares: false, writesPerSecond: tenantQuota } },
   { key: 'shared-window', label: 'as shared, every write limit a sliding window', options: { ...base, writeModel: 'window' as const, applicationLimit: true, productShares: true, writesPerSecond: tenantQuota } },
   { key: 'own-window', label: 'as own, every write limit a sliding window', options: { ...base, writeModel: 'window' as const, applicationLimit: true, productShares: false, writesPerSecond: tenantQuota } },
   { key: 'split', label: `app-wide limit on, pace = app limit ÷ ${atOnce}`, options: { ...base, applicationLimit: true, productShares: false, writesPerSecond: splitPace } },
 ].filter((run) => chosen.has(run.key));
-if (runs.length === 0) throw new Error('--runs: expected a comma-separated list of shared, own, off, split, shared-window, own-window');
+if (runs.length === 0) throw new Error('--runs: expected a comma-separated list of shared, own, off, alone, split, shared-window, own-window');
 
 const machine = describeMachine();
 const started = new Date().toISOString();

@@ -34,20 +34,24 @@ export interface WriterAnnouncement {
   readonly expiresAtMs: number;
 }
 
-/** How often a writer renews its announcement and counts the others, and how long an announcement holds. */
+/** How often a writer renews its announcement and counts the others, how long an announcement holds, and how long a newcomer waits. */
 export interface ShareCadence {
   readonly refreshMs: number;
   readonly ttlMs: number;
+  /** How long a writer that has just announced itself waits before its first write, then counts again. */
+  readonly joinWaitMs: number;
 }
 
 /**
- * A third of the limit's window, between 1 and 5 s: a writer joining is seen by the others well inside one window, so
- * the overshoot while they have not seen it is a small part of the margin. An announcement holds three refreshes, so
- * a writer that died stops counting after ~15 s (5 s in a 3 s test window).
+ * A third of the limit's window, between 1 and 5 s. An announcement holds three refreshes, so a writer that died stops
+ * counting after ~15 s (3 s in a 3 s test window). A writer joining others waits one and a half refreshes after
+ * announcing itself before it writes: by then every writer already writing has renewed and counted it, so the parts
+ * never add up to more than the limit while the others still divide it among fewer (under a window reading, that
+ * overshoot, one refresh of the newcomer's part per join, is more than the margin leaves at a small scale).
  */
 export function shareCadence(limit: AppWriteLimit): ShareCadence {
   const refreshMs = Math.min(5_000, Math.max(1_000, Math.round((limit.windowSeconds * 1000) / 3)));
-  return { refreshMs, ttlMs: refreshMs * 3 };
+  return { refreshMs, ttlMs: refreshMs * 3, joinWaitMs: Math.round(refreshMs * 1.5) };
 }
 
 /** Writers whose announcement still holds at `nowMs`; `self` always counts (its own row may not be listed yet). */

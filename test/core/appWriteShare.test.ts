@@ -33,9 +33,9 @@ describe('a night\'s part of the app-wide write limit', () => {
   });
 
   it('renews a third of the window, between 1 and 5 s, and lets an announcement hold three renewals', () => {
-    expect(shareCadence(graphLimit)).toEqual({ refreshMs: 5_000, ttlMs: 15_000 });
-    expect(shareCadence({ quota: 350, windowSeconds: 3 })).toEqual({ refreshMs: 1_000, ttlMs: 3_000 });
-    expect(shareCadence({ quota: 10, windowSeconds: 1 })).toEqual({ refreshMs: 1_000, ttlMs: 3_000 });
-    expect(shareCadence({ quota: 100, windowSeconds: 6 })).toEqual({ refreshMs: 2_000, ttlMs: 6_000 });
+    expect(shareCadence(graphLimit)).toEqual({ refreshMs: 5_000, ttlMs: 15_000, joinWaitMs: 7_500 });
+    expect(shareCadence({ quota: 350, windowSeconds: 3 })).toEqual({ refreshMs: 1_000, ttlMs: 3_000, joinWaitMs: 1_500 });
+    expect(shareCadence({ quota: 10, windowSeconds: 1 })).toEqual({ refreshMs: 1_000, ttlMs: 3_000, joinWaitMs: 1_500 });
+    expect(shareCadence({ quota: 100, windowSeconds: 6 })).toEqual({ refreshMs: 2_000, ttlMs: 6_000, joinWaitMs: 3_000 });
   });
 });

@@ -53,6 +53,38 @@ describe('the writers\' register shared by the nights of a many-tenants deployme
     expect(lines.filter((line) => line.includes('appShare.unavailable'))).toEqual([]);
   }, 20_000);
 
+  it('lets a night that joins write only once the night already writing has counted it, so their parts never add up to more than the limit', async () => {
+    const { writers } = await register('join');
+    const logger = createLogger(() => undefined);
+    const writing = keepAppWriteShare({ writers, rolloutId: 'tenant-e', limit, margin: 0.97, logger });
+    const joining = keepAppWriteShare({ writers, rolloutId: 'tenant-f', limit, margin: 0.97, logger });
+    let busy = true;
+    try {
+      await writing.beforeWrite();
+      // the first night writes on (its renewals count the writers every second)
+      const writes = (async () => {
+        while (busy) {
+          await writing.beforeWrite();
+          await sleep(50);
+        }
+      })();
+      await sleep(300);
+      const began = performance.now();
+      await joining.beforeWrite();
+      // one and a half renewals: by then the night already writing has renewed and counted the newcomer
+      expect(performance.now() - began).toBeGreaterThanOrEqual(1_450);
+      expect(writing.current()?.writers).toBe(2);
+      expect(joining.current()?.writers).toBe(2);
+      expect((writing.current()?.ratePerSecond ?? 0) + (joining.current()?.ratePerSecond ?? 0)).toBeCloseTo(97, 6);
+      busy = false;
+      await writes;
+    } finally {
+      busy = false;
+      await writing.stop();
+      await joining.stop();
+    }
+  }, 20_000);
+
   it('does not count a writer whose announcement lapsed (a night that died), and counts an unreadable row, naming it', async () => {
     const { writers, table } = await register('lapsed');
     await writers.announce('tenant-dead~6f1c2a9e-0b7d-4c1e-9a55-3e2f1d0c4b8a', Date.now() - 1);
