@@ -41,7 +41,8 @@ export interface ManyTenantsBenchOptions {
   readonly rateScale: number;
   /**
    * How the sandbox counts every write limit, the tenants' and the app-wide one: `bucket` (refills continuously, a
-   * burst from idle) or `window` (at most the quota in any window). Microsoft says neither (docs/graph-behaviour.md#throttling).
+   * burst from idle) or `window` (at most the quota in any window). Microsoft says neither
+   * (docs/graph-behaviour.md#throttling).
    */
   readonly writeModel: WriteModel;
 }

@@ -78,8 +78,8 @@ function mergeApplicationQuotaConfig(base: ApplicationQuotaConfig, change: unkno
 
 /**
  * One app's limits across every tenant of the sandbox: 150,000 resource units per 20 s (a token bucket) and 35,000
- * writes per 5 min (a token bucket or a sliding window, `writeModel`), like the tenant ones. A single tenant cannot reach them (its own limits are far lower); many tenants
- * written to at once can, and then a tenant with room in its own quota is still throttled.
+ * writes per 5 min (a token bucket or a sliding window, `writeModel`), like the tenant ones. A single tenant cannot
+ * reach them (its own limits are far lower); many tenants written to at once can, and then a tenant with room in its own quota is still throttled.
  */
 export function createApplicationQuota(options: ApplicationQuotaOptions = {}, nowMs: () => number = () => performance.now()): ApplicationQuota {
   let config = mergeApplicationQuotaConfig(defaultApplicationQuotaConfig, options);

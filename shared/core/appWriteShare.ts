@@ -34,7 +34,7 @@ export interface WriterAnnouncement {
   readonly expiresAtMs: number;
 }
 
-/** How often a writer renews its announcement and counts the others, how long an announcement holds, and how long a newcomer waits. */
+/** How often a writer renews and counts the others, how long an announcement holds, how long a newcomer waits. */
 export interface ShareCadence {
   readonly refreshMs: number;
   readonly ttlMs: number;

@@ -20,20 +20,18 @@ export interface AppWriteShareOptions {
   readonly logger: Logger;
   /** Wall-clock ms (the register is shared by processes: never a night's simulated clock). */
   readonly now?: () => number;
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /**
  * Keeps a many-tenants night's part of Graph's app-wide write limit up to date: on its first write the night announces
  * itself in the writers' register and counts the writers; when others are writing it waits until each has renewed
  * and so counted it (`shareCadence`'s join wait), then counts again and writes; while it writes it renews every
- * refresh and counts again; after an announcement's lifetime without a write it withdraws (a night reading its roster takes no part), and
- * withdraws at its end. A register that cannot be read leaves the last part in force (the night's own tables fail
+ * refresh and counts again; after an announcement's lifetime without a write it withdraws (a night reading its
+ * roster takes no part), and withdraws at its end. A register that cannot be read leaves the last part in force (the night's own tables fail
  * the night soon after if storage is gone) and is logged once.
  */
 export function keepAppWriteShare(options: AppWriteShareOptions): AppWriteShareKeeper {
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const cadence = shareCadence(options.limit);
   const writerId = `${options.rolloutId}~${randomUUID()}`;
   let share: WriteShare | null = null;
@@ -95,7 +93,7 @@ export function keepAppWriteShare(options: AppWriteShareOptions): AppWriteShareK
       // alone: no night is writing that has not counted this one (one joining later lists this one and waits itself)
       if ((share?.writers ?? 1) <= 1) return;
       // joined others: they count this night at their next renewal; until then its part would come on top of theirs
-      await sleep(cadence.joinWaitMs);
+      await new Promise<void>((resolve) => setTimeout(resolve, cadence.joinWaitMs));
       if (stopped) return;
       lastWriteAt = now();
       await refresh();
