@@ -64,8 +64,13 @@ export interface PacerTuning {
   /** Factor regained per second after a cut. */
   readonly recoverPerSecond: number;
   readonly minFactor: number;
-  /** Added to the quota's window for the ledger: Graph books a write when it arrives, a little after it left. */
-  readonly windowSlackMs: number;
+  /**
+   * Added to the quota's window for the ledger, as a share of that window: Graph books a write when it arrives, a
+   * little after it left, and may count its window coarsely. 2 s at Graph's documented 150 s; a share, not a fixed
+   * time, so that a shorter window (a quota divided by ten, or the bench's scale) keeps the same proportion instead of
+   * a fixed 2 s that would make a 1 s window a 3 s one.
+   */
+  readonly windowSlack: number;
 }
 
 /** How long the core waits for its probe's answer before it asks again with another write. */
@@ -78,7 +83,7 @@ export const defaultTuning = {
   decrease: 0.8,
   recoverPerSecond: 0.02,
   minFactor: 0.05,
-  windowSlackMs: 2_000,
+  windowSlack: 2 / 150,
 } as const satisfies Omit<PacerTuning, 'quota' | 'ratePerSecond'>;
 
 /** The pacer's bucket size: the burst it allows itself. */
@@ -91,9 +96,9 @@ export function pacerRate(state: Pick<PacerState, 'factor'>, tuning: PacerTuning
   return tuning.ratePerSecond * tuning.margin * state.factor;
 }
 
-/** The quota's window as the ledger keeps it, ms: quota ÷ rate (150 s documented), plus the slack. */
+/** The quota's window as the ledger keeps it, ms: quota ÷ rate (150 s documented), plus the slack (2 s of 150). */
 export function ledgerWindowMs(tuning: PacerTuning): number {
-  return (tuning.quota / tuning.ratePerSecond) * 1000 + tuning.windowSlackMs;
+  return (tuning.quota / tuning.ratePerSecond) * 1000 * (1 + tuning.windowSlack);
 }
 
 /** A pacer that assumes the quota is untouched: a full bucket. */

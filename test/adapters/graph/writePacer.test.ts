@@ -60,7 +60,7 @@ describe('the pacer maths', () => {
 });
 
 describe('the pacer core: which way Graph counts, found with one probe', () => {
-  const small: PacerTuning = { ...defaultTuning, quota: 100, ratePerSecond: 10, windowSlackMs: 0 };
+  const small: PacerTuning = { ...defaultTuning, quota: 100, ratePerSecond: 10, windowSlack: 0 };
   /** Releases all it may at `nowMs`; every write but the probe is answered 2xx at once (the tests answer the probe). */
   const sendAll = (core: ReturnType<typeof createPacerCore>, nowMs: number) => {
     const tickets: { ticket: number; probe: boolean }[] = [];
@@ -214,6 +214,13 @@ describe('the pacer against a simulated Graph write quota (3,000 writes per 150 
       expect(outcome.throttled).toBeLessThanOrEqual(model === 'bucket' ? 0 : 1);
       expect(outcome.model).toBe(model);
     }
+  });
+
+  it.each([10, 15])('window, windows %i× shorter, over ten and more of them: the slack is a share of the window, so it still uses ≥ 90 %%', (timeScale) => {
+    // a fixed 2 s of slack would make a 15 s window 17 s (88 %) and a 10 s one 12 s (83 %)
+    const outcome = rideQuota({ model: 'window', headers: false, timeScale, writes: 33_000, clientPerSecond: 600 });
+    expect(outcome.share).toBeGreaterThanOrEqual(0.9);
+    expect(outcome.throttled).toBeLessThanOrEqual(1);
   });
 
   it('with the percentage header (directory writes) as well: the header refines, it is not needed', () => {
