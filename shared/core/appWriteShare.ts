@@ -28,10 +28,15 @@ export interface WriteShare {
   readonly writers: number;
 }
 
-/** One row of the writers' register: a writer and until when its announcement holds. */
+/** One row of the writers' register: a writer, until when its announcement holds, and the most it writes a second. */
 export interface WriterAnnouncement {
   readonly writerId: string;
   readonly expiresAtMs: number;
+  /**
+   * The most the writer's night writes a second whatever its part (its own tenant's pace: MFA_GRAPH_WRITES_PER_SECOND
+   * × the margin); null when the row does not say or says it unreadably.
+   */
+  readonly pacePerSecond?: number | null;
 }
 
 /** How often a writer renews and counts the others, how long an announcement holds, how long a newcomer waits. */
@@ -59,6 +64,25 @@ export function countWriters(rows: readonly WriterAnnouncement[], self: string, 
   const live = new Set(rows.filter((row) => row.expiresAtMs > nowMs).map((row) => row.writerId));
   live.add(self);
   return live.size;
+}
+
+/**
+ * Whether a night joining the writers may write at once: when every writer holding (this one included) states its own
+ * pace and those paces add up to no more than the planned rate of the limit, the writers cannot together go over it
+ * whatever parts they hold (each writes at most its own pace), so the join wait protects nothing. A writer that does
+ * not state its pace (an older version, an unreadable row) could write at its whole part: then the newcomer waits.
+ * Pure.
+ */
+export function joinCannotOvershoot(limit: AppWriteLimit, rows: readonly WriterAnnouncement[], self: { readonly writerId: string; readonly pacePerSecond: number | null }, nowMs: number, margin: number): boolean {
+  if (self.pacePerSecond === null) return false;
+  let total = self.pacePerSecond;
+  for (const row of rows) {
+    if (row.writerId === self.writerId || row.expiresAtMs <= nowMs) continue;
+    const pace = row.pacePerSecond;
+    if (pace === undefined || pace === null || !Number.isFinite(pace) || pace < 0) return false;
+    total += pace;
+  }
+  return total <= (limit.quota / limit.windowSeconds) * margin;
 }
 
 /** An equal part of the app's limit for each of `writers` writers: `margin` of its rate, half the rest of it as a burst (at least one write). */

@@ -81,5 +81,6 @@ async function openAppWriteShare(config: Config, logger: Logger): Promise<AppWri
     throw toTablesAccessError(error, config);
   }
   const limit = { quota: config.graphAppWriteQuota, windowSeconds: config.graphAppWriteWindowSeconds };
-  return keepAppWriteShare({ writers, rolloutId: config.rolloutId, limit, margin: defaultTuning.margin, logger });
+  const pacePerSecond = config.graphWritesPerSecond * defaultTuning.margin;
+  return keepAppWriteShare({ writers, rolloutId: config.rolloutId, limit, margin: defaultTuning.margin, pacePerSecond, logger });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { countWriters, shareCadence, writeShareOf } from '../../shared/core/appWriteShare.js';
+import { countWriters, joinCannotOvershoot, shareCadence, writeShareOf } from '../../shared/core/appWriteShare.js';
 
 const graphLimit = { quota: 35_000, windowSeconds: 300 };
 
@@ -37,5 +37,19 @@ describe('a night\'s part of the app-wide write limit', () => {
     expect(shareCadence({ quota: 350, windowSeconds: 3 })).toEqual({ refreshMs: 1_000, ttlMs: 3_000, joinWaitMs: 1_500 });
     expect(shareCadence({ quota: 10, windowSeconds: 1 })).toEqual({ refreshMs: 1_000, ttlMs: 3_000, joinWaitMs: 1_500 });
     expect(shareCadence({ quota: 100, windowSeconds: 6 })).toEqual({ refreshMs: 2_000, ttlMs: 6_000, joinWaitMs: 3_000 });
+  });
+
+  it('lets a joining night skip the join wait only when every writer\'s own pace together stays under the planned limit', () => {
+    const limit = { quota: 300, windowSeconds: 3 }; // 100/s, 97 planned
+    const self = { writerId: 'c~3', pacePerSecond: 30 };
+    const row = (writerId: string, pacePerSecond: number | null | undefined, expiresAtMs = 10_000) => ({ writerId, expiresAtMs, ...(pacePerSecond === undefined ? {} : { pacePerSecond }) });
+    expect(joinCannotOvershoot(limit, [row('a~1', 30), row('b~2', 30), row('c~3', 30)], self, 0, 0.97)).toBe(true);
+    expect(joinCannotOvershoot(limit, [row('a~1', 30), row('b~2', 40)], self, 0, 0.97)).toBe(false);
+    // a writer that does not say its pace may write at its whole part
+    expect(joinCannotOvershoot(limit, [row('a~1', 30), row('b~2', undefined)], self, 0, 0.97)).toBe(false);
+    expect(joinCannotOvershoot(limit, [row('a~1', 30), row('b~2', null)], self, 0, 0.97)).toBe(false);
+    // a lapsed announcement writes no more
+    expect(joinCannotOvershoot(limit, [row('a~1', 30), row('b~2', 60, 5)], self, 10, 0.97)).toBe(true);
+    expect(joinCannotOvershoot(limit, [row('a~1', 30)], { writerId: 'c~3', pacePerSecond: null }, 0, 0.97)).toBe(false);
   });
 });

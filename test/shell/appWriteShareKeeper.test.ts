@@ -85,6 +85,31 @@ describe('the writers\' register shared by the nights of a many-tenants deployme
     }
   }, 20_000);
 
+  it.each([
+    ['skips the join wait when the two nights\' own paces together stay under the limit (40 + 40 of 97/s)', 40, false],
+    ['waits when they do not (60 + 60 of 97/s)', 60, true],
+  ])('a night joining another %s', async (_label, pacePerSecond, waits) => {
+    const { writers, table } = await register(`pace${pacePerSecond}`);
+    const logger = createLogger(() => undefined);
+    const writing = keepAppWriteShare({ writers, rolloutId: 'tenant-g', limit, margin: 0.97, pacePerSecond, logger });
+    const joining = keepAppWriteShare({ writers, rolloutId: 'tenant-h', limit, margin: 0.97, pacePerSecond, logger });
+    try {
+      await writing.beforeWrite();
+      const began = performance.now();
+      await joining.beforeWrite();
+      const waited = performance.now() - began;
+      expect(joining.current()?.writers).toBe(2);
+      if (waits) expect(waited).toBeGreaterThanOrEqual(1_450);
+      else expect(waited).toBeLessThan(1_000);
+      const paces: unknown[] = [];
+      for await (const entity of table.listEntities()) paces.push(entity['pacePerSecond']);
+      expect(paces).toEqual([pacePerSecond, pacePerSecond]);
+    } finally {
+      await writing.stop();
+      await joining.stop();
+    }
+  }, 20_000);
+
   it('does not count a writer whose announcement lapsed (a night that died), and counts an unreadable row, naming it', async () => {
     const { writers, table } = await register('lapsed');
     await writers.announce('tenant-dead~6f1c2a9e-0b7d-4c1e-9a55-3e2f1d0c4b8a', Date.now() - 1);

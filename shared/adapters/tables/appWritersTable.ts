@@ -21,10 +21,13 @@ export class AppWritersTable {
     }
   }
 
-  /** Says `writerId` writes until `expiresAtMs` (a new row, or the old one replaced). */
-  async announce(writerId: string, expiresAtMs: number): Promise<void> {
+  /**
+   * Says `writerId` writes until `expiresAtMs` (a new row, or the old one replaced), at most `pacePerSecond` writes a
+   * second when it knows that (its own tenant's pace).
+   */
+  async announce(writerId: string, expiresAtMs: number, pacePerSecond: number | null = null): Promise<void> {
     try {
-      await this.table.upsertEntity({ partitionKey, rowKey: writerId, expiresAtMs }, 'Replace');
+      await this.table.upsertEntity({ partitionKey, rowKey: writerId, expiresAtMs, ...(pacePerSecond === null ? {} : { pacePerSecond }) }, 'Replace');
     } catch (error) {
       throw toTableError(error, `Announcing writer ${writerId} in the writers' register`);
     }
@@ -32,7 +35,8 @@ export class AppWritersTable {
 
   /**
    * Every announcement that holds after `nowMs`. A row whose `expiresAtMs` is not a number counts as holding (one
-   * writer too many only slows the others a little; one too few could push the app over Graph's limit).
+   * writer too many only slows the others a little; one too few could push the app over Graph's limit); a pace that is
+   * not a number of at least 0 reads as unknown.
    */
   async listHolding(nowMs: number): Promise<(WriterAnnouncement & { readonly unreadable: boolean })[]> {
     const rows: (WriterAnnouncement & { readonly unreadable: boolean })[] = [];
@@ -40,7 +44,9 @@ export class AppWritersTable {
       for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${partitionKey}'` } })) {
         const expires = entity['expiresAtMs'];
         const expiresAtMs = typeof expires === 'number' && Number.isFinite(expires) ? expires : Number.POSITIVE_INFINITY;
-        if (expiresAtMs > nowMs) rows.push({ writerId: String(entity.rowKey), expiresAtMs, unreadable: expiresAtMs === Number.POSITIVE_INFINITY });
+        const pace = entity['pacePerSecond'];
+        const pacePerSecond = typeof pace === 'number' && Number.isFinite(pace) && pace >= 0 ? pace : null;
+        if (expiresAtMs > nowMs) rows.push({ writerId: String(entity.rowKey), expiresAtMs, pacePerSecond, unreadable: expiresAtMs === Number.POSITIVE_INFINITY });
       }
     } catch (error) {
       throw toTableError(error, 'Reading the writers\' register');
