@@ -19,6 +19,7 @@ import { applicationWritesPerSecond, runManyTenantsBench, tenantQuotaPerSecond, 
  * `--rate-scale F` multiplies every write rate (quotas, limit, pace) by F ≤ 1, to keep the limits under what the machine
  * can serve (0.5 by default, 0.1 for `alone`: this 2-core machine serves ~90 writes/s with the sandbox, Azurite and the
  * workers on it). `--slots N`: nights each worker runs at once, each slot taking its next message when its own ends.
+ * `--size-factor K`: every tenant K times larger (30·K to 120·K users), so that a night spans more quota windows.
  */
 const argument = (name: string, fallback: number): number => {
   const at = process.argv.indexOf(`--${name}`);
@@ -35,7 +36,7 @@ const rateScale = givenScale ?? 0.5;
 const aloneScale = givenScale ?? 0.1;
 const runsAt = process.argv.indexOf('--runs');
 const chosen = new Set((runsAt < 0 ? 'shared,shared-window,own,off,alone,alone-window' : (process.argv[runsAt + 1] ?? '')).split(','));
-const base = { tenants: argument('tenants', 200), workers: argument('workers', 2), slots: argument('slots', 16), seed: argument('seed', 500), rateScale, writeModel: 'bucket' as const };
+const base = { tenants: argument('tenants', 200), workers: argument('workers', 2), slots: argument('slots', 16), seed: argument('seed', 500), sizeFactor: argument('size-factor', 1), rateScale, writeModel: 'bucket' as const };
 const atOnce = Math.min(base.tenants, base.workers * base.slots);
 const [tenantQuota, appLimit] = [tenantQuotaPerSecond * rateScale, applicationWritesPerSecond * rateScale];
 const splitPace = Math.floor((appLimit / atOnce) * 100) / 100;

@@ -43,6 +43,8 @@ export interface ManyTenantsBenchOptions {
   /** Each tenant's write pace (MFA_GRAPH_WRITES_PER_SECOND). */
   readonly writesPerSecond: number;
   readonly seed: number;
+  /** Each tenant's size × this (1: 30 to 120 users): longer nights, spanning more of a tenant's quota windows. */
+  readonly sizeFactor: number;
   /** Every write rate × this (quotas, the app-wide limit, the pace); 1: Graph's rates. Below 1 keeps the limits under what the machine can serve. */
   readonly rateScale: number;
   /**
@@ -127,7 +129,7 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
   try {
     sandbox = await startSandbox({
       seed: options.seed,
-      tenants: Array.from({ length: options.tenants }, (_, index) => ({ users: benchTenantSize(index), seed: options.seed + index })),
+      tenants: Array.from({ length: options.tenants }, (_, index) => ({ users: benchTenantSize(index) * options.sizeFactor, seed: options.seed + index })),
       quota: {
         writeModel: options.writeModel,
         appWrites: tenantQuotaPerSecond * tenantWindowSeconds * options.rateScale,
