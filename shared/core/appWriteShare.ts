@@ -78,9 +78,9 @@ export function joinCannotOvershoot(limit: AppWriteLimit, rows: readonly WriterA
   let total = self.pacePerSecond;
   for (const row of rows) {
     if (row.writerId === self.writerId || row.expiresAtMs <= nowMs) continue;
-    const pace = row.pacePerSecond;
-    if (pace === undefined || pace === null || !Number.isFinite(pace) || pace < 0) return false;
-    total += pace;
+    // the register reads a missing or unreadable pace as null (appWritersTable.ts)
+    if (row.pacePerSecond === undefined || row.pacePerSecond === null) return false;
+    total += row.pacePerSecond;
   }
   return total <= (limit.quota / limit.windowSeconds) * margin;
 }

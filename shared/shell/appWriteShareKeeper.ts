@@ -31,10 +31,10 @@ export interface AppWriteShareOptions {
  * Keeps a many-tenants night's part of Graph's app-wide write limit up to date: on its first write the night announces
  * itself in the writers' register (with its own pace) and counts the writers; when others are writing it waits until
  * each has renewed and so counted it (`shareCadence`'s join wait), then counts again and writes, unless every
- * writer's own pace together stays under the limit (`joinCannotOvershoot`: then no part can matter); while it writes it renews every
- * refresh and counts again; after an announcement's lifetime without a write it withdraws (a night reading its
- * roster takes no part), and withdraws at its end. A register that cannot be read leaves the last part in force (the night's own tables fail
- * the night soon after if storage is gone) and is logged once.
+ * writer's own pace together stays under the limit (`joinCannotOvershoot`: then no part can matter); while it writes
+ * it renews every refresh and counts again; after an announcement's lifetime without a write it withdraws (a night
+ * reading its roster takes no part), and withdraws at its end. A register that cannot be read leaves the last part in
+ * force (the night's own tables fail the night soon after if storage is gone) and is logged once.
  */
 export function keepAppWriteShare(options: AppWriteShareOptions): AppWriteShareKeeper {
   const now = options.now ?? Date.now;
