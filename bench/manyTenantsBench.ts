@@ -209,12 +209,16 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
     }
     shares.sort((a, b) => a - b);
     const busySeconds = (last - first) / 1000;
-    const rate = writes / Math.max(0.001, busySeconds);
-    const byTenants = tenantsAtOnce * tenantQuota + (options.tenants * tenantWindowQuota) / Math.max(0.001, busySeconds);
-    const byApp = appLimit + appWindowQuota / Math.max(0.001, busySeconds);
+    /** The busy span as a divisor (never 0). */
+    const busy = Math.max(0.001, busySeconds);
+    const rate = writes / busy;
+    /** Every tenant's one window quota, spread over the busy span. */
+    const windowQuotas = (options.tenants * tenantWindowQuota) / busy;
+    const byTenants = tenantsAtOnce * tenantQuota + windowQuotas;
+    const byApp = appLimit + appWindowQuota / busy;
     const capacity = Math.min(byTenants, byApp);
-    const runningAtOnce = nightsRunning(hostEvents, first, last) / Math.max(0.001, busySeconds);
-    const byRunning = runningAtOnce * tenantQuota + (options.tenants * tenantWindowQuota) / Math.max(0.001, busySeconds);
+    const runningAtOnce = nightsRunning(hostEvents, first, last) / busy;
+    const byRunning = runningAtOnce * tenantQuota + windowQuotas;
     const users = tenants.reduce((sum, tenant) => sum + tenant.state.users.length, 0);
     return {
       options,
@@ -232,7 +236,7 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
       lowestTenantShare: shares[0] ?? 0,
       medianTenantShare: shares[Math.floor(shares.length / 2)] ?? 0,
       ownQuotaWhileWriting: writes / Math.max(0.001, ownAllowed),
-      writingAtOnce: writingSeconds / Math.max(0.001, busySeconds),
+      writingAtOnce: writingSeconds / busy,
       runningAtOnce,
       throttledShare: answered === 0 ? 0 : throttled / answered,
       applicationThrottled: sandbox.applicationQuota.usage().throttled.total,
