@@ -20,6 +20,10 @@ import { applicationWritesPerSecond, runManyTenantsBench, tenantQuotaPerSecond, 
  * can serve (0.5 by default, 0.1 for `alone`: this 2-core machine serves ~90 writes/s with the sandbox, Azurite and the
  * workers on it). `--slots N`: nights each worker runs at once, each slot taking its next message when its own ends.
  * `--size-factor K`: every tenant K times larger (30·K to 120·K users), so that a night spans more quota windows.
+ * `--nights N`: N nights one after the other, each tenant N times larger with waves of its size ÷ N, the figures the
+ * last night's (the nights after the first go out in the order the first gave: the longest first); default 2 for
+ * `alone` and `alone-window`, whose capacity is the tenants' quotas, where the order decides how many slots stand
+ * empty at the end, and 1 for the others, where the app-wide limit binds.
  */
 const argument = (name: string, fallback: number): number => {
   const at = process.argv.indexOf(`--${name}`);
@@ -36,7 +40,10 @@ const rateScale = givenScale ?? 0.5;
 const aloneScale = givenScale ?? 0.1;
 const runsAt = process.argv.indexOf('--runs');
 const chosen = new Set((runsAt < 0 ? 'shared,shared-window,own,off,alone,alone-window' : (process.argv[runsAt + 1] ?? '')).split(','));
-const base = { tenants: argument('tenants', 200), workers: argument('workers', 2), slots: argument('slots', 16), seed: argument('seed', 500), sizeFactor: argument('size-factor', 1), rateScale, writeModel: 'bucket' as const };
+const nightsAt = process.argv.indexOf('--nights');
+const givenNights = nightsAt < 0 ? null : argument('nights', 1);
+const [nights, aloneNights] = [givenNights ?? 1, givenNights ?? 2];
+const base = { nights, tenants: argument('tenants', 200), workers: argument('workers', 2), slots: argument('slots', 16), seed: argument('seed', 500), sizeFactor: argument('size-factor', 1), rateScale, writeModel: 'bucket' as const };
 const atOnce = Math.min(base.tenants, base.workers * base.slots);
 const [tenantQuota, appLimit] = [tenantQuotaPerSecond * rateScale, applicationWritesPerSecond * rateScale];
 const splitPace = Math.floor((appLimit / atOnce) * 100) / 100;
@@ -44,8 +51,8 @@ const runs: { readonly key: string; readonly label: string; readonly options: Ma
   { key: 'shared', label: 'app-wide limit on, nights share it (writers\' register)', options: { ...base, applicationLimit: true, productShares: true, writesPerSecond: tenantQuota } },
   { key: 'own', label: 'app-wide limit on, each night only its own quota', options: { ...base, applicationLimit: true, productShares: false, writesPerSecond: tenantQuota } },
   { key: 'off', label: 'no app-wide limit, nights still share the documented one', options: { ...base, applicationLimit: false, productShares: true, writesPerSecond: tenantQuota } },
-  { key: 'alone', label: `no app-wide limit, each night only its own quota (rate scale ${aloneScale})`, options: { ...base, rateScale: aloneScale, applicationLimit: false, productShares: false, writesPerSecond: tenantQuotaPerSecond * aloneScale } },
-  { key: 'alone-window', label: `as alone, every write limit a sliding window (rate scale ${aloneScale})`, options: { ...base, rateScale: aloneScale, writeModel: 'window' as const, applicationLimit: false, productShares: false, writesPerSecond: tenantQuotaPerSecond * aloneScale } },
+  { key: 'alone', label: `no app-wide limit, each night only its own quota (rate scale ${aloneScale})`, options: { ...base, nights: aloneNights, rateScale: aloneScale, applicationLimit: false, productShares: false, writesPerSecond: tenantQuotaPerSecond * aloneScale } },
+  { key: 'alone-window', label: `as alone, every write limit a sliding window (rate scale ${aloneScale})`, options: { ...base, nights: aloneNights, rateScale: aloneScale, writeModel: 'window' as const, applicationLimit: false, productShares: false, writesPerSecond: tenantQuotaPerSecond * aloneScale } },
   { key: 'shared-window', label: 'as shared, every write limit a sliding window', options: { ...base, writeModel: 'window' as const, applicationLimit: true, productShares: true, writesPerSecond: tenantQuota } },
   { key: 'own-window', label: 'as own, every write limit a sliding window', options: { ...base, writeModel: 'window' as const, applicationLimit: true, productShares: false, writesPerSecond: tenantQuota } },
   { key: 'split', label: `app-wide limit on, pace = app limit ÷ ${atOnce}`, options: { ...base, applicationLimit: true, productShares: false, writesPerSecond: splitPace } },
@@ -70,5 +77,10 @@ for (const result of results) {
   console.log(`| ${result.label} | ${result.options.writesPerSecond} | ${result.writes} | ${result.busySeconds.toFixed(1)} | ${result.writesPerSecond.toFixed(1)} | ${result.capacity.toFixed(1)} | ${result.binds} | ${percent(result.aggregateShare)} | ${percent(result.runningShare)} | ${percent(result.lowestTenantShare)} | ${percent(result.medianTenantShare)} | ${percent(result.ownQuotaWhileWriting)} | ${result.writingAtOnce.toFixed(1)} of ${result.tenantsAtOnce} | ${result.runningAtOnce.toFixed(1)} | ${percent(result.throttledShare)} | ${result.applicationThrottled} | ${result.wallSeconds.toFixed(0)} | ${result.peakWorkerRssMiB.toFixed(0)} MiB | ${result.settled.deleted} deleted, ${result.settled.other} other | ${result.unfinishedTenants} |`);
 }
 for (const result of results) console.log(`${result.label}: nights ${JSON.stringify(result.nights)} · failed users ${JSON.stringify(result.userErrors)}`);
+for (const result of results) {
+  if (result.eachNight.length < 2) continue;
+  const each = result.eachNight.map((night) => `${night.date}: ${night.writes} writes in ${night.busySeconds.toFixed(1)} s, aggregate ${percent(night.aggregateShare)}, of nights running ${percent(night.runningShare)}, lowest tenant ${percent(night.lowestTenantShare)}, running at once ${night.runningAtOnce.toFixed(1)}`);
+  console.log(`${result.label}, each night: ${each.join(' · ')}`);
+}
 writeFileSync(out, `${JSON.stringify({ started, machine, results }, null, 2)}\n`);
 console.log(`\nResults: ${out}`);

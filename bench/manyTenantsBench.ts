@@ -45,6 +45,13 @@ export interface ManyTenantsBenchOptions {
   readonly seed: number;
   /** Each tenant's size × this (1: 30 to 120 users): longer nights, spanning more of a tenant's quota windows. */
   readonly sizeFactor: number;
+  /**
+   * Nights run, one after the other; the figures are the last night's. 1: each tenant's wave 200 users (a tenant of
+   * 30–120 users is done in one night). More: each tenant `nights` times larger with waves of its size ÷ `nights`
+   * (MFA_WAVE_GROWTH 1), so every night holds the same work, and the nights after the first are sent in the order the
+   * product gives them from the nights before (the longest first, `fanOutOrder`).
+   */
+  readonly nights: number;
   /** Every write rate × this (quotas, the app-wide limit, the pace); 1: Graph's rates. Below 1 keeps the limits under what the machine can serve. */
   readonly rateScale: number;
   /**
@@ -106,6 +113,19 @@ export interface ManyTenantsBenchResult {
   /** How the tenants' nights ended (`tenant.nightDone` outcome / wave status, `tenant.failed` code), and the error codes of the users that failed. */
   readonly nights: Readonly<Record<string, number>>;
   readonly userErrors: Readonly<Record<string, number>>;
+  /** Each night's headline figures (the top-level figures are the last night's). */
+  readonly eachNight: readonly NightFigures[];
+}
+
+/** One night's figures, as the top-level ones measure them. */
+export interface NightFigures {
+  readonly date: string;
+  readonly writes: number;
+  readonly busySeconds: number;
+  readonly aggregateShare: number;
+  readonly runningShare: number;
+  readonly lowestTenantShare: number;
+  readonly runningAtOnce: number;
 }
 
 export const tenantQuotaPerSecond = 20;
@@ -129,7 +149,7 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
   try {
     sandbox = await startSandbox({
       seed: options.seed,
-      tenants: Array.from({ length: options.tenants }, (_, index) => ({ users: benchTenantSize(index) * options.sizeFactor, seed: options.seed + index })),
+      tenants: Array.from({ length: options.tenants }, (_, index) => ({ users: benchTenantSize(index) * options.sizeFactor * options.nights, seed: options.seed + index })),
       quota: {
         writeModel: options.writeModel,
         appWrites: tenantQuotaPerSecond * tenantWindowSeconds * options.rateScale,
@@ -155,15 +175,26 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
       MFA_GRAPH_APP_WRITE_QUOTA: options.productShares ? String(Math.round(applicationWritesPerWindow * options.rateScale)) : '10000000',
       MFA_GRAPH_APP_WRITE_WINDOW_SECONDS: String(applicationWindowSeconds),
     };
-    for (const tenant of tenants) await registerSandboxTenant(env, sandbox, tenant, { MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '200', MFA_MAX_WAVE_SIZE: '200' });
+    for (const tenant of tenants) {
+      const wave = String(options.nights === 1 ? 200 : Math.ceil(tenant.state.users.length / options.nights));
+      await registerSandboxTenant(env, sandbox, tenant, { MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: wave, MFA_MAX_WAVE_SIZE: wave, MFA_WAVE_GROWTH: '1' });
+    }
     host = await startTenantWorkers(env, azurite.connectionString, options.workers, { batchSize: 1, newBatchThreshold: options.slots - 1, maxPollingIntervalMs: 200 });
-    const began = Date.now();
-    const fanned = await openNight(env, tenants, '2027-01-04');
-    const settled = await waitSettled(host, 0, fanned.enqueued.length, 60 * 60_000);
-    const wallSeconds = (Date.now() - began) / 1000;
+    const ranges: { readonly date: string; readonly fromMs: number; readonly toMs: number; readonly eventsFrom: number; readonly logsFrom: number }[] = [];
+    let settled: Awaited<ReturnType<typeof waitSettled>> = [];
+    let wallSeconds = 0;
+    for (let night = 0; night < options.nights; night += 1) {
+      const date = new Date(Date.parse('2027-01-04T00:00:00Z') + night * 86_400_000).toISOString().slice(0, 10);
+      const [eventsFrom, logsFrom, began] = [host.events.length, host.logs.length, Date.now()];
+      const fanned = await openNight(env, tenants, date);
+      settled = await waitSettled(host, eventsFrom, fanned.enqueued.length, 60 * 60_000);
+      wallSeconds = (Date.now() - began) / 1000;
+      ranges.push({ date, fromMs: began, toMs: Date.now(), eventsFrom, logsFrom });
+    }
+    const lastNight = ranges.at(-1) ?? { date: '', fromMs: 0, toMs: Number.POSITIVE_INFINITY, eventsFrom: 0, logsFrom: 0 };
     const nights: Record<string, number> = {};
     const userErrors: Record<string, number> = {};
-    for (const event of functionEvents(host)) {
+    for (const event of functionEvents(host, lastNight.logsFrom)) {
       const key = event.event === 'tenant.nightDone' ? `${String(event['outcome'])}/${String(event['status'] ?? '-')}` : event.event === 'tenant.failed' ? `failed/${String(event['errorCode'])}` : null;
       if (key !== null) nights[key] = (nights[key] ?? 0) + 1;
       if (event.event === 'wave.closed' || event.event === 'wave.halted' || event.event === 'wave.stopped') {
@@ -187,38 +218,53 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
     const appWindowQuota = options.applicationLimit ? applicationWritesPerWindow * options.rateScale : Number.POSITIVE_INFINITY;
     const fairShare = Math.min(tenantQuota, appLimit / tenantsAtOnce);
     const fairWindowQuota = Math.min(tenantWindowQuota, appWindowQuota / tenantsAtOnce);
-    let [first, last, writes, answered, throttled, unfinished] = [Number.POSITIVE_INFINITY, 0, 0, 0, 0, 0];
-    const shares: number[] = [];
-    let writingSeconds = 0;
-    let ownAllowed = 0;
+    /** The figures of the writes journaled within one night's range (its fan-out to its last message settled). */
+    const measure = (range: (typeof ranges)[number]) => {
+      let [first, last, writes, answered, throttled] = [Number.POSITIVE_INFINITY, 0, 0, 0, 0];
+      const shares: number[] = [];
+      let writingSeconds = 0;
+      let ownAllowed = 0;
+      for (const tenant of tenants) {
+        const entries = tenant.journal.entries().filter((entry) => Date.parse(entry.at) >= range.fromMs && Date.parse(entry.at) <= range.toMs);
+        const ok = entries.filter((entry) => entry.status < 300).map((entry) => Date.parse(entry.at));
+        answered += entries.length;
+        throttled += entries.filter((entry) => entry.status === 429).length;
+        writes += ok.length;
+        if (ok.length < 2) continue;
+        const [tenantFirst, tenantLast] = [Math.min(...ok), Math.max(...ok)];
+        first = Math.min(first, tenantFirst);
+        last = Math.max(last, tenantLast);
+        const span = (tenantLast - tenantFirst) / 1000;
+        writingSeconds += span;
+        ownAllowed += tenantWindowQuota + tenantQuota * span;
+        shares.push(ok.length / (fairWindowQuota + fairShare * span));
+      }
+      shares.sort((a, b) => a - b);
+      const busySeconds = Math.max(0, (last - first) / 1000);
+      /** The busy span as a divisor (never 0). */
+      const busy = Math.max(0.001, busySeconds);
+      const rate = writes / busy;
+      /** Every tenant's one window quota, spread over the busy span. */
+      const windowQuotas = (options.tenants * tenantWindowQuota) / busy;
+      const byTenants = tenantsAtOnce * tenantQuota + windowQuotas;
+      const byApp = appLimit + appWindowQuota / busy;
+      const capacity = Math.min(byTenants, byApp);
+      const runningAtOnce = nightsRunning(hostEvents.slice(range.eventsFrom), first, last) / busy;
+      const byRunning = runningAtOnce * tenantQuota + windowQuotas;
+      return {
+        writes, busySeconds, rate, capacity, binds: byApp < byTenants ? 'app-wide limit' as const : 'tenant quotas' as const,
+        aggregateShare: rate / capacity, runningShare: rate / Math.min(byRunning, byApp), runningAtOnce,
+        lowestTenantShare: shares[0] ?? 0, medianTenantShare: shares[Math.floor(shares.length / 2)] ?? 0,
+        ownQuotaWhileWriting: writes / Math.max(0.001, ownAllowed), writingAtOnce: writingSeconds / busy,
+        throttledShare: answered === 0 ? 0 : throttled / answered,
+      };
+    };
+    const eachNight = ranges.map((range) => ({ range, figures: measure(range) }));
+    const figures = measure(lastNight);
+    let unfinished = 0;
     for (const tenant of tenants) {
-      const entries = tenant.journal.entries();
-      const ok = entries.filter((entry) => entry.status < 300).map((entry) => Date.parse(entry.at));
-      answered += entries.length;
-      throttled += entries.filter((entry) => entry.status === 429).length;
-      writes += ok.length;
       if (tenant.state.users.some((user) => tenant.state.perUserMfaState(user.id) === 'disabled' && enforceable(tenant.manifest.users.find((entry) => entry.id === user.id)?.category))) unfinished += 1;
-      if (ok.length < 2) continue;
-      const [tenantFirst, tenantLast] = [Math.min(...ok), Math.max(...ok)];
-      first = Math.min(first, tenantFirst);
-      last = Math.max(last, tenantLast);
-      const span = (tenantLast - tenantFirst) / 1000;
-      writingSeconds += span;
-      ownAllowed += tenantWindowQuota + tenantQuota * span;
-      shares.push(ok.length / (fairWindowQuota + fairShare * span));
     }
-    shares.sort((a, b) => a - b);
-    const busySeconds = (last - first) / 1000;
-    /** The busy span as a divisor (never 0). */
-    const busy = Math.max(0.001, busySeconds);
-    const rate = writes / busy;
-    /** Every tenant's one window quota, spread over the busy span. */
-    const windowQuotas = (options.tenants * tenantWindowQuota) / busy;
-    const byTenants = tenantsAtOnce * tenantQuota + windowQuotas;
-    const byApp = appLimit + appWindowQuota / busy;
-    const capacity = Math.min(byTenants, byApp);
-    const runningAtOnce = nightsRunning(hostEvents, first, last) / busy;
-    const byRunning = runningAtOnce * tenantQuota + windowQuotas;
     const users = tenants.reduce((sum, tenant) => sum + tenant.state.users.length, 0);
     return {
       options,
@@ -226,19 +272,19 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
       minUsers: Math.min(...tenants.map((tenant) => tenant.state.users.length)),
       maxUsers: Math.max(...tenants.map((tenant) => tenant.state.users.length)),
       tenantsAtOnce,
-      writes,
-      busySeconds,
-      writesPerSecond: rate,
-      capacity,
-      binds: byApp < byTenants ? 'app-wide limit' : 'tenant quotas',
-      aggregateShare: rate / capacity,
-      runningShare: rate / Math.min(byRunning, byApp),
-      lowestTenantShare: shares[0] ?? 0,
-      medianTenantShare: shares[Math.floor(shares.length / 2)] ?? 0,
-      ownQuotaWhileWriting: writes / Math.max(0.001, ownAllowed),
-      writingAtOnce: writingSeconds / busy,
-      runningAtOnce,
-      throttledShare: answered === 0 ? 0 : throttled / answered,
+      writes: figures.writes,
+      busySeconds: figures.busySeconds,
+      writesPerSecond: figures.rate,
+      capacity: figures.capacity,
+      binds: figures.binds,
+      aggregateShare: figures.aggregateShare,
+      runningShare: figures.runningShare,
+      lowestTenantShare: figures.lowestTenantShare,
+      medianTenantShare: figures.medianTenantShare,
+      ownQuotaWhileWriting: figures.ownQuotaWhileWriting,
+      writingAtOnce: figures.writingAtOnce,
+      runningAtOnce: figures.runningAtOnce,
+      throttledShare: figures.throttledShare,
       applicationThrottled: sandbox.applicationQuota.usage().throttled.total,
       wallSeconds,
       peakWorkerRssMiB: Math.max(0, ...rss) / 1024 ** 2,
@@ -246,6 +292,7 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
       unfinishedTenants: unfinished,
       nights,
       userErrors,
+      eachNight: eachNight.map(({ range, figures: night }) => ({ date: range.date, writes: night.writes, busySeconds: night.busySeconds, aggregateShare: night.aggregateShare, runningShare: night.runningShare, lowestTenantShare: night.lowestTenantShare, runningAtOnce: night.runningAtOnce })),
     };
   } finally {
     await host?.stop();

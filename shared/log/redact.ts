@@ -22,6 +22,8 @@ export const safeFieldNames: ReadonlySet<string> = new Set([
   'retirementDate', 'daysLeft', 'atRiskNow', 'projectedOnDate', 'smsVoiceOnly', 'noMfaMethod', 'notReached', 'pace',
   // many tenants: the tenant (a directory id), its queued night and how it ended
   'tenantId', 'verdict', 'outcome', 'timing', 'queue', 'dequeueCount', 'messageId', 'enqueued', 'tenants',
+  // how long its last night ran: the fan-out's order
+  'lastNightSeconds',
   // the writers' register: a night's id (tenant id ~ a GUID) and how many nights share the app's write limit
   'writerId', 'writers', 'keptWriters',
 ]);

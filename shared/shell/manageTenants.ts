@@ -32,6 +32,7 @@ export async function addTenant(deploymentEnv: Environment, registry: TenantRegi
     updatedAt: at,
     disabledAt: null,
     lastEnqueuedNight: existing?.lastEnqueuedNight ?? null,
+    lastNight: existing?.lastNight ?? null,
   };
   await registry.save(entry);
   return { entry, replaced: existing !== null };

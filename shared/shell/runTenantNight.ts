@@ -6,6 +6,7 @@ import { RolloutError, toRolloutError } from '../errors/RolloutError.js';
 import type { Logger } from '../log/logEvent.js';
 import { openRollout } from './rolloutPorts.js';
 import { openTenantRegistry } from './openTenantRegistry.js';
+import type { TenantRegistryTable } from '../adapters/tables/tenantRegistryTable.js';
 import { runWave, type NightResult } from './runWave.js';
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -61,6 +62,16 @@ export async function runTenantNight(message: unknown, options: TenantNightOptio
   }
 }
 
+/** A hint for the fan-out's order only: a table that refuses it is logged, and the night's outcome stands. */
+async function recordNightRan(registry: TenantRegistryTable, tenantId: string, night: string, seconds: number, logger: Logger): Promise<void> {
+  try {
+    await registry.markNightRan(tenantId, night, seconds);
+  } catch (error) {
+    const failure = toRolloutError(error);
+    logger.event('tenant.nightTimeUnrecorded', { errorCode: failure.code, message: failure.message }, 'warn');
+  }
+}
+
 async function night(tenantId: string, tonight: string, options: TenantNightOptions, logger: Logger): Promise<TenantNightResult> {
   const registry = await openTenantRegistry(loadDeploymentConfig(options.deploymentEnv));
   const entry = await registry.get(tenantId);
@@ -77,6 +88,7 @@ async function night(tenantId: string, tonight: string, options: TenantNightOpti
     return { outcome: timing, tenantId };
   }
   const rollout = await openRollout(config, logger);
+  const startedMs = now.getTime();
   try {
     const wave = { config, clock: options.clock, ports: rollout.ports, logger, runId: options.runId, ...(options.elapsed === undefined ? {} : { elapsed: options.elapsed }) };
     // a duplicate or redelivered message for a night whose wave already ran (or died) is `alreadyRan`: nothing is
@@ -85,7 +97,10 @@ async function night(tenantId: string, tonight: string, options: TenantNightOpti
     if (result.outcome === 'leaseHeld') {
       throw new RolloutError('LEASE_HELD', `Tenant ${tenantId}: another run holds the lease (${result.holder}, until ${result.expiresAt}); the message is retried after host.json visibilityTimeout`);
     }
-    logger.event('tenant.nightDone', { outcome: result.outcome, ...('wave' in result ? { waveId: result.wave.waveId, status: result.wave.status } : {}) });
+    const seconds = Math.max(0, (options.clock().getTime() - startedMs) / 1000);
+    logger.event('tenant.nightDone', { outcome: result.outcome, durationSeconds: seconds, ...('wave' in result ? { waveId: result.wave.waveId, status: result.wave.status } : {}) });
+    // how long tonight ran, for tomorrow's fan-out order (`fanOutOrder`); not for a night that had already run
+    if (result.outcome !== 'alreadyRan') await recordNightRan(registry, tenantId, tonight, seconds, logger);
     return { outcome: 'night', tenantId, night: result };
   } finally {
     await rollout.close();

@@ -124,7 +124,7 @@ describe('tenantNight (queue-triggered, many tenants)', () => {
     await addTenant(env, registry, { tenantId: finishing.tenantId, displayName: 'Finishing plc', settings: tenantSettings(finishing, { MFA_WAVE_SIZE: '10' }) }, new Date());
     // a third tenant whose entry was edited by hand into a bad value: the fan-out names it and goes on
     const broken = '0b0b0b0b-1111-4222-8333-444455556666';
-    await registry.save({ tenantId: broken, displayName: 'Broken GmbH', enabled: true, settings: { MFA_BREAK_GLASS: 'bg@broken.example', MFA_WAVE_SIZE: 'lots' }, addedAt: '', updatedAt: '', disabledAt: null, lastEnqueuedNight: null });
+    await registry.save({ tenantId: broken, displayName: 'Broken GmbH', enabled: true, settings: { MFA_BREAK_GLASS: 'bg@broken.example', MFA_WAVE_SIZE: 'lots' }, addedAt: '', updatedAt: '', disabledAt: null, lastEnqueuedNight: null, lastNight: null });
 
     const fan = queueContext();
     const fanned = await withEnvironment(env, () => fanOutNight(timer, fan.context));
@@ -209,6 +209,48 @@ describe('tenantNight (queue-triggered, many tenants)', () => {
     const text = await runCommand(env, ['report', '--all-tenants']);
     expect(text.out).toContain(`${halting.tenantId}  Halting Ltd`);
     expect(text.out).toMatch(/plan: halted: failure rate/);
+  }, 120_000);
+
+  it('sends the longest last nights first, a tenant with none recorded before them; each night records how long it ran', async () => {
+    const env = deploymentEnv();
+    const [short, long] = [sandbox(0), sandbox(1)];
+    const registry = await openTenantRegistry(loadDeploymentConfig(env));
+    const fresh = '0c0c0c0c-1111-4222-8333-444455556666';
+    await addTenant(env, registry, { tenantId: short.tenantId, displayName: 'Short Ltd', settings: tenantSettings(short, { MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: '5' }) }, new Date());
+    await addTenant(env, registry, { tenantId: long.tenantId, displayName: 'Long plc', settings: tenantSettings(long) }, new Date());
+    await addTenant(env, registry, { tenantId: fresh, displayName: 'New GmbH', settings: tenantSettings(short) }, new Date());
+    // what earlier nights recorded: the registry's rows as the table holds them (a row of an older version has none)
+    const rows = TableClient.fromConnectionString(azurite().connectionString, `${env['MFA_TABLE_PREFIX'] ?? ''}Tenants`, { allowInsecureConnection: true });
+    await rows.updateEntity({ partitionKey: 'tenant', rowKey: short.tenantId, lastNightRan: '2026-11-30', lastNightSeconds: 12.5 }, 'Merge');
+    await rows.updateEntity({ partitionKey: 'tenant', rowKey: long.tenantId, lastNightRan: '2026-11-30', lastNightSeconds: 300 }, 'Merge');
+    expect(await registry.get(long.tenantId)).toMatchObject({ lastNight: { night: '2026-11-30', seconds: 300 } });
+
+    const fan = queueContext();
+    const fanned = await withEnvironment(env, () => fanOutNight(timer, fan.context));
+    expect(fanned.enqueued).toEqual([fresh, long.tenantId, short.tenantId]);
+    const messages = await queued(env);
+    expect(messages.map((message) => (message as { tenantId: string }).tenantId)).toEqual([fresh, long.tenantId, short.tenantId]);
+    expect(events(fan.lines)).toContainEqual(expect.objectContaining({ event: 'tenant.enqueued', tenantId: long.tenantId, lastNightSeconds: 300 }));
+
+    // tonight's night of the short tenant records how long it ran, read back from the table
+    const message = messages.find((entry) => (entry as { tenantId: string }).tenantId === short.tenantId);
+    const began = Date.now();
+    const run = queueContext();
+    const result = await withEnvironment(env, () => tenantNight(message, run.context));
+    const wall = (Date.now() - began) / 1000;
+    expect(result).toMatchObject({ outcome: 'night', night: { outcome: 'wave' } });
+    const tonight = (message as { night: string }).night;
+    const recorded = (await registry.get(short.tenantId))?.lastNight;
+    expect(recorded?.night).toBe(tonight);
+    expect(recorded?.seconds).toBeGreaterThan(0);
+    expect(recorded?.seconds).toBeLessThanOrEqual(wall + 0.1);
+    expect(events(run.lines)).toContainEqual(expect.objectContaining({ event: 'tenant.nightDone', tenantId: short.tenantId, durationSeconds: expect.any(Number) }));
+    // a duplicate of the message finds tonight's wave done and leaves the recorded time as it was
+    await withEnvironment(env, () => tenantNight(message, queueContext(2).context));
+    expect((await registry.get(short.tenantId))?.lastNight).toEqual(recorded);
+    // a value that is not a number of seconds is no estimate: the tenant counts as one with none recorded
+    await rows.updateEntity({ partitionKey: 'tenant', rowKey: long.tenantId, lastNightSeconds: 'long' }, 'Merge');
+    expect((await registry.get(long.tenantId))?.lastNight).toBeNull();
   }, 120_000);
 
   it('refuses a malformed message by name (thrown: the host retries it, then poisons it) and runs nothing', async () => {

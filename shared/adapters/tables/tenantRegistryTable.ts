@@ -15,6 +15,12 @@ export interface TenantEntry {
   readonly disabledAt: string | null;
   /** The last night (`YYYY-MM-DD`) the fan-out enqueued this tenant for; null before the first. */
   readonly lastEnqueuedNight: string | null;
+  /**
+   * The last night the tenant's night ran and how long (s), as its night recorded it: the fan-out's estimate of
+   * tonight's length (`fanOutOrder`). Null before the first, and for a value that is not a night and a number of
+   * seconds: an ordering hint, never a reason to refuse the tenant.
+   */
+  readonly lastNight: { readonly night: string; readonly seconds: number } | null;
 }
 
 const partitionKey = 'tenant';
@@ -73,6 +79,15 @@ export class TenantRegistryTable {
       throw toTableError(error, `Recording tonight's message of tenant ${tenantId}`);
     }
   }
+
+  /** Records how long the tenant's night ran (merge: the operator's edits of the entry stay). */
+  async markNightRan(tenantId: string, night: string, seconds: number): Promise<void> {
+    try {
+      await this.table.updateEntity({ partitionKey, rowKey: tenantId.toLowerCase(), lastNightRan: night, lastNightSeconds: Math.round(seconds * 10) / 10 }, 'Merge');
+    } catch (error) {
+      throw toTableError(error, `Recording how long tenant ${tenantId}'s night ran`);
+    }
+  }
 }
 
 function toEntity(entry: TenantEntry): { partitionKey: string; rowKey: string } & Record<string, unknown> {
@@ -86,6 +101,7 @@ function toEntity(entry: TenantEntry): { partitionKey: string; rowKey: string } 
     updatedAt: entry.updatedAt,
     ...(entry.disabledAt === null ? {} : { disabledAt: entry.disabledAt }),
     ...(entry.lastEnqueuedNight === null ? {} : { lastEnqueuedNight: entry.lastEnqueuedNight }),
+    ...(entry.lastNight === null ? {} : { lastNightRan: entry.lastNight.night, lastNightSeconds: entry.lastNight.seconds }),
   };
 }
 
@@ -109,5 +125,12 @@ function fromEntity(entity: Record<string, unknown>): TenantEntry {
     updatedAt: String(entity['updatedAt'] ?? ''),
     disabledAt: typeof entity['disabledAt'] === 'string' ? entity['disabledAt'] : null,
     lastEnqueuedNight: typeof entity['lastEnqueuedNight'] === 'string' ? entity['lastEnqueuedNight'] : null,
+    lastNight: lastNightOf(entity),
   };
+}
+
+function lastNightOf(entity: Record<string, unknown>): TenantEntry['lastNight'] {
+  const [night, seconds] = [entity['lastNightRan'], entity['lastNightSeconds']];
+  if (typeof night !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(night)) return null;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? { night, seconds } : null;
 }
