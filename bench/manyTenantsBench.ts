@@ -9,6 +9,9 @@ import { startSandbox, type SandboxHandle } from '../sandbox/startSandbox.js';
 import type { WriteModel } from '../sandbox/quota/quotaConfig.js';
 import type { UserCategory } from '../sandbox/tenant/tenantModel.js';
 import { expectedStanding } from '../rehearsal/expectedStanding.js';
+import { quotaShare } from './quotaShare.js';
+import { windowSpanBound } from './windowSpanBound.js';
+import { defaultTuning } from '../shared/adapters/graph/writePacer.js';
 
 /**
  * The many-tenants bench (docs/benchmarks-many-tenants.md): `tenants` small tenants' nights through the real queue
@@ -48,7 +51,8 @@ export interface ManyTenantsBenchOptions {
   /**
    * Nights run, one after the other; the figures are the last night's. 1: each tenant's wave 200 users (a tenant of
    * 30–120 users is done in one night). More: each tenant `nights` times larger with waves of its size ÷ `nights`
-   * (MFA_WAVE_GROWTH 1), so every night holds the same work, and the nights after the first are sent in the order the
+   * (MFA_WAVE_GROWTH 1; the share is of the users a night can enforce, since a wave takes ready users first), so every
+   * night holds the same work, and the nights after the first are sent in the order the
    * product gives them from the nights before (the longest first, `fanOutOrder`).
    */
   readonly nights: number;
@@ -94,6 +98,20 @@ export interface ManyTenantsBenchResult {
    */
   readonly lowestTenantShare: number;
   readonly medianTenantShare: number;
+  /**
+   * Under the window count only (null under buckets): each tenant's share by the single-tenant bench's reading
+   * (`quotaShare`: the writes in the whole windows from its first write ÷ its fair window quota × those windows; its
+   * partial last window, where its work ran out, left out of both sides); the lowest. The span reading above counts
+   * that last window against it: a night of 39 writes at 19 a window needs three windows for the last one, which no
+   * pacer can avoid, and scores 39 of 60 however well it used the two whole windows.
+   */
+  readonly lowestTenantWholeWindows: number | null;
+  /**
+   * Under the window count only (null under buckets): the most the span readings (own quota while writing, the lowest
+   * tenant) can be for the nights' own write counts (`windowSpanBound`), for the product's pacer (97 % of a window's
+   * quota, rounded down) and for any client (the whole quota).
+   */
+  readonly windowBound: WindowBounds | null;
   /** Σ writes ÷ Σ (a tenant's window quota + its rate × its own busy span): the tenants' own quotas used while they wrote. */
   readonly ownQuotaWhileWriting: number;
   /** Σ each tenant's busy span ÷ the busy span: how many tenants were writing at once on average (the rest of a running night reads). */
@@ -125,7 +143,16 @@ export interface NightFigures {
   readonly aggregateShare: number;
   readonly runningShare: number;
   readonly lowestTenantShare: number;
+  readonly lowestTenantWholeWindows: number | null;
+  readonly windowBound: WindowBounds | null;
   readonly runningAtOnce: number;
+  /** Successful writes by the sandbox route's operation name (`phoneMethods.create`, `requirements.update`, …). */
+  readonly operations: Readonly<Record<string, number>>;
+}
+
+export interface WindowBounds {
+  readonly pacer: { readonly aggregate: number; readonly lowest: number };
+  readonly anyClient: { readonly aggregate: number; readonly lowest: number };
 }
 
 export const tenantQuotaPerSecond = 20;
@@ -176,7 +203,10 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
       MFA_GRAPH_APP_WRITE_WINDOW_SECONDS: String(applicationWindowSeconds),
     };
     for (const tenant of tenants) {
-      const wave = String(options.nights === 1 ? 200 : Math.ceil(tenant.state.users.length / options.nights));
+      // A wave takes ready users first, so each night's equal share is of the users the nights can enforce (the rest
+      // of a generated tenant, break-glass, unsynced and the like, would otherwise all fall to the last night).
+      const enforceableUsers = tenant.manifest.users.filter((user) => enforceable(user.category)).length;
+      const wave = String(options.nights === 1 ? 200 : Math.max(1, Math.ceil(enforceableUsers / options.nights)));
       await registerSandboxTenant(env, sandbox, tenant, { MFA_PILOT_GROUP_ID: '', MFA_WAVE_SIZE: wave, MFA_MAX_WAVE_SIZE: wave, MFA_WAVE_GROWTH: '1' });
     }
     host = await startTenantWorkers(env, azurite.connectionString, options.workers, { batchSize: 1, newBatchThreshold: options.slots - 1, maxPollingIntervalMs: 200 });
@@ -222,6 +252,9 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
     const measure = (range: (typeof ranges)[number]) => {
       let [first, last, writes, answered, throttled] = [Number.POSITIVE_INFINITY, 0, 0, 0, 0];
       const shares: number[] = [];
+      const wholeWindowShares: number[] = [];
+      const nightWrites: number[] = [];
+      const operations: Record<string, number> = {};
       let writingSeconds = 0;
       let ownAllowed = 0;
       for (const tenant of tenants) {
@@ -230,6 +263,7 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
         answered += entries.length;
         throttled += entries.filter((entry) => entry.status === 429).length;
         writes += ok.length;
+        for (const entry of entries) if (entry.status < 300) operations[entry.operation] = (operations[entry.operation] ?? 0) + 1;
         if (ok.length < 2) continue;
         const [tenantFirst, tenantLast] = [Math.min(...ok), Math.max(...ok)];
         first = Math.min(first, tenantFirst);
@@ -238,6 +272,11 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
         writingSeconds += span;
         ownAllowed += tenantWindowQuota + tenantQuota * span;
         shares.push(ok.length / (fairWindowQuota + fairShare * span));
+        if (options.writeModel === 'window') {
+          nightWrites.push(ok.length);
+          const whole = quotaShare({ model: 'window', capacity: fairWindowQuota, windowSeconds: tenantWindowSeconds }, { startMs: tenantFirst, endMs: tenantLast, writeTimesMs: ok });
+          wholeWindowShares.push(whole.share);
+        }
       }
       shares.sort((a, b) => a - b);
       const busySeconds = Math.max(0, (last - first) / 1000);
@@ -254,9 +293,10 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
       return {
         writes, busySeconds, rate, capacity, binds: byApp < byTenants ? 'app-wide limit' as const : 'tenant quotas' as const,
         aggregateShare: rate / capacity, runningShare: rate / Math.min(byRunning, byApp), runningAtOnce,
-        lowestTenantShare: shares[0] ?? 0, medianTenantShare: shares[Math.floor(shares.length / 2)] ?? 0,
+        lowestTenantShare: shares[0] ?? 0, lowestTenantWholeWindows: options.writeModel === 'window' ? Math.min(...wholeWindowShares) : null,
+        windowBound: options.writeModel === 'window' ? { pacer: windowSpanBound(nightWrites, fairWindowQuota, fairWindowQuota * defaultTuning.margin), anyClient: windowSpanBound(nightWrites, fairWindowQuota, fairWindowQuota) } : null, medianTenantShare: shares[Math.floor(shares.length / 2)] ?? 0,
         ownQuotaWhileWriting: writes / Math.max(0.001, ownAllowed), writingAtOnce: writingSeconds / busy,
-        throttledShare: answered === 0 ? 0 : throttled / answered,
+        throttledShare: answered === 0 ? 0 : throttled / answered, operations,
       };
     };
     const eachNight = ranges.map((range) => ({ range, figures: measure(range) }));
@@ -280,6 +320,8 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
       aggregateShare: figures.aggregateShare,
       runningShare: figures.runningShare,
       lowestTenantShare: figures.lowestTenantShare,
+      lowestTenantWholeWindows: figures.lowestTenantWholeWindows,
+      windowBound: figures.windowBound,
       medianTenantShare: figures.medianTenantShare,
       ownQuotaWhileWriting: figures.ownQuotaWhileWriting,
       writingAtOnce: figures.writingAtOnce,
@@ -292,7 +334,7 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
       unfinishedTenants: unfinished,
       nights,
       userErrors,
-      eachNight: eachNight.map(({ range, figures: night }) => ({ date: range.date, writes: night.writes, busySeconds: night.busySeconds, aggregateShare: night.aggregateShare, runningShare: night.runningShare, lowestTenantShare: night.lowestTenantShare, runningAtOnce: night.runningAtOnce })),
+      eachNight: eachNight.map(({ range, figures: night }) => ({ date: range.date, writes: night.writes, busySeconds: night.busySeconds, aggregateShare: night.aggregateShare, runningShare: night.runningShare, lowestTenantShare: night.lowestTenantShare, lowestTenantWholeWindows: night.lowestTenantWholeWindows, windowBound: night.windowBound, runningAtOnce: night.runningAtOnce, operations: night.operations })),
     };
   } finally {
     await host?.stop();
