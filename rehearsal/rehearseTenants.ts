@@ -125,6 +125,9 @@ export async function rehearseTenants(options: TenantsRehearsalOptions): Promise
       MFA_GRAPH_CONCURRENCY: '16',
       // Graph's quota windows are 10× shorter in the sandbox: each tenant's write pace is scaled to match
       MFA_GRAPH_WRITES_PER_SECOND: String(20 * quotaTimeScale),
+      // and so is the app-wide limit's window (35,000 per 30 s): told Graph's 300 s, the nights would pace against a
+      // tenth of what the sandbox allows, and each night joining another writer would wait out the register's join
+      MFA_GRAPH_APP_WRITE_WINDOW_SECONDS: String(300 / quotaTimeScale),
       MFA_REPORT_REQUESTS_PER_10_SECONDS: String(5 * quotaTimeScale),
       MFA_VERIFY_AFTER_DAYS: '1',
       MFA_STUCK_AFTER_DAYS: '4',
