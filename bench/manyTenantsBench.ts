@@ -52,8 +52,8 @@ export interface ManyTenantsBenchOptions {
    * Nights run, one after the other; the figures are the last night's. 1: each tenant's wave 200 users (a tenant of
    * 30–120 users is done in one night). More: each tenant `nights` times larger with waves of its size ÷ `nights`
    * (MFA_WAVE_GROWTH 1; the share is of the users a night can enforce, since a wave takes ready users first), so every
-   * night holds the same work, and the nights after the first are sent in the order the
-   * product gives them from the nights before (the longest first, `fanOutOrder`).
+   * night holds the same work, and the nights after the first are sent in the order the product gives them from the
+   * nights before (the longest first, `fanOutOrder`).
    */
   readonly nights: number;
   /** Every write rate × this (quotas, the app-wide limit, the pace); 1: Graph's rates. Below 1 keeps the limits under what the machine can serve. */
@@ -293,8 +293,12 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
       return {
         writes, busySeconds, rate, capacity, binds: byApp < byTenants ? 'app-wide limit' as const : 'tenant quotas' as const,
         aggregateShare: rate / capacity, runningShare: rate / Math.min(byRunning, byApp), runningAtOnce,
-        lowestTenantShare: shares[0] ?? 0, lowestTenantWholeWindows: options.writeModel === 'window' ? Math.min(...wholeWindowShares) : null,
-        windowBound: options.writeModel === 'window' ? { pacer: windowSpanBound(nightWrites, fairWindowQuota, fairWindowQuota * defaultTuning.margin), anyClient: windowSpanBound(nightWrites, fairWindowQuota, fairWindowQuota) } : null, medianTenantShare: shares[Math.floor(shares.length / 2)] ?? 0,
+        lowestTenantShare: shares[0] ?? 0, medianTenantShare: shares[Math.floor(shares.length / 2)] ?? 0,
+        lowestTenantWholeWindows: options.writeModel !== 'window' ? null : wholeWindowShares.length === 0 ? 0 : Math.min(...wholeWindowShares),
+        windowBound: options.writeModel !== 'window' ? null : {
+          pacer: windowSpanBound(nightWrites, fairWindowQuota, fairWindowQuota * defaultTuning.margin),
+          anyClient: windowSpanBound(nightWrites, fairWindowQuota, fairWindowQuota),
+        },
         ownQuotaWhileWriting: writes / Math.max(0.001, ownAllowed), writingAtOnce: writingSeconds / busy,
         throttledShare: answered === 0 ? 0 : throttled / answered, operations,
       };
