@@ -12,7 +12,7 @@ import type { ErrorCode } from '../errors/errorCodes.js';
  *
  * Deliberately NOT parked at once, although the code table marks them not retryable: the tenant-wide ones
  * (GRAPH_PERMISSION_MISSING, GRAPH_AUTH_FAILED, GRAPH_NOT_FOUND (a setting names an unknown group or mailbox),
- * PREFLIGHT_FAILED, CONFIG_INVALID, BREAK_GLASS_MISSING, ROLLOUT_HALTED, CSV_INVALID, and the refusals of operator commands:
+ * PREFLIGHT_FAILED, CONFIG_INVALID, BREAK_GLASS_MISSING, ROLLOUT_HALTED, CSV_INVALID, ROSTER_EMPTY, and the refusals of operator commands:
  * USERS_NOT_PARKED, USERS_NOT_ROLLED_BACK, ROLLOUT_NOT_HALTED, WAVE_NOT_FOUND) say nothing about the user: parking would turn one missing consent into a
  * wave of parked users to release by hand, while the failure-rate breaker already halts the rollout until it is
  * fixed. INTERNAL (our own fault, also an interrupted write) and GRAPH_PHONE_DUPLICATE (the next run re-reads the

@@ -31,7 +31,7 @@ export async function importPilot(config: Config, ports: TablePorts, csvText: st
     const user = row.user.directory;
     byUpn.set(user.userPrincipalName.toLowerCase(), { id: user.id, excluded: exclusionReason(user, config) !== null });
   }
-  if (byUpn.size === 0) throw new RolloutError('CSV_INVALID', 'The roster is empty: run `mfa-rollout plan` (which refreshes it) before importing a pilot list');
+  if (byUpn.size === 0) throw new RolloutError('ROSTER_EMPTY', 'The roster is empty: run `mfa-rollout plan` (which refreshes it) before importing a pilot list; nothing was imported');
   const ids: string[] = [];
   const excluded: string[] = [];
   for (const { upn, line } of csv.entries) {

@@ -64,6 +64,8 @@ describe('retryDecision', () => {
         'ROLLOUT_NOT_HALTED',
         'WAVE_NOT_FOUND',
         'USERS_NOT_ROLLED_BACK',
+        // mfa-rollout pilot import's answer before the first roster refresh, never a user's recorded failure
+        'ROSTER_EMPTY',
         // many tenants: a tenant's night refused before any user is read, never a user's recorded failure
         'TENANT_NOT_REGISTERED',
         'TENANT_NOT_CONSENTED',

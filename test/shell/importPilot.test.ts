@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
+import { createTableClient } from '../../shared/adapters/tables/tableClients.js';
 import type { DirectoryUser } from '../../shared/core/rosterUser.js';
 import { importPilot, withImportedPilot } from '../../shared/shell/importPilot.js';
 import { openTablePorts } from '../../shared/shell/rolloutPorts.js';
@@ -29,6 +31,30 @@ describe('importPilot', () => {
     expect(result).toEqual({ delimiter: ',', imported: 1, skipped: 1, duplicates: 0, excluded: [] });
     expect(await ports.pilot.ids()).toEqual(['id-alice']);
     expect((await withImportedPilot(config, ports)).pilotUsers).toEqual(['id-alice']);
+  });
+
+  it('before the first roster refresh it refuses with ROSTER_EMPTY (not a bad-rows error) and imports nothing', async () => {
+    const config = testConfig({ MFA_TABLES_CONNECTION: azurite().connectionString, MFA_TABLE_PREFIX: uniqueTablePrefix('pilot') });
+    const ports = await openTablePorts(config);
+    await expect(importPilot(config, ports, 'alice@contoso.com\n', new Date())).rejects.toMatchObject({ code: 'ROSTER_EMPTY', message: expect.stringMatching(/^The roster is empty: run `mfa-rollout plan`/) });
+    expect(await ports.pilot.ids()).toEqual([]);
+  });
+
+  it('a list longer than one table transaction holds is refused whole (CSV_INVALID, with the limit), and the previous list stays', async () => {
+    const { config, ports } = await tablePorts();
+    await importPilot(config, ports, 'alice@contoso.com\n', new Date());
+    const tooMany = Array.from({ length: 40_001 }, () => randomUUID());
+    await expect(ports.pilot.replace(tooMany, new Date().toISOString())).rejects.toMatchObject({
+      code: 'CSV_INVALID',
+      message: 'The pilot list is too large to import at once (40001 users; at most 40000); nothing was imported',
+    });
+    expect(await ports.pilot.ids()).toEqual(['id-alice']);
+    // the largest list it takes lands whole, every chunk a string Table Storage takes (about 32 K characters at most)
+    await ports.pilot.replace(tooMany.slice(0, 40_000), new Date().toISOString());
+    expect(await ports.pilot.ids()).toEqual(tooMany.slice(0, 40_000));
+    const lengths: number[] = [];
+    for await (const row of createTableClient(config, 'Pilot').listEntities<{ ids: string }>()) lengths.push(row.ids.length);
+    expect({ rows: lengths.length, longest: Math.max(...lengths) }).toEqual({ rows: 50, longest: 29_599 });
   });
 
   it('a file with bad rows imports nothing and names every bad line', async () => {
