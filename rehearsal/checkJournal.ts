@@ -51,6 +51,12 @@ export interface JournalChecks {
   readonly failedWrites: number;
   /** The same effective write landing twice for a user (e.g. two successful updates to one state). */
   readonly duplicateWrites: number;
+  /**
+   * Temporary Access Passes created for a user whose previous pass could no longer sign in (expired, or used once):
+   * a new pass on a later night, not the same write twice. A pass replacing one that was still usable is not counted
+   * here, and two such with the same settings count as a duplicate.
+   */
+  readonly reissuedPasses: number;
 }
 
 export interface TenantChecks {
@@ -64,6 +70,7 @@ export interface TenantChecks {
 export function checkJournalEntries(entries: readonly JournalEntry[], witnesses: ReadonlyMap<number, WriteWitness>, context: JournalContext): JournalChecks {
   const seen = new Set<string>();
   let duplicateWrites = 0;
+  let reissuedPasses = 0;
   let unwitnessed = 0;
   const phishingResistantWithoutPasskey = new Set<string>();
   const passForExcluded = new Set<string>();
@@ -71,9 +78,13 @@ export function checkJournalEntries(entries: readonly JournalEntry[], witnesses:
   for (const entry of entries) {
     if (entry.status >= 400 || entry.userId === null) continue;
     const userId = entry.userId.toLowerCase();
-    const key = `${entry.operation}|${userId}|${JSON.stringify(entry.detail)}`;
-    if (seen.has(key)) duplicateWrites += 1;
-    seen.add(key);
+    if (entry.operation === 'temporaryAccessPassMethods.create' && entry.detail['replaced'] === true && entry.detail['replacedUsable'] === false) {
+      reissuedPasses += 1;
+    } else {
+      const key = `${entry.operation}|${userId}|${JSON.stringify(entry.detail)}`;
+      if (seen.has(key)) duplicateWrites += 1;
+      seen.add(key);
+    }
     const witness = witnesses.get(entry.seq);
     if (entry.operation === 'groups.addMember' && context.phishingResistantGroupId !== undefined && String(entry.detail['groupId'] ?? '').toLowerCase() === context.phishingResistantGroupId.toLowerCase()) {
       if (witness?.hadPasskey !== true) phishingResistantWithoutPasskey.add(userId);
@@ -94,6 +105,7 @@ export function checkJournalEntries(entries: readonly JournalEntry[], witnesses:
     writes: entries.length,
     failedWrites: entries.filter((entry) => entry.status >= 400).length,
     duplicateWrites,
+    reissuedPasses,
   };
 }
 

@@ -228,7 +228,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalOutc
       for (const user of roster) standing[userStanding(user, config)] = (standing[userStanding(user, config)] ?? 0) + 1;
       const ok =
         journal.breakGlassWrites === 0 && journal.phishingResistantWithoutPasskey.length === 0 && journal.passForExcluded.length === 0 && journal.smsAfterRetirement.length === 0 &&
-        tenant.enforcedWithoutMethod.length === 0 && tenant.phishingResistantMembersWithoutPasskey.length === 0 && outcome.length === 0;
+        journal.duplicateWrites === 0 && tenant.enforcedWithoutMethod.length === 0 && tenant.phishingResistantMembersWithoutPasskey.length === 0 && outcome.length === 0;
       const blockedSignIns = sandbox.controls.signInSimulation().blockedSignIns;
       const report = await buildReport(config, rollout.ports, nightEnd);
       printSummary(print, { rows, smsOnlyOnDate, journal, tenant, outcome, blocked: blockedSignIns.length, ok, retirementDate: config.smsRetirementDate, alertNights: [...alertNights].sort((a, b) => a - b), reportOutOfScope: report.deadline?.outOfScope.count ?? null });
@@ -350,7 +350,8 @@ function printSummary(print: (line?: string) => void, summary: Summary) {
   print(`  ${mark(tenant.enforcedWithoutMethod.length === 0)} users required to do MFA without any method: ${tenant.enforcedWithoutMethod.length}`);
   print(`  ${mark(outcome.length === 0)} roster claims the tenant does not bear out (or excluded users touched): ${outcome.length}`);
   for (const mismatch of outcome.slice(0, 10)) print(`       ${mismatch.upn}: roster says ${mismatch.claim}; Graph: ${mismatch.graph}`);
-  print(`  info writes: ${journal.writes} (${journal.failedWrites} refused), duplicate writes: ${journal.duplicateWrites}`);
+  print(`  ${mark(journal.duplicateWrites === 0)} the same write landing twice for a user: ${journal.duplicateWrites}`);
+  print(`  info writes: ${journal.writes} (${journal.failedWrites} refused), passes issued again after the last expired or was used: ${journal.reissuedPasses}`);
   print();
   print(summary.ok ? 'Rehearsal passed.' : 'Rehearsal FAILED.');
 }

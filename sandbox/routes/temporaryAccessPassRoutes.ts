@@ -87,7 +87,7 @@ export const temporaryAccessPassRoutes: readonly GraphRoute[] = [
             throw graphErrors.tapLifetimeOutOfPolicy(result.bounds?.min ?? 0, result.bounds?.max ?? 0);
         }
       }
-      Object.assign(context.audit.detail, { lifetimeInMinutes: result.pass.lifetimeInMinutes, isUsableOnce: result.pass.isUsableOnce, replaced: result.replaced });
+      Object.assign(context.audit.detail, { lifetimeInMinutes: result.pass.lifetimeInMinutes, isUsableOnce: result.pass.isUsableOnce, replaced: result.replaced, replacedUsable: result.replacedUsable });
       return {
         status: 201,
         headers: { Location: `${context.origin}/${context.version}/users/${user.id}/authentication/temporaryAccessPassMethods/${result.pass.id}` },

@@ -20,6 +20,11 @@ export interface TemporaryAccessPass {
 
 export type MethodUsabilityReason = 'EnabledByPolicy' | 'DisabledByPolicy' | 'Expired' | 'NotYetValid' | 'OneTimeUsed';
 
+export interface PassUsability {
+  readonly isUsable: boolean;
+  readonly methodUsabilityReason: MethodUsabilityReason;
+}
+
 /**
  * Who may be given a pass: `policyScoped` is what real tenants answer (users report "Converged UserCredentialPolicy does
  * not allow…" when the TAP configuration is off or leaves the user out); `anyone` is what the Entra page says (a pass can
@@ -35,7 +40,15 @@ export interface CreatePassRequest {
 }
 
 export type CreatePassResult =
-  | { readonly ok: true; readonly pass: TemporaryAccessPass; readonly temporaryAccessPass: string; readonly replaced: boolean }
+  | {
+      readonly ok: true;
+      readonly pass: TemporaryAccessPass;
+      readonly temporaryAccessPass: string;
+      /** The user had a pass, which the new one replaces. */
+      readonly replaced: boolean;
+      /** The pass it replaced could still have signed the user in (false when there was none, or it had expired or been used). */
+      readonly replacedUsable: boolean;
+    }
   | { readonly ok: false; readonly reason: 'externalGuest' | 'notAllowedByPolicy' | 'lifetimeOutOfRange' | 'lifetimeOutOfPolicy'; readonly bounds?: { readonly min: number; readonly max: number } };
 
 export interface PassSubject {
@@ -54,7 +67,7 @@ export interface TemporaryAccessPassStore {
   /** Whether `candidate` is the user's current pass (compared in constant time; nothing is consumed). */
   matches(userId: string, candidate: string): boolean;
   /** `isUsable` and `methodUsabilityReason` at `now`, as Graph computes them. */
-  usability(pass: TemporaryAccessPass, allowedByPolicy: boolean): { readonly isUsable: boolean; readonly methodUsabilityReason: MethodUsabilityReason };
+  usability(pass: TemporaryAccessPass, allowedByPolicy: boolean): PassUsability;
   issuance(): TemporaryAccessPassIssuance;
   setIssuance(issuance: TemporaryAccessPassIssuance): void;
 }
@@ -76,6 +89,21 @@ function newPass(length: number): string {
 }
 
 const digestOf = (pass: string): string => createHash('sha256').update(pass, 'utf8').digest('hex');
+
+/** `isUsable` and `methodUsabilityReason` of a pass at `at` (ms), as Graph computes them. */
+function usabilityAt(pass: TemporaryAccessPass, allowedByPolicy: boolean, at: number): PassUsability {
+  const start = Date.parse(pass.startDateTime);
+  const reason: MethodUsabilityReason = !allowedByPolicy
+    ? 'DisabledByPolicy'
+    : at < start
+      ? 'NotYetValid'
+      : at >= start + pass.lifetimeInMinutes * 60_000
+        ? 'Expired'
+        : pass.used && pass.isUsableOnce
+          ? 'OneTimeUsed'
+          : 'EnabledByPolicy';
+  return { isUsable: reason === 'EnabledByPolicy', methodUsabilityReason: reason };
+}
 
 export function createTemporaryAccessPassStore(now: () => Date): TemporaryAccessPassStore {
   const passes = new Map<string, TemporaryAccessPass>();
@@ -104,9 +132,10 @@ export function createTemporaryAccessPassStore(now: () => Date): TemporaryAccess
         digest: digestOf(temporaryAccessPass),
         used: false,
       };
-      const replaced = passes.has(subject.userId);
+      const previous = passes.get(subject.userId);
+      const replacedUsable = previous !== undefined && usabilityAt(previous, subject.allowedByPolicy, created.getTime()).isUsable;
       passes.set(subject.userId, pass);
-      return { ok: true, pass, temporaryAccessPass, replaced };
+      return { ok: true, pass, temporaryAccessPass, replaced: previous !== undefined, replacedUsable };
     },
     delete: (userId, id) => {
       const pass = passes.get(userId);
@@ -119,20 +148,7 @@ export function createTemporaryAccessPassStore(now: () => Date): TemporaryAccess
       if (pass === undefined) return false;
       return timingSafeEqual(Buffer.from(pass.digest, 'hex'), Buffer.from(digestOf(candidate), 'hex'));
     },
-    usability: (pass, allowedByPolicy) => {
-      const at = now().getTime();
-      const start = Date.parse(pass.startDateTime);
-      const reason: MethodUsabilityReason = !allowedByPolicy
-        ? 'DisabledByPolicy'
-        : at < start
-          ? 'NotYetValid'
-          : at >= start + pass.lifetimeInMinutes * 60_000
-            ? 'Expired'
-            : pass.used && pass.isUsableOnce
-              ? 'OneTimeUsed'
-              : 'EnabledByPolicy';
-      return { isUsable: reason === 'EnabledByPolicy', methodUsabilityReason: reason };
-    },
+    usability: (pass, allowedByPolicy) => usabilityAt(pass, allowedByPolicy, now().getTime()),
     issuance: () => issuance,
     setIssuance: (next) => {
       issuance = next;

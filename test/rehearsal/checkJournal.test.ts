@@ -54,6 +54,23 @@ describe('the rehearsal journal checks', () => {
     expect(check(journal([entry('groups.addMember', user, { groupId: campaignGroup }), before(false)])).phishingResistantWithoutPasskey).toEqual([]);
   });
 
+  it('counts the same write landing twice as a duplicate, but not a pass issued again after the last could no longer sign in', () => {
+    const tap = (detail: Record<string, unknown>) => entry('temporaryAccessPassMethods.create', user, { lifetimeInMinutes: 60, isUsableOnce: false, ...detail });
+    const reissued = check(journal(
+      [tap({ replaced: false, replacedUsable: false }), before()],
+      [tap({ replaced: true, replacedUsable: false }), before()],
+      [tap({ replaced: true, replacedUsable: false }), before()],
+    ));
+    expect({ duplicateWrites: reissued.duplicateWrites, reissuedPasses: reissued.reissuedPasses }).toEqual({ duplicateWrites: 0, reissuedPasses: 2 });
+    // a pass replacing one that still worked, twice with the same settings: the same write twice
+    const whileUsable = check(journal([tap({ replaced: true, replacedUsable: true }), before()], [tap({ replaced: true, replacedUsable: true }), before()]));
+    expect({ duplicateWrites: whileUsable.duplicateWrites, reissuedPasses: whileUsable.reissuedPasses }).toEqual({ duplicateWrites: 1, reissuedPasses: 0 });
+    const twice = check(journal([entry('groups.addMember', user, { groupId: campaignGroup }), before()], [entry('groups.addMember', user, { groupId: campaignGroup }), before()]));
+    expect(twice.duplicateWrites).toBe(1);
+    // a refused write is not a write that landed
+    expect(check(journal([entry('groups.addMember', user, { groupId: campaignGroup }), before()], [entry('groups.addMember', user, { groupId: campaignGroup }, 400), before()])).duplicateWrites).toBe(0);
+  });
+
   it('fails on a write to a break-glass account, whatever its outcome', () => {
     expect(check(journal([entry('requirements.update', breakGlass, {}, 403), before()])).breakGlassWrites).toBe(1);
   });

@@ -73,7 +73,7 @@ describe('Temporary Access Pass methods', () => {
     expect(t.sandbox.controls.checkTemporaryAccessPass(id, `${secret}x`)).toBe(false);
     const journal = t.sandbox.journal.entries(since);
     expect(journal.map((entry) => [entry.operation, entry.status, entry.userId, entry.detail])).toEqual([
-      ['temporaryAccessPassMethods.create', 201, id, { lifetimeInMinutes: 60, isUsableOnce: false, replaced: false }],
+      ['temporaryAccessPassMethods.create', 201, id, { lifetimeInMinutes: 60, isUsableOnce: false, replaced: false, replacedUsable: false }],
     ]);
     expect(JSON.stringify(t.sandbox.journal.entries())).not.toContain(secret);
     expect(JSON.stringify(t.sandbox.state.temporaryAccessPasses.get(id))).not.toContain(secret);
@@ -88,7 +88,7 @@ describe('Temporary Access Pass methods', () => {
     expect(((await rawGraph(t, passes(id))).json as { value: Pass[] }).value.map((pass) => pass.id)).toEqual([(second.json as Pass).id]);
     expect(t.sandbox.controls.checkTemporaryAccessPass(id, first.temporaryAccessPass ?? '')).toBe(false);
     expect(t.sandbox.controls.checkTemporaryAccessPass(id, (second.json as Pass).temporaryAccessPass ?? '')).toBe(true);
-    expect(t.sandbox.journal.entries().at(-1)?.detail).toEqual({ lifetimeInMinutes: 120, isUsableOnce: true, replaced: true });
+    expect(t.sandbox.journal.entries().at(-1)?.detail).toEqual({ lifetimeInMinutes: 120, isUsableOnce: true, replaced: true, replacedUsable: true });
   });
 
   it('keeps the lifetime within 10–43,200 minutes and within the policy, and lets the policy force one-time passes', async () => {
@@ -140,6 +140,9 @@ describe('Temporary Access Pass methods', () => {
     expect(t.sandbox.controls.temporaryAccessPass(id)).toMatchObject({ isUsable: true, methodUsabilityReason: 'EnabledByPolicy' });
     t.sandbox.controls.setNow('2026-12-02T09:00:00Z');
     expect(((await rawGraph(t, passes(id))).json as { value: Pass[] }).value[0]).toMatchObject({ isUsable: false, methodUsabilityReason: 'Expired' });
+    // a pass created now replaces one that could no longer sign in: the journal says so
+    expect((await create(id)).status).toBe(201);
+    expect(t.sandbox.journal.entries().at(-1)?.detail).toEqual({ lifetimeInMinutes: 60, isUsableOnce: false, replaced: true, replacedUsable: false });
   });
 
   it('deletes a pass (204); then it is gone (a second delete is 404) and the user has none', async () => {
