@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { describeMachine } from './describeMachine.js';
 import { applicationWritesPerSecond, runManyTenantsBench, tenantQuotaPerSecond, tenantWindowSeconds, type ManyTenantsBenchOptions, type ManyTenantsBenchResult } from './manyTenantsBench.js';
+import { manyTenantsVerdicts, renderVerdicts } from './manyTenantsTargets.js';
 
 /**
  * `npm run bench:tenants [-- --tenants 200 --workers 2 --slots 16 --rate-scale 0.5 --out file.json]`: the many-tenants
@@ -76,11 +77,13 @@ console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|--
 for (const result of results) {
   console.log(`| ${result.label} | ${result.options.writesPerSecond} | ${result.writes} | ${result.busySeconds.toFixed(1)} | ${result.writesPerSecond.toFixed(1)} | ${result.capacity.toFixed(1)} | ${result.binds} | ${percent(result.aggregateShare)} | ${percent(result.runningShare)} | ${percent(result.lowestTenantShare)}${result.lowestTenantWholeWindows === null ? '' : ` (whole windows ${percent(result.lowestTenantWholeWindows)})`} | ${percent(result.medianTenantShare)} | ${percent(result.ownQuotaWhileWriting)} | ${result.writingAtOnce.toFixed(1)} of ${result.tenantsAtOnce} | ${result.runningAtOnce.toFixed(1)} | ${percent(result.throttledShare)} | ${result.applicationThrottled} | ${result.wallSeconds.toFixed(0)} | ${result.peakWorkerRssMiB.toFixed(0)} MiB | ${result.settled.deleted} deleted, ${result.settled.other} other | ${result.unfinishedTenants} |`);
 }
+console.log('');
+for (const result of results) console.log(`${result.label}, targets${result.eachNight.length > 1 ? ' (the last night)' : ''}: ${renderVerdicts(manyTenantsVerdicts(result))}`);
 for (const result of results) console.log(`${result.label}: nights ${JSON.stringify(result.nights)} · failed users ${JSON.stringify(result.userErrors)}`);
 for (const result of results) {
   if (result.eachNight.length < 2) continue;
   const each = result.eachNight.map((night) => `${night.date}: ${night.writes} writes in ${night.busySeconds.toFixed(1)} s, aggregate ${percent(night.aggregateShare)}, of nights running ${percent(night.runningShare)}, lowest tenant ${percent(night.lowestTenantShare)}${night.lowestTenantWholeWindows === null ? '' : ` (whole windows ${percent(night.lowestTenantWholeWindows)})`}${night.windowBound === null ? '' : `, the most the span reading allows these nights: own quota ${percent(night.windowBound.pacer.aggregate)} and lowest ${percent(night.windowBound.pacer.lowest)} for a pacer at 97 %, ${percent(night.windowBound.anyClient.aggregate)} and ${percent(night.windowBound.anyClient.lowest)} for any client`}, running at once ${night.runningAtOnce.toFixed(1)}, writes by operation ${JSON.stringify(night.operations)}`);
   console.log(`${result.label}, each night: ${each.join(' · ')}`);
 }
-writeFileSync(out, `${JSON.stringify({ started, machine, results }, null, 2)}\n`);
+writeFileSync(out, `${JSON.stringify({ started, machine, results: results.map((result) => ({ ...result, targets: manyTenantsVerdicts(result) })) }, null, 2)}\n`);
 console.log(`\nResults: ${out}`);
