@@ -9,9 +9,9 @@ export interface TargetVerdict {
   readonly target: number;
   readonly met: boolean;
   /**
-   * Under the window count: the most any client could score on these nights' own write counts by the span reading
-   * (`windowSpanBound` for a client using the whole quota; the aggregate is at most the tenants' own quota while they
-   * wrote, which is at most that bound), or null (buckets: no such ceiling below 100 %).
+   * Under the window count with no app-wide limit: the most any client could score on these nights' own write counts
+   * by the span reading (`windowSpanBound` for a client using the whole quota; the aggregate is at most the tenants'
+   * own quota while they wrote, which is at most that bound), or null (buckets, or the app-wide limit on).
    */
   readonly ceiling: number | null;
 }
