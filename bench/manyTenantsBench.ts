@@ -251,7 +251,8 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
     /**
      * The whole-window reading and the span bound count a tenant's own window: they apply under the window count when
      * no app-wide limit is on (with one, a tenant's part of it renews in the app-wide window, not the tenant's, and the
-     * two readings would set one against the other's window: 311 % in a `shared-window` run).
+     * two readings would set one against the other's window: 311 % in a `shared-window` run). Where they apply, a
+     * tenant's fair window quota is its own.
      */
     const ownQuotaBinds = options.writeModel === 'window' && !options.applicationLimit;
     /** The figures of the writes journaled within one night's range (its fan-out to its last message settled). */
@@ -280,7 +281,7 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
         shares.push(ok.length / (fairWindowQuota + fairShare * span));
         if (ownQuotaBinds) {
           nightWrites.push(ok.length);
-          const whole = quotaShare({ model: 'window', capacity: fairWindowQuota, windowSeconds: tenantWindowSeconds }, { startMs: tenantFirst, endMs: tenantLast, writeTimesMs: ok });
+          const whole = quotaShare({ model: 'window', capacity: tenantWindowQuota, windowSeconds: tenantWindowSeconds }, { startMs: tenantFirst, endMs: tenantLast, writeTimesMs: ok });
           wholeWindowShares.push(whole.share);
         }
       }
@@ -302,8 +303,8 @@ export async function runManyTenantsBench(options: ManyTenantsBenchOptions): Pro
         lowestTenantShare: shares[0] ?? 0, medianTenantShare: shares[Math.floor(shares.length / 2)] ?? 0,
         lowestTenantWholeWindows: !ownQuotaBinds ? null : wholeWindowShares.length === 0 ? 0 : Math.min(...wholeWindowShares),
         windowBound: !ownQuotaBinds ? null : {
-          pacer: windowSpanBound(nightWrites, fairWindowQuota, fairWindowQuota * defaultTuning.margin),
-          anyClient: windowSpanBound(nightWrites, fairWindowQuota, fairWindowQuota),
+          pacer: windowSpanBound(nightWrites, tenantWindowQuota, tenantWindowQuota * defaultTuning.margin),
+          anyClient: windowSpanBound(nightWrites, tenantWindowQuota, tenantWindowQuota),
         },
         ownQuotaWhileWriting: writes / Math.max(0.001, ownAllowed), writingAtOnce: writingSeconds / busy,
         throttledShare: answered === 0 ? 0 : throttled / answered, operations,
